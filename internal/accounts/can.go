@@ -1,0 +1,155 @@
+package accounts
+
+import "github.com/huitian/huitian/internal/errs"
+
+// Kind names a type of object that actions are taken on.
+type Kind string
+
+const (
+	KindStreet       Kind = "street"
+	KindCommunity    Kind = "community"
+	KindComplex      Kind = "complex"
+	KindOrganization Kind = "organization"
+	KindUser         Kind = "user"
+	KindAudit        Kind = "audit"
+)
+
+// Action is a verb on a Kind.
+type Action string
+
+const (
+	View        Action = "view"
+	ViewPrivate Action = "view_private" // contact data and internal fields
+	Create      Action = "create"
+	Update      Action = "update"
+	Import      Action = "import"
+	Export      Action = "export"
+	ManageRoles Action = "manage_roles"
+)
+
+// Resource describes the object an action is taken on: its kind and where it
+// sits (street, community, organization, owner). Each domain type builds its
+// own Resource, so Can never needs to know the type itself.
+type Resource struct {
+	Kind        Kind
+	ID          string
+	StreetID    string
+	CommunityID string
+	OrgID       string
+	OwnerID     string
+}
+
+// scope says which part of a Resource a grant must match.
+type scope int
+
+const (
+	anyone      scope = iota // no sign-in needed
+	global                   // the role anywhere
+	inStreet                 // grant scope == resource street
+	inCommunity              // grant scope == resource community
+	inOrg                    // grant scope == resource organization
+	self                     // the actor is the resource owner
+)
+
+type rule struct {
+	role  Role // "" with anyone/self
+	scope scope
+}
+
+// policy is the whole authorization table: kind → action → who may.
+// Anything not listed is forbidden. Keep it readable: it is the document.
+var policy = map[Kind]map[Action][]rule{
+	KindStreet: {
+		View:   {{"", anyone}},
+		Create: {{PlatformAdmin, global}},
+		Update: {{PlatformAdmin, global}},
+	},
+	KindCommunity: {
+		View:   {{"", anyone}},
+		Create: {{PlatformAdmin, global}, {StreetStaff, inStreet}},
+		Update: {{PlatformAdmin, global}, {StreetStaff, inStreet}},
+	},
+	KindComplex: {
+		View:   {{"", anyone}},
+		Create: {{PlatformAdmin, global}, {StreetStaff, inStreet}, {CommunityStaff, inCommunity}},
+		Update: {{PlatformAdmin, global}, {StreetStaff, inStreet}, {CommunityStaff, inCommunity}},
+	},
+	KindOrganization: {
+		View: {{"", anyone}},
+		ViewPrivate: {{PlatformAdmin, global}, {StreetStaff, inStreet}, {CommunityStaff, inCommunity},
+			{OrgAdmin, inOrg}, {OrgMember, inOrg}},
+		Create: {{PlatformAdmin, global}, {StreetStaff, inStreet}},
+		Update: {{PlatformAdmin, global}, {StreetStaff, inStreet}, {OrgAdmin, inOrg}},
+		Import: {{PlatformAdmin, global}},
+		Export: {{PlatformAdmin, global}, {Auditor, global}},
+	},
+	KindUser: {
+		View:        {{PlatformAdmin, global}, {"", self}},
+		ViewPrivate: {{PlatformAdmin, global}, {"", self}},
+		Create:      {{PlatformAdmin, global}},
+		Update:      {{PlatformAdmin, global}, {"", self}},
+		ManageRoles: {{PlatformAdmin, global}},
+	},
+	KindAudit: {
+		View: {{PlatformAdmin, global}, {Auditor, global}},
+	},
+}
+
+// Can decides whether actor (nil when signed out) may take action on res.
+// It returns nil, an Unauthorized error (sign in first) or a Forbidden error.
+func Can(actor *User, action Action, res Resource) error {
+	for _, r := range policy[res.Kind][action] {
+		if r.scope == anyone {
+			return nil
+		}
+		if actor == nil || actor.Disabled {
+			continue
+		}
+		if r.scope == self {
+			if res.OwnerID != "" && res.OwnerID == actor.ID {
+				return nil
+			}
+			continue
+		}
+		for _, g := range actor.Grants {
+			if g.Role == r.role && matches(g, r.scope, res) {
+				return nil
+			}
+		}
+	}
+	if actor == nil {
+		return errs.E(errs.Unauthorized, "auth.required")
+	}
+	return errs.E(errs.Forbidden, "auth.forbidden")
+}
+
+func matches(g Grant, s scope, res Resource) bool {
+	switch s {
+	case global:
+		return true
+	case inStreet:
+		return g.ScopeID != "" && g.ScopeID == res.StreetID
+	case inCommunity:
+		return g.ScopeID != "" && g.ScopeID == res.CommunityID
+	case inOrg:
+		return g.ScopeID != "" && g.ScopeID == res.OrgID
+	}
+	return false
+}
+
+// Allowed is Can as a boolean, for deciding what to show.
+func Allowed(actor *User, action Action, res Resource) bool { return Can(actor, action, res) == nil }
+
+// StreetScopes returns the street ids where actor holds role r.
+func (u *User) StreetScopes(r Role) []string {
+	if u == nil {
+		return nil
+	}
+	var ids []string
+	for _, g := range u.Grants {
+		if g.Role == r {
+			ids = append(ids, g.ScopeID)
+		}
+	}
+	return ids
+}

@@ -1,0 +1,39 @@
+package audit
+
+import (
+	"testing"
+	"time"
+)
+
+func TestChain(t *testing.T) {
+	t.Parallel()
+	prev := GenesisHash
+	var es []*Entry
+	for i := 1; i <= 5; i++ {
+		e := &Entry{Seq: int64(i), ID: "id" + string(rune('a'+i)), At: time.Unix(int64(i), 0), Action: "x", Data: `{}`}
+		e.Seal(prev)
+		prev = e.Hash
+		es = append(es, e)
+	}
+	verify := func() *Break {
+		v := NewVerifier()
+		for _, e := range es {
+			if b := v.Check(e); b != nil {
+				return b
+			}
+		}
+		return nil
+	}
+	if b := verify(); b != nil {
+		t.Fatalf("intact chain broken: %+v", b)
+	}
+	es[2].Data = `{"amount":1}`
+	if b := verify(); b == nil || b.Seq != 3 || b.Reason != "hash" {
+		t.Fatalf("tamper not found at 3: %+v", b)
+	}
+	es[2].Data = `{}`
+	es = append(es[:1], es[2:]...)
+	if b := verify(); b == nil || b.Seq != 2 || b.Reason != "gap" {
+		t.Fatalf("deletion not found at 2: %+v", b)
+	}
+}

@@ -1,0 +1,81 @@
+package registry
+
+import "strings"
+
+// Category is one entry of the service taxonomy (DESIGN.md). Codes are stable
+// once shipped; Keywords map free domain tags and descriptions onto a code.
+type Category struct {
+	Code     string
+	Name     string
+	Keywords []string
+}
+
+// Categories is the service taxonomy in display order.
+var Categories = []Category{
+	{"elderly", "为老服务", []string{"养老", "老年", "老人", "助餐", "银龄", "为老"}},
+	{"childcare", "儿童与青少年", []string{"儿童", "青少年", "托管", "少儿", "亲子", "家庭教育"}},
+	{"disability", "助残", []string{"残疾", "助残", "康复", "辅助器具"}},
+	{"health", "健康与心理", []string{"健康", "心理", "医疗", "慢病"}},
+	{"legal", "法律服务与调解", []string{"法律", "调解", "矛盾", "合规", "普法"}},
+	{"property", "物业治理与业委会", []string{"物业", "业委会", "楼门"}},
+	{"environment", "环境与垃圾分类", []string{"垃圾", "环保", "旧物", "减量"}},
+	{"greening", "绿化与绿地认养", []string{"绿化", "绿地", "花园", "园艺", "自然"}},
+	{"safety", "平安与消防防诈", []string{"消防", "反诈", "防诈", "平安", "安全宣传"}},
+	{"digital", "数字素养与信息化", []string{"数字", "信息化", "智慧", "手机"}},
+	{"culture", "文体活动", []string{"文化", "文体", "体育", "戏曲", "艺术", "文娱", "健身"}},
+	{"reading", "阅读与社区教育", []string{"阅读", "读书", "图书", "社区教育", "老年教育"}},
+	{"convenience", "便民服务", []string{"便民", "维修", "理发"}},
+	{"employment", "就业与困难帮扶", []string{"就业", "技能", "困难", "帮扶", "低保"}},
+	{"newcomers", "新市民融入", []string{"新市民", "流动人口", "随迁", "新就业", "骑手"}},
+	{"participation", "社区营造与议事协商", []string{"营造", "议事", "协商", "参与式", "社区规划", "居民公约", "微更新"}},
+	{"traffic", "停车与交通", []string{"停车", "交通", "出行"}},
+	{"pets", "文明养宠", []string{"养犬", "宠物", "养宠"}},
+	{"capacity", "社会组织能力建设", []string{"能力建设", "培育", "枢纽", "创投", "财务"}},
+	{"volunteering", "志愿服务组织", []string{"志愿", "时间银行", "邻里互助"}},
+	{"emergency", "应急", []string{"应急", "急救", "防灾", "减灾"}},
+	{"renovation", "适老化与老旧小区改造", []string{"适老化", "无障碍", "改造", "老旧小区"}},
+}
+
+// CategoryByCode returns the category with the code, or nil.
+func CategoryByCode(code string) *Category {
+	for i := range Categories {
+		if Categories[i].Code == code {
+			return &Categories[i]
+		}
+	}
+	return nil
+}
+
+// ParseCategory accepts a code or a Chinese name.
+func ParseCategory(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	for _, c := range Categories {
+		if c.Code == s || c.Name == s {
+			return c.Code, true
+		}
+	}
+	return s, s == ""
+}
+
+// GuessCategory picks the category whose keywords best match the tags (which
+// count triple) and the text; "" when nothing matches.
+func GuessCategory(tags []string, text string) string {
+	best, bestScore := "", 0
+	for _, c := range Categories {
+		score := 0
+		for _, k := range c.Keywords {
+			for _, t := range tags {
+				if strings.Contains(t, k) {
+					score += 3
+				}
+			}
+			if strings.Contains(text, k) {
+				score++
+			}
+		}
+		if score > bestScore {
+			best, bestScore = c.Code, score
+		}
+	}
+	return best
+}

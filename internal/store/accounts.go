@@ -1,0 +1,476 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"time"
+
+	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/errs"
+)
+
+func hashToken(t string) string {
+	h := sha256.Sum256([]byte(t))
+	return hex.EncodeToString(h[:])
+}
+
+func findUser(ctx context.Context, c conn, where string, arg any) (*accounts.User, error) {
+	u := &accounts.User{}
+	err := c.row(ctx, `SELECT id, phone, name, password_hash, disabled, created_at, updated_at FROM users WHERE `+where, arg).
+		Scan(&u.ID, &u.Phone, &u.Name, &u.PasswordHash, &u.Disabled, &u.CreatedAt, &u.UpdatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("user")
+	}
+	if err != nil {
+		return nil, err
+	}
+	u.Grants, err = findGrants(ctx, c, u.ID)
+	return u, err
+}
+
+// grantScopeName resolves the display name of a grant's scope object.
+const grantSelect = `SELECT g.id, g.user_id, g.role, g.scope_id, g.created_at,
+	COALESCE(s.name, c.name, o.name, '')
+	FROM grants g
+	LEFT JOIN streets s ON s.id = g.scope_id AND g.role = 'street_staff'
+	LEFT JOIN communities c ON c.id = g.scope_id AND g.role = 'community_staff'
+	LEFT JOIN organizations o ON o.id = g.scope_id AND g.role IN ('org_admin', 'org_member')`
+
+func findGrants(ctx context.Context, c conn, userID string) ([]accounts.Grant, error) {
+	rows, err := c.query(ctx, grantSelect+` WHERE g.user_id = ? ORDER BY g.created_at, g.id`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []accounts.Grant
+	for rows.Next() {
+		var g accounts.Grant
+		if err := rows.Scan(&g.ID, &g.UserID, &g.Role, &g.ScopeID, &g.CreatedAt, &g.ScopeName); err != nil {
+			return nil, err
+		}
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+// FindUserByID returns a user with grants (the actor may see it).
+func (s *Store) FindUserByID(ctx context.Context, id string) (*accounts.User, error) {
+	u, err := findUser(ctx, s.read(), `id = ?`, id)
+	if err != nil {
+		return nil, s.translate(err)
+	}
+	if err := accounts.Can(accounts.ActorFrom(ctx), accounts.View, userResource(u)); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// FindUserByPhone is for sign-in and the command line: no actor check.
+func (s *Store) FindUserByPhone(ctx context.Context, phone string) (*accounts.User, error) {
+	u, err := findUser(ctx, s.read(), `phone = ?`, phone)
+	return u, s.translate(err)
+}
+
+func userResource(u *accounts.User) accounts.Resource {
+	return accounts.Resource{Kind: accounts.KindUser, ID: u.ID, OwnerID: u.ID}
+}
+
+// UserFilter selects users in the admin list.
+type UserFilter struct {
+	Query   string // name or full phone
+	Role    accounts.Role
+	Page    int
+	PerPage int
+}
+
+// FindUsers lists users for platform admins.
+func (s *Store) FindUsers(ctx context.Context, f UserFilter) ([]*accounts.User, int, error) {
+	if err := accounts.Can(accounts.ActorFrom(ctx), accounts.ManageRoles, accounts.Resource{Kind: accounts.KindUser}); err != nil {
+		return nil, 0, err
+	}
+	where, args := "1=1", []any{}
+	if f.Query != "" {
+		where += ` AND (u.name LIKE ? ESCAPE '\' OR u.phone = ?)`
+		args = append(args, "%"+likeEscape(f.Query)+"%", f.Query)
+	}
+	if f.Role != "" {
+		where += ` AND EXISTS (SELECT 1 FROM grants g WHERE g.user_id = u.id AND g.role = ?)`
+		args = append(args, f.Role)
+	}
+	c := s.read()
+	var total int
+	if err := c.row(ctx, `SELECT COUNT(*) FROM users u WHERE `+where, args...).Scan(&total); err != nil {
+		return nil, 0, s.translate(err)
+	}
+	limit, offset := paging(f.Page, f.PerPage, 100)
+	rows, err := c.query(ctx, `SELECT u.id FROM users u WHERE `+where+` ORDER BY u.created_at, u.id LIMIT ? OFFSET ?`,
+		append(args, limit, offset)...)
+	if err != nil {
+		return nil, 0, s.translate(err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, 0, s.translate(err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	out := make([]*accounts.User, 0, len(ids))
+	for _, id := range ids {
+		u, err := findUser(ctx, c, `id = ?`, id)
+		if err != nil {
+			return nil, 0, s.translate(err)
+		}
+		out = append(out, u)
+	}
+	return out, total, nil
+}
+
+// CreateUser adds a user with the given grants (and password hash for staff).
+func (s *Store) CreateUser(ctx context.Context, u *accounts.User) error {
+	if err := accounts.ValidateNewUser(u); err != nil {
+		return err
+	}
+	u.ID = newID()
+	actor := accounts.ActorFrom(ctx)
+	if err := accounts.Can(actor, accounts.Create, userResource(u)); err != nil {
+		return err
+	}
+	return s.tx(ctx, func(c conn) error {
+		var n int
+		if err := c.row(ctx, `SELECT COUNT(*) FROM users WHERE phone = ?`, u.Phone).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return &errs.Error{Code: errs.Conflict, Key: "user.phone_taken", Field: "phone"}
+		}
+		u.CreatedAt, u.UpdatedAt = c.now, c.now
+		if _, err := c.exec(ctx, `INSERT INTO users (id, phone, name, password_hash, disabled, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, u.ID, u.Phone, u.Name, u.PasswordHash, false, u.CreatedAt, u.UpdatedAt); err != nil {
+			return err
+		}
+		if err := record(ctx, c, "user.create", userResource(u), map[string]any{"phone": accounts.MaskPhone(u.Phone),
+			"name": u.Name}); err != nil {
+			return err
+		}
+		grants := u.Grants
+		u.Grants = nil
+		for _, g := range grants {
+			g.UserID = u.ID
+			if err := addGrant(ctx, c, &g); err != nil {
+				return err
+			}
+			u.Grants = append(u.Grants, g)
+		}
+		return nil
+	})
+}
+
+// resolveScope checks a grant's scope object exists and fills its name.
+func resolveScope(ctx context.Context, c conn, g *accounts.Grant) error {
+	var table string
+	switch accounts.ScopeKindOf(g.Role) {
+	case accounts.ScopeStreet:
+		table = "streets"
+	case accounts.ScopeCommunity:
+		table = "communities"
+	case accounts.ScopeOrganization:
+		table = "organizations"
+	default:
+		return nil // merchants arrive with the points issue; unscoped roles need nothing
+	}
+	err := c.row(ctx, `SELECT name FROM `+table+` WHERE id = ?`, g.ScopeID).Scan(&g.ScopeName)
+	if errors.Is(err, sql.ErrNoRows) {
+		return errs.Field("scope", "role.scope_unknown")
+	}
+	return err
+}
+
+func addGrant(ctx context.Context, c conn, g *accounts.Grant) error {
+	if err := accounts.ValidateGrant(g); err != nil {
+		return err
+	}
+	if err := resolveScope(ctx, c, g); err != nil {
+		return err
+	}
+	g.ID, g.CreatedAt = newID(), c.now
+	if _, err := c.exec(ctx, `INSERT INTO grants (id, user_id, role, scope_id, created_at) VALUES (?, ?, ?, ?, ?)`,
+		g.ID, g.UserID, g.Role, g.ScopeID, g.CreatedAt); err != nil {
+		if errs.CodeOf(translateAny(c, err)) == errs.Conflict {
+			return &errs.Error{Code: errs.Conflict, Key: "role.duplicate", Field: "role"}
+		}
+		return err
+	}
+	return record(ctx, c, "user.grant", accounts.Resource{Kind: accounts.KindUser, ID: g.UserID, StreetID: streetOfScope(g)},
+		map[string]any{"role": g.Role, "scope": g.ScopeName, "scope_id": g.ScopeID})
+}
+
+func streetOfScope(g *accounts.Grant) string {
+	if g.Role == accounts.StreetStaff {
+		return g.ScopeID
+	}
+	return ""
+}
+
+// translateAny translates a driver error without a Store at hand.
+func translateAny(c conn, err error) error {
+	return (&Store{dialect: c.d}).translate(err)
+}
+
+// AddGrant gives a user one more role (platform admins only).
+func (s *Store) AddGrant(ctx context.Context, g *accounts.Grant) error {
+	if err := accounts.Can(accounts.ActorFrom(ctx), accounts.ManageRoles, accounts.Resource{Kind: accounts.KindUser, ID: g.UserID}); err != nil {
+		return err
+	}
+	return s.tx(ctx, func(c conn) error {
+		if _, err := findUser(ctx, c, `id = ?`, g.UserID); err != nil {
+			return err
+		}
+		return addGrant(ctx, c, g)
+	})
+}
+
+// RemoveGrant takes a role away; an admin cannot remove the last platform admin.
+func (s *Store) RemoveGrant(ctx context.Context, userID, grantID string) error {
+	if err := accounts.Can(accounts.ActorFrom(ctx), accounts.ManageRoles, accounts.Resource{Kind: accounts.KindUser, ID: userID}); err != nil {
+		return err
+	}
+	return s.tx(ctx, func(c conn) error {
+		var g accounts.Grant
+		err := c.row(ctx, `SELECT id, user_id, role, scope_id FROM grants WHERE id = ? AND user_id = ?`, grantID, userID).
+			Scan(&g.ID, &g.UserID, &g.Role, &g.ScopeID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return notFound("grant")
+		}
+		if err != nil {
+			return err
+		}
+		if g.Role == accounts.PlatformAdmin {
+			var n int
+			if err := c.row(ctx, `SELECT COUNT(*) FROM grants WHERE role = 'platform_admin'`).Scan(&n); err != nil {
+				return err
+			}
+			if n <= 1 {
+				return errs.E(errs.Conflict, "role.last_admin")
+			}
+		}
+		if _, err := c.exec(ctx, `DELETE FROM grants WHERE id = ?`, g.ID); err != nil {
+			return err
+		}
+		// Fewer rights take effect now: end the user's sessions.
+		if _, err := c.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
+			return err
+		}
+		return record(ctx, c, "user.revoke", accounts.Resource{Kind: accounts.KindUser, ID: userID, StreetID: streetOfScope(&g)},
+			map[string]any{"role": g.Role, "scope_id": g.ScopeID})
+	})
+}
+
+// SetPassword stores a new password hash for a user (self or admin).
+func (s *Store) SetPassword(ctx context.Context, userID, hash string) error {
+	return s.tx(ctx, func(c conn) error {
+		u, err := findUser(ctx, c, `id = ?`, userID)
+		if err != nil {
+			return err
+		}
+		if err := accounts.Can(accounts.ActorFrom(ctx), accounts.Update, userResource(u)); err != nil {
+			return err
+		}
+		if _, err := c.exec(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, c.now, userID); err != nil {
+			return err
+		}
+		return record(ctx, c, "user.password", userResource(u), nil)
+	})
+}
+
+// EnsureResident returns the user with this phone, creating a resident
+// account on a first verified sign-in (one-click sign-in for residents).
+func (s *Store) EnsureResident(ctx context.Context, phone string) (*accounts.User, error) {
+	var out *accounts.User
+	err := s.tx(ctx, func(c conn) error {
+		u, err := findUser(ctx, c, `phone = ?`, phone)
+		if err == nil {
+			out = u
+			return nil
+		}
+		if !errs.Is(err, errs.NotFound) {
+			return err
+		}
+		u = &accounts.User{ID: newID(), Phone: phone, Name: "居民" + phone[7:], CreatedAt: c.now, UpdatedAt: c.now}
+		if _, err := c.exec(ctx, `INSERT INTO users (id, phone, name, password_hash, disabled, created_at, updated_at)
+			VALUES (?, ?, ?, '', ?, ?, ?)`, u.ID, u.Phone, u.Name, false, c.now, c.now); err != nil {
+			return err
+		}
+		g := accounts.Grant{UserID: u.ID, Role: accounts.Resident}
+		ctx := accounts.WithActor(ctx, u)
+		if err := record(ctx, c, "user.signup", userResource(u), map[string]any{"phone": accounts.MaskPhone(phone)}); err != nil {
+			return err
+		}
+		if err := addGrant(ctx, c, &g); err != nil {
+			return err
+		}
+		u.Grants = []accounts.Grant{g}
+		out = u
+		return nil
+	})
+	return out, err
+}
+
+// Session is a signed-in browser.
+type Session struct {
+	UserID    string
+	CreatedAt time.Time
+	LastSeen  time.Time
+	ExpiresAt time.Time
+}
+
+// SessionPolicy bounds how long a session lives.
+type SessionPolicy struct {
+	Idle     time.Duration
+	Absolute time.Duration
+}
+
+// CreateSession starts a session for userID and returns its secret token;
+// only the token's hash is stored.
+func (s *Store) CreateSession(ctx context.Context, userID string, p SessionPolicy) (string, error) {
+	token := randomToken(32)
+	err := s.tx(ctx, func(c conn) error {
+		// Housekeeping on the write path keeps the table small without a cron.
+		if _, err := c.exec(ctx, `DELETE FROM sessions WHERE expires_at < ? OR last_seen_at < ?`, c.now, c.now.Add(-p.Idle)); err != nil {
+			return err
+		}
+		_, err := c.exec(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at)
+			VALUES (?, ?, ?, ?, ?)`, hashToken(token), userID, c.now, c.now, c.now.Add(p.Absolute))
+		return err
+	})
+	return token, err
+}
+
+// SessionUser returns the user of a live session and refreshes its idle
+// timer (at most once a minute, to spare the writer).
+func (s *Store) SessionUser(ctx context.Context, token string, p SessionPolicy) (*accounts.User, error) {
+	if token == "" {
+		return nil, errs.E(errs.Unauthorized, "auth.required")
+	}
+	h := hashToken(token)
+	c := s.read()
+	var sess Session
+	err := c.row(ctx, `SELECT user_id, created_at, last_seen_at, expires_at FROM sessions WHERE token_hash = ?`, h).
+		Scan(&sess.UserID, &sess.CreatedAt, &sess.LastSeen, &sess.ExpiresAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.E(errs.Unauthorized, "auth.session_expired")
+	}
+	if err != nil {
+		return nil, s.translate(err)
+	}
+	if c.now.After(sess.ExpiresAt) || c.now.Sub(sess.LastSeen) > p.Idle {
+		_ = s.DeleteSession(ctx, token)
+		return nil, errs.E(errs.Unauthorized, "auth.session_expired")
+	}
+	u, err := findUser(ctx, c, `id = ?`, sess.UserID)
+	if err != nil || u.Disabled {
+		return nil, errs.E(errs.Unauthorized, "auth.session_expired")
+	}
+	if c.now.Sub(sess.LastSeen) > time.Minute {
+		_ = s.tx(ctx, func(w conn) error {
+			_, err := w.exec(ctx, `UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?`, w.now, h)
+			return err
+		})
+	}
+	return u, nil
+}
+
+// DeleteSession ends a session (logout).
+func (s *Store) DeleteSession(ctx context.Context, token string) error {
+	return s.tx(ctx, func(c conn) error {
+		_, err := c.exec(ctx, `DELETE FROM sessions WHERE token_hash = ?`, hashToken(token))
+		return err
+	})
+}
+
+// CreateAPIToken issues a bearer token for a user; it is shown once.
+func (s *Store) CreateAPIToken(ctx context.Context, userID string) (string, error) {
+	token := "ht_" + randomToken(24)
+	err := s.tx(ctx, func(c conn) error {
+		u, err := findUser(ctx, c, `id = ?`, userID)
+		if err != nil {
+			return err
+		}
+		if err := accounts.Can(accounts.ActorFrom(ctx), accounts.Update, userResource(u)); err != nil {
+			return err
+		}
+		id := newID()
+		if _, err := c.exec(ctx, `INSERT INTO api_tokens (token_hash, id, user_id, created_at) VALUES (?, ?, ?, ?)`,
+			hashToken(token), id, userID, c.now); err != nil {
+			return err
+		}
+		return record(ctx, c, "user.token", userResource(u), map[string]any{"token_id": id})
+	})
+	return token, err
+}
+
+// TokenUser returns the user of an API token.
+func (s *Store) TokenUser(ctx context.Context, token string) (*accounts.User, error) {
+	c := s.read()
+	var userID string
+	err := c.row(ctx, `SELECT user_id FROM api_tokens WHERE token_hash = ?`, hashToken(token)).Scan(&userID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, errs.E(errs.Unauthorized, "auth.token_invalid")
+	}
+	if err != nil {
+		return nil, s.translate(err)
+	}
+	u, err := findUser(ctx, c, `id = ?`, userID)
+	if err != nil || u.Disabled {
+		return nil, errs.E(errs.Unauthorized, "auth.token_invalid")
+	}
+	return u, nil
+}
+
+// MaxCodeAttempts is how many wrong guesses burn a one-time code.
+const MaxCodeAttempts = 5
+
+// SaveLoginCode stores (the hash of) a one-time code for a phone, replacing
+// any earlier one.
+func (s *Store) SaveLoginCode(ctx context.Context, phone, code string, ttl time.Duration) error {
+	return s.tx(ctx, func(c conn) error {
+		if _, err := c.exec(ctx, `DELETE FROM login_codes WHERE phone = ? OR expires_at < ?`, phone, c.now); err != nil {
+			return err
+		}
+		_, err := c.exec(ctx, `INSERT INTO login_codes (phone, code_hash, attempts, expires_at, created_at) VALUES (?, ?, 0, ?, ?)`,
+			phone, hashToken(phone+":"+code), c.now.Add(ttl), c.now)
+		return err
+	})
+}
+
+// CheckLoginCode consumes a correct code; wrong guesses count against it.
+func (s *Store) CheckLoginCode(ctx context.Context, phone, code string) error {
+	return s.tx(ctx, func(c conn) error {
+		var h string
+		var attempts int
+		var exp time.Time
+		err := c.row(ctx, `SELECT code_hash, attempts, expires_at FROM login_codes WHERE phone = ?`, phone).Scan(&h, &attempts, &exp)
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && (c.now.After(exp) || attempts >= MaxCodeAttempts)) {
+			return errs.Field("code", "auth.code_wrong")
+		}
+		if err != nil {
+			return err
+		}
+		if subtle.ConstantTimeCompare([]byte(h), []byte(hashToken(phone+":"+code))) != 1 {
+			_, err := c.exec(ctx, `UPDATE login_codes SET attempts = attempts + 1 WHERE phone = ?`, phone)
+			if err != nil {
+				return err
+			}
+			return errCommit{errs.Field("code", "auth.code_wrong")}
+		}
+		_, err = c.exec(ctx, `DELETE FROM login_codes WHERE phone = ?`, phone)
+		return err
+	})
+}

@@ -1,0 +1,312 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/registry"
+)
+
+const orgSelect = `SELECT o.id, COALESCE(o.source_key, ''), o.name, o.registration, COALESCE(o.credit_code, ''),
+	o.category, o.street_id, s.name, COALESCE(o.community_id, ''), COALESCE(c.name, ''), o.description,
+	o.founded, o.party_form, o.staff, o.volunteers, o.contact_name, o.contact_phone, o.created_at, o.updated_at
+	FROM organizations o JOIN streets s ON s.id = o.street_id LEFT JOIN communities c ON c.id = o.community_id`
+
+func scanOrg(sc interface{ Scan(...any) error }) (*registry.Organization, error) {
+	o := &registry.Organization{}
+	err := sc.Scan(&o.ID, &o.Key, &o.Name, &o.Registration, &o.CreditCode, &o.Category, &o.StreetID,
+		&o.StreetName, &o.CommunityID, &o.CommunityName, &o.Description, &o.Founded, &o.PartyForm,
+		&o.Staff, &o.Volunteers, &o.ContactName, &o.ContactPhone, &o.CreatedAt, &o.UpdatedAt)
+	return o, err
+}
+
+var orgSorts = map[string]string{
+	"name":       "o.name, o.id",
+	"newest":     "o.created_at DESC, o.id",
+	"founded":    "o.founded = '', o.founded, o.id",
+	"volunteers": "o.volunteers DESC, o.id",
+}
+
+// FindOrganizations lists organizations matching f (public data: anyone may).
+func (s *Store) FindOrganizations(ctx context.Context, f registry.Filter) ([]*registry.Organization, int, error) {
+	f.Normalize()
+	var where []string
+	var args []any
+	eq := func(col, v string) {
+		if v != "" {
+			where = append(where, col+" = ?")
+			args = append(args, v)
+		}
+	}
+	eq("o.street_id", f.StreetID)
+	eq("o.community_id", f.CommunityID)
+	eq("o.registration", string(f.Registration))
+	eq("o.party_form", string(f.PartyForm))
+	eq("o.category", f.Category)
+	eq("o.source_key", f.Key)
+	eq("o.credit_code", f.CreditCode)
+	if f.Domain != "" {
+		where = append(where, "EXISTS (SELECT 1 FROM organization_domains d WHERE d.organization_id = o.id AND d.domain = ?)")
+		args = append(args, f.Domain)
+	}
+	for _, word := range strings.Fields(f.Query) {
+		like := "%" + likeEscape(word) + "%"
+		where = append(where, `(o.name LIKE ? ESCAPE '\' OR o.description LIKE ? ESCAPE '\' OR EXISTS (SELECT 1 FROM
+			organization_domains d WHERE d.organization_id = o.id AND d.domain LIKE ? ESCAPE '\'))`)
+		args = append(args, like, like, like)
+	}
+	w := ""
+	if len(where) > 0 {
+		w = " WHERE " + strings.Join(where, " AND ")
+	}
+	c := s.read()
+	var total int
+	if err := c.row(ctx, `SELECT COUNT(*) FROM organizations o`+w, args...).Scan(&total); err != nil {
+		return nil, 0, s.translate(err)
+	}
+	limit, offset := paging(f.Page, f.PerPage, registry.MaxPerPage)
+	rows, err := c.query(ctx, orgSelect+w+` ORDER BY `+orgSorts[f.Sort]+` LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+	if err != nil {
+		return nil, 0, s.translate(err)
+	}
+	defer rows.Close()
+	var out []*registry.Organization
+	for rows.Next() {
+		o, err := scanOrg(rows)
+		if err != nil {
+			return nil, 0, s.translate(err)
+		}
+		out = append(out, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, s.translate(err)
+	}
+	return out, total, s.translate(loadDomains(ctx, c, out))
+}
+
+// loadDomains fills the domain tags of a page of organizations in one query.
+func loadDomains(ctx context.Context, c conn, orgs []*registry.Organization) error {
+	if len(orgs) == 0 {
+		return nil
+	}
+	byID := make(map[string]*registry.Organization, len(orgs))
+	ids := make([]any, 0, len(orgs))
+	for _, o := range orgs {
+		byID[o.ID] = o
+		o.Domains = []string{}
+		ids = append(ids, o.ID)
+	}
+	rows, err := c.query(ctx, `SELECT organization_id, domain FROM organization_domains WHERE organization_id IN (`+
+		placeholders(len(ids))+`) ORDER BY organization_id, position`, ids...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, d string
+		if err := rows.Scan(&id, &d); err != nil {
+			return err
+		}
+		byID[id].Domains = append(byID[id].Domains, d)
+	}
+	return rows.Err()
+}
+
+// FindOrganizationByID returns one organization.
+func (s *Store) FindOrganizationByID(ctx context.Context, id string) (*registry.Organization, error) {
+	return findOrg(ctx, s.read(), `o.id = ?`, id)
+}
+
+// FindOrganizationByKey returns the organization imported with this source key.
+func (s *Store) FindOrganizationByKey(ctx context.Context, key string) (*registry.Organization, error) {
+	return findOrg(ctx, s.read(), `o.source_key = ?`, key)
+}
+
+func findOrg(ctx context.Context, c conn, where string, arg any) (*registry.Organization, error) {
+	o, err := scanOrg(c.row(ctx, orgSelect+` WHERE `+where, arg))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("organization")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return o, loadDomains(ctx, c, []*registry.Organization{o})
+}
+
+// checkOrgPlaces checks the street exists and the community belongs to it.
+func checkOrgPlaces(ctx context.Context, c conn, o *registry.Organization) error {
+	st, err := findStreet(ctx, c, `id = ?`, o.StreetID)
+	if err != nil {
+		return fieldErr("street", err)
+	}
+	o.StreetName = st.Name
+	o.CommunityName = ""
+	if o.CommunityID == "" {
+		return nil
+	}
+	cm, err := findCommunity(ctx, c, o.CommunityID)
+	if err != nil {
+		return fieldErr("community", err)
+	}
+	if cm.StreetID != o.StreetID {
+		return errs.Field("community", "community.other_street")
+	}
+	o.CommunityName = cm.Name
+	return nil
+}
+
+// checkCreditCodeFree refuses a code another organization already holds,
+// with a message naming that organization.
+func checkCreditCodeFree(ctx context.Context, c conn, o *registry.Organization) error {
+	if o.CreditCode == "" {
+		return nil
+	}
+	var id, name string
+	err := c.row(ctx, `SELECT id, name FROM organizations WHERE credit_code = ?`, o.CreditCode).Scan(&id, &name)
+	if errors.Is(err, sql.ErrNoRows) || id == o.ID {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	e := errs.Field("credit_code", "credit_code.duplicate", name)
+	e.Code = errs.Conflict
+	return e
+}
+
+// CreateOrganization validates and adds an organization.
+func (s *Store) CreateOrganization(ctx context.Context, o *registry.Organization) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	o.ID = newID()
+	if err := accounts.Can(accounts.ActorFrom(ctx), accounts.Create, o.Resource()); err != nil {
+		return err
+	}
+	return s.tx(ctx, func(c conn) error { return createOrg(ctx, c, o) })
+}
+
+func createOrg(ctx context.Context, c conn, o *registry.Organization) error {
+	if err := checkOrgPlaces(ctx, c, o); err != nil {
+		return err
+	}
+	if err := checkCreditCodeFree(ctx, c, o); err != nil {
+		return err
+	}
+	o.CreatedAt, o.UpdatedAt = c.now, c.now
+	if _, err := c.exec(ctx, `INSERT INTO organizations (id, source_key, name, registration, credit_code, category,
+		street_id, community_id, description, founded, party_form, staff, volunteers, contact_name, contact_phone,
+		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		o.ID, nullStr(o.Key), o.Name, o.Registration, nullStr(o.CreditCode), o.Category, o.StreetID,
+		nullStr(o.CommunityID), o.Description, o.Founded, o.PartyForm, o.Staff, o.Volunteers, o.ContactName,
+		o.ContactPhone, o.CreatedAt, o.UpdatedAt); err != nil {
+		return err
+	}
+	if err := writeDomains(ctx, c, o); err != nil {
+		return err
+	}
+	return record(ctx, c, "organization.create", o.Resource(), orgAuditData(o))
+}
+
+func writeDomains(ctx context.Context, c conn, o *registry.Organization) error {
+	if _, err := c.exec(ctx, `DELETE FROM organization_domains WHERE organization_id = ?`, o.ID); err != nil {
+		return err
+	}
+	for i, d := range o.Domains {
+		if _, err := c.exec(ctx, `INSERT INTO organization_domains (organization_id, position, domain) VALUES (?, ?, ?)`,
+			o.ID, i, d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// orgAuditData is what the audit log keeps of an organization: no contact data.
+func orgAuditData(o *registry.Organization) map[string]any {
+	return map[string]any{"name": o.Name, "registration": o.Registration, "credit_code": o.CreditCode,
+		"street": o.StreetName, "community": o.CommunityName, "party_form": o.PartyForm, "key": o.Key}
+}
+
+// UpdateOrganization applies u to the organization with id.
+func (s *Store) UpdateOrganization(ctx context.Context, id string, u registry.Update) (*registry.Organization, error) {
+	var out *registry.Organization
+	err := s.tx(ctx, func(c conn) error {
+		o, err := findOrg(ctx, c, `o.id = ?`, id)
+		if err != nil {
+			return err
+		}
+		actor := accounts.ActorFrom(ctx)
+		if err := accounts.Can(actor, accounts.Update, o.Resource()); err != nil {
+			return err
+		}
+		before := *o
+		u.Apply(o)
+		// Moving an organization to another street needs the right on both.
+		if o.StreetID != before.StreetID {
+			if err := accounts.Can(actor, accounts.Create, o.Resource()); err != nil {
+				return err
+			}
+		}
+		if err := o.Validate(); err != nil {
+			return err
+		}
+		if err := updateOrg(ctx, c, o); err != nil {
+			return err
+		}
+		out = o
+		return record(ctx, c, "organization.update", o.Resource(), orgChanges(&before, o))
+	})
+	return out, err
+}
+
+func updateOrg(ctx context.Context, c conn, o *registry.Organization) error {
+	if err := checkOrgPlaces(ctx, c, o); err != nil {
+		return err
+	}
+	if err := checkCreditCodeFree(ctx, c, o); err != nil {
+		return err
+	}
+	o.UpdatedAt = c.now
+	if _, err := c.exec(ctx, `UPDATE organizations SET name = ?, registration = ?, credit_code = ?, category = ?,
+		street_id = ?, community_id = ?, description = ?, founded = ?, party_form = ?, staff = ?, volunteers = ?,
+		contact_name = ?, contact_phone = ?, updated_at = ? WHERE id = ?`,
+		o.Name, o.Registration, nullStr(o.CreditCode), o.Category, o.StreetID, nullStr(o.CommunityID),
+		o.Description, o.Founded, o.PartyForm, o.Staff, o.Volunteers, o.ContactName, o.ContactPhone,
+		o.UpdatedAt, o.ID); err != nil {
+		return err
+	}
+	return writeDomains(ctx, c, o)
+}
+
+// orgChanges lists changed public fields as {field: [old, new]}; contact
+// fields are recorded as changed without their values.
+func orgChanges(a, b *registry.Organization) map[string]any {
+	ch := map[string]any{}
+	cmp := func(k string, x, y any) {
+		if x != y {
+			ch[k] = []any{x, y}
+		}
+	}
+	cmp("name", a.Name, b.Name)
+	cmp("registration", a.Registration, b.Registration)
+	cmp("credit_code", a.CreditCode, b.CreditCode)
+	cmp("category", a.Category, b.Category)
+	cmp("street", a.StreetName, b.StreetName)
+	cmp("community", a.CommunityName, b.CommunityName)
+	cmp("party_form", a.PartyForm, b.PartyForm)
+	cmp("founded", a.Founded, b.Founded)
+	cmp("staff", a.Staff, b.Staff)
+	cmp("volunteers", a.Volunteers, b.Volunteers)
+	cmp("domains", strings.Join(a.Domains, "、"), strings.Join(b.Domains, "、"))
+	if a.Description != b.Description {
+		ch["description"] = "changed"
+	}
+	if a.ContactName != b.ContactName || a.ContactPhone != b.ContactPhone {
+		ch["contact"] = "changed"
+	}
+	return map[string]any{"name": b.Name, "changes": ch}
+}

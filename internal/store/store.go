@@ -1,0 +1,212 @@
+// Package store is the only package that speaks SQL. One code base serves
+// SQLite (embedded default) and PostgreSQL; queries are written with ?
+// placeholders and rebound for PostgreSQL, and what must differ lives in
+// *_sqlite.go / *_postgres.go.
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/huitian/huitian/internal/errs"
+)
+
+// Dialect names the database behind a Store.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Store is the data layer. It checks authorization on the objects it loads
+// (accounts.Can) and writes audit entries in the same transaction as the
+// change they record.
+type Store struct {
+	dialect Dialect
+	db      *sql.DB // writes (one connection on SQLite)
+	rdb     *sql.DB // reads (the same pool on PostgreSQL)
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+}
+
+// Open connects to dsn: a file path, "sqlite:PATH", ":memory:" or a
+// postgres:// URL. It does not migrate.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	var s *Store
+	var err error
+	switch {
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		s, err = openPostgres(ctx, dsn)
+	case dsn == "":
+		return nil, errs.Field("db", "db.missing")
+	default:
+		s, err = openSQLite(ctx, strings.TrimPrefix(dsn, "sqlite:"))
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.Now = func() time.Time { return time.Now().UTC() }
+	return s, nil
+}
+
+// Dialect tells which database this is.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Close releases the pools.
+func (s *Store) Close() error {
+	err := s.db.Close()
+	if s.rdb != s.db {
+		if e := s.rdb.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// Ping checks the database answers (readiness).
+func (s *Store) Ping(ctx context.Context) error { return s.rdb.PingContext(ctx) }
+
+// newID returns a UUIDv7: time-ordered, unguessable enough for ids.
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// randomToken returns n random bytes hex encoded.
+func randomToken(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return fmt.Sprintf("%x", b)
+}
+
+// querier is what *sql.DB and *sql.Tx share.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// conn runs rebound queries on a pool or a transaction and carries the
+// transaction's clock, so every row a transaction writes has the same time.
+type conn struct {
+	q   querier
+	d   Dialect
+	now time.Time
+}
+
+func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return c.q.ExecContext(ctx, rebind(c.d, query), args...)
+}
+
+func (c conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return c.q.QueryContext(ctx, rebind(c.d, query), args...)
+}
+
+func (c conn) row(ctx context.Context, query string, args ...any) *sql.Row {
+	return c.q.QueryRowContext(ctx, rebind(c.d, query), args...)
+}
+
+// read returns a connection on the read pool.
+func (s *Store) read() conn { return conn{q: s.rdb, d: s.dialect, now: s.Now()} }
+
+// tx runs fn in one transaction: begin, fn, commit; rollback on any error.
+// Driver errors are translated to domain errors on the way out.
+func (s *Store) tx(ctx context.Context, fn func(c conn) error) error {
+	t, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return s.translate(err)
+	}
+	defer t.Rollback()
+	if err := fn(conn{q: t, d: s.dialect, now: s.Now()}); err != nil {
+		var ec errCommit
+		if errors.As(err, &ec) {
+			if cerr := t.Commit(); cerr != nil {
+				return s.translate(cerr)
+			}
+			return ec.err
+		}
+		return s.translate(err)
+	}
+	return s.translate(t.Commit())
+}
+
+// errCommit asks tx to commit what fn wrote and still return err (a wrong
+// one-time code must count its attempt).
+type errCommit struct{ err error }
+
+func (e errCommit) Error() string { return e.err.Error() }
+
+// rebind turns ? placeholders into $1, $2 … for PostgreSQL, leaving quoted
+// text alone.
+func rebind(d Dialect, q string) string {
+	if d != Postgres || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 8)
+	n, inStr := 0, false
+	for i := 0; i < len(q); i++ {
+		ch := q[i]
+		switch {
+		case ch == '\'':
+			inStr = !inStr
+		case ch == '?' && !inStr:
+			n++
+			b.WriteString(fmt.Sprintf("$%d", n))
+			continue
+		}
+		b.WriteByte(ch)
+	}
+	return b.String()
+}
+
+// nullStr stores "" as NULL (for unique columns that may be empty).
+func nullStr(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// placeholders returns "?, ?, ?" for n values.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// likeEscape escapes LIKE wildcards in user input (used with ESCAPE '\').
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// paging bounds page/per_page and returns LIMIT and OFFSET.
+func paging(page, perPage, max int) (limit, offset int) {
+	if perPage < 1 {
+		perPage = 20
+	}
+	if perPage > max {
+		perPage = max
+	}
+	if page < 1 {
+		page = 1
+	}
+	return perPage, (page - 1) * perPage
+}
+
+// notFound is the error for a missing object of the given kind.
+func notFound(kind string) error { return errs.E(errs.NotFound, "notfound."+kind) }
+
+// fieldErr turns a not-found reference into an invalid-field error, so a form
+// naming an unknown street says which field is wrong.
+func fieldErr(field string, err error) error {
+	if errs.Is(err, errs.NotFound) {
+		return errs.Field(field, "invalid.reference_"+field)
+	}
+	return err
+}
+
+func errsAmbiguous(kind string) error { return errs.E(errs.Conflict, "ambiguous."+kind) }
