@@ -1,0 +1,95 @@
+// Package config is the server's configuration: a value built by Load from
+// defaults and HUITIAN_* environment variables, then overridden by flags in
+// cli, and passed down. No package reads the environment on its own.
+package config
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"time"
+)
+
+// Config is everything the server needs to know at start.
+type Config struct {
+	Addr            string        // HUITIAN_ADDR, listen address
+	Database        string        // HUITIAN_DATABASE, SQLite path or postgres:// URL
+	SecureCookies   bool          // HUITIAN_SECURE_COOKIES, set when served over TLS (behind a proxy)
+	SessionIdle     time.Duration // HUITIAN_SESSION_IDLE
+	SessionAbsolute time.Duration // HUITIAN_SESSION_ABSOLUTE
+	CodeTTL         time.Duration // HUITIAN_CODE_TTL, one-time SMS code lifetime
+	MaxBodyBytes    int64         // HUITIAN_MAX_BODY_BYTES, request body bound
+	ImportMaxBytes  int64         // HUITIAN_IMPORT_MAX_BYTES, upload bound for imports
+	LogLevel        string        // HUITIAN_LOG_LEVEL: debug, info, warn, error
+	// DevInbox shows one-time codes on /dev/inbox instead of sending SMS.
+	// Only the demo turns it on; production wires a real sender.
+	DevInbox bool // HUITIAN_DEV_INBOX
+	// TrustProxy takes the client address from X-Forwarded-For (rate limits).
+	TrustProxy bool // HUITIAN_TRUST_PROXY
+}
+
+// Default returns the built-in defaults.
+func Default() Config {
+	return Config{
+		Addr:            "127.0.0.1:8080",
+		SessionIdle:     2 * time.Hour,
+		SessionAbsolute: 7 * 24 * time.Hour,
+		CodeTTL:         5 * time.Minute,
+		MaxBodyBytes:    1 << 20,
+		ImportMaxBytes:  20 << 20,
+		LogLevel:        "info",
+	}
+}
+
+// Load returns the defaults overridden by HUITIAN_* variables from getenv.
+func Load(getenv func(string) string) (Config, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	c := Default()
+	var err error
+	str := func(name string, dst *string) {
+		if v := getenv(name); v != "" {
+			*dst = v
+		}
+	}
+	boolean := func(name string, dst *bool) {
+		if v := getenv(name); v != "" && err == nil {
+			b, e := strconv.ParseBool(v)
+			if e != nil {
+				err = fmt.Errorf("%s=%q: want true or false", name, v)
+			}
+			*dst = b
+		}
+	}
+	duration := func(name string, dst *time.Duration) {
+		if v := getenv(name); v != "" && err == nil {
+			d, e := time.ParseDuration(v)
+			if e != nil || d <= 0 {
+				err = fmt.Errorf("%s=%q: want a duration such as 30m or 2h", name, v)
+			}
+			*dst = d
+		}
+	}
+	size := func(name string, dst *int64) {
+		if v := getenv(name); v != "" && err == nil {
+			n, e := strconv.ParseInt(v, 10, 64)
+			if e != nil || n <= 0 {
+				err = fmt.Errorf("%s=%q: want a positive number of bytes", name, v)
+			}
+			*dst = n
+		}
+	}
+	str("HUITIAN_ADDR", &c.Addr)
+	str("HUITIAN_DATABASE", &c.Database)
+	str("HUITIAN_LOG_LEVEL", &c.LogLevel)
+	boolean("HUITIAN_SECURE_COOKIES", &c.SecureCookies)
+	boolean("HUITIAN_DEV_INBOX", &c.DevInbox)
+	boolean("HUITIAN_TRUST_PROXY", &c.TrustProxy)
+	duration("HUITIAN_SESSION_IDLE", &c.SessionIdle)
+	duration("HUITIAN_SESSION_ABSOLUTE", &c.SessionAbsolute)
+	duration("HUITIAN_CODE_TTL", &c.CodeTTL)
+	size("HUITIAN_MAX_BODY_BYTES", &c.MaxBodyBytes)
+	size("HUITIAN_IMPORT_MAX_BYTES", &c.ImportMaxBytes)
+	return c, err
+}
