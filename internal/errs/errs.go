@@ -6,6 +6,7 @@ package errs
 import (
 	"errors"
 	"fmt"
+	"net/http"
 )
 
 // Code is a stable, machine-readable error class (used verbatim in the API).
@@ -124,4 +125,23 @@ func Fields(err error) List {
 		return List{e}
 	}
 	return nil
+}
+
+// httpStatus is the one table from error code to HTTP status.
+var httpStatus = map[Code]int{
+	Invalid:      http.StatusBadRequest,
+	NotFound:     http.StatusNotFound,
+	Conflict:     http.StatusConflict,
+	Unauthorized: http.StatusUnauthorized,
+	Forbidden:    http.StatusForbidden,
+	TooMany:      http.StatusTooManyRequests,
+	Internal:     http.StatusInternalServerError,
+}
+
+// HTTPStatus returns the HTTP status for err's code.
+func HTTPStatus(err error) int {
+	if s, ok := httpStatus[CodeOf(err)]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
 }
