@@ -39,26 +39,26 @@ var PartyForms = []PartyForm{PartyIndependent, PartyJoint, PartyInstructor, Part
 
 // Organization is one social organization in the registry.
 type Organization struct {
-	ID           string
-	Key          string // identifier in the source system of an import
-	Name         string
-	Registration Registration
-	CreditCode   string
-	Category     string   // taxonomy code (Categories)
-	Domains      []string // free tags
-	StreetID     string
-	StreetName   string
-	CommunityID  string
+	ID            string
+	Key           string // identifier in the source system of an import
+	Name          string
+	Registration  Registration
+	CreditCode    string
+	Category      string   // taxonomy code (Categories)
+	Domains       []string // free tags
+	StreetID      string
+	StreetName    string
+	CommunityID   string
 	CommunityName string
-	Description  string
-	Founded      string // YYYY-MM-DD or ""
-	PartyForm    PartyForm
-	Staff        int
-	Volunteers   int
-	ContactName  string
-	ContactPhone string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	Description   string
+	Founded       string // YYYY-MM-DD or ""
+	PartyForm     PartyForm
+	Staff         int
+	Volunteers    int
+	ContactName   string
+	ContactPhone  string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // Resource returns the authorization view of the organization.
