@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/huitian/huitian/internal/accounts"
@@ -473,4 +474,51 @@ func (s *Store) CheckLoginCode(ctx context.Context, phone, code string) error {
 		_, err = c.exec(ctx, `DELETE FROM login_codes WHERE phone = ?`, phone)
 		return err
 	})
+}
+
+// ResolveScope finds the scope object of a role from an id, an import key
+// or an exact name ("回龙观街道", "龙锦苑二区社区", an organization's name).
+func (s *Store) ResolveScope(ctx context.Context, role accounts.Role, ref string) (string, error) {
+	ref = strings.TrimSpace(ref)
+	if accounts.ScopeKindOf(role) == accounts.ScopeNone {
+		return "", nil
+	}
+	if ref == "" {
+		return "", errs.Field("scope", "role.scope_required")
+	}
+	var q string
+	switch accounts.ScopeKindOf(role) {
+	case accounts.ScopeStreet:
+		q = `SELECT id FROM streets WHERE id = ? OR name = ?`
+	case accounts.ScopeCommunity:
+		q = `SELECT id FROM communities WHERE id = ? OR name = ?`
+	case accounts.ScopeOrganization:
+		q = `SELECT id FROM organizations WHERE id = ? OR name = ? OR source_key = ?`
+	default:
+		return ref, nil
+	}
+	args := []any{ref, ref}
+	if strings.Count(q, "?") == 3 {
+		args = append(args, ref)
+	}
+	rows, err := s.read().query(ctx, q+` LIMIT 2`, args...)
+	if err != nil {
+		return "", s.translate(err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return "", s.translate(err)
+		}
+		ids = append(ids, id)
+	}
+	switch len(ids) {
+	case 0:
+		return "", errs.Field("scope", "role.scope_unknown")
+	case 1:
+		return ids[0], nil
+	}
+	return "", errs.Field("scope", "role.scope_ambiguous")
 }

@@ -310,3 +310,22 @@ func orgChanges(a, b *registry.Organization) map[string]any {
 	}
 	return map[string]any{"name": b.Name, "changes": ch}
 }
+
+// CountOrganizationsByCategory returns how many organizations each category has.
+func (s *Store) CountOrganizationsByCategory(ctx context.Context) (map[string]int, error) {
+	rows, err := s.read().query(ctx, `SELECT category, COUNT(*) FROM organizations GROUP BY category`)
+	if err != nil {
+		return nil, s.translate(err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var c string
+		var n int
+		if err := rows.Scan(&c, &n); err != nil {
+			return nil, s.translate(err)
+		}
+		out[c] = n
+	}
+	return out, s.translate(rows.Err())
+}

@@ -1,0 +1,66 @@
+// Package server is the HTTP frame around the web pages and the JSON API:
+// the outer mux, middleware (request IDs, logging, metrics, security
+// headers, body limits, sessions, CSRF, rate limits) and health endpoints.
+// It does not know the pages or API routes; cli wires them in.
+package server
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/huitian/huitian/internal/config"
+	"github.com/huitian/huitian/internal/store"
+)
+
+// Deps is what the server needs.
+type Deps struct {
+	Config config.Config
+	Store  *store.Store
+	Logger *slog.Logger
+	// Web serves every HTML page and /static/; API serves /api/v1/.
+	Web http.Handler
+	API http.Handler
+	// Sessions is shared with the web handlers that sign people in and out.
+	Sessions *Sessions
+}
+
+// New builds the whole handler.
+func New(d Deps) http.Handler {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m := newMetrics(reg)
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if err := d.Store.Ping(r.Context()); err != nil {
+			d.Logger.Error("readiness: database unreachable", "err", err)
+			w.WriteHeader(http.StatusServiceUnavailable)
+			w.Write([]byte("database unreachable\n"))
+			return
+		}
+		w.Write([]byte("ready\n"))
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg}))
+	// The API authenticates by bearer token only, so it needs neither the
+	// session cookie nor CSRF checks.
+	mux.Handle("/api/", capturePattern(d.API))
+	mux.Handle("/", capturePattern(d.Sessions.Middleware(d.Web)))
+
+	var h http.Handler = mux
+	h = limitBody(h, d.Config.MaxBodyBytes, d.Config.ImportMaxBytes)
+	h = securityHeaders(h)
+	h = m.middleware(h)
+	h = logRequests(h, d.Logger)
+	h = requestID(h)
+	h = recoverPanics(h, d.Logger)
+	return h
+}

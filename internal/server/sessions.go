@@ -1,0 +1,161 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/config"
+	"github.com/huitian/huitian/internal/i18n"
+	"github.com/huitian/huitian/internal/store"
+)
+
+const (
+	sessionCookie = "huitian_session"
+	csrfCookie    = "huitian_csrf"
+	langCookie    = "huitian_lang"
+	// CSRFField is the hidden form field every state-changing form carries.
+	CSRFField = "csrf_token"
+)
+
+// Sessions signs browsers in and out and guards forms against CSRF. The
+// session token lives in an HttpOnly cookie; only its hash is stored.
+type Sessions struct {
+	store  *store.Store
+	policy store.SessionPolicy
+	secure bool
+	log    *slog.Logger
+	cop    *http.CrossOriginProtection
+	// OnCSRF renders the page shown when a form's token is wrong.
+	OnCSRF http.Handler
+}
+
+// NewSessions builds the session manager from the config.
+func NewSessions(s *store.Store, cfg config.Config, log *slog.Logger) *Sessions {
+	return &Sessions{store: s, policy: store.SessionPolicy{Idle: cfg.SessionIdle, Absolute: cfg.SessionAbsolute},
+		secure: cfg.SecureCookies, log: log, cop: http.NewCrossOriginProtection(),
+		OnCSRF: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, "页面已过期，请刷新后重新提交。", http.StatusForbidden)
+		})}
+}
+
+type reqInfo struct {
+	csrf string
+	lang i18n.Lang
+}
+
+type infoKey struct{}
+
+// CSRFToken returns the token to put in forms of this request's page.
+func CSRFToken(r *http.Request) string {
+	if in, ok := r.Context().Value(infoKey{}).(*reqInfo); ok {
+		return in.csrf
+	}
+	return ""
+}
+
+// Lang returns the language chosen for this request.
+func Lang(r *http.Request) i18n.Lang {
+	if in, ok := r.Context().Value(infoKey{}).(*reqInfo); ok {
+		return in.lang
+	}
+	return i18n.ZH
+}
+
+func (s *Sessions) cookie(name, value string, maxAge time.Duration) *http.Cookie {
+	c := &http.Cookie{Name: name, Value: value, Path: "/", HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode}
+	if maxAge < 0 {
+		c.MaxAge = -1
+	} else if maxAge > 0 {
+		c.MaxAge = int(maxAge.Seconds())
+	}
+	return c
+}
+
+func newToken() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// Middleware loads the signed-in user, the language and the CSRF token, and
+// refuses unsafe requests whose token does not match or that come from
+// another origin.
+func (s *Sessions) Middleware(next http.Handler) http.Handler {
+	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		in := &reqInfo{lang: i18n.Parse(r.Header.Get("Accept-Language"))}
+		if c, err := r.Cookie(langCookie); err == nil && (c.Value == string(i18n.ZH) || c.Value == string(i18n.EN)) {
+			in.lang = i18n.Lang(c.Value)
+		}
+		if c, err := r.Cookie(csrfCookie); err == nil && len(c.Value) == 64 {
+			in.csrf = c.Value
+		} else {
+			in.csrf = newToken()
+			http.SetCookie(w, s.cookie(csrfCookie, in.csrf, 0))
+		}
+		ctx := context.WithValue(r.Context(), infoKey{}, in)
+		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+			u, err := s.store.SessionUser(ctx, c.Value, s.policy)
+			if err == nil {
+				ctx = accounts.WithActor(ctx, u)
+			} else {
+				http.SetCookie(w, s.cookie(sessionCookie, "", -1))
+			}
+		}
+		r = r.WithContext(ctx)
+		if !safeMethod(r.Method) {
+			sent := r.Header.Get("X-CSRF-Token")
+			if sent == "" {
+				sent = r.PostFormValue(CSRFField)
+			}
+			if sent == "" || subtle.ConstantTimeCompare([]byte(sent), []byte(in.csrf)) != 1 {
+				s.OnCSRF.ServeHTTP(w, r)
+				return
+			}
+		}
+		w.Header().Add("Vary", "Cookie")
+		next.ServeHTTP(w, r)
+	})
+	s.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.OnCSRF.ServeHTTP(w, r) }))
+	return s.cop.Handler(inner)
+}
+
+func safeMethod(m string) bool {
+	return m == http.MethodGet || m == http.MethodHead || m == http.MethodOptions
+}
+
+// SignIn starts a new session for u, replacing any earlier session of this
+// browser, and rotates the CSRF token (no fixation of either).
+func (s *Sessions) SignIn(w http.ResponseWriter, r *http.Request, u *accounts.User) error {
+	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		_ = s.store.DeleteSession(r.Context(), c.Value)
+	}
+	token, err := s.store.CreateSession(r.Context(), u.ID, s.policy)
+	if err != nil {
+		return err
+	}
+	http.SetCookie(w, s.cookie(sessionCookie, token, s.policy.Absolute))
+	http.SetCookie(w, s.cookie(csrfCookie, newToken(), 0))
+	return nil
+}
+
+// SignOut ends the session server-side and clears the cookies.
+func (s *Sessions) SignOut(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		if err := s.store.DeleteSession(r.Context(), c.Value); err != nil {
+			s.log.Error("sign out", "err", err)
+		}
+	}
+	http.SetCookie(w, s.cookie(sessionCookie, "", -1))
+	http.SetCookie(w, s.cookie(csrfCookie, newToken(), 0))
+}
+
+// SetLang remembers the chosen language for a year.
+func (s *Sessions) SetLang(w http.ResponseWriter, l i18n.Lang) {
+	http.SetCookie(w, s.cookie(langCookie, string(l), 365*24*time.Hour))
+}

@@ -1,0 +1,168 @@
+package web
+
+import (
+	"crypto/rand"
+	"fmt"
+	"math/big"
+	"net/http"
+
+	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/server"
+)
+
+type loginData struct {
+	Next     string
+	Tab      string // "password" or "code"
+	CodeSent bool
+	Phone    string
+}
+
+func (a *app) loginPage(w http.ResponseWriter, r *http.Request) {
+	d := &loginData{Next: safeNext(r.URL.Query().Get("next")), Tab: "password"}
+	if r.URL.Query().Get("tab") == "code" {
+		d.Tab = "code"
+	}
+	a.render(w, r, "login.html", http.StatusOK, a.newPage(w, r, "login.title", d))
+}
+
+// limited checks the per-phone and per-address limits of one kind of attempt.
+func (a *app) limited(r *http.Request, phoneLimit, ipLimit *server.Limiter, phone string) error {
+	ip := server.ClientIP(r, a.Config.TrustProxy)
+	ok1, wait1 := ipLimit.Allow(ip)
+	ok2, wait2 := true, wait1
+	if phone != "" {
+		ok2, wait2 = phoneLimit.Allow(phone)
+	}
+	if ok1 && ok2 {
+		return nil
+	}
+	wait := max(wait1, wait2)
+	return errs.E(errs.TooMany, "error.rate_limited", int(wait.Seconds())+1)
+}
+
+func (a *app) loginPassword(w http.ResponseWriter, r *http.Request) {
+	d := &loginData{Next: safeNext(r.PostFormValue("next")), Tab: "password"}
+	p := a.newPage(w, r, "login.title", d)
+	phone, perr := accounts.NormalizePhone(r.PostFormValue("phone"))
+	if err := a.limited(r, a.loginLimit, a.ipLimit, phone); err != nil {
+		p.Error = a.Catalog.Error(p.Lang, err)
+		p.Form = r.PostForm
+		a.render(w, r, "login.html", http.StatusTooManyRequests, p)
+		return
+	}
+	password := r.PostFormValue("password")
+	var u *accounts.User
+	ok := false
+	if perr == nil {
+		var err error
+		u, err = a.Store.FindUserByPhone(r.Context(), phone)
+		switch {
+		case err == nil && u.PasswordHash != "" && !u.Disabled:
+			ok = accounts.CheckPassword(u.PasswordHash, password)
+		case err == nil || errs.Is(err, errs.NotFound):
+			// Same work and same answer whether the phone is registered or not.
+			accounts.CheckNoUser(password)
+		default:
+			a.fail(w, r, err)
+			return
+		}
+	}
+	if !ok {
+		p.Error = a.Catalog.T(p.Lang, "auth.login_failed")
+		p.Form = r.PostForm
+		p.Form.Del("password")
+		a.render(w, r, "login.html", http.StatusUnauthorized, p)
+		return
+	}
+	a.loginLimit.Reset(phone)
+	if err := a.Sessions.SignIn(w, r, u); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.redirect(w, r, d.Next, "flash.signed_in")
+}
+
+// newCode returns a six-digit one-time code.
+func newCode() string {
+	n, _ := rand.Int(rand.Reader, big.NewInt(1000000))
+	return fmt.Sprintf("%06d", n.Int64())
+}
+
+func (a *app) loginCodeSend(w http.ResponseWriter, r *http.Request) {
+	d := &loginData{Next: safeNext(r.PostFormValue("next")), Tab: "code"}
+	p := a.newPage(w, r, "login.title", d)
+	p.Form = r.PostForm
+	phone, err := accounts.NormalizePhone(r.PostFormValue("phone"))
+	if err != nil {
+		a.formFailed(w, r, "login.html", p, err)
+		return
+	}
+	if err := a.limited(r, a.codeLimit, a.codeIPLimit, phone); err != nil {
+		p.Error = a.Catalog.Error(p.Lang, err)
+		a.render(w, r, "login.html", http.StatusTooManyRequests, p)
+		return
+	}
+	// Every valid phone gets a code: a first sign-in creates a resident
+	// account, so the answer is the same whether the phone is known or not.
+	code := newCode()
+	if err := a.Store.SaveLoginCode(r.Context(), phone, code, a.Config.CodeTTL); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	text := a.Catalog.T(p.Lang, "login.sms", code, int(a.Config.CodeTTL.Minutes()))
+	if err := a.Sender.Send(r.Context(), phone, text); err != nil {
+		a.Logger.Error("sms send failed", "request_id", server.RequestID(r.Context()), "err", err)
+	}
+	d.CodeSent, d.Phone = true, phone
+	p.Flash = a.Catalog.T(p.Lang, "login.code_sent", accounts.MaskPhone(phone))
+	a.render(w, r, "login.html", http.StatusOK, p)
+}
+
+func (a *app) loginCodeVerify(w http.ResponseWriter, r *http.Request) {
+	d := &loginData{Next: safeNext(r.PostFormValue("next")), Tab: "code", CodeSent: true}
+	p := a.newPage(w, r, "login.title", d)
+	p.Form = r.PostForm
+	phone, err := accounts.NormalizePhone(r.PostFormValue("phone"))
+	if err != nil {
+		a.formFailed(w, r, "login.html", p, err)
+		return
+	}
+	d.Phone = phone
+	if err := a.limited(r, a.loginLimit, a.ipLimit, phone); err != nil {
+		p.Error = a.Catalog.Error(p.Lang, err)
+		a.render(w, r, "login.html", http.StatusTooManyRequests, p)
+		return
+	}
+	if err := a.Store.CheckLoginCode(r.Context(), phone, r.PostFormValue("code")); err != nil {
+		a.formFailed(w, r, "login.html", p, err)
+		return
+	}
+	u, err := a.Store.EnsureResident(r.Context(), phone)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if u.Disabled {
+		a.fail(w, r, errs.E(errs.Forbidden, "auth.forbidden"))
+		return
+	}
+	// A code proves only the phone: staff roles need the password.
+	if u.IsStaff() {
+		p.Error = a.Catalog.T(p.Lang, "login.staff_use_password")
+		d.Tab = "password"
+		a.render(w, r, "login.html", http.StatusForbidden, p)
+		return
+	}
+	a.loginLimit.Reset(phone)
+	if err := a.Sessions.SignIn(w, r, u); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.redirect(w, r, d.Next, "flash.signed_in")
+}
+
+func (a *app) logout(w http.ResponseWriter, r *http.Request) {
+	a.Sessions.SignOut(w, r)
+	a.redirect(w, r, "/", "flash.signed_out")
+}

@@ -1,0 +1,58 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/i18n"
+)
+
+func (a *app) me(w http.ResponseWriter, r *http.Request) {
+	if _, err := actor(r); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.render(w, r, "me.html", http.StatusOK, a.newPage(w, r, "me.title", nil))
+}
+
+func (a *app) mePassword(w http.ResponseWriter, r *http.Request) {
+	u, err := actor(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	p := a.newPage(w, r, "me.title", nil)
+	if u.PasswordHash != "" && !accounts.CheckPassword(u.PasswordHash, r.PostFormValue("current")) {
+		a.formFailed(w, r, "me.html", p, errs.Field("current", "me.current_wrong"))
+		return
+	}
+	next := r.PostFormValue("password")
+	if err := accounts.ValidatePassword(next); err != nil {
+		a.formFailed(w, r, "me.html", p, err)
+		return
+	}
+	if next != r.PostFormValue("confirm") {
+		a.formFailed(w, r, "me.html", p, errs.Field("confirm", "me.confirm_mismatch"))
+		return
+	}
+	hash, err := accounts.HashPassword(next)
+	if err == nil {
+		err = a.Store.SetPassword(r.Context(), u.ID, hash)
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.redirect(w, r, "/me", "flash.password_changed")
+}
+
+func (a *app) setLang(w http.ResponseWriter, r *http.Request) {
+	l := i18n.Parse(r.PostFormValue("lang"))
+	a.Sessions.SetLang(w, l)
+	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
+}
+
+func (a *app) devInbox(w http.ResponseWriter, r *http.Request) {
+	a.render(w, r, "dev_inbox.html", http.StatusOK, a.newPage(w, r, "dev.inbox", a.Inbox.Messages()))
+}

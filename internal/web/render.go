@@ -1,0 +1,252 @@
+package web
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/i18n"
+	"github.com/huitian/huitian/internal/registry"
+	"github.com/huitian/huitian/internal/server"
+)
+
+// pageFiles is the explicit list of page templates; each is parsed together
+// with layout.html. A test checks every file in templates/ is listed.
+var pageFiles = []string{
+	"home.html", "org_list.html", "org_show.html", "org_form.html", "login.html", "me.html",
+	"admin_home.html", "admin_streets.html", "admin_street.html", "admin_community.html",
+	"admin_users.html", "admin_user.html", "admin_audit.html", "dev_inbox.html", "error.html",
+}
+
+// partialFiles are shared fragments parsed into every page.
+var partialFiles = []string{"layout.html", "partials.html"}
+
+type templates map[string]*template.Template
+
+func (a *app) parseTemplates() (templates, error) {
+	funcs := template.FuncMap{
+		"t":          func(l i18n.Lang, key string, args ...any) string { return a.Catalog.T(l, key, args...) },
+		"maskPhone":  accounts.MaskPhone,
+		"date":       func(t time.Time) string { return t.In(a.loc).Format("2006-01-02") },
+		"datetime":   func(t time.Time) string { return t.In(a.loc).Format("2006-01-02 15:04") },
+		"category":   categoryName,
+		"categories": func() []registry.Category { return registry.Categories },
+		"roles":      func() []accounts.Role { return accounts.Roles },
+		"list_party_forms": func() []registry.PartyForm { return registry.PartyForms },
+		"list_sorts":       func() []string { return registry.SortKeys },
+		"add":        func(a, b int) int { return a + b },
+		"join":       strings.Join,
+		"hasPrefix":  strings.HasPrefix,
+		"pages":      pageNumbers,
+		"withPage": func(q url.Values, p int) string {
+			c := url.Values{}
+			for k, v := range q {
+				c[k] = v
+			}
+			c.Set("page", strconv.Itoa(p))
+			return "?" + c.Encode()
+		},
+		"list": func(xs ...string) []string { return xs },
+		"dict": func(kv ...any) map[string]any {
+			m := map[string]any{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[fmt.Sprint(kv[i])] = kv[i+1]
+			}
+			return m
+		},
+		"csrfField": func(tok string) template.HTML {
+			return template.HTML(`<input type="hidden" name="` + server.CSRFField + `" value="` + template.HTMLEscapeString(tok) + `">`)
+		},
+	}
+	out := templates{}
+	for _, p := range pageFiles {
+		files := append([]string{}, partialFiles...)
+		files = append(files, p)
+		for i := range files {
+			files[i] = "templates/" + files[i]
+		}
+		t, err := template.New(p).Funcs(funcs).ParseFS(assets, files...)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", p, err)
+		}
+		out[p] = t
+	}
+	return out, nil
+}
+
+func categoryName(code string) string {
+	if c := registry.CategoryByCode(code); c != nil {
+		return c.Name
+	}
+	return code
+}
+
+// pageNumbers returns the page links to show around cur (0 marks a gap).
+func pageNumbers(cur, total, per int) []int {
+	n := (total + per - 1) / per
+	if n <= 1 {
+		return nil
+	}
+	var out []int
+	for i := 1; i <= n; i++ {
+		if i == 1 || i == n || (i >= cur-2 && i <= cur+2) {
+			out = append(out, i)
+		} else if len(out) > 0 && out[len(out)-1] != 0 {
+			out = append(out, 0)
+		}
+	}
+	return out
+}
+
+// page is what every template receives.
+type page struct {
+	Title  string
+	Lang   i18n.Lang
+	Actor  *accounts.User
+	CSRF   string
+	Path   string
+	Flash  string
+	Error  string            // a message for the whole form or page
+	Fields map[string]string // field → message
+	Form   url.Values        // submitted values to re-fill a form
+	Dev    bool
+	Data   any
+}
+
+// Can lets templates show only what the actor may do.
+func (p *page) Can(action string, res accounts.Resource) bool {
+	return accounts.Allowed(p.Actor, accounts.Action(action), res)
+}
+
+// Has reports whether the actor holds a role.
+func (p *page) Has(role string) bool { return p.Actor != nil && p.Actor.Has(accounts.Role(role)) }
+
+// Admin reports whether the actor sees the admin area at all.
+func (p *page) Admin() bool {
+	return p.Has("platform_admin") || p.Has("auditor") || p.Has("street_staff") || p.Has("community_staff")
+}
+
+func (a *app) newPage(w http.ResponseWriter, r *http.Request, titleKey string, data any) *page {
+	l := server.Lang(r)
+	p := &page{Lang: l, Actor: accounts.ActorFrom(r.Context()), CSRF: server.CSRFToken(r), Path: r.URL.Path,
+		Data: data, Fields: map[string]string{}, Form: url.Values{}, Dev: a.Inbox != nil}
+	if titleKey != "" {
+		p.Title = a.Catalog.T(l, titleKey)
+	}
+	if c, err := r.Cookie(flashCookie); err == nil && a.Catalog.Has(c.Value) {
+		p.Flash = a.Catalog.T(l, c.Value)
+		http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
+	}
+	return p
+}
+
+// render executes a page into a buffer first, so a template error never
+// sends half a page.
+func (a *app) render(w http.ResponseWriter, r *http.Request, name string, status int, p *page) {
+	var buf bytes.Buffer
+	if err := a.tmpl[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+		a.Logger.Error("render", "template", name, "request_id", server.RequestID(r.Context()), "err", err)
+		http.Error(w, a.Catalog.T(p.Lang, "error.internal"), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	buf.WriteTo(w)
+}
+
+// fail renders an error page for err (not found, forbidden, …); sign-in
+// errors send the visitor to the login page and back.
+func (a *app) fail(w http.ResponseWriter, r *http.Request, err error) {
+	e := errs.As(err)
+	if e.Code == errs.Unauthorized && r.Method == http.MethodGet {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		return
+	}
+	if e.Code == errs.Internal {
+		a.Logger.Error("request failed", "request_id", server.RequestID(r.Context()), "path", r.URL.Path, "err", err)
+	}
+	p := a.newPage(w, r, "error.title", nil)
+	p.Error = a.Catalog.Error(p.Lang, err)
+	if e.Code == errs.Internal {
+		p.Data = server.RequestID(r.Context())
+	}
+	a.render(w, r, "error.html", errs.HTTPStatus(err), p)
+}
+
+// formFailed re-renders a form with its errors marked per field.
+func (a *app) formFailed(w http.ResponseWriter, r *http.Request, name string, p *page, err error) {
+	code := errs.CodeOf(err)
+	if code != errs.Invalid && code != errs.Conflict {
+		a.fail(w, r, err)
+		return
+	}
+	fields := errs.Fields(err)
+	if len(fields) == 0 {
+		p.Error = a.Catalog.Error(p.Lang, err)
+	}
+	for _, f := range fields {
+		if _, seen := p.Fields[f.Field]; !seen {
+			p.Fields[f.Field] = a.Catalog.T(p.Lang, f.Key, f.Args...)
+		}
+	}
+	if p.Error == "" && len(fields) > 0 {
+		p.Error = a.Catalog.T(p.Lang, "form.has_errors", len(fields))
+	}
+	p.Form = r.PostForm
+	a.render(w, r, name, errs.HTTPStatus(err), p)
+}
+
+const flashCookie = "huitian_flash"
+
+// redirect sends the browser on after a successful POST with a one-time notice.
+func (a *app) redirect(w http.ResponseWriter, r *http.Request, to, flashKey string) {
+	if flashKey != "" {
+		http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: flashKey, Path: "/", MaxAge: 60, HttpOnly: true,
+			SameSite: http.SameSiteLaxMode})
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// actor returns the signed-in user or an Unauthorized error.
+func actor(r *http.Request) (*accounts.User, error) {
+	if u := accounts.ActorFrom(r.Context()); u != nil {
+		return u, nil
+	}
+	return nil, errs.E(errs.Unauthorized, "auth.required")
+}
+
+func (a *app) notFound(w http.ResponseWriter, r *http.Request) {
+	a.fail(w, r, errs.E(errs.NotFound, "error.not_found_page"))
+}
+
+func (a *app) csrfFailed(w http.ResponseWriter, r *http.Request) {
+	a.fail(w, r, errs.E(errs.Forbidden, "error.csrf"))
+}
+
+// safeNext keeps a post-login redirect on this site.
+func safeNext(s string) string {
+	if s == "" || !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") {
+		return "/"
+	}
+	return s
+}
+
+// atoi parses a form number; "" is 0.
+func atoi(s string) (int, bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, true
+	}
+	n, err := strconv.Atoi(s)
+	return n, err == nil
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

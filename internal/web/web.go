@@ -1,0 +1,114 @@
+// Package web serves the HTML pages: server-rendered html/template, usable
+// on a cheap phone without JavaScript, zh-CN first with an English switch.
+// One file per page or action; handlers decode, call the store, render.
+package web
+
+import (
+	"embed"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/huitian/huitian/internal/config"
+	"github.com/huitian/huitian/internal/i18n"
+	"github.com/huitian/huitian/internal/server"
+	"github.com/huitian/huitian/internal/sms"
+	"github.com/huitian/huitian/internal/store"
+)
+
+//go:embed templates static
+var assets embed.FS
+
+// Deps is what the pages need.
+type Deps struct {
+	Config   config.Config
+	Store    *store.Store
+	Catalog  *i18n.Catalog
+	Sessions *server.Sessions
+	Logger   *slog.Logger
+	Sender   sms.Sender
+	// Inbox, when set, is shown on /dev/inbox (demo and development only).
+	Inbox *sms.Inbox
+}
+
+// app holds the parsed templates and shared state of the pages.
+type app struct {
+	Deps
+	tmpl         templates
+	loc          *time.Location
+	loginLimit   *server.Limiter // password attempts per phone
+	ipLimit      *server.Limiter // sign-in attempts per address
+	codeLimit    *server.Limiter // code requests per phone
+	codeIPLimit  *server.Limiter // code requests per address
+}
+
+// New builds the page handler.
+func New(d Deps) (http.Handler, error) {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		return nil, err
+	}
+	a := &app{Deps: d, loc: loc,
+		loginLimit:  server.NewLimiter(5, 15*time.Minute),
+		ipLimit:     server.NewLimiter(30, 15*time.Minute),
+		codeLimit:   server.NewLimiter(3, 10*time.Minute),
+		codeIPLimit: server.NewLimiter(20, 10*time.Minute),
+	}
+	if a.tmpl, err = a.parseTemplates(); err != nil {
+		return nil, err
+	}
+	d.Sessions.OnCSRF = http.HandlerFunc(a.csrfFailed)
+
+	static, _ := fs.Sub(assets, "static")
+	mux := http.NewServeMux()
+	handle := func(pattern string, h http.HandlerFunc) {
+		mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			server.SetPattern(r)
+			h(w, r)
+		}))
+	}
+	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
+	handle("GET /{$}", a.home)
+	handle("GET /organizations", a.orgList)
+	handle("GET /organizations/new", a.orgNew)
+	handle("POST /organizations", a.orgCreate)
+	handle("GET /organizations/{id}", a.orgShow)
+	handle("GET /organizations/{id}/edit", a.orgEdit)
+	handle("POST /organizations/{id}", a.orgUpdate)
+	handle("GET /login", a.loginPage)
+	handle("POST /login/password", a.loginPassword)
+	handle("POST /login/code/send", a.loginCodeSend)
+	handle("POST /login/code/verify", a.loginCodeVerify)
+	handle("POST /logout", a.logout)
+	handle("POST /lang", a.setLang)
+	handle("GET /me", a.me)
+	handle("POST /me/password", a.mePassword)
+	handle("GET /admin", a.adminHome)
+	handle("GET /admin/streets", a.adminStreets)
+	handle("POST /admin/streets", a.adminStreetCreate)
+	handle("POST /admin/streets/{id}", a.adminStreetRename)
+	handle("GET /admin/streets/{id}", a.adminStreet)
+	handle("POST /admin/streets/{id}/communities", a.adminCommunityCreate)
+	handle("GET /admin/communities/{id}", a.adminCommunity)
+	handle("POST /admin/communities/{id}", a.adminCommunityRename)
+	handle("POST /admin/communities/{id}/complexes", a.adminComplexCreate)
+	handle("GET /admin/users", a.adminUsers)
+	handle("POST /admin/users", a.adminUserCreate)
+	handle("GET /admin/users/{id}", a.adminUser)
+	handle("POST /admin/users/{id}/grants", a.adminGrantAdd)
+	handle("POST /admin/users/{id}/grants/{gid}/delete", a.adminGrantRemove)
+	handle("GET /admin/audit", a.adminAudit)
+	if d.Inbox != nil {
+		handle("GET /dev/inbox", a.devInbox)
+	}
+	handle("/", a.notFound)
+	return mux, nil
+}
+
+func cacheStatic(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		h.ServeHTTP(w, r)
+	})
+}
