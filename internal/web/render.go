@@ -32,19 +32,19 @@ type templates map[string]*template.Template
 
 func (a *app) parseTemplates() (templates, error) {
 	funcs := template.FuncMap{
-		"t":          func(l i18n.Lang, key string, args ...any) string { return a.Catalog.T(l, key, args...) },
-		"maskPhone":  accounts.MaskPhone,
-		"date":       func(t time.Time) string { return t.In(a.loc).Format("2006-01-02") },
-		"datetime":   func(t time.Time) string { return t.In(a.loc).Format("2006-01-02 15:04") },
-		"category":   categoryName,
-		"categories": func() []registry.Category { return registry.Categories },
-		"roles":      func() []accounts.Role { return accounts.Roles },
+		"t":                func(l i18n.Lang, key string, args ...any) string { return a.Catalog.T(l, key, args...) },
+		"maskPhone":        accounts.MaskPhone,
+		"date":             func(t time.Time) string { return t.In(a.loc).Format("2006-01-02") },
+		"datetime":         func(t time.Time) string { return t.In(a.loc).Format("2006-01-02 15:04") },
+		"category":         categoryName,
+		"categories":       func() []registry.Category { return registry.Categories },
+		"roles":            func() []accounts.Role { return accounts.Roles },
 		"list_party_forms": func() []registry.PartyForm { return registry.PartyForms },
 		"list_sorts":       func() []string { return registry.SortKeys },
-		"add":        func(a, b int) int { return a + b },
-		"join":       strings.Join,
-		"hasPrefix":  strings.HasPrefix,
-		"pages":      pageNumbers,
+		"add":              func(a, b int) int { return a + b },
+		"join":             strings.Join,
+		"hasPrefix":        strings.HasPrefix,
+		"pages":            pageNumbers,
 		"withPage": func(q url.Values, p int) string {
 			c := url.Values{}
 			for k, v := range q {

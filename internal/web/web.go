@@ -35,12 +35,12 @@ type Deps struct {
 // app holds the parsed templates and shared state of the pages.
 type app struct {
 	Deps
-	tmpl         templates
-	loc          *time.Location
-	loginLimit   *server.Limiter // password attempts per phone
-	ipLimit      *server.Limiter // sign-in attempts per address
-	codeLimit    *server.Limiter // code requests per phone
-	codeIPLimit  *server.Limiter // code requests per address
+	tmpl        templates
+	loc         *time.Location
+	loginLimit  *server.Limiter // password attempts per phone
+	ipLimit     *server.Limiter // sign-in attempts per address
+	codeLimit   *server.Limiter // code requests per phone
+	codeIPLimit *server.Limiter // code requests per address
 }
 
 // New builds the page handler.
