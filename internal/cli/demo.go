@@ -1,0 +1,73 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"text/tabwriter"
+	"time"
+
+	"github.com/huitian/huitian/internal/demo"
+	"github.com/huitian/huitian/internal/sms"
+	"github.com/huitian/huitian/internal/store"
+)
+
+func runDemo(ctx context.Context, args []string, env Env) error {
+	cfg, err := loadConfig(env)
+	if err != nil {
+		return err
+	}
+	fs := flags("demo", env)
+	addr := fs.String("addr", cfg.Addr, "监听地址 / listen address")
+	data := fs.String("data", "data", "演示数据目录（再次运行会沿用）/ data folder, reused by later runs")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg.Addr, cfg.DevInbox = *addr, true
+	cfg.Database = filepath.Join(*data, "huitian-demo.db")
+	log := newLogger(env.Stderr, "warn", false)
+
+	start := time.Now()
+	s, err := store.Open(ctx, cfg.Database)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if _, err := s.Migrate(ctx); err != nil {
+		return err
+	}
+	res, err := demo.Seed(ctx, s, time.Now())
+	if err != nil {
+		return err
+	}
+	inbox := sms.NewInbox(100)
+	h, err := Handler(cfg, s, log, inbox, inbox)
+	if err != nil {
+		return err
+	}
+	return listenAndServe(ctx, cfg.Addr, h, log, func(url string) {
+		out := env.Stdout
+		fmt.Fprintf(out, "\n回天社区治理平台 演示 / Huitian demo\n\n")
+		fmt.Fprintf(out, "  打开 / open:   %s\n", url)
+		what := "已沿用 / reused"
+		if res.Created {
+			what = "已生成 / created"
+		}
+		fmt.Fprintf(out, "  数据 / data:   %s（%s，%.1fs）: %d 个街道镇, %d 个社区, %d 个小区, %d 个社会组织\n\n",
+			cfg.Database, what, time.Since(start).Seconds(), res.Streets, res.Communities, res.Complexes, res.Organizations)
+		fmt.Fprintf(out, "  演示账号 / demo logins（工作人员密码 / staff password: %s）:\n", demo.Password)
+		tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
+		for _, l := range res.Logins {
+			how := "密码 / password"
+			if l.Password == "" {
+				how = "短信验证码，见 " + url + "/dev/inbox / SMS code"
+			}
+			fmt.Fprintf(tw, "    %s\t%s\t%s\t%s\t%s\n", l.Role, l.Phone, l.Name, l.Note, how)
+		}
+		tw.Flush()
+		fmt.Fprintf(out, "\n  按 Ctrl+C 停止 / press Ctrl+C to stop\n\n")
+		if env.Ready != nil {
+			env.Ready(url)
+		}
+	})
+}

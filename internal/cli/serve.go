@@ -1,0 +1,109 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/huitian/huitian/internal/api"
+	"github.com/huitian/huitian/internal/config"
+	"github.com/huitian/huitian/internal/i18n"
+	"github.com/huitian/huitian/internal/server"
+	"github.com/huitian/huitian/internal/sms"
+	"github.com/huitian/huitian/internal/store"
+	"github.com/huitian/huitian/internal/web"
+)
+
+// Handler wires the web pages and the API into the server frame. Tests use
+// it to run the whole site on httptest.
+func Handler(cfg config.Config, s *store.Store, log *slog.Logger, sender sms.Sender, inbox *sms.Inbox) (http.Handler, error) {
+	cat, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	sessions := server.NewSessions(s, cfg, log)
+	pages, err := web.New(web.Deps{Config: cfg, Store: s, Catalog: cat, Sessions: sessions, Logger: log,
+		Sender: sender, Inbox: inbox})
+	if err != nil {
+		return nil, err
+	}
+	apiHandler := api.New(api.Deps{Store: s, Catalog: cat, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes})
+	return server.New(server.Deps{Config: cfg, Store: s, Logger: log, Web: pages, API: apiHandler, Sessions: sessions}), nil
+}
+
+// listenAndServe serves h until ctx ends (SIGINT/SIGTERM), then drains.
+func listenAndServe(ctx context.Context, addr string, h http.Handler, log *slog.Logger, ready func(url string)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("无法监听 %s / cannot listen on %s: %w", addr, addr, err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	url := "http://" + ln.Addr().String()
+	if ready != nil {
+		ready(url)
+	}
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shut, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shut); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func runServe(ctx context.Context, args []string, env Env) error {
+	cfg, err := loadConfig(env)
+	if err != nil {
+		return err
+	}
+	fs := flags("serve", env)
+	db := fs.String("db", cfg.Database, "SQLite 路径或 postgres:// URL (HUITIAN_DATABASE)")
+	addr := fs.String("addr", cfg.Addr, "监听地址 (HUITIAN_ADDR)")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	cfg.Database, cfg.Addr = *db, *addr
+	log := newLogger(env.Stderr, cfg.LogLevel, true)
+	s, err := openCurrent(ctx, cfg.Database, env)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	// No SMS gateway is wired yet: production without one keeps codes in the
+	// developer inbox only when explicitly asked to (HUITIAN_DEV_INBOX).
+	inbox := sms.NewInbox(100)
+	var sender sms.Sender = inbox
+	var shown *sms.Inbox
+	if cfg.DevInbox {
+		shown = inbox
+	}
+	h, err := Handler(cfg, s, log, sender, shown)
+	if err != nil {
+		return err
+	}
+	return listenAndServe(ctx, cfg.Addr, h, log, func(url string) {
+		log.Info("huitian serving", "url", url, "database", string(s.Dialect()))
+		if env.Ready != nil {
+			env.Ready(url)
+		}
+	})
+}

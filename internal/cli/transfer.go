@@ -1,0 +1,144 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
+
+	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/i18n"
+	"github.com/huitian/huitian/internal/orgfile"
+	"github.com/huitian/huitian/internal/registry"
+)
+
+func runImport(ctx context.Context, args []string, env Env) error {
+	cfg, err := loadConfig(env)
+	if err != nil {
+		return err
+	}
+	fs := flags("import organizations", env)
+	db := fs.String("db", cfg.Database, "SQLite 路径或 postgres:// URL")
+	skip := fs.Bool("skip-invalid", false, "跳过有问题的行，导入其余 / import the good rows, skip the bad")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("用法 / usage: huitian import organizations FILE [--skip-invalid]")
+	}
+	format, err := orgfile.FormatFromName(pos[0])
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(pos[0])
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rows, err := orgfile.Read(f, format)
+	if err != nil {
+		return err
+	}
+	s, err := openCurrent(ctx, *db, env)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	var progress func(int)
+	if tty, ok := env.Stderr.(*os.File); ok && term.IsTerminal(int(tty.Fd())) && len(rows) >= 50 {
+		bar := progressbar.NewOptions(len(rows), progressbar.OptionSetWriter(tty), progressbar.OptionSetDescription("导入 / importing"),
+			progressbar.OptionShowCount(), progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100_000_000))
+		progress = func(n int) { _ = bar.Set(n) }
+		defer bar.Finish()
+	}
+	rep, err := s.ImportOrganizations(system(ctx), rows, *skip, progress)
+	if rep != nil {
+		printReport(env, rep, filepath.Base(pos[0]))
+	}
+	if err != nil {
+		if rep != nil && len(rep.Problems) > 0 && errs.Is(err, errs.Invalid) {
+			return exitError(1) // the report above already says why
+		}
+		return err
+	}
+	return nil
+}
+
+func printReport(env Env, rep *registry.ImportReport, name string) {
+	cat, err := i18n.Load()
+	if err != nil {
+		return
+	}
+	out := env.Stdout
+	for _, p := range rep.Problems {
+		field := p.Field
+		if field != "" && cat.Has("field."+field) {
+			field = cat.T(i18n.ZH, "field."+field)
+		}
+		fmt.Fprintf(out, "%s 第 %d 行 / line %d  %s: %s\n", name, p.Line, p.Line, field, cat.T(i18n.ZH, p.Key, p.Args...))
+	}
+	if len(rep.CreatedStreets) > 0 {
+		fmt.Fprintf(out, "新建街道 / new streets (%d): %v\n", len(rep.CreatedStreets), rep.CreatedStreets)
+	}
+	if len(rep.CreatedCommunities) > 0 {
+		fmt.Fprintf(out, "新建社区 / new communities (%d): %v\n", len(rep.CreatedCommunities), rep.CreatedCommunities)
+	}
+	if rep.Committed {
+		fmt.Fprintf(out, "导入完成 / imported: %d 行, 新增 %d, 更新 %d, 跳过 %d\n", rep.Rows, rep.Created, rep.Updated, rep.Skipped)
+	} else {
+		fmt.Fprintf(out, "未导入任何数据 / nothing imported: %d 处问题 / problems in %d rows (use --skip-invalid to import the rest)\n",
+			len(rep.Problems), rep.Skipped)
+	}
+}
+
+func runExport(ctx context.Context, args []string, env Env) error {
+	cfg, err := loadConfig(env)
+	if err != nil {
+		return err
+	}
+	fs := flags("export organizations", env)
+	db := fs.String("db", cfg.Database, "SQLite 路径或 postgres:// URL")
+	contacts := fs.Bool("contacts", false, "包含联系人和电话（仅内部使用）/ include contact person and phone (internal use)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("用法 / usage: huitian export organizations FILE")
+	}
+	format, err := orgfile.FormatFromName(pos[0])
+	if err != nil {
+		return err
+	}
+	s, err := openCurrent(ctx, *db, env)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	orgs, err := s.AllOrganizations(system(ctx))
+	if err != nil {
+		return err
+	}
+	tmp := pos[0] + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	if err := orgfile.Write(f, format, orgs, orgfile.WriteOptions{IncludeContact: *contacts}); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, pos[0]); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "已导出 %d 个组织 / exported %d organizations to %s\n", len(orgs), len(orgs), pos[0])
+	return nil
+}
