@@ -145,3 +145,20 @@ func HTTPStatus(err error) int {
 	}
 	return http.StatusInternalServerError
 }
+
+// Merge combines the field errors of several errors into one (nil if none);
+// a non-field error wins outright.
+func Merge(all ...error) error {
+	var l List
+	for _, err := range all {
+		if err == nil {
+			continue
+		}
+		fs := Fields(err)
+		if len(fs) == 0 {
+			return err
+		}
+		l = append(l, fs...)
+	}
+	return l.Err()
+}

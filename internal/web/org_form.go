@@ -118,12 +118,13 @@ func (a *app) orgCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	p := a.newPage(w, r, "org.new", d)
 	u, err := orgFromForm(r.PostForm)
-	if err != nil {
-		a.formFailed(w, r, "org_form.html", p, err)
-		return
-	}
 	o := &registry.Organization{}
 	u.Apply(o)
+	if err != nil {
+		// Report the other mistakes of the form too, not only the numbers.
+		a.formFailed(w, r, "org_form.html", p, errs.Merge(err, o.Validate()))
+		return
+	}
 	if err := a.Store.CreateOrganization(r.Context(), o); err != nil {
 		a.formFailed(w, r, "org_form.html", p, err)
 		return
@@ -163,7 +164,11 @@ func (a *app) orgUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	p := a.newPage(w, r, "org.edit", d)
 	u, err := orgFromForm(r.PostForm)
-	if err == nil {
+	if err != nil {
+		probe := *o
+		u.Apply(&probe)
+		err = errs.Merge(err, probe.Validate())
+	} else {
 		_, err = a.Store.UpdateOrganization(r.Context(), o.ID, u)
 	}
 	if err != nil {
