@@ -1,0 +1,175 @@
+// Package api is the JSON API under /api/v1: organizations, places and the
+// caller's own account, with bearer-token authentication and a hand-written
+// OpenAPI document. Handlers decode, resolve names to ids, call the store
+// (which authorizes and validates) and respond; no business rule lives here.
+package api
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/i18n"
+	"github.com/huitian/huitian/internal/store"
+)
+
+// Prefix is where the API lives; the server mounts New at Prefix + "/".
+const Prefix = "/api/v1"
+
+// DefaultMaxBodyBytes bounds request bodies when Deps.MaxBodyBytes is zero.
+const DefaultMaxBodyBytes = 1 << 20
+
+// Deps is what the API needs from the rest of the program.
+type Deps struct {
+	Store        *store.Store
+	Catalog      *i18n.Catalog
+	Logger       *slog.Logger // nil: slog.Default()
+	MaxBodyBytes int64        // zero or less: DefaultMaxBodyBytes
+}
+
+// API serves /api/v1; build it with New.
+type API struct {
+	store   *store.Store
+	cat     *i18n.Catalog
+	log     *slog.Logger
+	maxBody int64
+	mux     *http.ServeMux
+}
+
+// route is one entry of the route table: the mux, the OpenAPI test and
+// nothing else read it, so a route exists in exactly one place.
+type route struct {
+	Method string
+	Path   string
+	Handle func(a *API, w http.ResponseWriter, r *http.Request) error
+}
+
+// routes is the whole API surface.
+var routes = []route{
+	{http.MethodGet, Prefix + "/organizations", (*API).listOrganizations},
+	{http.MethodPost, Prefix + "/organizations", (*API).createOrganization},
+	{http.MethodGet, Prefix + "/organizations/{id}", (*API).getOrganization},
+	{http.MethodPatch, Prefix + "/organizations/{id}", (*API).updateOrganization},
+	{http.MethodGet, Prefix + "/streets", (*API).listStreets},
+	{http.MethodGet, Prefix + "/communities", (*API).listCommunities},
+	{http.MethodGet, Prefix + "/me", (*API).me},
+	{http.MethodGet, Prefix + "/openapi.json", (*API).openAPI},
+}
+
+// New returns the handler for everything under /api/v1/. It panics when
+// Store or Catalog is missing: that is a wiring mistake, not a runtime state.
+func New(d Deps) http.Handler {
+	if d.Store == nil || d.Catalog == nil {
+		panic("api.New: Store and Catalog are required")
+	}
+	a := &API{store: d.Store, cat: d.Catalog, log: d.Logger, maxBody: d.MaxBodyBytes, mux: http.NewServeMux()}
+	if a.log == nil {
+		a.log = slog.Default()
+	}
+	if a.maxBody <= 0 {
+		a.maxBody = DefaultMaxBodyBytes
+	}
+	for _, rt := range routes {
+		a.mux.HandleFunc(rt.Method+" "+rt.Path, func(w http.ResponseWriter, r *http.Request) {
+			if err := rt.Handle(a, w, r); err != nil {
+				a.fail(w, r, err)
+			}
+		})
+	}
+	return a
+}
+
+// ServeHTTP routes first (so an unknown route is 404 whoever asks), then
+// authenticates, then runs the handler.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	defer func() {
+		if p := recover(); p != nil {
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			a.fail(w, r, errs.Wrap(panicError{p}, "panic in %s %s", r.Method, r.URL.Path))
+		}
+	}()
+	h := w.Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Add("Vary", "Accept-Language, Authorization")
+
+	if handler, pattern := a.mux.Handler(r); pattern == "" {
+		a.unrouted(w, r, handler)
+		return
+	}
+	actor, err := a.authenticate(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.mux.ServeHTTP(w, r.WithContext(accounts.WithActor(r.Context(), actor)))
+}
+
+// unrouted turns the mux's plain-text 404 and 405 into JSON errors. The
+// mux's own handler is run against a recorder so its matching rules (and
+// its Allow header) stay the single source of truth. (Redirects to a
+// canonical path come with a pattern, so they never arrive here.)
+func (a *API) unrouted(w http.ResponseWriter, r *http.Request, h http.Handler) {
+	rec := &statusRecorder{header: http.Header{}}
+	h.ServeHTTP(rec, r)
+	switch rec.status {
+	case http.StatusMethodNotAllowed:
+		w.Header().Set("Allow", rec.header.Get("Allow"))
+		a.fail(w, r, withStatus{errs.E(errs.Invalid, "api.method_not_allowed", r.Method), http.StatusMethodNotAllowed})
+	default:
+		a.fail(w, r, errs.E(errs.NotFound, "api.not_found"))
+	}
+}
+
+// authenticate reads a bearer token; no Authorization header is anonymous.
+// Cookies are deliberately ignored: the API never acts on a browser session,
+// so it needs no CSRF defence.
+func (a *API) authenticate(r *http.Request) (*accounts.User, error) {
+	h := r.Header.Get("Authorization")
+	if h == "" {
+		return nil, nil
+	}
+	scheme, token, _ := strings.Cut(strings.TrimSpace(h), " ")
+	token = strings.TrimSpace(token)
+	if !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return nil, errs.E(errs.Unauthorized, "auth.token_invalid")
+	}
+	return a.store.TokenUser(r.Context(), token)
+}
+
+// requireActor refuses anonymous callers before any input is looked at.
+func requireActor(r *http.Request) (*accounts.User, error) {
+	u := accounts.ActorFrom(r.Context())
+	if u == nil {
+		return nil, errs.E(errs.Unauthorized, "auth.required")
+	}
+	return u, nil
+}
+
+// statusRecorder keeps only the status and headers of a response.
+type statusRecorder struct {
+	header http.Header
+	status int
+}
+
+func (s *statusRecorder) Header() http.Header { return s.header }
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+}
+
+func (s *statusRecorder) Write(b []byte) (int, error) {
+	s.WriteHeader(http.StatusOK)
+	return len(b), nil
+}
+
+type panicError struct{ v any }
+
+func (p panicError) Error() string { return fmt.Sprint("panic: ", p.v) }

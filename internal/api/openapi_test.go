@@ -1,0 +1,241 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/i18n"
+	"github.com/huitian/huitian/internal/registry"
+	"github.com/huitian/huitian/internal/store"
+)
+
+func loadDoc(t *testing.T) map[string]any {
+	t.Helper()
+	var doc map[string]any
+	if err := json.Unmarshal(openAPIDoc, &doc); err != nil {
+		t.Fatalf("openapi.json: %v", err)
+	}
+	if doc["openapi"] != "3.1.0" {
+		t.Fatalf("openapi version %v", doc["openapi"])
+	}
+	return doc
+}
+
+// TestAPIOpenAPIMatchesRoutes walks the mux's routes and the document's paths:
+// every route is registered and documented, and nothing else is documented.
+func TestAPIOpenAPIMatchesRoutes(t *testing.T) {
+	t.Parallel()
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The mux only routes here; no handler runs, so an unopened store will do.
+	a := New(Deps{Store: &store.Store{}, Catalog: cat}).(*API)
+	inCode := map[string]bool{}
+	for _, rt := range routes {
+		key := rt.Method + " " + rt.Path
+		if inCode[key] {
+			t.Errorf("route %s twice", key)
+		}
+		inCode[key] = true
+		r := httptest.NewRequest(rt.Method, strings.ReplaceAll(rt.Path, "{id}", "some-id"), nil)
+		if _, pattern := a.mux.Handler(r); pattern != key {
+			t.Errorf("%s: the mux routes it to %q", key, pattern)
+		}
+	}
+	doc := loadDoc(t)
+	inDoc := map[string]bool{}
+	for path, item := range doc["paths"].(map[string]any) {
+		for method := range item.(map[string]any) {
+			switch method {
+			case "get", "put", "post", "delete", "options", "head", "patch", "trace":
+				inDoc[strings.ToUpper(method)+" "+path] = true
+			}
+		}
+	}
+	for k := range inCode {
+		if !inDoc[k] {
+			t.Errorf("route %s is not in openapi.json", k)
+		}
+	}
+	for k := range inDoc {
+		if !inCode[k] {
+			t.Errorf("openapi.json documents %s, which is not a route", k)
+		}
+	}
+}
+
+// TestAPIOpenAPISchemasMatchCode keeps the document's schemas and enums in step
+// with the Go types the handlers encode and decode.
+func TestAPIOpenAPISchemasMatchCode(t *testing.T) {
+	t.Parallel()
+	doc := loadDoc(t)
+	schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
+	props := func(name string) []string {
+		s, ok := schemas[name].(map[string]any)
+		if !ok {
+			t.Fatalf("no schema %s", name)
+		}
+		var out []string
+		for k := range s["properties"].(map[string]any) {
+			out = append(out, k)
+		}
+		sort.Strings(out)
+		return out
+	}
+	for name, v := range map[string]any{
+		"Organization": organizationJSON{}, "OrganizationCreate": organizationCreate{}, "OrganizationPatch": organizationPatch{},
+		"OrganizationList": organizationList{}, "Street": streetJSON{}, "StreetList": streetList{},
+		"Community": communityJSON{}, "CommunityList": communityList{}, "Me": meJSON{}, "Role": grantJSON{},
+		"Error": errorBody{},
+	} {
+		var fields []string
+		rt := reflect.TypeOf(v)
+		for i := range rt.NumField() {
+			fields = append(fields, jsonName(rt.Field(i)))
+		}
+		sort.Strings(fields)
+		if got := props(name); !slices.Equal(got, fields) {
+			t.Errorf("schema %s has %v, the Go type %v", name, got, fields)
+		}
+	}
+	enum := func(name string) []string {
+		var out []string
+		for _, v := range schemas[name].(map[string]any)["enum"].([]any) {
+			out = append(out, v.(string))
+		}
+		return out
+	}
+	strs := func(n int, f func(int) string) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = f(i)
+		}
+		return out
+	}
+	checks := map[string][]string{
+		"Registration": strs(len(registry.Registrations), func(i int) string { return string(registry.Registrations[i]) }),
+		"PartyForm":    strs(len(registry.PartyForms), func(i int) string { return string(registry.PartyForms[i]) }),
+		"Category":     strs(len(registry.Categories), func(i int) string { return registry.Categories[i].Code }),
+	}
+	for name, want := range checks {
+		if got := enum(name); !slices.Equal(got, want) {
+			t.Errorf("enum %s: %v, code %v", name, got, want)
+		}
+	}
+	role := schemas["Role"].(map[string]any)["properties"].(map[string]any)["role"].(map[string]any)
+	if got := jsonText(role["enum"]); got != jsonText(strs(len(accounts.Roles), func(i int) string { return string(accounts.Roles[i]) })) {
+		t.Errorf("role enum %s", got)
+	}
+	list := doc["paths"].(map[string]any)["/api/v1/organizations"].(map[string]any)["get"].(map[string]any)
+	var params []string
+	for _, p := range list["parameters"].([]any) {
+		m := p.(map[string]any)
+		if ref, ok := m["$ref"].(string); ok {
+			params = append(params, strings.TrimPrefix(ref, "#/components/parameters/"))
+			continue
+		}
+		params = append(params, m["name"].(string))
+		if m["name"] == "sort" {
+			if got := jsonText(m["schema"].(map[string]any)["enum"]); got != jsonText(registry.SortKeys) {
+				t.Errorf("sort enum %s, code %v", got, registry.SortKeys)
+			}
+		}
+	}
+	sort.Strings(params)
+	want := []string{"category", "community", "credit_code", "domain", "key", "page", "party_form", "per_page", "q",
+		"registration", "sort", "street"}
+	if !slices.Equal(params, want) {
+		t.Errorf("list parameters %v, handler reads %v", params, want)
+	}
+	perPage := doc["components"].(map[string]any)["parameters"].(map[string]any)["per_page"].(map[string]any)["schema"].(map[string]any)
+	if perPage["maximum"] != float64(registry.MaxPerPage) || perPage["default"] != float64(defaultPerPage) {
+		t.Errorf("per_page schema %v", perPage)
+	}
+	page := doc["components"].(map[string]any)["parameters"].(map[string]any)["page"].(map[string]any)["schema"].(map[string]any)
+	if page["maximum"] != float64(maxPage) {
+		t.Errorf("page schema %v", page)
+	}
+}
+
+// TestAPIOpenAPIRefsResolve checks every $ref names a component that exists.
+func TestAPIOpenAPIRefsResolve(t *testing.T) {
+	t.Parallel()
+	doc := loadDoc(t)
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if ref, ok := x["$ref"].(string); ok {
+				var cur any = doc
+				for _, part := range strings.Split(strings.TrimPrefix(ref, "#/"), "/") {
+					m, _ := cur.(map[string]any)
+					cur = m[part]
+				}
+				if cur == nil {
+					t.Errorf("unresolved $ref %s", ref)
+				}
+			}
+			for _, y := range x {
+				walk(y)
+			}
+		case []any:
+			for _, y := range x {
+				walk(y)
+			}
+		}
+	}
+	walk(doc)
+}
+
+func TestAPIRedact(t *testing.T) {
+	t.Parallel()
+	got := redact(`insert failed: phone 13812345678 token ht_0123abcd`)
+	if strings.Contains(got, "13812345678") || strings.Contains(got, "0123abcd") || !strings.Contains(got, "138****5678") {
+		t.Fatalf("redact: %s", got)
+	}
+}
+
+func TestAPIDecodeErrorNamesTheField(t *testing.T) {
+	t.Parallel()
+	a := &API{maxBody: 1 << 10}
+	cases := []struct {
+		body, field, key string
+	}{
+		{`{"staff":1.5}`, "staff", "api.body_wrong_type"},
+		{`{"domains":"养老"}`, "domains", "api.body_wrong_type"},
+		{`{"nope":1}`, "nope", "api.body_unknown_field"},
+		{`{"name":"a\u0000"}`, "name", "api.body_nul"},
+		{` `, "", "api.body_empty"},
+		{`{"name":"a",}`, "", "api.body_syntax"},
+	}
+	for _, c := range cases {
+		r := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(c.body))
+		var in organizationCreate
+		err := a.decode(httptest.NewRecorder(), r, &in)
+		e := asErr(err)
+		if e == nil || e.Field != c.field || e.Key != c.key {
+			t.Errorf("%s: %v", c.body, err)
+		}
+	}
+	if got := jsonTypeOf(&organizationPatch{}, "domains"); got != "array of string" {
+		t.Errorf("domains type %q", got)
+	}
+}
+
+func jsonText(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+func asErr(err error) *errs.Error {
+	if err == nil {
+		return nil
+	}
+	return errs.As(err)
+}
