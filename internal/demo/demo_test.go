@@ -1,0 +1,244 @@
+package demo_test
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/demo"
+	"github.com/huitian/huitian/internal/places"
+	"github.com/huitian/huitian/internal/registry"
+	"github.com/huitian/huitian/internal/store"
+	"github.com/huitian/huitian/internal/store/storetest"
+)
+
+var now = time.Date(2025, 6, 1, 9, 0, 0, 0, time.UTC)
+
+func TestSeed(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		res, err := demo.Seed(ctx, s, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Created {
+			t.Error("first run: Created is false")
+		}
+
+		streets, err := s.FindStreets(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{"回龙观街道", "龙泽园街道", "史各庄街道", "霍营街道", "天通苑北街道", "天通苑南街道", "东小口镇", "北七家镇"}
+		var got []string
+		communities, orgs := 0, 0
+		for _, st := range streets {
+			got = append(got, st.Name)
+			communities += st.Communities
+			orgs += st.Organizations
+			if st.Communities < 3 {
+				t.Errorf("%s has only %d communities", st.Name, st.Communities)
+			}
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("streets in order: got %v, want %v", got, want)
+		}
+		if communities < 35 || communities > 45 || communities != res.Communities {
+			t.Errorf("communities: %d in database, %d reported", communities, res.Communities)
+		}
+		if orgs < 180 || orgs > 220 || orgs != res.Organizations {
+			t.Errorf("organizations: %d in database, %d reported", orgs, res.Organizations)
+		}
+		if res.Streets != 8 || res.Complexes < 2*res.Communities {
+			t.Errorf("counts: %+v", res)
+		}
+
+		checkOrganizations(t, s, orgs)
+		checkLogins(t, s, res.Logins)
+
+		// A second run changes nothing and prints the same logins.
+		again, err := demo.Seed(ctx, s, now.Add(24*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again.Created {
+			t.Error("second run: Created is true")
+		}
+		res.Created = false
+		if !reflect.DeepEqual(again, res) {
+			t.Errorf("second run:\n got %+v\nwant %+v", again, res)
+		}
+		_, total, err := s.FindOrganizations(ctx, registry.Filter{})
+		if err != nil || total != orgs {
+			t.Errorf("after second run: %d organizations (%v), want %d", total, err, orgs)
+		}
+	})
+}
+
+// checkOrganizations reads every organization back and checks the mix.
+func checkOrganizations(t *testing.T, s *store.Store, total int) {
+	t.Helper()
+	ctx := context.Background()
+	var all []*registry.Organization
+	for page := 1; len(all) < total; page++ {
+		list, _, err := s.FindOrganizations(ctx, registry.Filter{Page: page, PerPage: registry.MaxPerPage, Sort: "name"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) == 0 {
+			break
+		}
+		all = append(all, list...)
+	}
+	if len(all) != total {
+		t.Fatalf("read %d organizations, want %d", len(all), total)
+	}
+	codes, names, keys := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	forms, cats := map[registry.PartyForm]int{}, map[string]int{}
+	registered := 0
+	for _, o := range all {
+		forms[o.PartyForm]++
+		cats[o.Category]++
+		if names[o.Name] {
+			t.Errorf("name used twice: %s", o.Name)
+		}
+		names[o.Name] = true
+		if !strings.HasPrefix(o.Key, "demo-o") || keys[o.Key] {
+			t.Errorf("%s: key %q", o.Name, o.Key)
+		}
+		keys[o.Key] = true
+		n := len([]rune(o.Description))
+		if n < 20 || n > 200 || len(o.Domains) < 2 || o.Founded == "" || o.ContactName == "" || o.ContactPhone == "" {
+			t.Errorf("%s: thin record %+v", o.Name, o)
+		}
+		switch o.Registration {
+		case registry.Registered:
+			registered++
+			if err := registry.ValidateCreditCode(o.CreditCode); err != nil || o.CreditCode[0] != '5' {
+				t.Errorf("%s: credit code %q: %v", o.Name, o.CreditCode, err)
+			}
+			if codes[o.CreditCode] {
+				t.Errorf("%s: credit code %s used twice", o.Name, o.CreditCode)
+			}
+			codes[o.CreditCode] = true
+		case registry.Filed:
+			if o.CreditCode != "" {
+				t.Errorf("%s: filed with a code", o.Name)
+			}
+		}
+	}
+	if registered < total/4 || registered > total/2 {
+		t.Errorf("%d of %d registered, want about a third", registered, total)
+	}
+	for _, p := range registry.PartyForms {
+		if forms[p] == 0 {
+			t.Errorf("no organization with party form %s", p)
+		}
+	}
+	for _, c := range registry.Categories {
+		if cats[c.Code] == 0 {
+			t.Errorf("no organization in category %s (%s)", c.Code, c.Name)
+		}
+	}
+}
+
+// checkLogins signs every demo login in the way the web will.
+func checkLogins(t *testing.T, s *store.Store, logins []demo.Login) {
+	t.Helper()
+	ctx := context.Background()
+	byRole := map[accounts.Role]demo.Login{}
+	verified := map[string]bool{}
+	for _, l := range logins {
+		byRole[l.Role] = l
+	}
+	for _, r := range accounts.Roles {
+		l, ok := byRole[r]
+		if r == accounts.Merchant {
+			if ok {
+				t.Error("merchant login without a merchant to scope it to")
+			}
+			continue
+		}
+		if !ok {
+			t.Errorf("no login for %s", r)
+			continue
+		}
+		u, err := s.FindUserByPhone(ctx, l.Phone)
+		if err != nil {
+			t.Errorf("%s %s: %v", r, l.Phone, err)
+			continue
+		}
+		if !u.Has(r) || u.Name != l.Name || l.Note == "" {
+			t.Errorf("%s: user %+v, login %+v", r, u, l)
+		}
+		if r == accounts.Resident {
+			if l.Password != "" || u.PasswordHash != "" {
+				t.Errorf("resident has a password")
+			}
+			continue
+		}
+		// argon2id is slow on purpose: verify each distinct hash once.
+		if _, done := verified[u.PasswordHash]; !done {
+			verified[u.PasswordHash] = accounts.CheckPassword(u.PasswordHash, demo.Password)
+		}
+		if l.Password != demo.Password || !verified[u.PasswordHash] {
+			t.Errorf("%s: password does not match", r)
+		}
+		scope := map[accounts.Role]string{accounts.StreetStaff: "回龙观街道", accounts.CommunityStaff: "龙锦苑二区社区",
+			accounts.OrgAdmin: "昌平区回龙观惠民社会工作服务中心", accounts.OrgMember: "昌平区回龙观惠民社会工作服务中心"}[r]
+		if scope != "" && (len(u.Grants) != 1 || u.Grants[0].ScopeName != scope) {
+			t.Errorf("%s: grants %+v, want scope %s", r, u.Grants, scope)
+		}
+	}
+}
+
+// TestSeedLeavesOtherDataAlone: a database with streets of its own is not
+// touched, and no demo login is claimed that does not exist.
+func TestSeedLeavesOtherDataAlone(t *testing.T) {
+	t.Parallel()
+	s := storetest.Open(t, store.SQLite)
+	if err := s.CreateStreet(storetest.Admin(), &places.Street{Name: "回龙观街道"}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := demo.Seed(context.Background(), s, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Created || res.Streets != 1 || res.Communities != 0 || res.Organizations != 0 || len(res.Logins) != 0 {
+		t.Fatalf("got %+v", res)
+	}
+}
+
+// TestSeedDeterministic: two databases seeded apart hold the same organizations.
+func TestSeedDeterministic(t *testing.T) {
+	t.Parallel()
+	var seen []map[string]string
+	for range 2 {
+		s := storetest.Open(t, store.SQLite)
+		if _, err := demo.Seed(context.Background(), s, now); err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]string{}
+		for page := 1; ; page++ {
+			list, _, err := s.FindOrganizations(context.Background(), registry.Filter{Page: page, PerPage: registry.MaxPerPage})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(list) == 0 {
+				break
+			}
+			for _, o := range list {
+				m[o.Key] = strings.Join([]string{o.Name, o.CreditCode, o.StreetName, o.CommunityName, o.Description,
+					o.Founded, string(o.PartyForm), o.ContactPhone, strings.Join(o.Domains, ",")}, "|")
+			}
+		}
+		seen = append(seen, m)
+	}
+	if !reflect.DeepEqual(seen[0], seen[1]) {
+		t.Error("two seeds differ")
+	}
+}
