@@ -118,12 +118,14 @@ func loadDomains(ctx context.Context, c conn, orgs []*registry.Organization) err
 
 // FindOrganizationByID returns one organization.
 func (s *Store) FindOrganizationByID(ctx context.Context, id string) (*registry.Organization, error) {
-	return findOrg(ctx, s.read(), `o.id = ?`, id)
+	o, err := findOrg(ctx, s.read(), `o.id = ?`, id)
+	return o, s.translate(err)
 }
 
 // FindOrganizationByKey returns the organization imported with this source key.
 func (s *Store) FindOrganizationByKey(ctx context.Context, key string) (*registry.Organization, error) {
-	return findOrg(ctx, s.read(), `o.source_key = ?`, key)
+	o, err := findOrg(ctx, s.read(), `o.source_key = ?`, key)
+	return o, s.translate(err)
 }
 
 func findOrg(ctx context.Context, c conn, where string, arg any) (*registry.Organization, error) {
@@ -180,13 +182,14 @@ func checkCreditCodeFree(ctx context.Context, c conn, o *registry.Organization) 
 
 // CreateOrganization validates and adds an organization.
 func (s *Store) CreateOrganization(ctx context.Context, o *registry.Organization) error {
+	// Permission first: someone who may not create learns nothing from validation.
+	if err := accounts.Can(accounts.ActorFrom(ctx), accounts.Create, o.Resource()); err != nil {
+		return err
+	}
 	if err := o.Validate(); err != nil {
 		return err
 	}
 	o.ID = newID()
-	if err := accounts.Can(accounts.ActorFrom(ctx), accounts.Create, o.Resource()); err != nil {
-		return err
-	}
 	return s.tx(ctx, func(c conn) error { return createOrg(ctx, c, o) })
 }
 

@@ -32,12 +32,14 @@ func (s *Store) FindStreets(ctx context.Context) ([]*places.Street, error) {
 
 // FindStreetByID returns one street.
 func (s *Store) FindStreetByID(ctx context.Context, id string) (*places.Street, error) {
-	return findStreet(ctx, s.read(), `id = ?`, id)
+	st, err := findStreet(ctx, s.read(), `id = ?`, id)
+	return st, s.translate(err)
 }
 
 // FindStreetByName returns the street with exactly this name.
 func (s *Store) FindStreetByName(ctx context.Context, name string) (*places.Street, error) {
-	return findStreet(ctx, s.read(), `name = ?`, name)
+	st, err := findStreet(ctx, s.read(), `name = ?`, name)
+	return st, s.translate(err)
 }
 
 func findStreet(ctx context.Context, c conn, where string, arg any) (*places.Street, error) {
@@ -132,7 +134,8 @@ func (s *Store) FindCommunities(ctx context.Context, streetID string) ([]*places
 
 // FindCommunityByID returns one community.
 func (s *Store) FindCommunityByID(ctx context.Context, id string) (*places.Community, error) {
-	return findCommunity(ctx, s.read(), id)
+	cm, err := findCommunity(ctx, s.read(), id)
+	return cm, s.translate(err)
 }
 
 func findCommunity(ctx context.Context, c conn, id string) (*places.Community, error) {

@@ -112,7 +112,9 @@ func (c conn) row(ctx context.Context, query string, args ...any) *sql.Row {
 }
 
 // read returns a connection on the read pool.
-func (s *Store) read() conn { return conn{q: s.rdb, d: s.dialect, now: s.Now()} }
+func (s *Store) read() conn {
+	return conn{q: s.rdb, d: s.dialect, now: s.Now().Truncate(time.Microsecond)}
+}
 
 // tx runs fn in one transaction: begin, fn, commit; rollback on any error.
 // Driver errors are translated to domain errors on the way out.
@@ -122,7 +124,9 @@ func (s *Store) tx(ctx context.Context, fn func(c conn) error) error {
 		return s.translate(err)
 	}
 	defer t.Rollback()
-	if err := fn(conn{q: t, d: s.dialect, now: s.Now()}); err != nil {
+	// Microseconds: what PostgreSQL keeps, so a value hashed before insert
+	// (the audit chain) reads back identical on both databases.
+	if err := fn(conn{q: t, d: s.dialect, now: s.Now().Truncate(time.Microsecond)}); err != nil {
 		var ec errCommit
 		if errors.As(err, &ec) {
 			if cerr := t.Commit(); cerr != nil {

@@ -296,7 +296,7 @@ func TestResidentCodeLogin(t *testing.T) {
 		if sent == wrong {
 			wrong = "111111"
 		}
-		if code, body, _ := b.post("/login/code/verify", url.Values{"phone": {phone}, "code": {wrong}}); code != 400 || !strings.Contains(body, "验证码不正确") {
+		if code, body, _ := b.post("/login/code/verify", url.Values{"phone": {phone}, "code": {wrong}}); code != 400 || !strings.Contains(body, "不正确或已过期") {
 			t.Fatalf("wrong code: %d", code)
 		}
 		if code, _, _ := b.post("/login/code/verify", url.Values{"phone": {phone}, "code": {sent}}); code != 303 {
@@ -329,7 +329,7 @@ func TestOrganizationFormAndScopes(t *testing.T) {
 		form := url.Values{"name": {"龙锦苑为老服务中心"}, "registration": {"registered"}, "credit_code": {"52110114Y4CL12TH3E"},
 			"street": {f.street.ID}, "party_form": {"none"}, "staff": {"3"}, "volunteers": {"x"}}
 		code, body, _ := admin.post("/organizations", form)
-		if code != 400 || !strings.Contains(body, "统一社会信用代码校验位不正确") || !strings.Contains(body, "应为整数") {
+		if code != 400 || !strings.Contains(body, "校验位不正确") || !strings.Contains(body, "应为整数") {
 			t.Fatalf("bad form: %d", code)
 		}
 		if _, n, _ := s.FindOrganizations(context.Background(), registry.Filter{}); n != 1 {
