@@ -22,7 +22,7 @@ import (
 var pageFiles = []string{
 	"home.html", "org_list.html", "org_show.html", "org_form.html", "login.html", "me.html",
 	"admin_home.html", "admin_streets.html", "admin_street.html", "admin_community.html",
-	"admin_users.html", "admin_user.html", "admin_audit.html", "dev_inbox.html", "error.html",
+	"admin_users.html", "admin_user.html", "admin_audit.html", "admin_import.html", "dev_inbox.html", "error.html",
 }
 
 // partialFiles are shared fragments parsed into every page.

@@ -99,6 +99,9 @@ func New(d Deps) (http.Handler, error) {
 	handle("POST /admin/users/{id}/grants", a.adminGrantAdd)
 	handle("POST /admin/users/{id}/grants/{gid}/delete", a.adminGrantRemove)
 	handle("GET /admin/audit", a.adminAudit)
+	handle("GET /admin/organizations/import", a.adminImportPage)
+	handle("POST /admin/organizations/import", a.adminImport)
+	handle("GET /admin/organizations/export", a.adminExport)
 	if d.Inbox != nil {
 		handle("GET /dev/inbox", a.devInbox)
 	}

@@ -1,9 +1,11 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -424,6 +426,67 @@ func TestAdminUsersAndRoles(t *testing.T) {
 		staff.login(f.staff)
 		if code, _, _ := staff.get("/admin/users"); code != 403 {
 			t.Fatalf("street staff users: %d", code)
+		}
+	})
+}
+
+func (b *browser) upload(path, name, content string, fields url.Values) (int, string) {
+	b.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("csrf_token", b.csrf())
+	for k, vs := range fields {
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
+	fw, _ := mw.CreateFormFile("file", name)
+	fw.Write([]byte(content))
+	mw.Close()
+	req, _ := http.NewRequest("POST", b.url+path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	code, body, _ := b.do(req)
+	return code, body
+}
+
+func TestImportExportPages(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		admin := f.browser(t)
+		admin.login(f.admin)
+		file := `{"key":"k1","name":"霍营绿地认养队","registration":"filed","street":"霍营街道","community":"华龙苑社区","domains":["绿地认养"]}
+{"key":"k2","name":"坏组织","registration":"registered","credit_code":"123","street":"东小口镇"}
+`
+		code, body := admin.upload("/admin/organizations/import", "orgs.jsonl", file, nil)
+		if code != 400 || !strings.Contains(body, "未导入任何数据") || !strings.Contains(body, "<td>2</td>") || !strings.Contains(body, "应为 18 位") {
+			t.Fatalf("import with a bad row: %d", code)
+		}
+		if _, n, _ := s.FindOrganizations(context.Background(), registry.Filter{}); n != 1 {
+			t.Fatalf("a refused import wrote data: %d", n)
+		}
+		code, body = admin.upload("/admin/organizations/import", "orgs.jsonl", file, url.Values{"skip_invalid": {"1"}})
+		if code != 200 || !strings.Contains(body, "新增 1 个") || !strings.Contains(body, "华龙苑社区") || strings.Contains(body, "东小口镇</") {
+			t.Fatalf("import --skip-invalid: %d", code)
+		}
+		if code, body := admin.upload("/admin/organizations/import", "orgs.txt", file, nil); code != 400 || !strings.Contains(body, "无法识别的文件格式") {
+			t.Fatalf("bad format: %d", code)
+		}
+		code, body, h := admin.get("/admin/organizations/export?format=xlsx")
+		if code != 200 || !strings.HasPrefix(body, "PK") || !strings.Contains(h.Get("Content-Disposition"), ".xlsx") {
+			t.Fatalf("export xlsx: %d %v", code, h)
+		}
+		_, body, _ = admin.get("/admin/organizations/export?format=csv")
+		if !strings.Contains(body, "霍营绿地认养队") || strings.Contains(body, "13812345678") {
+			t.Fatal("csv export: missing org or leaking the contact phone")
+		}
+		staff := f.browser(t)
+		staff.login(f.staff)
+		if code, _ := staff.upload("/admin/organizations/import", "orgs.jsonl", file, nil); code != 403 {
+			t.Fatalf("street staff import: %d", code)
+		}
+		if code, _, _ := staff.get("/admin/organizations/export?format=csv"); code != 403 {
+			t.Fatalf("street staff export: %d", code)
 		}
 	})
 }

@@ -1,0 +1,111 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/orgfile"
+	"github.com/huitian/huitian/internal/registry"
+)
+
+type importData struct {
+	Report   *registry.ImportReport
+	FileName string
+	Problems []problemView
+}
+
+type problemView struct {
+	Line   int
+	Field  string
+	Reason string
+}
+
+func (a *app) adminImportPage(w http.ResponseWriter, r *http.Request) {
+	if err := accounts.Can(accounts.ActorFrom(r.Context()), accounts.Import, accounts.Resource{Kind: accounts.KindOrganization}); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.render(w, r, "admin_import.html", http.StatusOK, a.newPage(w, r, "admin.import", &importData{}))
+}
+
+// adminImport takes an uploaded file, imports it in one transaction and
+// shows the per-row report; nothing is half-imported unless asked.
+func (a *app) adminImport(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	if err := accounts.Can(accounts.ActorFrom(ctx), accounts.Import, accounts.Resource{Kind: accounts.KindOrganization}); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	d := &importData{}
+	p := a.newPage(w, r, "admin.import", d)
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		a.formFailed(w, r, "admin_import.html", p, errs.Field("file", "import.no_file"))
+		return
+	}
+	defer file.Close()
+	d.FileName = filepath.Base(hdr.Filename)
+	format, err := orgfile.FormatFromName(d.FileName)
+	if err != nil {
+		a.formFailed(w, r, "admin_import.html", p, errs.Field("file", "import.bad_format"))
+		return
+	}
+	rows, err := orgfile.Read(file, format)
+	if err != nil {
+		e := errs.As(err)
+		e.Field = "file"
+		a.formFailed(w, r, "admin_import.html", p, e)
+		return
+	}
+	rep, err := a.Store.ImportOrganizations(ctx, rows, r.PostFormValue("skip_invalid") == "1", nil)
+	if rep == nil {
+		a.fail(w, r, err)
+		return
+	}
+	if err != nil && len(rep.Problems) == 0 {
+		a.fail(w, r, err)
+		return
+	}
+	d.Report = rep
+	for _, pr := range rep.Problems {
+		field := pr.Field
+		if field != "" && a.Catalog.Has("field."+field) {
+			field = a.Catalog.T(p.Lang, "field."+field)
+		}
+		d.Problems = append(d.Problems, problemView{pr.Line, field, a.Catalog.T(p.Lang, pr.Key, pr.Args...)})
+	}
+	status := http.StatusOK
+	if !rep.Committed {
+		status = http.StatusBadRequest
+	}
+	a.render(w, r, "admin_import.html", status, p)
+}
+
+// adminExport downloads every organization as XLSX or CSV, without contact
+// data (the command line's --contacts is for internal use).
+func (a *app) adminExport(w http.ResponseWriter, r *http.Request) {
+	format, err := orgfile.ParseFormat(r.URL.Query().Get("format"))
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	orgs, err := a.Store.AllOrganizations(r.Context())
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := orgfile.Write(&buf, format, orgs); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	name := "huitian-organizations-" + time.Now().In(a.loc).Format("20060102") + format.Ext()
+	w.Header().Set("Content-Type", format.ContentType())
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	buf.WriteTo(w)
+}
