@@ -67,8 +67,11 @@ func Lang(r *http.Request) i18n.Lang {
 	return i18n.ZH
 }
 
-func (s *Sessions) cookie(name, value string, maxAge time.Duration) *http.Cookie {
-	c := &http.Cookie{Name: name, Value: value, Path: "/", HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode}
+// cookie builds one of our cookies: HttpOnly, SameSite=Lax, and Secure when
+// configured (behind a TLS proxy) or when this request came over TLS.
+func (s *Sessions) cookie(r *http.Request, name, value string, maxAge time.Duration) *http.Cookie {
+	c := &http.Cookie{Name: name, Value: value, Path: "/", HttpOnly: true, Secure: s.secure || r.TLS != nil,
+		SameSite: http.SameSiteLaxMode}
 	if maxAge < 0 {
 		c.MaxAge = -1
 	} else if maxAge > 0 {
@@ -96,7 +99,7 @@ func (s *Sessions) Middleware(next http.Handler) http.Handler {
 			in.csrf = c.Value
 		} else {
 			in.csrf = newToken()
-			http.SetCookie(w, s.cookie(csrfCookie, in.csrf, 0))
+			http.SetCookie(w, s.cookie(r, csrfCookie, in.csrf, 0))
 		}
 		ctx := context.WithValue(r.Context(), infoKey{}, in)
 		if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
@@ -104,7 +107,7 @@ func (s *Sessions) Middleware(next http.Handler) http.Handler {
 			if err == nil {
 				ctx = accounts.WithActor(ctx, u)
 			} else {
-				http.SetCookie(w, s.cookie(sessionCookie, "", -1))
+				http.SetCookie(w, s.cookie(r, sessionCookie, "", -1))
 			}
 		}
 		r = r.WithContext(ctx)
@@ -139,8 +142,8 @@ func (s *Sessions) SignIn(w http.ResponseWriter, r *http.Request, u *accounts.Us
 	if err != nil {
 		return err
 	}
-	http.SetCookie(w, s.cookie(sessionCookie, token, s.policy.Absolute))
-	http.SetCookie(w, s.cookie(csrfCookie, newToken(), 0))
+	http.SetCookie(w, s.cookie(r, sessionCookie, token, s.policy.Absolute))
+	http.SetCookie(w, s.cookie(r, csrfCookie, newToken(), 0))
 	return nil
 }
 
@@ -151,11 +154,11 @@ func (s *Sessions) SignOut(w http.ResponseWriter, r *http.Request) {
 			s.log.Error("sign out", "err", err)
 		}
 	}
-	http.SetCookie(w, s.cookie(sessionCookie, "", -1))
-	http.SetCookie(w, s.cookie(csrfCookie, newToken(), 0))
+	http.SetCookie(w, s.cookie(r, sessionCookie, "", -1))
+	http.SetCookie(w, s.cookie(r, csrfCookie, newToken(), 0))
 }
 
 // SetLang remembers the chosen language for a year.
-func (s *Sessions) SetLang(w http.ResponseWriter, l i18n.Lang) {
-	http.SetCookie(w, s.cookie(langCookie, string(l), 365*24*time.Hour))
+func (s *Sessions) SetLang(w http.ResponseWriter, r *http.Request, l i18n.Lang) {
+	http.SetCookie(w, s.cookie(r, langCookie, string(l), 365*24*time.Hour))
 }

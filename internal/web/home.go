@@ -5,6 +5,7 @@ import (
 
 	"github.com/huitian/huitian/internal/places"
 	"github.com/huitian/huitian/internal/registry"
+	"github.com/huitian/huitian/internal/server"
 )
 
 type homeData struct {
@@ -48,7 +49,7 @@ func (a *app) home(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, c := range registry.Categories {
 		if n := counts[c.Code]; n > 0 {
-			d.Categories = append(d.Categories, categoryCount{c.Code, c.Name, n})
+			d.Categories = append(d.Categories, categoryCount{c.Code, a.Catalog.T(server.Lang(r), "category."+c.Code), n})
 		}
 	}
 	a.render(w, r, "home.html", http.StatusOK, a.newPage(w, r, "", d))

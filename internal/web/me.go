@@ -1,11 +1,13 @@
 package web
 
 import (
+	"net"
 	"net/http"
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/i18n"
+	"github.com/huitian/huitian/internal/server"
 )
 
 func (a *app) me(w http.ResponseWriter, r *http.Request) {
@@ -49,10 +51,16 @@ func (a *app) mePassword(w http.ResponseWriter, r *http.Request) {
 
 func (a *app) setLang(w http.ResponseWriter, r *http.Request) {
 	l := i18n.Parse(r.PostFormValue("lang"))
-	a.Sessions.SetLang(w, l)
+	a.Sessions.SetLang(w, r, l)
 	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
 }
 
+// devInbox shows the demo's text messages, to this machine only: a demo
+// reachable from the network must not hand out sign-in codes.
 func (a *app) devInbox(w http.ResponseWriter, r *http.Request) {
+	if ip := net.ParseIP(server.ClientIP(r, false)); ip == nil || !ip.IsLoopback() {
+		a.fail(w, r, errs.E(errs.Forbidden, "dev.local_only"))
+		return
+	}
 	a.render(w, r, "dev_inbox.html", http.StatusOK, a.newPage(w, r, "dev.inbox", a.Inbox.Messages()))
 }

@@ -36,7 +36,7 @@ func (a *app) parseTemplates() (templates, error) {
 		"maskPhone":        accounts.MaskPhone,
 		"date":             func(t time.Time) string { return t.In(a.loc).Format("2006-01-02") },
 		"datetime":         func(t time.Time) string { return t.In(a.loc).Format("2006-01-02 15:04") },
-		"category":         categoryName,
+		"category":         func(l i18n.Lang, code string) string { return a.Catalog.T(l, "category."+code) },
 		"categories":       func() []registry.Category { return registry.Categories },
 		"roles":            func() []accounts.Role { return accounts.Roles },
 		"list_party_forms": func() []registry.PartyForm { return registry.PartyForms },
@@ -79,13 +79,6 @@ func (a *app) parseTemplates() (templates, error) {
 		out[p] = t
 	}
 	return out, nil
-}
-
-func categoryName(code string) string {
-	if c := registry.CategoryByCode(code); c != nil {
-		return c.Name
-	}
-	return code
 }
 
 // pageNumbers returns the page links to show around cur (0 marks a gap).

@@ -4,6 +4,9 @@ import (
 	"io/fs"
 	"slices"
 	"testing"
+
+	"github.com/huitian/huitian/internal/i18n"
+	"github.com/huitian/huitian/internal/registry"
 )
 
 // Every template file must be registered (parsed at start), so a page cannot
@@ -28,6 +31,21 @@ func TestSafeNext(t *testing.T) {
 	for in, want := range map[string]string{"": "/", "/admin": "/admin", "//evil.example": "/", "https://evil": "/", "/\\evil": "/"} {
 		if got := safeNext(in); got != want {
 			t.Errorf("%q → %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestEveryCategoryIsTranslated(t *testing.T) {
+	cat, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range registry.Categories {
+		if got := cat.T(i18n.ZH, "category."+c.Code); got != c.Name {
+			t.Errorf("category.%s: zh-CN %q, taxonomy says %q", c.Code, got, c.Name)
+		}
+		if got := cat.T(i18n.EN, "category."+c.Code); got == c.Name || got == "category."+c.Code {
+			t.Errorf("category.%s has no English name", c.Code)
 		}
 	}
 }
