@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/huitian/huitian/internal/accounts"
@@ -37,12 +38,49 @@ type fixture struct {
 	org              *registry.Organization
 	admin, staff     string // phones
 	orgAdmin, outsid string
+	logs             *syncBuffer
+}
+
+// syncBuffer collects the server's log lines for checks on what they hold.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// assertNoPersonalData fails if a phone number, or any of the given secrets
+// (one-time codes), reached the log.
+func (f *fixture) assertNoPersonalData(t *testing.T, secrets ...string) {
+	t.Helper()
+	logs := f.logs.String()
+	if logs == "" {
+		t.Fatal("no log lines at all: the check would prove nothing")
+	}
+	if m := regexp.MustCompile(`1[3-9]\d{9}`).FindString(logs); m != "" {
+		t.Fatalf("a phone number in the log: %q", m)
+	}
+	for _, s := range secrets {
+		if strings.Contains(logs, s) {
+			t.Fatalf("a secret in the log: %q", s)
+		}
+	}
 }
 
 func newFixture(t *testing.T, s *store.Store) *fixture {
 	t.Helper()
 	ctx := storetest.Admin()
-	f := &fixture{s: s, inbox: sms.NewInbox(10), admin: "13900000001", staff: "13900000002", orgAdmin: "13900000003", outsid: "13900000004"}
+	f := &fixture{s: s, inbox: sms.NewInbox(10), logs: &syncBuffer{}, admin: "13900000001", staff: "13900000002", orgAdmin: "13900000003", outsid: "13900000004"}
 	f.street = &places.Street{Name: "回龙观街道"}
 	f.other = &places.Street{Name: "霍营街道"}
 	for _, st := range []*places.Street{f.street, f.other} {
@@ -72,7 +110,7 @@ func newFixture(t *testing.T, s *store.Store) *fixture {
 		}
 	}
 	cfg := config.Default()
-	h, err := cli.Handler(cfg, s, slog.New(slog.NewTextHandler(io.Discard, nil)), f.inbox, f.inbox)
+	h, err := cli.Handler(cfg, s, slog.New(slog.NewTextHandler(f.logs, nil)), f.inbox, f.inbox)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -277,6 +315,7 @@ func TestPasswordLogin(t *testing.T) {
 		if code != 429 || !strings.Contains(body, "操作太频繁") {
 			t.Fatalf("rate limit: %d", code)
 		}
+		f.assertNoPersonalData(t)
 	})
 }
 
@@ -319,6 +358,7 @@ func TestResidentCodeLogin(t *testing.T) {
 		if code, _, _ := b3.post("/login/code/verify", url.Values{"phone": {f.staff}, "code": {staffCode}}); code != 403 {
 			t.Fatalf("staff by code: %d", code)
 		}
+		f.assertNoPersonalData(t, sent, staffCode)
 	})
 }
 
