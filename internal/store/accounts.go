@@ -294,8 +294,14 @@ func (s *Store) SetPassword(ctx context.Context, userID, hash string) error {
 // EnsureResident returns the user with this phone, creating a resident
 // account on a first verified sign-in (one-click sign-in for residents).
 func (s *Store) EnsureResident(ctx context.Context, phone string) (*accounts.User, error) {
+	// Normalized here too: the name below slices the phone, and "+86 138…"
+	// must find the account of "138…", not create a second one.
+	phone, err := accounts.NormalizePhone(phone)
+	if err != nil {
+		return nil, err
+	}
 	var out *accounts.User
-	err := s.tx(ctx, func(c conn) error {
+	err = s.tx(ctx, func(c conn) error {
 		u, err := findUser(ctx, c, `phone = ?`, phone)
 		if err == nil {
 			out = u

@@ -100,6 +100,7 @@ func (s *Store) VerifyAudit(ctx context.Context) (*audit.Break, int64, error) {
 	v := audit.NewVerifier()
 	const batch = 2000
 	var after int64
+	last := &audit.Entry{Hash: audit.GenesisHash}
 	for {
 		rows, err := s.read().query(ctx, `SELECT `+auditColumns+` FROM audit_entries WHERE seq > ? ORDER BY seq LIMIT ?`, after, batch)
 		if err != nil {
@@ -118,6 +119,7 @@ func (s *Store) VerifyAudit(ctx context.Context) (*audit.Break, int64, error) {
 				rows.Close()
 				return b, v.Checked, nil
 			}
+			last = e
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -135,6 +137,11 @@ func (s *Store) VerifyAudit(ctx context.Context) (*audit.Break, int64, error) {
 	}
 	if headSeq != after {
 		return &audit.Break{Seq: after + 1, Reason: "gap"}, v.Checked, nil
+	}
+	// The head anchors the last hash: a tail rewritten with recomputed
+	// hashes links up with itself but no longer with the head.
+	if headHash != last.Hash {
+		return &audit.Break{Seq: last.Seq, ID: last.ID, Reason: "hash"}, v.Checked, nil
 	}
 	return nil, v.Checked, nil
 }

@@ -71,7 +71,8 @@ type importer struct {
 func (m *importer) streetID(ctx context.Context, name string) (string, error) {
 	name, err := places.CleanName(name)
 	if err != nil {
-		return "", errs.Field("street", "field.required")
+		e := errs.As(err) // required or too long: say which
+		return "", errs.Field("street", e.Key, e.Args...)
 	}
 	if id, ok := m.streets[name]; ok {
 		return id, nil
@@ -97,7 +98,8 @@ func (m *importer) streetID(ctx context.Context, name string) (string, error) {
 func (m *importer) communityID(ctx context.Context, streetID, name string) (string, error) {
 	name, err := places.CleanName(name)
 	if err != nil {
-		return "", errs.Field("community", "field.too_long", 60)
+		e := errs.As(err)
+		return "", errs.Field("community", e.Key, e.Args...)
 	}
 	k := streetID + "/" + name
 	if id, ok := m.communities[k]; ok {
