@@ -108,30 +108,44 @@ func (s *Store) FindUsers(ctx context.Context, f UserFilter) ([]*accounts.User, 
 		return nil, 0, s.translate(err)
 	}
 	limit, offset := paging(f.Page, f.PerPage, 100)
-	rows, err := c.query(ctx, `SELECT u.id FROM users u WHERE `+where+` ORDER BY u.created_at, u.id LIMIT ? OFFSET ?`,
-		append(args, limit, offset)...)
+	rows, err := c.query(ctx, `SELECT u.id, u.phone, u.name, u.password_hash, u.disabled, u.created_at, u.updated_at
+		FROM users u WHERE `+where+` ORDER BY u.created_at, u.id LIMIT ? OFFSET ?`, append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, s.translate(err)
 	}
-	var ids []string
+	var out []*accounts.User
+	byID := map[string]*accounts.User{}
 	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
+		u := &accounts.User{}
+		if err := rows.Scan(&u.ID, &u.Phone, &u.Name, &u.PasswordHash, &u.Disabled, &u.CreatedAt, &u.UpdatedAt); err != nil {
 			rows.Close()
 			return nil, 0, s.translate(err)
 		}
-		ids = append(ids, id)
+		out = append(out, u)
+		byID[u.ID] = u
 	}
 	rows.Close()
-	out := make([]*accounts.User, 0, len(ids))
-	for _, id := range ids {
-		u, err := findUser(ctx, c, `id = ?`, id)
-		if err != nil {
+	if len(out) == 0 {
+		return out, total, s.translate(rows.Err())
+	}
+	// The page's grants in one query, not one per user.
+	ids := make([]any, 0, len(out))
+	for _, u := range out {
+		ids = append(ids, u.ID)
+	}
+	grows, err := c.query(ctx, grantSelect+` WHERE g.user_id IN (`+placeholders(len(ids))+`) ORDER BY g.created_at, g.id`, ids...)
+	if err != nil {
+		return nil, 0, s.translate(err)
+	}
+	defer grows.Close()
+	for grows.Next() {
+		var g accounts.Grant
+		if err := grows.Scan(&g.ID, &g.UserID, &g.Role, &g.ScopeID, &g.CreatedAt, &g.ScopeName); err != nil {
 			return nil, 0, s.translate(err)
 		}
-		out = append(out, u)
+		byID[g.UserID].Grants = append(byID[g.UserID].Grants, g)
 	}
-	return out, total, nil
+	return out, total, s.translate(grows.Err())
 }
 
 // CreateUser adds a user with the given grants (and password hash for staff).

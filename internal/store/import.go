@@ -181,6 +181,11 @@ func (m *importer) row(ctx context.Context, row *registry.ImportRow) error {
 		existing, err := findOrg(ctx, m.c, `o.source_key = ?`, o.Key)
 		if err == nil {
 			o.ID, o.CreatedAt = existing.ID, existing.CreatedAt
+			// Exports leave contact data out unless asked, so an empty contact
+			// in a file means "not given", never "erase it".
+			if o.ContactName == "" && o.ContactPhone == "" {
+				o.ContactName, o.ContactPhone = existing.ContactName, existing.ContactPhone
+			}
 			if err := updateOrg(ctx, m.c, &o); err != nil {
 				return err
 			}

@@ -371,3 +371,25 @@ func TestImportNeedsAdmin(t *testing.T) {
 		}
 	})
 }
+
+// An export leaves contact data out; importing it back must not erase it.
+func TestImportKeepsContactsAFileLacks(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := storetest.Admin()
+		with := `{"key":"c1","name":"龙锦苑助老服务队","registration":"filed","street":"回龙观街道","contact_name":"王芳","contact_phone":"13812345678"}`
+		without := `{"key":"c1","name":"龙锦苑助老服务队","registration":"filed","street":"回龙观街道","description":"新的简介"}`
+		for _, line := range []string{with, without} {
+			if _, err := s.ImportOrganizations(ctx, importLines(t, line), false, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		o, err := s.FindOrganizationByKey(ctx, "c1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if o.ContactName != "王芳" || o.ContactPhone != "13812345678" || o.Description != "新的简介" {
+			t.Fatalf("re-import: %+v", o)
+		}
+	})
+}
