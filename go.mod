@@ -3,6 +3,8 @@ module github.com/huitian/huitian
 go 1.26.0
 
 require (
+	github.com/chromedp/cdproto v0.159.0 // browser tests drive Debian's Chromium
+	github.com/chromedp/chromedp v0.23.0 // browser tests drive Debian's Chromium
 	github.com/google/uuid v1.6.0
 	github.com/jackc/pgx/v5 v5.13.0
 	github.com/xuri/excelize/v2 v2.11.1 // xlsx import/export: staff trade the registry as Excel workbooks; the standard library has no OOXML reader or writer
@@ -14,6 +16,7 @@ require (
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/dustin/go-humanize v1.1.0 // indirect
+	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 	github.com/jackc/pgpassfile v1.0.0 // indirect
 	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
 	github.com/jackc/puddle/v2 v2.2.3 // indirect
