@@ -5,11 +5,14 @@ go 1.26.0
 require (
 	github.com/chromedp/cdproto v0.159.0 // browser tests drive Debian's Chromium
 	github.com/chromedp/chromedp v0.23.0 // browser tests drive Debian's Chromium
-	github.com/google/uuid v1.6.0
-	github.com/jackc/pgx/v5 v5.13.0
+	github.com/google/uuid v1.6.0 // UUIDv7 ids: time-ordered for indexes, not guessable like sequences
+	github.com/jackc/pgx/v5 v5.13.0 // PostgreSQL driver behind database/sql, so one SQL code base serves both databases
+	github.com/prometheus/client_golang v1.25.0 // /metrics: the standard exposition format and Go runtime collectors
+	github.com/schollz/progressbar/v3 v3.19.1 // progress bar for long imports in a terminal
 	github.com/xuri/excelize/v2 v2.11.1 // xlsx import/export: staff trade the registry as Excel workbooks; the standard library has no OOXML reader or writer
-	golang.org/x/crypto v0.59.0
-	modernc.org/sqlite v1.62.0
+	golang.org/x/crypto v0.59.0 // argon2id password hashing
+	golang.org/x/term v0.48.0 // show the progress bar only when stderr is a terminal
+	modernc.org/sqlite v1.62.0 // embedded default database in pure Go: no cgo, one static binary
 )
 
 require (
@@ -24,7 +27,6 @@ require (
 	github.com/mitchellh/colorstring v0.0.0-20190213212951-d06e56a500db // indirect
 	github.com/munnerz/goautoneg v0.0.0-20191010083416-a7dc8b61c822 // indirect
 	github.com/ncruces/go-strftime v1.1.0 // indirect
-	github.com/prometheus/client_golang v1.25.0 // indirect
 	github.com/prometheus/client_model v0.6.3 // indirect
 	github.com/prometheus/common v0.72.0 // indirect
 	github.com/prometheus/procfs v0.22.0 // indirect
@@ -32,14 +34,12 @@ require (
 	github.com/richardlehane/mscfb v1.0.9 // indirect
 	github.com/richardlehane/msoleps v1.0.6 // indirect
 	github.com/rivo/uniseg v0.4.7 // indirect
-	github.com/schollz/progressbar/v3 v3.19.1 // indirect
 	github.com/tiendc/go-deepcopy v1.7.2 // indirect
 	github.com/xuri/efp v0.0.3-0.20260924042702-217b81952dec // indirect
 	github.com/xuri/nfp v0.0.2-0.20250530014748-2ddeb826f9a9 // indirect
 	golang.org/x/net v0.62.0 // indirect
 	golang.org/x/sync v0.25.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
-	golang.org/x/term v0.48.0 // indirect
 	golang.org/x/text v0.44.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 	modernc.org/libc v1.80.1 // indirect
