@@ -73,21 +73,7 @@ func runUserAdd(ctx context.Context, args []string, env Env) error {
 	u := &accounts.User{Phone: *phone, Name: *name, Grants: []accounts.Grant{{Role: r, ScopeID: scopeID}}}
 	generated := ""
 	if accounts.StaffRole(r) {
-		var pw string
-		if *pwStdin {
-			line, err := bufio.NewReader(env.Stdin).ReadString('\n')
-			if err != nil && line == "" {
-				return fmt.Errorf("没有从标准输入读到密码 / no password on stdin")
-			}
-			pw = strings.TrimRight(line, "\r\n")
-		} else {
-			pw = randomPassword()
-			generated = pw
-		}
-		if err := accounts.ValidatePassword(pw); err != nil {
-			return err
-		}
-		if u.PasswordHash, err = accounts.HashPassword(pw); err != nil {
+		if u.PasswordHash, generated, err = newPassword(env, *pwStdin); err != nil {
 			return err
 		}
 	}
@@ -101,6 +87,66 @@ func runUserAdd(ctx context.Context, args []string, env Env) error {
 	fmt.Fprintln(env.Stdout)
 	if generated != "" {
 		fmt.Fprintf(env.Stdout, "初始密码（只显示这一次）/ initial password (shown once): %s\n", generated)
+	}
+	return nil
+}
+
+// newPassword reads a password from stdin, or makes one up (returned as
+// generated, to be shown once), and returns its hash.
+func newPassword(env Env, fromStdin bool) (hash, generated string, err error) {
+	var pw string
+	if fromStdin {
+		line, err := bufio.NewReader(env.Stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return "", "", fmt.Errorf("没有从标准输入读到密码 / no password on stdin")
+		}
+		pw = strings.TrimRight(line, "\r\n")
+	} else {
+		pw = randomPassword()
+		generated = pw
+	}
+	if err := accounts.ValidatePassword(pw); err != nil {
+		return "", "", err
+	}
+	hash, err = accounts.HashPassword(pw)
+	return hash, generated, err
+}
+
+func runUserPassword(ctx context.Context, args []string, env Env) error {
+	cfg, err := loadConfig(env)
+	if err != nil {
+		return err
+	}
+	fs := flags("user password", env)
+	db := fs.String("db", cfg.Database, "SQLite 路径或 postgres:// URL")
+	phone := fs.String("phone", "", "账号手机号 / the account's phone")
+	pwStdin := fs.Bool("password-stdin", false, "从标准输入读取新密码 / read the new password from stdin")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	p, err := accounts.NormalizePhone(*phone)
+	if err != nil {
+		return err
+	}
+	s, err := openCurrent(ctx, *db, env)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	u, err := s.FindUserByPhone(ctx, p)
+	if err != nil {
+		return err
+	}
+	hash, generated, err := newPassword(env, *pwStdin)
+	if err != nil {
+		return err
+	}
+	if err := s.SetPassword(system(ctx), u.ID, hash); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "已重设密码，该用户需重新登录 / password reset for %s; all sessions ended\n", u.Name)
+	if generated != "" {
+		fmt.Fprintf(env.Stdout, "新密码（只显示这一次）/ new password (shown once): %s\n", generated)
 	}
 	return nil
 }

@@ -37,6 +37,7 @@ const usage = `huitian — 回天社区治理平台 / Huitian community governan
   huitian import organizations FILE [--skip-invalid]     导入组织（.jsonl .csv .xlsx）
   huitian export organizations FILE [--contacts]         导出组织（.jsonl .csv .xlsx）
   huitian user add --phone P --name N --role R [--scope ID|KEY|名称] [--password-stdin]
+  huitian user password --phone P [--password-stdin]      重设工作人员密码（并让其重新登录）
   huitian token create --phone P                         创建 API 访问令牌（打印到标准输出）
   huitian audit verify                                   校验审计日志链
 
@@ -63,6 +64,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		"import organizations": runImport,
 		"export organizations": runExport,
 		"user add":             runUserAdd,
+		"user password":        runUserPassword,
 		"token create":         runTokenCreate,
 		"audit verify":         runAuditVerify,
 	}[cmd]

@@ -107,6 +107,12 @@ func TestCommands(t *testing.T) {
 			if code != 0 || !strings.Contains(out, "初始密码") {
 				t.Fatalf("generated password: %d %s", code, out)
 			}
+			if code, out, _ := run(t, "new-password-9\n", "user", "password", "--db", dsn, "--phone", "13800001111", "--password-stdin"); code != 0 || !strings.Contains(out, "李晓燕") {
+				t.Fatalf("user password: %d %s", code, out)
+			}
+			if code, _, stderr := run(t, "", "user", "password", "--db", dsn, "--phone", "13899998888"); code != 1 || !strings.Contains(stderr, "用户不存在") {
+				t.Fatalf("user password for nobody: %d %s", code, stderr)
+			}
 			code, token, _ := run(t, "", "token", "create", "--db", dsn, "--phone", "13800003333")
 			token = strings.TrimSpace(token)
 			if code != 0 || strings.Count(token, "\n") != 0 || !strings.HasPrefix(token, "ht_") {

@@ -61,12 +61,16 @@ func (l *Limiter) Reset(key string) {
 	l.mu.Unlock()
 }
 
-// ClientIP returns the client address: the first X-Forwarded-For hop when
-// behind a trusted proxy, else the connection's address.
+// ClientIP returns the client address: behind a trusted proxy, the last
+// X-Forwarded-For hop (the one our proxy appended; earlier hops are
+// whatever the client sent), else the connection's address.
 func ClientIP(r *http.Request, trustProxy bool) string {
 	if trustProxy {
-		if f := r.Header.Get("X-Forwarded-For"); f != "" {
-			return strings.TrimSpace(strings.Split(f, ",")[0])
+		if f := r.Header.Values("X-Forwarded-For"); len(f) > 0 {
+			hops := strings.Split(f[len(f)-1], ",")
+			if last := strings.TrimSpace(hops[len(hops)-1]); last != "" {
+				return last
+			}
 		}
 	}
 	host, _, err := net.SplitHostPort(r.RemoteAddr)

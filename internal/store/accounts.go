@@ -288,7 +288,8 @@ func (s *Store) RemoveGrant(ctx context.Context, userID, grantID string) error {
 	})
 }
 
-// SetPassword stores a new password hash for a user (self or admin).
+// SetPassword stores a new password hash for a user (self or admin) and
+// signs the user out everywhere.
 func (s *Store) SetPassword(ctx context.Context, userID, hash string) error {
 	return s.tx(ctx, func(c conn) error {
 		u, err := findUser(ctx, c, `id = ?`, userID)
@@ -301,7 +302,15 @@ func (s *Store) SetPassword(ctx context.Context, userID, hash string) error {
 		if _, err := c.exec(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, c.now, userID); err != nil {
 			return err
 		}
-		return record(ctx, c, "user.password", userResource(u), nil)
+		// A new password ends every session: whoever knew the old one is out.
+		if _, err := c.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, userID); err != nil {
+			return err
+		}
+		by := "self"
+		if a := accounts.ActorFrom(ctx); a == nil || a.ID != userID {
+			by = "admin"
+		}
+		return record(ctx, c, "user.password", userResource(u), map[string]any{"by": by})
 	})
 }
 

@@ -134,9 +134,10 @@ func (a *app) adminCommunityCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 type communityData struct {
-	Community *places.Community
-	Complexes []*places.Complex
-	CanRename bool
+	Community    *places.Community
+	Complexes    []*places.Complex
+	CanRename    bool
+	CanSeeStreet bool // street staff and admins; community staff stay in their community
 }
 
 func (a *app) communityPage(w http.ResponseWriter, r *http.Request) (*page, error) {
@@ -156,7 +157,8 @@ func (a *app) communityPage(w http.ResponseWriter, r *http.Request) (*page, erro
 	if err != nil {
 		return nil, err
 	}
-	p := a.newPage(w, r, "", &communityData{Community: c, Complexes: xs, CanRename: accounts.Allowed(u, accounts.Update, c.Resource())})
+	p := a.newPage(w, r, "", &communityData{Community: c, Complexes: xs, CanRename: accounts.Allowed(u, accounts.Update, c.Resource()),
+		CanSeeStreet: accounts.Allowed(u, accounts.Update, accounts.Resource{Kind: accounts.KindCommunity, StreetID: c.StreetID})})
 	p.Title = c.Name
 	return p, nil
 }

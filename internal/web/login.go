@@ -115,7 +115,7 @@ func (a *app) loginCodeSend(w http.ResponseWriter, r *http.Request) {
 		a.Logger.Error("sms send failed", "request_id", server.RequestID(r.Context()), "err", err)
 	}
 	d.CodeSent, d.Phone = true, phone
-	p.Flash = a.Catalog.T(p.Lang, "login.code_sent", accounts.MaskPhone(phone))
+	p.Flash = a.Catalog.T(p.Lang, "login.code_sent", accounts.MaskPhone(phone), int(a.Config.CodeTTL.Minutes()))
 	a.render(w, r, "login.html", http.StatusOK, p)
 }
 

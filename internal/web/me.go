@@ -42,6 +42,10 @@ func (a *app) mePassword(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = a.Store.SetPassword(r.Context(), u.ID, hash)
 	}
+	if err == nil {
+		// Every session ended with the old password; this browser gets a fresh one.
+		err = a.Sessions.SignIn(w, r, u)
+	}
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -58,7 +62,9 @@ func (a *app) setLang(w http.ResponseWriter, r *http.Request) {
 // devInbox shows the demo's text messages, to this machine only: a demo
 // reachable from the network must not hand out sign-in codes.
 func (a *app) devInbox(w http.ResponseWriter, r *http.Request) {
-	if ip := net.ParseIP(server.ClientIP(r, false)); ip == nil || !ip.IsLoopback() {
+	// Behind a proxy every request comes from loopback: a forwarded request is not local.
+	forwarded := r.Header.Get("X-Forwarded-For") != "" || r.Header.Get("Forwarded") != ""
+	if ip := net.ParseIP(server.ClientIP(r, false)); ip == nil || !ip.IsLoopback() || forwarded {
 		a.fail(w, r, errs.E(errs.Forbidden, "dev.local_only"))
 		return
 	}

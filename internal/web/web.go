@@ -98,6 +98,7 @@ func New(d Deps) (http.Handler, error) {
 	handle("GET /admin/users/{id}", a.adminUser)
 	handle("POST /admin/users/{id}/grants", a.adminGrantAdd)
 	handle("POST /admin/users/{id}/grants/{gid}/delete", a.adminGrantRemove)
+	handle("POST /admin/users/{id}/password", a.adminPasswordReset)
 	handle("GET /admin/audit", a.adminAudit)
 	handle("GET /admin/organizations/import", a.adminImportPage)
 	handle("POST /admin/organizations/import", a.adminImport)

@@ -329,6 +329,14 @@ func TestResidentCodeLogin(t *testing.T) {
 		if code != 200 || !strings.Contains(body, "137****1234") {
 			t.Fatalf("send: %d", code)
 		}
+		if code, _, _ := b.get("/dev/inbox"); code != 200 {
+			t.Fatalf("dev inbox from loopback: %d", code)
+		}
+		req, _ := http.NewRequest("GET", b.url+"/dev/inbox", nil)
+		req.Header.Set("X-Forwarded-For", "203.0.113.7")
+		if code, _, _ := b.do(req); code != 403 {
+			t.Fatalf("dev inbox through a proxy: %d", code)
+		}
 		sent := regexp.MustCompile(`\d{6}`).FindString(f.inbox.Last(phone))
 		if sent == "" {
 			t.Fatal("no code in the inbox")
@@ -461,11 +469,28 @@ func TestAdminUsersAndRoles(t *testing.T) {
 		if _, body, _ := admin.get("/admin/users"); strings.Contains(body, "13600000001") {
 			t.Fatal("full phone on the admin list")
 		}
+		// A forgotten password: the admin sets a new one and the user's sessions end.
+		staffB := f.browser(t)
+		staffB.login(f.staff)
+		staffUser, _ := s.FindUserByPhone(context.Background(), f.staff)
+		if code, body, _ := admin.post("/admin/users/"+staffUser.ID+"/password", url.Values{"password": {"short"}}); code != 400 || !strings.Contains(body, "密码至少") {
+			t.Fatalf("short reset: %d", code)
+		}
+		if code, _, _ := admin.post("/admin/users/"+staffUser.ID+"/password", url.Values{"password": {"brand-new-pass"}}); code != 303 {
+			t.Fatalf("reset: %d", code)
+		}
+		if code, _, _ := staffB.get("/me"); code != 303 {
+			t.Fatalf("session survived a password reset: %d", code)
+		}
+		if code, _, _ := staffB.post("/login/password", url.Values{"phone": {f.staff}, "password": {"brand-new-pass"}}); code != 303 {
+			t.Fatalf("new password: %d", code)
+		}
 		// Street staff cannot manage users.
-		staff := f.browser(t)
-		staff.login(f.staff)
-		if code, _, _ := staff.get("/admin/users"); code != 403 {
+		if code, _, _ := staffB.get("/admin/users"); code != 403 {
 			t.Fatalf("street staff users: %d", code)
+		}
+		if code, _, _ := staffB.post("/admin/users/"+staffUser.ID+"/password", url.Values{"password": {"self-promoted"}}); code != 403 {
+			t.Fatalf("street staff reset: %d", code)
 		}
 	})
 }
