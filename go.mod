@@ -12,6 +12,7 @@ require (
 	github.com/xuri/excelize/v2 v2.11.1 // xlsx import/export: staff trade the registry as Excel workbooks; the standard library has no OOXML reader or writer
 	golang.org/x/crypto v0.59.0 // argon2id password hashing
 	golang.org/x/term v0.48.0 // show the progress bar only when stderr is a terminal
+	golang.org/x/text v0.44.0 // pinyin collation keys for sorting Chinese names (CLDR zh)
 	modernc.org/sqlite v1.62.0 // embedded default database in pure Go: no cgo, one static binary
 )
 
@@ -40,7 +41,6 @@ require (
 	golang.org/x/net v0.62.0 // indirect
 	golang.org/x/sync v0.25.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
-	golang.org/x/text v0.44.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
 	modernc.org/libc v1.80.1 // indirect
 	modernc.org/mathutil v1.7.1 // indirect

@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"sort"
 	"testing"
 
 	"github.com/huitian/huitian/internal/errs"
@@ -82,5 +83,17 @@ func TestValidateOrganization(t *testing.T) {
 	filed := &Organization{Name: "龙锦苑舞蹈队", Registration: Filed, StreetID: "s1"}
 	if err := filed.Validate(); err != nil {
 		t.Fatalf("filed without code must be valid: %v", err)
+	}
+}
+
+func TestSortKeyIsPinyinOrder(t *testing.T) {
+	t.Parallel()
+	in := []string{"云趣园社区读书会", "阿姨互助队", "龙锦苑舞蹈队", "北京银龄乐享养老服务中心", "上坡佳园社区乒乓球队"}
+	want := []string{"阿姨互助队", "北京银龄乐享养老服务中心", "龙锦苑舞蹈队", "上坡佳园社区乒乓球队", "云趣园社区读书会"}
+	sort.Slice(in, func(i, j int) bool { return SortKey(in[i]) < SortKey(in[j]) })
+	for i := range want {
+		if in[i] != want[i] {
+			t.Fatalf("got %v", in)
+		}
 	}
 }

@@ -124,5 +124,8 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 			return nil, err
 		}
 	}
+	if err := s.backfillNameSort(ctx); err != nil {
+		return nil, err
+	}
 	return pending, nil
 }

@@ -25,7 +25,7 @@ func scanOrg(sc interface{ Scan(...any) error }) (*registry.Organization, error)
 }
 
 var orgSorts = map[string]string{
-	"name":       "o.name, o.id",
+	"name":       "o.name_sort, o.id",
 	"newest":     "o.created_at DESC, o.id",
 	"founded":    "o.founded = '', o.founded, o.id",
 	"volunteers": "o.volunteers DESC, o.id",
@@ -201,10 +201,10 @@ func createOrg(ctx context.Context, c conn, o *registry.Organization) error {
 		return err
 	}
 	o.CreatedAt, o.UpdatedAt = c.now, c.now
-	if _, err := c.exec(ctx, `INSERT INTO organizations (id, source_key, name, registration, credit_code, category,
+	if _, err := c.exec(ctx, `INSERT INTO organizations (id, source_key, name, name_sort, registration, credit_code, category,
 		street_id, community_id, description, founded, party_form, staff, volunteers, contact_name, contact_phone,
-		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		o.ID, nullStr(o.Key), o.Name, o.Registration, nullStr(o.CreditCode), o.Category, o.StreetID,
+		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		o.ID, nullStr(o.Key), o.Name, registry.SortKey(o.Name), o.Registration, nullStr(o.CreditCode), o.Category, o.StreetID,
 		nullStr(o.CommunityID), o.Description, o.Founded, o.PartyForm, o.Staff, o.Volunteers, o.ContactName,
 		o.ContactPhone, o.CreatedAt, o.UpdatedAt); err != nil {
 		return err
@@ -274,10 +274,10 @@ func updateOrg(ctx context.Context, c conn, o *registry.Organization) error {
 		return err
 	}
 	o.UpdatedAt = c.now
-	if _, err := c.exec(ctx, `UPDATE organizations SET name = ?, registration = ?, credit_code = ?, category = ?,
+	if _, err := c.exec(ctx, `UPDATE organizations SET name = ?, name_sort = ?, registration = ?, credit_code = ?, category = ?,
 		street_id = ?, community_id = ?, description = ?, founded = ?, party_form = ?, staff = ?, volunteers = ?,
 		contact_name = ?, contact_phone = ?, updated_at = ? WHERE id = ?`,
-		o.Name, o.Registration, nullStr(o.CreditCode), o.Category, o.StreetID, nullStr(o.CommunityID),
+		o.Name, registry.SortKey(o.Name), o.Registration, nullStr(o.CreditCode), o.Category, o.StreetID, nullStr(o.CommunityID),
 		o.Description, o.Founded, o.PartyForm, o.Staff, o.Volunteers, o.ContactName, o.ContactPhone,
 		o.UpdatedAt, o.ID); err != nil {
 		return err
@@ -362,4 +362,32 @@ func (s *Store) AllOrganizations(ctx context.Context) ([]*registry.Organization,
 		}
 	}
 	return out, nil
+}
+
+// backfillNameSort fills the pinyin sort key of rows written before it
+// existed (migration 0002); it runs after every Migrate and is a no-op once done.
+func (s *Store) backfillNameSort(ctx context.Context) error {
+	return s.tx(ctx, func(c conn) error {
+		rows, err := c.query(ctx, `SELECT id, name FROM organizations WHERE name_sort = ''`)
+		if err != nil {
+			return err
+		}
+		type pair struct{ id, name string }
+		var todo []pair
+		for rows.Next() {
+			var p pair
+			if err := rows.Scan(&p.id, &p.name); err != nil {
+				rows.Close()
+				return err
+			}
+			todo = append(todo, p)
+		}
+		rows.Close()
+		for _, p := range todo {
+			if _, err := c.exec(ctx, `UPDATE organizations SET name_sort = ? WHERE id = ?`, registry.SortKey(p.name), p.id); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
 }
