@@ -15,12 +15,8 @@ import (
 func system(ctx context.Context) context.Context { return accounts.WithActor(ctx, accounts.System()) }
 
 func runMigrate(ctx context.Context, args []string, env Env) error {
-	cfg, err := loadConfig(env)
-	if err != nil {
-		return err
-	}
 	fs := flags("migrate", env)
-	db := fs.String("db", cfg.Database, "SQLite 路径或 postgres:// URL")
+	db := dbFlag(fs)
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -43,12 +39,8 @@ func runMigrate(ctx context.Context, args []string, env Env) error {
 }
 
 func runUserAdd(ctx context.Context, args []string, env Env) error {
-	cfg, err := loadConfig(env)
-	if err != nil {
-		return err
-	}
 	fs := flags("user add", env)
-	db := fs.String("db", cfg.Database, "SQLite 路径或 postgres:// URL")
+	db := dbFlag(fs)
 	phone := fs.String("phone", "", "手机号 / phone")
 	name := fs.String("name", "", "姓名 / name")
 	role := fs.String("role", "", "角色 / role: "+roleList())
@@ -113,12 +105,8 @@ func newPassword(env Env, fromStdin bool) (hash, generated string, err error) {
 }
 
 func runUserPassword(ctx context.Context, args []string, env Env) error {
-	cfg, err := loadConfig(env)
-	if err != nil {
-		return err
-	}
 	fs := flags("user password", env)
-	db := fs.String("db", cfg.Database, "SQLite 路径或 postgres:// URL")
+	db := dbFlag(fs)
 	phone := fs.String("phone", "", "账号手机号 / the account's phone")
 	pwStdin := fs.Bool("password-stdin", false, "从标准输入读取新密码 / read the new password from stdin")
 	if _, err := parse(fs, args); err != nil {
@@ -171,12 +159,8 @@ func randomPassword() string {
 }
 
 func runTokenCreate(ctx context.Context, args []string, env Env) error {
-	cfg, err := loadConfig(env)
-	if err != nil {
-		return err
-	}
 	fs := flags("token create", env)
-	db := fs.String("db", cfg.Database, "SQLite 路径或 postgres:// URL")
+	db := dbFlag(fs)
 	phone := fs.String("phone", "", "账号手机号 / the account's phone")
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -203,12 +187,8 @@ func runTokenCreate(ctx context.Context, args []string, env Env) error {
 }
 
 func runAuditVerify(ctx context.Context, args []string, env Env) error {
-	cfg, err := loadConfig(env)
-	if err != nil {
-		return err
-	}
 	fs := flags("audit verify", env)
-	db := fs.String("db", cfg.Database, "SQLite 路径或 postgres:// URL")
+	db := dbFlag(fs)
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}

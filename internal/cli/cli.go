@@ -113,6 +113,11 @@ func flags(name string, env Env) *flag.FlagSet {
 	return fs
 }
 
+// dbFlag adds --db; empty means HUITIAN_DATABASE (see openStore).
+func dbFlag(fs *flag.FlagSet) *string {
+	return fs.String("db", "", "SQLite 路径或 postgres:// URL（默认 HUITIAN_DATABASE）/ SQLite path or postgres:// URL")
+}
+
 // parse parses flags that may come before or after positional arguments
 // ("import organizations FILE --skip-invalid" and the other way round).
 func parse(fs *flag.FlagSet, args []string) ([]string, error) {

@@ -16,12 +16,8 @@ import (
 )
 
 func runImport(ctx context.Context, args []string, env Env) error {
-	cfg, err := loadConfig(env)
-	if err != nil {
-		return err
-	}
 	fs := flags("import organizations", env)
-	db := fs.String("db", cfg.Database, "SQLite 路径或 postgres:// URL")
+	db := dbFlag(fs)
 	skip := fs.Bool("skip-invalid", false, "跳过有问题的行，导入其余 / import the good rows, skip the bad")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -96,12 +92,8 @@ func printReport(env Env, rep *registry.ImportReport, name string) {
 }
 
 func runExport(ctx context.Context, args []string, env Env) error {
-	cfg, err := loadConfig(env)
-	if err != nil {
-		return err
-	}
 	fs := flags("export organizations", env)
-	db := fs.String("db", cfg.Database, "SQLite 路径或 postgres:// URL")
+	db := dbFlag(fs)
 	contacts := fs.Bool("contacts", false, "包含联系人和电话（仅内部使用）/ include contact person and phone (internal use)")
 	pos, err := parse(fs, args)
 	if err != nil {

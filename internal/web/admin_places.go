@@ -107,12 +107,7 @@ func (a *app) adminStreet(w http.ResponseWriter, r *http.Request) {
 func (a *app) adminStreetRename(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	if err := a.Store.RenameStreet(r.Context(), id, r.PostFormValue("name")); err != nil {
-		p, perr := a.streetPage(w, r)
-		if perr != nil {
-			a.fail(w, r, perr)
-			return
-		}
-		a.formFailed(w, r, "admin_street.html", p, err)
+		a.formAgain(w, r, "admin_street.html", a.streetPage, err)
 		return
 	}
 	a.redirect(w, r, "/admin/streets/"+id, "flash.saved")
@@ -122,12 +117,7 @@ func (a *app) adminCommunityCreate(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	c := &places.Community{StreetID: id, Name: r.PostFormValue("name")}
 	if err := a.Store.CreateCommunity(r.Context(), c); err != nil {
-		p, perr := a.streetPage(w, r)
-		if perr != nil {
-			a.fail(w, r, perr)
-			return
-		}
-		a.formFailed(w, r, "admin_street.html", p, err)
+		a.formAgain(w, r, "admin_street.html", a.streetPage, err)
 		return
 	}
 	a.redirect(w, r, "/admin/streets/"+id, "flash.saved")
@@ -175,12 +165,7 @@ func (a *app) adminCommunity(w http.ResponseWriter, r *http.Request) {
 func (a *app) adminCommunityRename(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	if err := a.Store.RenameCommunity(r.Context(), id, r.PostFormValue("name")); err != nil {
-		p, perr := a.communityPage(w, r)
-		if perr != nil {
-			a.fail(w, r, perr)
-			return
-		}
-		a.formFailed(w, r, "admin_community.html", p, err)
+		a.formAgain(w, r, "admin_community.html", a.communityPage, err)
 		return
 	}
 	a.redirect(w, r, "/admin/communities/"+id, "flash.saved")
@@ -189,12 +174,7 @@ func (a *app) adminCommunityRename(w http.ResponseWriter, r *http.Request) {
 func (a *app) adminComplexCreate(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	if err := a.Store.CreateComplex(r.Context(), &places.Complex{CommunityID: id, Name: r.PostFormValue("name")}); err != nil {
-		p, perr := a.communityPage(w, r)
-		if perr != nil {
-			a.fail(w, r, perr)
-			return
-		}
-		a.formFailed(w, r, "admin_community.html", p, err)
+		a.formAgain(w, r, "admin_community.html", a.communityPage, err)
 		return
 	}
 	a.redirect(w, r, "/admin/communities/"+id, "flash.saved")

@@ -108,12 +108,7 @@ func (a *app) adminGrantAdd(w http.ResponseWriter, r *http.Request) {
 		err = a.Store.AddGrant(r.Context(), &g)
 	}
 	if err != nil {
-		p, perr := a.userPage(w, r)
-		if perr != nil {
-			a.fail(w, r, perr)
-			return
-		}
-		a.formFailed(w, r, "admin_user.html", p, err)
+		a.formAgain(w, r, "admin_user.html", a.userPage, err)
 		return
 	}
 	a.redirect(w, r, "/admin/users/"+id, "flash.role_added")
@@ -122,12 +117,7 @@ func (a *app) adminGrantAdd(w http.ResponseWriter, r *http.Request) {
 func (a *app) adminGrantRemove(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
 	if err := a.Store.RemoveGrant(r.Context(), id, r.PathValue("gid")); err != nil {
-		p, perr := a.userPage(w, r)
-		if perr != nil {
-			a.fail(w, r, perr)
-			return
-		}
-		a.formFailed(w, r, "admin_user.html", p, err)
+		a.formAgain(w, r, "admin_user.html", a.userPage, err)
 		return
 	}
 	a.redirect(w, r, "/admin/users/"+id, "flash.role_removed")
@@ -151,12 +141,7 @@ func (a *app) adminPasswordReset(w http.ResponseWriter, r *http.Request) {
 		err = a.Store.SetPassword(r.Context(), id, hash)
 	}
 	if err != nil {
-		p, perr := a.userPage(w, r)
-		if perr != nil {
-			a.fail(w, r, perr)
-			return
-		}
-		a.formFailed(w, r, "admin_user.html", p, err)
+		a.formAgain(w, r, "admin_user.html", a.userPage, err)
 		return
 	}
 	a.redirect(w, r, "/admin/users/"+id, "flash.password_reset")

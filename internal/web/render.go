@@ -197,6 +197,17 @@ func (a *app) formFailed(w http.ResponseWriter, r *http.Request, name string, p 
 	a.render(w, r, name, errs.HTTPStatus(err), p)
 }
 
+// formAgain rebuilds a page with build and shows it with err marked on its form.
+func (a *app) formAgain(w http.ResponseWriter, r *http.Request, name string,
+	build func(http.ResponseWriter, *http.Request) (*page, error), err error) {
+	p, perr := build(w, r)
+	if perr != nil {
+		a.fail(w, r, perr)
+		return
+	}
+	a.formFailed(w, r, name, p, err)
+}
+
 const flashCookie = "huitian_flash"
 
 // redirect sends the browser on after a successful POST with a one-time notice.
