@@ -12,6 +12,7 @@ const (
 	KindOrganization Kind = "organization"
 	KindUser         Kind = "user"
 	KindAudit        Kind = "audit"
+	KindNeed         Kind = "need"
 )
 
 // Action is a verb on a Kind.
@@ -93,6 +94,12 @@ var policy = map[Kind]map[Action][]rule{
 	KindAudit: {
 		View: {{PlatformAdmin, global}, {Auditor, global}},
 	},
+	// Needs: who may see a need before it is public, and who may draft one.
+	// Every later step is a transition in procurement's own table.
+	KindNeed: {
+		ViewPrivate: {{PlatformAdmin, global}, {Auditor, global}, {StreetStaff, inStreet}, {CommunityStaff, inCommunity}},
+		Create:      {{PlatformAdmin, global}, {StreetStaff, inStreet}, {CommunityStaff, inCommunity}},
+	},
 }
 
 // Can decides whether actor (nil when signed out) may take action on res.
@@ -148,6 +155,52 @@ func (u *User) StreetScopes(r Role) []string {
 	var ids []string
 	for _, g := range u.Grants {
 		if g.Role == r {
+			ids = append(ids, g.ScopeID)
+		}
+	}
+	return ids
+}
+
+// Holds reports whether u has role r bound to res: a street role to
+// res.StreetID, a community role to res.CommunityID, an organization role to
+// res.OrgID; an unscoped role anywhere. Domain state machines use it for
+// "who may take this transition".
+func (u *User) Holds(r Role, res Resource) bool {
+	if u == nil || u.Disabled {
+		return false
+	}
+	for _, g := range u.Grants {
+		if g.Role != r {
+			continue
+		}
+		switch ScopeKindOf(r) {
+		case ScopeNone:
+			return true
+		case ScopeStreet:
+			if g.ScopeID != "" && g.ScopeID == res.StreetID {
+				return true
+			}
+		case ScopeCommunity:
+			if g.ScopeID != "" && g.ScopeID == res.CommunityID {
+				return true
+			}
+		case ScopeOrganization:
+			if g.ScopeID != "" && g.ScopeID == res.OrgID {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// OrgIDs returns the organizations the user acts for (org_admin or org_member).
+func (u *User) OrgIDs() []string {
+	if u == nil {
+		return nil
+	}
+	var ids []string
+	for _, g := range u.Grants {
+		if (g.Role == OrgAdmin || g.Role == OrgMember) && g.ScopeID != "" {
 			ids = append(ids, g.ScopeID)
 		}
 	}

@@ -12,7 +12,7 @@ import (
 // their full product, so a new one must be added here (and a test fails
 // until it is).
 var (
-	allKinds   = []Kind{KindStreet, KindCommunity, KindComplex, KindOrganization, KindUser, KindAudit}
+	allKinds   = []Kind{KindStreet, KindCommunity, KindComplex, KindOrganization, KindUser, KindAudit, KindNeed}
 	allActions = []Action{View, ViewPrivate, Create, Update, Import, Export, ManageRoles}
 )
 
@@ -59,6 +59,9 @@ var matrix = []struct {
 	{KindUser, ManageRoles, "platform_admin/*"},
 
 	{KindAudit, View, "platform_admin/* auditor/*"},
+
+	{KindNeed, ViewPrivate, "platform_admin/* auditor/* street_staff community_staff"},
+	{KindNeed, Create, "platform_admin/* street_staff community_staff"},
 }
 
 // The resource every case acts on sits in street s1, community c1,
