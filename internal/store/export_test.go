@@ -1,0 +1,11 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+)
+
+// QueryRowForTest lets store_test read tables directly (test builds only).
+func (s *Store) QueryRowForTest(ctx context.Context, q string, args ...any) *sql.Row {
+	return s.read().row(ctx, q, args...)
+}

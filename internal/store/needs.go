@@ -1,0 +1,705 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/procurement"
+)
+
+const needSelect = `SELECT n.id, COALESCE(n.source_key, ''), n.title, n.description, n.street_id, s.name, n.community_id, c.name,
+	n.category, n.budget_fen, n.deadline, n.qa_cutoff, n.procedure, n.qualifications, n.justification, n.status,
+	n.return_comment, n.objection_days, n.awarded_at, COALESCE(n.awarded_org_id, ''), COALESCE(n.awarded_proposal_id, ''),
+	COALESCE(n.retender_of, ''), n.created_by, n.created_at, n.updated_at, n.published_at,
+	(SELECT COUNT(*) FROM proposals p WHERE p.need_id = n.id AND p.status IN ('submitted', 'awarded', 'not_awarded'))
+	FROM needs n JOIN streets s ON s.id = n.street_id JOIN communities c ON c.id = n.community_id`
+
+func scanNeed(sc interface{ Scan(...any) error }) (*procurement.Need, string, error) {
+	n := &procurement.Need{}
+	var key, quals string
+	var deadline, qa, awardedAt, publishedAt sql.NullTime
+	err := sc.Scan(&n.ID, &key, &n.Title, &n.Description, &n.StreetID, &n.StreetName, &n.CommunityID, &n.CommunityName,
+		&n.Category, &n.BudgetFen, &deadline, &qa, &n.Procedure, &quals, &n.Justification, &n.Status,
+		&n.ReturnComment, &n.ObjectionDays, &awardedAt, &n.AwardedOrgID, &n.AwardedProposalID,
+		&n.RetenderOf, &n.CreatedBy, &n.CreatedAt, &n.UpdatedAt, &publishedAt, &n.Proposals)
+	n.Deadline, n.QACutoff, n.AwardedAt, n.PublishedAt = deadline.Time, qa.Time, awardedAt.Time, publishedAt.Time
+	for _, q := range strings.Split(quals, ",") {
+		if q != "" {
+			n.Qualifications = append(n.Qualifications, procurement.Qualification(q))
+		}
+	}
+	return n, key, err
+}
+
+// nullTime stores the zero time as NULL.
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC()
+}
+
+func joinQuals(qs []procurement.Qualification) string {
+	s := make([]string, len(qs))
+	for i, q := range qs {
+		s[i] = string(q)
+	}
+	return strings.Join(s, ",")
+}
+
+// findNeed loads a need with its criteria and invitations (no visibility check).
+func findNeed(ctx context.Context, c conn, id string) (*procurement.Need, error) {
+	n, _, err := scanNeed(c.row(ctx, needSelect+` WHERE n.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("need")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return n, loadNeedParts(ctx, c, n)
+}
+
+func loadNeedParts(ctx context.Context, c conn, n *procurement.Need) error {
+	rows, err := c.query(ctx, `SELECT id, name, weight FROM need_criteria WHERE need_id = ? ORDER BY position`, n.ID)
+	if err != nil {
+		return err
+	}
+	n.Criteria = nil
+	for rows.Next() {
+		var cr procurement.Criterion
+		if err := rows.Scan(&cr.ID, &cr.Name, &cr.Weight); err != nil {
+			rows.Close()
+			return err
+		}
+		n.Criteria = append(n.Criteria, cr)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows, err = c.query(ctx, `SELECT org_id FROM need_invites WHERE need_id = ? ORDER BY org_id`, n.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	n.InvitedOrgIDs = nil
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		n.InvitedOrgIDs = append(n.InvitedOrgIDs, id)
+	}
+	return rows.Err()
+}
+
+// FindNeedByID returns a need the actor may see; a draft someone may not see
+// is not found (its existence is not public either).
+func (s *Store) FindNeedByID(ctx context.Context, id string) (*procurement.Need, error) {
+	n, err := findNeed(ctx, s.read(), id)
+	if err != nil {
+		return nil, s.translate(err)
+	}
+	if !procurement.CanView(n, accounts.ActorFrom(ctx)) {
+		return nil, notFound("need")
+	}
+	return n, nil
+}
+
+// statusSQL is the condition for a need's effective status at now: the
+// deadline decides between published and evaluating.
+func statusSQL(st procurement.Status) (string, []any, bool) {
+	switch st {
+	case procurement.Published:
+		return `(n.status = 'published' AND n.deadline > ?)`, nil, true
+	case procurement.Evaluating:
+		return `(n.status = 'evaluating' OR (n.status = 'published' AND n.deadline <= ?))`, nil, true
+	}
+	return `n.status = ?`, []any{string(st)}, false
+}
+
+// FindNeeds lists needs: the public ones, plus drafts and submissions in the
+// actor's own street or community. Newest first.
+func (s *Store) FindNeeds(ctx context.Context, f procurement.Filter) ([]*procurement.Need, int, error) {
+	c := s.read()
+	actor := accounts.ActorFrom(ctx)
+	var where []string
+	var args []any
+	// Visibility: public statuses for all; private ones only in scope.
+	vis := []string{`n.status NOT IN ('draft', 'submitted')`}
+	if actor.Holds(accounts.PlatformAdmin, accounts.Resource{}) || actor.Holds(accounts.Auditor, accounts.Resource{}) {
+		vis = []string{"1=1"}
+	} else if actor != nil {
+		for _, g := range actor.Grants {
+			switch g.Role {
+			case accounts.StreetStaff:
+				vis = append(vis, `n.street_id = ?`)
+				args = append(args, g.ScopeID)
+			case accounts.CommunityStaff:
+				vis = append(vis, `n.community_id = ?`)
+				args = append(args, g.ScopeID)
+			}
+		}
+	}
+	where = append(where, "("+strings.Join(vis, " OR ")+")")
+	eq := func(col, v string) {
+		if v != "" {
+			where = append(where, col+" = ?")
+			args = append(args, v)
+		}
+	}
+	eq("n.street_id", f.StreetID)
+	eq("n.community_id", f.CommunityID)
+	eq("n.category", f.Category)
+	eq("n.procedure", string(f.Procedure))
+	statuses := f.Statuses
+	if f.Status != "" {
+		statuses = []procurement.Status{f.Status}
+	}
+	if len(statuses) > 0 {
+		var ors []string
+		for _, st := range statuses {
+			cond, a, usesNow := statusSQL(st)
+			if usesNow {
+				a = []any{c.now}
+			}
+			ors = append(ors, cond)
+			args = append(args, a...)
+		}
+		where = append(where, "("+strings.Join(ors, " OR ")+")")
+	}
+	if f.MinFen > 0 {
+		where = append(where, "n.budget_fen >= ?")
+		args = append(args, f.MinFen)
+	}
+	if f.MaxFen > 0 {
+		where = append(where, "n.budget_fen <= ?")
+		args = append(args, f.MaxFen)
+	}
+	for _, w := range strings.Fields(f.Query) {
+		like := "%" + likeEscape(w) + "%"
+		where = append(where, `(n.title LIKE ? ESCAPE '\' OR n.description LIKE ? ESCAPE '\')`)
+		args = append(args, like, like)
+	}
+	w := " WHERE " + strings.Join(where, " AND ")
+	var total int
+	if err := c.row(ctx, `SELECT COUNT(*) FROM needs n`+w, args...).Scan(&total); err != nil {
+		return nil, 0, s.translate(err)
+	}
+	limit, offset := paging(f.Page, f.PerPage, procurement.MaxPerPage)
+	rows, err := c.query(ctx, needSelect+w+` ORDER BY n.updated_at DESC, n.id LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+	if err != nil {
+		return nil, 0, s.translate(err)
+	}
+	defer rows.Close()
+	var out []*procurement.Need
+	for rows.Next() {
+		n, _, err := scanNeed(rows)
+		if err != nil {
+			return nil, 0, s.translate(err)
+		}
+		out = append(out, n)
+	}
+	return out, total, s.translate(rows.Err())
+}
+
+// CreateNeed saves a new draft need (community or street staff of its place).
+func (s *Store) CreateNeed(ctx context.Context, n *procurement.Need, r procurement.Rules) error {
+	actor := accounts.ActorFrom(ctx)
+	return s.tx(ctx, func(c conn) error {
+		cm, err := findCommunity(ctx, c, n.CommunityID)
+		if err != nil {
+			return fieldErr("community", err)
+		}
+		n.StreetID, n.StreetName, n.CommunityName = cm.StreetID, cm.StreetName, cm.Name
+		if err := accounts.Can(actor, accounts.Create, n.Resource()); err != nil {
+			return err
+		}
+		if n.ObjectionDays == 0 {
+			n.ObjectionDays = r.ObjectionDays
+		}
+		if err := n.Validate(r); err != nil {
+			return err
+		}
+		if err := checkInvites(ctx, c, n); err != nil {
+			return err
+		}
+		n.ID, n.Status, n.CreatedAt, n.UpdatedAt = newID(), procurement.Draft, c.now, c.now
+		if actor != nil {
+			n.CreatedBy = actor.ID
+		}
+		if _, err := c.exec(ctx, `INSERT INTO needs (id, title, description, street_id, community_id, category, budget_fen,
+			deadline, qa_cutoff, procedure, qualifications, justification, status, objection_days, retender_of, created_by,
+			created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			n.ID, n.Title, n.Description, n.StreetID, n.CommunityID, n.Category, n.BudgetFen, nullTime(n.Deadline),
+			nullTime(n.QACutoff), n.Procedure, joinQuals(n.Qualifications), n.Justification, n.Status, n.ObjectionDays,
+			nullStr(n.RetenderOf), n.CreatedBy, c.now, c.now); err != nil {
+			return err
+		}
+		if err := writeNeedParts(ctx, c, n); err != nil {
+			return err
+		}
+		if err := needEvent(ctx, c, n, "create", "", procurement.Draft, ""); err != nil {
+			return err
+		}
+		return record(ctx, c, "need.create", n.Resource(), map[string]any{"title": n.Title, "budget_fen": n.BudgetFen,
+			"procedure": n.Procedure})
+	})
+}
+
+// checkInvites checks invited organizations exist.
+func checkInvites(ctx context.Context, c conn, n *procurement.Need) error {
+	for _, id := range n.InvitedOrgIDs {
+		if _, err := findOrg(ctx, c, `o.id = ?`, id); err != nil {
+			return fieldErr("invited", err)
+		}
+	}
+	return nil
+}
+
+func writeNeedParts(ctx context.Context, c conn, n *procurement.Need) error {
+	// Criteria keep their ids when unchanged in name and place, so scores stay attached.
+	if _, err := c.exec(ctx, `DELETE FROM need_criteria WHERE need_id = ?`, n.ID); err != nil {
+		return err
+	}
+	for i := range n.Criteria {
+		if n.Criteria[i].ID == "" {
+			n.Criteria[i].ID = newID()
+		}
+		if _, err := c.exec(ctx, `INSERT INTO need_criteria (id, need_id, position, name, weight) VALUES (?, ?, ?, ?, ?)`,
+			n.Criteria[i].ID, n.ID, i, n.Criteria[i].Name, n.Criteria[i].Weight); err != nil {
+			return err
+		}
+	}
+	if _, err := c.exec(ctx, `DELETE FROM need_invites WHERE need_id = ?`, n.ID); err != nil {
+		return err
+	}
+	for _, id := range n.InvitedOrgIDs {
+		if _, err := c.exec(ctx, `INSERT INTO need_invites (need_id, org_id) VALUES (?, ?)`, n.ID, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// NeedUpdate changes a need's editable fields (nil means unchanged).
+type NeedUpdate struct {
+	Title          *string
+	Description    *string
+	Category       *string
+	BudgetFen      *int64
+	Deadline       *time.Time
+	QACutoff       *time.Time
+	Procedure      *procurement.Procedure
+	Qualifications *[]procurement.Qualification
+	Criteria       *[]procurement.Criterion
+	Justification  *string
+	InvitedOrgIDs  *[]string
+}
+
+func (u NeedUpdate) apply(n *procurement.Need) {
+	set(&n.Title, u.Title)
+	set(&n.Description, u.Description)
+	set(&n.Category, u.Category)
+	set(&n.BudgetFen, u.BudgetFen)
+	set(&n.Deadline, u.Deadline)
+	set(&n.QACutoff, u.QACutoff)
+	set(&n.Procedure, u.Procedure)
+	set(&n.Qualifications, u.Qualifications)
+	set(&n.Criteria, u.Criteria)
+	set(&n.Justification, u.Justification)
+	set(&n.InvitedOrgIDs, u.InvitedOrgIDs)
+}
+
+func set[T any](dst *T, src *T) {
+	if src != nil {
+		*dst = *src
+	}
+}
+
+// UpdateNeed edits a draft, or a published need before its deadline. Editing
+// a published need that has proposals pushes the deadline back (at least
+// the rule's extension) and asks every bidder to re-confirm.
+func (s *Store) UpdateNeed(ctx context.Context, id string, u NeedUpdate, r procurement.Rules) (*procurement.Need, error) {
+	actor := accounts.ActorFrom(ctx)
+	var out *procurement.Need
+	err := s.tx(ctx, func(c conn) error {
+		n, err := findNeed(ctx, c, id)
+		if err != nil {
+			return err
+		}
+		if _, err := procurement.Step(n, procurement.ActEdit, actor, c.now); err != nil {
+			return err
+		}
+		before := *n
+		u.apply(n)
+		if err := n.Validate(r); err != nil {
+			return err
+		}
+		if err := checkInvites(ctx, c, n); err != nil {
+			return err
+		}
+		note := ""
+		if n.Status == procurement.Published {
+			if err := procurement.CheckPublish(n, r, c.now); err != nil && before.Proposals == 0 {
+				return err
+			}
+			if before.Proposals > 0 {
+				n.Deadline = procurement.ExtendForEdit(before.Deadline, n.Deadline, r)
+				if !n.QACutoff.Before(n.Deadline) || u.QACutoff == nil {
+					n.QACutoff = procurement.DefaultQACutoff(n.Deadline, r, c.now)
+				}
+				if _, err := c.exec(ctx, `UPDATE proposals SET needs_reconfirm = ? WHERE need_id = ? AND status = 'submitted'`,
+					true, n.ID); err != nil {
+					return err
+				}
+				if err := notifyBidders(ctx, c, n, "need_changed", n.Title); err != nil {
+					return err
+				}
+				note = "deadline_extended"
+			}
+		}
+		n.UpdatedAt = c.now
+		if _, err := c.exec(ctx, `UPDATE needs SET title = ?, description = ?, category = ?, budget_fen = ?, deadline = ?,
+			qa_cutoff = ?, procedure = ?, qualifications = ?, justification = ?, updated_at = ? WHERE id = ?`,
+			n.Title, n.Description, n.Category, n.BudgetFen, nullTime(n.Deadline), nullTime(n.QACutoff), n.Procedure,
+			joinQuals(n.Qualifications), n.Justification, c.now, n.ID); err != nil {
+			return err
+		}
+		if err := writeNeedParts(ctx, c, n); err != nil {
+			return err
+		}
+		if err := needEvent(ctx, c, n, "edit", n.Status, n.Status, note); err != nil {
+			return err
+		}
+		out = n
+		return record(ctx, c, "need.update", n.Resource(), map[string]any{"title": n.Title, "budget_fen": n.BudgetFen,
+			"deadline": n.Deadline, "note": note})
+	})
+	return out, err
+}
+
+// TransitionNeed takes one of the simple steps — submit, return (with a
+// comment), publish, cancel, fail, close — checking the state machine,
+// and records it on the timeline and in the audit log.
+func (s *Store) TransitionNeed(ctx context.Context, id string, action procurement.Action, note string, r procurement.Rules) (*procurement.Need, error) {
+	actor := accounts.ActorFrom(ctx)
+	var out *procurement.Need
+	err := s.tx(ctx, func(c conn) error {
+		n, err := findNeed(ctx, c, id)
+		if err != nil {
+			return err
+		}
+		if !procurement.CanView(n, actor) {
+			return notFound("need")
+		}
+		switch action {
+		case procurement.ActSubmit, procurement.ActReturn, procurement.ActPublish, procurement.ActCancel,
+			procurement.ActFail, procurement.ActClose:
+		default:
+			return errs.E(errs.Invalid, "need.bad_action")
+		}
+		t, err := procurement.Step(n, action, actor, c.now)
+		if err != nil {
+			return err
+		}
+		from := n.EffectiveStatus(c.now)
+		note = strings.TrimSpace(note)
+		switch action {
+		case procurement.ActReturn:
+			if len([]rune(note)) < 5 {
+				return errs.Field("comment", "need.return_comment_required")
+			}
+			n.ReturnComment = note
+		case procurement.ActPublish:
+			if err := procurement.CheckPublish(n, r, c.now); err != nil {
+				return err
+			}
+			if n.QACutoff.IsZero() {
+				n.QACutoff = procurement.DefaultQACutoff(n.Deadline, r, c.now)
+			}
+			n.PublishedAt, n.ReturnComment = c.now, ""
+		case procurement.ActCancel, procurement.ActFail:
+			if len([]rune(note)) < 5 {
+				return errs.Field("reason", "need.reason_required")
+			}
+		}
+		n.Status, n.UpdatedAt = t.To, c.now
+		if _, err := c.exec(ctx, `UPDATE needs SET status = ?, return_comment = ?, qa_cutoff = ?, published_at = ?, updated_at = ?
+			WHERE id = ?`, n.Status, n.ReturnComment, nullTime(n.QACutoff), nullTime(n.PublishedAt), c.now, n.ID); err != nil {
+			return err
+		}
+		if action == procurement.ActCancel || action == procurement.ActFail {
+			if _, err := c.exec(ctx, `UPDATE proposals SET status = 'not_awarded' WHERE need_id = ? AND status = 'submitted'`, n.ID); err != nil {
+				return err
+			}
+		}
+		if err := needEvent(ctx, c, n, string(action), from, n.Status, note); err != nil {
+			return err
+		}
+		if err := notifyTransition(ctx, c, n, action); err != nil {
+			return err
+		}
+		out = n
+		return record(ctx, c, "need."+string(action), n.Resource(), map[string]any{"title": n.Title, "from": from,
+			"to": n.Status, "note": note})
+	})
+	return out, err
+}
+
+// needEvent writes one line of the public timeline. The actor is named by
+// their unit (street, community, organization), not as a person.
+func needEvent(ctx context.Context, c conn, n *procurement.Need, action string, from, to procurement.Status, note string) error {
+	actor := accounts.ActorFrom(ctx)
+	id, name := "", "system"
+	if actor != nil {
+		id, name = actor.ID, unitName(actor, n)
+	}
+	_, err := c.exec(ctx, `INSERT INTO need_events (id, need_id, at, action, from_status, to_status, actor_id, actor_name, note)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, newID(), n.ID, c.now, action, string(from), string(to), id, name, note)
+	return err
+}
+
+// unitName names the actor by the role they act in on this need.
+func unitName(u *accounts.User, n *procurement.Need) string {
+	res := n.Resource()
+	for _, g := range u.Grants {
+		switch {
+		case g.Role == accounts.StreetStaff && g.ScopeID == res.StreetID:
+			return n.StreetName
+		case g.Role == accounts.CommunityStaff && g.ScopeID == res.CommunityID:
+			return n.CommunityName
+		}
+	}
+	for _, g := range u.Grants {
+		if (g.Role == accounts.OrgAdmin || g.Role == accounts.OrgMember) && g.ScopeName != "" {
+			return g.ScopeName
+		}
+	}
+	if u.Name == "system" {
+		return "system"
+	}
+	return "平台"
+}
+
+// FindNeedEvents returns a need's timeline, oldest first.
+func (s *Store) FindNeedEvents(ctx context.Context, needID string) ([]procurement.Event, error) {
+	if _, err := s.FindNeedByID(ctx, needID); err != nil {
+		return nil, err
+	}
+	rows, err := s.read().query(ctx, `SELECT id, need_id, at, action, from_status, to_status, actor_id, actor_name, note
+		FROM need_events WHERE need_id = ? ORDER BY at, id`, needID)
+	if err != nil {
+		return nil, s.translate(err)
+	}
+	defer rows.Close()
+	var out []procurement.Event
+	for rows.Next() {
+		var e procurement.Event
+		if err := rows.Scan(&e.ID, &e.NeedID, &e.At, &e.Action, &e.From, &e.To, &e.ActorID, &e.Actor, &e.Note); err != nil {
+			return nil, s.translate(err)
+		}
+		out = append(out, e)
+	}
+	return out, s.translate(rows.Err())
+}
+
+// usersWithRole lists the ids of users holding role in scope (scope "" for unscoped roles).
+func usersWithRole(ctx context.Context, c conn, role accounts.Role, scope string) ([]string, error) {
+	rows, err := c.query(ctx, `SELECT g.user_id FROM grants g JOIN users u ON u.id = g.user_id
+		WHERE g.role = ? AND g.scope_id = ? AND NOT u.disabled`, role, scope)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// notify writes an in-app notification for each user, and queues an SMS in
+// the outbox for the kinds a person must act on soon.
+func notify(ctx context.Context, c conn, userIDs []string, needID, kind string, args ...any) error {
+	b, err := json.Marshal(args)
+	if err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for _, u := range userIDs {
+		if seen[u] {
+			continue
+		}
+		seen[u] = true
+		if _, err := c.exec(ctx, `INSERT INTO notifications (id, user_id, need_id, kind, args, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			newID(), u, nullStr(needID), kind, string(b), c.now); err != nil {
+			return err
+		}
+		if smsKinds[kind] {
+			if _, err := c.exec(ctx, `INSERT INTO outbox (id, channel, user_id, kind, args, created_at) VALUES (?, 'sms', ?, ?, ?, ?)`,
+				newID(), u, kind, string(b), c.now); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// smsKinds are the notifications also sent as a text message.
+var smsKinds = map[string]bool{"need_submitted": true, "need_returned": true, "awarded": true, "milestone_returned": true,
+	"need_changed": true, "deadline_passed": true}
+
+// notifyBidders notifies every organization with a live proposal.
+func notifyBidders(ctx context.Context, c conn, n *procurement.Need, kind string, args ...any) error {
+	rows, err := c.query(ctx, `SELECT DISTINCT org_id FROM proposals WHERE need_id = ? AND status = 'submitted'`, n.ID)
+	if err != nil {
+		return err
+	}
+	var orgs []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		orgs = append(orgs, id)
+	}
+	rows.Close()
+	var users []string
+	for _, o := range orgs {
+		ids, err := usersWithRole(ctx, c, accounts.OrgAdmin, o)
+		if err != nil {
+			return err
+		}
+		users = append(users, ids...)
+	}
+	return notify(ctx, c, users, n.ID, kind, args...)
+}
+
+// notifyTransition tells the people who must act next.
+func notifyTransition(ctx context.Context, c conn, n *procurement.Need, action procurement.Action) error {
+	switch action {
+	case procurement.ActSubmit:
+		ids, err := usersWithRole(ctx, c, accounts.StreetStaff, n.StreetID)
+		if err != nil {
+			return err
+		}
+		return notify(ctx, c, ids, n.ID, "need_submitted", n.Title, n.CommunityName)
+	case procurement.ActReturn:
+		ids, err := usersWithRole(ctx, c, accounts.CommunityStaff, n.CommunityID)
+		if err != nil {
+			return err
+		}
+		return notify(ctx, c, ids, n.ID, "need_returned", n.Title)
+	case procurement.ActPublish:
+		// New matching need: invited organizations, else those of the need's category.
+		orgs := n.InvitedOrgIDs
+		if len(orgs) == 0 && n.Category != "" {
+			rows, err := c.query(ctx, `SELECT id FROM organizations WHERE category = ?`, n.Category)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var id string
+				if err := rows.Scan(&id); err != nil {
+					rows.Close()
+					return err
+				}
+				orgs = append(orgs, id)
+			}
+			rows.Close()
+		}
+		var users []string
+		for _, o := range orgs {
+			ids, err := usersWithRole(ctx, c, accounts.OrgAdmin, o)
+			if err != nil {
+				return err
+			}
+			users = append(users, ids...)
+		}
+		return notify(ctx, c, users, n.ID, "need_published", n.Title, n.StreetName)
+	case procurement.ActCancel, procurement.ActFail:
+		return notifyBidders(ctx, c, n, needClosedKind(action), n.Title)
+	}
+	return nil
+}
+
+func needClosedKind(a procurement.Action) string {
+	if a == procurement.ActFail {
+		return "need_failed"
+	}
+	return "need_cancelled"
+}
+
+// SweepDeadlines writes down what the clock already decided: published needs
+// past their deadline become evaluating, with a timeline line and a notice
+// to the street and the bidders. Reads never wait for it (EffectiveStatus);
+// it only makes the change visible to people who must act. Returns how many.
+func (s *Store) SweepDeadlines(ctx context.Context) (int, error) {
+	rows, err := s.read().query(ctx, `SELECT id FROM needs WHERE status = 'published' AND deadline <= ?`, s.Now())
+	if err != nil {
+		return 0, s.translate(err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, s.translate(err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	done := 0
+	sys := accounts.WithActor(ctx, nil)
+	for _, id := range ids {
+		err := s.tx(sys, func(c conn) error {
+			n, err := findNeed(sys, c, id)
+			if err != nil {
+				return err
+			}
+			// Another node may have swept it already.
+			if n.Status != procurement.Published || n.Deadline.After(c.now) {
+				return nil
+			}
+			res, err := c.exec(sys, `UPDATE needs SET status = 'evaluating', updated_at = ? WHERE id = ? AND status = 'published'`, c.now, id)
+			if err != nil {
+				return err
+			}
+			if k, _ := res.RowsAffected(); k == 0 {
+				return nil
+			}
+			n.Status = procurement.Evaluating
+			if err := needEvent(sys, c, n, "deadline_passed", procurement.Published, procurement.Evaluating, ""); err != nil {
+				return err
+			}
+			staff, err := usersWithRole(sys, c, accounts.StreetStaff, n.StreetID)
+			if err != nil {
+				return err
+			}
+			if err := notify(sys, c, staff, n.ID, "deadline_passed", n.Title, n.Proposals); err != nil {
+				return err
+			}
+			if err := notifyBidders(sys, c, n, "deadline_passed", n.Title, n.Proposals); err != nil {
+				return err
+			}
+			done++
+			return record(sys, c, "need.deadline_passed", n.Resource(), map[string]any{"title": n.Title, "proposals": n.Proposals})
+		})
+		if err != nil {
+			return done, err
+		}
+	}
+	return done, nil
+}

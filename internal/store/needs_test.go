@@ -1,0 +1,208 @@
+package store_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/places"
+	"github.com/huitian/huitian/internal/procurement"
+	"github.com/huitian/huitian/internal/registry"
+	"github.com/huitian/huitian/internal/store"
+	"github.com/huitian/huitian/internal/store/storetest"
+)
+
+// tender is a street with a community, an organization, and real users for
+// the roles of a tender (so notifications have someone to reach).
+type tender struct {
+	s                      *store.Store
+	street                 *places.Street
+	community, otherComm   *places.Community
+	org                    *registry.Organization
+	commStaff, streetStaff *accounts.User
+	otherStreet, orgAdmin  *accounts.User
+	now                    time.Time
+	rules                  procurement.Rules
+}
+
+func newTender(t *testing.T, s *store.Store) *tender {
+	t.Helper()
+	st, c1, c2 := seed(t, s)
+	ctx := storetest.Admin()
+	other := &places.Street{Name: "霍营街道"}
+	if err := s.CreateStreet(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	o := &registry.Organization{Name: "回龙观惠民社工中心", Registration: registry.Registered, CreditCode: "52110114Y4CL12TH3D",
+		StreetID: st.ID, Domains: []string{"物业治理"}, Category: "property"}
+	if err := s.CreateOrganization(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	tt := &tender{s: s, street: st, community: c1, otherComm: c2, org: o, rules: procurement.DefaultRules(),
+		now: time.Date(2026, 11, 26, 2, 0, 0, 0, time.UTC)}
+	s.Now = func() time.Time { return tt.now }
+	mk := func(phone string, r accounts.Role, scope string) *accounts.User {
+		u := &accounts.User{Phone: phone, Name: string(r), Grants: []accounts.Grant{{Role: r, ScopeID: scope}}}
+		if err := s.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.FindUserByPhone(context.Background(), u.Phone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	tt.commStaff = mk("13900000001", accounts.CommunityStaff, c1.ID)
+	tt.streetStaff = mk("13900000002", accounts.StreetStaff, st.ID)
+	tt.otherStreet = mk("13900000003", accounts.StreetStaff, other.ID)
+	tt.orgAdmin = mk("13900000004", accounts.OrgAdmin, o.ID)
+	return tt
+}
+
+func (tt *tender) draft(t *testing.T) *procurement.Need {
+	t.Helper()
+	n := &procurement.Need{Title: "龙锦苑二区业委会组建指导", Description: "社区希望在专业指导下依法依规组建业主委员会，完成筹备、选举和备案。",
+		CommunityID: tt.community.ID, BudgetFen: 8_000_000, Procedure: procurement.Open, Criteria: procurement.DefaultCriteria(),
+		Deadline: tt.now.Add(10 * 24 * time.Hour)}
+	if err := tt.s.CreateNeed(as(tt.commStaff), n, tt.rules); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func (tt *tender) step(t *testing.T, u *accounts.User, n *procurement.Need, a procurement.Action, note string) *procurement.Need {
+	t.Helper()
+	got, err := tt.s.TransitionNeed(as(u), n.ID, a, note, tt.rules)
+	if err != nil {
+		t.Fatalf("%s: %v", a, err)
+	}
+	return got
+}
+
+func TestNeedLifecycleToPublished(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		tt := newTender(t, s)
+		n := tt.draft(t)
+		if n.Status != procurement.Draft || n.StreetID != tt.street.ID || n.Category != "property" || len(n.Criteria) != 4 {
+			t.Fatalf("draft: %+v", n)
+		}
+		// Drafts are private: the public and other streets do not find them.
+		if _, err := s.FindNeedByID(context.Background(), n.ID); errs.CodeOf(err) != errs.NotFound {
+			t.Fatalf("anonymous reads a draft: %v", err)
+		}
+		if _, err := s.FindNeedByID(as(tt.otherStreet), n.ID); errs.CodeOf(err) != errs.NotFound {
+			t.Fatalf("other street reads a draft: %v", err)
+		}
+		if _, err := s.FindNeedByID(as(tt.streetStaff), n.ID); err != nil {
+			t.Fatalf("own street reads a draft: %v", err)
+		}
+		// Community staff of another community cannot draft here.
+		other := &accounts.User{ID: "x", Grants: []accounts.Grant{{Role: accounts.CommunityStaff, ScopeID: tt.otherComm.ID}}}
+		bad := &procurement.Need{Title: "别的社区的需求", Description: "不应通过", CommunityID: tt.community.ID, BudgetFen: 100,
+			Criteria: procurement.DefaultCriteria()}
+		if err := s.CreateNeed(as(other), bad, tt.rules); errs.CodeOf(err) != errs.Forbidden {
+			t.Fatalf("other community drafts: %v", err)
+		}
+		// The street cannot publish what it has not got; the community cannot publish at all.
+		if _, err := s.TransitionNeed(as(tt.commStaff), n.ID, procurement.ActPublish, "", tt.rules); errs.CodeOf(err) != errs.Forbidden {
+			t.Fatalf("community publishes: %v", err)
+		}
+		n = tt.step(t, tt.commStaff, n, procurement.ActSubmit, "")
+		if _, err := s.TransitionNeed(as(tt.streetStaff), n.ID, procurement.ActReturn, "", tt.rules); errs.As(err).Field != "comment" {
+			t.Fatalf("return without comment: %v", err)
+		}
+		n = tt.step(t, tt.streetStaff, n, procurement.ActReturn, "请补充预算明细和服务对象人数")
+		if n.Status != procurement.Draft || n.ReturnComment == "" {
+			t.Fatalf("returned: %+v", n)
+		}
+		n = tt.step(t, tt.commStaff, n, procurement.ActSubmit, "")
+		if _, err := s.TransitionNeed(as(tt.otherStreet), n.ID, procurement.ActPublish, "", tt.rules); errs.CodeOf(err) != errs.NotFound {
+			t.Fatalf("other street publishes: %v", err)
+		}
+		// A deadline too soon is refused and changes nothing.
+		soon := tt.now.Add(24 * time.Hour)
+		if _, err := s.UpdateNeed(as(tt.streetStaff), n.ID, store.NeedUpdate{Deadline: &soon}, tt.rules); errs.CodeOf(err) != errs.Conflict {
+			t.Fatalf("street edits a submitted need: %v", err)
+		}
+		n = tt.step(t, tt.streetStaff, n, procurement.ActPublish, "")
+		if n.Status != procurement.Published || n.QACutoff.IsZero() || !n.QACutoff.Before(n.Deadline) {
+			t.Fatalf("published: %+v", n)
+		}
+		if _, err := s.FindNeedByID(context.Background(), n.ID); err != nil {
+			t.Fatalf("public reads a published need: %v", err)
+		}
+		// Illegal now: submitting again is a conflict and changes nothing.
+		if _, err := s.TransitionNeed(as(tt.commStaff), n.ID, procurement.ActSubmit, "", tt.rules); errs.CodeOf(err) != errs.Conflict {
+			t.Fatalf("submit a published need: %v", err)
+		}
+		events, err := s.FindNeedEvents(context.Background(), n.ID)
+		if err != nil || len(events) != 5 {
+			t.Fatalf("timeline: %d %v", len(events), err)
+		}
+		if events[2].Actor != "回龙观街道" || events[2].Action != "return" {
+			t.Fatalf("timeline names the unit: %+v", events[2])
+		}
+		// The street staff were told of both submissions.
+		var notes int
+		if err := rawCount(t, s, `SELECT COUNT(*) FROM notifications WHERE user_id = ? AND kind = 'need_submitted'`, tt.streetStaff.ID, &notes); notes != 2 {
+			t.Fatalf("notifications: %d %v", notes, err)
+		}
+	})
+}
+
+func TestNeedBoardByClock(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		tt := newTender(t, s)
+		a := tt.draft(t)
+		tt.step(t, tt.streetStaff, a, procurement.ActPublish, "")
+		b := tt.draft(t) // stays a draft
+		_ = b
+		board := func(ctx context.Context, st procurement.Status) int {
+			_, n, err := s.FindNeeds(ctx, procurement.Filter{Status: st})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		anon := context.Background()
+		if board(anon, "") != 1 || board(anon, procurement.Published) != 1 || board(anon, procurement.Evaluating) != 0 {
+			t.Fatal("board before the deadline")
+		}
+		if board(as(tt.commStaff), "") != 2 || board(as(tt.otherStreet), "") != 1 {
+			t.Fatal("drafts visible only in scope")
+		}
+		tt.now = a.Deadline // the clock passes the deadline; nothing has been written
+		if board(anon, procurement.Published) != 0 || board(anon, procurement.Evaluating) != 1 {
+			t.Fatal("board after the deadline")
+		}
+		got, _ := s.FindNeedByID(anon, a.ID)
+		if got.EffectiveStatus(tt.now) != procurement.Evaluating {
+			t.Fatal("effective status")
+		}
+		n, err := s.SweepDeadlines(context.Background())
+		if err != nil || n != 1 {
+			t.Fatalf("sweep: %d %v", n, err)
+		}
+		if n, _ := s.SweepDeadlines(context.Background()); n != 0 {
+			t.Fatal("second sweep did something")
+		}
+		if board(anon, procurement.Evaluating) != 1 {
+			t.Fatal("board after the sweep")
+		}
+		got, _ = s.FindNeedByID(anon, a.ID)
+		if got.Status != procurement.Evaluating {
+			t.Fatalf("stored status %s", got.Status)
+		}
+		if _, err := s.TransitionNeed(as(tt.streetStaff), a.ID, procurement.ActFail, "", tt.rules); errs.As(err).Field != "reason" {
+			t.Fatalf("fail without reason: %v", err)
+		}
+		got = tt.step(t, tt.streetStaff, got, procurement.ActFail, "截止时没有收到有效方案")
+		if got.Status != procurement.Failed {
+			t.Fatalf("failed: %s", got.Status)
+		}
+	})
+}
