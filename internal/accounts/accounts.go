@@ -93,6 +93,9 @@ type User struct {
 
 // Has reports whether the user holds role r anywhere.
 func (u *User) Has(r Role) bool {
+	if u == nil {
+		return false
+	}
 	for _, g := range u.Grants {
 		if g.Role == r {
 			return true
@@ -103,6 +106,9 @@ func (u *User) Has(r Role) bool {
 
 // IsStaff reports whether the user holds any role other than resident.
 func (u *User) IsStaff() bool {
+	if u == nil {
+		return false
+	}
 	for _, g := range u.Grants {
 		if StaffRole(g.Role) {
 			return true

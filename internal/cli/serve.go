@@ -37,6 +37,26 @@ func Handler(cfg config.Config, s *store.Store, log *slog.Logger, sender sms.Sen
 	return server.New(server.Deps{Config: cfg, Store: s, Logger: log, Web: pages, API: apiHandler, Sessions: sessions}), nil
 }
 
+// sweepDeadlines writes down, every interval, the needs whose proposal
+// deadline has passed (the pages already show them as under evaluation; this
+// tells the people who must act). It stops with ctx.
+func sweepDeadlines(ctx context.Context, s *store.Store, log *slog.Logger, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		if n, err := s.SweepDeadlines(ctx); err != nil {
+			log.Error("deadline sweep", "err", err)
+		} else if n > 0 {
+			log.Info("deadline sweep", "needs", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
 // listenAndServe serves h until ctx ends (SIGINT/SIGTERM), then drains.
 func listenAndServe(ctx context.Context, addr string, h http.Handler, log *slog.Logger, ready func(url string)) error {
 	ln, err := net.Listen("tcp", addr)
@@ -100,6 +120,9 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
+	sweepCtx, stopSweep := context.WithCancel(ctx)
+	defer stopSweep()
+	go sweepDeadlines(sweepCtx, s, log, 30*time.Second)
 	return listenAndServe(ctx, cfg.Addr, h, log, func(url string) {
 		log.Info("huitian serving", "url", url, "database", string(s.Dialect()))
 		if env.Ready != nil {

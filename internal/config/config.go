@@ -8,6 +8,8 @@ import (
 	"os"
 	"strconv"
 	"time"
+
+	"github.com/huitian/huitian/internal/procurement"
 )
 
 // Config is everything the server needs to know at start.
@@ -26,6 +28,11 @@ type Config struct {
 	DevInbox bool // HUITIAN_DEV_INBOX
 	// TrustProxy takes the client address from X-Forwarded-For (rate limits).
 	TrustProxy bool // HUITIAN_TRUST_PROXY
+	// DirectThresholdYuan: needs below this budget may be commissioned
+	// directly (with a written justification).
+	DirectThresholdYuan int64 // HUITIAN_DIRECT_THRESHOLD_YUAN
+	// ObjectionDays is the objection period after an award.
+	ObjectionDays int // HUITIAN_OBJECTION_DAYS
 }
 
 // Default returns the built-in defaults.
@@ -38,6 +45,9 @@ func Default() Config {
 		MaxBodyBytes:    1 << 20,
 		ImportMaxBytes:  20 << 20,
 		LogLevel:        "info",
+
+		DirectThresholdYuan: 50_000,
+		ObjectionDays:       5,
 	}
 }
 
@@ -80,6 +90,19 @@ func Load(getenv func(string) string) (Config, error) {
 			*dst = n
 		}
 	}
+	integer := func(name string, dst *int64, min, max int64) {
+		if v := getenv(name); v != "" && err == nil {
+			n, e := strconv.ParseInt(v, 10, 64)
+			if e != nil || n < min || n > max {
+				err = fmt.Errorf("%s=%q: want a whole number from %d to %d", name, v, min, max)
+			}
+			*dst = n
+		}
+	}
+	objection := int64(c.ObjectionDays)
+	integer("HUITIAN_DIRECT_THRESHOLD_YUAN", &c.DirectThresholdYuan, 0, 10_000_000)
+	integer("HUITIAN_OBJECTION_DAYS", &objection, 0, 30)
+	c.ObjectionDays = int(objection)
 	str("HUITIAN_ADDR", &c.Addr)
 	str("HUITIAN_DATABASE", &c.Database)
 	str("HUITIAN_LOG_LEVEL", &c.LogLevel)
@@ -92,4 +115,12 @@ func Load(getenv func(string) string) (Config, error) {
 	size("HUITIAN_MAX_BODY_BYTES", &c.MaxBodyBytes)
 	size("HUITIAN_IMPORT_MAX_BYTES", &c.ImportMaxBytes)
 	return c, err
+}
+
+// Rules returns the procurement rules this configuration sets.
+func (c Config) Rules() procurement.Rules {
+	r := procurement.DefaultRules()
+	r.DirectThresholdFen = c.DirectThresholdYuan * 100
+	r.ObjectionDays = c.ObjectionDays
+	return r
 }

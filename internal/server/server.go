@@ -59,8 +59,8 @@ func New(d Deps) http.Handler {
 	h = limitBody(h, d.Config.MaxBodyBytes, d.Config.ImportMaxBytes)
 	h = securityHeaders(h)
 	h = m.middleware(h)
+	h = recoverPanics(h, d.Logger)
 	h = logRequests(h, d.Logger)
 	h = requestID(h)
-	h = recoverPanics(h, d.Logger)
 	return h
 }

@@ -303,7 +303,8 @@ type NeedUpdate struct {
 	InvitedOrgIDs  *[]string
 }
 
-func (u NeedUpdate) apply(n *procurement.Need) {
+// Apply copies the set fields onto n.
+func (u NeedUpdate) Apply(n *procurement.Need) {
 	set(&n.Title, u.Title)
 	set(&n.Description, u.Description)
 	set(&n.Category, u.Category)
@@ -338,7 +339,7 @@ func (s *Store) UpdateNeed(ctx context.Context, id string, u NeedUpdate, r procu
 			return err
 		}
 		before := *n
-		u.apply(n)
+		u.Apply(n)
 		if err := n.Validate(r); err != nil {
 			return err
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/i18n"
+	"github.com/huitian/huitian/internal/procurement"
 	"github.com/huitian/huitian/internal/registry"
 	"github.com/huitian/huitian/internal/server"
 )
@@ -22,7 +23,7 @@ import (
 var pageFiles = []string{
 	"home.html", "org_list.html", "org_show.html", "org_form.html", "login.html", "me.html",
 	"admin_home.html", "admin_streets.html", "admin_street.html", "admin_community.html",
-	"admin_users.html", "admin_user.html", "admin_audit.html", "admin_import.html", "dev_inbox.html", "error.html",
+	"admin_users.html", "admin_user.html", "admin_audit.html", "admin_import.html", "need_list.html", "need_show.html", "need_form.html", "dev_inbox.html", "error.html",
 }
 
 // partialFiles are shared fragments parsed into every page.
@@ -53,7 +54,11 @@ func (a *app) parseTemplates() (templates, error) {
 			c.Set("page", strconv.Itoa(p))
 			return "?" + c.Encode()
 		},
-		"list": func(xs ...string) []string { return xs },
+		"now":           func() time.Time { return a.Store.Now() },
+		"yuan":          procurement.FormatFen,
+		"need_statuses": func() []procurement.Status { return boardStatuses },
+		"note_required": func(act procurement.Action) bool { return noteRequired[act] },
+		"list":          func(xs ...string) []string { return xs },
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {

@@ -38,6 +38,7 @@ type fixture struct {
 	org              *registry.Organization
 	admin, staff     string // phones
 	orgAdmin, outsid string
+	commStaff        string
 	logs             *syncBuffer
 }
 
@@ -80,7 +81,7 @@ func (f *fixture) assertNoPersonalData(t *testing.T, secrets ...string) {
 func newFixture(t *testing.T, s *store.Store) *fixture {
 	t.Helper()
 	ctx := storetest.Admin()
-	f := &fixture{s: s, inbox: sms.NewInbox(10), logs: &syncBuffer{}, admin: "13900000001", staff: "13900000002", orgAdmin: "13900000003", outsid: "13900000004"}
+	f := &fixture{s: s, inbox: sms.NewInbox(10), logs: &syncBuffer{}, admin: "13900000001", staff: "13900000002", orgAdmin: "13900000003", outsid: "13900000004", commStaff: "13900000005"}
 	f.street = &places.Street{Name: "回龙观街道"}
 	f.other = &places.Street{Name: "霍营街道"}
 	for _, st := range []*places.Street{f.street, f.other} {
@@ -103,6 +104,7 @@ func newFixture(t *testing.T, s *store.Store) *fixture {
 		{Phone: f.staff, Name: "街道干部", Grants: []accounts.Grant{{Role: accounts.StreetStaff, ScopeID: f.street.ID}}},
 		{Phone: f.orgAdmin, Name: "组织负责人", Grants: []accounts.Grant{{Role: accounts.OrgAdmin, ScopeID: f.org.ID}}},
 		{Phone: f.outsid, Name: "外街干部", Grants: []accounts.Grant{{Role: accounts.StreetStaff, ScopeID: f.other.ID}}},
+		{Phone: f.commStaff, Name: "社区干部", Grants: []accounts.Grant{{Role: accounts.CommunityStaff, ScopeID: f.community.ID}}},
 	} {
 		u.PasswordHash = hash
 		if err := s.CreateUser(ctx, u); err != nil {
@@ -169,9 +171,15 @@ func (b *browser) csrf() string {
 }
 
 func (b *browser) post(path string, form url.Values) (int, string, http.Header) {
-	if form.Get("csrf_token") == "" {
-		form.Set("csrf_token", b.csrf())
+	// A copy: the same values may be posted by several browsers, each with its own token.
+	c := url.Values{}
+	for k, v := range form {
+		c[k] = v
 	}
+	if c.Get("csrf_token") == "" {
+		c.Set("csrf_token", b.csrf())
+	}
+	form = c
 	req, _ := http.NewRequest("POST", b.url+path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	return b.do(req)

@@ -1,0 +1,72 @@
+package procurement
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/huitian/huitian/internal/errs"
+)
+
+// ParseYuan reads an amount typed in yuan ("80000", "8万", "1,234.5",
+// "¥80,000.00") into fen, exactly (no floating point).
+func ParseYuan(field, s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	s = strings.NewReplacer(",", "", "，", "", "¥", "", "￥", "", "元", "", " ", "").Replace(s)
+	mult := int64(1)
+	if strings.HasSuffix(s, "万") {
+		s, mult = strings.TrimSuffix(s, "万"), 10000
+	}
+	if s == "" {
+		return 0, errs.Field(field, "field.required")
+	}
+	whole, frac, _ := strings.Cut(s, ".")
+	if whole == "" {
+		whole = "0"
+	}
+	if len(frac) > 2 && mult == 1 || strings.HasPrefix(whole, "-") || strings.HasPrefix(whole, "+") {
+		return 0, errs.Field(field, "money.invalid")
+	}
+	w, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil || w > 1e12 {
+		return 0, errs.Field(field, "money.invalid")
+	}
+	// Fraction in fen (two digits), or in units of 万 (up to six digits).
+	digits := 2
+	if mult == 10000 {
+		digits = 6
+	}
+	if len(frac) > digits {
+		return 0, errs.Field(field, "money.invalid")
+	}
+	f := int64(0)
+	if frac != "" {
+		if f, err = strconv.ParseInt(frac+strings.Repeat("0", digits-len(frac)), 10, 64); err != nil {
+			return 0, errs.Field(field, "money.invalid")
+		}
+	}
+	if mult == 10000 {
+		return w*10000*100 + f, nil // f is in units of 0.000001 万 = 0.01 yuan
+	}
+	return w*100 + f, nil
+}
+
+// FormatFen shows fen as yuan with thousands separators: 8000000 → "80,000",
+// 123456 → "1,234.56".
+func FormatFen(fen int64) string {
+	neg := fen < 0
+	if neg {
+		fen = -fen
+	}
+	y, f := fen/100, fen%100
+	s := strconv.FormatInt(y, 10)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if f != 0 {
+		s += "." + strconv.FormatInt(f/10, 10) + strconv.FormatInt(f%10, 10)
+	}
+	if neg {
+		s = "-" + s
+	}
+	return s
+}

@@ -1,0 +1,24 @@
+package procurement
+
+import "testing"
+
+func TestParseYuan(t *testing.T) {
+	t.Parallel()
+	ok := map[string]int64{"80000": 8_000_000, "8万": 8_000_000, "1.5万": 1_500_000, "1,234.5": 123_450, "¥80,000.00": 8_000_000,
+		"0.01": 1, "12元": 1200, "3.14159万": 3_141_590}
+	for in, want := range ok {
+		if got, err := ParseYuan("budget", in); err != nil || got != want {
+			t.Errorf("%q: %d %v, want %d", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "abc", "-5", "1.234", "1e5", "1.2.3", "万"} {
+		if _, err := ParseYuan("budget", in); err == nil {
+			t.Errorf("%q accepted", in)
+		}
+	}
+	for fen, want := range map[int64]string{8_000_000: "80,000", 123_456: "1,234.56", 5: "0.05", 100: "1", 123_450: "1,234.5"} {
+		if got := FormatFen(fen); got != want && !(fen == 123_450 && got == "1,234.50") {
+			t.Errorf("%d: %q, want %q", fen, got, want)
+		}
+	}
+}

@@ -1,0 +1,107 @@
+package web_test
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/huitian/huitian/internal/store"
+	"github.com/huitian/huitian/internal/store/storetest"
+)
+
+func TestNeedDraftToPublished(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		comm := f.browser(t)
+		comm.login(f.commStaff)
+		if code, body, _ := comm.get("/needs/new"); code != 200 || !strings.Contains(body, "龙锦苑二区社区") {
+			t.Fatalf("new need form: %d", code)
+		}
+		form := url.Values{"title": {"龙锦苑二区业委会组建指导"}, "description": {"社区希望在专业指导下依法依规组建业主委员会。"},
+			"community": {f.community.ID}, "budget": {"八万"}, "procedure": {"open"},
+			"criteria_name_0": {"方案可行性"}, "criteria_weight_0": {"60"}, "criteria_name_1": {"报价"}, "criteria_weight_1": {"30"}}
+		code, body, _ := comm.post("/needs", form)
+		if code != 400 || !strings.Contains(body, "金额格式不正确") || !strings.Contains(body, "权重合计应为 100，现在是 90") {
+			t.Fatalf("bad draft: %d", code)
+		}
+		form.Set("budget", "8万")
+		form.Set("criteria_weight_1", "40")
+		code, _, h := comm.post("/needs", form)
+		if code != 303 {
+			t.Fatalf("draft: %d", code)
+		}
+		page := h.Get("Location")
+		// The draft is private.
+		anon := f.browser(t)
+		if code, _, _ := anon.get(page); code != 404 {
+			t.Fatalf("anonymous sees a draft: %d", code)
+		}
+		_, body, _ = comm.get(page)
+		if !strings.Contains(body, "¥80,000") || !strings.Contains(body, "提交街道审核") || strings.Contains(body, `id="act-publish"`) {
+			t.Fatal("draft page for the community")
+		}
+		if code, _, _ := comm.post(page+"/actions/submit", url.Values{}); code != 303 {
+			t.Fatalf("submit: %d", code)
+		}
+		street := f.browser(t)
+		street.login(f.staff)
+		if code, body, _ := street.post(page+"/actions/return", url.Values{"note": {""}}); code != 400 || !strings.Contains(body, "退回时请写明修改意见") {
+			t.Fatalf("return without a note: %d", code)
+		}
+		if code, _, _ := street.post(page+"/actions/return", url.Values{"note": {"请补充服务对象人数"}}); code != 303 {
+			t.Fatalf("return: %d", code)
+		}
+		if _, body, _ := comm.get(page); !strings.Contains(body, "请补充服务对象人数") {
+			t.Fatal("the community does not see the street's comment")
+		}
+		comm.post(page+"/actions/submit", url.Values{})
+		// Publishing without a deadline names the field.
+		if code, body, _ := street.post(page+"/actions/publish", url.Values{}); code != 400 || !strings.Contains(body, "方案截止时间") {
+			t.Fatalf("publish without deadline: %d", code)
+		}
+		// The street cannot edit a submitted need (only drafts and published ones).
+		deadline := time.Now().Add(10 * 24 * time.Hour).In(time.FixedZone("CST", 8*3600)).Format("2006-01-02T15:04")
+		edit := url.Values{"title": {form.Get("title")}, "description": {form.Get("description")}, "budget": {"8万"},
+			"procedure": {"open"}, "deadline": {deadline}, "criteria_name_0": {"方案可行性"}, "criteria_weight_0": {"100"}}
+		if code, _, _ := street.post(page+"/edit", edit); code != 409 {
+			t.Fatalf("street edits a submitted need: %d", code)
+		}
+		// Return, the community sets the deadline, resubmits, the street publishes.
+		street.post(page+"/actions/return", url.Values{"note": {"请填写截止时间"}})
+		if code, body2, _ := comm.post(page+"/edit", edit); code != 303 {
+			t.Fatalf("community edit: %d %s", code, regexpAlert(body2))
+		}
+		comm.post(page+"/actions/submit", url.Values{})
+		outsider := f.browser(t)
+		outsider.login(f.outsid)
+		if code, _, _ := outsider.post(page+"/actions/publish", url.Values{}); code != 404 {
+			t.Fatalf("other street publishes: %d", code)
+		}
+		if code, body, _ := street.post(page+"/actions/publish", url.Values{}); code != 303 {
+			t.Fatalf("publish: %d %s", code, body)
+		}
+		code, body, _ = anon.get(page)
+		if code != 200 || !strings.Contains(body, "征集中") || !strings.Contains(body, "已收到 0 份方案") || strings.Contains(body, "请补充服务对象人数") {
+			t.Fatalf("public need page: %d", code)
+		}
+		for _, ev := range []string{"起草", "提交街道", "退回修改", "发布"} {
+			if !strings.Contains(body, ev) {
+				t.Fatalf("timeline lacks %s", ev)
+			}
+		}
+		_, body, _ = anon.get("/needs?status=published")
+		if !strings.Contains(body, "龙锦苑二区业委会组建指导") || !strings.Contains(body, "共 1 个需求") {
+			t.Fatalf("board: %s\n%s", regexpAlert(body), f.logs.String()[max(0, strings.Index(f.logs.String(), "panic")):][:700])
+		}
+	})
+}
+
+func regexpAlert(body string) string {
+	i := strings.Index(body, `role="alert"`)
+	if i < 0 {
+		return ""
+	}
+	return body[i:min(len(body), i+300)]
+}
