@@ -35,6 +35,7 @@ const usage = `huitian — 回天社区治理平台 / Huitian community governan
   huitian serve  [--db DSN] [--addr HOST:PORT]           生产服务
   huitian migrate --db DSN                               升级数据库结构
   huitian import organizations FILE [--skip-invalid]     导入组织（.jsonl .csv .xlsx）
+  huitian import projects FILE [--skip-invalid]          导入已完成的历史项目（.jsonl，组织按来源编号对应）
   huitian export organizations FILE [--contacts]         导出组织（.jsonl .csv .xlsx）
   huitian user add --phone P --name N --role R [--scope ID|KEY|名称] [--password-stdin]
   huitian user password --phone P [--password-stdin]      重设工作人员密码（并让其重新登录）
@@ -62,6 +63,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		"serve":                runServe,
 		"migrate":              runMigrate,
 		"import organizations": runImport,
+		"import projects":      runImportProjects,
 		"export organizations": runExport,
 		"user add":             runUserAdd,
 		"user password":        runUserPassword,
