@@ -8,6 +8,7 @@ require (
 	github.com/google/uuid v1.6.0 // UUIDv7 ids: time-ordered for indexes, not guessable like sequences
 	github.com/jackc/pgx/v5 v5.13.0 // PostgreSQL driver behind database/sql, so one SQL code base serves both databases
 	github.com/prometheus/client_golang v1.25.0 // /metrics: the standard exposition format and Go runtime collectors
+	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // tests only: validate OCDS output against the draft-04 OCDS schemas; the standard library has no JSON Schema validator
 	github.com/schollz/progressbar/v3 v3.19.1 // progress bar for long imports in a terminal
 	github.com/xuri/excelize/v2 v2.11.1 // xlsx import/export: staff trade the registry as Excel workbooks; the standard library has no OOXML reader or writer
 	golang.org/x/crypto v0.59.0 // argon2id password hashing
