@@ -172,7 +172,7 @@ func (n *Need) Validate(r Rules) error {
 	case c > 5000:
 		l.Add("description", "field.too_long", 5000)
 	}
-	if n.CommunityID == "" {
+	if n.CommunityID == "" && n.StreetID == "" {
 		l.Add("community", "field.required")
 	}
 	n.Category = strings.TrimSpace(n.Category)

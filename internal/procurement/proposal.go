@@ -106,9 +106,11 @@ func (p *Proposal) ComputeReceipt() string {
 
 // CanReadProposal decides who may read a proposal's content. Until the
 // deadline only its own organization may — buyers, reviewers and platform
-// admins included see nothing but the count. After the deadline the buyer
-// (the street), the need's community and platform admins may; the panel's
-// reviewers read through their assignment (CanReview).
+// admins included see nothing but the count. Once the tender has opened
+// (its deadline passed while it was live) the buyer (the street), the need's
+// community, platform admins and auditors may; the panel's reviewers read
+// through their assignment (MayReadProposal). A tender cancelled before its
+// deadline never opens.
 func CanReadProposal(n *Need, p *Proposal, actor *accounts.User, now time.Time) bool {
 	if actor == nil {
 		return false
@@ -116,12 +118,12 @@ func CanReadProposal(n *Need, p *Proposal, actor *accounts.User, now time.Time) 
 	if actor.Holds(accounts.OrgAdmin, p.Resource(n)) || actor.Holds(accounts.OrgMember, p.Resource(n)) {
 		return true
 	}
-	if n.Sealed(now) || n.Status == Draft || n.Status == Submitted {
+	if !n.Opened(now) {
 		return false
 	}
 	res := n.Resource()
 	return actor.Holds(accounts.StreetStaff, res) || actor.Holds(accounts.CommunityStaff, res) ||
-		actor.Holds(accounts.PlatformAdmin, res)
+		actor.Holds(accounts.PlatformAdmin, res) || actor.Holds(accounts.Auditor, res)
 }
 
 // CanSubmitFor reports whether actor may submit or withdraw for org.
@@ -133,11 +135,12 @@ func CanSubmitFor(actor *accounts.User, orgID string) bool {
 // CheckSubmit checks that a proposal may be submitted (or withdrawn) at now:
 // the need is published and its deadline has not passed, whatever the client says.
 func CheckSubmit(n *Need, now time.Time) error {
-	if n.Status != Published {
-		return errs.E(errs.Conflict, "proposal.need_not_open")
-	}
-	if !now.Before(n.Deadline) {
+	switch n.EffectiveStatus(now) {
+	case Published:
+		return nil
+	case Evaluating:
+		// Whether or not the sweep has written it down yet: the same answer.
 		return errs.E(errs.Conflict, "proposal.deadline_passed")
 	}
-	return nil
+	return errs.E(errs.Conflict, "proposal.need_not_open")
 }

@@ -104,7 +104,7 @@ func TestSealedReading(t *testing.T) {
 		"other street": g(accounts.StreetStaff, "s2"),
 	}
 	before := map[string]bool{"orgA admin": true, "orgA member": true}
-	after := map[string]bool{"orgA admin": true, "orgA member": true, "buyer": true, "community": true, "admin": true}
+	after := map[string]bool{"orgA admin": true, "orgA member": true, "buyer": true, "community": true, "admin": true, "auditor": true}
 	for name, u := range readers {
 		if got := CanReadProposal(n, p, u, now); got != before[name] {
 			t.Errorf("before the deadline, %s reads: %v", name, got)
@@ -247,5 +247,20 @@ func TestAwardAndContractMoney(t *testing.T) {
 	}
 	if CheckDeliver([]Milestone{{Status: MilestoneAccepted}, {Status: MilestoneReported, Title: "x"}}) == nil {
 		t.Fatal("delivered with an open milestone")
+	}
+}
+
+func TestCancelledBeforeDeadlineNeverOpens(t *testing.T) {
+	t.Parallel()
+	d := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	n := &Need{ID: "n1", StreetID: "s1", CommunityID: "c1", Status: Cancelled, Deadline: d, UpdatedAt: d.Add(-time.Hour)}
+	p := &Proposal{ID: "p1", NeedID: "n1", OrgID: "oA"}
+	buyer := &accounts.User{ID: "b", Grants: []accounts.Grant{{Role: accounts.StreetStaff, ScopeID: "s1"}}}
+	if CanReadProposal(n, p, buyer, d.Add(48*time.Hour)) {
+		t.Fatal("the buyer read a bid of a tender cancelled before its deadline")
+	}
+	n.UpdatedAt = d.Add(time.Hour) // cancelled after opening
+	if !CanReadProposal(n, p, buyer, d.Add(48*time.Hour)) {
+		t.Fatal("the buyer cannot read a bid opened before the cancellation")
 	}
 }

@@ -591,10 +591,10 @@ func (s *Store) OrgTrackRecord(ctx context.Context, orgID string) (TrackRecord, 
 	if _, err := findOrg(ctx, c, `o.id = ?`, orgID); err != nil {
 		return TrackRecord{}, s.translate(err)
 	}
-	rows, err := c.query(ctx, `SELECT n.id, COALESCE(n.source_key, ''), n.title, cm.name, st.name, a.at, n.updated_at,
+	rows, err := c.query(ctx, `SELECT n.id, COALESCE(n.source_key, ''), n.title, COALESCE(cm.name, ''), st.name, a.at, n.updated_at,
 		a.imported_rating, (SELECT COUNT(*) FROM ratings r WHERE r.need_id = n.id),
 		(SELECT COALESCE(SUM(r.stars), 0) FROM ratings r WHERE r.need_id = n.id)
-		FROM needs n JOIN streets st ON st.id = n.street_id JOIN communities cm ON cm.id = n.community_id
+		FROM needs n JOIN streets st ON st.id = n.street_id LEFT JOIN communities cm ON cm.id = n.community_id
 		LEFT JOIN acceptances a ON a.need_id = n.id
 		WHERE n.awarded_org_id = ? AND n.status IN ('accepted', 'closed')`, orgID)
 	if err != nil {

@@ -13,12 +13,13 @@ import (
 	"github.com/huitian/huitian/internal/procurement"
 )
 
-const needSelect = `SELECT n.id, COALESCE(n.source_key, ''), n.title, n.description, n.street_id, s.name, n.community_id, c.name,
+const needSelect = `SELECT n.id, COALESCE(n.source_key, ''), n.title, n.description, n.street_id, s.name,
+	COALESCE(n.community_id, ''), COALESCE(c.name, ''),
 	n.category, n.budget_fen, n.deadline, n.qa_cutoff, n.procedure, n.qualifications, n.justification, n.status,
 	n.return_comment, n.objection_days, n.awarded_at, COALESCE(n.awarded_org_id, ''), COALESCE(n.awarded_proposal_id, ''),
 	COALESCE(n.retender_of, ''), n.created_by, n.created_at, n.updated_at, n.published_at,
 	(SELECT COUNT(*) FROM proposals p WHERE p.need_id = n.id AND p.status IN ('submitted', 'awarded', 'not_awarded'))
-	FROM needs n JOIN streets s ON s.id = n.street_id JOIN communities c ON c.id = n.community_id`
+	FROM needs n JOIN streets s ON s.id = n.street_id LEFT JOIN communities c ON c.id = n.community_id`
 
 func scanNeed(sc interface{ Scan(...any) error }) (*procurement.Need, string, error) {
 	n := &procurement.Need{}
@@ -213,11 +214,20 @@ func (s *Store) FindNeeds(ctx context.Context, f procurement.Filter) ([]*procure
 func (s *Store) CreateNeed(ctx context.Context, n *procurement.Need, r procurement.Rules) error {
 	actor := accounts.ActorFrom(ctx)
 	return s.tx(ctx, func(c conn) error {
-		cm, err := findCommunity(ctx, c, n.CommunityID)
-		if err != nil {
-			return fieldErr("community", err)
+		// A community's need, or (no community) a need of the whole street.
+		if n.CommunityID != "" {
+			cm, err := findCommunity(ctx, c, n.CommunityID)
+			if err != nil {
+				return fieldErr("community", err)
+			}
+			n.StreetID, n.StreetName, n.CommunityName = cm.StreetID, cm.StreetName, cm.Name
+		} else {
+			st, err := findStreet(ctx, c, `id = ?`, n.StreetID)
+			if err != nil {
+				return fieldErr("community", err)
+			}
+			n.StreetName = st.Name
 		}
-		n.StreetID, n.StreetName, n.CommunityName = cm.StreetID, cm.StreetName, cm.Name
 		if err := accounts.Can(actor, accounts.Create, n.Resource()); err != nil {
 			return err
 		}
@@ -237,7 +247,7 @@ func (s *Store) CreateNeed(ctx context.Context, n *procurement.Need, r procureme
 		if _, err := c.exec(ctx, `INSERT INTO needs (id, title, description, street_id, community_id, category, budget_fen,
 			deadline, qa_cutoff, procedure, qualifications, justification, status, objection_days, retender_of, created_by,
 			created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			n.ID, n.Title, n.Description, n.StreetID, n.CommunityID, n.Category, n.BudgetFen, nullTime(n.Deadline),
+			n.ID, n.Title, n.Description, n.StreetID, nullStr(n.CommunityID), n.Category, n.BudgetFen, nullTime(n.Deadline),
 			nullTime(n.QACutoff), n.Procedure, joinQuals(n.Qualifications), n.Justification, n.Status, n.ObjectionDays,
 			nullStr(n.RetenderOf), n.CreatedBy, c.now, c.now); err != nil {
 			return err
@@ -331,6 +341,11 @@ func (s *Store) UpdateNeed(ctx context.Context, id string, u NeedUpdate, r procu
 	actor := accounts.ActorFrom(ctx)
 	var out *procurement.Need
 	err := s.tx(ctx, func(c conn) error {
+		// The need's row first: a proposal submitted meanwhile is either
+		// before this edit (and asked to re-confirm) or after it.
+		if err := s.lockNeed(ctx, &c, id); err != nil {
+			return err
+		}
 		n, err := findNeed(ctx, c, id)
 		if err != nil {
 			return err
@@ -345,6 +360,16 @@ func (s *Store) UpdateNeed(ctx context.Context, id string, u NeedUpdate, r procu
 		}
 		if err := checkInvites(ctx, c, n); err != nil {
 			return err
+		}
+		if n.BudgetFen < before.BudgetFen && before.Proposals > 0 {
+			var top int64
+			if err := c.row(ctx, `SELECT COALESCE(MAX(price_fen), 0) FROM proposals WHERE need_id = ? AND status = 'submitted'`,
+				n.ID).Scan(&top); err != nil {
+				return err
+			}
+			if n.BudgetFen < top {
+				return errs.Field("budget_fen", "need.budget_below_proposals")
+			}
 		}
 		note := ""
 		if n.Status == procurement.Published {
@@ -393,6 +418,9 @@ func (s *Store) TransitionNeed(ctx context.Context, id string, action procuremen
 	actor := accounts.ActorFrom(ctx)
 	var out *procurement.Need
 	err := s.tx(ctx, func(c conn) error {
+		if err := s.lockNeed(ctx, &c, id); err != nil {
+			return err
+		}
 		n, err := findNeed(ctx, c, id)
 		if err != nil {
 			return err
@@ -478,6 +506,12 @@ func unitName(u *accounts.User, n *procurement.Need) string {
 			return n.CommunityName
 		}
 	}
+	// An organization's person acts for the need's supplier when they belong to it.
+	for _, g := range u.Grants {
+		if (g.Role == accounts.OrgAdmin || g.Role == accounts.OrgMember) && g.ScopeName != "" && g.ScopeID == res.OrgID {
+			return g.ScopeName
+		}
+	}
 	for _, g := range u.Grants {
 		if (g.Role == accounts.OrgAdmin || g.Role == accounts.OrgMember) && g.ScopeName != "" {
 			return g.ScopeName
@@ -491,9 +525,11 @@ func unitName(u *accounts.User, n *procurement.Need) string {
 
 // FindNeedEvents returns a need's timeline, oldest first.
 func (s *Store) FindNeedEvents(ctx context.Context, needID string) ([]procurement.Event, error) {
-	if _, err := s.FindNeedByID(ctx, needID); err != nil {
+	n, err := s.FindNeedByID(ctx, needID)
+	if err != nil {
 		return nil, err
 	}
+	private := procurement.CanViewPrivate(n, accounts.ActorFrom(ctx))
 	rows, err := s.read().query(ctx, `SELECT id, need_id, at, action, from_status, to_status, actor_id, actor_name, note
 		FROM need_events WHERE need_id = ? ORDER BY at, id`, needID)
 	if err != nil {
@@ -505,6 +541,10 @@ func (s *Store) FindNeedEvents(ctx context.Context, needID string) ([]procuremen
 		var e procurement.Event
 		if err := rows.Scan(&e.ID, &e.NeedID, &e.At, &e.Action, &e.From, &e.To, &e.ActorID, &e.Actor, &e.Note); err != nil {
 			return nil, s.translate(err)
+		}
+		// The public sees the unit that acted, never which account.
+		if !private {
+			e.ActorID = ""
 		}
 		out = append(out, e)
 	}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/errs"
-	"github.com/huitian/huitian/internal/places"
 	"github.com/huitian/huitian/internal/procurement"
 	"github.com/huitian/huitian/internal/projectfile"
 	"github.com/huitian/huitian/internal/registry"
@@ -25,7 +24,7 @@ import (
 // already imported updates that project instead of adding another; streets
 // and communities named but missing are created, as the organization
 // import does; a project without a community (street-wide) is filed under
-// its street's "全街道" (or a town's "全镇"). Everything is one transaction: any problem rolls it all
+// no community (the whole street). Everything is one transaction: any problem rolls it all
 // back unless skipInvalid, which drops the bad rows instead.
 func (s *Store) ImportProjects(ctx context.Context, rows []projectfile.ProjectRow, skipInvalid bool) (*registry.ImportReport, error) {
 	if err := accounts.Can(accounts.ActorFrom(ctx), accounts.Import, accounts.Resource{Kind: accounts.KindOrganization}); err != nil {
@@ -151,12 +150,12 @@ func (m *projectImporter) row(ctx context.Context, row *projectfile.ProjectRow) 
 	if n.StreetID, err = m.streetID(ctx, row.Street); err != nil {
 		return err
 	}
-	community := row.Community
-	if strings.TrimSpace(community) == "" {
-		community = streetWideCommunity(row.Street)
-	}
-	if n.CommunityID, err = m.communityID(ctx, n.StreetID, community); err != nil {
-		return err
+	// A project for a whole street or town has no community (CommunityID "").
+	n.CommunityID = ""
+	if strings.TrimSpace(row.Community) != "" {
+		if n.CommunityID, err = m.communityID(ctx, n.StreetID, row.Community); err != nil {
+			return err
+		}
 	}
 	end := row.Completed.UTC()
 	p := &pastProject{key: row.Key, need: n, org: org, start: end.AddDate(0, 0, -row.DurationDays), end: end,
@@ -178,19 +177,6 @@ func (m *projectImporter) row(ctx context.Context, row *projectfile.ProjectRow) 
 	return m.update(ctx, id, p)
 }
 
-// streetWideCommunity names the community a street-wide past project is
-// filed under. A need belongs to a community (needs.community_id is
-// required), but a project for a whole street or town comes with none: it is
-// filed under one named for that ("回龙观街道 · 全街道"), created like any
-// missing community and reported, so the page says what it was and the rows
-// are easy to move if needs may one day belong to a street alone.
-func streetWideCommunity(street string) string {
-	if places.StreetKindOf(strings.TrimSpace(street)) == "town" {
-		return "全镇"
-	}
-	return "全街道"
-}
-
 func (m *projectImporter) create(ctx context.Context, p *pastProject) error {
 	c, n := m.c, p.need
 	by := ""
@@ -205,7 +191,7 @@ func (m *projectImporter) create(ctx context.Context, p *pastProject) error {
 	if _, err := c.exec(ctx, `INSERT INTO needs (id, source_key, title, description, street_id, community_id, category, budget_fen,
 		procedure, status, objection_days, awarded_at, awarded_org_id, awarded_proposal_id, created_by, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)`, n.ID, p.key, n.Title, n.Description, n.StreetID,
-		n.CommunityID, n.Category, n.BudgetFen, n.Procedure, n.Status, p.start, n.AwardedOrgID, n.AwardedProposalID, by,
+		nullStr(n.CommunityID), n.Category, n.BudgetFen, n.Procedure, n.Status, p.start, n.AwardedOrgID, n.AwardedProposalID, by,
 		c.now, c.now); err != nil {
 		return err
 	}
@@ -256,7 +242,7 @@ func (m *projectImporter) update(ctx context.Context, id string, p *pastProject)
 	}{
 		{`UPDATE needs SET title = ?, description = ?, street_id = ?, community_id = ?, category = ?, budget_fen = ?,
 			awarded_org_id = ?, awarded_at = ?, updated_at = ? WHERE id = ?`, []any{n.Title, n.Description, n.StreetID,
-			n.CommunityID, n.Category, n.BudgetFen, p.org.ID, p.start, c.now, id}},
+			nullStr(n.CommunityID), n.Category, n.BudgetFen, p.org.ID, p.start, c.now, id}},
 		{`UPDATE proposals SET org_id = ?, summary = ?, plan = ?, price_fen = ?, duration_days = ?, receipt = ?, submitted_at = ?
 			WHERE id = ? AND need_id = ?`, []any{prop.OrgID, prop.Summary, prop.Plan, prop.PriceFen, prop.DurationDays,
 			prop.ComputeReceipt(), p.start, prop.ID, id}},

@@ -124,6 +124,13 @@ func sealedEvent(ctx context.Context, c conn, n *procurement.Need, action, note 
 	return needEvent(accounts.WithActor(ctx, nil), c, n, action, n.Status, n.Status, note)
 }
 
+// sealedRecord writes an audit entry whose actor is "a bidder": auditors
+// and admins reading the log before the deadline learn that proposal X
+// arrived with receipt R, not from whom.
+func sealedRecord(ctx context.Context, c conn, action string, res accounts.Resource, data map[string]any) error {
+	return record(accounts.WithActor(ctx, &accounts.User{Name: "bidder (sealed)"}), c, action, res, data)
+}
+
 // countNote is the timeline note of a sealed event: the live count only.
 func countNote(ctx context.Context, c conn, n *procurement.Need) (string, error) {
 	k, err := liveCount(ctx, c, n.ID)
@@ -280,8 +287,9 @@ func (s *Store) submitProposal(ctx context.Context, needID string, in *procureme
 			return err
 		}
 		out = np
-		// Ids and the receipt only: the content stays sealed in the audit log too.
-		return record(ctx, c, "proposal.submit", n.Resource(), map[string]any{"proposal_id": np.ID, "org_id": np.OrgID,
+		// Ids and the receipt only: neither the content nor who bid is in the
+		// audit log while sealed (the proposal row keeps the submitter).
+		return sealedRecord(ctx, c, "proposal.submit", n.Resource(), map[string]any{"proposal_id": np.ID,
 			"receipt": np.Receipt, "replaces": replaced})
 	})
 	return out, err
@@ -341,7 +349,7 @@ func (s *Store) WithdrawProposal(ctx context.Context, proposalID string) (*procu
 			return err
 		}
 		out = p
-		return record(ctx, c, "proposal.withdraw", n.Resource(), map[string]any{"proposal_id": p.ID, "org_id": p.OrgID})
+		return sealedRecord(ctx, c, "proposal.withdraw", n.Resource(), map[string]any{"proposal_id": p.ID})
 	})
 	return out, err
 }
@@ -370,7 +378,7 @@ func (s *Store) ReconfirmProposal(ctx context.Context, proposalID string) (*proc
 		if err := sealedEvent(ctx, c, n, "proposal_reconfirmed", note); err != nil {
 			return err
 		}
-		return record(ctx, c, "proposal.reconfirm", n.Resource(), map[string]any{"proposal_id": p.ID, "org_id": p.OrgID})
+		return sealedRecord(ctx, c, "proposal.reconfirm", n.Resource(), map[string]any{"proposal_id": p.ID})
 	})
 	return out, err
 }

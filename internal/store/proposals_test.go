@@ -135,7 +135,7 @@ func TestSealedProposals(t *testing.T) {
 			{"platform admin", as(platform), nil, both},
 			{"declared reviewer", as(reviewer), nil, both},
 			{"conflicted reviewer", as(conflicted), nil, nil},
-			{"auditor", as(auditor), nil, nil},
+			{"auditor (oversight, after opening)", as(auditor), nil, both},
 			{"other street", as(tt.otherStreet), nil, nil},
 			{"anonymous", anon, nil, nil},
 		}
@@ -186,10 +186,14 @@ func TestSealedProposals(t *testing.T) {
 			t.Fatalf("audit: %d %v", len(entries), err)
 		}
 		for _, e := range entries {
-			for _, secret := range []string{"6123400", "5000000", "业委会", tt.org.Name, orgB.Name} {
+			for _, secret := range []string{"6123400", "5000000", "业委会", tt.org.Name, orgB.Name, tt.org.ID, orgB.ID} {
 				if strings.Contains(e.Data, secret) {
 					t.Fatalf("audit data leaks %q: %s", secret, e.Data)
 				}
+			}
+			// Not even who: the bidder's account is not the entry's actor.
+			if e.ActorID == tt.orgAdmin.ID || e.ActorID == adminB.ID || e.ActorName == tt.orgAdmin.Name {
+				t.Fatalf("audit entry names the bidder: %+v", e)
 			}
 			if !strings.Contains(e.Data, pa.Receipt) && !strings.Contains(e.Data, pb.Receipt) {
 				t.Fatalf("audit data lacks the receipt: %s", e.Data)

@@ -6,7 +6,7 @@ CREATE TABLE needs (
     title               TEXT NOT NULL,
     description         TEXT NOT NULL,
     street_id           TEXT NOT NULL REFERENCES streets (id),
-    community_id        TEXT NOT NULL REFERENCES communities (id),
+    community_id        TEXT REFERENCES communities (id), -- NULL: the whole street
     category            TEXT NOT NULL DEFAULT '',
     budget_fen          BIGINT NOT NULL CHECK (budget_fen > 0),
     deadline            TIMESTAMP,
