@@ -46,8 +46,8 @@ func (s *Store) SignContract(ctx context.Context, needID string, k *procurement.
 		if ends := n.ObjectionEnds(); c.now.Before(ends) {
 			return errs.E(errs.Conflict, "delivery.objection_period", ends.In(chinaTime).Format("2006-01-02 15:04"))
 		}
-		var open int
-		if err := c.row(ctx, `SELECT COUNT(*) FROM objections WHERE need_id = ? AND answer = ''`, n.ID).Scan(&open); err != nil {
+		open, err := openObjections(ctx, c, n.ID)
+		if err != nil {
 			return err
 		}
 		if open > 0 {
