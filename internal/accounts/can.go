@@ -13,6 +13,7 @@ const (
 	KindUser         Kind = "user"
 	KindAudit        Kind = "audit"
 	KindNeed         Kind = "need"
+	KindMerchant     Kind = "merchant"
 )
 
 // Action is a verb on a Kind.
@@ -93,6 +94,12 @@ var policy = map[Kind]map[Action][]rule{
 	},
 	KindAudit: {
 		View: {{PlatformAdmin, global}, {Auditor, global}},
+	},
+	// Merchants: public list; platform admins and a street's staff enrol them.
+	KindMerchant: {
+		View:   {{"", anyone}},
+		Create: {{PlatformAdmin, global}, {StreetStaff, inStreet}},
+		Update: {{PlatformAdmin, global}, {StreetStaff, inStreet}},
 	},
 	// Needs: who may see a need before it is public, and who may draft one.
 	// Every later step is a transition in procurement's own table.

@@ -12,7 +12,7 @@ import (
 // their full product, so a new one must be added here (and a test fails
 // until it is).
 var (
-	allKinds   = []Kind{KindStreet, KindCommunity, KindComplex, KindOrganization, KindUser, KindAudit, KindNeed}
+	allKinds   = []Kind{KindStreet, KindCommunity, KindComplex, KindOrganization, KindUser, KindAudit, KindNeed, KindMerchant}
 	allActions = []Action{View, ViewPrivate, Create, Update, Import, Export, ManageRoles}
 )
 
@@ -59,6 +59,10 @@ var matrix = []struct {
 	{KindUser, ManageRoles, "platform_admin/*"},
 
 	{KindAudit, View, "platform_admin/* auditor/*"},
+
+	{KindMerchant, View, "*"},
+	{KindMerchant, Create, "platform_admin/* street_staff"},
+	{KindMerchant, Update, "platform_admin/* street_staff"},
 
 	{KindNeed, ViewPrivate, "platform_admin/* auditor/* street_staff community_staff"},
 	{KindNeed, Create, "platform_admin/* street_staff community_staff"},

@@ -35,11 +35,12 @@ func findUser(ctx context.Context, c conn, where string, arg any) (*accounts.Use
 
 // grantScopeName resolves the display name of a grant's scope object.
 const grantSelect = `SELECT g.id, g.user_id, g.role, g.scope_id, g.created_at,
-	COALESCE(s.name, c.name, o.name, '')
+	COALESCE(s.name, c.name, o.name, m.name, '')
 	FROM grants g
 	LEFT JOIN streets s ON s.id = g.scope_id AND g.role = 'street_staff'
 	LEFT JOIN communities c ON c.id = g.scope_id AND g.role = 'community_staff'
-	LEFT JOIN organizations o ON o.id = g.scope_id AND g.role IN ('org_admin', 'org_member')`
+	LEFT JOIN organizations o ON o.id = g.scope_id AND g.role IN ('org_admin', 'org_member')
+	LEFT JOIN merchants m ON m.id = g.scope_id AND g.role = 'merchant'`
 
 func findGrants(ctx context.Context, c conn, userID string) ([]accounts.Grant, error) {
 	rows, err := c.query(ctx, grantSelect+` WHERE g.user_id = ? ORDER BY g.created_at, g.id`, userID)
@@ -198,8 +199,10 @@ func resolveScope(ctx context.Context, c conn, g *accounts.Grant) error {
 		table = "communities"
 	case accounts.ScopeOrganization:
 		table = "organizations"
+	case accounts.ScopeMerchant:
+		table = "merchants"
 	default:
-		return nil // merchants arrive with the points issue; unscoped roles need nothing
+		return nil // unscoped roles need nothing
 	}
 	err := c.row(ctx, `SELECT name FROM `+table+` WHERE id = ?`, g.ScopeID).Scan(&g.ScopeName)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -523,6 +526,8 @@ func (s *Store) ResolveScope(ctx context.Context, role accounts.Role, ref string
 		q = `SELECT id FROM communities WHERE id = ? OR name = ?`
 	case accounts.ScopeOrganization:
 		q = `SELECT id FROM organizations WHERE id = ? OR name = ? OR source_key = ?`
+	case accounts.ScopeMerchant:
+		q = `SELECT id FROM merchants WHERE id = ? OR name = ?`
 	default:
 		return ref, nil
 	}

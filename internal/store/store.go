@@ -213,4 +213,7 @@ func fieldErr(field string, err error) error {
 	return err
 }
 
+// fieldErrKey is an invalid-field error with its own message key.
+func fieldErrKey(field, key string) error { return errs.Field(field, key) }
+
 func errsAmbiguous(kind string) error { return errs.E(errs.Conflict, "ambiguous."+kind) }
