@@ -24,6 +24,12 @@ var pageFiles = []string{
 	"home.html", "org_list.html", "org_show.html", "org_form.html", "login.html", "me.html",
 	"admin_home.html", "admin_streets.html", "admin_street.html", "admin_community.html",
 	"admin_users.html", "admin_user.html", "admin_audit.html", "admin_import.html", "need_list.html", "need_show.html", "need_form.html", "dev_inbox.html", "error.html",
+	"need_scores.html", "need_contract.html", "me_needs.html", "me_proposals.html", "me_notifications.html",
+}
+
+// pageParts are fragments parsed with one page only (the need page's sections).
+var pageParts = map[string][]string{
+	"need_show.html": {"need_tender.html", "need_delivery.html"},
 }
 
 // partialFiles are shared fragments parsed into every page.
@@ -70,10 +76,14 @@ func (a *app) parseTemplates() (templates, error) {
 			return template.HTML(`<input type="hidden" name="` + server.CSRFField + `" value="` + template.HTMLEscapeString(tok) + `">`)
 		},
 	}
+	for k, v := range a.tenderFuncs() {
+		funcs[k] = v
+	}
 	out := templates{}
 	for _, p := range pageFiles {
 		files := append([]string{}, partialFiles...)
 		files = append(files, p)
+		files = append(files, pageParts[p]...)
 		for i := range files {
 			files[i] = "templates/" + files[i]
 		}
@@ -116,6 +126,7 @@ type page struct {
 	Form   url.Values        // submitted values to re-fill a form
 	Dev    bool
 	Data   any
+	Unread int // the signed-in person's unread notifications
 }
 
 // Can lets templates show only what the actor may do.
@@ -137,6 +148,10 @@ func (a *app) newPage(w http.ResponseWriter, r *http.Request, titleKey string, d
 		Data: data, Fields: map[string]string{}, Form: url.Values{}, Dev: a.Inbox != nil}
 	if titleKey != "" {
 		p.Title = a.Catalog.T(l, titleKey)
+	}
+	if p.Actor != nil {
+		// The header's count only: a failure here must not cost the page.
+		p.Unread, _ = a.Store.CountUnreadNotifications(r.Context())
 	}
 	if c, err := r.Cookie(flashCookie); err == nil && a.Catalog.Has(c.Value) {
 		p.Flash = a.Catalog.T(l, c.Value)

@@ -16,14 +16,18 @@ func TestEveryTemplateIsRegistered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var parts []string
+	for _, ps := range pageParts {
+		parts = append(parts, ps...)
+	}
 	for _, f := range files {
 		name := f[len("templates/"):]
-		if !slices.Contains(pageFiles, name) && !slices.Contains(partialFiles, name) {
-			t.Errorf("%s is not in pageFiles or partialFiles", name)
+		if !slices.Contains(pageFiles, name) && !slices.Contains(partialFiles, name) && !slices.Contains(parts, name) {
+			t.Errorf("%s is not in pageFiles, partialFiles or pageParts", name)
 		}
 	}
-	if len(files) != len(pageFiles)+len(partialFiles) {
-		t.Errorf("%d files on disk, %d registered", len(files), len(pageFiles)+len(partialFiles))
+	if len(files) != len(pageFiles)+len(partialFiles)+len(parts) {
+		t.Errorf("%d files on disk, %d registered", len(files), len(pageFiles)+len(partialFiles)+len(parts))
 	}
 }
 

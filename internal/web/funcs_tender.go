@@ -1,0 +1,117 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"math"
+	"strings"
+
+	"github.com/huitian/huitian/internal/i18n"
+	"github.com/huitian/huitian/internal/procurement"
+	"github.com/huitian/huitian/internal/store"
+)
+
+// eventNoteCodes are timeline notes that are codes, not text, each with its
+// own sentence (event_note.<code>).
+var eventNoteCodes = map[string]bool{"deadline_extended": true, "no_conflict": true, "conflicted": true}
+
+// tenderFuncs are the template functions of the need pages.
+func (a *app) tenderFuncs() template.FuncMap {
+	return template.FuncMap{
+		// eventActor names who acted on the timeline: a unit, or the platform
+		// for the clock and for sealed steps.
+		"eventActor": func(l i18n.Lang, e procurement.Event) string {
+			if e.Actor == "" || e.Actor == "system" {
+				return a.Catalog.T(l, "timeline.platform")
+			}
+			return e.Actor
+		},
+		// eventNote turns a timeline note into words: codes get their
+		// sentence, counts and names their action's frame (event_note.<action>).
+		"eventNote": func(l i18n.Lang, e procurement.Event) string {
+			switch {
+			case e.Note == "":
+				return ""
+			case eventNoteCodes[e.Note]:
+				return a.Catalog.T(l, "event_note."+e.Note)
+			case a.Catalog.Has("event_note." + e.Action):
+				return a.Catalog.T(l, "event_note."+e.Action, e.Note)
+			}
+			return e.Note
+		},
+		// notice is a notification as a sentence.
+		"notice": func(l i18n.Lang, n store.Notification) string {
+			key := "notification." + n.Kind
+			if !a.Catalog.Has(key) {
+				return a.Catalog.T(l, "notification.unknown")
+			}
+			want := strings.Count(a.Catalog.T(i18n.ZH, key), "%") - 2*strings.Count(a.Catalog.T(i18n.ZH, key), "%%")
+			args := n.Args
+			for len(args) < want {
+				args = append(args, "")
+			}
+			return a.Catalog.T(l, key, args[:want]...)
+		},
+		// ferr is the message of field on the need page when form is the one that failed.
+		"ferr": func(p *page, form, field string) string {
+			if d, ok := p.Data.(*needShowData); ok && d.Failed == form {
+				return p.Fields[field]
+			}
+			return ""
+		},
+		// ferror is the whole-form message when form is the one that failed.
+		"ferror": func(p *page, form string) string {
+			if d, ok := p.Data.(*needShowData); ok && d.Failed == form {
+				return p.Error
+			}
+			return ""
+		},
+		// fval is what was typed into field of form, when that form failed.
+		"fval": func(p *page, form, field string) string {
+			if d, ok := p.Data.(*needShowData); ok && d.Failed == form {
+				return p.Form.Get(field)
+			}
+			return ""
+		},
+		"fileSize": fileSize,
+		"isImage":  func(typ string) bool { return strings.HasPrefix(typ, "image/") },
+		"stars":    func(k int) string { return strings.Repeat("★", k) + strings.Repeat("☆", max(0, 5-k)) },
+		"roundStars": func(f float64) int { return int(math.Round(f)) },
+		"oneDecimal": func(f float64) string {
+			return fmt.Sprintf("%.1f", f)
+		},
+		"hasAction": func(acts []procurement.Action, name string) bool {
+			for _, x := range acts {
+				if string(x) == name {
+					return true
+				}
+			}
+			return false
+		},
+		"seq": func(n int) []int {
+			out := make([]int, n)
+			for i := range out {
+				out[i] = i
+			}
+			return out
+		},
+		"critScore": func(r procurement.Ranked, critID string) string {
+			v, ok := r.ByCrit[critID]
+			if !ok {
+				return "—"
+			}
+			return fmt.Sprintf("%.1f", v)
+		},
+	}
+}
+
+// fileSize shows a byte count the way people read it.
+func fileSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
