@@ -73,9 +73,9 @@ func (a *app) tenderFuncs() template.FuncMap {
 			}
 			return ""
 		},
-		"fileSize": fileSize,
-		"isImage":  func(typ string) bool { return strings.HasPrefix(typ, "image/") },
-		"stars":    func(k int) string { return strings.Repeat("★", k) + strings.Repeat("☆", max(0, 5-k)) },
+		"fileSize":   fileSize,
+		"isImage":    func(typ string) bool { return strings.HasPrefix(typ, "image/") },
+		"stars":      func(k int) string { return strings.Repeat("★", k) + strings.Repeat("☆", max(0, 5-k)) },
 		"roundStars": func(f float64) int { return int(math.Round(f)) },
 		"oneDecimal": func(f float64) string {
 			return fmt.Sprintf("%.1f", f)

@@ -18,17 +18,17 @@ import (
 // what this viewer may see (the store decides) and every Can* only what the
 // state machine lets them do now (procurement.Actions and the domain checks).
 type needShowData struct {
-	Need      *procurement.Need
-	Status    procurement.Status
-	Events    []procurement.Event
-	Actions   []procurement.Action // simple transitions this actor may take now
-	All       []procurement.Action // every transition this actor may take now
-	CanEdit   bool
-	Private   bool // the viewer sees internal parts (return comment)
-	Invited   []string
-	Sealed    bool
-	Opened    bool
-	Now       time.Time
+	Need    *procurement.Need
+	Status  procurement.Status
+	Events  []procurement.Event
+	Actions []procurement.Action // simple transitions this actor may take now
+	All     []procurement.Action // every transition this actor may take now
+	CanEdit bool
+	Private bool // the viewer sees internal parts (return comment)
+	Invited []string
+	Sealed  bool
+	Opened  bool
+	Now     time.Time
 	// Failed names the form whose errors the page shows ("" for the
 	// one-button transitions), so each error sits beside its own form.
 	Failed string
@@ -46,15 +46,15 @@ type needShowData struct {
 	NewKey     string // idempotency key of this rendering of the proposal form
 
 	// Evaluation and award
-	Panel      []procurement.PanelMember // nil when the viewer may not see it
-	Me         *procurement.PanelMember  // the viewer's own seat on the panel
-	CanAssign  bool
-	Reviewers  []store.Reviewer
-	CanDeclare bool
-	CanScore   bool
-	Ranking    []procurement.Ranked
-	CanAward   bool
-	Award      *procurement.Award
+	Panel       []procurement.PanelMember // nil when the viewer may not see it
+	Me          *procurement.PanelMember  // the viewer's own seat on the panel
+	CanAssign   bool
+	Reviewers   []store.Reviewer
+	CanDeclare  bool
+	CanScore    bool
+	Ranking     []procurement.Ranked
+	CanAward    bool
+	Award       *procurement.Award
 	CanRetender bool
 
 	// Objections
