@@ -30,7 +30,7 @@ func (a *app) tenderFuncs() template.FuncMap {
 		// sentence, counts and names their action's frame (event_note.<action>).
 		"eventNote": func(l i18n.Lang, e procurement.Event) string {
 			switch {
-			case e.Note == "":
+			case e.Note == "", e.Note == e.Actor: // the actor already says it
 				return ""
 			case eventNoteCodes[e.Note]:
 				return a.Catalog.T(l, "event_note."+e.Note)

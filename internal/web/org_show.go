@@ -5,6 +5,7 @@ import (
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/registry"
+	"github.com/huitian/huitian/internal/store"
 )
 
 type orgShowData struct {
@@ -14,6 +15,7 @@ type orgShowData struct {
 	ContactPhone string
 	ShowContact  bool
 	CanEdit      bool
+	Track        store.TrackRecord
 }
 
 func (a *app) orgShow(w http.ResponseWriter, r *http.Request) {
@@ -24,6 +26,10 @@ func (a *app) orgShow(w http.ResponseWriter, r *http.Request) {
 	}
 	actor := accounts.ActorFrom(r.Context())
 	d := &orgShowData{Org: o, CanEdit: accounts.Allowed(actor, accounts.Update, o.Resource())}
+	if d.Track, err = a.Store.OrgTrackRecord(r.Context(), o.ID); err != nil {
+		a.fail(w, r, err)
+		return
+	}
 	if accounts.Allowed(actor, accounts.ViewPrivate, o.Resource()) {
 		d.ShowContact = true
 		d.ContactPhone = accounts.MaskPhone(o.ContactPhone)

@@ -344,7 +344,9 @@ func TestTenderThroughPages(t *testing.T) {
 		if code != 200 || !strings.Contains(body, `value="75000"`) {
 			t.Fatalf("contract form: %d", code)
 		}
-		day := func(d int) string { return f.clock.now().In(time.FixedZone("CST", 8*3600)).AddDate(0, 0, d).Format("2006-01-02") }
+		day := func(d int) string {
+			return f.clock.now().In(time.FixedZone("CST", 8*3600)).AddDate(0, 0, d).Format("2006-01-02")
+		}
 		contract := url.Values{"amount": {"76000"}, "start": {day(0)}, "end": {day(180)},
 			"m_title_0": {"成立业委会筹备组"}, "m_due_0": {day(60)}, "m_amount_0": {"30000"}}
 		if code, body, _ := street.post(f.page()+"/contract", contract); code != 400 || !strings.Contains(body, `id="amendment-error"`) {
@@ -418,6 +420,12 @@ func TestTenderThroughPages(t *testing.T) {
 		}
 		if strings.Contains(body, "张三丰") || strings.Contains(body, "13912345678") || strings.Contains(body, ">system<") {
 			t.Fatal("the public page shows a personal detail or a raw actor")
+		}
+
+		// The supplier's profile shows the project in its track record.
+		_, body, _ = anon.get("/organizations/" + f.org.ID)
+		if !strings.Contains(body, "在平台完成项目 1 个") || !strings.Contains(body, `href="/needs/`+n.ID+`"`) || !strings.Contains(body, "平均 4.0 星") {
+			t.Fatal("track record")
 		}
 
 		// My work: notifications in sentences, our proposals with their status, staff to-dos.
