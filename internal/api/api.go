@@ -1,7 +1,10 @@
-// Package api is the JSON API under /api/v1: organizations, places and the
-// caller's own account, with bearer-token authentication and a hand-written
-// OpenAPI document. Handlers decode, resolve names to ids, call the store
-// (which authorizes and validates) and respond; no business rule lives here.
+// Package api is the JSON API under /api/v1: organizations, places, the
+// caller's own account, the procurement lifecycle of needs (proposals,
+// evaluation, award, contract, delivery, ratings) and the OCDS 1.1 open-data
+// feed, with bearer-token authentication and a hand-written OpenAPI
+// document. Handlers decode, resolve names to ids, call the store (which
+// authorizes and validates through the procurement rules) and respond; no
+// business rule lives here.
 package api
 
 import (
@@ -13,6 +16,8 @@ import (
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/i18n"
+	"github.com/huitian/huitian/internal/ocds"
+	"github.com/huitian/huitian/internal/procurement"
 	"github.com/huitian/huitian/internal/store"
 )
 
@@ -22,21 +27,42 @@ const Prefix = "/api/v1"
 // DefaultMaxBodyBytes bounds request bodies when Deps.MaxBodyBytes is zero.
 const DefaultMaxBodyBytes = 1 << 20
 
+// DefaultMaxUploadBytes bounds a multipart progress report (text and files)
+// when Deps.MaxUploadBytes is zero.
+const DefaultMaxUploadBytes = 32 << 20
+
 // Deps is what the API needs from the rest of the program.
 type Deps struct {
 	Store        *store.Store
 	Catalog      *i18n.Catalog
 	Logger       *slog.Logger // nil: slog.Default()
 	MaxBodyBytes int64        // zero or less: DefaultMaxBodyBytes
+	// MaxUploadBytes bounds a multipart progress report with its files
+	// (zero or less: DefaultMaxUploadBytes). The server's own body limit
+	// must let such a request through.
+	MaxUploadBytes int64
+	// Rules are the procurement rules (direct-commission threshold,
+	// objection period …); the zero value means procurement.DefaultRules().
+	Rules procurement.Rules
+	// OCDS is the open-data publisher's setup: Prefix (the registered ocid
+	// prefix), BaseURL (the platform's public address without a trailing
+	// slash: package URIs, page links and document URLs are built on it),
+	// PublisherName, License, PublicationPolicy, IdentifierScheme.
+	// Empty Prefix, BaseURL and PublisherName take ocds.DefaultConfig()'s;
+	// a nil DocumentURL links each document to GET /api/v1/documents/{id}.
+	OCDS ocds.Config
 }
 
 // API serves /api/v1; build it with New.
 type API struct {
-	store   *store.Store
-	cat     *i18n.Catalog
-	log     *slog.Logger
-	maxBody int64
-	mux     *http.ServeMux
+	store     *store.Store
+	cat       *i18n.Catalog
+	log       *slog.Logger
+	maxBody   int64
+	maxUpload int64
+	rules     procurement.Rules
+	ocds      ocds.Config
+	mux       *http.ServeMux
 }
 
 // route is one entry of the route table: the mux, the OpenAPI test and
@@ -57,6 +83,59 @@ var routes = []route{
 	{http.MethodGet, Prefix + "/communities", (*API).listCommunities},
 	{http.MethodGet, Prefix + "/me", (*API).me},
 	{http.MethodGet, Prefix + "/openapi.json", (*API).openAPI},
+
+	// Needs and their tender.
+	{http.MethodGet, Prefix + "/needs", (*API).listNeeds},
+	{http.MethodPost, Prefix + "/needs", (*API).createNeed},
+	{http.MethodGet, Prefix + "/needs/{id}", (*API).getNeed},
+	{http.MethodPatch, Prefix + "/needs/{id}", (*API).updateNeed},
+	{http.MethodPost, Prefix + "/needs/{id}/submit", needStep(procurement.ActSubmit)},
+	{http.MethodPost, Prefix + "/needs/{id}/return", needStep(procurement.ActReturn)},
+	{http.MethodPost, Prefix + "/needs/{id}/publish", needStep(procurement.ActPublish)},
+	{http.MethodPost, Prefix + "/needs/{id}/cancel", needStep(procurement.ActCancel)},
+	{http.MethodPost, Prefix + "/needs/{id}/fail", needStep(procurement.ActFail)},
+	{http.MethodPost, Prefix + "/needs/{id}/close", needStep(procurement.ActClose)},
+	{http.MethodGet, Prefix + "/needs/{id}/questions", (*API).listQuestions},
+	{http.MethodPost, Prefix + "/needs/{id}/questions", (*API).askQuestion},
+	{http.MethodPost, Prefix + "/questions/{id}/answer", (*API).answerQuestion},
+
+	// Sealed proposals.
+	{http.MethodGet, Prefix + "/needs/{id}/proposals", (*API).listProposals},
+	{http.MethodPost, Prefix + "/needs/{id}/proposals", (*API).submitProposal},
+	{http.MethodGet, Prefix + "/proposals/{id}", (*API).getProposal},
+	{http.MethodPost, Prefix + "/proposals/{id}/withdraw", (*API).withdrawProposal},
+	{http.MethodPost, Prefix + "/proposals/{id}/reconfirm", (*API).reconfirmProposal},
+
+	// Evaluation, award and objections.
+	{http.MethodPost, Prefix + "/needs/{id}/panel", (*API).assignPanel},
+	{http.MethodPost, Prefix + "/needs/{id}/interest", (*API).declareInterest},
+	{http.MethodPost, Prefix + "/needs/{id}/scores", (*API).submitScores},
+	{http.MethodGet, Prefix + "/needs/{id}/ranking", (*API).ranking},
+	{http.MethodPost, Prefix + "/needs/{id}/award", (*API).awardNeed},
+	{http.MethodGet, Prefix + "/needs/{id}/award", (*API).getAward},
+	{http.MethodPost, Prefix + "/needs/{id}/objections", (*API).fileObjection},
+	{http.MethodGet, Prefix + "/needs/{id}/objections", (*API).listObjections},
+	{http.MethodPost, Prefix + "/objections/{id}/answer", (*API).answerObjection},
+
+	// Contract, delivery, acceptance and ratings.
+	{http.MethodPost, Prefix + "/needs/{id}/contract", (*API).signContract},
+	{http.MethodGet, Prefix + "/needs/{id}/contract", (*API).getContract},
+	{http.MethodPost, Prefix + "/needs/{id}/milestones/{mid}/report", (*API).reportMilestone},
+	{http.MethodPost, Prefix + "/needs/{id}/milestones/{mid}/accept", (*API).acceptMilestone},
+	{http.MethodPost, Prefix + "/needs/{id}/milestones/{mid}/return", (*API).returnMilestone},
+	{http.MethodPost, Prefix + "/needs/{id}/deliver", (*API).deliver},
+	{http.MethodPost, Prefix + "/needs/{id}/accept", (*API).acceptDelivery},
+	{http.MethodPost, Prefix + "/needs/{id}/reject", (*API).rejectDelivery},
+	{http.MethodPost, Prefix + "/needs/{id}/ratings", (*API).rateNeed},
+	{http.MethodGet, Prefix + "/needs/{id}/ratings", (*API).listRatings},
+	{http.MethodGet, Prefix + "/documents/{id}", (*API).getDocument},
+
+	// OCDS 1.1 open data.
+	{http.MethodGet, Prefix + "/ocds/releases", (*API).ocdsFeed},
+	{http.MethodGet, Prefix + "/ocds/releases/{ocid}", (*API).ocdsReleases},
+	{http.MethodGet, Prefix + "/ocds/records/{ocid}", (*API).ocdsRecord},
+	{http.MethodGet, Prefix + "/ocds/extension/{file}", (*API).ocdsExtension},
+	{http.MethodGet, Prefix + "/ocds/extension/codelists/{file}", (*API).ocdsExtension},
 }
 
 // New returns the handler for everything under /api/v1/. It panics when
@@ -65,12 +144,19 @@ func New(d Deps) http.Handler {
 	if d.Store == nil || d.Catalog == nil {
 		panic("api.New: Store and Catalog are required")
 	}
-	a := &API{store: d.Store, cat: d.Catalog, log: d.Logger, maxBody: d.MaxBodyBytes, mux: http.NewServeMux()}
+	a := &API{store: d.Store, cat: d.Catalog, log: d.Logger, maxBody: d.MaxBodyBytes, maxUpload: d.MaxUploadBytes,
+		rules: d.Rules, ocds: ocdsConfig(d.OCDS), mux: http.NewServeMux()}
 	if a.log == nil {
 		a.log = slog.Default()
 	}
 	if a.maxBody <= 0 {
 		a.maxBody = DefaultMaxBodyBytes
+	}
+	if a.maxUpload <= 0 {
+		a.maxUpload = DefaultMaxUploadBytes
+	}
+	if a.rules == (procurement.Rules{}) {
+		a.rules = procurement.DefaultRules()
 	}
 	for _, rt := range routes {
 		a.mux.HandleFunc(rt.Method+" "+rt.Path, func(w http.ResponseWriter, r *http.Request) {

@@ -13,6 +13,7 @@ import (
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/i18n"
+	"github.com/huitian/huitian/internal/procurement"
 	"github.com/huitian/huitian/internal/registry"
 	"github.com/huitian/huitian/internal/store"
 )
@@ -96,6 +97,17 @@ func TestAPIOpenAPISchemasMatchCode(t *testing.T) {
 		"OrganizationList": organizationList{}, "Street": streetJSON{}, "StreetList": streetList{},
 		"Community": communityJSON{}, "CommunityList": communityList{}, "Me": meJSON{}, "Role": grantJSON{},
 		"Error": errorBody{},
+		"Need":  needJSON{}, "NeedList": needList{}, "NeedCreate": needCreate{}, "NeedPatch": needPatch{},
+		"Criterion": criterionJSON{}, "CriterionIn": criterionIn{}, "OrgRef": orgRefJSON{}, "Event": eventJSON{},
+		"StepBody": stepBody{}, "Question": questionJSON{}, "QuestionList": questionList{}, "QuestionAsk": questionAsk{},
+		"Answer": answerBody{}, "Proposal": proposalJSON{}, "ProposalList": proposalList{}, "ProposalSubmit": proposalSubmit{},
+		"PanelMember": panelMemberJSON{}, "PanelList": panelList{}, "PanelAssign": panelAssign{},
+		"InterestDeclaration": interestDeclaration{}, "ScoreIn": scoreIn{}, "ScoreSheet": scoreSheet{},
+		"ScoresSaved": scoresSaved{}, "CriterionScore": criterionScoreJSON{}, "Ranked": rankedJSON{}, "Ranking": rankingList{},
+		"Award": awardJSON{}, "AwardDecision": awardDecision{}, "Objection": objectionJSON{}, "ObjectionList": objectionList{},
+		"Text": textBody{}, "Milestone": milestoneJSON{}, "Contract": contractJSON{}, "MilestoneIn": milestoneIn{},
+		"ContractIn": contractIn{}, "Document": documentJSON{}, "Report": reportJSON{}, "Comment": commentBody{},
+		"RatingIn": ratingIn{}, "Rating": ratingJSON{}, "RatingList": ratingList{},
 	} {
 		var fields []string
 		rt := reflect.TypeOf(v)
@@ -122,14 +134,32 @@ func TestAPIOpenAPISchemasMatchCode(t *testing.T) {
 		return out
 	}
 	checks := map[string][]string{
-		"Registration": strs(len(registry.Registrations), func(i int) string { return string(registry.Registrations[i]) }),
-		"PartyForm":    strs(len(registry.PartyForms), func(i int) string { return string(registry.PartyForms[i]) }),
-		"Category":     strs(len(registry.Categories), func(i int) string { return registry.Categories[i].Code }),
+		"NeedStatus":      strs(len(procurement.Statuses), func(i int) string { return string(procurement.Statuses[i]) }),
+		"Procedure":       strs(len(procurement.Procedures), func(i int) string { return string(procurement.Procedures[i]) }),
+		"Qualification":   strs(len(procurement.Qualifications), func(i int) string { return string(procurement.Qualifications[i]) }),
+		"ProposalStatus":  {"submitted", "withdrawn", "awarded", "not_awarded", "under_review"},
+		"MilestoneStatus": {"pending", "reported", "accepted", "returned"},
+		"Registration":    strs(len(registry.Registrations), func(i int) string { return string(registry.Registrations[i]) }),
+		"PartyForm":       strs(len(registry.PartyForms), func(i int) string { return string(registry.PartyForms[i]) }),
+		"Category":        strs(len(registry.Categories), func(i int) string { return registry.Categories[i].Code }),
 	}
 	for name, want := range checks {
 		if got := enum(name); !slices.Equal(got, want) {
 			t.Errorf("enum %s: %v, code %v", name, got, want)
 		}
+	}
+	var actions []string
+	for _, tr := range procurement.Transitions {
+		if !slices.Contains(actions, string(tr.Action)) {
+			actions = append(actions, string(tr.Action))
+		}
+	}
+	if got := enum("Action"); !sameSet(got, actions) {
+		t.Errorf("enum Action: %v, the state machine's %v", got, actions)
+	}
+	needParams := listParams(t, doc, "/api/v1/needs")
+	if want := []string{"category", "community", "max_fen", "min_fen", "page", "per_page", "procedure", "q", "status", "street"}; !slices.Equal(needParams, want) {
+		t.Errorf("need list parameters %v, handler reads %v", needParams, want)
 	}
 	role := schemas["Role"].(map[string]any)["properties"].(map[string]any)["role"].(map[string]any)
 	if got := jsonText(role["enum"]); got != jsonText(strs(len(accounts.Roles), func(i int) string { return string(accounts.Roles[i]) })) {
@@ -164,6 +194,30 @@ func TestAPIOpenAPISchemasMatchCode(t *testing.T) {
 	if page["maximum"] != float64(maxPage) {
 		t.Errorf("page schema %v", page)
 	}
+}
+
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
+}
+
+// listParams returns the sorted names of a GET path's query parameters.
+func listParams(t *testing.T, doc map[string]any, path string) []string {
+	t.Helper()
+	op := doc["paths"].(map[string]any)[path].(map[string]any)["get"].(map[string]any)
+	var params []string
+	for _, p := range op["parameters"].([]any) {
+		m := p.(map[string]any)
+		if ref, ok := m["$ref"].(string); ok {
+			params = append(params, strings.TrimPrefix(ref, "#/components/parameters/"))
+			continue
+		}
+		params = append(params, m["name"].(string))
+	}
+	sort.Strings(params)
+	return params
 }
 
 // TestAPIOpenAPIRefsResolve checks every $ref names a component that exists.
