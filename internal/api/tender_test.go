@@ -612,6 +612,7 @@ func lifecycle() []step {
 		with(post("a repeat after the deadline still returns the original", "orgadmin1", needPath+"/proposals", offer("a-1", 1), 200),
 			in("{pA}")),
 		with(get("A still reads its own only", "orgadmin1", needPath+"/proposals", 200), proposals(2, "pA")),
+		with(get("B reads its own and not A's", "orgadmin2", needPath+"/proposals", 200), notIn("{pA}", "7500000")),
 		with(get("the buyer reads them all", "street1", needPath+"/proposals", 200), both(proposals(2, "pA", "pB"),
 			func(t *testing.T, tf *tender, w *httptest.ResponseRecorder, b map[string]any) {
 				for _, it := range arr(b["items"]) {
@@ -858,4 +859,67 @@ func needStatusOf(status string) func(*testing.T, *tender, *httptest.ResponseRec
 			t.Fatalf("need status %v, want %s", n["status"], status)
 		}
 	}
+}
+
+// TestAPIInvitedAndDirect drafts needs that name organizations (by id,
+// exact name or source key) and checks that only the invited may propose.
+func TestAPIInvitedAndDirect(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		tf := newTender(t, s)
+		tf.vars["o3"] = tf.orgs["o3"].ID
+		invited := `{"title":"新龙城社区文体汇演组织","description":"组织社区文艺汇演一场，含彩排和演出当天的组织工作。","community":"新龙城社区",
+			"street":"回龙观街道","budget_fen":3000000,"deadline":"{deadline}","procedure":"invited","qualifications":["local_only"],
+			"invited":["o01","{o3}","龙锦苑舞蹈队"]}`
+		direct := `{"title":"龙锦苑二区口袋花园维护","description":"社区口袋花园雨季前的修剪和补植，一次完成。","community":"龙锦苑二区社区",
+			"category":"绿化与绿地认养","budget_fen":2000000,"deadline":"{deadline}","procedure":"direct",
+			"justification":"雨季前必须完工，仅该组织有园艺维护经验。","invited":["o01"]}`
+		offer := `{"summary":"排练四次并组织演出当天工作","plan":"第一周确定节目单，第二、三周排练，第四周彩排并演出，会后总结。","price_fen":2500000,
+			"duration_days":30,"idempotency_key":"k"}`
+		tf.run(t, []step{
+			{name: "an unknown organization is invited", as: "street1", method: "POST", path: "/api/v1/needs",
+				body: strings.Replace(invited, `"龙锦苑舞蹈队"`, `"没有这个组织"`, 1), status: 400, code: "invalid", field: "invited"},
+			{name: "the street drafts an invited tender by id, name and key", as: "street1", method: "POST", path: "/api/v1/needs",
+				body: invited, status: 201, check: both(saveID("need"), func(t *testing.T, tf *tender, w *httptest.ResponseRecorder, b map[string]any) {
+					var ids []string
+					for _, o := range arr(b["invited"]) {
+						ids = append(ids, str(o.(map[string]any)["id"]))
+					}
+					slices.Sort(ids)
+					want := []string{tf.vars["o1"], tf.vars["o2"], tf.vars["o3"]}
+					slices.Sort(want)
+					if !slices.Equal(ids, want) || b["procedure"] != "invited" || b["category"] != "culture" {
+						t.Fatalf("invited %v, want %v: %v", ids, want, b)
+					}
+				})},
+			{name: "the street edits the invitations", as: "street1", method: "PATCH", path: "/api/v1/needs/{need}",
+				body: `{"invited":["o01","龙锦苑舞蹈队"]}`, status: 200, check: func(t *testing.T, tf *tender, w *httptest.ResponseRecorder, b map[string]any) {
+					if len(arr(b["invited"])) != 2 {
+						t.Fatalf("invited: %v", b["invited"])
+					}
+				}},
+			{name: "and publishes it directly", as: "street1", method: "POST", path: "/api/v1/needs/{need}/publish", status: 200,
+				check: needStatus("published")},
+			{name: "an invited organization proposes, naming it", as: "orgadmin1", method: "POST", path: "/api/v1/needs/{need}/proposals",
+				body: strings.Replace(offer, `"idempotency_key":"k"`, `"idempotency_key":"k","org_id":"{o1}"`, 1), status: 201},
+			{name: "so does the other one still invited", as: "orgadmin2", method: "POST", path: "/api/v1/needs/{need}/proposals", body: offer, status: 201},
+			{name: "a direct commission names one organization", as: "community1", method: "POST", path: "/api/v1/needs",
+				body: direct, status: 201, check: both(saveID("direct"), needStatus("draft"))},
+			{name: "a direct commission over the threshold", as: "community1", method: "POST", path: "/api/v1/needs",
+				body: strings.Replace(direct, "2000000", "5000000", 1), status: 400, code: "invalid", field: "procedure"},
+			{name: "a direct commission without a justification", as: "community1", method: "POST", path: "/api/v1/needs",
+				body: strings.Replace(direct, "雨季前必须完工，仅该组织有园艺维护经验。", "", 1), status: 400, code: "invalid",
+				field: "justification"},
+			{name: "only its community submits it", as: "street1", method: "POST", path: "/api/v1/needs/{direct}/submit",
+				status: 403, code: "forbidden"},
+			{name: "its community submits it", as: "community1", method: "POST", path: "/api/v1/needs/{direct}/submit", status: 200},
+			{name: "the street publishes it", as: "street1", method: "POST", path: "/api/v1/needs/{direct}/publish", status: 200},
+			{name: "another organization cannot propose", as: "orgadmin2", method: "POST", path: "/api/v1/needs/{direct}/proposals",
+				body: strings.Replace(strings.Replace(offer, "2500000", "1500000", 1), `"k"`, `"k2"`, 1), status: 403, code: "forbidden"},
+			{name: "the one named may", as: "orgadmin1", method: "POST", path: "/api/v1/needs/{direct}/proposals",
+				body: strings.Replace(strings.Replace(offer, "2500000", "1500000", 1), `"k"`, `"k3"`, 1), status: 201},
+			{name: "OCDS says selective and direct", method: "GET", path: "/api/v1/ocds/releases", status: 200,
+				check: both(ocdsOK("release"), in(`"procurementMethod":"selective"`, `"procurementMethod":"direct"`))},
+		})
+	})
 }
