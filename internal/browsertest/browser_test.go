@@ -213,10 +213,15 @@ type site struct {
 // the developer SMS inbox on /dev/inbox as `huitian demo` has.
 func newSite(t *testing.T, s *store.Store) *site {
 	t.Helper()
-	if _, err := demo.Seed(context.Background(), s, time.Now()); err != nil {
+	return newSiteConfig(t, s, config.Default())
+}
+
+// newSiteConfig is newSite with cfg (the developer inbox always on).
+func newSiteConfig(t *testing.T, s *store.Store, cfg config.Config) *site {
+	t.Helper()
+	if _, err := demo.Seed(context.Background(), s, s.Now()); err != nil {
 		t.Fatalf("seed: %v", err)
 	}
-	cfg := config.Default()
 	cfg.DevInbox = true
 	inbox := sms.NewInbox(20)
 	// Warnings and errors only (a failing page logs its cause here).
