@@ -14,6 +14,7 @@ import (
 	"github.com/huitian/huitian/internal/api"
 	"github.com/huitian/huitian/internal/config"
 	"github.com/huitian/huitian/internal/i18n"
+	"github.com/huitian/huitian/internal/ocds"
 	"github.com/huitian/huitian/internal/server"
 	"github.com/huitian/huitian/internal/sms"
 	"github.com/huitian/huitian/internal/store"
@@ -33,7 +34,9 @@ func Handler(cfg config.Config, s *store.Store, log *slog.Logger, sender sms.Sen
 	if err != nil {
 		return nil, err
 	}
-	apiHandler := api.New(api.Deps{Store: s, Catalog: cat, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes})
+	apiHandler := api.New(api.Deps{Store: s, Catalog: cat, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes,
+		MaxUploadBytes: cfg.ImportMaxBytes, Rules: cfg.Rules(),
+		OCDS: ocds.Config{Prefix: cfg.OCDSPrefix, BaseURL: cfg.PublicURL(), PublisherName: cfg.Publisher}})
 	return server.New(server.Deps{Config: cfg, Store: s, Logger: log, Web: pages, API: apiHandler, Sessions: sessions}), nil
 }
 

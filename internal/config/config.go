@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/huitian/huitian/internal/procurement"
@@ -33,6 +34,14 @@ type Config struct {
 	DirectThresholdYuan int64 // HUITIAN_DIRECT_THRESHOLD_YUAN
 	// ObjectionDays is the objection period after an award.
 	ObjectionDays int // HUITIAN_OBJECTION_DAYS
+	// BaseURL is the public address of the site (https://huitian.example.cn),
+	// used in open-data links; empty means http:// + Addr.
+	BaseURL string // HUITIAN_BASE_URL
+	// OCDSPrefix starts every open-contracting id; a real publication
+	// registers its own (ocds-xxxxxx) with the Open Contracting Partnership.
+	OCDSPrefix string // HUITIAN_OCDS_PREFIX
+	// Publisher names who publishes the open data.
+	Publisher string // HUITIAN_PUBLISHER
 }
 
 // Default returns the built-in defaults.
@@ -48,6 +57,8 @@ func Default() Config {
 
 		DirectThresholdYuan: 50_000,
 		ObjectionDays:       5,
+		OCDSPrefix:          "ocds-huitian",
+		Publisher:           "回天地区社会组织综合党委",
 	}
 }
 
@@ -104,6 +115,9 @@ func Load(getenv func(string) string) (Config, error) {
 	integer("HUITIAN_OBJECTION_DAYS", &objection, 0, 30)
 	c.ObjectionDays = int(objection)
 	str("HUITIAN_ADDR", &c.Addr)
+	str("HUITIAN_BASE_URL", &c.BaseURL)
+	str("HUITIAN_OCDS_PREFIX", &c.OCDSPrefix)
+	str("HUITIAN_PUBLISHER", &c.Publisher)
 	str("HUITIAN_DATABASE", &c.Database)
 	str("HUITIAN_LOG_LEVEL", &c.LogLevel)
 	boolean("HUITIAN_SECURE_COOKIES", &c.SecureCookies)
@@ -123,4 +137,12 @@ func (c Config) Rules() procurement.Rules {
 	r.DirectThresholdFen = c.DirectThresholdYuan * 100
 	r.ObjectionDays = c.ObjectionDays
 	return r
+}
+
+// PublicURL is BaseURL, or the listen address when none is set.
+func (c Config) PublicURL() string {
+	if c.BaseURL != "" {
+		return strings.TrimSuffix(c.BaseURL, "/")
+	}
+	return "http://" + c.Addr
 }

@@ -107,13 +107,14 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// limitBody bounds request bodies; import uploads get a larger bound.
-func limitBody(next http.Handler, limit, importLimit int64) http.Handler {
+// limitBody bounds request bodies; file uploads (imports, progress reports
+// with photos) get the larger bound.
+func limitBody(next http.Handler, limit, uploadLimit int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil && r.Body != http.NoBody {
 			n := limit
-			if strings.HasSuffix(r.URL.Path, "/import") {
-				n = importLimit
+			if strings.HasSuffix(r.URL.Path, "/import") || strings.HasSuffix(r.URL.Path, "/report") {
+				n = uploadLimit
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, n)
 		}

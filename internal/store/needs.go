@@ -542,9 +542,13 @@ func (s *Store) FindNeedEvents(ctx context.Context, needID string) ([]procuremen
 		if err := rows.Scan(&e.ID, &e.NeedID, &e.At, &e.Action, &e.From, &e.To, &e.ActorID, &e.Actor, &e.Note); err != nil {
 			return nil, s.translate(err)
 		}
-		// The public sees the unit that acted, never which account.
+		// The public sees the unit that acted, never which account, and not
+		// the street's comments on a draft it returned (internal to the two).
 		if !private {
 			e.ActorID = ""
+			if e.Action == string(procurement.ActReturn) {
+				e.Note = ""
+			}
 		}
 		out = append(out, e)
 	}

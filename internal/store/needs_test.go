@@ -142,8 +142,12 @@ func TestNeedLifecycleToPublished(t *testing.T) {
 		if err != nil || len(events) != 5 {
 			t.Fatalf("timeline: %d %v", len(events), err)
 		}
-		if events[2].Actor != "回龙观街道" || events[2].Action != "return" {
-			t.Fatalf("timeline names the unit: %+v", events[2])
+		if events[2].Actor != "回龙观街道" || events[2].Action != "return" || events[2].ActorID != "" || events[2].Note != "" {
+			t.Fatalf("the public timeline names the unit, no account, no internal comment: %+v", events[2])
+		}
+		staffView, _ := s.FindNeedEvents(as(tt.streetStaff), n.ID)
+		if staffView[2].Note != "请补充预算明细和服务对象人数" || staffView[2].ActorID != tt.streetStaff.ID {
+			t.Fatalf("the street sees its own comment: %+v", staffView[2])
 		}
 		// The street staff were told of both submissions.
 		var notes int
