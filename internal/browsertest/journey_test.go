@@ -298,5 +298,17 @@ func TestJourney(t *testing.T) {
 		contains(t, "public status", text(t, pub, "#need-status"), "已验收")
 		scrollTo(t, pub, "#timeline-section")
 		shot(t, pub, s, "need-timeline.png")
+
+		// On a phone the whole page fits the screen's width.
+		run(t, pub, "emulate a phone",
+			chromedp.EmulateViewport(375, 740, chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateScale(2)))
+		visit(t, pub, s, needPath, "#timeline")
+		width := get(t, pub, "measure the page", chromedp.Evaluate[struct{ Scroll, Inner int }](
+			`({Scroll: document.documentElement.scrollWidth, Inner: window.innerWidth})`))
+		if width.Scroll > width.Inner {
+			t.Errorf("the need page on a phone is %dpx wide in a %dpx window", width.Scroll, width.Inner)
+		}
+		scrollTo(t, pub, "#contract")
+		shot(t, pub, s, "need-phone.png")
 	})
 }

@@ -472,3 +472,43 @@ func TestFailedNeedRetenders(t *testing.T) {
 		}
 	})
 }
+
+func TestProposalReconfirmAndWithdraw(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newTenderFixture(t, s)
+		p := f.propose(t, f.orgAdmin, "以居民议事会为抓手，三个月内完成业委会筹备。", 7_500_000)
+		title := "龙锦苑二区业委会组建指导（补充服务对象）"
+		if _, err := s.UpdateNeed(f.as(t, f.staff), f.need.ID, store.NeedUpdate{Title: &title}, procurement.DefaultRules()); err != nil {
+			t.Fatal(err)
+		}
+		orgA, orgB := f.signedIn(t, f.orgAdmin), f.signedIn(t, f.orgBAdmin)
+		if _, body, _ := orgA.get(f.page()); !strings.Contains(body, `id="reconfirm-`+p.ID+`"`) {
+			t.Fatal("no re-confirm button after the need changed")
+		}
+		// Another organization can neither re-confirm nor withdraw it: not found, as if it did not exist.
+		for _, act := range []string{"reconfirm", "withdraw"} {
+			if code, _, _ := orgB.post(f.page()+"/proposals/"+p.ID+"/"+act, url.Values{}); code != 404 {
+				t.Fatalf("another organization's %s: %d", act, code)
+			}
+		}
+		if code, _, _ := orgA.post(f.page()+"/proposals/"+p.ID+"/reconfirm", url.Values{}); code != 303 {
+			t.Fatalf("reconfirm: %d", code)
+		}
+		if _, body, _ := orgA.get(f.page()); strings.Contains(body, `id="reconfirm-`+p.ID+`"`) {
+			t.Fatal("still asked to re-confirm")
+		}
+		if code, _, _ := orgA.post(f.page()+"/proposals/"+p.ID+"/withdraw", url.Values{}); code != 303 {
+			t.Fatalf("withdraw: %d", code)
+		}
+		if n := f.reload(t); n.Proposals != 0 {
+			t.Fatalf("withdrawn proposal still counted: %d", n.Proposals)
+		}
+		if _, body, _ := orgA.get(f.page()); !strings.Contains(body, "已撤回") || !strings.Contains(body, "已收到 0 份方案") {
+			t.Fatal("the withdrawn proposal is not shown as such to its organization")
+		}
+		if _, body, _ := orgA.get("/me/proposals"); !strings.Contains(body, "已撤回") || !strings.Contains(body, title) {
+			t.Fatal("our proposals")
+		}
+	})
+}
