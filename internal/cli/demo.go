@@ -45,9 +45,11 @@ func runDemo(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	sweepCtx, stopSweep := context.WithCancel(ctx)
-	defer stopSweep()
-	go sweepDeadlines(sweepCtx, s, log, 30*time.Second)
+	workers, stopWorkers := context.WithCancel(ctx)
+	defer stopWorkers()
+	if err := startWorkers(workers, s, inbox, log); err != nil {
+		return err
+	}
 	return listenAndServe(ctx, cfg.Addr, h, log, func(url string) {
 		out := env.Stdout
 		fmt.Fprintf(out, "\n回天社区治理平台 演示 / Huitian demo\n\n")

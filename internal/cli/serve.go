@@ -40,6 +40,18 @@ func Handler(cfg config.Config, s *store.Store, log *slog.Logger, sender sms.Sen
 	return server.New(server.Deps{Config: cfg, Store: s, Logger: log, Web: pages, API: apiHandler, Sessions: sessions}), nil
 }
 
+// startWorkers runs the background work of a node until ctx ends: the
+// deadline sweep and the text-message outbox.
+func startWorkers(ctx context.Context, s *store.Store, sender sms.Sender, log *slog.Logger) error {
+	cat, err := i18n.Load()
+	if err != nil {
+		return err
+	}
+	go sweepDeadlines(ctx, s, log, 30*time.Second)
+	go drainOutbox(ctx, s, sender, cat, log, 10*time.Second)
+	return nil
+}
+
 // sweepDeadlines writes down, every interval, the needs whose proposal
 // deadline has passed (the pages already show them as under evaluation; this
 // tells the people who must act). It stops with ctx.
@@ -123,9 +135,11 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	sweepCtx, stopSweep := context.WithCancel(ctx)
-	defer stopSweep()
-	go sweepDeadlines(sweepCtx, s, log, 30*time.Second)
+	workers, stopWorkers := context.WithCancel(ctx)
+	defer stopWorkers()
+	if err := startWorkers(workers, s, sender, log); err != nil {
+		return err
+	}
 	return listenAndServe(ctx, cfg.Addr, h, log, func(url string) {
 		log.Info("huitian serving", "url", url, "database", string(s.Dialect()))
 		if env.Ready != nil {

@@ -88,6 +88,18 @@ func (c *Catalog) T(l Lang, key string, args ...any) string {
 	return fmt.Sprintf(m, args...)
 }
 
+// Sentence formats key with exactly as many args as its message has verbs
+// (stored args may be fewer or more than a message's wording uses, e.g.
+// notifications written before a message changed).
+func (c *Catalog) Sentence(l Lang, key string, args []any) string {
+	zh := c.T(ZH, key)
+	want := strings.Count(zh, "%") - 2*strings.Count(zh, "%%")
+	for len(args) < want {
+		args = append(args, "")
+	}
+	return c.T(l, key, args[:want]...)
+}
+
 // Has reports whether key exists in the default language.
 func (c *Catalog) Has(key string) bool { _, ok := c.msgs[ZH][key]; return ok }
 
