@@ -1,6 +1,8 @@
 // Package demo fills an empty database with believable Huitian data — the
 // eight streets and towns of 回天, their communities and complexes, about
-// 200 organizations and one sign-in per role — for `huitian demo`.
+// 200 organizations, one sign-in per role, and needs in every state of the
+// procurement lifecycle with their proposals, scores, awards, contracts,
+// progress reports and ratings — for `huitian demo`.
 // Everything is generated deterministically, so the logins printed on the
 // console are the same on every machine and every run.
 package demo
@@ -13,6 +15,7 @@ import (
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/places"
+	"github.com/huitian/huitian/internal/procurement"
 	"github.com/huitian/huitian/internal/store"
 )
 
@@ -36,6 +39,7 @@ type Result struct {
 	Communities   int
 	Complexes     int
 	Organizations int
+	Needs         int // tenders in every state, and the imported past projects
 }
 
 // demoLogin is a Login and the object its role is bound to: a street or
@@ -60,12 +64,14 @@ var logins = []demoLogin{
 	{Login{accounts.Resident, "13800000010", "", "张桂兰", "天通北苑第一社区居民（短信验证码登录）"}, ""},
 }
 
-// Seed fills an empty database with the demo data, as the system actor. If
-// the database already has streets it changes nothing and reports what is
-// there, with the demo logins that exist. now bounds the founding dates.
-// Seed is not one transaction (places, the organization import and each
-// user commit separately): after a failure, start again from an empty
-// database.
+// Seed fills an empty database with the demo data. If the database already
+// has streets it changes nothing and reports what is there, with the demo
+// logins that exist. now is the demo's today: the platform "went live"
+// months before it, and the needs' stories run from then to the day before
+// (tenders still open close after it), on a demo clock that Seed installs
+// as the store's clock while it runs and then puts back. Seed is not one
+// transaction (every step commits on its own): after a failure, start again
+// from an empty database.
 func Seed(ctx context.Context, s *store.Store, now time.Time) (*Result, error) {
 	ctx = accounts.WithActor(ctx, accounts.System())
 	streets, err := s.FindStreets(ctx)
@@ -87,22 +93,35 @@ func Seed(ctx context.Context, s *store.Store, now time.Time) (*Result, error) {
 		hashc <- hashed{h, err}
 	}()
 
+	// Plan every story before anything is written, then go back in time.
+	rows := organizations(liveSince(now))
+	w := newWorld(s, now, rows)
+	if err := w.plan(); err != nil {
+		return nil, err
+	}
+	realClock := s.Now
+	s.Now = w.Now
+	defer func() { s.Now = realClock }()
+	w.base = accounts.WithActor(ctx, nil)
+
 	res := &Result{Created: true}
-	streetIDs := map[string]string{}
-	communityIDs := map[string]string{}
+	w.streetIDs = map[string]string{}
+	w.communityIDs = map[string]string{}
 	for _, sp := range geography {
+		w.tick() // places are listed in the order they were made
 		st := &places.Street{Name: sp.Name}
 		if err := s.CreateStreet(ctx, st); err != nil {
 			return nil, fmt.Errorf("demo: street %s: %w", sp.Name, err)
 		}
-		streetIDs[st.Name] = st.ID
+		w.streetIDs[st.Name] = st.ID
 		res.Streets++
 		for _, cp := range sp.Communities {
+			w.tick()
 			cm := &places.Community{StreetID: st.ID, Name: cp.Name}
 			if err := s.CreateCommunity(ctx, cm); err != nil {
 				return nil, fmt.Errorf("demo: community %s: %w", cp.Name, err)
 			}
-			communityIDs[cm.Name] = cm.ID
+			w.communityIDs[cm.Name] = cm.ID
 			res.Communities++
 			for _, name := range cp.Complexes {
 				if err := s.CreateComplex(ctx, &places.Complex{CommunityID: cm.ID, Name: name}); err != nil {
@@ -113,7 +132,7 @@ func Seed(ctx context.Context, s *store.Store, now time.Time) (*Result, error) {
 		}
 	}
 
-	rows := organizations(now)
+	w.tick()
 	rep, err := s.ImportOrganizations(ctx, rows, false, nil)
 	if err != nil {
 		if rep != nil && len(rep.Problems) > 0 {
@@ -123,6 +142,13 @@ func Seed(ctx context.Context, s *store.Store, now time.Time) (*Result, error) {
 		return nil, fmt.Errorf("demo: organizations: %w", err)
 	}
 	res.Organizations = rep.Created
+	for _, k := range w.orgKeys() {
+		o, err := s.FindOrganizationByKey(ctx, k)
+		if err != nil {
+			return nil, fmt.Errorf("demo: organization %s: %w", k, err)
+		}
+		w.orgs[k], w.keyOf[o.ID] = o, k
+	}
 	org, err := s.FindOrganizationByKey(ctx, orgAdminKey)
 	if err != nil {
 		return nil, fmt.Errorf("demo: organization %s: %w", orgAdminKey, err)
@@ -132,13 +158,14 @@ func Seed(ctx context.Context, s *store.Store, now time.Time) (*Result, error) {
 	if h.err != nil {
 		return nil, fmt.Errorf("demo: hash password: %w", h.err)
 	}
+	made := map[string]*accounts.User{}
 	for _, l := range logins {
 		g := accounts.Grant{Role: l.Role}
 		switch accounts.ScopeKindOf(l.Role) {
 		case accounts.ScopeStreet:
-			g.ScopeID = streetIDs[l.Scope]
+			g.ScopeID = w.streetIDs[l.Scope]
 		case accounts.ScopeCommunity:
-			g.ScopeID = communityIDs[l.Scope]
+			g.ScopeID = w.communityIDs[l.Scope]
 		case accounts.ScopeOrganization:
 			g.ScopeID = org.ID
 		}
@@ -146,12 +173,36 @@ func Seed(ctx context.Context, s *store.Store, now time.Time) (*Result, error) {
 		if l.Password != "" {
 			u.PasswordHash = h.hash
 		}
+		w.tick()
 		if err := s.CreateUser(ctx, u); err != nil {
 			return nil, fmt.Errorf("demo: user %s (%s): %w", l.Name, l.Role, err)
 		}
+		made[u.Phone] = u
 		res.Logins = append(res.Logins, l.Login)
 	}
+	if err := w.createPeople(h.hash, made); err != nil {
+		return nil, err
+	}
+	w.tick()
+	if _, err := w.importHistory(ctx); err != nil {
+		return nil, err
+	}
+	if err := w.run(); err != nil {
+		return nil, err
+	}
+	if res.Needs, err = countNeeds(ctx, s); err != nil {
+		return nil, err
+	}
 	return res, nil
+}
+
+// countNeeds counts every need, drafts included (ctx is the system actor).
+func countNeeds(ctx context.Context, s *store.Store) (int, error) {
+	_, n, err := s.FindNeeds(ctx, procurement.Filter{PerPage: 1})
+	if err != nil {
+		return 0, fmt.Errorf("demo: count needs: %w", err)
+	}
+	return n, nil
 }
 
 // existing reports the data already in the database and the demo logins
@@ -169,6 +220,11 @@ func existing(ctx context.Context, s *store.Store, streets []*places.Street) (*R
 	for _, cm := range communities {
 		res.Complexes += cm.Complexes
 	}
+	n, err := countNeeds(ctx, s)
+	if err != nil {
+		return nil, err
+	}
+	res.Needs = n
 	for _, l := range logins {
 		u, err := s.FindUserByPhone(ctx, l.Phone)
 		if errs.Is(err, errs.NotFound) {

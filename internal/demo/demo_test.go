@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/demo"
 	"github.com/huitian/huitian/internal/places"
+	"github.com/huitian/huitian/internal/procurement"
 	"github.com/huitian/huitian/internal/registry"
 	"github.com/huitian/huitian/internal/store"
 	"github.com/huitian/huitian/internal/store/storetest"
@@ -21,12 +23,18 @@ func TestSeed(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		ctx := context.Background()
+		s.Now = func() time.Time { return now } // the demo's today is the store's
+		start := time.Now()
 		res, err := demo.Seed(ctx, s, now)
 		if err != nil {
 			t.Fatal(err)
 		}
+		t.Logf("seeded in %s", time.Since(start))
 		if !res.Created {
 			t.Error("first run: Created is false")
+		}
+		if got := s.Now(); !got.Equal(now) {
+			t.Errorf("the store's clock is not put back: %s", got)
 		}
 
 		streets, err := s.FindStreets(ctx)
@@ -59,6 +67,12 @@ func TestSeed(t *testing.T) {
 
 		checkOrganizations(t, s, orgs)
 		checkLogins(t, s, res.Logins)
+		checkTenders(t, s, now, res.Needs)
+		checkWork(t, s, now)
+		_, entries, err := s.VerifyAudit(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
 
 		// A second run changes nothing and prints the same logins.
 		again, err := demo.Seed(ctx, s, now.Add(24*time.Hour))
@@ -75,6 +89,9 @@ func TestSeed(t *testing.T) {
 		_, total, err := s.FindOrganizations(ctx, registry.Filter{})
 		if err != nil || total != orgs {
 			t.Errorf("after second run: %d organizations (%v), want %d", total, err, orgs)
+		}
+		if _, again, err := s.VerifyAudit(ctx); err != nil || again != entries {
+			t.Errorf("after second run: %d audit entries (%v), want %d", again, err, entries)
 		}
 	})
 }
@@ -208,12 +225,17 @@ func TestSeedLeavesOtherDataAlone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Created || res.Streets != 1 || res.Communities != 0 || res.Organizations != 0 || len(res.Logins) != 0 {
+	if res.Created || res.Streets != 1 || res.Communities != 0 || res.Organizations != 0 || len(res.Logins) != 0 ||
+		res.Needs != 0 {
 		t.Fatalf("got %+v", res)
+	}
+	if _, n, err := s.FindNeeds(storetest.Admin(), procurement.Filter{}); err != nil || n != 0 {
+		t.Fatalf("%d needs (%v)", n, err)
 	}
 }
 
-// TestSeedDeterministic: two databases seeded apart hold the same organizations.
+// TestSeedDeterministic: two databases seeded apart hold the same
+// organizations and the same needs, at the same stage of the same story.
 func TestSeedDeterministic(t *testing.T) {
 	t.Parallel()
 	var seen []map[string]string
@@ -234,6 +256,17 @@ func TestSeedDeterministic(t *testing.T) {
 			for _, o := range list {
 				m[o.Key] = strings.Join([]string{o.Name, o.CreditCode, o.StreetName, o.CommunityName, o.Description,
 					o.Founded, string(o.PartyForm), o.ContactPhone, strings.Join(o.Domains, ",")}, "|")
+			}
+		}
+		for _, n := range allNeeds(t, s) {
+			m[n.Title] = strings.Join([]string{string(n.Status), string(n.Procedure), n.CommunityName, n.AwardedOrgID,
+				n.Deadline.String(), n.UpdatedAt.String(), fmt.Sprint(n.BudgetFen, n.Proposals)}, "|")
+			if n.AwardedOrgID != "" {
+				o, err := s.FindOrganizationByID(context.Background(), n.AwardedOrgID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				m[n.Title] = strings.Replace(m[n.Title], n.AwardedOrgID, o.Key, 1)
 			}
 		}
 		seen = append(seen, m)
