@@ -45,12 +45,8 @@ func (a *app) tenderFuncs() template.FuncMap {
 			if !a.Catalog.Has(key) {
 				return a.Catalog.T(l, "notification.unknown")
 			}
-			want := strings.Count(a.Catalog.T(i18n.ZH, key), "%") - 2*strings.Count(a.Catalog.T(i18n.ZH, key), "%%")
-			args := n.Args
-			for len(args) < want {
-				args = append(args, "")
-			}
-			return a.Catalog.T(l, key, args[:want]...)
+			// The same sentence as the text message the outbox sends.
+			return a.Catalog.Sentence(l, key, n.Args)
 		},
 		// ferr is the message of field on the need page when form is the one that failed.
 		"ferr": func(p *page, form, field string) string {
