@@ -31,6 +31,9 @@ const (
 	ActClose       Action = "close"
 )
 
+// ChinaTime is the zone dates are shown in inside messages (UTC+8, no DST).
+var ChinaTime = time.FixedZone("CST", 8*3600)
+
 // Transition is one row of the need state machine: from a status, an action
 // by one of the roles (scoped to the need's street, community or supplier)
 // leads to a status.
@@ -96,6 +99,11 @@ func Step(n *Need, action Action, actor *accounts.User, now time.Time) (Transiti
 		}
 		mayEver = true
 		if t.From == status {
+			// The one timing rule that decides whether a step exists at all:
+			// no contract before the objection period has run out.
+			if ends := n.ObjectionEnds(); action == ActContract && now.Before(ends) {
+				return Transition{}, errs.E(errs.Conflict, "delivery.objection_period", ends.In(ChinaTime).Format("2006-01-02 15:04"))
+			}
 			return t, nil
 		}
 	}

@@ -25,8 +25,6 @@ import (
 // whether this actor may take this step now, and records the change on the
 // public timeline and in the audit log in the same transaction.
 
-// chinaTime is the zone dates in messages are shown in (no summer time).
-var chinaTime = time.FixedZone("CST", 8*60*60)
 
 // SignContract publishes the contract of an awarded need (the street), once
 // the objection period is over and every objection is answered. The amount
@@ -42,9 +40,6 @@ func (s *Store) SignContract(ctx context.Context, needID string, k *procurement.
 		t, err := procurement.Step(n, procurement.ActContract, actor, c.now)
 		if err != nil {
 			return err
-		}
-		if ends := n.ObjectionEnds(); c.now.Before(ends) {
-			return errs.E(errs.Conflict, "delivery.objection_period", ends.In(chinaTime).Format("2006-01-02 15:04"))
 		}
 		open, err := openObjections(ctx, c, n.ID)
 		if err != nil {
