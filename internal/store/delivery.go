@@ -25,7 +25,6 @@ import (
 // whether this actor may take this step now, and records the change on the
 // public timeline and in the audit log in the same transaction.
 
-
 // SignContract publishes the contract of an awarded need (the street), once
 // the objection period is over and every objection is answered. The amount
 // equals the award unless an amendment says why, and never exceeds the
