@@ -635,11 +635,19 @@ func (t *tender) create() error {
 	for _, k := range t.invite {
 		n.InvitedOrgIDs = append(n.InvitedOrgIDs, t.w.orgs[k].ID)
 	}
-	by := t.communityStaff()
 	if t.parent != nil {
-		n.RetenderOf, by = t.parent.need.ID, t.streetStaff()
+		again, err := t.w.s.RetenderNeed(t.w.as(t.streetStaff()), t.parent.need.ID, t.w.rules)
+		if err != nil {
+			return err
+		}
+		// The street rewrites the copied draft for the second try.
+		deadline, quals := t.deadline, n.Qualifications
+		t.need, err = t.w.s.UpdateNeed(t.w.as(t.streetStaff()), again.ID, store.NeedUpdate{Title: &n.Title,
+			Description: &n.Description, Deadline: &deadline, Qualifications: &quals, Procedure: &n.Procedure,
+			InvitedOrgIDs: &n.InvitedOrgIDs, Justification: &n.Justification, BudgetFen: &n.BudgetFen}, t.w.rules)
+		return err
 	}
-	if err := t.w.s.CreateNeed(t.w.as(by), n, t.w.rules); err != nil {
+	if err := t.w.s.CreateNeed(t.w.as(t.communityStaff()), n, t.w.rules); err != nil {
 		return err
 	}
 	t.need = n

@@ -240,27 +240,85 @@ func (s *Store) CreateNeed(ctx context.Context, n *procurement.Need, r procureme
 		if err := checkInvites(ctx, c, n); err != nil {
 			return err
 		}
-		n.ID, n.Status, n.CreatedAt, n.UpdatedAt = newID(), procurement.Draft, c.now, c.now
-		if actor != nil {
-			n.CreatedBy = actor.ID
-		}
-		if _, err := c.exec(ctx, `INSERT INTO needs (id, title, description, street_id, community_id, category, budget_fen,
-			deadline, qa_cutoff, procedure, qualifications, justification, status, objection_days, retender_of, created_by,
-			created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			n.ID, n.Title, n.Description, n.StreetID, nullStr(n.CommunityID), n.Category, n.BudgetFen, nullTime(n.Deadline),
-			nullTime(n.QACutoff), n.Procedure, joinQuals(n.Qualifications), n.Justification, n.Status, n.ObjectionDays,
-			nullStr(n.RetenderOf), n.CreatedBy, c.now, c.now); err != nil {
-			return err
-		}
-		if err := writeNeedParts(ctx, c, n); err != nil {
-			return err
-		}
-		if err := needEvent(ctx, c, n, "create", "", procurement.Draft, ""); err != nil {
-			return err
-		}
-		return record(ctx, c, "need.create", n.Resource(), map[string]any{"title": n.Title, "budget_fen": n.BudgetFen,
-			"procedure": n.Procedure})
+		return insertDraft(ctx, c, n, "")
 	})
+}
+
+// insertDraft writes a new draft need with its parts, timeline and audit entry.
+func insertDraft(ctx context.Context, c conn, n *procurement.Need, note string) error {
+	n.ID, n.Status, n.CreatedAt, n.UpdatedAt = newID(), procurement.Draft, c.now, c.now
+	if actor := accounts.ActorFrom(ctx); actor != nil {
+		n.CreatedBy = actor.ID
+	}
+	if _, err := c.exec(ctx, `INSERT INTO needs (id, title, description, street_id, community_id, category, budget_fen,
+		deadline, qa_cutoff, procedure, qualifications, justification, status, objection_days, retender_of, created_by,
+		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		n.ID, n.Title, n.Description, n.StreetID, nullStr(n.CommunityID), n.Category, n.BudgetFen, nullTime(n.Deadline),
+		nullTime(n.QACutoff), n.Procedure, joinQuals(n.Qualifications), n.Justification, n.Status, n.ObjectionDays,
+		nullStr(n.RetenderOf), n.CreatedBy, c.now, c.now); err != nil {
+		return err
+	}
+	if err := writeNeedParts(ctx, c, n); err != nil {
+		return err
+	}
+	if err := needEvent(ctx, c, n, "create", "", procurement.Draft, note); err != nil {
+		return err
+	}
+	return record(ctx, c, "need.create", n.Resource(), map[string]any{"title": n.Title, "budget_fen": n.BudgetFen,
+		"procedure": n.Procedure, "retender_of": n.RetenderOf})
+}
+
+// RetenderNeed starts the tender again after a failure, in one step: a new
+// draft with the failed need's request, budget, rules and criteria (no
+// deadline yet), linked both ways on the timelines. A need is re-tendered
+// once; cancel the new draft to try again.
+func (s *Store) RetenderNeed(ctx context.Context, failedID string, r procurement.Rules) (*procurement.Need, error) {
+	actor := accounts.ActorFrom(ctx)
+	var out *procurement.Need
+	err := s.tx(ctx, func(c conn) error {
+		if err := s.lockNeed(ctx, &c, failedID); err != nil {
+			return err
+		}
+		old, err := findNeed(ctx, c, failedID)
+		if err != nil {
+			return err
+		}
+		if !procurement.CanView(old, actor) {
+			return notFound("need")
+		}
+		if _, err := procurement.Step(old, procurement.ActRetender, actor, c.now); err != nil {
+			return err
+		}
+		var live int
+		if err := c.row(ctx, `SELECT COUNT(*) FROM needs WHERE retender_of = ? AND status <> 'cancelled'`, old.ID).Scan(&live); err != nil {
+			return err
+		}
+		if live > 0 {
+			return errs.E(errs.Conflict, "need.already_retendered")
+		}
+		crit := make([]procurement.Criterion, len(old.Criteria))
+		for i, cr := range old.Criteria {
+			crit[i] = procurement.Criterion{Name: cr.Name, Weight: cr.Weight}
+		}
+		n := &procurement.Need{Title: old.Title, Description: old.Description, StreetID: old.StreetID,
+			StreetName: old.StreetName, CommunityID: old.CommunityID, CommunityName: old.CommunityName,
+			Category: old.Category, BudgetFen: old.BudgetFen, Procedure: old.Procedure,
+			Qualifications: append([]procurement.Qualification(nil), old.Qualifications...), Criteria: crit,
+			Justification: old.Justification, InvitedOrgIDs: append([]string(nil), old.InvitedOrgIDs...),
+			ObjectionDays: old.ObjectionDays, RetenderOf: old.ID}
+		if err := n.Validate(r); err != nil {
+			return err
+		}
+		if err := insertDraft(ctx, c, n, "retender"); err != nil {
+			return err
+		}
+		if err := needEvent(ctx, c, old, string(procurement.ActRetender), old.Status, old.Status, ""); err != nil {
+			return err
+		}
+		out = n
+		return nil
+	})
+	return out, err
 }
 
 // checkInvites checks invited organizations exist.

@@ -208,5 +208,21 @@ func TestNeedBoardByClock(t *testing.T) {
 		if got.Status != procurement.Failed {
 			t.Fatalf("failed: %s", got.Status)
 		}
+		// One click re-tenders: a new draft copying the request, linked back; only once.
+		if _, err := s.RetenderNeed(as(tt.commStaff), got.ID, tt.rules); errs.CodeOf(err) != errs.Forbidden {
+			t.Fatalf("community re-tenders: %v", err)
+		}
+		again, err := s.RetenderNeed(as(tt.streetStaff), got.ID, tt.rules)
+		if err != nil || again.Status != procurement.Draft || again.RetenderOf != got.ID || again.BudgetFen != got.BudgetFen ||
+			len(again.Criteria) != len(got.Criteria) || !again.Deadline.IsZero() {
+			t.Fatalf("re-tender: %+v %v", again, err)
+		}
+		if _, err := s.RetenderNeed(as(tt.streetStaff), got.ID, tt.rules); errs.CodeOf(err) != errs.Conflict {
+			t.Fatalf("second re-tender: %v", err)
+		}
+		evs, _ := s.FindNeedEvents(as(tt.streetStaff), got.ID)
+		if last := evs[len(evs)-1]; last.Action != "retender" {
+			t.Fatalf("the failed need's timeline: %+v", last)
+		}
 	})
 }

@@ -13,7 +13,7 @@ import (
 
 // eventNoteCodes are timeline notes that are codes, not text, each with its
 // own sentence (event_note.<code>).
-var eventNoteCodes = map[string]bool{"deadline_extended": true, "no_conflict": true, "conflicted": true}
+var eventNoteCodes = map[string]bool{"deadline_extended": true, "no_conflict": true, "conflicted": true, "retender": true}
 
 // tenderFuncs are the template functions of the need pages.
 func (a *app) tenderFuncs() template.FuncMap {
