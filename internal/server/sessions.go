@@ -5,8 +5,10 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/hex"
+	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/huitian/huitian/internal/accounts"
@@ -33,6 +35,8 @@ type Sessions struct {
 	cop    *http.CrossOriginProtection
 	// OnCSRF renders the page shown when a form's token is wrong.
 	OnCSRF http.Handler
+	// OnTooLarge renders the page shown when a form is over the body limit.
+	OnTooLarge http.Handler
 }
 
 // NewSessions builds the session manager from the config.
@@ -41,6 +45,9 @@ func NewSessions(s *store.Store, cfg config.Config, log *slog.Logger) *Sessions 
 		secure: cfg.SecureCookies, log: log, cop: http.NewCrossOriginProtection(),
 		OnCSRF: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "页面已过期，请刷新后重新提交。", http.StatusForbidden)
+		}),
+		OnTooLarge: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, "提交的内容太大了。", http.StatusRequestEntityTooLarge)
 		})}
 }
 
@@ -112,6 +119,15 @@ func (s *Sessions) Middleware(next http.Handler) http.Handler {
 		}
 		r = r.WithContext(ctx)
 		if !safeMethod(r.Method) {
+			// Read the form here, so a body over the limit is told as such
+			// rather than as a missing token.
+			if err := parseForm(r); err != nil {
+				var tooBig *http.MaxBytesError
+				if errors.As(err, &tooBig) {
+					s.OnTooLarge.ServeHTTP(w, r)
+					return
+				}
+			}
 			sent := r.Header.Get("X-CSRF-Token")
 			if sent == "" {
 				sent = r.PostFormValue(CSRFField)
@@ -126,6 +142,17 @@ func (s *Sessions) Middleware(next http.Handler) http.Handler {
 	})
 	s.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { s.OnCSRF.ServeHTTP(w, r) }))
 	return s.cop.Handler(inner)
+}
+
+// maxFormMemory is how much of a multipart form is kept in memory; the rest
+// of its files go to temporary files (the body itself is bounded earlier).
+const maxFormMemory = 8 << 20
+
+func parseForm(r *http.Request) error {
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		return r.ParseMultipartForm(maxFormMemory)
+	}
+	return r.ParseForm()
 }
 
 func safeMethod(m string) bool {

@@ -251,6 +251,13 @@ func (a *app) notFound(w http.ResponseWriter, r *http.Request) {
 	a.fail(w, r, errs.E(errs.NotFound, "error.not_found_page"))
 }
 
+// tooLarge answers a form over the body limit (an upload too big) with 413.
+func (a *app) tooLarge(w http.ResponseWriter, r *http.Request) {
+	p := a.newPage(w, r, "error.title", nil)
+	p.Error = a.Catalog.T(p.Lang, "error.too_large")
+	a.render(w, r, "error.html", http.StatusRequestEntityTooLarge, p)
+}
+
 func (a *app) csrfFailed(w http.ResponseWriter, r *http.Request) {
 	a.fail(w, r, errs.E(errs.Forbidden, "error.csrf"))
 }

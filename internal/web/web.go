@@ -59,6 +59,7 @@ func New(d Deps) (http.Handler, error) {
 		return nil, err
 	}
 	d.Sessions.OnCSRF = http.HandlerFunc(a.csrfFailed)
+	d.Sessions.OnTooLarge = http.HandlerFunc(a.tooLarge)
 
 	static, _ := fs.Sub(assets, "static")
 	mux := http.NewServeMux()

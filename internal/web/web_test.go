@@ -563,3 +563,16 @@ func TestImportExportPages(t *testing.T) {
 		}
 	})
 }
+
+func TestUploadTooLarge(t *testing.T) {
+	t.Parallel()
+	s := storetest.Open(t, store.SQLite)
+	f := newFixture(t, s)
+	admin := f.browser(t)
+	admin.login(f.admin)
+	// 21 MB is over the default 20 MB upload bound: a clear 413, not "page expired".
+	code, body := admin.upload("/admin/organizations/import", "big.csv", strings.Repeat("x", 21<<20), nil)
+	if code != 413 || !strings.Contains(body, "提交的内容太大了") {
+		t.Fatalf("too large: %d", code)
+	}
+}
