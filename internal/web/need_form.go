@@ -20,6 +20,7 @@ const maxCriteriaRows = 6
 type needFormData struct {
 	Need        *procurement.Need // nil when drafting
 	Communities []*places.Community
+	Streets     []*places.Street // where the actor may draft a need for the whole street
 	Rows        []int
 	Threshold   string
 }
@@ -140,6 +141,15 @@ func (a *app) needFormData(r *http.Request, n *procurement.Need) (*needFormData,
 			d.Communities = append(d.Communities, c)
 		}
 	}
+	streets, err := a.Store.FindStreets(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	for _, st := range streets {
+		if accounts.Allowed(actor, accounts.Create, accounts.Resource{Kind: accounts.KindNeed, StreetID: st.ID}) {
+			d.Streets = append(d.Streets, st)
+		}
+	}
 	for i := 0; i < maxCriteriaRows; i++ {
 		d.Rows = append(d.Rows, i)
 	}
@@ -152,7 +162,7 @@ func (a *app) needNew(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d, err := a.needFormData(r, nil)
-	if err == nil && len(d.Communities) == 0 {
+	if err == nil && len(d.Communities) == 0 && len(d.Streets) == 0 {
 		err = errs.E(errs.Forbidden, "auth.forbidden")
 	}
 	if err != nil {
@@ -180,6 +190,10 @@ func (a *app) needCreate(w http.ResponseWriter, r *http.Request) {
 	p := a.newPage(w, r, "need.new", d)
 	u, community, perr := a.needFromForm(r)
 	n := &procurement.Need{CommunityID: community}
+	// "street:ID" is a need of the whole street, with no single community.
+	if id, ok := strings.CutPrefix(community, "street:"); ok {
+		n.CommunityID, n.StreetID = "", id
+	}
 	u.Apply(n)
 	if perr != nil {
 		a.formFailed(w, r, "need_form.html", p, errs.Merge(perr, n.Validate(a.Config.Rules())))

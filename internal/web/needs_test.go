@@ -105,3 +105,34 @@ func regexpAlert(body string) string {
 	}
 	return body[i:min(len(body), i+300)]
 }
+
+func TestStreetWideNeed(t *testing.T) {
+	t.Parallel()
+	s := storetest.Open(t, store.SQLite)
+	f := newFixture(t, s)
+	street := f.browser(t)
+	street.login(f.staff)
+	if _, body, _ := street.get("/needs/new"); !strings.Contains(body, "全街道（不限社区）") {
+		t.Fatal("the street is not offered a street-wide need")
+	}
+	form := url.Values{"title": {"回龙观街道垃圾分类桶前督导"}, "description": {"全街道各小区垃圾分类桶前值守与督导。"},
+		"community": {"street:" + f.street.ID}, "budget": {"12万"}, "procedure": {"open"},
+		"criteria_name_0": {"方案可行性"}, "criteria_weight_0": {"100"}}
+	code, _, h := street.post("/needs", form)
+	if code != 303 {
+		t.Fatalf("street-wide draft: %d", code)
+	}
+	_, body, _ := street.get(h.Get("Location"))
+	if !strings.Contains(body, "回龙观街道") || !strings.Contains(body, "¥120,000") {
+		t.Fatal("street-wide need page")
+	}
+	// Community staff are not offered (and cannot post) a street-wide need.
+	comm := f.browser(t)
+	comm.login(f.commStaff)
+	if _, body, _ := comm.get("/needs/new"); strings.Contains(body, "全街道（不限社区）") {
+		t.Fatal("community staff offered a street-wide need")
+	}
+	if code, _, _ := comm.post("/needs", form); code != 403 {
+		t.Fatalf("community posts a street-wide need: %d", code)
+	}
+}
