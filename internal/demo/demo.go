@@ -40,6 +40,7 @@ type Result struct {
 	Complexes     int
 	Organizations int
 	Needs         int // tenders in every state, and the imported past projects
+	Merchants     int
 }
 
 // demoLogin is a Login and the object its role is bound to: a street or
@@ -49,9 +50,7 @@ type demoLogin struct {
 	Scope string
 }
 
-// logins has one account per role. There is no merchant login yet: a
-// merchant grant must name a merchant, and merchants arrive with the points
-// scheme; 13800000007 is kept free for it.
+// logins has one account per role.
 var logins = []demoLogin{
 	{Login{accounts.PlatformAdmin, "13800000001", Password, "周明远", "回天地区社会组织综合党委 平台管理员"}, ""},
 	{Login{accounts.StreetStaff, "13800000002", Password, "李晓燕", "回龙观街道办事处工作人员"}, "回龙观街道"},
@@ -59,6 +58,7 @@ var logins = []demoLogin{
 	{Login{accounts.OrgAdmin, "13800000004", Password, "陈思雨", "昌平区回龙观惠民社会工作服务中心 负责人"}, orgAdminKey},
 	{Login{accounts.OrgMember, "13800000005", Password, "刘子涵", "昌平区回龙观惠民社会工作服务中心 社工"}, orgAdminKey},
 	{Login{accounts.Reviewer, "13800000006", Password, "赵文博", "评审专家（社会工作方向）"}, ""},
+	{Login{accounts.Merchant, "13800000007", Password, "马国强", merchantLoginScope + " 店长"}, merchantLoginScope},
 	{Login{accounts.FoundationStaff, "13800000008", Password, "孙丽君", "回天社区公益基金会工作人员"}, ""},
 	{Login{accounts.Auditor, "13800000009", Password, "吴国庆", "审计人员（只读，不见个人信息）"}, ""},
 	{Login{accounts.Resident, "13800000010", "", "张桂兰", "天通北苑第一社区居民（短信验证码登录）"}, ""},
@@ -154,6 +154,13 @@ func Seed(ctx context.Context, s *store.Store, now time.Time) (*Result, error) {
 		return nil, fmt.Errorf("demo: organization %s: %w", orgAdminKey, err)
 	}
 
+	w.tick()
+	merchantIDs, err := createMerchants(ctx, s, w.streetIDs, w.communityIDs)
+	if err != nil {
+		return nil, err
+	}
+	res.Merchants = len(merchantIDs)
+
 	h := <-hashc
 	if h.err != nil {
 		return nil, fmt.Errorf("demo: hash password: %w", h.err)
@@ -168,6 +175,8 @@ func Seed(ctx context.Context, s *store.Store, now time.Time) (*Result, error) {
 			g.ScopeID = w.communityIDs[l.Scope]
 		case accounts.ScopeOrganization:
 			g.ScopeID = org.ID
+		case accounts.ScopeMerchant:
+			g.ScopeID = merchantIDs[l.Scope]
 		}
 		u := &accounts.User{Phone: l.Phone, Name: l.Name, Grants: []accounts.Grant{g}}
 		if l.Password != "" {
@@ -225,6 +234,11 @@ func existing(ctx context.Context, s *store.Store, streets []*places.Street) (*R
 		return nil, err
 	}
 	res.Needs = n
+	ms, err := s.FindMerchants(ctx, "")
+	if err != nil {
+		return nil, fmt.Errorf("demo: list merchants: %w", err)
+	}
+	res.Merchants = len(ms)
 	for _, l := range logins {
 		u, err := s.FindUserByPhone(ctx, l.Phone)
 		if errs.Is(err, errs.NotFound) {

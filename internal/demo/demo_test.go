@@ -174,12 +174,6 @@ func checkLogins(t *testing.T, s *store.Store, logins []demo.Login) {
 	}
 	for _, r := range accounts.Roles {
 		l, ok := byRole[r]
-		if r == accounts.Merchant {
-			if ok {
-				t.Error("merchant login without a merchant to scope it to")
-			}
-			continue
-		}
 		if !ok {
 			t.Errorf("no login for %s", r)
 			continue
@@ -191,6 +185,9 @@ func checkLogins(t *testing.T, s *store.Store, logins []demo.Login) {
 		}
 		if !u.Has(r) || u.Name != l.Name || l.Note == "" {
 			t.Errorf("%s: user %+v, login %+v", r, u, l)
+		}
+		if r == accounts.Merchant && (len(u.Grants) != 1 || u.Grants[0].ScopeName == "") {
+			t.Errorf("the merchant login is not scoped to a real merchant: %+v", u.Grants)
 		}
 		if r == accounts.Resident {
 			if l.Password != "" || u.PasswordHash != "" {

@@ -23,7 +23,7 @@ import (
 var pageFiles = []string{
 	"home.html", "org_list.html", "org_show.html", "org_form.html", "login.html", "me.html",
 	"admin_home.html", "admin_streets.html", "admin_street.html", "admin_community.html",
-	"admin_users.html", "admin_user.html", "admin_audit.html", "admin_import.html", "need_list.html", "need_show.html", "need_form.html", "dev_inbox.html", "error.html",
+	"admin_users.html", "admin_user.html", "admin_audit.html", "admin_import.html", "admin_merchants.html", "need_list.html", "need_show.html", "need_form.html", "dev_inbox.html", "error.html",
 	"need_scores.html", "need_contract.html", "me_needs.html", "me_proposals.html", "me_notifications.html",
 }
 

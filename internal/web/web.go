@@ -135,6 +135,8 @@ func New(d Deps) (http.Handler, error) {
 	handle("POST /admin/users/{id}/grants/{gid}/delete", a.adminGrantRemove)
 	handle("POST /admin/users/{id}/password", a.adminPasswordReset)
 	handle("GET /admin/audit", a.adminAudit)
+	handle("GET /admin/merchants", a.adminMerchants)
+	handle("POST /admin/merchants", a.adminMerchantCreate)
 	handle("GET /admin/organizations/import", a.adminImportPage)
 	handle("POST /admin/organizations/import", a.adminImport)
 	handle("GET /admin/organizations/export", a.adminExport)

@@ -576,3 +576,30 @@ func TestUploadTooLarge(t *testing.T) {
 		t.Fatalf("too large: %d", code)
 	}
 }
+
+func TestMerchantsPage(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		staff := f.browser(t)
+		staff.login(f.staff)
+		if code, _, _ := staff.post("/admin/merchants", url.Values{"name": {""}, "street": {f.street.ID}}); code != 400 {
+			t.Fatalf("merchant without a name: %d", code)
+		}
+		if code, _, _ := staff.post("/admin/merchants", url.Values{"name": {"龙锦苑便民超市"}, "street": {f.other.ID}}); code != 403 {
+			t.Fatalf("merchant in another street: %d", code)
+		}
+		if code, _, _ := staff.post("/admin/merchants", url.Values{"name": {"龙锦苑便民超市"}, "street": {f.street.ID},
+			"community": {f.community.ID}, "kind": {"超市"}}); code != 303 {
+			t.Fatalf("enrol merchant: %d", code)
+		}
+		if _, body, _ := staff.get("/admin/merchants"); !strings.Contains(body, "龙锦苑便民超市") {
+			t.Fatal("merchant list")
+		}
+		comm := f.browser(t)
+		comm.login(f.commStaff)
+		if code, _, _ := comm.get("/admin/merchants"); code != 403 {
+			t.Fatalf("community staff: %d", code)
+		}
+	})
+}
