@@ -48,6 +48,7 @@ type stage struct {
 var eventKinds = map[string]kind{
 	string(procurement.ActPublish):     kTender,
 	string(procurement.ActEdit):        kTenderUpdate,
+	"attach":                           kTenderUpdate, // new tender documents (only a published need's count)
 	string(procurement.ActCancel):      kCancel,
 	string(procurement.ActFail):        kFail,
 	string(procurement.ActAward):       kAward,

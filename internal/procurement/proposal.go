@@ -1,8 +1,10 @@
 package procurement
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -41,6 +43,9 @@ type Proposal struct {
 	// submitted; the organization re-confirms (or resubmits) before the deadline.
 	NeedsReconfirm bool
 	Receipt        string // SHA-256 of the content, given to the organization
+	// Files are the proposal's attachments (names, types, sizes, hashes —
+	// never their bytes); they are sealed with the proposal.
+	Files          []Document
 	IdempotencyKey string
 	SubmittedBy    string
 	SubmittedAt    time.Time
@@ -91,12 +96,23 @@ func (p *Proposal) Validate(n *Need) error {
 }
 
 // ComputeReceipt hashes what was submitted: the need, the organization, the
-// content and the time. The organization keeps the hash; anyone holding the
-// content can later check it was not changed.
+// content and the time, then each attached file's name and SHA-256, the
+// files ordered by hash and then name (the order they were uploaded in does
+// not matter). The organization keeps the hash; anyone holding the content
+// and the files can later check that none of it was changed. A proposal
+// without files hashes exactly as before files existed.
 func (p *Proposal) ComputeReceipt() string {
+	fields := []string{p.NeedID, p.OrgID, p.Summary, p.Plan, p.Team, strconv.FormatInt(p.PriceFen, 10),
+		strconv.Itoa(p.DurationDays), p.SubmittedAt.UTC().Format(time.RFC3339Nano)}
+	files := slices.Clone(p.Files)
+	slices.SortFunc(files, func(a, b Document) int {
+		return cmp.Or(cmp.Compare(strings.ToLower(a.SHA256), strings.ToLower(b.SHA256)), cmp.Compare(a.Name, b.Name))
+	})
+	for _, d := range files {
+		fields = append(fields, d.Name, strings.ToLower(d.SHA256))
+	}
 	h := sha256.New()
-	for _, f := range []string{p.NeedID, p.OrgID, p.Summary, p.Plan, p.Team, strconv.FormatInt(p.PriceFen, 10),
-		strconv.Itoa(p.DurationDays), p.SubmittedAt.UTC().Format(time.RFC3339Nano)} {
+	for _, f := range fields {
 		h.Write([]byte(strconv.Itoa(len(f))))
 		h.Write([]byte{':'})
 		h.Write([]byte(f))

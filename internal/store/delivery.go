@@ -124,7 +124,8 @@ type Upload struct {
 	Content []byte
 }
 
-// Limits on the files of one progress report.
+// Limits on files: the size of one file, and how many one progress report,
+// one proposal or one need may hold (prepareUploads checks them all alike).
 const (
 	MaxDocumentBytes = 10 << 20
 	MaxDocuments     = 20
@@ -169,16 +170,11 @@ func (s *Store) ReportProgress(ctx context.Context, needID, milestoneID, text st
 			r.ID, r.NeedID, r.MilestoneID, r.Text, r.By, r.At); err != nil {
 			return err
 		}
-		var hashes []map[string]any
-		for _, d := range docs {
-			d.doc.ID, d.doc.Owner, d.doc.Uploaded = newID(), r.ID, c.now
-			if _, err := c.exec(ctx, `INSERT INTO documents (id, need_id, owner_kind, owner_id, name, mime_type, size, sha256,
-				content, uploaded_by, uploaded_at) VALUES (?, ?, 'report', ?, ?, ?, ?, ?, ?, ?, ?)`, d.doc.ID, n.ID, r.ID,
-				d.doc.Name, d.doc.Type, d.doc.Size, d.doc.SHA256, d.content, actor.ID, c.now); err != nil {
-				return err
-			}
-			r.Files = append(r.Files, d.doc)
-			hashes = append(hashes, map[string]any{"name": d.doc.Name, "sha256": d.doc.SHA256, "size": d.doc.Size})
+		if r.Files, err = insertDocuments(ctx, c, n.ID, ownerReport, r.ID, docs); err != nil {
+			return err
+		}
+		if len(r.Files) == 0 {
+			r.Files = nil
 		}
 		if _, err := c.exec(ctx, `UPDATE milestones SET status = ?, comment = '' WHERE id = ?`,
 			procurement.MilestoneReported, m.ID); err != nil {
@@ -200,7 +196,7 @@ func (s *Store) ReportProgress(ctx context.Context, needID, milestoneID, text st
 		}
 		out = r
 		return record(ctx, c, "need.report", n.Resource(), map[string]any{"title": n.Title, "milestone": m.ID,
-			"milestone_title": m.Title, "report": r.ID, "files": hashes})
+			"milestone_title": m.Title, "report": r.ID, "files": fileHashes(r.Files)})
 	})
 	return out, err
 }
@@ -415,28 +411,24 @@ func (s *Store) FindReports(ctx context.Context, needID string) ([]procurement.R
 	if err := rows.Err(); err != nil {
 		return nil, s.translate(err)
 	}
-	rows, err = c.query(ctx, `SELECT id, owner_id, name, mime_type, size, sha256, uploaded_at FROM documents
-		WHERE need_id = ? AND owner_kind = 'report' ORDER BY uploaded_at, id`, needID)
+	files, err := findDocuments(ctx, c, `need_id = ? AND owner_kind = 'report'`, needID)
 	if err != nil {
 		return nil, s.translate(err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var d procurement.Document
-		if err := rows.Scan(&d.ID, &d.Owner, &d.Name, &d.Type, &d.Size, &d.SHA256, &d.Uploaded); err != nil {
-			return nil, s.translate(err)
-		}
+	for _, d := range files {
 		if i, ok := idx[d.Owner]; ok {
 			out[i].Files = append(out[i].Files, d)
 		}
 	}
-	return out, s.translate(rows.Err())
+	return out, nil
 }
 
 // FindDocument returns a document's description and bytes. Documents of a
 // need, a contract or a report are as public as their need; a proposal's
-// follow the proposal's sealing (procurement.CanReadProposal). A document
-// someone may not read is not found, exactly like one that does not exist.
+// follow the proposal's sealing (procurement.MayReadProposal: its own
+// organization always; once opened the buyer, the community, admins,
+// auditors and the declared reviewers of the panel). A document someone
+// may not read is not found, exactly like one that does not exist.
 func (s *Store) FindDocument(ctx context.Context, id string) (*procurement.Document, []byte, error) {
 	actor := accounts.ActorFrom(ctx)
 	c := s.read()
@@ -457,16 +449,19 @@ func (s *Store) FindDocument(ctx context.Context, id string) (*procurement.Docum
 	if !procurement.CanView(n, actor) {
 		return nil, nil, notFound("document")
 	}
-	if kind == "proposal" {
-		p := &procurement.Proposal{ID: d.Owner, NeedID: n.ID}
-		err := c.row(ctx, `SELECT org_id FROM proposals WHERE id = ? AND need_id = ?`, d.Owner, n.ID).Scan(&p.OrgID)
-		if errors.Is(err, sql.ErrNoRows) {
+	if kind == ownerProposal {
+		p, err := findProposal(ctx, c, `p.id = ? AND p.need_id = ?`, d.Owner, n.ID)
+		if errs.Is(err, errs.NotFound) {
 			return nil, nil, notFound("document")
 		}
 		if err != nil {
 			return nil, nil, s.translate(err)
 		}
-		if !procurement.CanReadProposal(n, p, actor, c.now) {
+		panel, err := findPanel(ctx, c, n.ID)
+		if err != nil {
+			return nil, nil, s.translate(err)
+		}
+		if !procurement.MayReadProposal(n, p, panel, actor, c.now) {
 			return nil, nil, notFound("document")
 		}
 	}

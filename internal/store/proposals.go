@@ -168,7 +168,12 @@ var errLostRace = errors.New("lost a race on a unique constraint")
 // deadline, since it accepts nothing new and a client whose answer was lost
 // must learn that its proposal is in. A new key while the organization has a
 // live proposal replaces it (the old one is withdrawn).
-func (s *Store) SubmitProposal(ctx context.Context, needID string, p *procurement.Proposal) (*procurement.Proposal, error) {
+//
+// files are the proposal's attachments, checked like a progress report's
+// (type, size, count) and stored with it in the same transaction, sealed
+// with it; the receipt covers their hashes. A repeat returns the original
+// with its own files, whatever files came with the repeat.
+func (s *Store) SubmitProposal(ctx context.Context, needID string, p *procurement.Proposal, files ...Upload) (*procurement.Proposal, error) {
 	actor := accounts.ActorFrom(ctx)
 	if actor == nil {
 		return nil, errs.E(errs.Unauthorized, "auth.required")
@@ -181,7 +186,7 @@ func (s *Store) SubmitProposal(ctx context.Context, needID string, p *procuremen
 	}
 	in.OrgID = orgID
 	for attempt := 1; ; attempt++ {
-		out, err := s.submitProposal(ctx, needID, &in)
+		out, err := s.submitProposal(ctx, needID, &in, files)
 		if !errors.Is(err, errLostRace) {
 			return out, err
 		}
@@ -190,6 +195,9 @@ func (s *Store) SubmitProposal(ctx context.Context, needID string, p *procuremen
 		// database kept one; read it.
 		orig, ferr := findProposal(ctx, s.read(), `p.org_id = ? AND p.idempotency_key = ?`, in.OrgID, in.IdempotencyKey)
 		if ferr == nil {
+			if orig, ferr = withFiles(ctx, s.read(), orig); ferr != nil {
+				return nil, s.translate(ferr)
+			}
 			return replayed(orig, needID)
 		}
 		if !errs.Is(ferr, errs.NotFound) {
@@ -212,7 +220,7 @@ func replayed(orig *procurement.Proposal, needID string) (*procurement.Proposal,
 	return orig, nil
 }
 
-func (s *Store) submitProposal(ctx context.Context, needID string, in *procurement.Proposal) (*procurement.Proposal, error) {
+func (s *Store) submitProposal(ctx context.Context, needID string, in *procurement.Proposal, files []Upload) (*procurement.Proposal, error) {
 	actor := accounts.ActorFrom(ctx)
 	var out *procurement.Proposal
 	err := s.tx(ctx, func(c conn) error {
@@ -237,6 +245,9 @@ func (s *Store) submitProposal(ctx context.Context, needID string, in *procureme
 		}
 		orig, err := findProposal(ctx, c, `p.org_id = ? AND p.idempotency_key = ?`, in.OrgID, in.IdempotencyKey)
 		if err == nil {
+			if orig, err = withFiles(ctx, c, orig); err != nil {
+				return err
+			}
 			out, err = replayed(orig, n.ID)
 			return err
 		}
@@ -256,8 +267,12 @@ func (s *Store) submitProposal(ctx context.Context, needID string, in *procureme
 		np := &procurement.Proposal{ID: newID(), NeedID: n.ID, OrgID: o.ID, OrgName: o.Name, Summary: in.Summary,
 			Plan: in.Plan, Team: in.Team, PriceFen: in.PriceFen, DurationDays: in.DurationDays,
 			Status: procurement.ProposalSubmitted, IdempotencyKey: in.IdempotencyKey, SubmittedBy: actor.ID, SubmittedAt: c.now}
-		if err := np.Validate(n); err != nil {
+		docs, ferr := prepareUploads(files)
+		if err := errs.Merge(np.Validate(n), ferr); err != nil {
 			return err
+		}
+		for _, d := range docs {
+			np.Files = append(np.Files, d.doc)
 		}
 		np.Receipt = np.ComputeReceipt()
 		var replaced string
@@ -279,6 +294,9 @@ func (s *Store) submitProposal(ctx context.Context, needID string, in *procureme
 			}
 			return err
 		}
+		if np.Files, err = insertDocuments(ctx, c, n.ID, ownerProposal, np.ID, docs); err != nil {
+			return err
+		}
 		note, err := countNote(ctx, c, n)
 		if err != nil {
 			return err
@@ -287,10 +305,11 @@ func (s *Store) submitProposal(ctx context.Context, needID string, in *procureme
 			return err
 		}
 		out = np
-		// Ids and the receipt only: neither the content nor who bid is in the
-		// audit log while sealed (the proposal row keeps the submitter).
+		// Ids, the receipt and the number of files only: neither the content
+		// (nor the files' names) nor who bid is in the audit log while sealed
+		// (the proposal row keeps the submitter).
 		return sealedRecord(ctx, c, "proposal.submit", n.Resource(), map[string]any{"proposal_id": np.ID,
-			"receipt": np.Receipt, "replaces": replaced})
+			"receipt": np.Receipt, "replaces": replaced, "files": len(np.Files)})
 	})
 	return out, err
 }
@@ -313,6 +332,9 @@ func (s *Store) ownProposal(ctx context.Context, c *conn, id string) (*procureme
 		return nil, nil, err
 	}
 	if p, err = findProposal(ctx, *c, `p.id = ?`, id); err != nil {
+		return nil, nil, err
+	}
+	if p, err = withFiles(ctx, *c, p); err != nil {
 		return nil, nil, err
 	}
 	n, err := findNeed(ctx, *c, p.NeedID)
@@ -418,9 +440,14 @@ func (s *Store) FindProposals(ctx context.Context, needID string) ([]*procuremen
 	if err != nil {
 		return nil, 0, s.translate(err)
 	}
+	files, err := proposalFiles(ctx, c, n.ID)
+	if err != nil {
+		return nil, 0, s.translate(err)
+	}
 	out := []*procurement.Proposal{}
 	for _, p := range all {
 		if procurement.MayReadProposal(n, p, panel, actor, c.now) {
+			p.Files = files[p.ID]
 			out = append(out, redactFor(actor, n, p))
 		}
 	}
@@ -444,6 +471,11 @@ func (s *Store) FindProposalByID(ctx context.Context, id string) (*procurement.P
 	}
 	panel, err := findPanel(ctx, c, n.ID)
 	if err != nil {
+		return nil, s.translate(err)
+	}
+	// The files are read whoever asks, so the answer's timing does not
+	// tell a sealed proposal from a readable one.
+	if p, err = withFiles(ctx, c, p); err != nil {
 		return nil, s.translate(err)
 	}
 	if !procurement.MayReadProposal(n, p, panel, actor, c.now) {
