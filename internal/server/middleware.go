@@ -108,12 +108,12 @@ func securityHeaders(next http.Handler) http.Handler {
 }
 
 // limitBody bounds request bodies; file uploads (imports, progress reports
-// with photos) get the larger bound.
+// with photos, need attachments, proposals with their files) get the larger bound.
 func limitBody(next http.Handler, limit, uploadLimit int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil && r.Body != http.NoBody {
 			n := limit
-			if strings.HasSuffix(r.URL.Path, "/import") || strings.HasSuffix(r.URL.Path, "/report") {
+			if p := r.URL.Path; strings.HasSuffix(p, "/import") || strings.HasSuffix(p, "/report") || strings.HasSuffix(p, "/attachments") || strings.HasSuffix(p, "/proposals") {
 				n = uploadLimit
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, n)

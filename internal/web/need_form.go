@@ -23,6 +23,9 @@ type needFormData struct {
 	Streets     []*places.Street // where the actor may draft a need for the whole street
 	Rows        []int
 	Threshold   string
+	// Attachments are the need's files (edit only): they are added and
+	// removed on the need's page, each upload stored at once.
+	Attachments []procurement.Document
 }
 
 const formTime = "2006-01-02T15:04"
@@ -152,6 +155,11 @@ func (a *app) needFormData(r *http.Request, n *procurement.Need) (*needFormData,
 	}
 	for i := 0; i < maxCriteriaRows; i++ {
 		d.Rows = append(d.Rows, i)
+	}
+	if n != nil {
+		if d.Attachments, err = a.Store.FindNeedAttachments(r.Context(), n.ID); err != nil {
+			return nil, err
+		}
 	}
 	return d, nil
 }

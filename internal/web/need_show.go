@@ -33,6 +33,11 @@ type needShowData struct {
 	// one-button transitions), so each error sits beside its own form.
 	Failed string
 
+	// Attachments (the need's own files, with their hashes)
+	Attachments []procurement.Document
+	CanAttach   bool // add files: whoever may edit the need now
+	CanDetach   bool // remove files: the same people, while it is a draft
+
 	// Q&A
 	Questions []*procurement.Question
 	CanAsk    bool
@@ -134,6 +139,8 @@ func (a *app) needPageFor(form string) func(http.ResponseWriter, *http.Request) 
 func (d *needShowData) shows(form string) bool {
 	kind, _, _ := strings.Cut(form, ":")
 	switch kind {
+	case "attach":
+		return d.CanAttach || d.CanDetach
 	case "question":
 		return d.CanAsk
 	case "answer":
@@ -193,6 +200,11 @@ func (a *app) needPage(w http.ResponseWriter, r *http.Request) (*page, error) {
 	}
 	can := func(act procurement.Action) bool { return slices.Contains(d.All, act) }
 	d.CanEdit = can(procurement.ActEdit)
+	d.CanAttach = d.CanEdit
+	d.CanDetach = d.CanEdit && n.Status == procurement.Draft
+	if d.Attachments, err = a.Store.FindNeedAttachments(ctx, n.ID); err != nil {
+		return nil, err
+	}
 	for _, id := range n.InvitedOrgIDs {
 		if o, err := a.Store.FindOrganizationByID(ctx, id); err == nil {
 			d.Invited = append(d.Invited, o.Name)

@@ -8,12 +8,18 @@ import (
 	"github.com/huitian/huitian/internal/procurement"
 )
 
-// proposalSubmit hands in an organization's sealed proposal. The form
-// carries an idempotency key made when it was rendered: a second press of
-// the button (or a resent form) returns the same proposal, never a copy.
+// proposalSubmit hands in an organization's sealed proposal, with its
+// files (multipart). The form carries an idempotency key made when it was
+// rendered: a second press of the button (or a resent form) returns the
+// same proposal, never a copy.
 func (a *app) proposalSubmit(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id := r.PathValue("id")
+	files, ferr := readUploads(w, r)
+	if ferr != nil && errs.CodeOf(ferr) != errs.Invalid {
+		a.fail(w, r, ferr)
+		return
+	}
 	f := r.PostForm
 	in := &procurement.Proposal{OrgID: f.Get("org_id"), Summary: f.Get("summary"), Plan: f.Get("plan"), Team: f.Get("team"),
 		IdempotencyKey: f.Get("idempotency_key")}
@@ -28,6 +34,9 @@ func (a *app) proposalSubmit(w http.ResponseWriter, r *http.Request) {
 		l.Add("duration_days", "number.invalid")
 	}
 	in.DurationDays = days
+	if ferr != nil {
+		l = append(l, errs.As(ferr))
+	}
 	if perr := l.Err(); perr != nil {
 		// Show the parse problems with the domain's own, all at once.
 		n, err := a.Store.FindNeedByID(ctx, id)
@@ -39,7 +48,7 @@ func (a *app) proposalSubmit(w http.ResponseWriter, r *http.Request) {
 		a.formAgain(w, r, "need_show.html", a.needPageFor("proposal"), errs.Merge(perr, probe.Validate(n)))
 		return
 	}
-	p, err := a.Store.SubmitProposal(ctx, id, in)
+	p, err := a.Store.SubmitProposal(ctx, id, in, files...)
 	if err != nil {
 		a.formAgain(w, r, "need_show.html", a.needPageFor("proposal"), err)
 		return

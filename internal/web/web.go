@@ -86,6 +86,8 @@ func New(d Deps) (http.Handler, error) {
 	handle("POST /needs/{id}/actions/{action}", a.needAction)
 	handle("POST /needs/{id}/questions", a.questionAsk)
 	handle("POST /needs/{id}/questions/{qid}/answer", a.questionAnswer)
+	handle("POST /needs/{id}/attachments", a.needAttach)
+	handle("POST /needs/{id}/attachments/{did}/delete", a.needDetach)
 	handle("POST /needs/{id}/proposals", a.proposalSubmit)
 	handle("POST /needs/{id}/proposals/{pid}/withdraw", a.proposalWithdraw)
 	handle("POST /needs/{id}/proposals/{pid}/reconfirm", a.proposalReconfirm)
