@@ -27,8 +27,8 @@ const Prefix = "/api/v1"
 // DefaultMaxBodyBytes bounds request bodies when Deps.MaxBodyBytes is zero.
 const DefaultMaxBodyBytes = 1 << 20
 
-// DefaultMaxUploadBytes bounds a multipart progress report (text and files)
-// when Deps.MaxUploadBytes is zero.
+// DefaultMaxUploadBytes bounds a multipart request with files (a progress
+// report, a need's attachments, a proposal) when Deps.MaxUploadBytes is zero.
 const DefaultMaxUploadBytes = 32 << 20
 
 // Deps is what the API needs from the rest of the program.
@@ -98,6 +98,9 @@ var routes = []route{
 	{http.MethodGet, Prefix + "/needs/{id}/questions", (*API).listQuestions},
 	{http.MethodPost, Prefix + "/needs/{id}/questions", (*API).askQuestion},
 	{http.MethodPost, Prefix + "/questions/{id}/answer", (*API).answerQuestion},
+	{http.MethodGet, Prefix + "/needs/{id}/attachments", (*API).listAttachments},
+	{http.MethodPost, Prefix + "/needs/{id}/attachments", (*API).attachToNeed},
+	{http.MethodDelete, Prefix + "/needs/{id}/attachments/{did}", (*API).removeAttachment},
 
 	// Sealed proposals.
 	{http.MethodGet, Prefix + "/needs/{id}/proposals", (*API).listProposals},

@@ -3,14 +3,11 @@ package api
 import (
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"io"
-	"mime"
 	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/procurement"
@@ -178,67 +175,19 @@ func documentOut(d procurement.Document) documentJSON {
 
 // readReport reads a report's text and files from JSON or multipart/form-data.
 func (a *API) readReport(w http.ResponseWriter, r *http.Request) (string, []store.Upload, error) {
-	ct, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if r.Header.Get("Content-Type") == "" {
-		ct, err = "application/json", nil
+	multipart, err := bodyKind(r)
+	if err != nil {
+		return "", nil, err
 	}
-	switch {
-	case err != nil:
-		return "", nil, unsupportedType()
-	case ct == "application/json":
+	if !multipart {
 		var in textBody
 		if err := a.decode(w, r, &in); err != nil {
 			return "", nil, err
 		}
 		return in.Text, nil, nil
-	case ct != "multipart/form-data":
-		return "", nil, unsupportedType()
 	}
-	if r.ContentLength > a.maxUpload {
-		return "", nil, tooLarge()
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, a.maxUpload)
-	if err := r.ParseMultipartForm(maxReportMemory); err != nil {
-		var mb *http.MaxBytesError
-		if errors.As(err, &mb) {
-			return "", nil, tooLarge()
-		}
-		return "", nil, errs.E(errs.Invalid, "api.multipart_invalid")
-	}
-	defer r.MultipartForm.RemoveAll()
-	form := r.MultipartForm
-	for name := range form.Value {
-		if name != "text" {
-			return "", nil, errs.Field(name, "api.body_unknown_field", name)
-		}
-	}
-	for name := range form.File {
-		if name != "files" {
-			return "", nil, errs.Field(name, "api.body_unknown_field", name)
-		}
-	}
-	if len(form.Value["text"]) > 1 {
-		return "", nil, errs.Field("text", "api.multipart_repeated", "text")
-	}
-	text := ""
-	if v := form.Value["text"]; len(v) == 1 {
-		text = v[0]
-	}
-	if strings.ContainsRune(text, 0) {
-		return "", nil, errs.Field("text", "api.body_nul")
-	}
-	if len(form.File["files"]) > store.MaxDocuments {
-		return "", nil, errs.Field("file", "document.too_many", store.MaxDocuments)
-	}
-	var files []store.Upload
-	for _, fh := range form.File["files"] {
-		b, err := readPart(fh)
-		if err != nil {
-			return "", nil, err
-		}
-		files = append(files, store.Upload{Name: fh.Filename, Type: fh.Header.Get("Content-Type"), Content: b})
-	}
-	return text, files, nil
+	values, files, err := a.readMultipart(w, r, "text")
+	return values["text"], files, err
 }
 
 // readPart reads one uploaded file, refusing one larger than a document may be.

@@ -51,6 +51,7 @@ type needJSON struct {
 	Actions        *[]procurement.Action       `json:"actions,omitempty"`        // detail: what the caller may do now
 	Events         *[]eventJSON                `json:"events,omitempty"`         // detail: the public timeline
 	Questions      *[]questionJSON             `json:"questions,omitempty"`      // detail
+	Attachments    *[]documentJSON             `json:"attachments,omitempty"`    // detail: the need's files with their hashes
 }
 
 type criterionJSON struct {
@@ -151,6 +152,12 @@ func (a *API) needDetail(ctx context.Context, n *procurement.Need) (needJSON, er
 		questions = append(questions, questionOut(q))
 	}
 	out.Questions = &questions
+	docs, err := a.store.FindNeedAttachments(ctx, n.ID)
+	if err != nil {
+		return out, err
+	}
+	attachments := documentsOut(docs)
+	out.Attachments = &attachments
 	return out, nil
 }
 

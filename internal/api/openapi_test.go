@@ -106,8 +106,8 @@ func TestAPIOpenAPISchemasMatchCode(t *testing.T) {
 		"ScoresSaved": scoresSaved{}, "CriterionScore": criterionScoreJSON{}, "Ranked": rankedJSON{}, "Ranking": rankingList{},
 		"Award": awardJSON{}, "AwardDecision": awardDecision{}, "Objection": objectionJSON{}, "ObjectionList": objectionList{},
 		"Text": textBody{}, "Milestone": milestoneJSON{}, "Contract": contractJSON{}, "MilestoneIn": milestoneIn{},
-		"ContractIn": contractIn{}, "Document": documentJSON{}, "Report": reportJSON{}, "Comment": commentBody{},
-		"RatingIn": ratingIn{}, "Rating": ratingJSON{}, "RatingList": ratingList{},
+		"ContractIn": contractIn{}, "Document": documentJSON{}, "DocumentList": documentList{}, "Report": reportJSON{},
+		"Comment": commentBody{}, "RatingIn": ratingIn{}, "Rating": ratingJSON{}, "RatingList": ratingList{},
 	} {
 		var fields []string
 		rt := reflect.TypeOf(v)

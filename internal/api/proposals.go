@@ -2,11 +2,14 @@ package api
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/procurement"
+	"github.com/huitian/huitian/internal/store"
 )
 
 // proposalJSON is a proposal for those who may read it (its own
@@ -30,6 +33,7 @@ type proposalJSON struct {
 	IdempotencyKey string                     `json:"idempotency_key,omitempty"`
 	SubmittedAt    string                     `json:"submitted_at"`
 	WithdrawnAt    string                     `json:"withdrawn_at,omitempty"`
+	Attachments    []documentJSON             `json:"attachments"` // sealed with the proposal
 }
 
 func (a *API) proposalOut(n *procurement.Need, p *procurement.Proposal) proposalJSON {
@@ -40,7 +44,7 @@ func (a *API) proposalOut(n *procurement.Need, p *procurement.Proposal) proposal
 	return proposalJSON{ID: p.ID, NeedID: p.NeedID, OrgID: p.OrgID, Org: p.OrgName, Summary: p.Summary, Plan: p.Plan,
 		Team: p.Team, PriceFen: p.PriceFen, DurationDays: p.DurationDays, Status: status, NeedsReconfirm: p.NeedsReconfirm,
 		ReceiptSHA256: p.Receipt, IdempotencyKey: p.IdempotencyKey, SubmittedAt: rfc3339(p.SubmittedAt),
-		WithdrawnAt: optTime(p.WithdrawnAt)}
+		WithdrawnAt: optTime(p.WithdrawnAt), Attachments: documentsOut(p.Files)}
 }
 
 // proposalList: items are the proposals the caller may read; count is
@@ -94,7 +98,9 @@ type proposalSubmit struct {
 // submitProposal: POST /api/v1/needs/{id}/proposals → 201 with the receipt;
 // a repeat of an idempotency key already used for this need returns the
 // original proposal with 200. A new key replaces the organization's live
-// proposal.
+// proposal. The body is JSON, or multipart/form-data with the same fields
+// and any number of "files" parts: the proposal's attachments, sealed with
+// it and covered by its receipt.
 func (a *API) submitProposal(w http.ResponseWriter, r *http.Request) error {
 	actor, err := requireActor(r)
 	if err != nil {
@@ -104,8 +110,8 @@ func (a *API) submitProposal(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var in proposalSubmit
-	if err := a.decode(w, r, &in); err != nil {
+	in, files, err := a.readProposal(w, r)
+	if err != nil {
 		return err
 	}
 	ctx := r.Context()
@@ -118,7 +124,7 @@ func (a *API) submitProposal(w http.ResponseWriter, r *http.Request) error {
 	}
 	before := a.now()
 	p, err := a.store.SubmitProposal(ctx, id, &procurement.Proposal{Summary: in.Summary, Plan: in.Plan, Team: in.Team,
-		PriceFen: in.PriceFen, DurationDays: in.DurationDays, IdempotencyKey: in.IdempotencyKey, OrgID: in.OrgID})
+		PriceFen: in.PriceFen, DurationDays: in.DurationDays, IdempotencyKey: in.IdempotencyKey, OrgID: in.OrgID}, files...)
 	if err != nil {
 		return err
 	}
@@ -133,6 +139,41 @@ func (a *API) submitProposal(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Location", Prefix+"/proposals/"+p.ID)
 	}
 	return writeJSON(w, status, a.proposalOut(n, p))
+}
+
+// readProposal reads a submission from JSON or from multipart/form-data
+// (the same fields as text parts, and "files").
+func (a *API) readProposal(w http.ResponseWriter, r *http.Request) (proposalSubmit, []store.Upload, error) {
+	var in proposalSubmit
+	multipart, err := bodyKind(r)
+	if err != nil {
+		return in, nil, err
+	}
+	if !multipart {
+		return in, nil, a.decode(w, r, &in)
+	}
+	v, files, err := a.readMultipart(w, r, "summary", "plan", "team", "price_fen", "duration_days", "idempotency_key", "org_id")
+	if err != nil {
+		return in, nil, err
+	}
+	in = proposalSubmit{Summary: v["summary"], Plan: v["plan"], Team: v["team"], IdempotencyKey: v["idempotency_key"],
+		OrgID: v["org_id"]}
+	var l errs.List
+	whole := func(field string, bits int) int64 {
+		s := strings.TrimSpace(v[field])
+		if s == "" {
+			return 0 // missing: the domain says what it must be
+		}
+		n, err := strconv.ParseInt(s, 10, bits)
+		if err != nil {
+			l.Add(field, "api.body_wrong_type", "integer")
+			return 0
+		}
+		return n
+	}
+	in.PriceFen = whole("price_fen", 64)
+	in.DurationDays = int(whole("duration_days", 32))
+	return in, files, l.Err()
 }
 
 // replayedProposal finds the caller's organization's proposal already
