@@ -305,11 +305,11 @@ func (s *Store) submitProposal(ctx context.Context, needID string, in *procureme
 			return err
 		}
 		out = np
-		// Ids, the receipt and the number of files only: neither the content
-		// (nor the files' names) nor who bid is in the audit log while sealed
-		// (the proposal row keeps the submitter).
+		// Ids and the receipt only: neither the content nor its files (not
+		// even how many) nor who bid is in the audit log while sealed (the
+		// proposal row keeps the submitter; the receipt covers the files).
 		return sealedRecord(ctx, c, "proposal.submit", n.Resource(), map[string]any{"proposal_id": np.ID,
-			"receipt": np.Receipt, "replaces": replaced, "files": len(np.Files)})
+			"receipt": np.Receipt, "replaces": replaced})
 	})
 	return out, err
 }
