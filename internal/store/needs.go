@@ -408,6 +408,9 @@ func (s *Store) UpdateNeed(ctx context.Context, id string, u NeedUpdate, r procu
 		if err != nil {
 			return err
 		}
+		if !procurement.CanView(n, actor) {
+			return notFound("need")
+		}
 		if _, err := procurement.Step(n, procurement.ActEdit, actor, c.now); err != nil {
 			return err
 		}
