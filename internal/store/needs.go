@@ -194,7 +194,11 @@ func (s *Store) FindNeeds(ctx context.Context, f procurement.Filter) ([]*procure
 		return nil, 0, s.translate(err)
 	}
 	limit, offset := paging(f.Page, f.PerPage, procurement.MaxPerPage)
-	rows, err := c.query(ctx, needSelect+w+` ORDER BY n.updated_at DESC, n.id LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+	// Open tenders first, closing soonest first (what an organization looks
+	// for); then everything else, most recently changed first.
+	order := ` ORDER BY CASE WHEN n.status = 'published' AND n.deadline > ? THEN 0 ELSE 1 END,
+		CASE WHEN n.status = 'published' AND n.deadline > ? THEN n.deadline END, n.updated_at DESC, n.id`
+	rows, err := c.query(ctx, needSelect+w+order+` LIMIT ? OFFSET ?`, append(args, c.now, c.now, limit, offset)...)
 	if err != nil {
 		return nil, 0, s.translate(err)
 	}

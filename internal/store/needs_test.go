@@ -179,6 +179,10 @@ func TestNeedBoardByClock(t *testing.T) {
 		if board(as(tt.commStaff), "") != 2 || board(as(tt.otherStreet), "") != 1 {
 			t.Fatal("drafts visible only in scope")
 		}
+		// Open tenders come first, even before a draft changed later.
+		if list, _, _ := s.FindNeeds(as(tt.commStaff), procurement.Filter{}); list[0].ID != a.ID {
+			t.Fatal("the open tender is not first on the board")
+		}
 		tt.now = a.Deadline // the clock passes the deadline; nothing has been written
 		if board(anon, procurement.Published) != 0 || board(anon, procurement.Evaluating) != 1 {
 			t.Fatal("board after the deadline")
