@@ -1,21 +1,24 @@
-package ocds
+package ocds_test
 
 import (
 	"encoding/csv"
 	"encoding/json"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
 
+	"github.com/huitian/huitian/internal/ocds"
+	"github.com/huitian/huitian/internal/ocds/ocdstest"
 	"github.com/huitian/huitian/internal/registry"
 )
 
 func readExtensionJSON(t *testing.T, name string) map[string]any {
 	t.Helper()
-	b, err := fs.ReadFile(ExtensionFiles, "extension/"+name)
+	b, err := fs.ReadFile(ocds.ExtensionFiles, "extension/"+name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +31,7 @@ func readExtensionJSON(t *testing.T, name string) map[string]any {
 
 func readExtensionCodelist(t *testing.T, name string) [][]string {
 	t.Helper()
-	f, err := ExtensionFiles.Open("extension/codelists/" + name)
+	f, err := ocds.ExtensionFiles.Open("extension/codelists/" + name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +65,7 @@ func TestExtensionMetadata(t *testing.T) {
 		listed[c.(string)] = true
 		readExtensionCodelist(t, c.(string))
 	}
-	shipped, _ := fs.Glob(ExtensionFiles, "extension/codelists/*.csv")
+	shipped, _ := fs.Glob(ocds.ExtensionFiles, "extension/codelists/*.csv")
 	if len(shipped) != len(listed) {
 		t.Errorf("extension.json lists %v, the folder holds %v", listed, shipped)
 	}
@@ -131,7 +134,7 @@ func TestExtensionCodelistsMatchRegistry(t *testing.T) {
 // in its README, and patches a definition OCDS has.
 func TestExtensionDocumented(t *testing.T) {
 	t.Parallel()
-	readme, err := fs.ReadFile(ExtensionFiles, "extension/README.md")
+	readme, err := fs.ReadFile(ocds.ExtensionFiles, "extension/README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -175,12 +178,19 @@ func TestExtensionDocumented(t *testing.T) {
 // schema, and merging it changes no core property, only adds.
 func TestExtensionPatchesCore(t *testing.T) {
 	t.Parallel()
-	s := loadSchemas(t)
-	core, err := readJSON(s.dir + "/release-schema.json")
+	v := ocdstest.Load(t)
+	if v == nil {
+		t.Skip("no reference schemas")
+	}
+	b, err := os.ReadFile(filepath.Join(v.Dir(), "release-schema.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	coreDefs := core.(map[string]any)["definitions"].(map[string]any)
+	var core map[string]any
+	if err := json.Unmarshal(b, &core); err != nil {
+		t.Fatal(err)
+	}
+	coreDefs := core["definitions"].(map[string]any)
 	schema := readExtensionJSON(t, "release-schema.json")
 	for def, patch := range schema["definitions"].(map[string]any) {
 		cd, ok := coreDefs[def].(map[string]any)

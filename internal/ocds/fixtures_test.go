@@ -1,8 +1,9 @@
-package ocds
+package ocds_test
 
 import (
 	"time"
 
+	"github.com/huitian/huitian/internal/ocds"
 	"github.com/huitian/huitian/internal/procurement"
 	"github.com/huitian/huitian/internal/registry"
 )
@@ -72,10 +73,10 @@ var lifeStages = []string{"draft", "submitted", "sealed", "evaluating", "awarded
 	"in-progress", "delivered", "accepted", "closed"}
 
 // life returns the main need's process at a stage of its life.
-func life(stage string) Process {
+func life(stage string) ocds.Process {
 	a, b, c := orgs()
 	n := baseNeed()
-	p := Process{Need: n, Buyer: Unit{ID: "st-hlg", Name: "回龙观街道办事处"}, Community: Unit{ID: "c-longze", Name: "龙泽苑社区"}}
+	p := ocds.Process{Need: n, Buyer: ocds.Unit{ID: "st-hlg", Name: "回龙观街道办事处"}, Community: ocds.Unit{ID: "c-longze", Name: "龙泽苑社区"}}
 	p.Events = []procurement.Event{ev("e01", at(3, 2, 9), "create", "", procurement.Draft)}
 	p.Now = at(3, 2, 10)
 	steps := map[string]func(){
@@ -179,7 +180,7 @@ func cloneMilestones(ms []procurement.Milestone) []procurement.Milestone {
 }
 
 // branch returns the processes that leave the main life.
-func branch(name string) Process {
+func branch(name string) ocds.Process {
 	switch name {
 	case "cancelled-sealed":
 		// Cancelled before the deadline, looked at after it: its proposals
@@ -205,7 +206,7 @@ func branch(name string) Process {
 		n := baseNeed()
 		n.ID, n.RetenderOf, n.Status = "n-meals-2", "n-meals", procurement.Published
 		n.PublishedAt, n.Deadline, n.QACutoff = at(3, 14, 10), at(3, 24, 18), at(3, 22, 18)
-		return Process{Need: n, Now: at(3, 15, 9), Events: []procurement.Event{
+		return ocds.Process{Need: n, Now: at(3, 15, 9), Events: []procurement.Event{
 			{ID: "e40", NeedID: n.ID, At: at(3, 14, 10), Action: "publish", From: procurement.Draft, To: procurement.Published}}}
 	case "direct":
 		_, b, _ := orgs()
@@ -215,7 +216,7 @@ func branch(name string) Process {
 		n.Justification = "社区微更新急需在雨季前完工，仅该组织具备园艺改造经验，电话 139 1234 5678"
 		n.Status, n.PublishedAt, n.Deadline, n.QACutoff = procurement.Contracted, at(4, 1, 10), at(4, 5, 18), time.Time{}
 		n.Proposals = 1
-		return Process{Need: n, Now: at(4, 20, 9), Tenderers: []*registry.Organization{b}, Supplier: b, AwardDurationDays: 60,
+		return ocds.Process{Need: n, Now: at(4, 20, 9), Tenderers: []*registry.Organization{b}, Supplier: b, AwardDurationDays: 60,
 			Events: []procurement.Event{
 				{ID: "e50", At: at(4, 1, 10), Action: "publish", From: procurement.Submitted, To: procurement.Published},
 				{ID: "e51", At: at(4, 7, 10), Action: "award", From: procurement.Evaluating, To: procurement.Awarded},
@@ -234,7 +235,7 @@ func branch(name string) Process {
 		n.Procedure, n.InvitedOrgIDs = procurement.Invited, []string{a.ID, b.ID}
 		n.Qualifications = []procurement.Qualification{procurement.RegisteredOnly, procurement.LocalOnly}
 		n.Status, n.PublishedAt, n.Proposals = procurement.Published, at(3, 3, 10), 2
-		return Process{Need: n, Now: at(3, 11, 9), Tenderers: []*registry.Organization{a, b},
+		return ocds.Process{Need: n, Now: at(3, 11, 9), Tenderers: []*registry.Organization{a, b},
 			Events: []procurement.Event{{ID: "e60", At: at(3, 3, 10), Action: "publish", From: procurement.Submitted, To: procurement.Published}}}
 	case "imported":
 		// A past project imported as closed: tendered elsewhere, so no
@@ -245,7 +246,7 @@ func branch(name string) Process {
 		n.ID, n.Title, n.Status, n.Deadline, n.QACutoff = "n-2025-reading", "2025年社区读书会", procurement.Closed, time.Time{}, time.Time{}
 		n.Category, n.ObjectionDays, n.UpdatedAt = "reading", 0, at(1, 20, 10)
 		n.AwardedAt, n.AwardedOrgID = at(2, 1, 10).AddDate(-1, 0, 0), a.ID
-		return Process{Need: n, Now: at(2, 1, 9), Supplier: a,
+		return ocds.Process{Need: n, Now: at(2, 1, 9), Supplier: a,
 			Events: []procurement.Event{{ID: "e80", At: at(1, 20, 10), Action: "import", To: procurement.Closed, Note: "past-2025-07"}},
 			Award:  &procurement.Award{NeedID: n.ID, OrgID: a.ID, OrgName: a.Name, AmountFen: 1_999_999, DecidedAt: at(2, 1, 10).AddDate(-1, 0, 0)},
 			Contract: &procurement.Contract{NeedID: n.ID, AmountFen: 1_999_999, Start: at(2, 10, 0).AddDate(-1, 0, 0), End: at(12, 31, 0).AddDate(-1, 0, 0),
