@@ -379,19 +379,11 @@ func (s *Store) AwardNeed(ctx context.Context, needID, proposalID, reason string
 		if err := notify(ctx, c, winners, n.ID, "awarded", n.Title, p.OrgName); err != nil {
 			return err
 		}
-		losers, err := loserOrgs(ctx, c, n.ID)
+		losers, err := bidderOrgs(ctx, c, n.ID, "not_awarded")
 		if err != nil {
 			return err
 		}
-		var others []string
-		for _, q := range losers {
-			ids, err := usersWithRole(ctx, c, accounts.OrgAdmin, q)
-			if err != nil {
-				return err
-			}
-			others = append(others, ids...)
-		}
-		if err := notify(ctx, c, others, n.ID, "not_awarded", n.Title, p.OrgName); err != nil {
+		if err := notifyOrgAdmins(ctx, c, losers, n.ID, "not_awarded", n.Title, p.OrgName); err != nil {
 			return err
 		}
 		if err := needEvent(ctx, c, n, string(procurement.ActAward), from, n.Status, p.OrgName); err != nil {
@@ -402,24 +394,6 @@ func (s *Store) AwardNeed(ctx context.Context, needID, proposalID, reason string
 			"org": p.OrgName, "amount_fen": a.AmountFen, "reason": a.Reason})
 	})
 	return out, err
-}
-
-// loserOrgs lists the organizations whose proposal was not awarded.
-func loserOrgs(ctx context.Context, c conn, needID string) ([]string, error) {
-	rows, err := c.query(ctx, `SELECT DISTINCT org_id FROM proposals WHERE need_id = ? AND status = 'not_awarded'`, needID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
 
 // FindAward returns a need's award decision (public once awarded).

@@ -672,29 +672,42 @@ var smsKinds = map[string]bool{"need_submitted": true, "need_returned": true, "a
 
 // notifyBidders notifies every organization with a live proposal.
 func notifyBidders(ctx context.Context, c conn, n *procurement.Need, kind string, args ...any) error {
-	rows, err := c.query(ctx, `SELECT DISTINCT org_id FROM proposals WHERE need_id = ? AND status = 'submitted'`, n.ID)
+	orgs, err := bidderOrgs(ctx, c, n.ID, "submitted")
 	if err != nil {
 		return err
 	}
-	var orgs []string
+	return notifyOrgAdmins(ctx, c, orgs, n.ID, kind, args...)
+}
+
+// bidderOrgs lists the organizations with a proposal in status on a need.
+func bidderOrgs(ctx context.Context, c conn, needID, status string) ([]string, error) {
+	rows, err := c.query(ctx, `SELECT DISTINCT org_id FROM proposals WHERE need_id = ? AND status = ?`, needID, status)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
 	for rows.Next() {
 		var id string
 		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
+			return nil, err
 		}
-		orgs = append(orgs, id)
+		out = append(out, id)
 	}
-	rows.Close()
+	return out, rows.Err()
+}
+
+// notifyOrgAdmins notifies the admins of each organization.
+func notifyOrgAdmins(ctx context.Context, c conn, orgIDs []string, needID, kind string, args ...any) error {
 	var users []string
-	for _, o := range orgs {
+	for _, o := range orgIDs {
 		ids, err := usersWithRole(ctx, c, accounts.OrgAdmin, o)
 		if err != nil {
 			return err
 		}
 		users = append(users, ids...)
 	}
-	return notify(ctx, c, users, n.ID, kind, args...)
+	return notify(ctx, c, users, needID, kind, args...)
 }
 
 // notifyTransition tells the people who must act next.
@@ -730,15 +743,7 @@ func notifyTransition(ctx context.Context, c conn, n *procurement.Need, action p
 			}
 			rows.Close()
 		}
-		var users []string
-		for _, o := range orgs {
-			ids, err := usersWithRole(ctx, c, accounts.OrgAdmin, o)
-			if err != nil {
-				return err
-			}
-			users = append(users, ids...)
-		}
-		return notify(ctx, c, users, n.ID, "need_published", n.Title, n.StreetName)
+		return notifyOrgAdmins(ctx, c, orgs, n.ID, "need_published", n.Title, n.StreetName)
 	case procurement.ActCancel, procurement.ActFail:
 		return notifyBidders(ctx, c, n, needClosedKind(action), n.Title)
 	}
