@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -13,47 +14,68 @@ import (
 	"github.com/huitian/huitian/internal/i18n"
 	"github.com/huitian/huitian/internal/orgfile"
 	"github.com/huitian/huitian/internal/registry"
+	"github.com/huitian/huitian/internal/store"
 )
 
 func runImport(ctx context.Context, args []string, env Env) error {
-	fs := flags("import organizations", env)
-	db := dbFlag(fs)
-	skip := fs.Bool("skip-invalid", false, "跳过有问题的行，导入其余 / import the good rows, skip the bad")
+	path, db, skip, err := importArgs("organizations", "FILE", args, env)
+	if err != nil {
+		return err
+	}
+	format, err := orgfile.FormatFromName(path)
+	if err != nil {
+		return err
+	}
+	read := func(r io.Reader) ([]registry.ImportRow, error) { return orgfile.Read(r, format) }
+	return importFile(ctx, env, db, path, read,
+		func(ctx context.Context, s *store.Store, rows []registry.ImportRow) (*registry.ImportReport, error) {
+			var progress func(int)
+			if tty, ok := env.Stderr.(*os.File); ok && term.IsTerminal(int(tty.Fd())) && len(rows) >= 50 {
+				bar := progressbar.NewOptions(len(rows), progressbar.OptionSetWriter(tty), progressbar.OptionSetDescription("导入 / importing"),
+					progressbar.OptionShowCount(), progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100_000_000))
+				progress = func(n int) { _ = bar.Set(n) }
+				defer bar.Finish()
+			}
+			return s.ImportOrganizations(ctx, rows, skip, progress)
+		})
+}
+
+// importArgs parses "huitian import WHAT FILE [--skip-invalid]".
+func importArgs(what, file string, args []string, env Env) (path, db string, skip bool, err error) {
+	fs := flags("import "+what, env)
+	dsn := dbFlag(fs)
+	skipInvalid := fs.Bool("skip-invalid", false, "跳过有问题的行，导入其余 / import the good rows, skip the bad")
 	pos, err := parse(fs, args)
 	if err != nil {
-		return err
+		return "", "", false, err
 	}
 	if len(pos) != 1 {
-		return fmt.Errorf("用法 / usage: huitian import organizations FILE [--skip-invalid]")
+		return "", "", false, fmt.Errorf("用法 / usage: huitian import %s %s [--skip-invalid]", what, file)
 	}
-	format, err := orgfile.FormatFromName(pos[0])
-	if err != nil {
-		return err
-	}
-	f, err := os.Open(pos[0])
+	return pos[0], *dsn, *skipInvalid, nil
+}
+
+// importFile reads the rows of the file at path, has save import them into
+// the store and prints the report; a refusal the report explains exits 1.
+func importFile[R any](ctx context.Context, env Env, db, path string, read func(io.Reader) ([]R, error),
+	save func(context.Context, *store.Store, []R) (*registry.ImportReport, error)) error {
+	f, err := os.Open(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	rows, err := orgfile.Read(f, format)
+	rows, err := read(f)
 	if err != nil {
 		return err
 	}
-	s, err := openCurrent(ctx, *db, env)
+	s, err := openCurrent(ctx, db, env)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	var progress func(int)
-	if tty, ok := env.Stderr.(*os.File); ok && term.IsTerminal(int(tty.Fd())) && len(rows) >= 50 {
-		bar := progressbar.NewOptions(len(rows), progressbar.OptionSetWriter(tty), progressbar.OptionSetDescription("导入 / importing"),
-			progressbar.OptionShowCount(), progressbar.OptionClearOnFinish(), progressbar.OptionThrottle(100_000_000))
-		progress = func(n int) { _ = bar.Set(n) }
-		defer bar.Finish()
-	}
-	rep, err := s.ImportOrganizations(system(ctx), rows, *skip, progress)
+	rep, err := save(system(ctx), s, rows)
 	if rep != nil {
-		printReport(env, rep, filepath.Base(pos[0]))
+		printReport(env, rep, filepath.Base(path))
 	}
 	if err != nil {
 		if rep != nil && len(rep.Problems) > 0 && errs.Is(err, errs.Invalid) {
