@@ -379,7 +379,7 @@ func (s *Store) AwardNeed(ctx context.Context, needID, proposalID, reason string
 		if err := notify(ctx, c, winners, n.ID, "awarded", n.Title, p.OrgName); err != nil {
 			return err
 		}
-		losers, err := bidderOrgs(ctx, c, n.ID, "not_awarded")
+		losers, err := queryIDs(ctx, c, `SELECT DISTINCT org_id FROM proposals WHERE need_id = ? AND status = 'not_awarded'`, n.ID)
 		if err != nil {
 			return err
 		}

@@ -622,8 +622,13 @@ func (s *Store) FindNeedEvents(ctx context.Context, needID string) ([]procuremen
 
 // usersWithRole lists the ids of users holding role in scope (scope "" for unscoped roles).
 func usersWithRole(ctx context.Context, c conn, role accounts.Role, scope string) ([]string, error) {
-	rows, err := c.query(ctx, `SELECT g.user_id FROM grants g JOIN users u ON u.id = g.user_id
+	return queryIDs(ctx, c, `SELECT g.user_id FROM grants g JOIN users u ON u.id = g.user_id
 		WHERE g.role = ? AND g.scope_id = ? AND NOT u.disabled`, role, scope)
+}
+
+// queryIDs runs a query of one column of ids and lists them.
+func queryIDs(ctx context.Context, c conn, q string, args ...any) ([]string, error) {
+	rows, err := c.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -672,29 +677,11 @@ var smsKinds = map[string]bool{"need_submitted": true, "need_returned": true, "a
 
 // notifyBidders notifies every organization with a live proposal.
 func notifyBidders(ctx context.Context, c conn, n *procurement.Need, kind string, args ...any) error {
-	orgs, err := bidderOrgs(ctx, c, n.ID, "submitted")
+	orgs, err := queryIDs(ctx, c, `SELECT DISTINCT org_id FROM proposals WHERE need_id = ? AND status = 'submitted'`, n.ID)
 	if err != nil {
 		return err
 	}
 	return notifyOrgAdmins(ctx, c, orgs, n.ID, kind, args...)
-}
-
-// bidderOrgs lists the organizations with a proposal in status on a need.
-func bidderOrgs(ctx context.Context, c conn, needID, status string) ([]string, error) {
-	rows, err := c.query(ctx, `SELECT DISTINCT org_id FROM proposals WHERE need_id = ? AND status = ?`, needID, status)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
 
 // notifyOrgAdmins notifies the admins of each organization.
@@ -729,19 +716,10 @@ func notifyTransition(ctx context.Context, c conn, n *procurement.Need, action p
 		// New matching need: invited organizations, else those of the need's category.
 		orgs := n.InvitedOrgIDs
 		if len(orgs) == 0 && n.Category != "" {
-			rows, err := c.query(ctx, `SELECT id FROM organizations WHERE category = ?`, n.Category)
-			if err != nil {
+			var err error
+			if orgs, err = queryIDs(ctx, c, `SELECT id FROM organizations WHERE category = ?`, n.Category); err != nil {
 				return err
 			}
-			for rows.Next() {
-				var id string
-				if err := rows.Scan(&id); err != nil {
-					rows.Close()
-					return err
-				}
-				orgs = append(orgs, id)
-			}
-			rows.Close()
 		}
 		return notifyOrgAdmins(ctx, c, orgs, n.ID, "need_published", n.Title, n.StreetName)
 	case procurement.ActCancel, procurement.ActFail:
