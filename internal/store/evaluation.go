@@ -61,12 +61,9 @@ func denied(actor *accounts.User) error {
 func (s *Store) AssignPanel(ctx context.Context, needID string, reviewerUserIDs []string) error {
 	actor := accounts.ActorFrom(ctx)
 	return s.tx(ctx, func(c conn) error {
-		n, err := findNeed(ctx, c, needID)
+		n, err := loadVisibleNeed(ctx, c, needID, actor)
 		if err != nil {
 			return err
-		}
-		if !procurement.CanView(n, actor) {
-			return notFound("need")
 		}
 		t, err := procurement.Step(n, procurement.ActAssignPanel, actor, c.now)
 		if err != nil {
@@ -125,12 +122,9 @@ func (s *Store) DeclareInterest(ctx context.Context, needID string, conflicted b
 		return errs.E(errs.Unauthorized, "auth.required")
 	}
 	return s.tx(ctx, func(c conn) error {
-		n, err := findNeed(ctx, c, needID)
+		n, err := loadVisibleNeed(ctx, c, needID, actor)
 		if err != nil {
 			return err
-		}
-		if !procurement.CanView(n, actor) {
-			return notFound("need")
 		}
 		panel, err := findPanel(ctx, c, n.ID)
 		if err != nil {
@@ -206,12 +200,9 @@ func findScores(ctx context.Context, c conn, needID string) ([]procurement.Score
 func (s *Store) SubmitScores(ctx context.Context, needID string, scores []procurement.Score) error {
 	actor := accounts.ActorFrom(ctx)
 	return s.tx(ctx, func(c conn) error {
-		n, err := findNeed(ctx, c, needID)
+		n, err := loadVisibleNeed(ctx, c, needID, actor)
 		if err != nil {
 			return err
-		}
-		if !procurement.CanView(n, actor) {
-			return notFound("need")
 		}
 		panel, err := findPanel(ctx, c, n.ID)
 		if err != nil {
@@ -330,12 +321,9 @@ func (s *Store) AwardNeed(ctx context.Context, needID, proposalID, reason string
 		if err := s.lockNeed(ctx, &c, needID); err != nil {
 			return err
 		}
-		n, err := findNeed(ctx, c, needID)
+		n, err := loadVisibleNeed(ctx, c, needID, actor)
 		if err != nil {
 			return err
-		}
-		if !procurement.CanView(n, actor) {
-			return notFound("need")
 		}
 		t, err := procurement.Step(n, procurement.ActAward, actor, c.now)
 		if err != nil {
@@ -429,12 +417,9 @@ func (s *Store) FileObjection(ctx context.Context, needID, text string) (*procur
 	}
 	var out *procurement.Objection
 	err := s.tx(ctx, func(c conn) error {
-		n, err := findNeed(ctx, c, needID)
+		n, err := loadVisibleNeed(ctx, c, needID, actor)
 		if err != nil {
 			return err
-		}
-		if !procurement.CanView(n, actor) {
-			return notFound("need")
 		}
 		if err := procurement.CheckObjection(n, text, c.now); err != nil {
 			return err

@@ -283,12 +283,9 @@ func (s *Store) RetenderNeed(ctx context.Context, failedID string, r procurement
 		if err := s.lockNeed(ctx, &c, failedID); err != nil {
 			return err
 		}
-		old, err := findNeed(ctx, c, failedID)
+		old, err := loadVisibleNeed(ctx, c, failedID, actor)
 		if err != nil {
 			return err
-		}
-		if !procurement.CanView(old, actor) {
-			return notFound("need")
 		}
 		if _, err := procurement.Step(old, procurement.ActRetender, actor, c.now); err != nil {
 			return err
@@ -408,12 +405,9 @@ func (s *Store) UpdateNeed(ctx context.Context, id string, u NeedUpdate, r procu
 		if err := s.lockNeed(ctx, &c, id); err != nil {
 			return err
 		}
-		n, err := findNeed(ctx, c, id)
+		n, err := loadVisibleNeed(ctx, c, id, actor)
 		if err != nil {
 			return err
-		}
-		if !procurement.CanView(n, actor) {
-			return notFound("need")
 		}
 		if _, err := procurement.Step(n, procurement.ActEdit, actor, c.now); err != nil {
 			return err
@@ -486,12 +480,9 @@ func (s *Store) TransitionNeed(ctx context.Context, id string, action procuremen
 		if err := s.lockNeed(ctx, &c, id); err != nil {
 			return err
 		}
-		n, err := findNeed(ctx, c, id)
+		n, err := loadVisibleNeed(ctx, c, id, actor)
 		if err != nil {
 			return err
-		}
-		if !procurement.CanView(n, actor) {
-			return notFound("need")
 		}
 		switch action {
 		case procurement.ActSubmit, procurement.ActReturn, procurement.ActPublish, procurement.ActCancel,

@@ -59,12 +59,9 @@ func (s *Store) AskQuestion(ctx context.Context, needID, orgID, text string) (*p
 	}
 	var out *procurement.Question
 	err = s.tx(ctx, func(c conn) error {
-		n, err := findNeed(ctx, c, needID)
+		n, err := loadVisibleNeed(ctx, c, needID, actor)
 		if err != nil {
 			return err
-		}
-		if !procurement.CanView(n, actor) {
-			return notFound("need")
 		}
 		if !procurement.CanSubmitFor(actor, orgID) {
 			return errs.E(errs.Forbidden, "auth.forbidden")
