@@ -343,14 +343,14 @@ func (s *Store) FindOCDSNeedIDs(ctx context.Context, since time.Time, page, perP
 				return err
 			}
 			var err error
-			ids, err = needIDs(ctx, c, `SELECT n.id FROM needs n WHERE `+ocdsListed+` ORDER BY n.id LIMIT ? OFFSET ?`,
+			ids, err = queryIDs(ctx, c, `SELECT n.id FROM needs n WHERE `+ocdsListed+` ORDER BY n.id LIMIT ? OFFSET ?`,
 				limit, offset)
 			return err
 		}
 		// A day's margin absorbs any time zone a stored value was written
 		// in; the objection period is at most 30 days.
 		loose, now := since.UTC().Add(-24*time.Hour), c.now.Add(24*time.Hour)
-		candidates, err := needIDs(ctx, c, `SELECT n.id FROM needs n WHERE `+ocdsListed+` AND (
+		candidates, err := queryIDs(ctx, c, `SELECT n.id FROM needs n WHERE `+ocdsListed+` AND (
 			n.updated_at >= ? OR n.published_at >= ? OR (n.deadline >= ? AND n.deadline <= ?)
 			OR (n.awarded_at >= ? AND n.awarded_at <= ?)
 			OR EXISTS (SELECT 1 FROM need_events e WHERE e.need_id = n.id AND e.at >= ?)
@@ -390,19 +390,3 @@ func releasedSince(p ocds.Process, since time.Time) bool {
 	return false
 }
 
-func needIDs(ctx context.Context, c conn, q string, args ...any) ([]string, error) {
-	rows, err := c.query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
-}
