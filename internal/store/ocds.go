@@ -389,4 +389,3 @@ func releasedSince(p ocds.Process, since time.Time) bool {
 	}
 	return false
 }
-
