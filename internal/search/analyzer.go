@@ -1,0 +1,476 @@
+package search
+
+import (
+	"cmp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"unicode/utf8"
+)
+
+// Limits on what one text contributes, so a huge field or query cannot make
+// indexing or search arbitrarily slow. Text beyond them is ignored.
+const (
+	MaxFieldRunes = 20000 // per field of a document
+	MaxQueryRunes = 256   // per query
+	MaxQueryTerms = 160   // after thesaurus expansion, highest weights kept
+	maxWordRunes  = 32    // a longer letter/digit run is cut (URLs, hashes)
+)
+
+// Segmenter splits a run of simplified Chinese characters into words that
+// together spell the run, in order. github.com/go-ego/gse behind
+// internal/search/gseseg is one; implementations must be safe for concurrent
+// use.
+type Segmenter interface {
+	Cut(run string) []string
+}
+
+// Options configure an Analyzer. Zero values take the defaults noted.
+type Options struct {
+	// Thesaurus expands queries and lists the multi-character terms indexed
+	// as words. Nil takes DefaultThesaurus().
+	Thesaurus *Thesaurus
+	// Segmenter, when set, tells word-internal bigrams of a query from those
+	// spanning two words (the latter weigh CrossWeight), drops stop words and
+	// turns single-character words into unigram terms.
+	Segmenter Segmenter
+	// SegmentDocuments also runs Segmenter over documents and indexes its
+	// words of three or more characters. It costs indexing speed (gse cuts
+	// about 8 MB/s per core), so it is off by default: bigrams and the
+	// thesaurus words already find those words.
+	SegmentDocuments bool
+	// SynonymWeight is the query weight of a thesaurus expansion (default 0.5;
+	// terms typed weigh 1).
+	SynonymWeight float64
+	// CrossWeight is the query weight of a bigram that spans two segmenter
+	// words, as 人不 in 老人/不会 (default 0.4).
+	CrossWeight float64
+	// UnigramWeight is the query weight of a single-character word inside a
+	// longer run, as 乱 in 停车/乱 (default 0.5). A query that is one
+	// character long weighs it 1.
+	UnigramWeight float64
+}
+
+// Analyzer turns text into index tokens and queries. It is safe for
+// concurrent use; the thesaurus can be replaced while it is in use.
+type Analyzer struct {
+	opts Options
+	thes atomic.Pointer[Thesaurus]
+}
+
+// NewAnalyzer returns an analyzer with the given options.
+func NewAnalyzer(o Options) *Analyzer {
+	if o.SynonymWeight <= 0 {
+		o.SynonymWeight = 0.5
+	}
+	if o.CrossWeight <= 0 {
+		o.CrossWeight = 0.4
+	}
+	if o.UnigramWeight <= 0 {
+		o.UnigramWeight = 0.5
+	}
+	if o.Thesaurus == nil {
+		o.Thesaurus = DefaultThesaurus()
+	}
+	a := &Analyzer{opts: o}
+	a.thes.Store(o.Thesaurus)
+	o.Thesaurus = nil // the atomic pointer is the one source from now on
+	a.opts = o
+	return a
+}
+
+// Thesaurus returns the thesaurus in use.
+func (a *Analyzer) Thesaurus() *Thesaurus { return a.thes.Load() }
+
+// SetThesaurus replaces the thesaurus (an admin edited it). Queries use it at
+// once; its new terms of three or more characters are indexed as words only
+// for documents analyzed from now on, so rebuild the index to apply them to
+// every document (until then such a term still finds the documents whose
+// other words match).
+func (a *Analyzer) SetThesaurus(t *Thesaurus) {
+	if t == nil {
+		t = DefaultThesaurus()
+	}
+	a.thes.Store(t)
+}
+
+// Token keys. A Chinese unigram or bigram is a uint64 (cheap to hash and to
+// sort, and it keeps the biggest part of the vocabulary free of pointers);
+// everything else (words of three or more characters, letter/digit words) is
+// a string.
+func uniKey(r rune) uint64       { return uint64(r) }
+func biKey(a, b rune) uint64     { return uint64(a)<<21 | uint64(b) }
+func gramIsBigram(k uint64) bool { return k >= 1<<21 }
+
+// gramString spells a gram key.
+func gramString(k uint64) string {
+	if gramIsBigram(k) {
+		return string([]rune{rune(k >> 21), rune(k & (1<<21 - 1))})
+	}
+	return string(rune(k))
+}
+
+// gramKeyOf returns the gram key of a one- or two-character Chinese term.
+func gramKeyOf(s string) (uint64, bool) {
+	r1, n1 := utf8.DecodeRuneInString(s)
+	if n1 == 0 || !isHan(r1) {
+		return 0, false
+	}
+	if n1 == len(s) {
+		return uniKey(r1), true
+	}
+	r2, n2 := utf8.DecodeRuneInString(s[n1:])
+	if !isHan(r2) || n1+n2 != len(s) {
+		return 0, false
+	}
+	return biKey(r1, r2), true
+}
+
+// stopBigrams are the two-character stop words as gram keys.
+var stopBigrams = func() map[uint64]bool {
+	m := map[uint64]bool{}
+	for w := range stopWords {
+		if k, ok := gramKeyOf(w); ok && gramIsBigram(k) {
+			m[k] = true
+		}
+	}
+	return m
+}()
+
+// fieldTokens collects the tokens of one document, all fields together.
+type fieldTokens struct {
+	grams []uint64 // key<<3 | field, one entry per occurrence
+	words []wordOcc
+	runes []rune // scratch
+	spans [][2]int
+}
+
+type wordOcc struct {
+	w     string
+	field uint8
+}
+
+func (ft *fieldTokens) reset() {
+	ft.grams = ft.grams[:0]
+	ft.words = ft.words[:0]
+}
+
+// analyzeField appends the index tokens of text to ft and returns how many it
+// appended (the field's length for scoring).
+func (a *Analyzer) analyzeField(text string, field uint8, ft *fieldTokens) int {
+	th := a.thes.Load()
+	rs := ft.runes[:0]
+	for _, r := range text {
+		if len(rs) == MaxFieldRunes {
+			break
+		}
+		rs = append(rs, NormalizeRune(r))
+	}
+	ft.runes = rs
+	before := len(ft.grams) + len(ft.words)
+	f := uint64(field)
+	for i := 0; i < len(rs); {
+		r := rs[i]
+		switch {
+		case isHan(r):
+			j := i + 1
+			for j < len(rs) && isHan(rs[j]) {
+				j++
+			}
+			run := rs[i:j]
+			for k, c := range run {
+				if !stopRunes[c] {
+					ft.grams = append(ft.grams, uniKey(c)<<3|f)
+				}
+				if k+1 < len(run) {
+					if b := biKey(c, run[k+1]); !stopBigrams[b] {
+						ft.grams = append(ft.grams, b<<3|f)
+					}
+				}
+			}
+			if len(run) >= 3 {
+				a.indexWords(th, run, field, ft)
+			}
+			i = j
+		case isWordRune(r):
+			j := i + 1
+			for j < len(rs) && isWordRune(rs[j]) {
+				j++
+			}
+			w := string(rs[i:min(j, i+maxWordRunes)])
+			if !stopWords[w] {
+				ft.words = append(ft.words, wordOcc{w, field})
+			}
+			i = j
+		default:
+			i++
+		}
+	}
+	return len(ft.grams) + len(ft.words) - before
+}
+
+// indexWords appends the words of three or more characters of a Chinese run:
+// thesaurus terms found in it and, when enabled, the segmenter's words. A word
+// found by both at the same place counts once.
+func (a *Analyzer) indexWords(th *Thesaurus, run []rune, field uint8, ft *fieldTokens) {
+	ft.spans = ft.spans[:0]
+	th.scan(run, func(s, e int, term string) {
+		if e-s >= 3 {
+			ft.spans = append(ft.spans, [2]int{s, e})
+			ft.words = append(ft.words, wordOcc{term, field})
+		}
+	})
+	if !a.opts.SegmentDocuments || a.opts.Segmenter == nil {
+		return
+	}
+	pos := 0
+	for _, w := range a.opts.Segmenter.Cut(string(run)) {
+		n := utf8.RuneCountInString(w)
+		if n >= 3 && !slices.Contains(ft.spans, [2]int{pos, pos + n}) && !stopWords[w] {
+			ft.words = append(ft.words, wordOcc{w, field})
+		}
+		pos += n
+	}
+}
+
+// Tokens returns the index tokens of text in order of appearance within each
+// kind (bigrams and unigrams first, then words), for tests and debugging.
+func (a *Analyzer) Tokens(text string) []string {
+	var ft fieldTokens
+	a.analyzeField(text, 0, &ft)
+	out := make([]string, 0, len(ft.grams)+len(ft.words))
+	for _, g := range ft.grams {
+		out = append(out, gramString(g>>3))
+	}
+	for _, w := range ft.words {
+		out = append(out, w.w)
+	}
+	return out
+}
+
+// TermKind says where a query term came from.
+type TermKind uint8
+
+const (
+	// KindBigram is two adjacent characters typed in the query.
+	KindBigram TermKind = iota
+	// KindUnigram is one character typed as a word of its own.
+	KindUnigram
+	// KindWord is a word typed: letters or digits, a thesaurus term or a
+	// segmenter word of three or more characters.
+	KindWord
+	// KindSynonym is a thesaurus term the query did not contain, added
+	// because it shares a group with one it did.
+	KindSynonym
+)
+
+func (k TermKind) String() string {
+	switch k {
+	case KindBigram:
+		return "bigram"
+	case KindUnigram:
+		return "unigram"
+	case KindWord:
+		return "word"
+	case KindSynonym:
+		return "synonym"
+	}
+	return "unknown"
+}
+
+// Term is one weighted term of a query.
+type Term struct {
+	Text   string   // the token searched for, normalized
+	Weight float64  // query weight (1 for what was typed)
+	Kind   TermKind //
+	// Source is the typed term a synonym was expanded from; for other kinds
+	// it equals Text.
+	Source string
+}
+
+// Query is an analyzed query. Build it with Analyzer.Query.
+type Query struct {
+	Text      string // the normalized query text that was analyzed
+	Terms     []Term // highest weight first
+	Truncated bool   // the text was longer than MaxQueryRunes and was cut
+}
+
+// Empty reports whether the query has no terms (blank, only punctuation,
+// emoji or stop words): callers should answer "type a few words" rather than
+// search.
+func (q Query) Empty() bool { return len(q.Terms) == 0 }
+
+// Query analyzes a query text: bigrams, single-character words, words and
+// thesaurus expansions, each weighted.
+func (a *Analyzer) Query(text string) Query {
+	th := a.thes.Load()
+	rs := make([]rune, 0, min(len(text), MaxQueryRunes))
+	q := Query{}
+	for _, r := range text {
+		if len(rs) == MaxQueryRunes {
+			q.Truncated = true
+			break
+		}
+		rs = append(rs, NormalizeRune(r))
+	}
+	q.Text = string(rs)
+	qb := queryBuilder{index: map[string]int{}}
+	var matched []string // thesaurus terms found in the query
+	for i := 0; i < len(rs); {
+		r := rs[i]
+		switch {
+		case isHan(r):
+			j := i + 1
+			for j < len(rs) && isHan(rs[j]) {
+				j++
+			}
+			matched = a.queryHanRun(th, rs[i:j], &qb, matched)
+			i = j
+		case isWordRune(r):
+			j := i + 1
+			for j < len(rs) && isWordRune(rs[j]) {
+				j++
+			}
+			w := string(rs[i:min(j, i+maxWordRunes)])
+			if !stopWords[w] {
+				qb.add(Term{Text: w, Weight: 1, Kind: KindWord, Source: w})
+				if len(th.byTerm[w]) > 0 {
+					matched = append(matched, w)
+				}
+			}
+			i = j
+		default:
+			i++
+		}
+	}
+	for _, m := range matched {
+		for _, gi := range th.byTerm[m] {
+			for _, s := range th.groups[gi] {
+				if s != m {
+					qb.add(Term{Text: s, Weight: a.opts.SynonymWeight, Kind: KindSynonym, Source: m})
+				}
+			}
+		}
+	}
+	q.Terms = qb.terms
+	// Highest weight first; ties in order of appearance. Then cap.
+	slices.SortStableFunc(q.Terms, func(x, y Term) int { return cmp.Compare(y.Weight, x.Weight) })
+	if len(q.Terms) > MaxQueryTerms {
+		q.Terms = q.Terms[:MaxQueryTerms]
+	}
+	return q
+}
+
+// queryHanRun adds the terms of one run of Chinese characters and returns
+// matched extended with the thesaurus terms found in it.
+func (a *Analyzer) queryHanRun(th *Thesaurus, run []rune, qb *queryBuilder, matched []string) []string {
+	th.scan(run, func(s, e int, term string) {
+		matched = append(matched, term)
+		if e-s >= 3 {
+			qb.add(Term{Text: term, Weight: 1, Kind: KindWord, Source: term})
+		}
+	})
+	if len(run) == 1 {
+		if !stopRunes[run[0]] {
+			t := string(run)
+			qb.add(Term{Text: t, Weight: 1, Kind: KindUnigram, Source: t})
+		}
+		return matched
+	}
+	// Word boundaries from the segmenter: start[k] marks a word starting at
+	// rune k; single[k] marks a one-character word; stop[k] a stop word.
+	n := len(run)
+	var start, single, stop []bool
+	if seg := a.opts.Segmenter; seg != nil {
+		start, single, stop = make([]bool, n+1), make([]bool, n), make([]bool, n)
+		pos := 0
+		for _, w := range seg.Cut(string(run)) {
+			k := utf8.RuneCountInString(w)
+			if k == 0 || pos+k > n {
+				start = nil // the segmenter did not spell the run: ignore it
+				break
+			}
+			start[pos] = true
+			if k == 1 {
+				single[pos] = true
+				stop[pos] = stopRunes[run[pos]]
+				if !stop[pos] {
+					qb.add(Term{Text: w, Weight: a.opts.UnigramWeight, Kind: KindUnigram, Source: w})
+				}
+			} else if k >= 3 && a.opts.SegmentDocuments && !stopWords[w] {
+				qb.add(Term{Text: w, Weight: 1, Kind: KindWord, Source: w})
+			}
+			pos += k
+		}
+		if start != nil && pos != n {
+			start = nil
+		}
+	}
+	for k := 0; k+1 < n; k++ {
+		b := string(run[k : k+2])
+		if stopBigrams[biKey(run[k], run[k+1])] {
+			continue
+		}
+		w := 1.0
+		if start != nil {
+			if stop[k] || stop[k+1] {
+				continue // 的老, 了解 split as 了/解: noise
+			}
+			if start[k+1] {
+				w = a.opts.CrossWeight
+			}
+		}
+		qb.add(Term{Text: b, Weight: w, Kind: KindBigram, Source: b})
+	}
+	return matched
+}
+
+// queryBuilder merges repeated terms: a typed term repeated adds up its
+// weight (capped at 3), a synonym keeps its highest weight, and a typed term
+// beats a synonym with the same text.
+type queryBuilder struct {
+	terms []Term
+	index map[string]int
+}
+
+func (qb *queryBuilder) add(t Term) {
+	i, ok := qb.index[t.Text]
+	if !ok {
+		qb.index[t.Text] = len(qb.terms)
+		qb.terms = append(qb.terms, t)
+		return
+	}
+	old := &qb.terms[i]
+	switch {
+	case t.Kind == KindSynonym && old.Kind == KindSynonym:
+		if t.Weight > old.Weight {
+			*old = t
+		}
+	case t.Kind == KindSynonym:
+		// typed already: keep it
+	case old.Kind == KindSynonym:
+		*old = t
+	default:
+		old.Weight = min(old.Weight+t.Weight, 3)
+		if t.Kind == KindWord {
+			old.Kind = KindWord
+		}
+	}
+}
+
+// String lists the terms with weights, for logs and tests.
+func (q Query) String() string {
+	var b strings.Builder
+	for i, t := range q.Terms {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(t.Text)
+		if t.Weight != 1 {
+			b.WriteString("^")
+			b.WriteString(strconv.FormatFloat(t.Weight, 'g', 3, 64))
+		}
+	}
+	return b.String()
+}

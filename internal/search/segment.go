@@ -1,0 +1,295 @@
+package search
+
+import (
+	"math/bits"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// termInfo locates one term's postings inside a segment's arenas.
+type termInfo struct {
+	off    uint64 // into data
+	size   uint32 // bytes
+	df     uint32
+	skip   uint32 // into skips (first of its pairs)
+	nskip  uint32 // number of uint32s
+	front  uint32 // into fronts
+	nfront uint32
+}
+
+// segment is an immutable slice of the index: documents with local ordinals
+// 0..n-1 and the postings of their terms. Deletions are kept outside it, in
+// the snapshot, so a segment never changes once built.
+type segment struct {
+	n      int
+	nf     int
+	ids    []string
+	lens   []uint16 // n × nf field lengths
+	sumLen [MaxFields]uint64
+	grams  map[uint64]uint32 // Chinese unigram/bigram key → term
+	words  map[string]uint32 // other tokens → term
+	terms  []termInfo
+	data   []byte
+	skips  []uint32
+	fronts []uint32
+	facets map[string][]uint32 // facet → sorted ordinals
+
+	denseMu sync.Mutex
+	dense   map[string]bitset // bitsets of frequent facets, built on first use
+}
+
+// lookup returns the term's info for a query term text.
+func (s *segment) lookup(gram uint64, word string) (*termInfo, bool) {
+	var (
+		i  uint32
+		ok bool
+	)
+	if word == "" {
+		i, ok = s.grams[gram]
+	} else {
+		i, ok = s.words[word]
+	}
+	if !ok {
+		return nil, false
+	}
+	return &s.terms[i], true
+}
+
+func (s *segment) postings(t *termInfo) ([]byte, []uint32) {
+	return s.data[t.off : t.off+uint64(t.size)], s.skips[t.skip : t.skip+t.nskip]
+}
+
+// facetSet returns how to test a facet in this segment: a bitset for a
+// frequent facet (cached), else its sorted ordinals. ok is false when no
+// document of the segment has the facet.
+func (s *segment) facetSet(facet string) (bits bitset, list []uint32, ok bool) {
+	list = s.facets[facet]
+	if len(list) == 0 {
+		return nil, nil, false
+	}
+	if len(list) < 64 || len(list)*64 < s.n {
+		return nil, list, true // sparse: binary search is cheap and needs no memory
+	}
+	s.denseMu.Lock()
+	defer s.denseMu.Unlock()
+	if b, ok := s.dense[facet]; ok {
+		return b, list, true
+	}
+	b := newBitset(s.n)
+	for _, d := range list {
+		b.set(d)
+	}
+	if s.dense == nil {
+		s.dense = map[string]bitset{}
+	}
+	s.dense[facet] = b
+	return b, list, true
+}
+
+// segBuilder builds a segment from documents given in ordinal order.
+type segBuilder struct {
+	nf     int
+	ids    []string
+	lens   []uint16
+	sumLen [MaxFields]uint64
+	grams  map[uint64]uint32
+	words  map[string]uint32
+	bufs   []termBuf
+	facets map[string][]uint32
+	tfs    [MaxFields]uint8 // scratch
+}
+
+func newSegBuilder(nf int) *segBuilder {
+	return &segBuilder{
+		nf:     nf,
+		grams:  map[uint64]uint32{},
+		words:  map[string]uint32{},
+		facets: map[string][]uint32{},
+	}
+}
+
+func (b *segBuilder) gramTerm(k uint64) *termBuf {
+	i, ok := b.grams[k]
+	if !ok {
+		i = uint32(len(b.bufs))
+		b.grams[k] = i
+		b.bufs = append(b.bufs, termBuf{})
+	}
+	return &b.bufs[i]
+}
+
+func (b *segBuilder) wordTerm(w string) *termBuf {
+	i, ok := b.words[w]
+	if !ok {
+		i = uint32(len(b.bufs))
+		b.words[strings.Clone(w)] = i
+		b.bufs = append(b.bufs, termBuf{})
+	}
+	return &b.bufs[i]
+}
+
+// startDoc appends a document's id, field lengths and facets and returns its
+// ordinal.
+func (b *segBuilder) startDoc(id string, lens []uint16, facets []string) uint32 {
+	d := uint32(len(b.ids))
+	b.ids = append(b.ids, id)
+	b.lens = append(b.lens, lens...)
+	for f, l := range lens {
+		b.sumLen[f] += uint64(l)
+	}
+	for _, fc := range facets {
+		l := b.facets[fc]
+		if len(l) == 0 || l[len(l)-1] != d { // a facet listed twice counts once
+			b.facets[fc] = append(l, d)
+		}
+	}
+	return d
+}
+
+// addAnalyzed adds one analyzed document. It sorts ft's token lists in place.
+func (b *segBuilder) addAnalyzed(id string, ft *fieldTokens, lens []uint16, facets []string) {
+	d := b.startDoc(id, lens, facets)
+	dl := b.lens[int(d)*b.nf : int(d+1)*b.nf]
+	slices.Sort(ft.grams)
+	for i := 0; i < len(ft.grams); {
+		key := ft.grams[i] >> 3
+		clear(b.tfs[:])
+		for ; i < len(ft.grams) && ft.grams[i]>>3 == key; i++ {
+			f := ft.grams[i] & 7
+			if b.tfs[f] < maxTF {
+				b.tfs[f]++
+			}
+		}
+		b.gramTerm(key).add(d, &b.tfs, dl)
+	}
+	slices.SortFunc(ft.words, func(x, y wordOcc) int {
+		if c := strings.Compare(x.w, y.w); c != 0 {
+			return c
+		}
+		return int(x.field) - int(y.field)
+	})
+	for i := 0; i < len(ft.words); {
+		w := ft.words[i].w
+		clear(b.tfs[:])
+		for ; i < len(ft.words) && ft.words[i].w == w; i++ {
+			f := ft.words[i].field
+			if b.tfs[f] < maxTF {
+				b.tfs[f]++
+			}
+		}
+		b.wordTerm(w).add(d, &b.tfs, dl)
+	}
+}
+
+// finish lays the postings out in one arena per kind and returns the
+// segment. The builder must not be used afterwards.
+func (b *segBuilder) finish() *segment {
+	s := &segment{
+		n:      len(b.ids),
+		nf:     b.nf,
+		ids:    b.ids,
+		lens:   b.lens,
+		sumLen: b.sumLen,
+		grams:  b.grams,
+		words:  b.words,
+		facets: b.facets,
+		terms:  make([]termInfo, len(b.bufs)),
+	}
+	var nd, ns, nfr int
+	for i := range b.bufs {
+		nd += len(b.bufs[i].buf)
+		ns += len(b.bufs[i].skips)
+		nfr += len(b.bufs[i].front)
+	}
+	s.data = make([]byte, 0, nd)
+	s.skips = make([]uint32, 0, ns)
+	s.fronts = make([]uint32, 0, nfr)
+	for i := range b.bufs {
+		t := &b.bufs[i]
+		s.terms[i] = termInfo{
+			off: uint64(len(s.data)), size: uint32(len(t.buf)), df: t.df,
+			skip: uint32(len(s.skips)), nskip: uint32(len(t.skips)),
+			front: uint32(len(s.fronts)), nfront: uint32(len(t.front)),
+		}
+		s.data = append(s.data, t.buf...)
+		s.skips = append(s.skips, t.skips...)
+		s.fronts = append(s.fronts, t.front...)
+		*t = termBuf{} // let the collector take it while we go on
+	}
+	b.bufs = nil
+	return s
+}
+
+// mergeSegments rewrites segments (in order) into one, leaving out deleted
+// documents. dels[i] may be nil.
+func mergeSegments(nf int, segs []*segment, dels []bitset) *segment {
+	b := newSegBuilder(nf)
+	remaps := make([][]uint32, len(segs))
+	facetsOf := make([]map[uint32][]string, len(segs))
+	for si, s := range segs {
+		fo := map[uint32][]string{}
+		for fc, list := range s.facets {
+			for _, d := range list {
+				fo[d] = append(fo[d], fc)
+			}
+		}
+		facetsOf[si] = fo
+	}
+	for si, s := range segs {
+		remap := make([]uint32, s.n)
+		for d := 0; d < s.n; d++ {
+			if dels[si] != nil && dels[si].has(uint32(d)) {
+				remap[d] = endDoc
+				continue
+			}
+			fcs := facetsOf[si][uint32(d)]
+			slices.Sort(fcs)
+			remap[d] = b.startDoc(s.ids[d], s.lens[d*nf:(d+1)*nf], fcs)
+		}
+		remaps[si] = remap
+	}
+	var c cursor
+	for si, s := range segs {
+		remap := remaps[si]
+		// copyTerm appends the live postings of t, creating the term in the
+		// new segment only when it has one.
+		copyTerm := func(t *termInfo, get func() *termBuf) {
+			var tb *termBuf
+			data, skips := s.postings(t)
+			for c.init(data, skips, int(t.df)); c.doc != endDoc; c.next() {
+				nd := remap[c.doc]
+				if nd == endDoc {
+					continue
+				}
+				if tb == nil {
+					tb = get()
+				}
+				clear(b.tfs[:])
+				for m := c.fmask; m != 0; m &= m - 1 {
+					f := bits.TrailingZeros8(m)
+					b.tfs[f] = c.tfs[f]
+				}
+				tb.add(nd, &b.tfs, b.lens[int(nd)*nf:int(nd+1)*nf])
+			}
+		}
+		// Terms in a fixed order, so a merge is reproducible.
+		gramKeys := make([]uint64, 0, len(s.grams))
+		for k := range s.grams {
+			gramKeys = append(gramKeys, k)
+		}
+		slices.Sort(gramKeys)
+		for _, k := range gramKeys {
+			copyTerm(&s.terms[s.grams[k]], func() *termBuf { return b.gramTerm(k) })
+		}
+		wordKeys := make([]string, 0, len(s.words))
+		for w := range s.words {
+			wordKeys = append(wordKeys, w)
+		}
+		slices.Sort(wordKeys)
+		for _, w := range wordKeys {
+			copyTerm(&s.terms[s.words[w]], func() *termBuf { return b.wordTerm(w) })
+		}
+	}
+	return b.finish()
+}
