@@ -359,6 +359,25 @@ func (ix *Index) replace(segs []*segment, dels []bitset, i, j int, merged *segme
 	return segs, dels
 }
 
+// Compact rewrites the index into one segment without deleted documents, so
+// its statistics are exact again (after a bulk of updates). Writers wait for
+// it; searches go on.
+func (ix *Index) Compact() {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	cur := ix.snap.Load()
+	if len(cur.segs) == 0 || len(cur.segs) == 1 && cur.ndel[0] == 0 {
+		return
+	}
+	merged := mergeSegments(len(ix.schema.Fields), cur.segs, cur.dels)
+	if merged.n == 0 {
+		ix.publish(nil, nil)
+		return
+	}
+	segs, dels := ix.replace(slices.Clone(cur.segs), slices.Clone(cur.dels), 0, len(cur.segs), merged)
+	ix.publish(segs, dels)
+}
+
 // tier groups segment sizes by powers of mergeFactor.
 func tier(n int) int {
 	t := 0

@@ -1,0 +1,119 @@
+package search
+
+import (
+	"math/rand/v2"
+	"testing"
+)
+
+// TestCursor checks next and advance against the list they encode, at every
+// kind of target: before, on and after block boundaries.
+func TestCursor(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{1, 2, blockSize - 1, blockSize, blockSize + 1, 5*blockSize + 17} {
+		type post struct {
+			doc uint32
+			tfs [MaxFields]uint8
+		}
+		var tb termBuf
+		var want []post
+		doc := uint32(r.IntN(3))
+		lens := make([]uint16, MaxFields)
+		for i := 0; i < n; i++ {
+			var p post
+			p.doc = doc
+			for f := range MaxFields {
+				if r.IntN(4) == 0 {
+					p.tfs[f] = uint8(1 + r.IntN([]int{3, 20, 255}[r.IntN(3)]))
+				}
+			}
+			if p.tfs == [MaxFields]uint8{} {
+				p.tfs[r.IntN(MaxFields)] = 1
+			}
+			tb.add(p.doc, &p.tfs, lens)
+			want = append(want, p)
+			doc += uint32(1 + r.IntN([]int{1, 3, 300, 100000}[r.IntN(4)]))
+		}
+		check := func(c *cursor, i int) {
+			t.Helper()
+			if i == len(want) {
+				if c.doc != endDoc {
+					t.Fatalf("n=%d: at end, doc %d", n, c.doc)
+				}
+				return
+			}
+			if c.doc != want[i].doc {
+				t.Fatalf("n=%d posting %d: doc %d, want %d", n, i, c.doc, want[i].doc)
+			}
+			var got [MaxFields]uint8
+			for f := range MaxFields {
+				if c.fmask&(1<<f) != 0 {
+					got[f] = c.tfs[f]
+				}
+			}
+			if got != want[i].tfs {
+				t.Fatalf("n=%d posting %d: tfs %v, want %v", n, i, got, want[i].tfs)
+			}
+		}
+		var c cursor
+		c.init(tb.buf, tb.skips, int(tb.df))
+		for i := 0; i <= n; i++ {
+			check(&c, i)
+			c.next()
+		}
+		// advance to each posting's doc, to one past it, and to random places,
+		// from fresh cursors and from cursors already part way.
+		for trial := 0; trial < 3*n+10; trial++ {
+			c.init(tb.buf, tb.skips, int(tb.df))
+			i := 0
+			for i < len(want) {
+				j := i + r.IntN(min(len(want)-i, 3*blockSize)+1)
+				var target uint32
+				switch {
+				case j == len(want):
+					target = want[j-1].doc + 1
+				case r.IntN(2) == 0:
+					target = want[j].doc
+				case j > 0:
+					target = want[j-1].doc + 1
+				default:
+					target = want[0].doc
+				}
+				c.advance(target)
+				k := i
+				for k < len(want) && want[k].doc < target {
+					k++
+				}
+				check(&c, k)
+				i = k
+				if i < len(want) {
+					c.next()
+					i++
+					check(&c, i)
+				}
+			}
+		}
+	}
+}
+
+func TestFrontier(t *testing.T) {
+	t.Parallel()
+	var tb termBuf
+	lens := []uint16{10, 0, 0, 0, 0, 0, 0}
+	add := func(doc uint32, tf uint8, l uint16) {
+		lens[0] = l
+		tfs := [MaxFields]uint8{tf}
+		tb.add(doc, &tfs, lens)
+	}
+	add(0, 1, 10)
+	add(1, 1, 20) // dominated by (1,10)
+	add(2, 2, 30) // new: higher tf
+	add(3, 1, 5)  // dominates (1,10)
+	add(4, 3, 5)  // dominates everything
+	if len(tb.front) != 1 {
+		t.Fatalf("frontier %v, want one entry", tb.front)
+	}
+	if f, tf, l := frontParts(tb.front[0]); f != 0 || tf != 3 || l != 5 {
+		t.Errorf("frontier (%d,%d,%d), want (0,3,5)", f, tf, l)
+	}
+}
