@@ -326,7 +326,9 @@ func TestPutDeleteUpdate(t *testing.T) {
 		}}
 		return d
 	}
-	uid := func(d Doc) string { return d.Fields[FieldDescription][strings.LastIndex(d.Fields[FieldDescription], " ")+1:] }
+	uid := func(d Doc) string {
+		return d.Fields[FieldDescription][strings.LastIndex(d.Fields[FieldDescription], " ")+1:]
+	}
 	var initial []Doc
 	for i := range 500 {
 		d := mk(fmt.Sprintf("p%04d", i))
