@@ -138,6 +138,12 @@ var stopBigrams = func() map[uint64]bool {
 	return m
 }()
 
+// isStopBigram reports whether two adjacent characters are a stop word (我们)
+// or two stop characters (的了, 是在): such a bigram says nothing.
+func isStopBigram(a, b rune) bool {
+	return stopRunes[a] && stopRunes[b] || stopBigrams[biKey(a, b)]
+}
+
 // fieldTokens collects the tokens of one document, all fields together.
 type fieldTokens struct {
 	grams []uint64 // key<<3 | field, one entry per occurrence
@@ -183,10 +189,8 @@ func (a *Analyzer) analyzeField(text string, field uint8, ft *fieldTokens) int {
 				if !stopRunes[c] {
 					ft.grams = append(ft.grams, uniKey(c)<<3|f)
 				}
-				if k+1 < len(run) {
-					if b := biKey(c, run[k+1]); !stopBigrams[b] {
-						ft.grams = append(ft.grams, b<<3|f)
-					}
+				if k+1 < len(run) && !isStopBigram(c, run[k+1]) {
+					ft.grams = append(ft.grams, biKey(c, run[k+1])<<3|f)
 				}
 			}
 			if len(run) >= 3 {
@@ -409,7 +413,7 @@ func (a *Analyzer) queryHanRun(th *Thesaurus, run []rune, qb *queryBuilder, matc
 	}
 	for k := 0; k+1 < n; k++ {
 		b := string(run[k : k+2])
-		if stopBigrams[biKey(run[k], run[k+1])] {
+		if isStopBigram(run[k], run[k+1]) {
 			continue
 		}
 		w := 1.0

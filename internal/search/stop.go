@@ -1,10 +1,10 @@
 package search
 
 // stopWords are function words that say nothing about what a text is about.
-// They are dropped as words and as single characters, and a two-character
-// entry here is also never indexed as a bigram (我们, 一个). Other bigrams that
-// merely contain one of these characters (和谐, 现在, 了解) carry meaning and
-// are kept.
+// They are dropped as words and as single characters; a two-character entry
+// (我们, 一个) and a pair of single-character entries (的了, 是在) are never
+// bigrams either. Other bigrams that merely contain one of these characters
+// (和谐, 现在, 了解) carry meaning and are kept.
 var stopWords = func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range []string{
