@@ -2,6 +2,7 @@ package search
 
 import (
 	"cmp"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -127,29 +128,78 @@ func gramKeyOf(s string) (uint64, bool) {
 	return biKey(r1, r2), true
 }
 
-// stopBigrams are the two-character stop words as gram keys.
-var stopBigrams = func() map[uint64]bool {
-	m := map[uint64]bool{}
+// stopBigrams are the two-character stop words as gram keys, and
+// stopBigramFirst their first characters (a cheap test before the map).
+var stopBigrams, stopBigramFirst = func() (map[uint64]bool, *runeSet) {
+	m, first := map[uint64]bool{}, new(runeSet)
 	for w := range stopWords {
 		if k, ok := gramKeyOf(w); ok && gramIsBigram(k) {
 			m[k] = true
+			first.add(rune(k >> 21))
 		}
 	}
-	return m
+	return m, first
 }()
 
 // isStopBigram reports whether two adjacent characters are a stop word (我们)
 // or two stop characters (的了, 是在): such a bigram says nothing.
 func isStopBigram(a, b rune) bool {
-	return stopRunes[a] && stopRunes[b] || stopBigrams[biKey(a, b)]
+	return stopRunes.has(a) && stopRunes.has(b) || stopBigramFirst.has(a) && stopBigrams[biKey(a, b)]
 }
 
 // fieldTokens collects the tokens of one document, all fields together.
 type fieldTokens struct {
-	grams []uint64 // key<<3 | field, one entry per occurrence
-	words []wordOcc
-	runes []rune // scratch
-	spans [][2]int
+	grams  []uint64 // key<<3 | field, one entry per occurrence
+	words  []wordOcc
+	runes  []rune // scratch
+	spans  [][2]int
+	counts gramCounter
+}
+
+// gramCounter counts a document's grams per field in an open-addressing
+// table (cheaper than sorting them): keys[slot] is 0 when free, gram keys
+// never are.
+type gramCounter struct {
+	keys  []uint64
+	tfs   [][MaxFields]uint8
+	used  []int32 // occupied slots in insertion order
+	shift uint
+}
+
+// reset empties the table and sizes it for n insertions.
+func (gc *gramCounter) reset(n int) {
+	for _, s := range gc.used {
+		gc.keys[s] = 0
+		gc.tfs[s] = [MaxFields]uint8{}
+	}
+	gc.used = gc.used[:0]
+	size := 16
+	for size < 2*n {
+		size <<= 1
+	}
+	if size > len(gc.keys) {
+		gc.keys = make([]uint64, size)
+		gc.tfs = make([][MaxFields]uint8, size)
+	}
+	gc.shift = uint(64 - bits.TrailingZeros(uint(len(gc.keys))))
+}
+
+func (gc *gramCounter) add(key, field uint64) {
+	mask := uint64(len(gc.keys) - 1)
+	for s := (key * 0x9E3779B97F4A7C15) >> gc.shift; ; s = (s + 1) & mask {
+		switch gc.keys[s] {
+		case key:
+		case 0:
+			gc.keys[s] = key
+			gc.used = append(gc.used, int32(s))
+		default:
+			continue
+		}
+		if tf := &gc.tfs[s][field]; *tf < maxTF {
+			*tf++
+		}
+		return
+	}
 }
 
 type wordOcc struct {
@@ -186,7 +236,7 @@ func (a *Analyzer) analyzeField(text string, field uint8, ft *fieldTokens) int {
 			}
 			run := rs[i:j]
 			for k, c := range run {
-				if !stopRunes[c] {
+				if !stopRunes.has(c) {
 					ft.grams = append(ft.grams, uniKey(c)<<3|f)
 				}
 				if k+1 < len(run) && !isStopBigram(c, run[k+1]) {
@@ -376,7 +426,7 @@ func (a *Analyzer) queryHanRun(th *Thesaurus, run []rune, qb *queryBuilder, matc
 		}
 	})
 	if len(run) == 1 {
-		if !stopRunes[run[0]] {
+		if !stopRunes.has(run[0]) {
 			t := string(run)
 			qb.add(Term{Text: t, Weight: 1, Kind: KindUnigram, Source: t})
 		}
@@ -398,7 +448,7 @@ func (a *Analyzer) queryHanRun(th *Thesaurus, run []rune, qb *queryBuilder, matc
 			start[pos] = true
 			if k == 1 {
 				single[pos] = true
-				stop[pos] = stopRunes[run[pos]]
+				stop[pos] = stopRunes.has(run[pos])
 				if !stop[pos] {
 					qb.add(Term{Text: w, Weight: a.opts.UnigramWeight, Kind: KindUnigram, Source: w})
 				}

@@ -151,17 +151,13 @@ func (b *segBuilder) startDoc(id string, lens []uint16, facets []string) uint32 
 func (b *segBuilder) addAnalyzed(id string, ft *fieldTokens, lens []uint16, facets []string) {
 	d := b.startDoc(id, lens, facets)
 	dl := b.lens[int(d)*b.nf : int(d+1)*b.nf]
-	slices.Sort(ft.grams)
-	for i := 0; i < len(ft.grams); {
-		key := ft.grams[i] >> 3
-		clear(b.tfs[:])
-		for ; i < len(ft.grams) && ft.grams[i]>>3 == key; i++ {
-			f := ft.grams[i] & 7
-			if b.tfs[f] < maxTF {
-				b.tfs[f]++
-			}
-		}
-		b.gramTerm(key).add(d, &b.tfs, dl)
+	gc := &ft.counts
+	gc.reset(len(ft.grams))
+	for _, g := range ft.grams {
+		gc.add(g>>3, g&7)
+	}
+	for _, slot := range gc.used {
+		b.gramTerm(gc.keys[slot]).add(d, &gc.tfs[slot], dl)
 	}
 	slices.SortFunc(ft.words, func(x, y wordOcc) int {
 		if c := strings.Compare(x.w, y.w); c != 0 {

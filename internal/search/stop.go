@@ -28,12 +28,12 @@ var stopWords = func() map[string]bool {
 }()
 
 // stopRunes holds the single-character entries of stopWords.
-var stopRunes = func() map[rune]bool {
-	m := map[rune]bool{}
+var stopRunes = func() *runeSet {
+	s := new(runeSet)
 	for w := range stopWords {
 		if r := []rune(w); len(r) == 1 {
-			m[r[0]] = true
+			s.add(r[0])
 		}
 	}
-	return m
+	return s
 }()

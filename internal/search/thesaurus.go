@@ -27,7 +27,13 @@ const (
 type Thesaurus struct {
 	groups  [][]string         // normalized terms, in file order
 	byTerm  map[string][]int32 // term → the groups it belongs to
-	byFirst map[rune][]string  // first rune → terms starting with it, longest first
+	byFirst map[rune][]thTerm  // first rune → terms starting with it, longest first
+	first   runeSet            // the keys of byFirst within the BMP
+}
+
+type thTerm struct {
+	s  string
+	rs []rune
 }
 
 // ThesaurusError reports a bad line of a thesaurus file.
@@ -64,7 +70,7 @@ func DefaultThesaurusText() string { return defaultThesaurusText }
 // A group needs at least two distinct terms; a term is Chinese characters or
 // letters and digits, not a mix of both, and at most MaxTermRunes long.
 func ParseThesaurus(r io.Reader) (*Thesaurus, error) {
-	t := &Thesaurus{byTerm: map[string][]int32{}, byFirst: map[rune][]string{}}
+	t := &Thesaurus{byTerm: map[string][]int32{}, byFirst: map[rune][]thTerm{}}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 1024), maxThesaurusLine)
 	line := 0
@@ -105,8 +111,9 @@ func ParseThesaurus(r io.Reader) (*Thesaurus, error) {
 		t.groups = append(t.groups, group)
 		for _, term := range group {
 			if len(t.byTerm[term]) == 0 {
-				first, _ := utf8.DecodeRuneInString(term)
-				t.byFirst[first] = append(t.byFirst[first], term)
+				rs := []rune(term)
+				t.byFirst[rs[0]] = append(t.byFirst[rs[0]], thTerm{term, rs})
+				t.first.add(rs[0])
 			}
 			t.byTerm[term] = append(t.byTerm[term], gi)
 		}
@@ -115,11 +122,11 @@ func ParseThesaurus(r io.Reader) (*Thesaurus, error) {
 		return nil, &ThesaurusError{Line: line + 1, Reason: err.Error()}
 	}
 	for r, terms := range t.byFirst {
-		slices.SortFunc(terms, func(a, b string) int {
-			if len(a) != len(b) {
-				return len(b) - len(a)
+		slices.SortFunc(terms, func(a, b thTerm) int {
+			if len(a.rs) != len(b.rs) {
+				return len(b.rs) - len(a.rs)
 			}
-			return strings.Compare(a, b)
+			return strings.Compare(a.s, b.s)
 		})
 		t.byFirst[r] = terms
 	}
@@ -184,26 +191,13 @@ func (t *Thesaurus) scan(run []rune, fn func(start, end int, term string)) {
 		return
 	}
 	for i, r := range run {
-		cands := t.byFirst[r]
-		if len(cands) == 0 {
+		if r < 1<<16 && !t.first.has(r) {
 			continue
 		}
-		for _, c := range cands {
-			if k, ok := hasRunePrefix(run[i:], c); ok {
-				fn(i, i+k, c)
+		for _, c := range t.byFirst[r] {
+			if len(c.rs) <= len(run)-i && slices.Equal(run[i:i+len(c.rs)], c.rs) {
+				fn(i, i+len(c.rs), c.s)
 			}
 		}
 	}
-}
-
-// hasRunePrefix reports whether run starts with s, and s's length in runes.
-func hasRunePrefix(run []rune, s string) (int, bool) {
-	k := 0
-	for _, r := range s {
-		if k >= len(run) || run[k] != r {
-			return 0, false
-		}
-		k++
-	}
-	return k, true
 }
