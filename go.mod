@@ -5,6 +5,7 @@ go 1.26.0
 require (
 	github.com/chromedp/cdproto v0.159.0 // browser tests drive Debian's Chromium
 	github.com/chromedp/chromedp v0.23.0 // browser tests drive Debian's Chromium
+	github.com/go-ego/gse v0.80.3 // Chinese word segmentation with an embedded dictionary (search query word boundaries); the standard library and x/text have no segmenter
 	github.com/google/uuid v1.6.0 // UUIDv7 ids: time-ordered for indexes, not guessable like sequences
 	github.com/jackc/pgx/v5 v5.13.0 // PostgreSQL driver behind database/sql, so one SQL code base serves both databases
 	github.com/prometheus/client_golang v1.25.0 // /metrics: the standard exposition format and Go runtime collectors
@@ -37,6 +38,7 @@ require (
 	github.com/richardlehane/msoleps v1.0.6 // indirect
 	github.com/rivo/uniseg v0.4.7 // indirect
 	github.com/tiendc/go-deepcopy v1.7.2 // indirect
+	github.com/vcaesar/cedar v0.20.2 // indirect
 	github.com/xuri/efp v0.0.3-0.20260924042702-217b81952dec // indirect
 	github.com/xuri/nfp v0.0.2-0.20250530014748-2ddeb826f9a9 // indirect
 	golang.org/x/net v0.62.0 // indirect
