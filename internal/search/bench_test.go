@@ -41,6 +41,7 @@ func BenchmarkIndex(b *testing.B) {
 	b.Run("Build100k", func(b *testing.B) {
 		b.ReportAllocs()
 		var heap uint64
+		var st Stats
 		for b.Loop() {
 			before := heapInUse()
 			ix, _ := NewIndex(plainAnalyzer(), DefaultSchema())
@@ -49,11 +50,14 @@ func BenchmarkIndex(b *testing.B) {
 			}
 			b.StopTimer()
 			heap = heapInUse() - min(before, heapInUse())
+			st = ix.Stats()
 			runtime.KeepAlive(ix)
 			b.StartTimer()
 		}
 		b.ReportMetric(float64(len(docs))*float64(b.N)/b.Elapsed().Seconds(), "docs/s")
 		b.ReportMetric(float64(heap)/(1<<20), "heap-MB")
+		b.ReportMetric(float64(st.PostingBytes)/(1<<20), "postings-MB")
+		b.ReportMetric(float64(st.Terms), "terms")
 	})
 	b.Run("Analyze", func(b *testing.B) {
 		// Tokenization alone, one core.
