@@ -1,0 +1,378 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode"
+
+	"github.com/huitian/huitian/internal/match"
+	"github.com/huitian/huitian/internal/orgfile"
+	"github.com/huitian/huitian/internal/procurement"
+	"github.com/huitian/huitian/internal/projectfile"
+	"github.com/huitian/huitian/internal/search"
+	"github.com/huitian/huitian/internal/search/gseseg"
+	"github.com/huitian/huitian/internal/store"
+)
+
+// evalQuery is one line of the queries file (DESIGN.md).
+type evalQuery struct {
+	Key              string         `json:"key"`
+	Street           string         `json:"street"`
+	Community        string         `json:"community"`
+	Text             string         `json:"text"`
+	RelevantOrgs     map[string]int `json:"relevant_orgs"`
+	RelevantProjects map[string]int `json:"relevant_projects"`
+}
+
+// evalK is the cut-off of the measures (the top five a staff member reads).
+const evalK = 5
+
+// runEval imports the evaluation files into a temporary SQLite database
+// through the real importers, ranks every query with the matcher and with an
+// SQLite FTS5 bm25() baseline over unigram+bigram tokens, and prints nDCG@5
+// and recall@5 for both.
+func runEval(ctx context.Context, args []string, env Env) error {
+	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	orgsPath := fs.String("orgs", "", "organizations file (.jsonl .csv .xlsx)")
+	projPath := fs.String("projects", "", "completed projects file (.jsonl)")
+	qPath := fs.String("queries", "", "queries with graded relevance (.jsonl)")
+	verbose := fs.Bool("v", false, "print per-query results")
+	if err := fs.Parse(args); err != nil {
+		return exitError(2)
+	}
+	if *orgsPath == "" || *projPath == "" || *qPath == "" {
+		fmt.Fprintln(env.Stderr, "用法 / usage: huitian eval --orgs F --projects F --queries F [-v]")
+		return exitError(2)
+	}
+	queries, err := readEvalQueries(*qPath)
+	if err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "huitian-eval-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	dsn := filepath.Join(dir, "eval.db")
+	s, err := store.Open(ctx, dsn)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if _, err := s.Migrate(ctx); err != nil {
+		return err
+	}
+	if err := evalImport(ctx, env, s, *orgsPath, *projPath); err != nil {
+		return err
+	}
+	orgs, projects, err := matchInput(system(ctx), s)
+	if err != nil {
+		return err
+	}
+	seg, err := gseseg.New()
+	if err != nil {
+		return err
+	}
+	m, err := match.New(search.NewAnalyzer(search.Options{Segmenter: seg}), orgs, projects, match.DefaultWeights())
+	if err != nil {
+		return err
+	}
+	base, err := newFTSBaseline(ctx, dsn, orgs, projects)
+	if err != nil {
+		return err
+	}
+	defer base.db.Close()
+
+	var sums [8]float64 // ours org nDCG, recall, proj nDCG, recall; then FTS5 the same
+	for _, q := range queries {
+		mq := match.Query{Text: q.Text, Community: q.Community, Street: q.Street}
+		or, err := m.Organizations(ctx, mq, evalK)
+		if err != nil {
+			return fmt.Errorf("query %s: %w", q.Key, err)
+		}
+		pr, err := m.Projects(ctx, mq, evalK)
+		if err != nil {
+			return fmt.Errorf("query %s: %w", q.Key, err)
+		}
+		bo, err := base.search(ctx, "orgs", q.Text)
+		if err != nil {
+			return fmt.Errorf("query %s: fts5: %w", q.Key, err)
+		}
+		bp, err := base.search(ctx, "projects", q.Text)
+		if err != nil {
+			return fmt.Errorf("query %s: fts5: %w", q.Key, err)
+		}
+		ok, pk := resultKeys(or), resultKeys(pr)
+		vals := [8]float64{
+			match.NDCG(ok, q.RelevantOrgs, evalK), match.Recall(ok, q.RelevantOrgs, evalK),
+			match.NDCG(pk, q.RelevantProjects, evalK), match.Recall(pk, q.RelevantProjects, evalK),
+			match.NDCG(bo, q.RelevantOrgs, evalK), match.Recall(bo, q.RelevantOrgs, evalK),
+			match.NDCG(bp, q.RelevantProjects, evalK), match.Recall(bp, q.RelevantProjects, evalK),
+		}
+		for i, v := range vals {
+			sums[i] += v
+		}
+		if *verbose {
+			fmt.Fprintf(env.Stdout, "%s %s\n", q.Key, q.Text)
+			printRanked(env.Stdout, "  organizations", or, q.RelevantOrgs, vals[0], bo, vals[4])
+			printRanked(env.Stdout, "  projects     ", pr, q.RelevantProjects, vals[2], bp, vals[6])
+		}
+	}
+	n := float64(max(len(queries), 1))
+	fmt.Fprintf(env.Stdout, "queries: %d, organizations: %d, projects: %d\n", len(queries), len(orgs), len(projects))
+	fmt.Fprintf(env.Stdout, "%-14s %10s %10s %12s %12s\n", "", "nDCG@5", "recall@5", "FTS5 nDCG@5", "FTS5 recall@5")
+	fmt.Fprintf(env.Stdout, "%-14s %10.4f %10.4f %12.4f %12.4f\n", "organizations", sums[0]/n, sums[1]/n, sums[4]/n, sums[5]/n)
+	fmt.Fprintf(env.Stdout, "%-14s %10.4f %10.4f %12.4f %12.4f\n", "projects", sums[2]/n, sums[3]/n, sums[6]/n, sums[7]/n)
+	return nil
+}
+
+func resultKeys(rs []match.Result) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.Key
+	}
+	return out
+}
+
+func marked(keys []string, rel map[string]int) string {
+	var b strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&b, " %s", k)
+		switch rel[k] {
+		case 2:
+			b.WriteString("**")
+		case 1:
+			b.WriteString("*")
+		}
+	}
+	return b.String()
+}
+
+func printRanked(w io.Writer, label string, rs []match.Result, rel map[string]int, ndcg float64, base []string, bndcg float64) {
+	fmt.Fprintf(w, "%s ours %.3f:%s | fts5 %.3f:%s\n", label, ndcg, marked(resultKeys(rs), rel), bndcg, marked(base, rel))
+	for _, r := range rs {
+		if rel[r.Key] == 0 {
+			fmt.Fprintf(w, "      ✗ %s %s %.3f %s\n", r.Key, r.Name, r.Score, strings.Join(r.Reasons, "；"))
+		}
+	}
+}
+
+func readEvalQueries(path string) ([]evalQuery, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var out []evalQuery
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for line := 1; sc.Scan(); line++ {
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		var q evalQuery
+		if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
+			return nil, fmt.Errorf("%s line %d: %w", filepath.Base(path), line, err)
+		}
+		out = append(out, q)
+	}
+	return out, sc.Err()
+}
+
+func evalImport(ctx context.Context, env Env, s *store.Store, orgsPath, projPath string) error {
+	format, err := orgfile.FormatFromName(orgsPath)
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(orgsPath)
+	if err != nil {
+		return err
+	}
+	rows, err := orgfile.Read(f, format)
+	f.Close()
+	if err != nil {
+		return err
+	}
+	if rep, err := s.ImportOrganizations(system(ctx), rows, false, nil); err != nil {
+		if rep != nil {
+			printReport(env, rep, filepath.Base(orgsPath))
+		}
+		return fmt.Errorf("import %s: %w", orgsPath, err)
+	}
+	f, err = os.Open(projPath)
+	if err != nil {
+		return err
+	}
+	prows, err := projectfile.Read(f)
+	f.Close()
+	if err != nil {
+		return err
+	}
+	if rep, err := s.ImportProjects(system(ctx), prows, false); err != nil {
+		if rep != nil {
+			printReport(env, rep, filepath.Base(projPath))
+		}
+		return fmt.Errorf("import %s: %w", projPath, err)
+	}
+	return nil
+}
+
+// matchInput reads what the matcher needs from the store: every
+// organization, and every completed need with its supplier, key and stars.
+func matchInput(ctx context.Context, s *store.Store) ([]match.Org, []match.Project, error) {
+	all, err := s.AllOrganizations(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	var orgs []match.Org
+	records := map[string]store.ProjectRecord{}
+	for _, o := range all {
+		orgs = append(orgs, match.Org{ID: o.ID, Key: o.Key, Name: o.Name, Description: o.Description,
+			Domains: o.Domains, Category: o.Category, StreetID: o.StreetID, StreetName: o.StreetName,
+			CommunityID: o.CommunityID, CommunityName: o.CommunityName})
+		tr, err := s.OrgTrackRecord(ctx, o.ID)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, p := range tr.Recent {
+			records[p.NeedID] = p
+		}
+	}
+	var projects []match.Project
+	for page := 1; ; page++ {
+		needs, total, err := s.FindNeeds(ctx, procurement.Filter{Statuses: []procurement.Status{procurement.Accepted,
+			procurement.Closed}, Page: page, PerPage: procurement.MaxPerPage})
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, n := range needs {
+			rec := records[n.ID]
+			key := rec.Key
+			if key == "" {
+				key = n.ID // beyond the track record's recent list: no source key known here
+			}
+			projects = append(projects, match.Project{ID: n.ID, Key: key, Title: n.Title, Description: n.Description,
+				OrgID: n.AwardedOrgID, StreetID: n.StreetID, StreetName: n.StreetName, CommunityID: n.CommunityID,
+				CommunityName: n.CommunityName, Stars: rec.Stars})
+		}
+		if len(needs) == 0 || len(projects) >= total {
+			break
+		}
+	}
+	return orgs, projects, nil
+}
+
+// ftsBaseline is SQLite FTS5 bm25() over the same text as the matcher's
+// documents, pre-tokenized into Chinese unigrams and bigrams (and
+// letter/digit words), queries tokenized alike and OR-ed.
+type ftsBaseline struct{ db *sql.DB }
+
+func newFTSBaseline(ctx context.Context, dsn string, orgs []match.Org, projects []match.Project) (*ftsBaseline, error) {
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	b := &ftsBaseline{db: db}
+	stmts := []string{`CREATE VIRTUAL TABLE eval_orgs USING fts5(key UNINDEXED, body)`,
+		`CREATE VIRTUAL TABLE eval_projects USING fts5(key UNINDEXED, body)`}
+	for _, st := range stmts {
+		if _, err := db.ExecContext(ctx, st); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	byOrg := map[string][]string{}
+	for _, p := range projects {
+		byOrg[p.OrgID] = append(byOrg[p.OrgID], p.Title, p.Description)
+		if _, err := db.ExecContext(ctx, `INSERT INTO eval_projects(key, body) VALUES (?, ?)`, p.Key,
+			gramTokens(p.Title+"\n"+p.Description)); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	for _, o := range orgs {
+		text := o.Name + "\n" + strings.Join(o.Domains, "、") + "\n" + o.Description + "\n" + strings.Join(byOrg[o.ID], "\n")
+		if _, err := db.ExecContext(ctx, `INSERT INTO eval_orgs(key, body) VALUES (?, ?)`, o.Key, gramTokens(text)); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+func (b *ftsBaseline) search(ctx context.Context, table, text string) ([]string, error) {
+	toks := strings.Fields(gramTokens(text))
+	if len(toks) == 0 {
+		return nil, nil
+	}
+	seen := map[string]bool{}
+	var terms []string
+	for _, t := range toks {
+		if !seen[t] {
+			seen[t] = true
+			terms = append(terms, `"`+t+`"`)
+		}
+	}
+	rows, err := b.db.QueryContext(ctx, `SELECT key FROM eval_`+table+` WHERE eval_`+table+` MATCH ? ORDER BY bm25(eval_`+table+`) LIMIT ?`,
+		strings.Join(terms, " OR "), evalK)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// gramTokens spells text as space-separated tokens: every Chinese character
+// and every pair of adjacent ones, and lower-cased letter/digit words.
+func gramTokens(text string) string {
+	var out []string
+	var han, word []rune
+	flushHan := func() {
+		for i, r := range han {
+			out = append(out, string(r))
+			if i+1 < len(han) {
+				out = append(out, string(han[i:i+2]))
+			}
+		}
+		han = han[:0]
+	}
+	flushWord := func() {
+		if len(word) > 0 {
+			out = append(out, strings.ToLower(string(word)))
+			word = word[:0]
+		}
+	}
+	for _, r := range text {
+		switch {
+		case unicode.Is(unicode.Han, r):
+			flushWord()
+			han = append(han, r)
+		case r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			flushHan()
+			word = append(word, r)
+		default:
+			flushHan()
+			flushWord()
+		}
+	}
+	flushHan()
+	flushWord()
+	return strings.Join(out, " ")
+}

@@ -1,0 +1,114 @@
+package match_test
+
+import (
+	"context"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/huitian/huitian/internal/match"
+	"github.com/huitian/huitian/internal/search"
+)
+
+func TestNDCGAndRecall(t *testing.T) {
+	t.Parallel()
+	rel := map[string]int{"a": 2, "b": 1, "c": 1}
+	ideal := (3 + 1/math.Log2(3) + 1/math.Log2(4))
+	cases := []struct {
+		name         string
+		ranked       []string
+		ndcg, recall float64
+	}{
+		{"ideal", []string{"a", "b", "c", "x", "y"}, 1, 1},
+		{"swapped", []string{"b", "a", "c"}, (1 + 3/math.Log2(3) + 1/math.Log2(4)) / ideal, 1},
+		{"one partial at 2", []string{"x", "b"}, (1 / math.Log2(3)) / ideal, 1.0 / 3},
+		{"beyond k", []string{"x", "y", "z", "u", "v", "a"}, 0, 0},
+		{"none", nil, 0, 0},
+	}
+	for _, c := range cases {
+		if got := match.NDCG(c.ranked, rel, 5); math.Abs(got-c.ndcg) > 1e-9 {
+			t.Errorf("%s: nDCG %v, want %v", c.name, got, c.ndcg)
+		}
+		if got := match.Recall(c.ranked, rel, 5); math.Abs(got-c.recall) > 1e-9 {
+			t.Errorf("%s: recall %v, want %v", c.name, got, c.recall)
+		}
+	}
+	if match.NDCG([]string{"a"}, map[string]int{}, 5) != 0 || match.Recall([]string{"a"}, nil, 5) != 0 {
+		t.Error("no relevant documents should score 0")
+	}
+}
+
+func tinyMatcher(t *testing.T) *match.Matcher {
+	t.Helper()
+	orgs := []match.Org{
+		{ID: "1", Key: "elder", Name: "回龙观助老服务中心", Domains: []string{"养老服务", "探访"}, Category: "elderly",
+			Description: "为社区老人提供上门探访、助餐和健康巡视。", StreetID: "s1", StreetName: "回龙观街道", CommunityID: "c1", CommunityName: "龙禧苑社区"},
+		{ID: "2", Key: "kids", Name: "天通苑儿童成长中心", Domains: []string{"儿童服务"}, Category: "childcare",
+			Description: "暑期儿童托管和四点半课堂。", StreetID: "s2", StreetName: "天通苑北街道"},
+		{ID: "3", Key: "elder2", Name: "霍营长者关爱协会", Domains: []string{"养老服务"}, Category: "elderly",
+			Description: "老人陪伴与探访。", StreetID: "s3", StreetName: "霍营街道"},
+		{ID: "4", Key: "bad", Name: "异常养老机构", Domains: []string{"养老服务"}, Excluded: "列入经营异常名录"},
+	}
+	projects := []match.Project{
+		{ID: "p1", Key: "visit", Title: "独居老人上门探访", Description: "为独居老人定期上门探访，建立健康档案。", OrgID: "1",
+			StreetID: "s1", StreetName: "回龙观街道", CommunityID: "c1", CommunityName: "龙禧苑社区", Stars: 4.8},
+		{ID: "p2", Key: "visit2", Title: "空巢老人探访关爱", Description: "定期看望空巢老人。", OrgID: "1",
+			StreetID: "s1", StreetName: "回龙观街道", Stars: 4.6},
+		{ID: "p3", Key: "camp", Title: "暑期儿童托管营", Description: "六周托管。", OrgID: "2", StreetID: "s2", StreetName: "天通苑北街道", Stars: 4.5},
+	}
+	m, err := match.New(search.NewAnalyzer(search.Options{}), orgs, projects, match.DefaultWeights())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func TestOrganizationsRankingAndReasons(t *testing.T) {
+	t.Parallel()
+	m := tinyMatcher(t)
+	ctx := context.Background()
+	rs, err := m.Organizations(ctx, match.Query{Text: "社区独居老人需要定期上门探访", Community: "龙禧苑社区", Street: "回龙观街道"}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) < 2 || rs[0].Key != "elder" || rs[1].Key != "elder2" {
+		t.Fatalf("ranking: %+v", rs)
+	}
+	for _, r := range rs {
+		if r.Key == "bad" {
+			t.Fatal("an excluded organization was ranked")
+		}
+	}
+	reasons := strings.Join(rs[0].Reasons, "|")
+	for _, want := range []string{"服务领域匹配", "曾在回龙观街道完成2个同类项目，平均满意度", "同一社区", "为老服务"} {
+		if !strings.Contains(reasons, want) {
+			t.Errorf("reasons %q lack %q", reasons, want)
+		}
+	}
+	if _, err := m.Organizations(ctx, match.Query{Text: "的了 😀"}, 5); err == nil {
+		t.Error("an empty query should be an error")
+	}
+}
+
+func TestProjectsRanking(t *testing.T) {
+	t.Parallel()
+	m := tinyMatcher(t)
+	rs, err := m.Projects(context.Background(), match.Query{Text: "孩子暑假没人管，想办托管班"}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) == 0 || rs[0].Key != "camp" {
+		t.Fatalf("ranking: %+v", rs)
+	}
+	if !strings.Contains(strings.Join(rs[0].Reasons, "|"), "承接组织：天通苑儿童成长中心，满意度4.5") {
+		t.Errorf("reasons: %q", rs[0].Reasons)
+	}
+}
+
+func TestDefaultWeights(t *testing.T) {
+	t.Parallel()
+	w := match.DefaultWeights()
+	if w.Text <= 0 || w.FieldName <= 0 || w.FieldProjects <= 0 {
+		t.Fatalf("weights: %+v", w)
+	}
+}
