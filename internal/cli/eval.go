@@ -46,12 +46,23 @@ func runEval(ctx context.Context, args []string, env Env) error {
 	projPath := fs.String("projects", "", "completed projects file (.jsonl)")
 	qPath := fs.String("queries", "", "queries with graded relevance (.jsonl)")
 	verbose := fs.Bool("v", false, "print per-query results")
+	weightsPath := fs.String("weights", "", "weights JSON overriding the embedded ones (for tuning)")
 	if err := fs.Parse(args); err != nil {
 		return exitError(2)
 	}
 	if *orgsPath == "" || *projPath == "" || *qPath == "" {
 		fmt.Fprintln(env.Stderr, "用法 / usage: huitian eval --orgs F --projects F --queries F [-v]")
 		return exitError(2)
+	}
+	weights := match.DefaultWeights()
+	if *weightsPath != "" {
+		data, err := os.ReadFile(*weightsPath)
+		if err != nil {
+			return err
+		}
+		if weights, err = match.ParseWeights(data); err != nil {
+			return err
+		}
 	}
 	queries, err := readEvalQueries(*qPath)
 	if err != nil {
@@ -82,7 +93,7 @@ func runEval(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	m, err := match.New(search.NewAnalyzer(search.Options{Segmenter: seg}), orgs, projects, match.DefaultWeights())
+	m, err := match.New(search.NewAnalyzer(search.Options{Segmenter: seg}), orgs, projects, weights)
 	if err != nil {
 		return err
 	}

@@ -58,6 +58,7 @@ type Result struct {
 // Features are the inputs of a score, each roughly in [0, 1].
 type Features struct {
 	Text, Category, SameCommunity, SameStreet, Similar, Satisfaction float64
+	OrgText                                                          float64 // projects: their organization's text fit
 }
 
 // Weights are the coefficients of the features and a few shape parameters.
@@ -74,6 +75,11 @@ type Weights struct {
 	FieldDomains     float64 `json:"field_domains"`
 	FieldDescription float64 `json:"field_description"`
 	FieldProjects    float64 `json:"field_projects"`
+	// Project ranking: the text fit of the project's organization (a project
+	// by an organization that fits the need is more likely the same kind of
+	// work), and the project's own category agreement.
+	ProjectOrgText  float64 `json:"project_org_text"`
+	ProjectCategory float64 `json:"project_category"`
 }
 
 //go:embed weights.json
@@ -86,6 +92,16 @@ func DefaultWeights() Weights {
 		panic("match: bad embedded weights.json: " + err.Error())
 	}
 	return w
+}
+
+// ParseWeights reads weights in the format of weights.json; fields it does
+// not set keep their default.
+func ParseWeights(data []byte) (Weights, error) {
+	w := DefaultWeights()
+	if err := json.Unmarshal(data, &w); err != nil {
+		return Weights{}, fmt.Errorf("match: weights: %w", err)
+	}
+	return w, nil
 }
 
 // Matcher holds the two indexes. It is immutable once built; rebuild it (or,
@@ -224,6 +240,8 @@ type prepared struct {
 	cats     map[string]float64
 	projText map[string]float64 // normalized project text scores
 	projHits map[string]search.Hit
+	orgText  map[string]float64 // normalized organization text scores
+	orgHits  map[string]search.Hit
 }
 
 func (m *Matcher) prepare(q Query) (*prepared, error) {
@@ -237,6 +255,12 @@ func (m *Matcher) prepare(q Query) (*prepared, error) {
 		p.projText[h.ID] = h.Score / hits[0].Score
 		p.projHits[h.ID] = h
 	}
+	p.orgText, p.orgHits = map[string]float64{}, map[string]search.Hit{}
+	hits = m.orgIx.Search(sq, search.SearchOptions{K: search.MaxK, Explain: true})
+	for _, h := range hits {
+		p.orgText[h.ID] = h.Score / hits[0].Score
+		p.orgHits[h.ID] = h
+	}
 	return p, nil
 }
 
@@ -245,15 +269,6 @@ func (m *Matcher) Organizations(ctx context.Context, q Query, limit int) ([]Resu
 	p, err := m.prepare(q)
 	if err != nil {
 		return nil, err
-	}
-	hits := m.orgIx.Search(p.q, search.SearchOptions{K: search.MaxK, Explain: true})
-	text := map[string]search.Hit{}
-	var top float64
-	if len(hits) > 0 {
-		top = hits[0].Score
-	}
-	for _, h := range hits {
-		text[h.ID] = h
 	}
 	w := m.w
 	var out []Result
@@ -265,9 +280,7 @@ func (m *Matcher) Organizations(ctx context.Context, q Query, limit int) ([]Resu
 			continue
 		}
 		var f Features
-		if h, ok := text[id]; ok {
-			f.Text = h.Score / top
-		}
+		f.Text = p.orgText[id]
 		for c := range m.orgCats[id] {
 			f.Category = max(f.Category, p.cats[c])
 		}
@@ -299,7 +312,7 @@ func (m *Matcher) Organizations(ctx context.Context, q Query, limit int) ([]Resu
 		score := w.Text*f.Text + w.Category*f.Category + w.SameCommunity*f.SameCommunity + w.SameStreet*f.SameStreet +
 			w.TrackSimilar*f.Similar + w.Satisfaction*f.Satisfaction
 		r := Result{ID: id, Key: o.Key, Name: o.Name, Score: score, Features: f}
-		r.Reasons = m.orgReasons(o, f, text[id], similar, bayes, rated, p)
+		r.Reasons = m.orgReasons(o, f, p.orgHits[id], similar, bayes, rated, p)
 		out = append(out, r)
 	}
 	return rank(out, limit), nil
@@ -399,7 +412,7 @@ func (m *Matcher) Projects(ctx context.Context, q Query, limit int) ([]Result, e
 			return nil, ctx.Err()
 		}
 		pr := m.projs[id]
-		f := Features{Text: t, Category: p.cats[m.projCat[id]]}
+		f := Features{Text: t, Category: p.cats[m.projCat[id]], OrgText: p.orgText[pr.OrgID]}
 		if place(pr.CommunityID, pr.CommunityName, q.Community) {
 			f.SameCommunity = 1
 		}
@@ -409,8 +422,8 @@ func (m *Matcher) Projects(ctx context.Context, q Query, limit int) ([]Result, e
 		if pr.Stars > 0 {
 			f.Satisfaction = (pr.Stars - m.globalMean) / 5 * 10
 		}
-		score := w.Text*f.Text + w.Category*f.Category + w.SameCommunity*f.SameCommunity + w.SameStreet*f.SameStreet +
-			w.Satisfaction*f.Satisfaction
+		score := w.Text*f.Text + w.ProjectCategory*f.Category + w.ProjectOrgText*f.OrgText + w.SameCommunity*f.SameCommunity +
+			w.SameStreet*f.SameStreet + w.Satisfaction*f.Satisfaction
 		r := Result{ID: id, Key: pr.Key, Name: pr.Title, Score: score, Features: f}
 		if tm := matchedTerms(p.projHits[id]); len(tm) > 0 {
 			r.Reasons = append(r.Reasons, "内容相近："+strings.Join(tm, "、"))
