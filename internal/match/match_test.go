@@ -52,7 +52,7 @@ func tinyMatcher(t *testing.T) *match.Matcher {
 	projects := []match.Project{
 		{ID: "p1", Key: "visit", Title: "独居老人上门探访", Description: "为独居老人定期上门探访，建立健康档案。", OrgID: "1",
 			StreetID: "s1", StreetName: "回龙观街道", CommunityID: "c1", CommunityName: "龙禧苑社区", Stars: 4.8},
-		{ID: "p2", Key: "visit2", Title: "空巢老人探访关爱", Description: "定期看望空巢老人。", OrgID: "1",
+		{ID: "p2", Key: "visit2", Title: "独居老人定期上门探访关爱", Description: "为独居老人定期上门探访。", OrgID: "1",
 			StreetID: "s1", StreetName: "回龙观街道", Stars: 4.6},
 		{ID: "p3", Key: "camp", Title: "暑期儿童托管营", Description: "六周托管。", OrgID: "2", StreetID: "s2", StreetName: "天通苑北街道", Stars: 4.5},
 	}
