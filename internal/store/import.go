@@ -126,11 +126,17 @@ func (m *importer) communityID(ctx context.Context, streetID, name string) (stri
 // guarded imports one row inside a savepoint, so a row that fails half-way
 // leaves nothing behind (not even the street it created) and the rest go on.
 func (m *importer) guarded(ctx context.Context, row *registry.ImportRow) error {
+	return m.inSavepoint(ctx, func() error { return m.row(ctx, row) })
+}
+
+// inSavepoint runs one row's work inside a savepoint: on failure the row's
+// writes are rolled back and the places it created are forgotten too.
+func (m *importer) inSavepoint(ctx context.Context, fn func() error) error {
 	if _, err := m.c.exec(ctx, `SAVEPOINT import_row`); err != nil {
 		return err
 	}
 	nStreets, nComms := len(m.rep.CreatedStreets), len(m.rep.CreatedCommunities)
-	err := m.row(ctx, row)
+	err := fn()
 	if err == nil {
 		_, err = m.c.exec(ctx, `RELEASE SAVEPOINT import_row`)
 		return err

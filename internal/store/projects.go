@@ -65,31 +65,7 @@ type projectImporter struct {
 // guarded imports one project inside a savepoint, so a row that fails
 // half-way leaves nothing behind (not even a street it created).
 func (m *projectImporter) guarded(ctx context.Context, row *projectfile.ProjectRow) error {
-	if _, err := m.c.exec(ctx, `SAVEPOINT import_project`); err != nil {
-		return err
-	}
-	nStreets, nComms := len(m.rep.CreatedStreets), len(m.rep.CreatedCommunities)
-	err := m.row(ctx, row)
-	if err == nil {
-		_, err = m.c.exec(ctx, `RELEASE SAVEPOINT import_project`)
-		return err
-	}
-	err = translateAny(m.c, err)
-	if _, rerr := m.c.exec(ctx, `ROLLBACK TO SAVEPOINT import_project`); rerr != nil {
-		return rerr
-	}
-	if _, rerr := m.c.exec(ctx, `RELEASE SAVEPOINT import_project`); rerr != nil {
-		return rerr
-	}
-	for _, n := range m.rep.CreatedStreets[nStreets:] {
-		delete(m.streets, n)
-	}
-	m.rep.CreatedStreets = m.rep.CreatedStreets[:nStreets]
-	if len(m.rep.CreatedCommunities) > nComms {
-		m.communities = map[string]string{}
-		m.rep.CreatedCommunities = m.rep.CreatedCommunities[:nComms]
-	}
-	return err
+	return m.inSavepoint(ctx, func() error { return m.row(ctx, row) })
 }
 
 // pastProject is one past project as written: the need and what it was awarded,
