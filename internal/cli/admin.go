@@ -9,6 +9,7 @@ import (
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/store"
 )
 
 // system is the actor of command-line changes: recorded as "system" in the audit log.
@@ -112,19 +113,11 @@ func runUserPassword(ctx context.Context, args []string, env Env) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	p, err := accounts.NormalizePhone(*phone)
-	if err != nil {
-		return err
-	}
-	s, err := openCurrent(ctx, *db, env)
+	s, u, err := userByPhone(ctx, *db, *phone, env)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	u, err := s.FindUserByPhone(ctx, p)
-	if err != nil {
-		return err
-	}
 	hash, generated, err := newPassword(env, *pwStdin)
 	if err != nil {
 		return err
@@ -137,6 +130,25 @@ func runUserPassword(ctx context.Context, args []string, env Env) error {
 		fmt.Fprintf(env.Stdout, "新密码（只显示这一次）/ new password (shown once): %s\n", generated)
 	}
 	return nil
+}
+
+// userByPhone opens the (current) database and finds the account with this
+// phone; the caller closes the store.
+func userByPhone(ctx context.Context, db, phone string, env Env) (*store.Store, *accounts.User, error) {
+	p, err := accounts.NormalizePhone(phone)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := openCurrent(ctx, db, env)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := s.FindUserByPhone(ctx, p)
+	if err != nil {
+		s.Close()
+		return nil, nil, err
+	}
+	return s, u, nil
 }
 
 func roleList() string {
@@ -165,19 +177,11 @@ func runTokenCreate(ctx context.Context, args []string, env Env) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	p, err := accounts.NormalizePhone(*phone)
-	if err != nil {
-		return err
-	}
-	s, err := openCurrent(ctx, *db, env)
+	s, u, err := userByPhone(ctx, *db, *phone, env)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	u, err := s.FindUserByPhone(ctx, p)
-	if err != nil {
-		return err
-	}
 	token, err := s.CreateAPIToken(system(ctx), u.ID)
 	if err != nil {
 		return err

@@ -242,12 +242,9 @@ func (s *Store) SubmitScores(ctx context.Context, needID string, scores []procur
 func (s *Store) FindPanel(ctx context.Context, needID string) ([]procurement.PanelMember, error) {
 	actor := accounts.ActorFrom(ctx)
 	c := s.read()
-	n, err := findNeed(ctx, c, needID)
+	n, err := loadVisibleNeed(ctx, c, needID, actor)
 	if err != nil {
 		return nil, s.translate(err)
-	}
-	if !procurement.CanView(n, actor) {
-		return nil, notFound("need")
 	}
 	panel, err := findPanel(ctx, c, n.ID)
 	if err != nil {
@@ -269,12 +266,9 @@ func (s *Store) FindPanel(ctx context.Context, needID string) ([]procurement.Pan
 func (s *Store) Ranking(ctx context.Context, needID string) ([]procurement.Ranked, error) {
 	actor := accounts.ActorFrom(ctx)
 	c := s.read()
-	n, err := findNeed(ctx, c, needID)
+	n, err := loadVisibleNeed(ctx, c, needID, actor)
 	if err != nil {
 		return nil, s.translate(err)
-	}
-	if !procurement.CanView(n, actor) {
-		return nil, notFound("need")
 	}
 	panel, err := findPanel(ctx, c, n.ID)
 	if err != nil {

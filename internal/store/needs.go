@@ -103,14 +103,8 @@ func loadNeedParts(ctx context.Context, c conn, n *procurement.Need) error {
 // FindNeedByID returns a need the actor may see; a draft someone may not see
 // is not found (its existence is not public either).
 func (s *Store) FindNeedByID(ctx context.Context, id string) (*procurement.Need, error) {
-	n, err := findNeed(ctx, s.read(), id)
-	if err != nil {
-		return nil, s.translate(err)
-	}
-	if !procurement.CanView(n, accounts.ActorFrom(ctx)) {
-		return nil, notFound("need")
-	}
-	return n, nil
+	n, err := loadVisibleNeed(ctx, s.read(), id, accounts.ActorFrom(ctx))
+	return n, s.translate(err)
 }
 
 // statusSQL is the condition for a need's effective status at now: the
