@@ -17,6 +17,7 @@ import (
 	"github.com/huitian/huitian/internal/orgfile"
 	"github.com/huitian/huitian/internal/procurement"
 	"github.com/huitian/huitian/internal/projectfile"
+	"github.com/huitian/huitian/internal/registry"
 	"github.com/huitian/huitian/internal/search"
 	"github.com/huitian/huitian/internal/search/gseseg"
 	"github.com/huitian/huitian/internal/store"
@@ -249,6 +250,7 @@ func matchInput(ctx context.Context, s *store.Store) ([]match.Org, []match.Proje
 	for _, o := range all {
 		orgs = append(orgs, match.Org{ID: o.ID, Key: o.Key, Name: o.Name, Description: o.Description,
 			Domains: o.Domains, Category: o.Category, StreetID: o.StreetID, StreetName: o.StreetName,
+			Registered:  o.Registration == registry.Registered,
 			CommunityID: o.CommunityID, CommunityName: o.CommunityName})
 		tr, err := s.OrgTrackRecord(ctx, o.ID)
 		if err != nil {

@@ -1,11 +1,14 @@
 // Package match ranks organizations and past completed projects for a need
 // described in everyday Chinese. A score is a weighted sum of explainable
 // features — text fit (BM25F over the search index, normalized per query),
-// category agreement, service area and track record — and every result
-// carries reasons in Chinese built from those features. The weights are data
+// category agreement, service area, track record and current load — and every
+// result carries reasons in Chinese built from those features. Organizations
+// on a credit list or failing a need's qualification rules are never offered;
+// staff may see them after the others, with the reason. The weights are data
 // (weights.json, embedded); TUNING.md says how they were chosen. The package
-// knows nothing of SQL or HTTP: callers pass the organizations and projects
-// read from the store.
+// knows nothing of SQL or HTTP: callers build a Matcher from the organizations
+// and projects read from the store, then apply every committed change with
+// PutOrg, DeleteOrg, PutProject and DeleteProject.
 package match
 
 import (
@@ -16,6 +19,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/huitian/huitian/internal/registry"
 	"github.com/huitian/huitian/internal/search"
@@ -28,7 +32,9 @@ type Org struct {
 	Category                   string // taxonomy code
 	StreetID, StreetName       string
 	CommunityID, CommunityName string
-	Excluded                   string // non-empty: excluded (e.g. abnormal credit), with this reason
+	Registered                 bool   // 民政登记 (false: 街道备案, filed with a street)
+	ActiveProjects             int    // current load: contracts in progress
+	Excluded                   string // non-empty: on the abnormal or serious-violation list, with this reason
 }
 
 // Project is a completed project (a closed need with its supplier).
@@ -40,11 +46,21 @@ type Project struct {
 	Stars                       float64 // satisfaction 0–5; 0 when unrated
 }
 
-// Query is a need: its text and, optionally, where it is (an id or a name).
+// Query is a need: its text, optionally where it is (an id or a name), and
+// its qualification rules.
 type Query struct {
 	Text      string
 	Community string
 	Street    string
+	// RegisteredOnly admits only organizations registered with civil affairs.
+	RegisteredOnly bool
+	// LocalOnly admits only organizations of the need's street (Street, or
+	// the community's when only Community is known and matches).
+	LocalOnly bool
+	// IncludeExcluded appends, after the eligible results, the excluded or
+	// unqualified organizations that would have ranked in the top limit,
+	// with Result.Excluded saying why (for staff).
+	IncludeExcluded bool
 }
 
 // Result is one ranked organization or project.
@@ -53,12 +69,16 @@ type Result struct {
 	Score         float64
 	Reasons       []string
 	Features      Features
+	// Excluded is non-empty for an organization that is not offered (credit
+	// list or qualification rule): the reason, in Chinese.
+	Excluded string
 }
 
 // Features are the inputs of a score, each roughly in [0, 1].
 type Features struct {
 	Text, Category, SameCommunity, SameStreet, Similar, Satisfaction float64
 	OrgText                                                          float64 // projects: their organization's text fit
+	Load                                                             float64 // organizations: min(in-progress contracts/5, 1)
 }
 
 // Weights are the coefficients of the features and a few shape parameters.
@@ -69,6 +89,7 @@ type Weights struct {
 	SameStreet       float64 `json:"same_street"`
 	TrackSimilar     float64 `json:"track_similar"`
 	Satisfaction     float64 `json:"satisfaction"`
+	Load             float64 `json:"load"`              // negative: a busy organization ranks a little lower
 	SimilarThreshold float64 `json:"similar_threshold"` // normalized project text score that counts as "similar"
 	PriorRatings     float64 `json:"prior_ratings"`     // Bayesian prior strength, in ratings
 	FieldName        float64 `json:"field_name"`
@@ -104,19 +125,24 @@ func ParseWeights(data []byte) (Weights, error) {
 	return w, nil
 }
 
-// Matcher holds the two indexes. It is immutable once built; rebuild it (or,
-// later, Put into its indexes) when the store changes.
+// Matcher holds the two indexes and what the features need. It is safe for
+// concurrent use: searches run on the indexes' lock-free snapshots, the maps
+// sit behind an RWMutex, and Put*/Delete* apply each committed change of the
+// store.
 type Matcher struct {
-	w          Weights
-	a          *search.Analyzer
-	orgIx      *search.Index
-	projIx     *search.Index
-	orgs       map[string]*Org
-	projs      map[string]*Project
-	projCat    map[string]string
-	orgCats    map[string]map[string]bool
-	byOrg      map[string][]*Project
-	globalMean float64
+	w      Weights
+	a      *search.Analyzer
+	orgIx  *search.Index
+	projIx *search.Index
+
+	mu      sync.RWMutex
+	orgs    map[string]*Org
+	projs   map[string]*Project
+	projCat map[string]string
+	orgCats map[string]map[string]bool
+	byOrg   map[string][]*Project // sorted by id
+	starSum float64               // over rated projects, for the global mean
+	starN   int
 }
 
 const (
@@ -128,22 +154,6 @@ const (
 func New(a *search.Analyzer, orgs []Org, projects []Project, w Weights) (*Matcher, error) {
 	m := &Matcher{w: w, a: a, orgs: map[string]*Org{}, projs: map[string]*Project{}, projCat: map[string]string{},
 		orgCats: map[string]map[string]bool{}, byOrg: map[string][]*Project{}}
-	var sum float64
-	var n int
-	for i := range projects {
-		p := &projects[i]
-		m.projs[p.ID] = p
-		m.byOrg[p.OrgID] = append(m.byOrg[p.OrgID], p)
-		m.projCat[p.ID] = registry.GuessCategory(nil, p.Title+" "+p.Description)
-		if p.Stars > 0 {
-			sum += p.Stars
-			n++
-		}
-	}
-	m.globalMean = 4
-	if n > 0 {
-		m.globalMean = sum / float64(n)
-	}
 	var err error
 	m.orgIx, err = search.NewIndex(a, search.Schema{K1: 1.2, Fields: []search.Field{
 		{Name: fName, Weight: w.FieldName, B: 0.5}, {Name: fDomains, Weight: w.FieldDomains, B: 0.3},
@@ -156,39 +166,213 @@ func New(a *search.Analyzer, orgs []Org, projects []Project, w Weights) (*Matche
 	if err != nil {
 		return nil, err
 	}
-	var od []search.Doc
+	for i := range projects {
+		if projects[i].ID == "" {
+			return nil, fmt.Errorf("match: a project without an id")
+		}
+		m.addProject(projects[i])
+	}
 	for i := range orgs {
-		o := &orgs[i]
-		m.orgs[o.ID] = o
-		cats := map[string]bool{}
-		if o.Category != "" {
-			cats[o.Category] = true
+		if orgs[i].ID == "" {
+			return nil, fmt.Errorf("match: an organization without an id")
 		}
-		for _, d := range o.Domains {
-			if c := registry.GuessCategory([]string{d}, ""); c != "" {
-				cats[c] = true
-			}
-		}
-		var pt []string
-		for _, p := range m.byOrg[o.ID] {
-			pt = append(pt, p.Title, p.Description)
-			cats[m.projCat[p.ID]] = true
-		}
-		m.orgCats[o.ID] = cats
-		od = append(od, search.Doc{ID: o.ID, Fields: map[string]string{fName: o.Name,
-			fDomains: strings.Join(o.Domains, "、"), fDesc: o.Description, fProjects: strings.Join(pt, "\n")}})
+		o := orgs[i]
+		m.orgs[o.ID] = &o
+	}
+	od := make([]search.Doc, 0, len(m.orgs))
+	for id := range m.orgs {
+		od = append(od, m.orgDoc(id))
 	}
 	if err := m.orgIx.Build(od); err != nil {
 		return nil, err
 	}
-	var pd []search.Doc
-	for _, p := range projects {
-		pd = append(pd, search.Doc{ID: p.ID, Fields: map[string]string{fTitle: p.Title, fDesc: p.Description}})
+	pd := make([]search.Doc, 0, len(m.projs))
+	for _, p := range m.projs {
+		pd = append(pd, projDoc(p))
 	}
 	if err := m.projIx.Build(pd); err != nil {
 		return nil, err
 	}
 	return m, nil
+}
+
+// addProject records p in the maps (not the indexes); m.mu is held or m is
+// not shared yet.
+func (m *Matcher) addProject(p Project) {
+	m.removeProject(p.ID)
+	pp := &p
+	m.projs[p.ID] = pp
+	list := m.byOrg[p.OrgID]
+	i := sort.Search(len(list), func(i int) bool { return list[i].ID >= p.ID })
+	list = append(list, nil)
+	copy(list[i+1:], list[i:])
+	list[i] = pp
+	m.byOrg[p.OrgID] = list
+	m.projCat[p.ID] = registry.GuessCategory(nil, p.Title+" "+p.Description)
+	if p.Stars > 0 {
+		m.starSum += p.Stars
+		m.starN++
+	}
+}
+
+// removeProject forgets the project id in the maps and returns it (nil when
+// absent).
+func (m *Matcher) removeProject(id string) *Project {
+	old := m.projs[id]
+	if old == nil {
+		return nil
+	}
+	delete(m.projs, id)
+	delete(m.projCat, id)
+	list := m.byOrg[old.OrgID]
+	for i, p := range list {
+		if p.ID == id {
+			list = append(list[:i:i], list[i+1:]...)
+			break
+		}
+	}
+	if len(list) == 0 {
+		delete(m.byOrg, old.OrgID)
+	} else {
+		m.byOrg[old.OrgID] = list
+	}
+	if old.Stars > 0 {
+		m.starSum -= old.Stars
+		m.starN--
+	}
+	return old
+}
+
+// orgDoc refreshes the organization's category set and returns its document:
+// its profile and the text of its completed projects.
+func (m *Matcher) orgDoc(id string) search.Doc {
+	o := m.orgs[id]
+	cats := map[string]bool{}
+	if o.Category != "" {
+		cats[o.Category] = true
+	}
+	for _, d := range o.Domains {
+		if c := registry.GuessCategory([]string{d}, ""); c != "" {
+			cats[c] = true
+		}
+	}
+	var pt []string
+	for _, p := range m.byOrg[id] {
+		pt = append(pt, p.Title, p.Description)
+		if c := m.projCat[p.ID]; c != "" {
+			cats[c] = true
+		}
+	}
+	m.orgCats[id] = cats
+	return search.Doc{ID: o.ID, Fields: map[string]string{fName: o.Name,
+		fDomains: strings.Join(o.Domains, "、"), fDesc: o.Description, fProjects: strings.Join(pt, "\n")}}
+}
+
+func projDoc(p *Project) search.Doc {
+	return search.Doc{ID: p.ID, Fields: map[string]string{fTitle: p.Title, fDesc: p.Description}}
+}
+
+func (m *Matcher) globalMean() float64 {
+	if m.starN > 0 {
+		return m.starSum / float64(m.starN)
+	}
+	return 4
+}
+
+// PutOrg adds or replaces an organization.
+func (m *Matcher) PutOrg(o Org) error {
+	if o.ID == "" {
+		return fmt.Errorf("match: an organization without an id")
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.orgs[o.ID] = &o
+	return m.orgIx.Put(m.orgDoc(o.ID))
+}
+
+// DeleteOrg removes an organization. Its projects stay (they are past work
+// and remain findable); they count again if the organization is put back.
+func (m *Matcher) DeleteOrg(id string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	delete(m.orgs, id)
+	delete(m.orgCats, id)
+	m.orgIx.Delete(id)
+}
+
+// PutProject adds or replaces a completed project, and re-indexes the
+// organizations whose track record it changes.
+func (m *Matcher) PutProject(p Project) error {
+	if p.ID == "" {
+		return fmt.Errorf("match: a project without an id")
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if err := m.projIx.Put(projDoc(&p)); err != nil {
+		return err
+	}
+	old := m.projs[p.ID]
+	m.addProject(p)
+	if old != nil && old.OrgID != p.OrgID {
+		if err := m.reindexOrg(old.OrgID); err != nil {
+			return err
+		}
+	}
+	return m.reindexOrg(p.OrgID)
+}
+
+// DeleteProject removes a completed project.
+func (m *Matcher) DeleteProject(id string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.projIx.Delete(id)
+	if old := m.removeProject(id); old != nil {
+		_ = m.reindexOrg(old.OrgID) // the document is valid: it was indexed before
+	}
+}
+
+func (m *Matcher) reindexOrg(id string) error {
+	if m.orgs[id] == nil {
+		return nil
+	}
+	return m.orgIx.Put(m.orgDoc(id))
+}
+
+// Len returns how many organizations and projects the matcher holds.
+func (m *Matcher) Len() (orgs, projects int) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return len(m.orgs), len(m.projs)
+}
+
+// Compact rewrites both indexes without replaced documents, so their
+// statistics are exact again after many updates.
+func (m *Matcher) Compact() {
+	m.orgIx.Compact()
+	m.projIx.Compact()
+}
+
+// Categorize guesses the taxonomy category of a need's text, with a
+// confidence in [0, 1] (the category's share of the keyword evidence, in the
+// text and in its thesaurus expansions); "", 0 when nothing matched.
+func (m *Matcher) Categorize(text string) (code string, confidence float64) {
+	q := m.a.Query(text)
+	if q.Empty() {
+		return "", 0
+	}
+	return topCategory(categoryScores(q.Text, q))
+}
+
+// topCategory returns the category with the largest share; ties go to the
+// first in taxonomy order.
+func topCategory(cats map[string]float64) (string, float64) {
+	best, bs := "", 0.0
+	for _, c := range registry.Categories {
+		if s := cats[c.Code]; s > bs {
+			best, bs = c.Code, s
+		}
+	}
+	return best, bs
 }
 
 // categoryScores scores the taxonomy for a text: keyword hits in the text and
@@ -205,13 +389,14 @@ func categoryScores(text string, q search.Query) map[string]float64 {
 	out := map[string]float64{}
 	var total float64
 	for _, c := range registry.Categories {
-		var s float64
+		var s, x float64
 		for _, k := range c.Keywords {
 			s += float64(strings.Count(text, k))
 			if strings.Contains(e, k) {
-				s += 0.5
+				x = 0.5 // once per category: a large synonym group must not outvote the words typed
 			}
 		}
+		s += x
 		if s > 0 {
 			out[c.Code] = s
 			total += s
@@ -265,18 +450,37 @@ func (m *Matcher) prepare(q Query) (*prepared, error) {
 }
 
 // Organizations returns up to limit organizations for q, best first.
+// Organizations on a credit list or failing the query's qualification rules
+// never rank among them; with q.IncludeExcluded, those of them that would
+// have ranked in the top limit follow the eligible results, best first, with
+// Result.Excluded set.
 func (m *Matcher) Organizations(ctx context.Context, q Query, limit int) ([]Result, error) {
 	p, err := m.prepare(q)
 	if err != nil {
 		return nil, err
 	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
 	w := m.w
-	var out []Result
-	for id, o := range m.orgs {
+	mean := m.globalMean()
+	// Candidates: organizations whose text fits, and those with a similar
+	// past project (their own text may not mention it).
+	cand := make(map[string]bool, len(p.orgText))
+	for id := range p.orgText {
+		cand[id] = true
+	}
+	for id, t := range p.projText {
+		if pr := m.projs[id]; pr != nil && t >= w.SimilarThreshold {
+			cand[pr.OrgID] = true
+		}
+	}
+	var all []Result
+	for id := range cand {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		if o.Excluded != "" {
+		o := m.orgs[id]
+		if o == nil {
 			continue
 		}
 		var f Features
@@ -304,18 +508,58 @@ func (m *Matcher) Organizations(ctx context.Context, q Query, limit int) ([]Resu
 			}
 		}
 		f.Similar = 1 - math.Exp(-f.Similar) // saturating: the third similar project adds less than the first
-		bayes := (w.PriorRatings*m.globalMean + stars) / (w.PriorRatings + float64(rated))
-		f.Satisfaction = (bayes - m.globalMean) / 5 * 10
 		if f.Text == 0 && f.Similar == 0 {
 			continue
 		}
+		bayes := (w.PriorRatings*mean + stars) / (w.PriorRatings + float64(rated))
+		f.Satisfaction = (bayes - mean) / 5 * 10
+		f.Load = min(float64(max(o.ActiveProjects, 0))/5, 1)
 		score := w.Text*f.Text + w.Category*f.Category + w.SameCommunity*f.SameCommunity + w.SameStreet*f.SameStreet +
-			w.TrackSimilar*f.Similar + w.Satisfaction*f.Satisfaction
-		r := Result{ID: id, Key: o.Key, Name: o.Name, Score: score, Features: f}
+			w.TrackSimilar*f.Similar + w.Satisfaction*f.Satisfaction + w.Load*f.Load
+		r := Result{ID: id, Key: o.Key, Name: o.Name, Score: score, Features: f, Excluded: ineligible(o, q)}
 		r.Reasons = m.orgReasons(o, f, p.orgHits[id], similar, bayes, rated, p)
-		out = append(out, r)
+		all = append(all, r)
 	}
-	return rank(out, limit), nil
+	rank(all, 0)
+	var out, excluded []Result
+	for i, r := range all {
+		switch {
+		case r.Excluded == "":
+			if limit <= 0 || len(out) < limit {
+				out = append(out, r)
+			}
+		case q.IncludeExcluded && (limit <= 0 || i < limit):
+			excluded = append(excluded, r)
+		}
+	}
+	return append(out, excluded...), nil
+}
+
+// Reasons an organization is not offered for a need's qualification rules.
+const (
+	ReasonNotRegistered = "不符合资格：仅限民政登记的组织"
+	ReasonNotLocal      = "不符合资格：仅限本街道的组织"
+)
+
+// ineligible returns why o may not be offered for q, or "". The credit
+// lists come first. LocalOnly compares streets; when the query names only a
+// community, an organization of that community is local and the others are
+// not (their street cannot be checked), so the rule never silently lapses.
+func ineligible(o *Org, q Query) string {
+	if o.Excluded != "" {
+		return o.Excluded
+	}
+	if q.RegisteredOnly && !o.Registered {
+		return ReasonNotRegistered
+	}
+	if q.LocalOnly {
+		local := place(o.StreetID, o.StreetName, q.Street) ||
+			(q.Street == "" && place(o.CommunityID, o.CommunityName, q.Community))
+		if !local {
+			return ReasonNotLocal
+		}
+	}
+	return ""
 }
 
 func rank(out []Result, limit int) []Result {
@@ -396,6 +640,9 @@ func (m *Matcher) orgReasons(o *Org, f Features, h search.Hit, similar []*Projec
 	case f.SameStreet > 0:
 		rs = append(rs, "同一街道："+o.StreetName)
 	}
+	if o.ActiveProjects >= 3 {
+		rs = append(rs, fmt.Sprintf("当前在办项目%d个", o.ActiveProjects))
+	}
 	return rs
 }
 
@@ -405,13 +652,19 @@ func (m *Matcher) Projects(ctx context.Context, q Query, limit int) ([]Result, e
 	if err != nil {
 		return nil, err
 	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
 	w := m.w
+	mean := m.globalMean()
 	var out []Result
 	for id, t := range p.projText {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		pr := m.projs[id]
+		if pr == nil {
+			continue // deleted since the search
+		}
 		f := Features{Text: t, Category: p.cats[m.projCat[id]], OrgText: p.orgText[pr.OrgID]}
 		if place(pr.CommunityID, pr.CommunityName, q.Community) {
 			f.SameCommunity = 1
@@ -420,7 +673,7 @@ func (m *Matcher) Projects(ctx context.Context, q Query, limit int) ([]Result, e
 			f.SameStreet = 1
 		}
 		if pr.Stars > 0 {
-			f.Satisfaction = (pr.Stars - m.globalMean) / 5 * 10
+			f.Satisfaction = (pr.Stars - mean) / 5 * 10
 		}
 		score := w.Text*f.Text + w.ProjectCategory*f.Category + w.ProjectOrgText*f.OrgText + w.SameCommunity*f.SameCommunity +
 			w.SameStreet*f.SameStreet + w.Satisfaction*f.Satisfaction
