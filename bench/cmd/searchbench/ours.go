@@ -1,0 +1,95 @@
+package main
+
+import (
+	"fmt"
+	"runtime"
+	"time"
+
+	"github.com/huitian/huitian/bench/internal/corpus"
+	"github.com/huitian/huitian/internal/search"
+	"github.com/huitian/huitian/internal/search/gseseg"
+)
+
+// ours is Huitian's index with the default schema.
+type ours struct {
+	a      *search.Analyzer
+	ix     *search.Index
+	heapMB float64
+}
+
+func newOurs(useGSE bool) (*ours, error) {
+	var o search.Options
+	if useGSE {
+		t0 := time.Now()
+		seg, err := gseseg.New()
+		if err != nil {
+			return nil, err
+		}
+		o.Segmenter = seg
+		fmt.Printf("ours   gse dictionary loaded in %v (not counted in the index heap)\n", time.Since(t0).Round(time.Millisecond))
+	}
+	return &ours{a: search.NewAnalyzer(o)}, nil
+}
+
+func (*ours) name() string { return "ours" }
+
+// SearchDocs converts generated documents to the index's, as the application
+// does from database rows.
+func searchDocs(docs []corpus.Doc) []search.Doc {
+	out := make([]search.Doc, len(docs))
+	for i, d := range docs {
+		out[i] = search.Doc{
+			ID: d.ID,
+			Fields: map[string]string{
+				search.FieldTitle:       d.Title,
+				search.FieldDescription: d.Description,
+				search.FieldTags:        d.Tags,
+			},
+			Facets: []string{"kind:" + d.Kind, "street:" + d.Street},
+		}
+	}
+	return out
+}
+
+func heapInUse() uint64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// index counts the conversion to search.Doc out of the time (the application
+// builds those from rows anyway) and the documents' own text out of the heap.
+func (o *ours) index(docs []corpus.Doc) (time.Duration, error) {
+	sdocs := searchDocs(docs)
+	before := heapInUse()
+	ix, err := search.NewIndex(o.a, search.DefaultSchema())
+	if err != nil {
+		return 0, err
+	}
+	t0 := time.Now()
+	if err := ix.Build(sdocs); err != nil {
+		return 0, err
+	}
+	took := time.Since(t0)
+	after := heapInUse()
+	runtime.KeepAlive(sdocs)
+	o.ix = ix
+	o.heapMB = float64(int64(after)-int64(before)) / (1 << 20)
+	st := ix.Stats()
+	fmt.Printf("ours   build %v; heap %.1f MB; %d segments, %d terms, postings %.1f MB\n",
+		took.Round(time.Millisecond), o.heapMB, st.Segments, st.Terms, float64(st.PostingBytes)/(1<<20))
+	return took, nil
+}
+
+func (o *ours) search(q string) ([]string, error) {
+	hits := o.ix.SearchText(q, search.SearchOptions{K: k})
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
+	}
+	return ids, nil
+}
+
+func (o *ours) close() { o.ix = nil }
