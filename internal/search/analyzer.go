@@ -389,7 +389,7 @@ func (a *Analyzer) Query(text string) Query {
 			w := string(rs[i:min(j, i+maxWordRunes)])
 			if !stopWords[w] {
 				qb.add(Term{Text: w, Weight: 1, Kind: KindWord, Source: w})
-				if len(th.byTerm[w]) > 0 {
+				if th.known[w] {
 					matched = append(matched, w)
 				}
 			}
@@ -398,11 +398,37 @@ func (a *Analyzer) Query(text string) Query {
 			i++
 		}
 	}
+	found := make(map[string]bool, len(matched))
 	for _, m := range matched {
+		found[m] = true
 		for _, gi := range th.byTerm[m] {
 			for _, s := range th.groups[gi] {
 				if s != m {
 					qb.add(Term{Text: s, Weight: a.opts.SynonymWeight, Kind: KindSynonym, Source: m})
+				}
+			}
+		}
+	}
+	// Situation rules add services and their groups, as synonyms of the
+	// first condition's term that was typed.
+	for _, ri := range th.fired(found) {
+		ru := &th.rules[ri]
+		src := ""
+		for _, ct := range ru.When[0] {
+			if found[ct] {
+				src = ct
+				break
+			}
+		}
+		for _, add := range ru.Add {
+			if !found[add] {
+				qb.add(Term{Text: add, Weight: a.opts.SynonymWeight, Kind: KindSynonym, Source: src})
+			}
+			for _, gi := range th.byTerm[add] {
+				for _, s := range th.groups[gi] {
+					if !found[s] {
+						qb.add(Term{Text: s, Weight: a.opts.SynonymWeight, Kind: KindSynonym, Source: src})
+					}
 				}
 			}
 		}

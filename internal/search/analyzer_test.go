@@ -304,3 +304,58 @@ func TestSetThesaurus(t *testing.T) {
 		t.Error("SetThesaurus(nil) does not restore the default")
 	}
 }
+
+func TestThesaurusRules(t *testing.T) {
+	t.Parallel()
+	th, err := ParseThesaurus(strings.NewReader("托管 课后托管 四点半课堂\n孩子 小孩 + 没人管 放学 => 托管 看护\n吊死鬼 => 病虫害\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Rule{{When: [][]string{{"孩子", "小孩"}, {"没人管", "放学"}}, Add: []string{"托管", "看护"}},
+		{When: [][]string{{"吊死鬼"}}, Add: []string{"病虫害"}}}
+	if got := th.Rules(); len(got) != 2 || !slices.EqualFunc(got[0].When, want[0].When, slices.Equal) ||
+		!slices.Equal(got[0].Add, want[0].Add) || !slices.Equal(got[1].Add, want[1].Add) {
+		t.Errorf("rules %q", got)
+	}
+	if th.Len() != 1 {
+		t.Errorf("groups: %d", th.Len())
+	}
+	a := NewAnalyzer(Options{Thesaurus: th})
+
+	// Both conditions: the services and their group come in as synonyms.
+	q := a.Query("孩子放学没人管")
+	for _, s := range []string{"托管", "看护", "课后托管", "四点半课堂"} {
+		if tm, ok := termOf(q, s); !ok || tm.Kind != KindSynonym || tm.Weight != 0.5 || tm.Source != "孩子" {
+			t.Errorf("%s: %+v in %v", s, tm, q)
+		}
+	}
+	// One condition alone does not fire; nor does the rule run backwards.
+	for _, text := range []string{"孩子的作业", "楼道没人管", "托管班"} {
+		if _, ok := termOf(a.Query(text), "看护"); ok {
+			t.Errorf("%s fired the rule: %v", text, a.Query(text))
+		}
+	}
+	if _, ok := termOf(a.Query("托管班"), "没人管"); ok {
+		t.Error("a rule ran backwards")
+	}
+	// A one-condition rule; its added terms of three or more characters
+	// are indexed as words.
+	if _, ok := termOf(a.Query("树上好多吊死鬼"), "病虫害"); !ok {
+		t.Error("吊死鬼 did not add 病虫害")
+	}
+	if !slices.Contains(a.Tokens("夏季病虫害防治"), "病虫害") {
+		t.Errorf("病虫害 not indexed as a word: %q", a.Tokens("夏季病虫害防治"))
+	}
+
+	for _, bad := range []string{"孩子 => ", " => 托管", "孩子 + => 托管", "孩子 => 托管 => 看护", "a + b + c + d + e => f",
+		"孩子 => 托管!"} {
+		var te *ThesaurusError
+		if _, err := ParseThesaurus(strings.NewReader(bad)); !errors.As(err, &te) || te.Line != 1 {
+			t.Errorf("%q: error %v", bad, err)
+		}
+	}
+	// The shipped thesaurus has rules in it.
+	if len(DefaultThesaurus().Rules()) < 30 {
+		t.Errorf("%d shipped rules", len(DefaultThesaurus().Rules()))
+	}
+}

@@ -229,6 +229,7 @@ func FuzzThesaurus(f *testing.F) {
 	f.Add(DefaultThesaurusText())
 	f.Add("老人 长者\n# x\n电梯/升降机")
 	f.Add("a b\n\xff")
+	f.Add("孩子 小孩 + 没人管 => 托管\n孩子 => 托管 => x")
 	f.Fuzz(func(t *testing.T, s string) {
 		th, err := ParseThesaurus(strings.NewReader(s))
 		if err != nil {
@@ -239,5 +240,16 @@ func FuzzThesaurus(f *testing.F) {
 				t.Fatalf("bad group %q", g)
 			}
 		}
+		for _, r := range th.Rules() {
+			if len(r.When) == 0 || len(r.Add) == 0 || slices.Contains(r.Add, "") {
+				t.Fatalf("bad rule %q", r)
+			}
+			for _, c := range r.When {
+				if len(c) == 0 || slices.Contains(c, "") {
+					t.Fatalf("bad rule %q", r)
+				}
+			}
+		}
+		NewAnalyzer(Options{Thesaurus: th}).Query(s)
 	})
 }

@@ -22,13 +22,27 @@ const (
 	maxThesaurusLine   = 4096
 )
 
-// Thesaurus is an immutable set of synonym groups. Replace it as a whole
-// (Analyzer.SetThesaurus); never change one in place.
+// Thesaurus is an immutable set of synonym groups and situation rules.
+// Replace it as a whole (Analyzer.SetThesaurus); never change one in place.
 type Thesaurus struct {
 	groups  [][]string         // normalized terms, in file order
 	byTerm  map[string][]int32 // term → the groups it belongs to
+	rules   []Rule             // in file order
+	byCond  map[string][]int32 // condition term → the rules it appears in
+	known   map[string]bool    // every term of a group or rule
 	byFirst map[rune][]thTerm  // first rune → terms starting with it, longest first
 	first   runeSet            // the keys of byFirst within the BMP
+}
+
+// Rule maps a situation to services, one way: when the query contains a term
+// of every condition in When, the terms of Add (and their synonym groups)
+// are searched too, like synonyms. "孩子 小孩 + 没人管 放学 => 托管" reads
+// "a child word and a nobody-minds word: look for after-school care". Unlike
+// a group, a rule neither fires on one word alone nor runs backwards (a query
+// for 托管 is not expanded to 没人管).
+type Rule struct {
+	When [][]string // conditions, each a list of alternative terms
+	Add  []string
 }
 
 type thTerm struct {
@@ -66,11 +80,14 @@ func DefaultThesaurus() *Thesaurus { return defaultThesaurus() }
 func DefaultThesaurusText() string { return defaultThesaurusText }
 
 // ParseThesaurus reads one synonym group per line (terms separated by spaces,
-// "/", "、" or commas; "#" starts a comment). Terms are normalized like text.
-// A group needs at least two distinct terms; a term is Chinese characters or
-// letters and digits, not a mix of both, and at most MaxTermRunes long.
+// "/", "、" or commas; "#" starts a comment), or one rule ("A B + C D => E F":
+// conditions joined by "+", then "=>" and the terms to add; see Rule). Terms
+// are normalized like text. A group needs at least two distinct terms; a
+// term is Chinese characters or letters and digits, not a mix of both, and at
+// most MaxTermRunes long.
 func ParseThesaurus(r io.Reader) (*Thesaurus, error) {
-	t := &Thesaurus{byTerm: map[string][]int32{}, byFirst: map[rune][]thTerm{}}
+	t := &Thesaurus{byTerm: map[string][]int32{}, byCond: map[string][]int32{}, known: map[string]bool{},
+		byFirst: map[rune][]thTerm{}}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 1024), maxThesaurusLine)
 	line := 0
@@ -83,38 +100,33 @@ func ParseThesaurus(r io.Reader) (*Thesaurus, error) {
 		if i := strings.IndexByte(text, '#'); i >= 0 {
 			text = text[:i]
 		}
-		fields := strings.FieldsFunc(Normalize(text), func(r rune) bool {
-			return r == ' ' || r == '/' || r == ',' || r == '，' || r == '、' || r == ';' || r == '；'
-		})
-		if len(fields) == 0 {
+		text = Normalize(text)
+		if strings.TrimSpace(text) == "" {
 			continue
 		}
-		var group []string
-		for _, f := range fields {
-			if reason := checkTerm(f); reason != "" {
-				return nil, &ThesaurusError{Line: line, Term: f, Reason: reason}
+		if len(t.groups)+len(t.rules) == MaxThesaurusGroups {
+			return nil, &ThesaurusError{Line: line, Reason: fmt.Sprintf("more than %d groups and rules", MaxThesaurusGroups)}
+		}
+		if strings.Contains(text, "=>") {
+			if err := t.addRule(line, text); err != nil {
+				return nil, err
 			}
-			if !slices.Contains(group, f) {
-				group = append(group, f)
-			}
+			continue
+		}
+		group, err := termList(line, text)
+		if err != nil {
+			return nil, err
+		}
+		if len(group) == 0 {
+			continue
 		}
 		if len(group) < 2 {
 			return nil, &ThesaurusError{Line: line, Reason: "a group needs at least two different terms"}
 		}
-		if len(group) > MaxGroupTerms {
-			return nil, &ThesaurusError{Line: line, Reason: fmt.Sprintf("more than %d terms in one group", MaxGroupTerms)}
-		}
-		if len(t.groups) == MaxThesaurusGroups {
-			return nil, &ThesaurusError{Line: line, Reason: fmt.Sprintf("more than %d groups", MaxThesaurusGroups)}
-		}
 		gi := int32(len(t.groups))
 		t.groups = append(t.groups, group)
 		for _, term := range group {
-			if len(t.byTerm[term]) == 0 {
-				rs := []rune(term)
-				t.byFirst[rs[0]] = append(t.byFirst[rs[0]], thTerm{term, rs})
-				t.first.add(rs[0])
-			}
+			t.know(term)
 			t.byTerm[term] = append(t.byTerm[term], gi)
 		}
 	}
@@ -131,6 +143,107 @@ func ParseThesaurus(r io.Reader) (*Thesaurus, error) {
 		t.byFirst[r] = terms
 	}
 	return t, nil
+}
+
+// termList splits one normalized list of terms, checks them and drops
+// repeats.
+func termList(line int, text string) ([]string, error) {
+	fields := strings.FieldsFunc(text, func(r rune) bool {
+		return r == ' ' || r == '/' || r == ',' || r == '，' || r == '、' || r == ';' || r == '；'
+	})
+	var out []string
+	for _, f := range fields {
+		if reason := checkTerm(f); reason != "" {
+			return nil, &ThesaurusError{Line: line, Term: f, Reason: reason}
+		}
+		if !slices.Contains(out, f) {
+			out = append(out, f)
+		}
+	}
+	if len(out) > MaxGroupTerms {
+		return nil, &ThesaurusError{Line: line, Reason: fmt.Sprintf("more than %d terms in one group", MaxGroupTerms)}
+	}
+	return out, nil
+}
+
+// addRule parses "A B + C => D E" (normalized).
+func (t *Thesaurus) addRule(line int, text string) error {
+	when, add, _ := strings.Cut(text, "=>")
+	if strings.Contains(add, "=>") {
+		return &ThesaurusError{Line: line, Reason: "a rule has one \"=>\""}
+	}
+	var ru Rule
+	for _, c := range strings.Split(when, "+") {
+		terms, err := termList(line, c)
+		if err != nil {
+			return err
+		}
+		if len(terms) == 0 {
+			return &ThesaurusError{Line: line, Reason: "an empty condition before \"=>\""}
+		}
+		ru.When = append(ru.When, terms)
+	}
+	if len(ru.When) > 4 {
+		return &ThesaurusError{Line: line, Reason: "more than 4 conditions in one rule"}
+	}
+	var err error
+	if ru.Add, err = termList(line, add); err != nil {
+		return err
+	}
+	if len(ru.Add) == 0 {
+		return &ThesaurusError{Line: line, Reason: "nothing to add after \"=>\""}
+	}
+	ri := int32(len(t.rules))
+	t.rules = append(t.rules, ru)
+	for _, c := range ru.When {
+		for _, term := range c {
+			t.know(term)
+			if !slices.Contains(t.byCond[term], ri) {
+				t.byCond[term] = append(t.byCond[term], ri)
+			}
+		}
+	}
+	for _, term := range ru.Add {
+		t.know(term) // indexed as a word when long, like group terms
+	}
+	return nil
+}
+
+// know registers a term for scanning (queries find it; documents index it as
+// a word when it has three or more characters).
+func (t *Thesaurus) know(term string) {
+	if t.known[term] {
+		return
+	}
+	t.known[term] = true
+	rs := []rune(term)
+	t.byFirst[rs[0]] = append(t.byFirst[rs[0]], thTerm{term, rs})
+	t.first.add(rs[0])
+}
+
+// fired returns the rules whose every condition has a term among found.
+func (t *Thesaurus) fired(found map[string]bool) []int32 {
+	var out []int32
+	for term := range found {
+		for _, ri := range t.byCond[term] {
+			if slices.Contains(out, ri) {
+				continue
+			}
+			ok := true
+			for _, c := range t.rules[ri].When {
+				hit := false
+				for _, ct := range c {
+					hit = hit || found[ct]
+				}
+				ok = ok && hit
+			}
+			if ok {
+				out = append(out, ri)
+			}
+		}
+	}
+	slices.Sort(out) // file order, so queries are deterministic
+	return out
 }
 
 // checkTerm returns why a normalized term is not acceptable, or "".
@@ -167,6 +280,18 @@ func (t *Thesaurus) Groups() [][]string {
 
 // Len returns the number of groups.
 func (t *Thesaurus) Len() int { return len(t.groups) }
+
+// Rules returns a copy of the situation rules, normalized, in file order.
+func (t *Thesaurus) Rules() []Rule {
+	out := make([]Rule, len(t.rules))
+	for i, r := range t.rules {
+		out[i] = Rule{Add: slices.Clone(r.Add)}
+		for _, c := range r.When {
+			out[i].When = append(out[i].When, slices.Clone(c))
+		}
+	}
+	return out
+}
 
 // Synonyms returns the other terms of every group that contains term (which is
 // normalized first), without duplicates, in file order.
