@@ -27,6 +27,7 @@ const (
 	Import      Action = "import"
 	Export      Action = "export"
 	ManageRoles Action = "manage_roles"
+	SetCredit   Action = "set_credit" // put on or take off a credit list (活动异常名录 …)
 )
 
 // Resource describes the object an action is taken on: its kind and where it
@@ -84,6 +85,9 @@ var policy = map[Kind]map[Action][]rule{
 		Update: {{PlatformAdmin, global}, {StreetStaff, inStreet}, {OrgAdmin, inOrg}},
 		Import: {{PlatformAdmin, global}},
 		Export: {{PlatformAdmin, global}, {Auditor, global}},
+		// Credit lists are kept by the district (civil affairs), whose
+		// coordinators are the platform admins.
+		SetCredit: {{PlatformAdmin, global}},
 	},
 	KindUser: {
 		View:        {{PlatformAdmin, global}, {"", self}},
@@ -106,6 +110,9 @@ var policy = map[Kind]map[Action][]rule{
 	KindNeed: {
 		ViewPrivate: {{PlatformAdmin, global}, {Auditor, global}, {StreetStaff, inStreet}, {CommunityStaff, inCommunity}},
 		Create:      {{PlatformAdmin, global}, {StreetStaff, inStreet}, {CommunityStaff, inCommunity}},
+		// Update is what lies outside the state machine: correcting the
+		// category the platform guessed, at any stage.
+		Update: {{PlatformAdmin, global}, {StreetStaff, inStreet}, {CommunityStaff, inCommunity}},
 	},
 }
 

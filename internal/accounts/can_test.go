@@ -13,7 +13,7 @@ import (
 // until it is).
 var (
 	allKinds   = []Kind{KindStreet, KindCommunity, KindComplex, KindOrganization, KindUser, KindAudit, KindNeed, KindMerchant}
-	allActions = []Action{View, ViewPrivate, Create, Update, Import, Export, ManageRoles}
+	allActions = []Action{View, ViewPrivate, Create, Update, Import, Export, ManageRoles, SetCredit}
 )
 
 // matrix is the expected policy, written out by hand so that changing the
@@ -51,6 +51,7 @@ var matrix = []struct {
 	{KindOrganization, Update, "platform_admin/* street_staff org_admin"},
 	{KindOrganization, Import, "platform_admin/*"},
 	{KindOrganization, Export, "platform_admin/* auditor/*"},
+	{KindOrganization, SetCredit, "platform_admin/*"},
 
 	{KindUser, View, "platform_admin/* owner"},
 	{KindUser, ViewPrivate, "platform_admin/* owner"},
@@ -66,6 +67,7 @@ var matrix = []struct {
 
 	{KindNeed, ViewPrivate, "platform_admin/* auditor/* street_staff community_staff"},
 	{KindNeed, Create, "platform_admin/* street_staff community_staff"},
+	{KindNeed, Update, "platform_admin/* street_staff community_staff"},
 }
 
 // The resource every case acts on sits in street s1, community c1,

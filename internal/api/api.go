@@ -12,12 +12,15 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/i18n"
+	"github.com/huitian/huitian/internal/match"
 	"github.com/huitian/huitian/internal/ocds"
 	"github.com/huitian/huitian/internal/procurement"
+	"github.com/huitian/huitian/internal/server"
 	"github.com/huitian/huitian/internal/store"
 )
 
@@ -51,18 +54,26 @@ type Deps struct {
 	// Empty Prefix, BaseURL and PublisherName take ocds.DefaultConfig()'s;
 	// a nil DocumentURL links each document to GET /api/v1/documents/{id}.
 	OCDS ocds.Config
+	// Match is the live matcher behind /api/v1/match/… and the needs'
+	// matches; nil answers those routes with "not ready".
+	Match *match.Live
+	// TrustProxy takes the client address from X-Forwarded-For (rate limits).
+	TrustProxy bool
 }
 
 // API serves /api/v1; build it with New.
 type API struct {
-	store     *store.Store
-	cat       *i18n.Catalog
-	log       *slog.Logger
-	maxBody   int64
-	maxUpload int64
-	rules     procurement.Rules
-	ocds      ocds.Config
-	mux       *http.ServeMux
+	store      *store.Store
+	cat        *i18n.Catalog
+	log        *slog.Logger
+	maxBody    int64
+	maxUpload  int64
+	rules      procurement.Rules
+	ocds       ocds.Config
+	match      *match.Live
+	matchRate  *server.Limiter
+	trustProxy bool
+	mux        *http.ServeMux
 }
 
 // route is one entry of the route table: the mux, the OpenAPI test and
@@ -83,6 +94,13 @@ var routes = []route{
 	{http.MethodGet, Prefix + "/communities", (*API).listCommunities},
 	{http.MethodGet, Prefix + "/me", (*API).me},
 	{http.MethodGet, Prefix + "/openapi.json", (*API).openAPI},
+	{http.MethodPut, Prefix + "/organizations/{id}/credit", (*API).setOrganizationCredit},
+
+	// Precise matching.
+	{http.MethodGet, Prefix + "/match/organizations", (*API).matchOrganizations},
+	{http.MethodGet, Prefix + "/match/projects", (*API).matchProjects},
+	{http.MethodGet, Prefix + "/needs/{id}/matches", (*API).needMatches},
+	{http.MethodPut, Prefix + "/needs/{id}/category", (*API).setNeedCategory},
 
 	// Needs and their tender.
 	{http.MethodGet, Prefix + "/needs", (*API).listNeeds},
@@ -148,7 +166,8 @@ func New(d Deps) http.Handler {
 		panic("api.New: Store and Catalog are required")
 	}
 	a := &API{store: d.Store, cat: d.Catalog, log: d.Logger, maxBody: d.MaxBodyBytes, maxUpload: d.MaxUploadBytes,
-		rules: d.Rules, ocds: ocdsConfig(d.OCDS), mux: http.NewServeMux()}
+		rules: d.Rules, ocds: ocdsConfig(d.OCDS), match: d.Match, trustProxy: d.TrustProxy, matchRate: server.NewLimiter(matchPerMinute, time.Minute),
+		mux: http.NewServeMux()}
 	if a.log == nil {
 		a.log = slog.Default()
 	}

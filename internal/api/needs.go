@@ -19,39 +19,43 @@ import (
 // fields marked "detail" are present only on one need (GET /needs/{id} and
 // the answers to changes), never in lists.
 type needJSON struct {
-	ID             string                      `json:"id"`
-	OCID           string                      `json:"ocid,omitempty"`
-	Title          string                      `json:"title"`
-	Description    string                      `json:"description"`
-	StreetID       string                      `json:"street_id"`
-	Street         string                      `json:"street"`
-	CommunityID    string                      `json:"community_id"`
-	Community      string                      `json:"community"`
-	Category       string                      `json:"category"`
-	BudgetFen      int64                       `json:"budget_fen"`
-	Deadline       string                      `json:"deadline,omitempty"`
-	QACutoff       string                      `json:"qa_cutoff,omitempty"`
-	Procedure      procurement.Procedure       `json:"procedure"`
-	Qualifications []procurement.Qualification `json:"qualifications"`
-	Justification  string                      `json:"justification"`
-	Status         procurement.Status          `json:"status"`
-	Sealed         bool                        `json:"sealed"`
-	Proposals      int                         `json:"proposals"`
-	ObjectionDays  int                         `json:"objection_days"`
-	ObjectionEnds  string                      `json:"objection_ends,omitempty"`
-	AwardedAt      string                      `json:"awarded_at,omitempty"`
-	AwardedOrgID   string                      `json:"awarded_org_id,omitempty"`
-	RetenderOf     string                      `json:"retender_of,omitempty"`
-	PublishedAt    string                      `json:"published_at,omitempty"`
-	CreatedAt      string                      `json:"created_at"`
-	UpdatedAt      string                      `json:"updated_at"`
-	ReturnComment  *string                     `json:"return_comment,omitempty"` // detail, for those who see the draft
-	Criteria       *[]criterionJSON            `json:"criteria,omitempty"`       // detail
-	Invited        *[]orgRefJSON               `json:"invited,omitempty"`        // detail
-	Actions        *[]procurement.Action       `json:"actions,omitempty"`        // detail: what the caller may do now
-	Events         *[]eventJSON                `json:"events,omitempty"`         // detail: the public timeline
-	Questions      *[]questionJSON             `json:"questions,omitempty"`      // detail
-	Attachments    *[]documentJSON             `json:"attachments,omitempty"`    // detail: the need's files with their hashes
+	ID          string `json:"id"`
+	OCID        string `json:"ocid,omitempty"`
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	StreetID    string `json:"street_id"`
+	Street      string `json:"street"`
+	CommunityID string `json:"community_id"`
+	Community   string `json:"community"`
+	Category    string `json:"category"`
+	// CategorySource is "staff" (chosen or corrected) or "auto" (guessed
+	// from the text with CategoryConfidence percent).
+	CategorySource     procurement.CategorySource  `json:"category_source"`
+	CategoryConfidence int                         `json:"category_confidence"`
+	BudgetFen          int64                       `json:"budget_fen"`
+	Deadline           string                      `json:"deadline,omitempty"`
+	QACutoff           string                      `json:"qa_cutoff,omitempty"`
+	Procedure          procurement.Procedure       `json:"procedure"`
+	Qualifications     []procurement.Qualification `json:"qualifications"`
+	Justification      string                      `json:"justification"`
+	Status             procurement.Status          `json:"status"`
+	Sealed             bool                        `json:"sealed"`
+	Proposals          int                         `json:"proposals"`
+	ObjectionDays      int                         `json:"objection_days"`
+	ObjectionEnds      string                      `json:"objection_ends,omitempty"`
+	AwardedAt          string                      `json:"awarded_at,omitempty"`
+	AwardedOrgID       string                      `json:"awarded_org_id,omitempty"`
+	RetenderOf         string                      `json:"retender_of,omitempty"`
+	PublishedAt        string                      `json:"published_at,omitempty"`
+	CreatedAt          string                      `json:"created_at"`
+	UpdatedAt          string                      `json:"updated_at"`
+	ReturnComment      *string                     `json:"return_comment,omitempty"` // detail, for those who see the draft
+	Criteria           *[]criterionJSON            `json:"criteria,omitempty"`       // detail
+	Invited            *[]orgRefJSON               `json:"invited,omitempty"`        // detail
+	Actions            *[]procurement.Action       `json:"actions,omitempty"`        // detail: what the caller may do now
+	Events             *[]eventJSON                `json:"events,omitempty"`         // detail: the public timeline
+	Questions          *[]questionJSON             `json:"questions,omitempty"`      // detail
+	Attachments        *[]documentJSON             `json:"attachments,omitempty"`    // detail: the need's files with their hashes
 }
 
 type criterionJSON struct {
@@ -88,8 +92,8 @@ type needList struct {
 func (a *API) needOut(n *procurement.Need) needJSON {
 	now := a.now()
 	out := needJSON{ID: n.ID, Title: n.Title, Description: n.Description, StreetID: n.StreetID, Street: n.StreetName,
-		CommunityID: n.CommunityID, Community: n.CommunityName, Category: n.Category, BudgetFen: n.BudgetFen,
-		Deadline: optTime(n.Deadline), QACutoff: optTime(n.QACutoff), Procedure: n.Procedure,
+		CommunityID: n.CommunityID, Community: n.CommunityName, Category: n.Category, CategorySource: n.CategorySource,
+		CategoryConfidence: n.CategoryConfidence, BudgetFen: n.BudgetFen, Deadline: optTime(n.Deadline), QACutoff: optTime(n.QACutoff), Procedure: n.Procedure,
 		Qualifications: n.Qualifications, Justification: n.Justification, Status: n.EffectiveStatus(now),
 		Sealed: n.Sealed(now), Proposals: n.Proposals, ObjectionDays: n.ObjectionDays, AwardedAt: optTime(n.AwardedAt),
 		AwardedOrgID: n.AwardedOrgID, RetenderOf: n.RetenderOf, PublishedAt: optTime(n.PublishedAt),

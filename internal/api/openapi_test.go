@@ -108,6 +108,8 @@ func TestAPIOpenAPISchemasMatchCode(t *testing.T) {
 		"Text": textBody{}, "Milestone": milestoneJSON{}, "Contract": contractJSON{}, "MilestoneIn": milestoneIn{},
 		"ContractIn": contractIn{}, "Document": documentJSON{}, "DocumentList": documentList{}, "Report": reportJSON{},
 		"Comment": commentBody{}, "RatingIn": ratingIn{}, "Rating": ratingJSON{}, "RatingList": ratingList{},
+		"MatchItem": matchItem{}, "MatchList": matchList{}, "NeedMatches": needMatches{}, "CreditIn": creditIn{},
+		"Credit": creditJSON{}, "CategoryIn": categoryIn{},
 	} {
 		var fields []string
 		rt := reflect.TypeOf(v)
@@ -142,6 +144,7 @@ func TestAPIOpenAPISchemasMatchCode(t *testing.T) {
 		"Registration":    strs(len(registry.Registrations), func(i int) string { return string(registry.Registrations[i]) }),
 		"PartyForm":       strs(len(registry.PartyForms), func(i int) string { return string(registry.PartyForms[i]) }),
 		"Category":        strs(len(registry.Categories), func(i int) string { return registry.Categories[i].Code }),
+		"CreditStatus":    {string(store.CreditNormal), string(store.CreditAbnormal), string(store.CreditSerious)},
 	}
 	for name, want := range checks {
 		if got := enum(name); !slices.Equal(got, want) {

@@ -10,12 +10,17 @@ import (
 	"unicode/utf8"
 
 	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/match"
 	"github.com/huitian/huitian/internal/places"
 )
 
 // maxParamRunes bounds every query value (a long q would become hundreds of
-// LIKE clauses).
+// LIKE clauses) but those of paramMaxRunes.
 const maxParamRunes = 200
+
+// paramMaxRunes are the query values allowed longer: a need's text to match
+// (match.Live.CheckText refuses it beyond match.MaxTextRunes).
+var paramMaxRunes = map[string]int{"text": 4 * match.MaxTextRunes}
 
 // maxPage bounds page so the offset can never overflow.
 const maxPage = 100000
@@ -52,6 +57,10 @@ func textProblem(name, v string) (string, []any) {
 	switch {
 	case !utf8.ValidString(v) || strings.ContainsRune(v, 0):
 		return "api.param_bad_text", []any{name}
+	case paramMaxRunes[name] > 0:
+		if utf8.RuneCountInString(v) > paramMaxRunes[name] {
+			return "api.param_too_long", []any{name, paramMaxRunes[name]}
+		}
 	case utf8.RuneCountInString(v) > maxParamRunes:
 		return "api.param_too_long", []any{name, maxParamRunes}
 	}

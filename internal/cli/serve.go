@@ -14,6 +14,7 @@ import (
 	"github.com/huitian/huitian/internal/api"
 	"github.com/huitian/huitian/internal/config"
 	"github.com/huitian/huitian/internal/i18n"
+	"github.com/huitian/huitian/internal/match"
 	"github.com/huitian/huitian/internal/ocds"
 	"github.com/huitian/huitian/internal/server"
 	"github.com/huitian/huitian/internal/sms"
@@ -22,22 +23,37 @@ import (
 )
 
 // Handler wires the web pages and the API into the server frame. Tests use
-// it to run the whole site on httptest.
+// it to run the whole site on httptest. It builds the matching index from
+// the database before returning, so the site answers with it at once.
 func Handler(cfg config.Config, s *store.Store, log *slog.Logger, sender sms.Sender, inbox *sms.Inbox) (http.Handler, error) {
+	live, err := newLive(s, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := buildLive(context.Background(), live, log); err != nil {
+		return nil, err
+	}
+	return handler(cfg, s, log, sender, inbox, live)
+}
+
+// handler wires everything around live, which may still be building:
+// /readyz says not ready until it is.
+func handler(cfg config.Config, s *store.Store, log *slog.Logger, sender sms.Sender, inbox *sms.Inbox, live *match.Live) (http.Handler, error) {
 	cat, err := i18n.Load()
 	if err != nil {
 		return nil, err
 	}
 	sessions := server.NewSessions(s, cfg, log)
 	pages, err := web.New(web.Deps{Config: cfg, Store: s, Catalog: cat, Sessions: sessions, Logger: log,
-		Sender: sender, Inbox: inbox})
+		Sender: sender, Inbox: inbox, Match: live})
 	if err != nil {
 		return nil, err
 	}
 	apiHandler := api.New(api.Deps{Store: s, Catalog: cat, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes,
-		MaxUploadBytes: cfg.ImportMaxBytes, Rules: cfg.Rules(),
+		MaxUploadBytes: cfg.ImportMaxBytes, Rules: cfg.Rules(), Match: live, TrustProxy: cfg.TrustProxy,
 		OCDS: ocds.Config{Prefix: cfg.OCDSPrefix, BaseURL: cfg.PublicURL(), PublisherName: cfg.Publisher}})
-	return server.New(server.Deps{Config: cfg, Store: s, Logger: log, Web: pages, API: apiHandler, Sessions: sessions}), nil
+	return server.New(server.Deps{Config: cfg, Store: s, Logger: log, Web: pages, API: apiHandler, Sessions: sessions,
+		Ready: live.Ready}), nil
 }
 
 // startWorkers runs the background work of a node until ctx ends: the
@@ -131,12 +147,19 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	if cfg.DevInbox {
 		shown = inbox
 	}
-	h, err := Handler(cfg, s, log, sender, shown)
+	// The index builds while the server already listens; /readyz says
+	// when it is done (a large database takes seconds).
+	live, err := newLive(s, log)
+	if err != nil {
+		return err
+	}
+	h, err := handler(cfg, s, log, sender, shown, live)
 	if err != nil {
 		return err
 	}
 	workers, stopWorkers := context.WithCancel(ctx)
 	defer stopWorkers()
+	go buildLive(workers, live, log)
 	if err := startWorkers(workers, s, sender, log); err != nil {
 		return err
 	}

@@ -78,26 +78,30 @@ func DefaultCriteria() []Criterion {
 
 // Need is a governance need: what a community asks for, and its tender.
 type Need struct {
-	ID             string
-	Title          string
-	Description    string
-	StreetID       string
-	StreetName     string
-	CommunityID    string
-	CommunityName  string
-	Category       string
-	BudgetFen      int64
-	Deadline       time.Time // proposals close at this instant
-	QACutoff       time.Time // questions close at this instant (before the deadline)
-	Procedure      Procedure
-	Qualifications []Qualification
-	Criteria       []Criterion
-	Justification  string   // required for a direct commission
-	InvitedOrgIDs  []string // invited and direct procedures
-	Status         Status
-	ReturnComment  string // the street's comment when it returned a draft
-	ObjectionDays  int
-	AwardedAt      time.Time
+	ID            string
+	Title         string
+	Description   string
+	StreetID      string
+	StreetName    string
+	CommunityID   string
+	CommunityName string
+	Category      string
+	// CategorySource says whether staff chose Category or it was guessed
+	// from the text, CategoryConfidence how sure the guess is (percent).
+	CategorySource     CategorySource
+	CategoryConfidence int
+	BudgetFen          int64
+	Deadline           time.Time // proposals close at this instant
+	QACutoff           time.Time // questions close at this instant (before the deadline)
+	Procedure          Procedure
+	Qualifications     []Qualification
+	Criteria           []Criterion
+	Justification      string   // required for a direct commission
+	InvitedOrgIDs      []string // invited and direct procedures
+	Status             Status
+	ReturnComment      string // the street's comment when it returned a draft
+	ObjectionDays      int
+	AwardedAt          time.Time
 	// AwardedOrgID is the supplier once awarded: its people act on the contract.
 	AwardedOrgID      string
 	AwardedProposalID string

@@ -26,6 +26,9 @@ type Deps struct {
 	API http.Handler
 	// Sessions is shared with the web handlers that sign people in and out.
 	Sessions *Sessions
+	// Ready, when set, must hold for /readyz to answer ready (the matching
+	// index is built).
+	Ready func() bool
 }
 
 // New builds the whole handler.
@@ -45,6 +48,11 @@ func New(d Deps) http.Handler {
 			d.Logger.Error("readiness: database unreachable", "err", err)
 			w.WriteHeader(http.StatusServiceUnavailable)
 			w.Write([]byte("database unreachable\n"))
+			return
+		}
+		if d.Ready != nil && !d.Ready() {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			w.Write([]byte("matching index building\n"))
 			return
 		}
 		w.Write([]byte("ready\n"))

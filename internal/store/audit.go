@@ -13,6 +13,7 @@ import (
 // update serializes concurrent writers on PostgreSQL (row lock until commit)
 // and SQLite has one writer anyway, so the chain never forks.
 func record(ctx context.Context, c conn, action string, res accounts.Resource, data any) error {
+	c.changedResource(res)
 	actor := accounts.ActorFrom(ctx)
 	e := &audit.Entry{ID: newID(), At: c.now, Action: action, ObjectKind: string(res.Kind),
 		ObjectID: res.ID, StreetID: res.StreetID}

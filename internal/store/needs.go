@@ -15,7 +15,7 @@ import (
 
 const needSelect = `SELECT n.id, COALESCE(n.source_key, ''), n.title, n.description, n.street_id, s.name,
 	COALESCE(n.community_id, ''), COALESCE(c.name, ''),
-	n.category, n.budget_fen, n.deadline, n.qa_cutoff, n.procedure, n.qualifications, n.justification, n.status,
+	n.category, n.category_source, n.category_confidence, n.budget_fen, n.deadline, n.qa_cutoff, n.procedure, n.qualifications, n.justification, n.status,
 	n.return_comment, n.objection_days, n.awarded_at, COALESCE(n.awarded_org_id, ''), COALESCE(n.awarded_proposal_id, ''),
 	COALESCE(n.retender_of, ''), n.created_by, n.created_at, n.updated_at, n.published_at,
 	(SELECT COUNT(*) FROM proposals p WHERE p.need_id = n.id AND p.status IN ('submitted', 'awarded', 'not_awarded'))
@@ -26,7 +26,7 @@ func scanNeed(sc interface{ Scan(...any) error }) (*procurement.Need, string, er
 	var key, quals string
 	var deadline, qa, awardedAt, publishedAt sql.NullTime
 	err := sc.Scan(&n.ID, &key, &n.Title, &n.Description, &n.StreetID, &n.StreetName, &n.CommunityID, &n.CommunityName,
-		&n.Category, &n.BudgetFen, &deadline, &qa, &n.Procedure, &quals, &n.Justification, &n.Status,
+		&n.Category, &n.CategorySource, &n.CategoryConfidence, &n.BudgetFen, &deadline, &qa, &n.Procedure, &quals, &n.Justification, &n.Status,
 		&n.ReturnComment, &n.ObjectionDays, &awardedAt, &n.AwardedOrgID, &n.AwardedProposalID,
 		&n.RetenderOf, &n.CreatedBy, &n.CreatedAt, &n.UpdatedAt, &publishedAt, &n.Proposals)
 	n.Deadline, n.QACutoff, n.AwardedAt, n.PublishedAt = deadline.Time, qa.Time, awardedAt.Time, publishedAt.Time
@@ -232,6 +232,7 @@ func (s *Store) CreateNeed(ctx context.Context, n *procurement.Need, r procureme
 		if n.ObjectionDays == 0 {
 			n.ObjectionDays = r.ObjectionDays
 		}
+		n.ResolveCategory()
 		if err := n.Validate(r); err != nil {
 			return err
 		}
@@ -248,10 +249,12 @@ func insertDraft(ctx context.Context, c conn, n *procurement.Need, note string) 
 	if actor := accounts.ActorFrom(ctx); actor != nil {
 		n.CreatedBy = actor.ID
 	}
-	if _, err := c.exec(ctx, `INSERT INTO needs (id, title, description, street_id, community_id, category, budget_fen,
-		deadline, qa_cutoff, procedure, qualifications, justification, status, objection_days, retender_of, created_by,
-		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		n.ID, n.Title, n.Description, n.StreetID, nullStr(n.CommunityID), n.Category, n.BudgetFen, nullTime(n.Deadline),
+	n.ResolveCategory()
+	if _, err := c.exec(ctx, `INSERT INTO needs (id, title, description, street_id, community_id, category, category_source,
+		category_confidence, budget_fen, deadline, qa_cutoff, procedure, qualifications, justification, status, objection_days,
+		retender_of, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		n.ID, n.Title, n.Description, n.StreetID, nullStr(n.CommunityID), n.Category, n.CategorySource, n.CategoryConfidence,
+		n.BudgetFen, nullTime(n.Deadline),
 		nullTime(n.QACutoff), n.Procedure, joinQuals(n.Qualifications), n.Justification, n.Status, n.ObjectionDays,
 		nullStr(n.RetenderOf), n.CreatedBy, c.now, c.now); err != nil {
 		return err
@@ -297,7 +300,7 @@ func (s *Store) RetenderNeed(ctx context.Context, failedID string, r procurement
 		}
 		n := &procurement.Need{Title: old.Title, Description: old.Description, StreetID: old.StreetID,
 			StreetName: old.StreetName, CommunityID: old.CommunityID, CommunityName: old.CommunityName,
-			Category: old.Category, BudgetFen: old.BudgetFen, Procedure: old.Procedure,
+			Category: old.Category, CategorySource: old.CategorySource, CategoryConfidence: old.CategoryConfidence, BudgetFen: old.BudgetFen, Procedure: old.Procedure,
 			Qualifications: append([]procurement.Qualification(nil), old.Qualifications...), Criteria: crit,
 			Justification: old.Justification, InvitedOrgIDs: append([]string(nil), old.InvitedOrgIDs...),
 			ObjectionDays: old.ObjectionDays, RetenderOf: old.ID}
@@ -408,6 +411,7 @@ func (s *Store) UpdateNeed(ctx context.Context, id string, u NeedUpdate, r procu
 		}
 		before := *n
 		u.Apply(n)
+		recategorize(n, &before, u.Category != nil)
 		if err := n.Validate(r); err != nil {
 			return err
 		}
@@ -445,9 +449,10 @@ func (s *Store) UpdateNeed(ctx context.Context, id string, u NeedUpdate, r procu
 			}
 		}
 		n.UpdatedAt = c.now
-		if _, err := c.exec(ctx, `UPDATE needs SET title = ?, description = ?, category = ?, budget_fen = ?, deadline = ?,
-			qa_cutoff = ?, procedure = ?, qualifications = ?, justification = ?, updated_at = ? WHERE id = ?`,
-			n.Title, n.Description, n.Category, n.BudgetFen, nullTime(n.Deadline), nullTime(n.QACutoff), n.Procedure,
+		if _, err := c.exec(ctx, `UPDATE needs SET title = ?, description = ?, category = ?, category_source = ?,
+			category_confidence = ?, budget_fen = ?, deadline = ?, qa_cutoff = ?, procedure = ?, qualifications = ?,
+			justification = ?, updated_at = ? WHERE id = ?`,
+			n.Title, n.Description, n.Category, n.CategorySource, n.CategoryConfidence, n.BudgetFen, nullTime(n.Deadline), nullTime(n.QACutoff), n.Procedure,
 			joinQuals(n.Qualifications), n.Justification, c.now, n.ID); err != nil {
 			return err
 		}
@@ -462,6 +467,21 @@ func (s *Store) UpdateNeed(ctx context.Context, id string, u NeedUpdate, r procu
 			"deadline": n.Deadline, "note": note})
 	})
 	return out, err
+}
+
+// recategorize settles an edited need's category: a category the edit sets
+// to something new is the staff's choice (or, set empty, a fresh guess); an
+// automatic one follows the text when the title or description changed; a
+// staff choice stays.
+func recategorize(n, before *procurement.Need, categorySet bool) {
+	switch {
+	case categorySet && n.Category != before.Category:
+		n.CategorySource, n.CategoryConfidence = "", 0
+	case before.CategorySource != procurement.CategoryStaff &&
+		(n.Title != before.Title || n.Description != before.Description):
+		n.Category, n.CategorySource = "", ""
+	}
+	n.ResolveCategory()
 }
 
 // TransitionNeed takes one of the simple steps — submit, return (with a
@@ -535,6 +555,8 @@ func (s *Store) TransitionNeed(ctx context.Context, id string, action procuremen
 // needEvent writes one line of the public timeline. The actor is named by
 // their unit (street, community, organization), not as a person.
 func needEvent(ctx context.Context, c conn, n *procurement.Need, action string, from, to procurement.Status, note string) error {
+	c.changed(ChangeNeed, n.ID)
+	c.changed(ChangeOrganization, n.AwardedOrgID)
 	actor := accounts.ActorFrom(ctx)
 	id, name := "", "system"
 	if actor != nil {

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -35,6 +36,9 @@ type Store struct {
 	rdb     *sql.DB // reads (the same pool on PostgreSQL)
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+
+	lmu       sync.RWMutex
+	listeners []func(context.Context, []Change)
 }
 
 // Open connects to dsn: a file path, "sqlite:PATH", ":memory:" or a
@@ -93,10 +97,12 @@ type querier interface {
 
 // conn runs rebound queries on a pool or a transaction and carries the
 // transaction's clock, so every row a transaction writes has the same time.
+// A write transaction's conn also collects what it changed (ch).
 type conn struct {
 	q   querier
 	d   Dialect
 	now time.Time
+	ch  *changeSet // nil on the read pool
 }
 
 func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
@@ -117,26 +123,34 @@ func (s *Store) read() conn {
 }
 
 // tx runs fn in one transaction: begin, fn, commit; rollback on any error.
-// Driver errors are translated to domain errors on the way out.
+// Driver errors are translated to domain errors on the way out. After a
+// commit, the listeners registered with OnChange learn what fn marked as
+// changed; a rolled-back transaction tells them nothing.
 func (s *Store) tx(ctx context.Context, fn func(c conn) error) error {
 	t, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return s.translate(err)
 	}
 	defer t.Rollback()
+	ch := &changeSet{}
 	// Microseconds: what PostgreSQL keeps, so a value hashed before insert
 	// (the audit chain) reads back identical on both databases.
-	if err := fn(conn{q: t, d: s.dialect, now: s.Now().Truncate(time.Microsecond)}); err != nil {
+	if err := fn(conn{q: t, d: s.dialect, now: s.Now().Truncate(time.Microsecond), ch: ch}); err != nil {
 		var ec errCommit
 		if errors.As(err, &ec) {
 			if cerr := t.Commit(); cerr != nil {
 				return s.translate(cerr)
 			}
+			s.notifyChanges(ctx, ch)
 			return ec.err
 		}
 		return s.translate(err)
 	}
-	return s.translate(t.Commit())
+	if err := t.Commit(); err != nil {
+		return s.translate(err)
+	}
+	s.notifyChanges(ctx, ch)
+	return nil
 }
 
 // errCommit asks tx to commit what fn wrote and still return err (a wrong

@@ -12,6 +12,7 @@ import (
 
 	"github.com/huitian/huitian/internal/config"
 	"github.com/huitian/huitian/internal/i18n"
+	"github.com/huitian/huitian/internal/match"
 	"github.com/huitian/huitian/internal/server"
 	"github.com/huitian/huitian/internal/sms"
 	"github.com/huitian/huitian/internal/store"
@@ -30,6 +31,7 @@ type Deps struct {
 	Sender   sms.Sender
 	// Inbox, when set, is shown on /dev/inbox (demo and development only).
 	Inbox *sms.Inbox
+	Match *match.Live // the live matcher and need search index; nil: unavailable
 }
 
 // app holds the parsed templates and shared state of the pages.

@@ -1,0 +1,279 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/match"
+	"github.com/huitian/huitian/internal/procurement"
+	"github.com/huitian/huitian/internal/server"
+	"github.com/huitian/huitian/internal/store"
+)
+
+// matchPerMinute is how many public match queries one client address may
+// make per minute: plenty for a person typing, little for a scraper.
+const matchPerMinute = 60
+
+// matchItem is one ranked organization (name) or project (title). key is
+// the source system's key of an imported object ("" for one created here).
+type matchItem struct {
+	ID       string   `json:"id"`
+	Key      string   `json:"key"`
+	Name     string   `json:"name,omitempty"`
+	Title    string   `json:"title,omitempty"`
+	Score    float64  `json:"score"`
+	Reasons  []string `json:"reasons"`
+	Excluded string   `json:"excluded,omitempty"`
+}
+
+type matchList struct {
+	Items  []matchItem `json:"items"`
+	TookMS float64     `json:"took_ms"`
+}
+
+type needMatches struct {
+	Organizations []matchItem `json:"organizations"`
+	// Excluded are organizations that fit but may not be offered: on a
+	// credit list or failing the need's qualification rules, with why.
+	Excluded []matchItem `json:"excluded"`
+	Projects []matchItem `json:"projects"`
+	TookMS   float64     `json:"took_ms"`
+}
+
+func matchItems(rs []match.Result, project bool) []matchItem {
+	out := make([]matchItem, 0, len(rs))
+	for _, r := range rs {
+		it := matchItem{ID: r.ID, Key: r.Key, Score: roundScore(r.Score), Reasons: r.Reasons, Excluded: r.Excluded}
+		if project {
+			it.Title = r.Name
+		} else {
+			it.Name = r.Name
+		}
+		if it.Reasons == nil {
+			it.Reasons = []string{}
+		}
+		out = append(out, it)
+	}
+	return out
+}
+
+// roundScore keeps four decimals: more is noise to a client.
+func roundScore(f float64) float64 { return float64(int64(f*10000+0.5)) / 10000 }
+
+func tookMS(start time.Time) float64 {
+	return float64(time.Since(start).Microseconds()) / 1000
+}
+
+// publicMatch reads the common parameters of the public match routes:
+// text (checked by match.Live.CheckText), community (an id or a name) and
+// limit (1–50, default 10). It rate-limits per client address first.
+func (a *API) publicMatch(r *http.Request) (match.Query, int, error) {
+	if ok, wait := a.matchRate.Allow(server.ClientIP(r, a.trustProxy)); !ok {
+		return match.Query{}, 0, errs.E(errs.TooMany, "error.rate_limited", int(wait.Seconds())+1)
+	}
+	if err := a.matchReady(); err != nil {
+		return match.Query{}, 0, err
+	}
+	ctx := r.Context()
+	p := readParams(r.URL, "text", "community", "limit")
+	limit := p.int("limit", match.DefaultLimit, 1, match.MaxLimit, "api.param_range")
+	var q match.Query
+	// A text readParams already refused (bad UTF-8, NUL) has its error.
+	if !slices.ContainsFunc(p.l, func(e *errs.Error) bool { return e.Field == "text" }) {
+		text, err := a.match.CheckText(p.v.Get("text"))
+		if err := p.add(err); err != nil {
+			return q, 0, err
+		}
+		q.Text = text
+	}
+	if v := p.str("community"); v != "" {
+		cm, err := a.resolveCommunity(ctx, "", v)
+		if err := p.add(err); err != nil {
+			return q, 0, err
+		}
+		if cm != nil {
+			q.Community, q.Street = cm.ID, cm.StreetID
+		}
+	}
+	return q, limit, p.l.Err()
+}
+
+// matchReady refuses match queries before the index is built.
+func (a *API) matchReady() error {
+	if a.match == nil || !a.match.Ready() {
+		return withStatus{errs.E(errs.Conflict, "match.not_ready"), http.StatusServiceUnavailable}
+	}
+	return nil
+}
+
+// matchOrganizations: GET /api/v1/match/organizations (public).
+func (a *API) matchOrganizations(w http.ResponseWriter, r *http.Request) error {
+	start := time.Now()
+	q, limit, err := a.publicMatch(r)
+	if err != nil {
+		return err
+	}
+	rs, err := a.match.Organizations(r.Context(), q, limit)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, matchList{Items: matchItems(rs, false), TookMS: tookMS(start)})
+}
+
+// matchProjects: GET /api/v1/match/projects (public).
+func (a *API) matchProjects(w http.ResponseWriter, r *http.Request) error {
+	start := time.Now()
+	q, limit, err := a.publicMatch(r)
+	if err != nil {
+		return err
+	}
+	rs, err := a.match.Projects(r.Context(), q, limit)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, matchList{Items: matchItems(rs, true), TookMS: tookMS(start)})
+}
+
+// NeedQuery is the matcher's query for a need: its text, place and
+// qualification rules.
+func NeedQuery(n *procurement.Need) match.Query {
+	q := match.Query{Text: strings.TrimSpace(n.Title + "\n" + n.Description), Community: n.CommunityID, Street: n.StreetID}
+	q.RegisteredOnly = slices.Contains(n.Qualifications, procurement.RegisteredOnly)
+	q.LocalOnly = slices.Contains(n.Qualifications, procurement.LocalOnly)
+	return q
+}
+
+// needMatches: GET /api/v1/needs/{id}/matches — staff of the need's street
+// or community (and platform admins, auditors): the organizations and past
+// projects for the need, and the organizations left out with why.
+func (a *API) needMatches(w http.ResponseWriter, r *http.Request) error {
+	start := time.Now()
+	actor, err := requireActor(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id", "need")
+	if err != nil {
+		return err
+	}
+	p := readParams(r.URL, "limit")
+	limit := p.int("limit", match.DefaultLimit, 1, match.MaxLimit, "api.param_range")
+	if err := p.l.Err(); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	n, err := a.store.FindNeedByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	if err := accounts.Can(actor, accounts.ViewPrivate, n.Resource()); err != nil {
+		return err
+	}
+	if err := a.matchReady(); err != nil {
+		return err
+	}
+	out, err := a.matchNeed(ctx, n, limit)
+	if err != nil {
+		return err
+	}
+	out.TookMS = tookMS(start)
+	return writeJSON(w, http.StatusOK, out)
+}
+
+func (a *API) matchNeed(ctx context.Context, n *procurement.Need, limit int) (needMatches, error) {
+	q := NeedQuery(n)
+	q.IncludeExcluded = true
+	out := needMatches{Organizations: []matchItem{}, Excluded: []matchItem{}}
+	orgs, err := a.match.Organizations(ctx, q, limit)
+	if err != nil {
+		return out, err
+	}
+	for _, it := range matchItems(orgs, false) {
+		if it.Excluded != "" {
+			out.Excluded = append(out.Excluded, it)
+		} else {
+			out.Organizations = append(out.Organizations, it)
+		}
+	}
+	q.IncludeExcluded = false
+	projects, err := a.match.Projects(ctx, q, limit+1)
+	if err != nil {
+		return out, err
+	}
+	// A completed need is not its own precedent.
+	projects = slices.DeleteFunc(projects, func(r match.Result) bool { return r.ID == n.ID })
+	if len(projects) > limit {
+		projects = projects[:limit]
+	}
+	out.Projects = matchItems(projects, true)
+	return out, nil
+}
+
+type creditIn struct {
+	Status store.CreditStatus `json:"status"`
+	Note   string             `json:"note"`
+}
+
+type creditJSON struct {
+	Status    store.CreditStatus `json:"status"`
+	Note      string             `json:"note"`
+	Excluded  string             `json:"excluded"`
+	UpdatedAt string             `json:"updated_at,omitempty"`
+}
+
+// setOrganizationCredit: PUT /api/v1/organizations/{id}/credit (platform
+// admins): put an organization on a credit list, or take it off.
+func (a *API) setOrganizationCredit(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireActor(r); err != nil {
+		return err
+	}
+	id, err := pathID(r, "id", "organization")
+	if err != nil {
+		return err
+	}
+	if err := readParams(r.URL).l.Err(); err != nil {
+		return err
+	}
+	var in creditIn
+	if err := a.decode(w, r, &in); err != nil {
+		return err
+	}
+	cr, err := a.store.SetOrganizationCredit(r.Context(), id, in.Status, in.Note)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, creditJSON{Status: cr.Status, Note: cr.Note,
+		Excluded: store.CreditExclusion(cr.Status, cr.Note), UpdatedAt: rfc3339(cr.UpdatedAt)})
+}
+
+type categoryIn struct {
+	Category string `json:"category"`
+}
+
+// setNeedCategory: PUT /api/v1/needs/{id}/category (staff of the need's
+// street or community): correct the category the platform guessed.
+func (a *API) setNeedCategory(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireActor(r); err != nil {
+		return err
+	}
+	id, err := pathID(r, "id", "need")
+	if err != nil {
+		return err
+	}
+	if err := readParams(r.URL).l.Err(); err != nil {
+		return err
+	}
+	var in categoryIn
+	if err := a.decode(w, r, &in); err != nil {
+		return err
+	}
+	if _, err := a.store.SetNeedCategory(r.Context(), id, in.Category); err != nil {
+		return err
+	}
+	return a.writeNeed(w, r, http.StatusOK, id)
+}

@@ -1,0 +1,577 @@
+package match
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/registry"
+	"github.com/huitian/huitian/internal/search"
+)
+
+// Need is a need on the public board, as the search box and the
+// recommendations for organizations see it.
+type Need struct {
+	ID, Key, Title, Description string
+	Category                    string // taxonomy code
+	StreetID, StreetName        string
+	CommunityID, CommunityName  string
+	Status                      string    // as stored: published, evaluating, awarded …
+	Procedure                   string    // open, invited, direct
+	Deadline                    time.Time // proposals close (zero: none)
+	BudgetFen                   int64
+	RegisteredOnly              bool     // only organizations registered with civil affairs
+	LocalOnly                   bool     // only organizations of the need's street
+	InvitedOrgIDs               []string // invited and direct procedures
+}
+
+// TakesProposals reports whether the need is open for proposals at now.
+func (n *Need) TakesProposals(now time.Time) bool {
+	return n.Status == "published" && now.Before(n.Deadline)
+}
+
+// Admits reports whether o may propose for n: invited when the procedure
+// is not open, and meeting the qualification rules. Credit exclusion is
+// not a qualification: an excluded organization is never recommended at all.
+func (n *Need) Admits(o *Org) bool {
+	if n.Procedure != "" && n.Procedure != "open" {
+		invited := false
+		for _, id := range n.InvitedOrgIDs {
+			invited = invited || id == o.ID
+		}
+		if !invited {
+			return false
+		}
+	}
+	if n.RegisteredOnly && !o.Registered {
+		return false
+	}
+	if n.LocalOnly && o.StreetID != n.StreetID {
+		return false
+	}
+	return true
+}
+
+// Source is where a Live reads what it indexes: the store satisfies it.
+// The single-object reads return an error for which
+// errs.Is(err, errs.NotFound) holds when the object is gone (or, for
+// needs, is no longer on the public board).
+type Source interface {
+	MatchOrganizations(ctx context.Context) ([]Org, error)
+	MatchProjects(ctx context.Context) ([]Project, error)
+	MatchNeeds(ctx context.Context) ([]Need, error) // every need on the public board
+	MatchOrganization(ctx context.Context, id string) (Org, error)
+	MatchProject(ctx context.Context, id string) (Project, error)
+	MatchNeed(ctx context.Context, id string) (Need, error)
+}
+
+// NeedHit is one need found by SearchNeeds or RecommendNeeds.
+type NeedHit struct {
+	Need
+	Score float64
+	// Terms are the query terms that matched (normalized), for highlighting.
+	Terms []string
+}
+
+// OrgHit is one organization found by SearchOrganizations.
+type OrgHit struct {
+	Org
+	Score float64
+}
+
+// MaxTextRunes bounds the text of a match or search query; longer text is
+// refused (CheckText), not cut, so a caller never ranks on half a sentence
+// without knowing.
+const MaxTextRunes = 500
+
+// Need index facets: "status:<status>", "street:<id>", "community:<id>",
+// "category:<code>".
+const (
+	FacetStatus    = "status:"
+	FacetStreet    = "street:"
+	FacetCommunity = "community:"
+	FacetCategory  = "category:"
+)
+
+// Live is the matcher and the need search index of a running platform:
+// built from the database at start-up (Build) and kept current by Apply,
+// which the store's change listener calls after every committed write. It
+// is safe for concurrent use; queries never wait for an Apply.
+type Live struct {
+	// Now is the clock deciding which needs still take proposals; tests
+	// replace it (before any query).
+	Now func() time.Time
+
+	src Source
+	a   *search.Analyzer
+	w   Weights
+
+	m     atomic.Pointer[Matcher]
+	needs *search.Index
+
+	wmu      sync.Mutex // serializes Build and Apply
+	building bool       // a Build is reading the source
+	pending  []change   // changes heard while building, replayed after
+
+	mu       sync.RWMutex // guards the maps below
+	orgs     map[string]*Org
+	projects map[string]*Project
+	byOrg    map[string]map[string]*Project
+	board    map[string]*Need
+
+	ready   atomic.Bool
+	builtAt time.Time
+	took    time.Duration
+}
+
+type change struct {
+	org bool
+	id  string
+}
+
+// NewLive returns a Live that reads from src. It is empty and not Ready
+// until Build; an Apply before that is replayed after the build.
+func NewLive(src Source, a *search.Analyzer, w Weights) (*Live, error) {
+	ix, err := search.NewIndex(a, search.DefaultSchema())
+	if err != nil {
+		return nil, err
+	}
+	l := &Live{Now: time.Now, src: src, a: a, w: w, needs: ix, orgs: map[string]*Org{},
+		projects: map[string]*Project{}, byOrg: map[string]map[string]*Project{}, board: map[string]*Need{}}
+	m, err := New(a, nil, nil, w)
+	if err != nil {
+		return nil, err
+	}
+	l.m.Store(m)
+	return l, nil
+}
+
+// Build reads every organization, completed project and public need from
+// the source and replaces the indexes with them, then applies the changes
+// heard meanwhile. It may run again (a full rebuild).
+func (l *Live) Build(ctx context.Context) error {
+	start := time.Now()
+	l.wmu.Lock()
+	if l.building {
+		l.wmu.Unlock()
+		return fmt.Errorf("match: a build is already running")
+	}
+	l.building = true
+	l.wmu.Unlock()
+	m, needs, docs, err := l.read(ctx)
+	l.wmu.Lock()
+	defer l.wmu.Unlock()
+	l.building = false
+	if err != nil {
+		return err
+	}
+	if err := l.needs.Build(docs); err != nil {
+		return err
+	}
+	l.mu.Lock()
+	l.orgs, l.projects, l.byOrg, l.board = map[string]*Org{}, map[string]*Project{}, map[string]map[string]*Project{},
+		make(map[string]*Need, len(needs))
+	for i := range m.orgsIn {
+		l.orgs[m.orgsIn[i].ID] = &m.orgsIn[i]
+	}
+	for i := range m.projsIn {
+		l.putProjectLocked(&m.projsIn[i])
+	}
+	for i := range needs {
+		l.board[needs[i].ID] = &needs[i]
+	}
+	l.mu.Unlock()
+	l.m.Store(m.Matcher)
+	pending := l.pending
+	l.pending = nil
+	l.builtAt, l.took = time.Now(), time.Since(start)
+	l.ready.Store(true)
+	return l.applyLocked(ctx, pending)
+}
+
+// built is what a Build read: the new matcher and its input.
+type built struct {
+	*Matcher
+	orgsIn  []Org
+	projsIn []Project
+}
+
+// read loads everything from the source and builds a matcher on it.
+func (l *Live) read(ctx context.Context) (*built, []Need, []search.Doc, error) {
+	orgs, err := l.src.MatchOrganizations(ctx)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("match: reading organizations: %w", err)
+	}
+	projects, err := l.src.MatchProjects(ctx)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("match: reading projects: %w", err)
+	}
+	needs, err := l.src.MatchNeeds(ctx)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("match: reading needs: %w", err)
+	}
+	m, err := New(l.a, orgs, projects, l.w)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	docs := make([]search.Doc, len(needs))
+	for i := range needs {
+		docs[i] = needDoc(&needs[i])
+	}
+	return &built{Matcher: m, orgsIn: orgs, projsIn: projects}, needs, docs, nil
+}
+
+// Ready reports whether the first Build has finished.
+func (l *Live) Ready() bool { return l.ready.Load() }
+
+// BuiltAt returns when the last Build finished and how long it took.
+func (l *Live) BuiltAt() (time.Time, time.Duration) {
+	l.wmu.Lock()
+	defer l.wmu.Unlock()
+	return l.builtAt, l.took
+}
+
+// Len returns how many organizations, projects and board needs are indexed.
+func (l *Live) Len() (orgs, projects, needs int) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	return len(l.orgs), len(l.projects), len(l.board)
+}
+
+// Matcher returns the current matcher (replaced by every Build).
+func (l *Live) Matcher() *Matcher { return l.m.Load() }
+
+// Apply re-reads the changed organizations and needs from the source and
+// updates the indexes: a need is re-read both as a completed project and as
+// a board need, and each is put or, when the source no longer has it,
+// deleted. The store's change listener calls it after every commit.
+func (l *Live) Apply(ctx context.Context, orgIDs, needIDs []string) error {
+	var cs []change
+	for _, id := range orgIDs {
+		cs = append(cs, change{org: true, id: id})
+	}
+	for _, id := range needIDs {
+		cs = append(cs, change{id: id})
+	}
+	l.wmu.Lock()
+	defer l.wmu.Unlock()
+	if l.building || !l.ready.Load() {
+		l.pending = append(l.pending, cs...)
+		return nil
+	}
+	return l.applyLocked(ctx, cs)
+}
+
+func (l *Live) applyLocked(ctx context.Context, cs []change) error {
+	m := l.m.Load()
+	var errList []error
+	// Needs first: a project's change can move an organization's track record.
+	for _, c := range cs {
+		if c.org {
+			continue
+		}
+		if err := l.applyNeed(ctx, m, c.id); err != nil {
+			errList = append(errList, err)
+		}
+	}
+	for _, c := range cs {
+		if !c.org {
+			continue
+		}
+		if err := l.applyOrg(ctx, m, c.id); err != nil {
+			errList = append(errList, err)
+		}
+	}
+	if len(errList) > 0 {
+		return fmt.Errorf("match: applying changes: %v", errList)
+	}
+	return nil
+}
+
+func (l *Live) applyOrg(ctx context.Context, m *Matcher, id string) error {
+	o, err := l.src.MatchOrganization(ctx, id)
+	switch {
+	case errs.Is(err, errs.NotFound):
+		m.DeleteOrg(id)
+		l.mu.Lock()
+		delete(l.orgs, id)
+		l.mu.Unlock()
+		return nil
+	case err != nil:
+		return err
+	}
+	if err := m.PutOrg(o); err != nil {
+		return err
+	}
+	l.mu.Lock()
+	l.orgs[id] = &o
+	l.mu.Unlock()
+	return nil
+}
+
+func (l *Live) applyNeed(ctx context.Context, m *Matcher, id string) error {
+	p, err := l.src.MatchProject(ctx, id)
+	switch {
+	case errs.Is(err, errs.NotFound):
+		m.DeleteProject(id)
+		l.mu.Lock()
+		l.deleteProjectLocked(id)
+		l.mu.Unlock()
+	case err != nil:
+		return err
+	default:
+		if err := m.PutProject(p); err != nil {
+			return err
+		}
+		l.mu.Lock()
+		l.deleteProjectLocked(id)
+		l.putProjectLocked(&p)
+		l.mu.Unlock()
+	}
+	n, err := l.src.MatchNeed(ctx, id)
+	switch {
+	case errs.Is(err, errs.NotFound):
+		l.needs.Delete(id)
+		l.mu.Lock()
+		delete(l.board, id)
+		l.mu.Unlock()
+		return nil
+	case err != nil:
+		return err
+	}
+	if err := l.needs.Put(needDoc(&n)); err != nil {
+		return err
+	}
+	l.mu.Lock()
+	l.board[id] = &n
+	l.mu.Unlock()
+	return nil
+}
+
+func (l *Live) putProjectLocked(p *Project) {
+	l.projects[p.ID] = p
+	if l.byOrg[p.OrgID] == nil {
+		l.byOrg[p.OrgID] = map[string]*Project{}
+	}
+	l.byOrg[p.OrgID][p.ID] = p
+}
+
+func (l *Live) deleteProjectLocked(id string) {
+	if old := l.projects[id]; old != nil {
+		delete(l.byOrg[old.OrgID], id)
+		delete(l.projects, id)
+	}
+}
+
+// needDoc is a need's search document. Places are facets, not text: a
+// shared "社区" or street name says nothing about fit.
+func needDoc(n *Need) search.Doc {
+	var tags []string
+	if c := registry.CategoryByCode(n.Category); c != nil {
+		tags = append(tags, c.Name)
+	}
+	facets := []string{FacetStatus + n.Status, FacetStreet + n.StreetID}
+	if n.CommunityID != "" {
+		facets = append(facets, FacetCommunity+n.CommunityID)
+	}
+	if n.Category != "" {
+		facets = append(facets, FacetCategory+n.Category)
+	}
+	return search.Doc{ID: n.ID, Fields: map[string]string{search.FieldTitle: n.Title,
+		search.FieldDescription: n.Description, search.FieldTags: strings.Join(tags, " ")}, Facets: facets}
+}
+
+// CheckText cleans the text of a match or search query: it trims it and
+// refuses, as an invalid "text" field, an empty text, one longer than
+// MaxTextRunes, one with control characters, and one with nothing to
+// search for (only emoji, punctuation or stop words).
+func (l *Live) CheckText(text string) (string, error) {
+	text = strings.TrimSpace(text)
+	switch {
+	case text == "":
+		return "", errs.Field("text", "match.text_empty")
+	case !utf8.ValidString(text):
+		return "", errs.Field("text", "match.text_control")
+	case utf8.RuneCountInString(text) > MaxTextRunes:
+		return "", errs.Field("text", "match.text_too_long", MaxTextRunes)
+	}
+	for _, r := range text {
+		if unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' {
+			return "", errs.Field("text", "match.text_control")
+		}
+	}
+	if l.a.Query(text).Empty() {
+		return "", errs.Field("text", "match.text_no_words")
+	}
+	return text, nil
+}
+
+// clampLimit bounds a result count to [1, MaxLimit], DefaultLimit when zero.
+func clampLimit(n int) int {
+	switch {
+	case n <= 0:
+		return DefaultLimit
+	case n > MaxLimit:
+		return MaxLimit
+	}
+	return n
+}
+
+// Result counts of the Live queries.
+const (
+	DefaultLimit = 10
+	MaxLimit     = 50
+)
+
+// Organizations ranks organizations for q (see Matcher.Organizations).
+func (l *Live) Organizations(ctx context.Context, q Query, limit int) ([]Result, error) {
+	return l.m.Load().Organizations(ctx, q, clampLimit(limit))
+}
+
+// Projects ranks past completed projects for q (see Matcher.Projects).
+func (l *Live) Projects(ctx context.Context, q Query, limit int) ([]Result, error) {
+	return l.m.Load().Projects(ctx, q, clampLimit(limit))
+}
+
+// Categorize guesses the category of a need's text (see Matcher.Categorize).
+func (l *Live) Categorize(text string) (code string, confidence float64) {
+	return l.m.Load().Categorize(text)
+}
+
+// Organization returns an indexed organization by id.
+func (l *Live) Organization(id string) (Org, bool) {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	o := l.orgs[id]
+	if o == nil {
+		return Org{}, false
+	}
+	return *o, true
+}
+
+// SearchNeeds searches the needs on the public board for text, restricted
+// to those carrying every facet (FacetStatus+"published" …), best first.
+// Text is checked with CheckText.
+func (l *Live) SearchNeeds(ctx context.Context, text string, facets []string, limit int) ([]NeedHit, error) {
+	text, err := l.CheckText(text)
+	if err != nil {
+		return nil, err
+	}
+	return l.searchNeeds(l.a.Query(text), search.SearchOptions{K: clampLimit(limit), Facets: facets, Explain: true}), nil
+}
+
+func (l *Live) searchNeeds(q search.Query, o search.SearchOptions) []NeedHit {
+	hits := l.needs.Search(q, o)
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	out := make([]NeedHit, 0, len(hits))
+	for _, h := range hits {
+		n := l.board[h.ID]
+		if n == nil {
+			continue
+		}
+		out = append(out, NeedHit{Need: *n, Score: h.Score, Terms: hitTerms(h)})
+	}
+	return out
+}
+
+func hitTerms(h search.Hit) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, m := range h.Matches {
+		if !seen[m.Term] {
+			seen[m.Term] = true
+			out = append(out, m.Term)
+		}
+	}
+	return out
+}
+
+// SearchOrganizations is the directory's search box: organizations ranked
+// for text by the matcher, excluded ones included (the directory lists
+// everyone; Result.Excluded says who is on a credit list).
+func (l *Live) SearchOrganizations(ctx context.Context, text string, limit int) ([]Result, error) {
+	text, err := l.CheckText(text)
+	if err != nil {
+		return nil, err
+	}
+	return l.m.Load().Organizations(ctx, Query{Text: text, IncludeExcluded: true}, clampLimit(limit))
+}
+
+// RecommendNeeds is "为您推荐的需求": needs still taking proposals that the
+// organization may answer (invited where the procedure requires it, and
+// meeting the qualification rules), ranked by how well they fit its
+// profile — domains, category, description and the titles of its past
+// projects. An organization on a credit list gets none; an unknown one is
+// not found.
+func (l *Live) RecommendNeeds(ctx context.Context, orgID string, limit int) ([]NeedHit, error) {
+	l.mu.RLock()
+	o := l.orgs[orgID]
+	var titles []string
+	if o != nil {
+		for _, p := range l.byOrg[orgID] {
+			titles = append(titles, p.Title)
+		}
+	}
+	l.mu.RUnlock()
+	if o == nil {
+		return nil, errs.E(errs.NotFound, "notfound.organization")
+	}
+	if o.Excluded != "" {
+		return []NeedHit{}, nil
+	}
+	sort.Strings(titles)
+	// Most telling first: the query is cut at search.MaxQueryRunes.
+	parts := append([]string{}, o.Domains...)
+	if c := registry.CategoryByCode(o.Category); c != nil {
+		parts = append(parts, c.Name)
+	}
+	parts = append(parts, titles...)
+	parts = append(parts, o.Description)
+	q := l.a.Query(strings.Join(parts, "，"))
+	if q.Empty() {
+		return []NeedHit{}, nil
+	}
+	now := l.Now()
+	limit = clampLimit(limit)
+	accept := func(id string) bool {
+		l.mu.RLock()
+		n := l.board[id]
+		l.mu.RUnlock()
+		return n != nil && n.TakesProposals(now) && n.Admits(o)
+	}
+	// A wider net, then the organization's own category first among
+	// comparable fits.
+	hits := l.searchNeeds(q, search.SearchOptions{K: limit * 3, Facets: []string{FacetStatus + "published"},
+		Accept: accept, Explain: true})
+	if len(hits) == 0 {
+		return hits, nil
+	}
+	// One shared term alone (社区, 服务) is chance, not fit, unless the
+	// categories agree.
+	hits = slices.DeleteFunc(hits, func(h NeedHit) bool {
+		return len(h.Terms) < 2 && (o.Category == "" || h.Category != o.Category)
+	})
+	if len(hits) == 0 {
+		return hits, nil
+	}
+	top := hits[0].Score
+	for i := range hits {
+		if o.Category != "" && hits[i].Category == o.Category {
+			hits[i].Score += 0.3 * top
+		}
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Score > hits[j].Score })
+	if len(hits) > limit {
+		hits = hits[:limit]
+	}
+	return hits, nil
+}

@@ -1,0 +1,55 @@
+package procurement
+
+import (
+	"strings"
+
+	"github.com/huitian/huitian/internal/registry"
+)
+
+// CategorySource says who chose a need's category.
+type CategorySource string
+
+const (
+	CategoryAuto  CategorySource = "auto"  // guessed from the need's text
+	CategoryStaff CategorySource = "staff" // chosen or corrected by staff
+)
+
+// GuessCategory picks the taxonomy category whose keywords best match a
+// need's text, with a confidence in percent: how far the best category's
+// keyword hits lead the runner-up's, damped when there are few hits at all
+// (one keyword is a weak sign). "" and 0 when no keyword matches.
+func GuessCategory(text string) (code string, confidence int) {
+	best, second := 0, 0
+	for _, c := range registry.Categories {
+		score := 0
+		for _, k := range c.Keywords {
+			score += strings.Count(text, k)
+		}
+		switch {
+		case score > best:
+			code, best, second = c.Code, score, best
+		case score > second:
+			second = score
+		}
+	}
+	if best == 0 {
+		return "", 0
+	}
+	lead := float64(best) / float64(best+second)
+	support := min(1, float64(best)/3)
+	return code, int(100*lead*support + 0.5)
+}
+
+// ResolveCategory settles the category before a need is saved: an empty one
+// is guessed from the title and description (source auto, with its
+// confidence); one already set without a source is the staff's choice (100).
+func (n *Need) ResolveCategory() {
+	n.Category = strings.TrimSpace(n.Category)
+	switch {
+	case n.Category == "":
+		n.Category, n.CategoryConfidence = GuessCategory(n.Title + "\n" + n.Description)
+		n.CategorySource = CategoryAuto
+	case n.CategorySource == "":
+		n.CategorySource, n.CategoryConfidence = CategoryStaff, 100
+	}
+}

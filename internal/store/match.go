@@ -1,0 +1,353 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/match"
+	"github.com/huitian/huitian/internal/procurement"
+	"github.com/huitian/huitian/internal/registry"
+)
+
+// The store is the matcher's source of truth.
+var _ match.Source = (*Store)(nil)
+
+// CreditStatus is an organization's standing on the civil-affairs credit lists.
+type CreditStatus string
+
+const (
+	CreditNormal   CreditStatus = "normal"
+	CreditAbnormal CreditStatus = "abnormal" // 活动异常名录
+	CreditSerious  CreditStatus = "serious"  // 严重违法失信名单
+)
+
+// creditListName names the list a status puts an organization on.
+var creditListName = map[CreditStatus]string{CreditAbnormal: "活动异常名录", CreditSerious: "严重违法失信名单"}
+
+// CreditExclusion is the reason shown to staff for an organization on a
+// credit list ("列入活动异常名录：note"), "" for a normal one.
+func CreditExclusion(status CreditStatus, note string) string {
+	name := creditListName[status]
+	if name == "" {
+		return ""
+	}
+	if note = strings.TrimSpace(note); note != "" {
+		return "列入" + name + "：" + note
+	}
+	return "列入" + name
+}
+
+// maxCreditNote bounds the note of a credit status.
+const maxCreditNote = 500
+
+// activeStatuses are the states in which a need is an organization's
+// current work (its load).
+const activeStatuses = `('contracted', 'in_progress')`
+
+const matchOrgSelect = `SELECT o.id, COALESCE(o.source_key, ''), o.name, o.description, o.category, o.street_id, s.name,
+	COALESCE(o.community_id, ''), COALESCE(c.name, ''), o.registration, o.credit_status, o.credit_note,
+	(SELECT COUNT(*) FROM needs n WHERE n.awarded_org_id = o.id AND n.status IN ` + activeStatuses + `)
+	FROM organizations o JOIN streets s ON s.id = o.street_id LEFT JOIN communities c ON c.id = o.community_id`
+
+func scanMatchOrg(sc interface{ Scan(...any) error }) (match.Org, error) {
+	var o match.Org
+	var reg registry.Registration
+	var status CreditStatus
+	var note string
+	err := sc.Scan(&o.ID, &o.Key, &o.Name, &o.Description, &o.Category, &o.StreetID, &o.StreetName, &o.CommunityID,
+		&o.CommunityName, &reg, &status, &note, &o.ActiveProjects)
+	o.Registered = reg == registry.Registered
+	o.Excluded = CreditExclusion(status, note)
+	return o, err
+}
+
+// MatchOrganizations returns every organization as the matcher sees it, in
+// two queries (organizations with their load, then all domain tags).
+func (s *Store) MatchOrganizations(ctx context.Context) ([]match.Org, error) {
+	c := s.read()
+	rows, err := c.query(ctx, matchOrgSelect+` ORDER BY o.id`)
+	if err != nil {
+		return nil, s.translate(err)
+	}
+	var out []match.Org
+	byID := map[string]int{}
+	for rows.Next() {
+		o, err := scanMatchOrg(rows)
+		if err != nil {
+			rows.Close()
+			return nil, s.translate(err)
+		}
+		byID[o.ID] = len(out)
+		out = append(out, o)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, s.translate(err)
+	}
+	rows, err = c.query(ctx, `SELECT organization_id, domain FROM organization_domains ORDER BY organization_id, position`)
+	if err != nil {
+		return nil, s.translate(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, d string
+		if err := rows.Scan(&id, &d); err != nil {
+			return nil, s.translate(err)
+		}
+		if i, ok := byID[id]; ok {
+			out[i].Domains = append(out[i].Domains, d)
+		}
+	}
+	return out, s.translate(rows.Err())
+}
+
+// MatchOrganization returns one organization as the matcher sees it.
+func (s *Store) MatchOrganization(ctx context.Context, id string) (match.Org, error) {
+	c := s.read()
+	o, err := scanMatchOrg(c.row(ctx, matchOrgSelect+` WHERE o.id = ?`, id))
+	if err == sql.ErrNoRows {
+		return match.Org{}, notFound("organization")
+	}
+	if err != nil {
+		return match.Org{}, s.translate(err)
+	}
+	ids, err := queryIDs(ctx, c, `SELECT domain FROM organization_domains WHERE organization_id = ? ORDER BY position`, id)
+	o.Domains = ids
+	return o, s.translate(err)
+}
+
+// matchProjectSelect reads completed projects: accepted or closed needs with
+// a supplier, their source key and satisfaction (the imported average, else
+// the mean of residents' ratings, else 0).
+const matchProjectSelect = `SELECT n.id, COALESCE(n.source_key, ''), n.title, n.description, n.awarded_org_id,
+	n.street_id, s.name, COALESCE(n.community_id, ''), COALESCE(c.name, ''), a.imported_rating, r.stars, r.n
+	FROM needs n JOIN streets s ON s.id = n.street_id LEFT JOIN communities c ON c.id = n.community_id
+	LEFT JOIN acceptances a ON a.need_id = n.id
+	LEFT JOIN (SELECT need_id, SUM(stars) AS stars, COUNT(*) AS n FROM ratings GROUP BY need_id) r ON r.need_id = n.id
+	WHERE n.status IN ('accepted', 'closed') AND n.awarded_org_id IS NOT NULL`
+
+func scanMatchProject(sc interface{ Scan(...any) error }) (match.Project, error) {
+	var p match.Project
+	var imported sql.NullFloat64
+	var sum, n sql.NullInt64
+	err := sc.Scan(&p.ID, &p.Key, &p.Title, &p.Description, &p.OrgID, &p.StreetID, &p.StreetName, &p.CommunityID,
+		&p.CommunityName, &imported, &sum, &n)
+	switch {
+	case imported.Valid:
+		p.Stars = imported.Float64
+	case n.Int64 > 0:
+		p.Stars = float64(sum.Int64) / float64(n.Int64)
+	}
+	return p, err
+}
+
+// MatchProjects returns every completed project in one query.
+func (s *Store) MatchProjects(ctx context.Context) ([]match.Project, error) {
+	rows, err := s.read().query(ctx, matchProjectSelect+` ORDER BY n.id`)
+	if err != nil {
+		return nil, s.translate(err)
+	}
+	defer rows.Close()
+	var out []match.Project
+	for rows.Next() {
+		p, err := scanMatchProject(rows)
+		if err != nil {
+			return nil, s.translate(err)
+		}
+		out = append(out, p)
+	}
+	return out, s.translate(rows.Err())
+}
+
+// MatchProject returns one completed project; a need that is not (yet, or
+// any more) a completed project is not found.
+func (s *Store) MatchProject(ctx context.Context, id string) (match.Project, error) {
+	p, err := scanMatchProject(s.read().row(ctx, matchProjectSelect+` AND n.id = ?`, id))
+	if err == sql.ErrNoRows {
+		return match.Project{}, notFound("need")
+	}
+	return p, s.translate(err)
+}
+
+// publicNeed is the condition for a need on the public board.
+const publicNeed = `n.status NOT IN ('draft', 'submitted')`
+
+const matchNeedSelect = `SELECT n.id, COALESCE(n.source_key, ''), n.title, n.description, n.category, n.street_id, s.name,
+	COALESCE(n.community_id, ''), COALESCE(c.name, ''), n.status, n.procedure, n.deadline, n.budget_fen, n.qualifications
+	FROM needs n JOIN streets s ON s.id = n.street_id LEFT JOIN communities c ON c.id = n.community_id`
+
+func scanMatchNeed(sc interface{ Scan(...any) error }) (match.Need, error) {
+	var n match.Need
+	var deadline sql.NullTime
+	var quals string
+	err := sc.Scan(&n.ID, &n.Key, &n.Title, &n.Description, &n.Category, &n.StreetID, &n.StreetName, &n.CommunityID,
+		&n.CommunityName, &n.Status, &n.Procedure, &deadline, &n.BudgetFen, &quals)
+	n.Deadline = deadline.Time
+	for _, q := range strings.Split(quals, ",") {
+		switch procurement.Qualification(q) {
+		case procurement.RegisteredOnly:
+			n.RegisteredOnly = true
+		case procurement.LocalOnly:
+			n.LocalOnly = true
+		}
+	}
+	return n, err
+}
+
+// MatchNeeds returns every need on the public board (anything past
+// drafting), with its invitations, in two queries.
+func (s *Store) MatchNeeds(ctx context.Context) ([]match.Need, error) {
+	c := s.read()
+	rows, err := c.query(ctx, matchNeedSelect+` WHERE `+publicNeed+` ORDER BY n.id`)
+	if err != nil {
+		return nil, s.translate(err)
+	}
+	var out []match.Need
+	byID := map[string]int{}
+	for rows.Next() {
+		n, err := scanMatchNeed(rows)
+		if err != nil {
+			rows.Close()
+			return nil, s.translate(err)
+		}
+		byID[n.ID] = len(out)
+		out = append(out, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, s.translate(err)
+	}
+	rows, err = c.query(ctx, `SELECT need_id, org_id FROM need_invites ORDER BY need_id, org_id`)
+	if err != nil {
+		return nil, s.translate(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var nid, oid string
+		if err := rows.Scan(&nid, &oid); err != nil {
+			return nil, s.translate(err)
+		}
+		if i, ok := byID[nid]; ok {
+			out[i].InvitedOrgIDs = append(out[i].InvitedOrgIDs, oid)
+		}
+	}
+	return out, s.translate(rows.Err())
+}
+
+// MatchNeed returns one need of the public board; a draft is not found.
+func (s *Store) MatchNeed(ctx context.Context, id string) (match.Need, error) {
+	c := s.read()
+	n, err := scanMatchNeed(c.row(ctx, matchNeedSelect+` WHERE n.id = ? AND `+publicNeed, id))
+	if err == sql.ErrNoRows {
+		return match.Need{}, notFound("need")
+	}
+	if err != nil {
+		return match.Need{}, s.translate(err)
+	}
+	n.InvitedOrgIDs, err = queryIDs(ctx, c, `SELECT org_id FROM need_invites WHERE need_id = ? ORDER BY org_id`, id)
+	return n, s.translate(err)
+}
+
+// OrganizationCredit is an organization's credit status as staff see it.
+type OrganizationCredit struct {
+	Status    CreditStatus
+	Note      string
+	UpdatedAt time.Time // zero: never set
+}
+
+// FindOrganizationCredit returns an organization's credit status (public:
+// the lists themselves are published by civil affairs).
+func (s *Store) FindOrganizationCredit(ctx context.Context, orgID string) (OrganizationCredit, error) {
+	var cr OrganizationCredit
+	var at sql.NullTime
+	err := s.read().row(ctx, `SELECT credit_status, credit_note, credit_updated_at FROM organizations WHERE id = ?`, orgID).
+		Scan(&cr.Status, &cr.Note, &at)
+	if err == sql.ErrNoRows {
+		return cr, notFound("organization")
+	}
+	cr.UpdatedAt = at.Time
+	return cr, s.translate(err)
+}
+
+// SetOrganizationCredit puts an organization on a credit list (abnormal,
+// serious, with a note saying why — required) or takes it off (normal).
+// Platform admins only; audited in the same transaction.
+func (s *Store) SetOrganizationCredit(ctx context.Context, orgID string, status CreditStatus, note string) (OrganizationCredit, error) {
+	actor := accounts.ActorFrom(ctx)
+	note = strings.TrimSpace(note)
+	var out OrganizationCredit
+	err := s.tx(ctx, func(c conn) error {
+		o, err := findOrg(ctx, c, `o.id = ?`, orgID)
+		if err != nil {
+			return err
+		}
+		if err := accounts.Can(actor, accounts.SetCredit, o.Resource()); err != nil {
+			return err
+		}
+		var l errs.List
+		switch status {
+		case CreditNormal:
+		case CreditAbnormal, CreditSerious:
+			if note == "" {
+				l.Add("note", "field.required")
+			}
+		default:
+			l.Add("status", "credit.status_invalid")
+		}
+		if len([]rune(note)) > maxCreditNote {
+			l.Add("note", "field.too_long", maxCreditNote)
+		}
+		if err := l.Err(); err != nil {
+			return err
+		}
+		var before CreditStatus
+		if err := c.row(ctx, `SELECT credit_status FROM organizations WHERE id = ?`, orgID).Scan(&before); err != nil {
+			return err
+		}
+		if _, err := c.exec(ctx, `UPDATE organizations SET credit_status = ?, credit_note = ?, credit_updated_at = ?
+			WHERE id = ?`, status, note, c.now, orgID); err != nil {
+			return err
+		}
+		out = OrganizationCredit{Status: status, Note: note, UpdatedAt: c.now}
+		return record(ctx, c, "organization.credit", o.Resource(), map[string]any{"name": o.Name, "from": before,
+			"to": status, "note": note})
+	})
+	return out, err
+}
+
+// SetNeedCategory records the category staff chose for a need (source
+// staff, confidence 100), at any stage: staff of the need's street or
+// community, and platform admins. Audited in the same transaction.
+func (s *Store) SetNeedCategory(ctx context.Context, needID, code string) (*procurement.Need, error) {
+	actor := accounts.ActorFrom(ctx)
+	code = strings.TrimSpace(code)
+	var out *procurement.Need
+	err := s.tx(ctx, func(c conn) error {
+		n, err := loadVisibleNeed(ctx, c, needID, actor)
+		if err != nil {
+			return err
+		}
+		if err := accounts.Can(actor, accounts.Update, n.Resource()); err != nil {
+			return err
+		}
+		if code == "" {
+			return errs.Field("category", "field.required")
+		}
+		if registry.CategoryByCode(code) == nil {
+			return errs.Field("category", "category.invalid")
+		}
+		before := n.Category
+		n.Category, n.CategorySource, n.CategoryConfidence, n.UpdatedAt = code, procurement.CategoryStaff, 100, c.now
+		if _, err := c.exec(ctx, `UPDATE needs SET category = ?, category_source = ?, category_confidence = ?, updated_at = ?
+			WHERE id = ?`, n.Category, n.CategorySource, n.CategoryConfidence, c.now, n.ID); err != nil {
+			return err
+		}
+		out = n
+		return record(ctx, c, "need.category", n.Resource(), map[string]any{"title": n.Title, "from": before, "to": code})
+	})
+	return out, err
+}
