@@ -36,10 +36,22 @@ type evalQuery struct {
 // evalK is the cut-off of the measures (the top five a staff member reads).
 const evalK = 5
 
-// runEval imports the evaluation files into a temporary SQLite database
-// through the real importers, ranks every query with the matcher and with an
-// SQLite FTS5 bm25() baseline over unigram+bigram tokens, and prints nDCG@5
-// and recall@5 for both.
+// EvalReport holds the means over the queries of one evaluation run.
+type EvalReport struct {
+	Queries, Orgs, Projects int
+	// Ours and FTS5: organizations nDCG@5, recall@5, then projects the same.
+	Ours, FTS5 [4]float64
+	// PerQuery holds, per query key, ours then FTS5 as above.
+	PerQuery map[string][8]float64
+}
+
+// EvalFiles names the three evaluation files (DESIGN.md).
+type EvalFiles struct{ Orgs, Projects, Queries string }
+
+// runEval imports the evaluation files into a database (a temporary SQLite
+// file, or --db) through the real importers, ranks every query with the
+// matcher and with an SQLite FTS5 bm25() baseline over unigram+bigram
+// tokens, and prints nDCG@5 and recall@5 for both.
 func runEval(ctx context.Context, args []string, env Env) error {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
@@ -48,11 +60,12 @@ func runEval(ctx context.Context, args []string, env Env) error {
 	qPath := fs.String("queries", "", "queries with graded relevance (.jsonl)")
 	verbose := fs.Bool("v", false, "print per-query results")
 	weightsPath := fs.String("weights", "", "weights JSON overriding the embedded ones (for tuning)")
+	dbDSN := fs.String("db", "", "an empty database to import into (SQLite path or postgres://…); default a temporary SQLite file")
 	if err := fs.Parse(args); err != nil {
 		return exitError(2)
 	}
 	if *orgsPath == "" || *projPath == "" || *qPath == "" {
-		fmt.Fprintln(env.Stderr, "用法 / usage: huitian eval --orgs F --projects F --queries F [-v]")
+		fmt.Fprintln(env.Stderr, "用法 / usage: huitian eval --orgs F --projects F --queries F [--db DSN] [--weights F] [-v]")
 		return exitError(2)
 	}
 	weights := match.DefaultWeights()
@@ -65,16 +78,15 @@ func runEval(ctx context.Context, args []string, env Env) error {
 			return err
 		}
 	}
-	queries, err := readEvalQueries(*qPath)
-	if err != nil {
-		return err
+	dsn := *dbDSN
+	if dsn == "" {
+		dir, err := os.MkdirTemp("", "huitian-eval-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		dsn = filepath.Join(dir, "eval.db")
 	}
-	dir, err := os.MkdirTemp("", "huitian-eval-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	dsn := filepath.Join(dir, "eval.db")
 	s, err := store.Open(ctx, dsn)
 	if err != nil {
 		return err
@@ -83,45 +95,75 @@ func runEval(ctx context.Context, args []string, env Env) error {
 	if _, err := s.Migrate(ctx); err != nil {
 		return err
 	}
-	if err := evalImport(ctx, env, s, *orgsPath, *projPath); err != nil {
+	var vw io.Writer
+	if *verbose {
+		vw = env.Stdout
+	}
+	rep, err := Evaluate(ctx, env, s, EvalFiles{*orgsPath, *projPath, *qPath}, weights, vw)
+	if err != nil {
 		return err
+	}
+	fmt.Fprintf(env.Stdout, "queries: %d, organizations: %d, projects: %d\n", rep.Queries, rep.Orgs, rep.Projects)
+	fmt.Fprintf(env.Stdout, "%-14s %10s %10s %12s %12s\n", "", "nDCG@5", "recall@5", "FTS5 nDCG@5", "FTS5 recall@5")
+	fmt.Fprintf(env.Stdout, "%-14s %10.4f %10.4f %12.4f %12.4f\n", "organizations", rep.Ours[0], rep.Ours[1], rep.FTS5[0], rep.FTS5[1])
+	fmt.Fprintf(env.Stdout, "%-14s %10.4f %10.4f %12.4f %12.4f\n", "projects", rep.Ours[2], rep.Ours[3], rep.FTS5[2], rep.FTS5[3])
+	return nil
+}
+
+// Evaluate imports the files into s (migrated, empty), builds the matcher
+// from the store as the server does, and measures it beside the FTS5
+// baseline (always in a temporary SQLite file of its own). With verbose set,
+// per-query rankings are written to it.
+func Evaluate(ctx context.Context, env Env, s *store.Store, files EvalFiles, weights match.Weights, verbose io.Writer) (*EvalReport, error) {
+	queries, err := readEvalQueries(files.Queries)
+	if err != nil {
+		return nil, err
+	}
+	if err := evalImport(ctx, env, s, files.Orgs, files.Projects); err != nil {
+		return nil, err
 	}
 	orgs, projects, err := matchInput(system(ctx), s)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	seg, err := gseseg.New()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	m, err := match.New(search.NewAnalyzer(search.Options{Segmenter: seg}), orgs, projects, weights)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	base, err := newFTSBaseline(ctx, dsn, orgs, projects)
+	dir, err := os.MkdirTemp("", "huitian-eval-fts-")
 	if err != nil {
-		return err
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	base, err := newFTSBaseline(ctx, filepath.Join(dir, "fts.db"), orgs, projects)
+	if err != nil {
+		return nil, err
 	}
 	defer base.db.Close()
 
+	rep := &EvalReport{Queries: len(queries), Orgs: len(orgs), Projects: len(projects), PerQuery: map[string][8]float64{}}
 	var sums [8]float64 // ours org nDCG, recall, proj nDCG, recall; then FTS5 the same
 	for _, q := range queries {
 		mq := match.Query{Text: q.Text, Community: q.Community, Street: q.Street}
 		or, err := m.Organizations(ctx, mq, evalK)
 		if err != nil {
-			return fmt.Errorf("query %s: %w", q.Key, err)
+			return nil, fmt.Errorf("query %s: %w", q.Key, err)
 		}
 		pr, err := m.Projects(ctx, mq, evalK)
 		if err != nil {
-			return fmt.Errorf("query %s: %w", q.Key, err)
+			return nil, fmt.Errorf("query %s: %w", q.Key, err)
 		}
 		bo, err := base.search(ctx, "orgs", q.Text)
 		if err != nil {
-			return fmt.Errorf("query %s: fts5: %w", q.Key, err)
+			return nil, fmt.Errorf("query %s: fts5: %w", q.Key, err)
 		}
 		bp, err := base.search(ctx, "projects", q.Text)
 		if err != nil {
-			return fmt.Errorf("query %s: fts5: %w", q.Key, err)
+			return nil, fmt.Errorf("query %s: fts5: %w", q.Key, err)
 		}
 		ok, pk := resultKeys(or), resultKeys(pr)
 		vals := [8]float64{
@@ -133,18 +175,18 @@ func runEval(ctx context.Context, args []string, env Env) error {
 		for i, v := range vals {
 			sums[i] += v
 		}
-		if *verbose {
-			fmt.Fprintf(env.Stdout, "%s %s\n", q.Key, q.Text)
-			printRanked(env.Stdout, "  organizations", or, q.RelevantOrgs, vals[0], bo, vals[4])
-			printRanked(env.Stdout, "  projects     ", pr, q.RelevantProjects, vals[2], bp, vals[6])
+		rep.PerQuery[q.Key] = vals
+		if verbose != nil {
+			fmt.Fprintf(verbose, "%s %s\n", q.Key, q.Text)
+			printRanked(verbose, "  organizations", or, q.RelevantOrgs, vals[0], bo, vals[4])
+			printRanked(verbose, "  projects     ", pr, q.RelevantProjects, vals[2], bp, vals[6])
 		}
 	}
 	n := float64(max(len(queries), 1))
-	fmt.Fprintf(env.Stdout, "queries: %d, organizations: %d, projects: %d\n", len(queries), len(orgs), len(projects))
-	fmt.Fprintf(env.Stdout, "%-14s %10s %10s %12s %12s\n", "", "nDCG@5", "recall@5", "FTS5 nDCG@5", "FTS5 recall@5")
-	fmt.Fprintf(env.Stdout, "%-14s %10.4f %10.4f %12.4f %12.4f\n", "organizations", sums[0]/n, sums[1]/n, sums[4]/n, sums[5]/n)
-	fmt.Fprintf(env.Stdout, "%-14s %10.4f %10.4f %12.4f %12.4f\n", "projects", sums[2]/n, sums[3]/n, sums[6]/n, sums[7]/n)
-	return nil
+	for i := range 4 {
+		rep.Ours[i], rep.FTS5[i] = sums[i]/n, sums[4+i]/n
+	}
+	return rep, nil
 }
 
 func resultKeys(rs []match.Result) []string {

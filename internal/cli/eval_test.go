@@ -1,12 +1,21 @@
 package cli_test
 
 import (
+	"context"
+	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/huitian/huitian/internal/cli"
+	"github.com/huitian/huitian/internal/match"
+	"github.com/huitian/huitian/internal/store"
+	"github.com/huitian/huitian/internal/store/storetest"
 )
 
 const evalOrgs = `{"key":"e1","name":"回龙观助老服务中心","registration":"registered","credit_code":"52110114Y4CL12TH3D","domains":["养老服务"],"street":"回龙观街道","community":"","description":"为老人提供上门探访和助餐。"}
@@ -49,7 +58,74 @@ func TestEvalCommand(t *testing.T) {
 	}
 }
 
-// TestEvalDevelopmentSet runs the real development set when it is present.
+// TestEvalBothDatabases imports a fixture, and the development set when it
+// is present, into each database through the real importers and checks the
+// matcher's quality there; SQLite and PostgreSQL must agree.
+func TestEvalBothDatabases(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	fixture := cli.EvalFiles{Orgs: filepath.Join(dir, "orgs.jsonl"), Projects: filepath.Join(dir, "projects.jsonl"),
+		Queries: filepath.Join(dir, "queries.jsonl")}
+	os.WriteFile(fixture.Orgs, []byte(evalOrgs), 0o644)
+	os.WriteFile(fixture.Projects, []byte(evalProjects), 0o644)
+	os.WriteFile(fixture.Queries, []byte(evalQueries), 0o644)
+	sets := []struct {
+		name  string
+		files cli.EvalFiles
+		// minimum nDCG@5 of organizations and projects, and the margin over
+		// the FTS5 baseline both must keep
+		orgs, projects, margin float64
+	}{{"fixture", fixture, 1, 1, 0}}
+	d := "/work/shared/eval"
+	if _, err := os.Stat(filepath.Join(d, "queries.jsonl")); err == nil {
+		sets = append(sets, struct {
+			name                   string
+			files                  cli.EvalFiles
+			orgs, projects, margin float64
+		}{"development", cli.EvalFiles{Orgs: filepath.Join(d, "orgs.jsonl"), Projects: filepath.Join(d, "projects.jsonl"),
+			Queries: filepath.Join(d, "queries.jsonl")}, 0.93, 0.91, 0.03})
+	}
+	for _, set := range sets {
+		t.Run(set.name, func(t *testing.T) {
+			t.Parallel()
+			var mu sync.Mutex
+			reports := map[string]*cli.EvalReport{}
+			storetest.Each(t, func(t *testing.T, s *store.Store) {
+				env := cli.Env{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }}
+				rep, err := cli.Evaluate(context.Background(), env, s, set.files, match.DefaultWeights(), nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Logf("%s: organizations nDCG@5 %.4f recall@5 %.4f (FTS5 %.4f %.4f); projects %.4f %.4f (FTS5 %.4f %.4f)",
+					t.Name(), rep.Ours[0], rep.Ours[1], rep.FTS5[0], rep.FTS5[1], rep.Ours[2], rep.Ours[3], rep.FTS5[2], rep.FTS5[3])
+				if rep.Ours[0] < set.orgs || rep.Ours[2] < set.projects {
+					t.Errorf("nDCG@5 organizations %.4f (want ≥ %v), projects %.4f (want ≥ %v)", rep.Ours[0], set.orgs, rep.Ours[2], set.projects)
+				}
+				if rep.Ours[0] < rep.FTS5[0]+set.margin || rep.Ours[2] < rep.FTS5[2]+set.margin {
+					t.Errorf("not %.2f above FTS5: %v vs %v", set.margin, rep.Ours, rep.FTS5)
+				}
+				mu.Lock()
+				reports[t.Name()] = rep
+				mu.Unlock()
+			})
+			if len(reports) == 2 {
+				var a, b *cli.EvalReport
+				for _, r := range reports {
+					a, b = b, r
+				}
+				for i := range a.Ours {
+					if math.Abs(a.Ours[i]-b.Ours[i]) > 0.01 {
+						t.Errorf("SQLite and PostgreSQL disagree: %v vs %v", a.Ours, b.Ours)
+						break
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestEvalDevelopmentSet runs the command on the development set when it is
+// present.
 func TestEvalDevelopmentSet(t *testing.T) {
 	t.Parallel()
 	d := "/work/shared/eval"
