@@ -11,11 +11,13 @@ import (
 )
 
 func (a *app) me(w http.ResponseWriter, r *http.Request) {
-	if _, err := actor(r); err != nil {
+	u, err := actor(r)
+	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	a.render(w, r, "me.html", http.StatusOK, a.newPage(w, r, "me.title", nil))
+	d := &meData{Recs: a.loadRecommendations(r, u)}
+	a.render(w, r, "me.html", http.StatusOK, a.newPage(w, r, "me.title", d))
 }
 
 func (a *app) mePassword(w http.ResponseWriter, r *http.Request) {

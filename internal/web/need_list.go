@@ -4,11 +4,17 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
+
+	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/i18n"
+	"github.com/huitian/huitian/internal/match"
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/places"
 	"github.com/huitian/huitian/internal/procurement"
 	"github.com/huitian/huitian/internal/registry"
+	"github.com/huitian/huitian/internal/server"
 )
 
 type needListData struct {
@@ -21,6 +27,7 @@ type needListData struct {
 	CanCreate   bool
 	MinYuan     string
 	MaxYuan     string
+	Search      searchState
 }
 
 // boardStatuses are the statuses offered as a filter on the board.
@@ -55,12 +62,25 @@ func (a *app) needList(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	q := r.URL.Query()
 	f := needFilter(q)
-	needs, total, err := a.Store.FindNeeds(ctx, f)
+	l := server.Lang(r)
+	var (
+		needs  []*procurement.Need
+		total  int
+		search searchState
+		err    error
+	)
+	if a.searchable(f) {
+		needs, total, search, err = a.searchNeeds(r, l, f)
+	} else {
+		needs, total, err = a.Store.FindNeeds(ctx, f)
+		search.Text = f.Query
+	}
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	d := &needListData{Needs: needs, Total: total, Filter: f, Query: q, MinYuan: q.Get("min"), MaxYuan: q.Get("max")}
+	d := &needListData{Needs: needs, Total: total, Filter: f, Query: q, MinYuan: q.Get("min"), MaxYuan: q.Get("max"),
+		Search: search}
 	if d.Streets, err = a.Store.FindStreets(ctx); err != nil {
 		a.fail(w, r, err)
 		return
@@ -74,4 +94,72 @@ func (a *app) needList(w http.ResponseWriter, r *http.Request) {
 	actor := accounts.ActorFrom(ctx)
 	d.CanCreate = actor.Has(accounts.CommunityStaff) || actor.Has(accounts.StreetStaff)
 	a.render(w, r, "need_list.html", http.StatusOK, a.newPage(w, r, "need.board", d))
+}
+
+// searchable reports whether the board's search box goes to the search
+// index: there is a text, an index, and the status asked for is one of the
+// public board's (drafts and submissions are found by the listing's own
+// filter, for the staff who may see them).
+func (a *app) searchable(f procurement.Filter) bool {
+	return a.Match != nil && strings.TrimSpace(f.Query) != "" && (f.Status == "" || f.Status.Public())
+}
+
+// searchNeeds answers the board's search box from the index: the needs on
+// the public board best matching the text, with the board's other filters,
+// one page of them.
+func (a *app) searchNeeds(r *http.Request, l i18n.Lang, f procurement.Filter) ([]*procurement.Need, int, searchState, error) {
+	ctx := r.Context()
+	text, cut := searchText(f.Query)
+	st := searchState{Text: text, Ranked: true}
+	if cut {
+		st.Notice = a.Catalog.T(l, "searchbox.too_long", maxSearchRunes)
+	}
+	if a.hl.Query(text).Empty() {
+		st.Notice, st.Ranked = a.Catalog.T(l, "searchbox.empty"), false
+		return nil, 0, st, nil
+	}
+	var facets []string
+	if f.StreetID != "" {
+		facets = append(facets, match.FacetStreet+f.StreetID)
+	}
+	if f.CommunityID != "" {
+		facets = append(facets, match.FacetCommunity+f.CommunityID)
+	}
+	if f.Category != "" {
+		facets = append(facets, match.FacetCategory+f.Category)
+	}
+	hits, err := a.Match.SearchNeeds(ctx, text, facets, searchHits)
+	if errs.CodeOf(err) == errs.Invalid {
+		st.Notice, st.Ranked = a.Catalog.Error(l, err), false
+		return nil, 0, st, nil
+	}
+	if err != nil {
+		return nil, 0, st, err
+	}
+	now := a.Store.Now()
+	var ids []string
+	for _, h := range hits {
+		n := procurement.Need{Status: procurement.Status(h.Status), Deadline: h.Deadline}
+		switch {
+		case f.Status != "" && n.EffectiveStatus(now) != f.Status,
+			f.MinFen > 0 && h.BudgetFen < f.MinFen,
+			f.MaxFen > 0 && h.BudgetFen > f.MaxFen:
+			continue
+		}
+		ids = append(ids, h.ID)
+	}
+	total := len(ids)
+	from := min((f.Page-1)*f.PerPage, total)
+	to := min(from+f.PerPage, total)
+	var needs []*procurement.Need
+	for _, id := range ids[from:to] {
+		n, err := a.Store.FindNeedByID(ctx, id)
+		if optional(err) != nil {
+			return nil, 0, st, err
+		}
+		if err == nil {
+			needs = append(needs, n)
+		}
+	}
+	return needs, total, st, nil
 }

@@ -83,6 +83,10 @@ type needShowData struct {
 	AvgStars float64
 	Rateable bool // the need is accepted or closed
 	CanRate  bool
+
+	// Matching: recommended organizations, similar past projects and the
+	// category, for the need's own staff only (nil for everyone else).
+	Match *matchPanel
 }
 
 // orgChoice is an organization the viewer acts for.
@@ -174,6 +178,8 @@ func (d *needShowData) shows(form string) bool {
 		return d.CanReject
 	case "rating":
 		return d.CanRate
+	case "invite", "category":
+		return d.Match != nil
 	}
 	return false
 }
@@ -226,6 +232,7 @@ func (a *app) needPage(w http.ResponseWriter, r *http.Request) (*page, error) {
 			return nil, err
 		}
 	}
+	a.loadMatch(r, d, d.CanEdit)
 	p := a.newPage(w, r, "", d)
 	p.Title = n.Title
 	return p, nil

@@ -3,11 +3,16 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/i18n"
 	"github.com/huitian/huitian/internal/places"
 	"github.com/huitian/huitian/internal/registry"
+	"github.com/huitian/huitian/internal/server"
 )
 
 type orgListData struct {
@@ -18,6 +23,7 @@ type orgListData struct {
 	Streets     []*places.Street
 	Communities []*places.Community
 	CanCreate   bool
+	Search      searchState
 }
 
 // orgFilter reads the directory filters from the query string; values not in
@@ -43,12 +49,23 @@ func (a *app) orgList(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	q := r.URL.Query()
 	f := orgFilter(q)
-	orgs, total, err := a.Store.FindOrganizations(ctx, f)
+	var (
+		orgs   []*registry.Organization
+		total  int
+		search searchState
+		err    error
+	)
+	if a.Match != nil && strings.TrimSpace(f.Query) != "" {
+		orgs, total, search, err = a.searchOrgs(r, server.Lang(r), f)
+	} else {
+		orgs, total, err = a.Store.FindOrganizations(ctx, f)
+		search.Text = f.Query
+	}
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	d := &orgListData{Orgs: orgs, Total: total, Filter: f, Query: q}
+	d := &orgListData{Orgs: orgs, Total: total, Filter: f, Query: q, Search: search}
 	if d.Streets, err = a.Store.FindStreets(ctx); err != nil {
 		a.fail(w, r, err)
 		return
@@ -63,4 +80,56 @@ func (a *app) orgList(w http.ResponseWriter, r *http.Request) {
 	d.CanCreate = accounts.Allowed(actor, accounts.Create, accounts.Resource{Kind: accounts.KindOrganization}) ||
 		len(actor.StreetScopes(accounts.StreetStaff)) > 0
 	a.render(w, r, "org_list.html", http.StatusOK, a.newPage(w, r, "org.directory", d))
+}
+
+// searchOrgs answers the directory's search box from the matcher's index:
+// organizations best matching the text, with the directory's other
+// filters, one page of them.
+func (a *app) searchOrgs(r *http.Request, l i18n.Lang, f registry.Filter) ([]*registry.Organization, int, searchState, error) {
+	ctx := r.Context()
+	text, cut := searchText(f.Query)
+	st := searchState{Text: text, Ranked: true}
+	if cut {
+		st.Notice = a.Catalog.T(l, "searchbox.too_long", maxSearchRunes)
+	}
+	if a.hl.Query(text).Empty() {
+		st.Notice, st.Ranked = a.Catalog.T(l, "searchbox.empty"), false
+		return nil, 0, st, nil
+	}
+	results, err := a.Match.SearchOrganizations(ctx, text, searchHits)
+	if errs.CodeOf(err) == errs.Invalid {
+		st.Notice, st.Ranked = a.Catalog.Error(l, err), false
+		return nil, 0, st, nil
+	}
+	if err != nil {
+		return nil, 0, st, err
+	}
+	var all []*registry.Organization
+	for _, res := range results {
+		o, err := a.Store.FindOrganizationByID(ctx, res.ID)
+		if optional(err) != nil {
+			return nil, 0, st, err
+		}
+		if err != nil || !orgMatches(o, f) {
+			continue
+		}
+		all = append(all, o)
+	}
+	from := min((f.Page-1)*f.PerPage, len(all))
+	to := min(from+f.PerPage, len(all))
+	return all[from:to], len(all), st, nil
+}
+
+// orgMatches applies the directory's filters other than the text.
+func orgMatches(o *registry.Organization, f registry.Filter) bool {
+	switch {
+	case f.StreetID != "" && o.StreetID != f.StreetID,
+		f.CommunityID != "" && o.CommunityID != f.CommunityID,
+		f.Category != "" && o.Category != f.Category,
+		f.Registration != "" && o.Registration != f.Registration,
+		f.PartyForm != "" && o.PartyForm != f.PartyForm,
+		f.Domain != "" && !slices.Contains(o.Domains, f.Domain):
+		return false
+	}
+	return true
 }

@@ -16,20 +16,39 @@ type orgShowData struct {
 	ShowContact  bool
 	CanEdit      bool
 	Track        store.TrackRecord
+	// Credit is the organization's standing on the credit lists: a neutral
+	// badge for everyone, the note for staff (ShowCreditNote), the form for
+	// those who keep the lists (CanSetCredit).
+	Credit         store.OrganizationCredit
+	ShowCreditNote bool
+	CanSetCredit   bool
 }
 
 func (a *app) orgShow(w http.ResponseWriter, r *http.Request) {
-	o, err := a.Store.FindOrganizationByID(r.Context(), r.PathValue("id"))
+	p, err := a.orgPage(w, r)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
+	a.render(w, r, "org_show.html", http.StatusOK, p)
+}
+
+// orgPage builds the organization's page.
+func (a *app) orgPage(w http.ResponseWriter, r *http.Request) (*page, error) {
+	o, err := a.Store.FindOrganizationByID(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return nil, err
+	}
 	actor := accounts.ActorFrom(r.Context())
 	d := &orgShowData{Org: o, CanEdit: accounts.Allowed(actor, accounts.Update, o.Resource())}
 	if d.Track, err = a.Store.OrgTrackRecord(r.Context(), o.ID); err != nil {
-		a.fail(w, r, err)
-		return
+		return nil, err
 	}
+	if d.Credit, err = a.Store.FindOrganizationCredit(r.Context(), o.ID); err != nil {
+		return nil, err
+	}
+	d.CanSetCredit = accounts.Allowed(actor, accounts.SetCredit, o.Resource())
+	d.ShowCreditNote = d.CanSetCredit || actor.IsStaff()
 	if accounts.Allowed(actor, accounts.ViewPrivate, o.Resource()) {
 		d.ShowContact = true
 		d.ContactPhone = accounts.MaskPhone(o.ContactPhone)
@@ -42,7 +61,25 @@ func (a *app) orgShow(w http.ResponseWriter, r *http.Request) {
 	}
 	p := a.newPage(w, r, "", d)
 	p.Title = o.Name
-	a.render(w, r, "org_show.html", http.StatusOK, p)
+	p.Form.Set("status", string(d.Credit.Status))
+	p.Form.Set("note", d.Credit.Note)
+	return p, nil
+}
+
+// orgCredit puts an organization on a credit list or takes it off (the
+// store checks who may: the district's coordinators).
+func (a *app) orgCredit(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if _, err := actor(r); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	status := store.CreditStatus(r.PostFormValue("status"))
+	if _, err := a.Store.SetOrganizationCredit(r.Context(), id, status, r.PostFormValue("note")); err != nil {
+		a.formAgain(w, r, "org_show.html", a.orgPage, err)
+		return
+	}
+	a.redirect(w, r, "/organizations/"+id+"#credit", "flash.creditui_saved")
 }
 
 // ownOrg reports whether the actor belongs to the organization (the owner of

@@ -29,7 +29,7 @@ var pageFiles = []string{
 
 // pageParts are fragments parsed with one page only (the need page's sections).
 var pageParts = map[string][]string{
-	"need_show.html": {"need_tender.html", "need_delivery.html", "need_attachments.html"},
+	"need_show.html": {"need_tender.html", "need_delivery.html", "need_attachments.html", "need_match.html"},
 }
 
 // partialFiles are shared fragments parsed into every page.
@@ -72,6 +72,7 @@ func (a *app) parseTemplates() (templates, error) {
 			}
 			return m
 		},
+		"hl": a.highlight,
 		"csrfField": func(tok string) template.HTML {
 			return template.HTML(`<input type="hidden" name="` + server.CSRFField + `" value="` + template.HTMLEscapeString(tok) + `">`)
 		},

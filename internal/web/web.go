@@ -13,6 +13,7 @@ import (
 	"github.com/huitian/huitian/internal/config"
 	"github.com/huitian/huitian/internal/i18n"
 	"github.com/huitian/huitian/internal/match"
+	"github.com/huitian/huitian/internal/search"
 	"github.com/huitian/huitian/internal/server"
 	"github.com/huitian/huitian/internal/sms"
 	"github.com/huitian/huitian/internal/store"
@@ -43,6 +44,8 @@ type app struct {
 	ipLimit     *server.Limiter // sign-in attempts per address
 	codeLimit   *server.Limiter // code requests per phone
 	codeIPLimit *server.Limiter // code requests per address
+
+	hl *search.Analyzer // marks search hits in results (the shipped thesaurus)
 }
 
 // New builds the page handler.
@@ -51,7 +54,7 @@ func New(d Deps) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := &app{Deps: d, loc: loc,
+	a := &app{Deps: d, loc: loc, hl: search.NewAnalyzer(search.Options{}),
 		loginLimit:  server.NewLimiter(5, 15*time.Minute),
 		ipLimit:     server.NewLimiter(30, 15*time.Minute),
 		codeLimit:   server.NewLimiter(3, 10*time.Minute),
@@ -79,6 +82,7 @@ func New(d Deps) (http.Handler, error) {
 	handle("GET /organizations/{id}", a.orgShow)
 	handle("GET /organizations/{id}/edit", a.orgEdit)
 	handle("POST /organizations/{id}", a.orgUpdate)
+	handle("POST /organizations/{id}/credit", a.orgCredit)
 	handle("GET /needs", a.needList)
 	handle("GET /needs/new", a.needNew)
 	handle("POST /needs", a.needCreate)
@@ -110,6 +114,8 @@ func New(d Deps) (http.Handler, error) {
 	handle("POST /needs/{id}/acceptance", a.needAccept)
 	handle("POST /needs/{id}/rejection", a.needReject)
 	handle("POST /needs/{id}/ratings", a.needRate)
+	handle("POST /needs/{id}/invitations", a.needInvite)
+	handle("POST /needs/{id}/category", a.needCategory)
 	handle("GET /documents/{id}", a.document)
 	handle("GET /login", a.loginPage)
 	handle("POST /login/password", a.loginPassword)

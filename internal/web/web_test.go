@@ -216,7 +216,7 @@ func TestPagesAndSecurityHeaders(t *testing.T) {
 			}
 		}
 		_, body, _ := b.get("/organizations?q=惠民")
-		if !strings.Contains(body, "回龙观惠民社工中心") || !strings.Contains(body, "共 1 个组织") {
+		if !strings.Contains(body, "回龙观<mark>惠民</mark>社工中心") || !strings.Contains(body, "共 1 个组织") {
 			t.Fatalf("search: %s", body)
 		}
 		if code, _, _ := b.get("/nope"); code != 404 {

@@ -1,0 +1,150 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"slices"
+
+	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/match"
+	"github.com/huitian/huitian/internal/procurement"
+)
+
+// How many recommendations the need page shows.
+const (
+	matchOrgs     = 6
+	matchProjects = 4
+)
+
+// matchPanel is the need page's matching part, shown to the need's own staff
+// (those who may draft or correct it): recommended organizations with the
+// reasons, the ones that cannot be invited and why, similar past projects,
+// and the category the platform guessed.
+type matchPanel struct {
+	Orgs     []orgMatch // eligible, best first
+	Excluded []orgMatch // credit list or qualification rule, with the reason
+	Projects []projectMatch
+	// Unavailable is set when the matcher failed: the page still shows.
+	Unavailable bool
+
+	// CanInvite: invitations make sense now (see inviteClosed); otherwise
+	// InviteClosed is the catalog key saying why not.
+	CanInvite    bool
+	InviteClosed string
+	Procedure    procurement.Procedure
+
+	// The need's category: the platform's guess with its confidence, or the
+	// staff's choice; CanSetCategory shows the correction form.
+	Category       string
+	Confidence     int
+	Auto           bool
+	CanSetCategory bool
+}
+
+// orgMatch is one recommended organization.
+type orgMatch struct {
+	ID, Name string
+	Reasons  []string
+	Excluded string
+	Invited  bool
+}
+
+// projectMatch is one similar past project (a completed need).
+type projectMatch struct {
+	ID, Title string
+	Reasons   []string
+}
+
+// mayMatch reports whether actor sees the need's recommendations: staff
+// who may draft or correct a need there (platform admins, the need's street,
+// its community) — the same rule that guards the category correction.
+func mayMatch(actor *accounts.User, n *procurement.Need) bool {
+	return accounts.Allowed(actor, accounts.Update, n.Resource())
+}
+
+// inviteClosed returns "" when organizations may be invited to n now by
+// whoever may edit it (can), or the catalog key of the reason they may not.
+// Invitations go on the need's invited list through the ordinary edit, so
+// they follow its rules: a draft (community or street) or a published need
+// before its deadline (street); a direct commission names one organization;
+// once proposals are in, an edit asks bidders to re-confirm, which is a step
+// for the edit form, not for a one-click invitation.
+func inviteClosed(n *procurement.Need, canEdit bool) string {
+	switch {
+	case !canEdit:
+		return "recommend.invite_closed_status"
+	case n.Procedure == procurement.Direct && len(n.InvitedOrgIDs) > 0:
+		return "recommend.invite_closed_direct"
+	case n.Status == procurement.Published && n.Proposals > 0:
+		return "recommend.invite_closed_proposals"
+	}
+	return ""
+}
+
+// needQuery is the matcher's query for a need: its text, place and
+// qualification rules.
+func needQuery(n *procurement.Need) match.Query {
+	q := match.Query{Text: n.Title + "\n" + n.Description, Community: n.CommunityID, Street: n.StreetID,
+		IncludeExcluded: true}
+	for _, ql := range n.Qualifications {
+		switch ql {
+		case procurement.RegisteredOnly:
+			q.RegisteredOnly = true
+		case procurement.LocalOnly:
+			q.LocalOnly = true
+		}
+	}
+	return q
+}
+
+// loadMatch fills the need page's matching panel. A matcher failure is
+// logged and shown as "unavailable": recommendations are help, not the page.
+func (a *app) loadMatch(r *http.Request, d *needShowData, canEdit bool) {
+	n := d.Need
+	actor := accounts.ActorFrom(r.Context())
+	if !mayMatch(actor, n) {
+		return
+	}
+	m := &matchPanel{Procedure: n.Procedure, Category: n.Category, Confidence: n.CategoryConfidence,
+		Auto: n.CategorySource != procurement.CategoryStaff, CanSetCategory: true}
+	d.Match = m
+	m.InviteClosed = inviteClosed(n, canEdit)
+	m.CanInvite = m.InviteClosed == ""
+	if a.Match == nil {
+		m.Unavailable = true
+		return
+	}
+	if err := a.fillMatch(r.Context(), n, m); err != nil {
+		a.Logger.Warn("need matches", "need", n.ID, "err", err)
+		m.Unavailable = true
+	}
+}
+
+func (a *app) fillMatch(ctx context.Context, n *procurement.Need, m *matchPanel) error {
+	q := needQuery(n)
+	orgs, err := a.Match.Organizations(ctx, q, matchOrgs)
+	if err != nil {
+		return err
+	}
+	for _, o := range orgs {
+		v := orgMatch{ID: o.ID, Name: o.Name, Reasons: o.Reasons, Excluded: o.Excluded,
+			Invited: slices.Contains(n.InvitedOrgIDs, o.ID)}
+		if v.Excluded != "" {
+			m.Excluded = append(m.Excluded, v)
+		} else {
+			m.Orgs = append(m.Orgs, v)
+		}
+	}
+	q.IncludeExcluded = false
+	projects, err := a.Match.Projects(ctx, q, matchProjects+1)
+	if err != nil {
+		return err
+	}
+	for _, p := range projects {
+		if p.ID == n.ID || len(m.Projects) == matchProjects {
+			continue // a completed need is not its own precedent
+		}
+		m.Projects = append(m.Projects, projectMatch{ID: p.ID, Title: p.Name, Reasons: p.Reasons})
+	}
+	return nil
+}
