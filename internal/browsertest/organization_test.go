@@ -139,7 +139,12 @@ func TestRegisterOrganization(t *testing.T) {
 			chromedp.SetValue(chromedp.CSS("#q"), name),
 			chromedp.Click(chromedp.CSS(".filter-actions button")),
 			chromedp.WaitVisible(chromedp.CSS(fmt.Sprintf(`#q[value=%q]`, name))))
-		contains(t, "result count", text(t, ctx, ".result-count"), "共 1 个组织")
+		// The search is ranked: the organization searched by its full name comes first.
+		contains(t, "result count", text(t, ctx, ".result-count"), "按相关程度排序")
+		if got := get(t, ctx, "read the first card's link", chromedp.Evaluate[string](
+			`document.querySelector(".org-card h3 a").getAttribute("href")`)); got != profile {
+			t.Fatalf("first directory card %q, want %q", got, profile)
+		}
 		if got := text(t, ctx, fmt.Sprintf(`.org-card a[href=%q]`, profile)); got != name {
 			t.Fatalf("directory card %q, want %q", got, name)
 		}

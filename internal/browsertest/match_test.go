@@ -1,0 +1,138 @@
+package browsertest
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/huitian/huitian/internal/procurement"
+	"github.com/huitian/huitian/internal/store"
+	"github.com/huitian/huitian/internal/store/storetest"
+)
+
+// demoNeedID returns the id of the demo need titled title.
+func demoNeedID(t *testing.T, s *site, title string) string {
+	t.Helper()
+	needs, _, err := s.Store.FindNeeds(storetest.Admin(), procurement.Filter{Query: title, PerPage: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range needs {
+		if n.Title == title {
+			return n.ID
+		}
+	}
+	t.Fatalf("no demo need %s", title)
+	return ""
+}
+
+// TestMatching: community staff open their draft, see recommended
+// organizations with reasons and similar past projects, and invite one; an
+// organization sees the needs recommended to it; the public board's search
+// box marks its hits. Screenshots for docs/matching.md.
+func TestMatching(t *testing.T) {
+	needBrowser(t)
+	s := newSite(t, storetest.Open(t, store.SQLite))
+	draft := demoNeedID(t, s, "龙锦苑二区楼门文化营造")
+
+	ctx := newTab(t)
+	signIn(t, ctx, s, "13800000003", "王建华", "")
+	visit(t, ctx, s, "/needs/"+draft, "#match-orgs")
+	contains(t, "the category line", text(t, ctx, "#match-category"), "服务类别")
+	orgs := get(t, ctx, "read the recommendations", chromedp.Evaluate[[]string](
+		`Array.from(document.querySelectorAll("#match-orgs .match-org h3"), e => e.innerText.trim())`))
+	if len(orgs) < 3 {
+		t.Fatalf("%d recommended organizations, want at least 3: %v%s", len(orgs), orgs, pageState(ctx))
+	}
+	reasons := text(t, ctx, "#match-orgs .match-org .reasons")
+	if strings.TrimSpace(reasons) == "" {
+		t.Fatal("the first recommendation gives no reason")
+	}
+	if n := get(t, ctx, "count similar projects", chromedp.Evaluate[int](
+		`document.querySelectorAll("#match-projects .match-project").length`)); n == 0 {
+		t.Fatalf("no similar past project%s", pageState(ctx))
+	}
+	scrollTo(t, ctx, "#match-category")
+	shot(t, ctx, s, "match-need.png")
+
+	first := orgs[0]
+	submit(t, ctx, "invite the first organization", "#match-orgs .match-org .invite-btn", "已邀请该组织")
+	invited := get(t, ctx, "read the invited", chromedp.Evaluate[string](
+		`Array.from(document.querySelectorAll("#match-orgs .match-org"), li => li.querySelector(".tag-invited") ? li.querySelector("h3").innerText.trim() : "").join("")`))
+	if invited != first {
+		t.Fatalf("invited %q, want %q", invited, first)
+	}
+	n, err := s.Store.FindNeedByID(storetest.Admin(), draft)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(n.InvitedOrgIDs) != 1 {
+		t.Fatalf("the need's invited list: %v", n.InvitedOrgIDs)
+	}
+	scrollTo(t, ctx, "#match-orgs")
+	shot(t, ctx, s, "match-invited.png")
+
+	// The need board's search box: two characters are enough.
+	visit(t, ctx, s, "/needs?q="+"电梯", "#need-results mark")
+	contains(t, "the marked hit", text(t, ctx, "#need-results mark"), "电梯")
+	shot(t, ctx, s, "search-needs.png")
+	visit(t, ctx, s, "/organizations?q="+"养老", "#org-results mark")
+	shot(t, ctx, s, "search-organizations.png")
+	signOut(t, ctx)
+
+	// An organization's own page lists the needs recommended to it.
+	signIn(t, ctx, s, "13800000004", "陈思雨", "")
+	visit(t, ctx, s, "/me", ".recommended")
+	contains(t, "the recommendations' heading", text(t, ctx, ".recommended h2"), "为您推荐的需求")
+	shot(t, ctx, s, "match-recommended-needs.png")
+}
+
+// TestEveryDemoNeedHasRecommendations: a platform admin sees at least three
+// organizations, each with a reason, on every demo need's page.
+func TestEveryDemoNeedHasRecommendations(t *testing.T) {
+	needBrowser(t)
+	s := newSite(t, storetest.Open(t, store.SQLite))
+	needs, _, err := s.Store.FindNeeds(storetest.Admin(), procurement.Filter{PerPage: procurement.MaxPerPage})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(needs) < 20 {
+		t.Fatalf("only %d demo needs", len(needs))
+	}
+	ctx := newTab(t)
+	signIn(t, ctx, s, "13800000001", "周明远", "")
+	var ids []string
+	for _, n := range needs {
+		ids = append(ids, `"`+n.ID+`"`)
+	}
+	// One fetch per page from inside the signed-in tab: the server renders
+	// the panel; the test reads it.
+	got := get(t, ctx, "read every need's recommendations", chromedp.Evaluate[map[string][]string](fmt.Sprintf(`(async () => {
+		const out = {};
+		for (const id of [%s]) {
+			const html = await (await fetch("/needs/" + id)).text();
+			const doc = new DOMParser().parseFromString(html, "text/html");
+			const title = doc.querySelector("main h1").innerText.trim();
+			out[title] = Array.from(doc.querySelectorAll("#match-orgs .match-org"),
+				li => li.querySelector("h3").innerText.trim() + "：" + Array.from(li.querySelectorAll(".reasons li"), r => r.innerText.trim()).join("；"));
+		}
+		return out;
+	})()`, strings.Join(ids, ",")), chromedp.EvalAwaitPromise))
+	for title, orgs := range got {
+		if len(orgs) < 3 {
+			t.Errorf("%s: %d recommendations %v", title, len(orgs), orgs)
+			continue
+		}
+		for _, o := range orgs {
+			if strings.HasSuffix(o, "：") {
+				t.Errorf("%s: %s without a reason", title, o)
+			}
+		}
+		t.Logf("%s → %s", title, orgs[0])
+	}
+	if len(got) != len(needs) {
+		t.Errorf("read %d pages of %d needs", len(got), len(needs))
+	}
+}
