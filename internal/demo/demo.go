@@ -199,6 +199,9 @@ func Seed(ctx context.Context, s *store.Store, now time.Time) (*Result, error) {
 	if err := w.run(); err != nil {
 		return nil, err
 	}
+	if err := w.markAbnormal(ctx); err != nil {
+		return nil, err
+	}
 	if res.Needs, err = countNeeds(ctx, s); err != nil {
 		return nil, err
 	}
