@@ -136,6 +136,9 @@ func (a *app) searchNeeds(r *http.Request, l i18n.Lang, f procurement.Filter) ([
 	if err != nil {
 		return nil, 0, st, err
 	}
+	if len(hits) == searchHits {
+		st.Capped = searchHits
+	}
 	now := a.Store.Now()
 	var ids []string
 	for _, h := range hits {

@@ -104,6 +104,9 @@ func (a *app) searchOrgs(r *http.Request, l i18n.Lang, f registry.Filter) ([]*re
 	if err != nil {
 		return nil, 0, st, err
 	}
+	if len(results) == searchHits {
+		st.Capped = searchHits
+	}
 	var all []*registry.Organization
 	for _, res := range results {
 		o, err := a.Store.FindOrganizationByID(ctx, res.ID)

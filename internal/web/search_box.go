@@ -46,6 +46,7 @@ type searchState struct {
 	Text   string // what is searched for ("" when the box is empty)
 	Ranked bool   // results come from the search index, best first
 	Notice string // a message about the text (cut, nothing to search for)
+	Capped int    // the index gave its most results (this many): there may be more
 }
 
 // phoneInText finds mainland mobile numbers in free text.
