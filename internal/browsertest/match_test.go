@@ -136,3 +136,32 @@ func TestEveryDemoNeedHasRecommendations(t *testing.T) {
 		t.Errorf("read %d pages of %d needs", len(got), len(needs))
 	}
 }
+
+// TestMatchingOnAPhone: the recommendations and the highlighted search fit
+// a 375px phone: nothing scrolls sideways.
+func TestMatchingOnAPhone(t *testing.T) {
+	needBrowser(t)
+	s := newSite(t, storetest.Open(t, store.SQLite))
+	draft := demoNeedID(t, s, "龙锦苑二区楼门文化营造")
+	ctx := newTab(t)
+	signIn(t, ctx, s, "13800000003", "王建华", "")
+	run(t, ctx, "emulate a phone",
+		chromedp.EmulateViewport(375, 740, chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateScale(2)))
+	for _, p := range []struct{ path, sel, shot string }{
+		{"/needs/" + draft, "#match-orgs .invite-btn", "match-need-phone.png"},
+		{"/needs?q=" + "加装电梯", "#need-results mark", ""},
+		{"/organizations?q=" + "独居老人", "#org-results mark", ""},
+	} {
+		visit(t, ctx, s, p.path, p.sel)
+		width := get(t, ctx, "measure "+p.path, chromedp.Evaluate[struct {
+			Scroll, Inner int
+		}](`({Scroll: document.documentElement.scrollWidth, Inner: window.innerWidth})`))
+		if width.Inner != 375 || width.Scroll > width.Inner {
+			t.Errorf("%s on a phone: page %dpx wide in a %dpx window", p.path, width.Scroll, width.Inner)
+		}
+		if p.shot != "" {
+			scrollTo(t, ctx, "#match-orgs")
+			shot(t, ctx, s, p.shot)
+		}
+	}
+}
