@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -392,9 +393,12 @@ func categoryScores(text string, q search.Query) map[string]float64 {
 		var s, x float64
 		for _, k := range c.Keywords {
 			s += float64(strings.Count(text, k))
-			if strings.Contains(e, k) {
+			if strings.Contains(e, k) && !slices.Contains(c.People, k) {
 				x = 0.5 // once per category: a large synonym group must not outvote the words typed
 			}
+		}
+		for _, k := range c.People {
+			s -= 0.5 * float64(strings.Count(text, k)) // whom, not what: half a keyword (registry.Category)
 		}
 		s += x
 		if s > 0 {
@@ -461,6 +465,28 @@ func (m *Matcher) Organizations(ctx context.Context, q Query, limit int) ([]Resu
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
+	all, err := m.scoreOrgs(ctx, p, q)
+	if err != nil {
+		return nil, err
+	}
+	rank(all, 0)
+	var out, excluded []Result
+	for i, r := range all {
+		switch {
+		case r.Excluded == "":
+			if limit <= 0 || len(out) < limit {
+				out = append(out, r)
+			}
+		case q.IncludeExcluded && (limit <= 0 || i < limit):
+			excluded = append(excluded, r)
+		}
+	}
+	return append(out, excluded...), nil
+}
+
+// scoreOrgs scores every candidate organization for the prepared query,
+// unsorted, eligible or not; m.mu is read-locked.
+func (m *Matcher) scoreOrgs(ctx context.Context, p *prepared, q Query) ([]Result, error) {
 	w := m.w
 	mean := m.globalMean()
 	// Candidates: organizations whose text fits, and those with a similar
@@ -520,19 +546,7 @@ func (m *Matcher) Organizations(ctx context.Context, q Query, limit int) ([]Resu
 		r.Reasons = m.orgReasons(o, f, p.orgHits[id], similar, bayes, rated, p)
 		all = append(all, r)
 	}
-	rank(all, 0)
-	var out, excluded []Result
-	for i, r := range all {
-		switch {
-		case r.Excluded == "":
-			if limit <= 0 || len(out) < limit {
-				out = append(out, r)
-			}
-		case q.IncludeExcluded && (limit <= 0 || i < limit):
-			excluded = append(excluded, r)
-		}
-	}
-	return append(out, excluded...), nil
+	return all, nil
 }
 
 // Reasons an organization is not offered for a need's qualification rules.
@@ -675,8 +689,8 @@ func (m *Matcher) Projects(ctx context.Context, q Query, limit int) ([]Result, e
 		if pr.Stars > 0 {
 			f.Satisfaction = (pr.Stars - mean) / 5 * 10
 		}
-		score := w.Text*f.Text + w.ProjectCategory*f.Category + w.ProjectOrgText*f.OrgText + w.SameCommunity*f.SameCommunity +
-			w.SameStreet*f.SameStreet + w.Satisfaction*f.Satisfaction
+		score := w.Text*f.Text + w.ProjectCategory*f.Category + w.ProjectOrgText*f.OrgText +
+			w.SameCommunity*f.SameCommunity + w.SameStreet*f.SameStreet + w.Satisfaction*f.Satisfaction
 		r := Result{ID: id, Key: pr.Key, Name: pr.Title, Score: score, Features: f}
 		if tm := matchedTerms(p.projHits[id]); len(tm) > 0 {
 			r.Reasons = append(r.Reasons, "内容相近："+strings.Join(tm, "、"))

@@ -8,32 +8,39 @@ type Category struct {
 	Code     string
 	Name     string
 	Keywords []string
+	// People are those of Keywords that name whom the category serves (老人,
+	// 孩子). GuessCategory and the matcher count them half: a need that
+	// mentions elders may be about phones, fraud or meals, and what is asked
+	// for should decide.
+	People []string
 }
 
 // Categories is the service taxonomy in display order.
 var Categories = []Category{
-	{"elderly", "为老服务", []string{"养老", "老年", "老人", "助餐", "银龄", "为老", "长者", "独居", "空巢", "高龄", "失能"}},
-	{"childcare", "儿童与青少年", []string{"儿童", "青少年", "托管", "少儿", "亲子", "家庭教育", "孩子", "小学生", "四点半", "未成年", "放学"}},
-	{"disability", "助残", []string{"残疾", "助残", "康复", "辅助器具", "残障", "孤独症", "自闭症", "轮椅", "心智障碍"}},
-	{"health", "健康与心理", []string{"健康", "心理", "医疗", "慢病", "义诊", "体检", "高血压", "糖尿病", "抑郁", "陪诊"}},
-	{"legal", "法律服务与调解", []string{"法律", "调解", "矛盾", "合规", "普法", "纠纷", "律师", "维权"}},
-	{"property", "物业治理与业委会", []string{"物业", "业委会", "楼门", "业主", "电梯", "漏水", "维修资金"}},
-	{"environment", "环境与垃圾分类", []string{"垃圾", "环保", "旧物", "减量", "厨余", "回收", "堆肥"}},
-	{"greening", "绿化与绿地认养", []string{"绿化", "绿地", "花园", "园艺", "自然", "认养", "树木", "病虫害", "植物"}},
-	{"safety", "平安与消防防诈", []string{"消防", "反诈", "防诈", "平安", "安全宣传", "诈骗", "电动车", "充电", "火灾", "着火", "隐患", "治安"}},
-	{"digital", "数字素养与信息化", []string{"数字", "信息化", "智慧", "手机", "智能手机", "微信", "扫码"}},
-	{"culture", "文体活动", []string{"文化", "文体", "体育", "戏曲", "艺术", "文娱", "健身", "广场舞", "合唱", "书法", "舞蹈"}},
-	{"reading", "阅读与社区教育", []string{"阅读", "读书", "图书", "社区教育", "老年教育", "绘本", "书屋"}},
-	{"convenience", "便民服务", []string{"便民", "维修", "理发", "磨刀", "家电"}},
-	{"employment", "就业与困难帮扶", []string{"就业", "技能", "困难", "帮扶", "低保", "求职", "失业", "低收入"}},
-	{"newcomers", "新市民融入", []string{"新市民", "流动人口", "随迁", "新就业", "骑手", "外卖", "快递员"}},
-	{"participation", "社区营造与议事协商", []string{"营造", "议事", "协商", "参与式", "社区规划", "居民公约", "微更新", "自治"}},
-	{"traffic", "停车与交通", []string{"停车", "交通", "出行", "车位"}},
-	{"pets", "文明养宠", []string{"养犬", "宠物", "养宠", "遛狗", "狗"}},
-	{"capacity", "社会组织能力建设", []string{"能力建设", "培育", "枢纽", "创投", "财务", "孵化"}},
-	{"volunteering", "志愿服务组织", []string{"志愿", "时间银行", "邻里互助"}},
-	{"emergency", "应急", []string{"应急", "急救", "防灾", "减灾", "防汛", "暴雨", "心肺复苏"}},
-	{"renovation", "适老化与老旧小区改造", []string{"适老化", "无障碍", "改造", "老旧小区", "扶手", "加装电梯"}},
+	{"elderly", "为老服务", []string{"养老", "助餐", "银龄", "为老", "助老", "独居", "空巢", "高龄", "失能",
+		"老年", "老人", "长者", "大爷", "大妈"}, []string{"老年", "老人", "长者", "大爷", "大妈"}},
+	{"childcare", "儿童与青少年", []string{"托管", "亲子", "家庭教育", "四点半", "放学", "课后",
+		"儿童", "青少年", "少儿", "孩子", "小学生", "中学生", "未成年"}, []string{"儿童", "青少年", "少儿", "孩子", "小学生", "中学生", "未成年"}},
+	{"disability", "助残", []string{"残疾", "助残", "康复", "辅助器具", "残障", "孤独症", "自闭症", "轮椅", "心智障碍"}, nil},
+	{"health", "健康与心理", []string{"健康", "心理", "医疗", "慢病", "义诊", "体检", "高血压", "糖尿病", "抑郁", "陪诊"}, nil},
+	{"legal", "法律服务与调解", []string{"法律", "调解", "矛盾", "合规", "普法", "纠纷", "律师", "维权"}, nil},
+	{"property", "物业治理与业委会", []string{"物业", "业委会", "楼门", "业主", "电梯", "漏水", "维修资金"}, nil},
+	{"environment", "环境与垃圾分类", []string{"垃圾", "环保", "旧物", "减量", "厨余", "回收", "堆肥"}, nil},
+	{"greening", "绿化与绿地认养", []string{"绿化", "绿地", "花园", "园艺", "自然", "认养", "树木", "病虫害", "植物", "植树", "种树", "槐树", "杨树", "树上"}, nil},
+	{"safety", "平安与消防防诈", []string{"消防", "反诈", "防诈", "平安", "安全宣传", "诈骗", "电动车", "充电", "火灾", "着火", "隐患", "治安"}, nil},
+	{"digital", "数字素养与信息化", []string{"数字", "信息化", "智慧", "手机", "智能手机", "微信", "扫码"}, nil},
+	{"culture", "文体活动", []string{"文化", "文体", "体育", "戏曲", "艺术", "文娱", "健身", "广场舞", "合唱", "书法", "舞蹈"}, nil},
+	{"reading", "阅读与社区教育", []string{"阅读", "读书", "图书", "社区教育", "老年教育", "绘本", "书屋"}, nil},
+	{"convenience", "便民服务", []string{"便民", "维修", "理发", "磨刀", "家电"}, nil},
+	{"employment", "就业与困难帮扶", []string{"就业", "技能", "困难", "帮扶", "低保", "求职", "失业", "低收入"}, nil},
+	{"newcomers", "新市民融入", []string{"新市民", "流动人口", "随迁", "新就业", "骑手", "外卖", "快递员"}, nil},
+	{"participation", "社区营造与议事协商", []string{"营造", "议事", "协商", "参与式", "社区规划", "居民公约", "微更新", "自治"}, nil},
+	{"traffic", "停车与交通", []string{"停车", "交通", "出行", "车位"}, nil},
+	{"pets", "文明养宠", []string{"养犬", "宠物", "养宠", "遛狗", "狗"}, nil},
+	{"capacity", "社会组织能力建设", []string{"能力建设", "培育", "枢纽", "创投", "财务", "孵化"}, nil},
+	{"volunteering", "志愿服务组织", []string{"志愿", "时间银行", "邻里互助"}, nil},
+	{"emergency", "应急", []string{"应急", "急救", "防灾", "减灾", "防汛", "暴雨", "心肺复苏"}, nil},
+	{"renovation", "适老化与老旧小区改造", []string{"适老化", "无障碍", "改造", "老旧小区", "扶手", "加装电梯"}, nil},
 }
 
 // CategoryByCode returns the category with the code, or nil.
@@ -58,21 +65,26 @@ func ParseCategory(s string) (string, bool) {
 }
 
 // GuessCategory picks the category whose keywords best match the tags (which
-// count triple) and the text; "" when nothing matches.
+// count triple) and the text; "" when nothing matches. People words count
+// half.
 func GuessCategory(tags []string, text string) string {
 	best, bestScore := "", 0
 	for _, c := range Categories {
 		score := 0
-		for _, k := range c.Keywords {
-			for _, t := range tags {
-				if strings.Contains(t, k) {
-					score += 3
+		count := func(words []string, w int) {
+			for _, k := range words {
+				for _, t := range tags {
+					if strings.Contains(t, k) {
+						score += 3 * w
+					}
+				}
+				if strings.Contains(text, k) {
+					score += w
 				}
 			}
-			if strings.Contains(text, k) {
-				score++
-			}
 		}
+		count(c.Keywords, 2)
+		count(c.People, -1) // people count half
 		if score > bestScore {
 			best, bestScore = c.Code, score
 		}

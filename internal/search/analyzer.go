@@ -409,8 +409,9 @@ func (a *Analyzer) Query(text string) Query {
 			}
 		}
 	}
-	// Situation rules add services and their groups, as synonyms of the
-	// first condition's term that was typed.
+	// Situation rules add the services they name (not those services'
+	// groups: a rule says exactly what answers the situation), as synonyms
+	// of the first condition's term that was typed.
 	for _, ri := range th.fired(found) {
 		ru := &th.rules[ri]
 		src := ""
@@ -421,16 +422,7 @@ func (a *Analyzer) Query(text string) Query {
 			}
 		}
 		for _, add := range ru.Add {
-			if !found[add] {
-				qb.add(Term{Text: add, Weight: a.opts.SynonymWeight, Kind: KindSynonym, Source: src})
-			}
-			for _, gi := range th.byTerm[add] {
-				for _, s := range th.groups[gi] {
-					if !found[s] {
-						qb.add(Term{Text: s, Weight: a.opts.SynonymWeight, Kind: KindSynonym, Source: src})
-					}
-				}
-			}
+			qb.add(Term{Text: add, Weight: a.opts.SynonymWeight, Kind: KindSynonym, Source: src})
 		}
 	}
 	q.Terms = qb.terms
