@@ -298,3 +298,32 @@ func between(s, a, b string) string {
 	}
 	return s
 }
+
+// TestStreetInvitesWhilePublished: after publication the street (not the
+// community) may still invite, until a proposal is in.
+func TestStreetInvitesWhilePublished(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		street := f.browser(t)
+		street.login(f.staff)
+		page := publishNeed(t, f, street, "龙锦苑二区老年助餐服务", "为社区高龄、独居老人提供助餐和送餐上门服务。")
+		comm := f.browser(t)
+		comm.login(f.commStaff)
+		if _, body, _ := comm.get(page); !strings.Contains(body, `id="invite-closed"`) || len(inviteButtons(body)) != 0 {
+			t.Fatal("the community is offered invitations on a published need")
+		}
+		if code, _, _ := comm.post(page+"/invitations", url.Values{"org": {f.org.ID}}); code != 409 {
+			t.Fatalf("community invites on a published need: %d", code)
+		}
+		if _, body, _ := street.get(page); len(inviteButtons(body)) == 0 {
+			t.Fatal("the street has no invite button on its published need")
+		}
+		if code, body, _ := street.post(page+"/invitations", url.Values{"org": {f.org.ID}}); code != 303 {
+			t.Fatalf("street invites: %d %s", code, regexpAlert(body))
+		}
+		if got := invited(t, s, page); got != f.org.ID {
+			t.Fatalf("invited %q", got)
+		}
+	})
+}
