@@ -19,12 +19,15 @@
 // query touches adds its other terms at SynonymWeight.
 //
 // Index. Documents live in immutable segments (postings as delta-varint
-// ordinals with per-field frequencies, skip entries every 128 postings, and
-// per-term length-normalization frontiers for upper bounds); deletions are
-// copy-on-write bitsets; a snapshot pointer makes reads lock-free (see
-// Index). Scores are BM25F: per-field weights and length normalization,
-// saturation after the fields are summed. Retrieval is MaxScore over terms
-// sorted by upper bound, with optional facet filters (a selective facet
-// drives the iteration) and an Accept callback; results are exact — the
+// ordinals with per-field frequencies, skip entries every 128 postings, a
+// score bound per 128-posting block, and per-term length-normalization
+// frontiers for upper bounds); deletions are copy-on-write bitsets; a
+// snapshot pointer makes reads lock-free (see Index). Scores are BM25F:
+// per-field weights and length normalization, saturation after the fields
+// are summed. Retrieval is Block-Max MaxScore (see blockmax.go): terms sorted
+// by upper bound, windows of ordinals passed over when their block bounds
+// cannot reach the k-th score, with optional facet filters (a selective facet
+// drives the iteration) and an Accept callback; a large query searches the
+// segments in parallel, sharing the k-th score. Results are exact — the
 // tests compare them with a brute-force scorer.
 package search

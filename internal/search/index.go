@@ -48,6 +48,9 @@ type Index struct {
 	a        *Analyzer
 	schema   Schema
 	fieldIdx map[string]int
+	fp       fieldParams
+	// parallelMin is parallelMinPostings; tests lower it.
+	parallelMin int
 
 	snap atomic.Pointer[snapshot]
 
@@ -79,10 +82,11 @@ func NewIndex(a *Analyzer, s Schema) (*Index, error) {
 		return nil, err
 	}
 	s.Fields = slices.Clone(s.Fields)
-	ix := &Index{a: a, schema: s, fieldIdx: map[string]int{}, where: map[string]docRef{}}
+	ix := &Index{a: a, schema: s, fieldIdx: map[string]int{}, where: map[string]docRef{}, parallelMin: parallelMinPostings}
 	for i, f := range s.Fields {
 		ix.fieldIdx[f.Name] = i
 	}
+	ix.fp = newFieldParams(s)
 	ix.snap.Store(newSnapshot(nil, nil))
 	return ix, nil
 }
@@ -171,7 +175,7 @@ func (ix *Index) buildSegments(docs []Doc) []*segment {
 		lo, hi := c*per, min((c+1)*per, len(docs))
 		wg.Go(func() {
 			nf := len(ix.schema.Fields)
-			b := newSegBuilder(nf)
+			b := newSegBuilder(&ix.fp)
 			var ft fieldTokens
 			lens := make([]uint16, nf)
 			for i := lo; i < hi; i++ {
@@ -309,7 +313,6 @@ func markDeletedCOW(segs []*segment, dels []bitset, owned []bool, ref docRef) {
 // documents, and merges mergeFactor segments of one size tier into one (so a
 // stream of single-document writes leaves O(log n) segments).
 func (ix *Index) maintain(segs []*segment, dels []bitset) ([]*segment, []bitset) {
-	nf := len(ix.schema.Fields)
 	live := func(i int) int {
 		n := segs[i].n
 		if dels[i] != nil {
@@ -327,7 +330,7 @@ func (ix *Index) maintain(segs []*segment, dels []bitset) ([]*segment, []bitset)
 			dels = slices.Delete(dels, i, i+1)
 			i--
 		case 2*l < segs[i].n:
-			segs, dels = ix.replace(segs, dels, i, i+1, mergeSegments(nf, segs[i:i+1], dels[i:i+1]))
+			segs, dels = ix.replace(segs, dels, i, i+1, mergeSegments(&ix.fp, segs[i:i+1], dels[i:i+1]))
 		}
 	}
 	for {
@@ -343,7 +346,7 @@ func (ix *Index) maintain(segs []*segment, dels []bitset) ([]*segment, []bitset)
 		if m-j < mergeFactor {
 			break
 		}
-		merged := mergeSegments(nf, segs[j:m], dels[j:m])
+		merged := mergeSegments(&ix.fp, segs[j:m], dels[j:m])
 		segs, dels = ix.replace(segs, dels, j, m, merged)
 	}
 	return segs, dels
@@ -369,7 +372,7 @@ func (ix *Index) Compact() {
 	if len(cur.segs) == 0 || len(cur.segs) == 1 && cur.ndel[0] == 0 {
 		return
 	}
-	merged := mergeSegments(len(ix.schema.Fields), cur.segs, cur.dels)
+	merged := mergeSegments(&ix.fp, cur.segs, cur.dels)
 	if merged.n == 0 {
 		ix.publish(nil, nil)
 		return
@@ -407,7 +410,7 @@ func (ix *Index) Stats() Stats {
 	st := Stats{Docs: sn.live, Deleted: sn.maxDoc - sn.live, Segments: len(sn.segs)}
 	for _, s := range sn.segs {
 		st.Terms += len(s.terms)
-		st.PostingBytes += int64(len(s.data)) + 4*int64(len(s.skips)+len(s.fronts))
+		st.PostingBytes += int64(len(s.data)) + 4*int64(len(s.skips)+len(s.fronts)+len(s.bmax))
 	}
 	return st
 }

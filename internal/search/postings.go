@@ -13,7 +13,9 @@ import (
 // times (the common case), otherwise 0x80|fieldMask followed by one byte per
 // field in the mask (frequencies saturate at 255). Every blockSize postings a
 // skip entry records the last ordinal of the block and the byte offset where
-// the next block starts, so a cursor can jump over blocks.
+// the next block starts, so a cursor can jump over blocks. Every block also
+// has a bound on the scores of its postings (see blockmax.go), so a search
+// can pass over blocks that cannot reach the top k.
 const (
 	blockSize = 128
 	maxTF     = 255
@@ -116,6 +118,12 @@ type cursor struct {
 	term  int     // index into the query's resolved terms
 	qwIdf float64 // query weight × idf
 	ub    float64 // upper bound of this term's contribution in the segment
+
+	bm    []float32 // block maxima of the segment's x (see blockmax.go)
+	scale float64   // what turns them into bounds of this search's x
+	bmBlk int       // the block whose bound bmVal caches, or -1
+	bmVal float64   //
+	wmax  float64   // bound within the current window of the search
 }
 
 func (c *cursor) init(data []byte, skips []uint32, df int) {
@@ -130,8 +138,15 @@ func (c *cursor) next() {
 		c.doc = endDoc
 		return
 	}
-	gap, n := binary.Uvarint(c.data[c.pos:])
-	c.pos += n
+	var gap uint64
+	if b := c.data[c.pos]; b < 0x80 { // most gaps fit one byte
+		gap = uint64(b)
+		c.pos++
+	} else {
+		var n int
+		gap, n = binary.Uvarint(c.data[c.pos:])
+		c.pos += n
+	}
 	if c.read == 0 {
 		c.doc = uint32(gap)
 	} else {
@@ -158,20 +173,14 @@ func (c *cursor) advance(target uint32) {
 	if c.doc >= target {
 		return
 	}
+	if target == endDoc {
+		c.doc, c.read = endDoc, c.df
+		return
+	}
 	// Skip whole blocks: the block being read is (read-1)/blockSize; entry b
 	// describes the end of block b.
-	blk := (c.read - 1) / blockSize
-	nb := len(c.skips) / 2
-	if blk < nb && c.skips[2*blk] < target {
-		lo, hi := blk+1, nb // find the first block whose last ordinal ≥ target
-		for lo < hi {
-			mid := int(uint(lo+hi) >> 1)
-			if c.skips[2*mid] < target {
-				lo = mid + 1
-			} else {
-				hi = mid
-			}
-		}
+	blk := c.block()
+	if lo := c.findBlock(blk, target); lo > blk {
 		// Continue right after block lo-1.
 		c.doc = c.skips[2*(lo-1)]
 		c.pos = int(c.skips[2*(lo-1)+1])
@@ -180,6 +189,37 @@ func (c *cursor) advance(target uint32) {
 	for c.doc < target {
 		c.next()
 	}
+}
+
+// block is the number of the block holding the current posting.
+func (c *cursor) block() int { return (c.read - 1) / blockSize }
+
+// findBlock returns the first block from blk on whose last ordinal is at or
+// after target (the last block when none).
+func (c *cursor) findBlock(blk int, target uint32) int {
+	nb := len(c.skips) / 2
+	if blk >= nb || c.skips[2*blk] >= target {
+		return blk
+	}
+	lo, hi := blk+1, nb
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if c.skips[2*mid] < target {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
+// blockLast is the last ordinal of block b, or endDoc-1 for the last block
+// (whose end the skips do not record).
+func (c *cursor) blockLast(b int) uint32 {
+	if b < len(c.skips)/2 {
+		return c.skips[2*b]
+	}
+	return endDoc - 1
 }
 
 // bitset is a fixed-size set of ordinals.

@@ -4,8 +4,11 @@ import (
 	"cmp"
 	"math"
 	"math/bits"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // Result sizes.
@@ -124,6 +127,7 @@ func (ix *Index) Search(q Query, o SearchOptions) []Hit {
 		sc.w[f], sc.omb[f], sc.boa[f] = fd.Weight, 1-fd.B, fd.B/avg
 	}
 	terms := make([]resolved, 0, len(q.Terms))
+	postings := 0 // of the query's terms, in all segments
 	for _, t := range q.Terms {
 		r := resolved{Term: t}
 		if g, ok := gramKeyOf(t.Text); ok {
@@ -140,6 +144,7 @@ func (ix *Index) Search(q Query, o SearchOptions) []Hit {
 		if df == 0 || !(t.Weight > 0) {
 			continue
 		}
+		postings += df
 		n := float64(sn.maxDoc)
 		idf := math.Log(1 + (n-float64(df)+0.5)/(float64(df)+0.5))
 		r.qwIdf = t.Weight * idf
@@ -148,9 +153,14 @@ func (ix *Index) Search(q Query, o SearchOptions) []Hit {
 	if len(terms) == 0 {
 		return nil
 	}
-	top := &topK{k: k}
-	for si := range sn.segs {
-		ix.searchSegment(sc, sn, si, terms, top, &o)
+	var top *topK
+	if workers := min(runtime.GOMAXPROCS(0), len(sn.segs)); workers > 1 && postings >= ix.parallelMin {
+		top = ix.searchParallel(sc, sn, terms, k, &o, workers)
+	} else {
+		top = &topK{k: k}
+		for si := range sn.segs {
+			ix.searchSegment(sc, sn, si, terms, top, &o)
+		}
 	}
 	slices.SortFunc(top.h, func(a, b hitRef) int {
 		if c := cmp.Compare(b.score, a.score); c != 0 {
@@ -166,6 +176,59 @@ func (ix *Index) Search(q Query, o SearchOptions) []Hit {
 		}
 	}
 	return hits
+}
+
+// parallelMinPostings is how many postings a query's terms must have before
+// its segments are searched in parallel (Index.parallelMin): below it,
+// starting goroutines costs more than it saves.
+const parallelMinPostings = 50_000
+
+// searchParallel searches the segments on workers goroutines, each with its
+// own top k. They share the best k-th score any of them has reached: a
+// document below it cannot enter the merged top k either, so each prunes as
+// if it had seen the others' documents. Accept calls are serialized.
+func (ix *Index) searchParallel(sc *scorer, sn *snapshot, terms []resolved, k int, o *SearchOptions, workers int) *topK {
+	oo := *o
+	if accept := o.Accept; accept != nil {
+		var mu sync.Mutex
+		oo.Accept = func(id string) bool {
+			mu.Lock()
+			defer mu.Unlock()
+			return accept(id)
+		}
+	}
+	// Largest segments first, so no worker is left with a big one at the end.
+	order := make([]int, len(sn.segs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(sn.segs[b].n, sn.segs[a].n) })
+	var shared atomic.Uint64
+	var next atomic.Int64
+	tops := make([]*topK, workers)
+	var wg sync.WaitGroup
+	for w := range tops {
+		tops[w] = &topK{k: k, shared: &shared}
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(order) {
+					return
+				}
+				ix.searchSegment(sc, sn, order[i], terms, tops[w], &oo)
+			}
+		})
+	}
+	wg.Wait()
+	top := &topK{k: k}
+	for _, t := range tops {
+		for _, h := range t.h {
+			if top.wouldAccept(h.score, h.id) {
+				top.push(h)
+			}
+		}
+	}
+	return top
 }
 
 // searchSegment runs MaxScore over one segment, feeding top. Terms are sorted
@@ -189,6 +252,7 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 		ff.add(b, list)
 	}
 	curs := make([]cursor, 0, len(terms))
+	scale := sc.segmentScale(seg)
 	dfSum := 0
 	for ti := range terms {
 		info, ok := seg.lookup(terms[ti].gram, terms[ti].word)
@@ -200,7 +264,8 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 		data, skips := seg.postings(info)
 		c.init(data, skips, int(info.df))
 		c.term, c.qwIdf = ti, terms[ti].qwIdf
-		c.ub = sc.upperBound(seg, info, c.qwIdf)
+		c.ub = min(sc.upperBound(seg, info, c.qwIdf), sc.bound(float64(info.xmax)*scale, c.qwIdf))
+		c.bm, c.scale, c.bmBlk = seg.blockMaxes(info), scale, -1
 		dfSum += int(info.df)
 	}
 	m := len(curs)
@@ -259,60 +324,141 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 		return
 	}
 
+	if !prune {
+		ix.scoreAll(sc, seg, del, &ff, curs, lensOf, offer)
+		return
+	}
+
+	// Block-Max MaxScore (see blockmax.go). order[e:] are essential: every
+	// document that can still enter the top k has one of their terms. The
+	// ordinals are walked in windows that end with the first of the
+	// essential terms' current blocks to end.
 	theta := top.threshold()
-	e := 0 // order[e:] are essential
-	if prune {
+	e := 0
+	for e < m && prefix[e] < theta {
+		e++
+	}
+	win := make([]*cursor, m)  // the cursors by window bound
+	wpre := make([]float64, m) // prefix sums of window bounds
+	for e < m {
+		lo, hi := uint32(endDoc), uint32(endDoc-1)
+		for _, c := range order[e:] {
+			if c.doc != endDoc {
+				lo = min(lo, c.doc)
+				hi = min(hi, c.blockLast(c.block()))
+			}
+		}
+		if lo == endDoc {
+			break
+		}
+		total := 0.0
+		for i := range curs {
+			c := &curs[i]
+			c.wmax = c.windowMax(sc, lo, hi)
+			total += c.wmax
+		}
+		if total >= theta {
+			copy(win, order)
+			for i := 1; i < m; i++ { // insertion sort: nearly sorted already
+				for j := i; j > 0 && win[j].wmax < win[j-1].wmax; j-- {
+					win[j], win[j-1] = win[j-1], win[j]
+				}
+			}
+			sum := 0.0
+			for i, c := range win {
+				sum += c.wmax
+				wpre[i] = sum
+			}
+			we := 0 // win[we:] produce the window's candidates
+			for we < m && wpre[we] < theta {
+				we++
+			}
+			for _, c := range win[we:] {
+				c.advance(lo)
+			}
+			for we < m {
+				d := uint32(endDoc)
+				for _, c := range win[we:] {
+					d = min(d, c.doc)
+				}
+				if d > hi {
+					break
+				}
+				if (del != nil && del.has(d)) || !ff.match(d) {
+					for _, c := range win[we:] {
+						if c.doc == d {
+							c.next()
+						}
+					}
+					continue
+				}
+				lens := lensOf(d)
+				score := 0.0
+				for _, c := range win[we:] {
+					if c.doc == d {
+						score += sc.contrib(c, lens)
+						c.next()
+					}
+				}
+				skip := false
+				for i := we - 1; i >= 0; i-- {
+					c := win[i]
+					if c.wmax == 0 {
+						break // neither it nor those below have postings here
+					}
+					if score+wpre[i] < theta {
+						skip = true
+						break
+					}
+					c.advance(d)
+					if c.doc == d {
+						score += sc.contrib(c, lens)
+					}
+				}
+				if skip {
+					continue
+				}
+				offer(d, score)
+				if t := top.threshold(); t > theta {
+					theta = t
+					for we < m && wpre[we] < theta {
+						we++
+					}
+				}
+			}
+		}
+		for _, c := range order[e:] {
+			c.advance(hi + 1)
+		}
 		for e < m && prefix[e] < theta {
 			e++
 		}
 	}
-	for e < m {
+}
+
+// scoreAll scores every matching document (SearchOptions.Exhaustive).
+func (ix *Index) scoreAll(sc *scorer, seg *segment, del bitset, ff *facetFilter, curs []cursor, lensOf func(uint32) []uint16, offer func(uint32, float64)) {
+	for {
 		d := uint32(endDoc)
-		for _, c := range order[e:] {
-			d = min(d, c.doc)
+		for i := range curs {
+			d = min(d, curs[i].doc)
 		}
 		if d == endDoc {
-			break
+			return
 		}
-		if (del != nil && del.has(d)) || !ff.match(d) {
-			for _, c := range order[e:] {
-				if c.doc == d {
-					c.next()
-				}
-			}
-			continue
-		}
-		lens := lensOf(d)
+		live := (del == nil || !del.has(d)) && ff.match(d)
 		score := 0.0
-		for _, c := range order[e:] {
+		for i := range curs {
+			c := &curs[i]
 			if c.doc == d {
-				score += sc.contrib(c, lens)
+				if live {
+					score += sc.contrib(c, lensOf(d))
+				}
 				c.next()
 			}
 		}
-		skip := false
-		for i := e - 1; i >= 0; i-- {
-			if score+prefix[i] < theta {
-				skip = true
-				break
-			}
-			c := order[i]
-			c.advance(d)
-			if c.doc == d {
-				score += sc.contrib(c, lens)
-			}
-		}
-		if skip {
-			continue
-		}
-		offer(d, score)
-		if prune {
-			if t := top.threshold(); t > theta {
-				theta = t
-				for e < m && prefix[e] < theta {
-					e++
-				}
-			}
+		if live {
+			offer(d, score)
 		}
 	}
 }
@@ -391,6 +537,9 @@ type hitRef struct {
 type topK struct {
 	k int
 	h []hitRef
+	// shared, when set, holds (as float64 bits) the highest k-th score of
+	// the heaps searching other segments at the same time.
+	shared *atomic.Uint64
 }
 
 // worse orders candidates: lower score, then larger id.
@@ -398,13 +547,31 @@ func worse(a, b *hitRef) bool {
 	return a.score < b.score || a.score == b.score && a.id > b.id
 }
 
-// threshold is the score a candidate must reach (0 until the heap is full;
+// threshold is the score a candidate must reach (0 until a heap is full;
 // every match scores above 0).
 func (t *topK) threshold() float64 {
-	if len(t.h) < t.k {
-		return 0
+	th := 0.0
+	if len(t.h) == t.k {
+		th = t.h[0].score
 	}
-	return t.h[0].score
+	if t.shared != nil {
+		th = max(th, math.Float64frombits(t.shared.Load()))
+	}
+	return th
+}
+
+// share raises the shared threshold to this heap's, if higher.
+func (t *topK) share() {
+	if t.shared == nil || len(t.h) < t.k {
+		return
+	}
+	th := t.h[0].score
+	for {
+		old := t.shared.Load()
+		if math.Float64frombits(old) >= th || t.shared.CompareAndSwap(old, math.Float64bits(th)) {
+			return
+		}
+	}
 }
 
 func (t *topK) wouldAccept(score float64, id string) bool {
@@ -412,6 +579,7 @@ func (t *topK) wouldAccept(score float64, id string) bool {
 }
 
 func (t *topK) push(x hitRef) {
+	defer t.share()
 	if len(t.h) < t.k {
 		t.h = append(t.h, x)
 		for i := len(t.h) - 1; i > 0; {

@@ -16,6 +16,8 @@ type termInfo struct {
 	nskip  uint32 // number of uint32s
 	front  uint32 // into fronts
 	nfront uint32
+	bmax   uint32  // into bmax: one entry for each of the ⌈df/blockSize⌉ blocks
+	xmax   float32 // the highest of them
 }
 
 // segment is an immutable slice of the index: documents with local ordinals
@@ -33,6 +35,8 @@ type segment struct {
 	data   []byte
 	skips  []uint32
 	fronts []uint32
+	bmax   []float32           // block maxima, see blockmax.go
+	boaRef [MaxFields]float64  // b/average length the block maxima were computed with
 	facets map[string][]uint32 // facet → sorted ordinals
 
 	denseMu sync.Mutex
@@ -58,6 +62,11 @@ func (s *segment) lookup(gram uint64, word string) (*termInfo, bool) {
 
 func (s *segment) postings(t *termInfo) ([]byte, []uint32) {
 	return s.data[t.off : t.off+uint64(t.size)], s.skips[t.skip : t.skip+t.nskip]
+}
+
+// blockMaxes returns the term's block maxima.
+func (s *segment) blockMaxes(t *termInfo) []float32 {
+	return s.bmax[t.bmax : t.bmax+(t.df+blockSize-1)/blockSize]
 }
 
 // facetSet returns how to test a facet in this segment: a bitset for a
@@ -90,6 +99,7 @@ func (s *segment) facetSet(facet string) (bits bitset, list []uint32, ok bool) {
 // segBuilder builds a segment from documents given in ordinal order.
 type segBuilder struct {
 	nf     int
+	fp     *fieldParams
 	ids    []string
 	lens   []uint16
 	sumLen [MaxFields]uint64
@@ -100,9 +110,10 @@ type segBuilder struct {
 	tfs    [MaxFields]uint8 // scratch
 }
 
-func newSegBuilder(nf int) *segBuilder {
+func newSegBuilder(fp *fieldParams) *segBuilder {
 	return &segBuilder{
-		nf:     nf,
+		nf:     fp.nf,
+		fp:     fp,
 		grams:  map[uint64]uint32{},
 		words:  map[string]uint32{},
 		facets: map[string][]uint32{},
@@ -192,15 +203,17 @@ func (b *segBuilder) finish() *segment {
 		facets: b.facets,
 		terms:  make([]termInfo, len(b.bufs)),
 	}
-	var nd, ns, nfr int
+	var nd, ns, nfr, nbm int
 	for i := range b.bufs {
 		nd += len(b.bufs[i].buf)
 		ns += len(b.bufs[i].skips)
 		nfr += len(b.bufs[i].front)
+		nbm += (int(b.bufs[i].df) + blockSize - 1) / blockSize
 	}
 	s.data = make([]byte, 0, nd)
 	s.skips = make([]uint32, 0, ns)
 	s.fronts = make([]uint32, 0, nfr)
+	s.bmax = make([]float32, 0, nbm)
 	for i := range b.bufs {
 		t := &b.bufs[i]
 		s.terms[i] = termInfo{
@@ -214,13 +227,15 @@ func (b *segBuilder) finish() *segment {
 		*t = termBuf{} // let the collector take it while we go on
 	}
 	b.bufs = nil
+	s.computeBlockMaxes(b.fp)
 	return s
 }
 
 // mergeSegments rewrites segments (in order) into one, leaving out deleted
 // documents. dels[i] may be nil.
-func mergeSegments(nf int, segs []*segment, dels []bitset) *segment {
-	b := newSegBuilder(nf)
+func mergeSegments(fp *fieldParams, segs []*segment, dels []bitset) *segment {
+	nf := fp.nf
+	b := newSegBuilder(fp)
 	remaps := make([][]uint32, len(segs))
 	facetsOf := make([]map[uint32][]string, len(segs))
 	for si, s := range segs {

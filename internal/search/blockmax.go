@@ -1,0 +1,133 @@
+package search
+
+import (
+	"math"
+	"math/bits"
+)
+
+// Block-max bounds. A term's upper bound over a whole segment (the frontier,
+// see scorer.upperBound) is reached by few of its postings; within one block
+// of blockSize postings the best contribution is usually lower. The search
+// cuts the ordinals into windows and bounds each term, per window, by the
+// blocks that overlap it: a window whose bounds add up to less than the k-th
+// score is passed over without decoding a posting, and within a window only
+// the terms needed to reach that score produce candidates (Block-Max
+// MaxScore, as in Lucene's MaxScoreBulkScorer).
+//
+// A block's bound is exact when the segment is built: the highest x (the
+// field-weighted, length-normalized frequency sum that BM25F saturates, see
+// scorer) of its postings, with the segment's own average field lengths. A
+// search uses the index's averages, which differ once other segments exist;
+// since a field's term lowers with b·len/avg, x under the index's averages is
+// at most max_f(avg_f/segment avg_f) times x under the segment's (see
+// segmentScale), so the stored maxima stay valid bounds after that scaling,
+// and stay tight because a large segment's averages are the index's.
+
+// fieldParams is what the block maxima need of the schema.
+type fieldParams struct {
+	nf  int
+	w   [MaxFields]float64
+	omb [MaxFields]float64 // 1 − b
+	b   [MaxFields]float64
+}
+
+func newFieldParams(s Schema) fieldParams {
+	fp := fieldParams{nf: len(s.Fields)}
+	for f, fd := range s.Fields {
+		fp.w[f], fp.omb[f], fp.b[f] = fd.Weight, 1-fd.B, fd.B
+	}
+	return fp
+}
+
+// computeBlockMaxes fills the segment's block maxima from its postings.
+func (s *segment) computeBlockMaxes(fp *fieldParams) {
+	var boa [MaxFields]float64
+	for f := 0; f < s.nf; f++ {
+		avg := 1.0
+		if s.n > 0 && s.sumLen[f] > 0 {
+			avg = float64(s.sumLen[f]) / float64(s.n)
+		}
+		boa[f] = fp.b[f] / avg
+	}
+	s.boaRef = boa
+	var c cursor
+	for ti := range s.terms {
+		t := &s.terms[ti]
+		t.bmax = uint32(len(s.bmax))
+		data, skips := s.postings(t)
+		best, tbest := 0.0, 0.0
+		for c.init(data, skips, int(t.df)); c.doc != endDoc; c.next() {
+			lens := s.lens[int(c.doc)*s.nf : int(c.doc+1)*s.nf]
+			x := 0.0
+			for m := c.fmask; m != 0; m &= m - 1 {
+				f := bits.TrailingZeros8(m)
+				x += fp.w[f] * float64(c.tfs[f]) / (fp.omb[f] + boa[f]*float64(lens[f]))
+			}
+			best = max(best, x)
+			if c.read%blockSize == 0 || c.read == c.df {
+				s.bmax = append(s.bmax, roundUp32(best))
+				tbest = max(tbest, best)
+				best = 0
+			}
+		}
+		t.xmax = roundUp32(tbest)
+	}
+}
+
+// roundUp32 returns the least float32 at or above x.
+func roundUp32(x float64) float32 {
+	v := float32(x)
+	if float64(v) < x {
+		v = math.Nextafter32(v, float32(math.Inf(1)))
+	}
+	return v
+}
+
+// segmentScale is the factor that turns the segment's block maxima into
+// bounds of x under the search's averages (see above).
+func (sc *scorer) segmentScale(s *segment) float64 {
+	scale := 1.0
+	for f := 0; f < sc.nf; f++ {
+		if sc.boa[f] > 0 {
+			scale = max(scale, s.boaRef[f]/sc.boa[f])
+		}
+	}
+	return scale
+}
+
+// bound turns a bound of x into one of a term's contribution.
+func (sc *scorer) bound(x, qwIdf float64) float64 {
+	// The margin covers rounding: the bound must never be below a score.
+	return qwIdf * (x / (sc.k1 + x)) * (1 + 1e-9)
+}
+
+// blockUB is the bound of the cursor's block b, cached for the last block
+// asked (windows are often shorter than a block).
+func (c *cursor) blockUB(sc *scorer, b int) float64 {
+	if b != c.bmBlk {
+		c.bmBlk = b
+		c.bmVal = min(c.ub, sc.bound(float64(c.bm[b])*c.scale, c.qwIdf))
+	}
+	return c.bmVal
+}
+
+// windowMax bounds the cursor's contribution to documents in [lo, hi]
+// without moving it: the highest bound of the blocks that overlap the range
+// from the cursor's position on.
+func (c *cursor) windowMax(sc *scorer, lo, hi uint32) float64 {
+	if c.doc > hi {
+		return 0 // no posting in the window (or none left)
+	}
+	b := c.block()
+	if c.doc < lo {
+		b = c.findBlock(b, lo)
+	}
+	v := 0.0
+	for {
+		v = max(v, c.blockUB(sc, b))
+		if v >= c.ub || c.blockLast(b) >= hi {
+			return v
+		}
+		b++
+	}
+}
