@@ -6,9 +6,11 @@ import (
 	"database/sql"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -163,6 +165,18 @@ func TestServeAndDemo(t *testing.T) {
 		if resp.StatusCode != 200 || !strings.Contains(string(body), "社会组织名录") {
 			t.Fatalf("round %d: directory %d", round, resp.StatusCode)
 		}
+		// The matching index is built from the demo data before serving.
+		for _, path := range []string{"/readyz", "/api/v1/match/organizations?text=" + url.QueryEscape("楼里老人不会用手机挂号")} {
+			resp, err := http.Get(base + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 || (strings.Contains(path, "match") && !strings.Contains(string(body), `"reasons":["`)) {
+				t.Fatalf("round %d: %s %d %s", round, path, resp.StatusCode, body)
+			}
+		}
 		cancel()
 		if code := <-done; code != 0 {
 			t.Fatalf("demo exit %d", code)
@@ -173,4 +187,71 @@ func TestServeAndDemo(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestServeBuildsIndex: serve listens at once and builds the matching index
+// beside it; /readyz turns ready when it is built, and the log says so.
+func TestServeBuildsIndex(t *testing.T) {
+	t.Parallel()
+	dsn := filepath.Join(t.TempDir(), "serve.db")
+	if code, _, stderr := run(t, "", "migrate", "--db", dsn); code != 0 {
+		t.Fatalf("migrate: %d %s", code, stderr)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var logs syncBuffer
+	done := make(chan int, 1)
+	urls := make(chan string, 1)
+	go func() {
+		done <- cli.Run(ctx, []string{"serve", "--db", dsn, "--addr", "127.0.0.1:0"}, cli.Env{Stdout: io.Discard, Stderr: &logs,
+			Getenv: func(string) string { return "" }, Ready: func(u string) { urls <- u }})
+	}()
+	var base string
+	select {
+	case base = <-urls:
+	case code := <-done:
+		t.Fatalf("serve exited %d: %s", code, logs.String())
+	case <-time.After(60 * time.Second):
+		t.Fatal("serve did not start")
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get(base + "/readyz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == 200 {
+			break
+		}
+		if resp.StatusCode != http.StatusServiceUnavailable || time.Now().After(deadline) {
+			t.Fatalf("readyz %d", resp.StatusCode)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("serve exit %d: %s", code, logs.String())
+	}
+	if !strings.Contains(logs.String(), "匹配索引就绪") {
+		t.Fatalf("no index log line:\n%s", logs.String())
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

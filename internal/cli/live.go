@@ -26,6 +26,11 @@ func newAnalyzer() (*search.Analyzer, error) {
 	return search.NewAnalyzer(search.Options{Segmenter: seg}), nil
 }
 
+// rebuildAbove is how many changes of one transaction make the listener
+// rebuild the whole index (two reads of the database) instead of re-reading
+// each object (two small queries each).
+const rebuildAbove = 2000
+
 // newLive returns the live matcher over s, registered as s's change listener
 // so every committed change reaches it before the writing call returns.
 // It is empty until buildLive.
@@ -50,6 +55,11 @@ func newLive(s *store.Store, log *slog.Logger) (*match.Live, error) {
 		}
 		// The change is committed whatever happens here; a failure leaves
 		// the index behind until the next change of the object or restart.
+		// A bulk import is cheaper to rebuild than to apply row by row.
+		// (While a build runs, Apply queues the changes for it instead.)
+		if len(orgs)+len(needs) > rebuildAbove && live.Ready() && live.Build(ctx) == nil {
+			return
+		}
 		if err := live.Apply(ctx, orgs, needs); err != nil {
 			log.ErrorContext(ctx, "匹配索引更新失败 / match index update failed", "err", err)
 		}

@@ -2,7 +2,9 @@ package match_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -279,5 +281,63 @@ func TestLiveCheckText(t *testing.T) {
 		if err == nil || e.Code != errs.Invalid || e.Field != "text" || e.Key != tc.key {
 			t.Errorf("CheckText(%q): %v, want invalid text %s", tc.text, err, tc.key)
 		}
+	}
+}
+
+// TestLiveConcurrent: queries run while committed changes are applied (run
+// with -race); every query answers, and the last change is what is seen.
+func TestLiveConcurrent(t *testing.T) {
+	t.Parallel()
+	s := storetest.Open(t, store.SQLite)
+	f := newLiveFixture(t, s)
+	f.publish(t, "老年人智能手机培训", "教社区老人使用智能手机和微信。")
+	l := newLive(t, s)
+	l.Now = s.Now
+	ctx := context.Background()
+	if err := l.Build(ctx); err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				var err error
+				switch i {
+				case 0:
+					_, err = l.Organizations(ctx, match.Query{Text: "老人手机"}, 5)
+				case 1:
+					_, err = l.SearchNeeds(ctx, "手机", nil, 5)
+				case 2:
+					_, err = l.RecommendNeeds(ctx, f.orgs["o1"].ID, 5)
+				default:
+					_, err = l.Projects(ctx, match.Query{Text: "垃圾分类"}, 5)
+				}
+				if err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	admin := storetest.Admin()
+	var name string
+	for i := range 30 {
+		name = fmt.Sprintf("天通苑业主自治促进会%d", i)
+		if _, err := s.UpdateOrganization(admin, f.orgs["o3"].ID, registry.Update{Name: &name}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(stop)
+	wg.Wait()
+	if o, _ := l.Organization(f.orgs["o3"].ID); o.Name != name {
+		t.Fatalf("last change not applied: %q", o.Name)
 	}
 }

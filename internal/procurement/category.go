@@ -14,16 +14,21 @@ const (
 	CategoryStaff CategorySource = "staff" // chosen or corrected by staff
 )
 
-// GuessCategory picks the taxonomy category whose keywords best match a
+// GuessCategory picks the taxonomy category whose keywords occur most in a
 // need's text, with a confidence in percent: how far the best category's
-// keyword hits lead the runner-up's, damped when there are few hits at all
-// (one keyword is a weak sign). "" and 0 when no keyword matches.
+// evidence leads the runner-up's, damped when there is little of it (one
+// keyword is a weak sign). Words naming whom a category serves (老人, 孩子:
+// registry.Category.People) count half, as in registry.GuessCategory: what
+// is asked for should decide. "" and 0 when no keyword occurs.
 func GuessCategory(text string) (code string, confidence int) {
 	best, second := 0, 0
 	for _, c := range registry.Categories {
 		score := 0
 		for _, k := range c.Keywords {
-			score += strings.Count(text, k)
+			score += 2 * strings.Count(text, k)
+		}
+		for _, k := range c.People {
+			score -= strings.Count(text, k)
 		}
 		switch {
 		case score > best:
@@ -36,7 +41,7 @@ func GuessCategory(text string) (code string, confidence int) {
 		return "", 0
 	}
 	lead := float64(best) / float64(best+second)
-	support := min(1, float64(best)/3)
+	support := min(1, float64(best)/6) // three keywords make full support
 	return code, int(100*lead*support + 0.5)
 }
 

@@ -133,6 +133,20 @@ func TestMatchReads(t *testing.T) {
 		if _, err := s.ImportProjects(admin, readProjects(t, projectsJSONL), true); err != nil {
 			t.Fatal(err)
 		}
+		// A category staff corrected survives importing the project again.
+		var p2 string
+		if err := s.QueryRowForTest(ctx, `SELECT id FROM needs WHERE source_key = 'p2'`).Scan(&p2); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SetNeedCategory(admin, p2, "legal"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ImportProjects(admin, readProjects(t, projectsJSONL), true); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := s.FindNeedByID(ctx, p2); err != nil || n.Category != "legal" || n.CategorySource != procurement.CategoryStaff {
+			t.Fatalf("re-imported over a staff category: %+v %v", n, err)
+		}
 		// A contracted need is the organization's current load.
 		k, _ := d.contracted(t)
 		if _, err := s.SetOrganizationCredit(admin, d.otherOrg.ID, store.CreditSerious, "  因虚假宣传被列入  "); err != nil {

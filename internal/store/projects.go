@@ -92,6 +92,7 @@ func (m *projectImporter) row(ctx context.Context, row *projectfile.ProjectRow) 
 	// Validate before creating places, so a bad row leaves no new street behind.
 	n := &procurement.Need{Title: row.Title, Description: row.Description, CommunityID: "pending", BudgetFen: row.BudgetFen,
 		Procedure: procurement.Open, Criteria: procurement.DefaultCriteria()}
+	n.ResolveCategory() // guessed from the text, with its confidence
 	var l errs.List
 	if row.Key == "" {
 		l.Add("key", "field.required")
@@ -120,8 +121,8 @@ func (m *projectImporter) row(ctx context.Context, row *projectfile.ProjectRow) 
 	if err != nil {
 		return err
 	}
-	if n.Category == "" {
-		n.Category = org.Category
+	if n.Category == "" { // nothing in the text: the organization's own, as a weak guess
+		n.Category, n.CategoryConfidence = org.Category, 0
 	}
 	if n.StreetID, err = m.streetID(ctx, row.Street); err != nil {
 		return err
@@ -164,10 +165,11 @@ func (m *projectImporter) create(ctx context.Context, p *pastProject) error {
 		PriceFen: n.BudgetFen, DurationDays: p.duration, SubmittedAt: p.start}
 	n.AwardedProposalID = prop.ID
 	// No deadline and no objection period: the tender happened elsewhere.
-	if _, err := c.exec(ctx, `INSERT INTO needs (id, source_key, title, description, street_id, community_id, category, budget_fen,
-		procedure, status, objection_days, awarded_at, awarded_org_id, awarded_proposal_id, created_by, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)`, n.ID, p.key, n.Title, n.Description, n.StreetID,
-		nullStr(n.CommunityID), n.Category, n.BudgetFen, n.Procedure, n.Status, p.start, n.AwardedOrgID, n.AwardedProposalID, by,
+	if _, err := c.exec(ctx, `INSERT INTO needs (id, source_key, title, description, street_id, community_id, category,
+		category_source, category_confidence, budget_fen, procedure, status, objection_days, awarded_at, awarded_org_id,
+		awarded_proposal_id, created_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)`, n.ID, p.key, n.Title, n.Description, n.StreetID,
+		nullStr(n.CommunityID), n.Category, n.CategorySource, n.CategoryConfidence, n.BudgetFen, n.Procedure, n.Status, p.start, n.AwardedOrgID, n.AwardedProposalID, by,
 		c.now, c.now); err != nil {
 		return err
 	}
@@ -210,15 +212,19 @@ func (m *projectImporter) update(ctx context.Context, id string, p *pastProject)
 		return err
 	}
 	n.ID, n.AwardedProposalID = id, old.AwardedProposalID
+	if old.CategorySource == procurement.CategoryStaff { // staff corrected it since: their choice stays
+		n.Category, n.CategorySource, n.CategoryConfidence = old.Category, old.CategorySource, old.CategoryConfidence
+	}
 	prop := &procurement.Proposal{ID: old.AwardedProposalID, NeedID: id, OrgID: p.org.ID, Summary: n.Title, Plan: n.Description,
 		PriceFen: n.BudgetFen, DurationDays: p.duration, SubmittedAt: p.start}
 	steps := []struct {
 		q    string
 		args []any
 	}{
-		{`UPDATE needs SET title = ?, description = ?, street_id = ?, community_id = ?, category = ?, budget_fen = ?,
-			awarded_org_id = ?, awarded_at = ?, updated_at = ? WHERE id = ?`, []any{n.Title, n.Description, n.StreetID,
-			nullStr(n.CommunityID), n.Category, n.BudgetFen, p.org.ID, p.start, c.now, id}},
+		{`UPDATE needs SET title = ?, description = ?, street_id = ?, community_id = ?, category = ?, category_source = ?,
+			category_confidence = ?, budget_fen = ?, awarded_org_id = ?, awarded_at = ?, updated_at = ? WHERE id = ?`,
+			[]any{n.Title, n.Description, n.StreetID, nullStr(n.CommunityID), n.Category, n.CategorySource,
+				n.CategoryConfidence, n.BudgetFen, p.org.ID, p.start, c.now, id}},
 		{`UPDATE proposals SET org_id = ?, summary = ?, plan = ?, price_fen = ?, duration_days = ?, receipt = ?, submitted_at = ?
 			WHERE id = ? AND need_id = ?`, []any{prop.OrgID, prop.Summary, prop.Plan, prop.PriceFen, prop.DurationDays,
 			prop.ComputeReceipt(), p.start, prop.ID, id}},
