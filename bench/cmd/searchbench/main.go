@@ -18,6 +18,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/huitian/huitian/bench/internal/corpus"
@@ -42,16 +43,14 @@ type result struct {
 	OursShortP99       float64 `json:"ours_short_p99_ms"`
 	OursSentenceP99    float64 `json:"ours_sentence_p99_ms"`
 	BleveSettleSeconds float64 `json:"bleve_settle_s"`
+	OursCPU            float64 `json:"ours_cpu_ms_per_query"`
+	FTS5CPU            float64 `json:"fts5_cpu_ms_per_query"`
+	BleveCPU           float64 `json:"bleve_cpu_ms_per_query"`
 	GOMAXPROCS         int     `json:"gomaxprocs"`
 }
 
 // k is how many results every engine returns.
 const k = 20
-
-// warmQueries is how many queries run before timing starts: enough to page
-// the peers' common terms in (the slowest peer takes seconds per query at a
-// million documents, so not all of them).
-const warmQueries = 100
 
 // engine is one system under test.
 type engine interface {
@@ -80,6 +79,7 @@ func run(args []string) error {
 	engines := fs.String("engines", "ours,fts5,bleve", "engines to measure, comma-separated")
 	useGSE := fs.Bool("gse", true, "segment queries with gse, as the application does")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of our queries to this file")
+	warm := fs.Int("warm", 100, "queries run before timing starts, to page the peers' common terms in")
 	dir := fs.String("dir", "", "directory for the peers' index files (default: a new temporary one)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -123,19 +123,19 @@ func run(args []string) error {
 		default:
 			return fmt.Errorf("unknown engine %q", name)
 		}
-		m, err := measure(e, docs, queries, *cpuProfile)
+		m, err := measure(e, docs, queries, *warm, *cpuProfile)
 		if err != nil {
 			return fmt.Errorf("%s: %w", e.name(), err)
 		}
 		switch o := e.(type) {
 		case *ours:
-			res.OursP50, res.OursP99, res.OursIndexRate = m.p50, m.p99, m.rate
+			res.OursP50, res.OursP99, res.OursIndexRate, res.OursCPU = m.p50, m.p99, m.rate, m.cpu
 			res.OursHeapMB = round(o.heapMB)
 			res.OursShortP99, res.OursSentenceP99 = m.shortP99, m.sentenceP99
 		case *fts5:
-			res.FTS5P50, res.FTS5P99, res.FTS5IndexRate = m.p50, m.p99, m.rate
+			res.FTS5P50, res.FTS5P99, res.FTS5IndexRate, res.FTS5CPU = m.p50, m.p99, m.rate, m.cpu
 		case *bleveEngine:
-			res.BleveP50, res.BleveP99, res.BleveIndexRate = m.p50, m.p99, m.rate
+			res.BleveP50, res.BleveP99, res.BleveIndexRate, res.BleveCPU = m.p50, m.p99, m.rate, m.cpu
 			res.BleveSettleSeconds = round(o.settle.Seconds())
 		}
 		e.close()
@@ -154,13 +154,13 @@ func run(args []string) error {
 }
 
 type measurement struct {
-	rate, p50, p99        float64
+	rate, p50, p99, cpu   float64
 	shortP99, sentenceP99 float64
 }
 
-// measure indexes docs, runs up to warmQueries queries to warm caches up,
-// then times every query, sequentially.
-func measure(e engine, docs []corpus.Doc, queries []string, cpuProfile string) (measurement, error) {
+// measure indexes docs, runs the first warm queries to warm caches up, then
+// times every query, sequentially.
+func measure(e engine, docs []corpus.Doc, queries []string, warm int, cpuProfile string) (measurement, error) {
 	var m measurement
 	took, err := e.index(docs)
 	if err != nil {
@@ -169,7 +169,7 @@ func measure(e engine, docs []corpus.Doc, queries []string, cpuProfile string) (
 	m.rate = round(float64(len(docs)) / took.Seconds())
 	fmt.Printf("%-6s index: %v, %.0f docs/s\n", e.name(), took.Round(time.Millisecond), m.rate)
 
-	for _, q := range queries[:min(warmQueries, len(queries))] {
+	for _, q := range queries[:min(warm, len(queries))] {
 		if _, err := e.search(q); err != nil {
 			return m, fmt.Errorf("query %q: %w", q, err)
 		}
@@ -188,6 +188,7 @@ func measure(e engine, docs []corpus.Doc, queries []string, cpuProfile string) (
 	lat := make([]time.Duration, len(queries))
 	var short, sentence []time.Duration
 	hits := 0
+	cpu0 := cpuTime()
 	for i, q := range queries {
 		t := time.Now()
 		ids, err := e.search(q)
@@ -202,11 +203,22 @@ func measure(e engine, docs []corpus.Doc, queries []string, cpuProfile string) (
 			sentence = append(sentence, lat[i])
 		}
 	}
+	m.cpu = round(float64(cpuTime()-cpu0) / 1e6 / float64(len(queries)))
 	m.p50, m.p99 = quantile(lat, 0.50), quantile(lat, 0.99)
 	m.shortP99, m.sentenceP99 = quantile(short, 0.99), quantile(sentence, 0.99)
-	fmt.Printf("%-6s query: p50 %.3f ms, p99 %.3f ms (short %d: p99 %.3f ms; sentences %d: p99 %.3f ms; max %.3f ms); %.1f hits per query\n",
-		e.name(), m.p50, m.p99, len(short), m.shortP99, len(sentence), m.sentenceP99, quantile(lat, 1), float64(hits)/float64(len(queries)))
+	fmt.Printf("%-6s query: p50 %.3f ms, p99 %.3f ms (short %d: p99 %.3f ms; sentences %d: p99 %.3f ms; max %.3f ms); %.1f hits per query; process CPU %.3f ms per query\n",
+		e.name(), m.p50, m.p99, len(short), m.shortP99, len(sentence), m.sentenceP99, quantile(lat, 1), float64(hits)/float64(len(queries)), m.cpu)
 	return m, nil
+}
+
+// cpuTime is the CPU time the process has used, all threads: unlike
+// latencies it barely moves when other processes compete for the cores.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // quantile returns the q-quantile of d in milliseconds (nearest rank).
