@@ -43,6 +43,12 @@ func newLive(s *store.Store, log *slog.Logger) (*match.Live, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Needs saved without a category get the matcher's guess: the same
+	// thesaurus-aware reading of the text that ranks organizations for them.
+	s.Categorize = func(text string) (string, int) {
+		code, conf := live.Categorize(text)
+		return code, int(conf*100 + 0.5)
+	}
 	s.OnChange(func(ctx context.Context, changes []store.Change) {
 		var orgs, needs []string
 		for _, c := range changes {

@@ -45,16 +45,35 @@ func GuessCategory(text string) (code string, confidence int) {
 	return code, int(100*lead*support + 0.5)
 }
 
+// Guesser guesses a need's category from its text, with a confidence in
+// percent (GuessCategory, or the matcher's thesaurus-aware guess).
+type Guesser func(text string) (code string, confidence int)
+
 // ResolveCategory settles the category before a need is saved: an empty one
-// is guessed from the title and description (source auto, with its
-// confidence); one already set without a source is the staff's choice (100).
-func (n *Need) ResolveCategory() {
+// is guessed from the title and description by guess (GuessCategory when
+// nil; source auto, with its confidence); one already set without a source
+// is the staff's choice (100).
+func (n *Need) ResolveCategory(guess Guesser) {
+	if guess == nil {
+		guess = GuessCategory
+	}
 	n.Category = strings.TrimSpace(n.Category)
 	switch {
 	case n.Category == "":
-		n.Category, n.CategoryConfidence = GuessCategory(n.Title + "\n" + n.Description)
+		n.Category, n.CategoryConfidence = guess(n.Title + "\n" + n.Description)
+		if registryCategory(n.Category) == "" {
+			n.Category, n.CategoryConfidence = "", 0
+		}
 		n.CategorySource = CategoryAuto
 	case n.CategorySource == "":
 		n.CategorySource, n.CategoryConfidence = CategoryStaff, 100
 	}
+}
+
+// registryCategory returns code when it is a taxonomy code, else "".
+func registryCategory(code string) string {
+	if registry.CategoryByCode(code) == nil {
+		return ""
+	}
+	return code
 }

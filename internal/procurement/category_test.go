@@ -25,12 +25,22 @@ func TestGuessCategory(t *testing.T) {
 func TestResolveCategory(t *testing.T) {
 	t.Parallel()
 	n := &Need{Title: "老人助餐", Description: "为独居老人送餐"}
-	n.ResolveCategory()
+	n.ResolveCategory(nil)
 	if n.Category != "elderly" || n.CategorySource != CategoryAuto || n.CategoryConfidence == 0 {
 		t.Fatalf("auto: %+v", n)
 	}
+	g := &Need{Title: "教老人用手机"}
+	g.ResolveCategory(func(string) (string, int) { return "digital", 80 })
+	if g.Category != "digital" || g.CategoryConfidence != 80 || g.CategorySource != CategoryAuto {
+		t.Fatalf("guesser: %+v", g)
+	}
+	g = &Need{Title: "教老人用手机"}
+	g.ResolveCategory(func(string) (string, int) { return "space", 80 })
+	if g.Category != "" || g.CategoryConfidence != 0 {
+		t.Fatalf("a guesser's unknown code is kept: %+v", g)
+	}
 	m := &Need{Title: "老人助餐", Category: " health "}
-	m.ResolveCategory()
+	m.ResolveCategory(nil)
 	if m.Category != "health" || m.CategorySource != CategoryStaff || m.CategoryConfidence != 100 {
 		t.Fatalf("chosen: %+v", m)
 	}

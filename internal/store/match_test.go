@@ -316,6 +316,16 @@ func TestNeedCategory(t *testing.T) {
 		if m.CategorySource != procurement.CategoryStaff || m.CategoryConfidence != 100 {
 			t.Fatalf("chosen at creation: %+v", m)
 		}
+		// The store asks its Categorize (cli sets the matcher's) when set.
+		s.Categorize = func(text string) (string, int) { return "digital", 77 }
+		g := &procurement.Need{Title: "楼里老人不会用手机挂号", Description: "子女不在身边。", CommunityID: tt.community.ID,
+			BudgetFen: 1_000_000, Procedure: procurement.Open, Criteria: procurement.DefaultCriteria()}
+		if err := s.CreateNeed(as(tt.commStaff), g, tt.rules); err != nil {
+			t.Fatal(err)
+		}
+		if g.Category != "digital" || g.CategoryConfidence != 77 || g.CategorySource != procurement.CategoryAuto {
+			t.Fatalf("Categorize not used: %+v", g)
+		}
 		entries, _, err := s.FindAuditEntries(storetest.Admin(), auditFilter("need", n.ID))
 		if err != nil || !slices.ContainsFunc(entries, func(e *audit.Entry) bool { return e.Action == "need.category" }) {
 			t.Fatalf("audit: %v", err)

@@ -232,7 +232,7 @@ func (s *Store) CreateNeed(ctx context.Context, n *procurement.Need, r procureme
 		if n.ObjectionDays == 0 {
 			n.ObjectionDays = r.ObjectionDays
 		}
-		n.ResolveCategory()
+		n.ResolveCategory(s.Categorize)
 		if err := n.Validate(r); err != nil {
 			return err
 		}
@@ -249,7 +249,7 @@ func insertDraft(ctx context.Context, c conn, n *procurement.Need, note string) 
 	if actor := accounts.ActorFrom(ctx); actor != nil {
 		n.CreatedBy = actor.ID
 	}
-	n.ResolveCategory()
+	n.ResolveCategory(nil) // settled by the caller; this only fills a source left empty
 	if _, err := c.exec(ctx, `INSERT INTO needs (id, title, description, street_id, community_id, category, category_source,
 		category_confidence, budget_fen, deadline, qa_cutoff, procedure, qualifications, justification, status, objection_days,
 		retender_of, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -411,7 +411,7 @@ func (s *Store) UpdateNeed(ctx context.Context, id string, u NeedUpdate, r procu
 		}
 		before := *n
 		u.Apply(n)
-		recategorize(n, &before, u.Category != nil)
+		recategorize(n, &before, u.Category != nil, s.Categorize)
 		if err := n.Validate(r); err != nil {
 			return err
 		}
@@ -473,7 +473,7 @@ func (s *Store) UpdateNeed(ctx context.Context, id string, u NeedUpdate, r procu
 // to something new is the staff's choice (or, set empty, a fresh guess); an
 // automatic one follows the text when the title or description changed; a
 // staff choice stays.
-func recategorize(n, before *procurement.Need, categorySet bool) {
+func recategorize(n, before *procurement.Need, categorySet bool, guess procurement.Guesser) {
 	switch {
 	case categorySet && n.Category != before.Category:
 		n.CategorySource, n.CategoryConfidence = "", 0
@@ -481,7 +481,7 @@ func recategorize(n, before *procurement.Need, categorySet bool) {
 		(n.Title != before.Title || n.Description != before.Description):
 		n.Category, n.CategorySource = "", ""
 	}
-	n.ResolveCategory()
+	n.ResolveCategory(guess)
 }
 
 // TransitionNeed takes one of the simple steps — submit, return (with a

@@ -33,7 +33,7 @@ func (s *Store) ImportProjects(ctx context.Context, rows []projectfile.ProjectRo
 	rep := &registry.ImportReport{Rows: len(rows)}
 	err := s.tx(ctx, func(c conn) error {
 		imp := &projectImporter{importer: importer{c: c, rep: rep, streets: map[string]string{}, communities: map[string]string{}},
-			rules: procurement.DefaultRules()}
+			rules: procurement.DefaultRules(), guess: s.Categorize}
 		for i := range rows {
 			if err := imp.guarded(ctx, &rows[i]); err != nil {
 				if errs.CodeOf(err) == errs.Internal {
@@ -60,6 +60,7 @@ func (s *Store) ImportProjects(ctx context.Context, rows []projectfile.ProjectRo
 type projectImporter struct {
 	importer
 	rules procurement.Rules
+	guess procurement.Guesser
 }
 
 // guarded imports one project inside a savepoint, so a row that fails
@@ -92,7 +93,7 @@ func (m *projectImporter) row(ctx context.Context, row *projectfile.ProjectRow) 
 	// Validate before creating places, so a bad row leaves no new street behind.
 	n := &procurement.Need{Title: row.Title, Description: row.Description, CommunityID: "pending", BudgetFen: row.BudgetFen,
 		Procedure: procurement.Open, Criteria: procurement.DefaultCriteria()}
-	n.ResolveCategory() // guessed from the text, with its confidence
+	n.ResolveCategory(m.guess) // guessed from the text, with its confidence
 	var l errs.List
 	if row.Key == "" {
 		l.Add("key", "field.required")

@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/procurement"
 )
 
 // Dialect names the database behind a Store.
@@ -36,6 +37,9 @@ type Store struct {
 	rdb     *sql.DB // reads (the same pool on PostgreSQL)
 	// Now is the clock; tests replace it.
 	Now func() time.Time
+	// Categorize guesses a need's category from its text when staff chose
+	// none (cli sets the matcher's); nil: procurement.GuessCategory.
+	Categorize procurement.Guesser
 
 	lmu       sync.RWMutex
 	listeners []func(context.Context, []Change)
