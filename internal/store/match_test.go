@@ -118,6 +118,26 @@ func TestChangeListener(t *testing.T) {
 		if len(calls) < 2 {
 			t.Fatalf("publish and contract are separate transactions: %+v", calls)
 		}
+
+		// An import is one transaction: one call naming every project (and
+		// its supplier); a rating is a change of its need.
+		if err := s.SetOrgKeyForDeliveryTest(admin, d.org.ID, "o01"); err != nil {
+			t.Fatal(err)
+		}
+		log.take()
+		if _, err := s.ImportProjects(admin, readProjects(t, projectsJSONL), true); err != nil {
+			t.Fatal(err)
+		}
+		calls = log.take()
+		needs := 0
+		for _, c := range calls[0] {
+			if c.Kind == store.ChangeNeed {
+				needs++
+			}
+		}
+		if len(calls) != 1 || needs != 2 || !has(calls[0], store.ChangeOrganization, d.org.ID) {
+			t.Fatalf("import projects: %+v", calls)
+		}
 	})
 }
 
