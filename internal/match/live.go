@@ -104,7 +104,9 @@ const (
 // Live is the matcher and the need search index of a running platform:
 // built from the database at start-up (Build) and kept current by Apply,
 // which the store's change listener calls after every committed write. It
-// is safe for concurrent use; queries never wait for an Apply.
+// is safe for concurrent use; a query waits at most for the one object an
+// Apply is putting. Result counts (limit) are clamped to [1, MaxLimit],
+// DefaultLimit when zero or less.
 type Live struct {
 	// Now is the clock deciding which needs still take proposals; tests
 	// replace it (before any query).
