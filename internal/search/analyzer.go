@@ -44,6 +44,12 @@ type Options struct {
 	// SynonymWeight is the query weight of a thesaurus expansion (default 0.5;
 	// terms typed weigh 1).
 	SynonymWeight float64
+	// SynonymBudget caps the summed weight of the group synonyms of one typed
+	// term (default 3, i.e. three typed words): a large group, as the dozen
+	// names of children or elders, spreads it thinner, so a document that
+	// names the population many ways does not outrank one that matches what
+	// is asked for. Negative: no cap.
+	SynonymBudget float64
 	// CrossWeight is the query weight of a bigram that spans two segmenter
 	// words, as 人不 in 老人/不会 (default 0.4).
 	CrossWeight float64
@@ -64,6 +70,9 @@ type Analyzer struct {
 func NewAnalyzer(o Options) *Analyzer {
 	if o.SynonymWeight <= 0 {
 		o.SynonymWeight = 0.5
+	}
+	if o.SynonymBudget == 0 {
+		o.SynonymBudget = 3
 	}
 	if o.CrossWeight <= 0 {
 		o.CrossWeight = 0.4
@@ -401,10 +410,18 @@ func (a *Analyzer) Query(text string) Query {
 	found := make(map[string]bool, len(matched))
 	for _, m := range matched {
 		found[m] = true
+		n := 0
+		for _, gi := range th.byTerm[m] {
+			n += len(th.groups[gi]) - 1
+		}
+		sw := a.opts.SynonymWeight
+		if b := a.opts.SynonymBudget; b > 0 && float64(n)*sw > b {
+			sw = b / float64(n)
+		}
 		for _, gi := range th.byTerm[m] {
 			for _, s := range th.groups[gi] {
 				if s != m {
-					qb.add(Term{Text: s, Weight: a.opts.SynonymWeight, Kind: KindSynonym, Source: m})
+					qb.add(Term{Text: s, Weight: sw, Kind: KindSynonym, Source: m})
 				}
 			}
 		}

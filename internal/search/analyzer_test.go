@@ -2,6 +2,7 @@ package search
 
 import (
 	"errors"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -360,5 +361,33 @@ func TestThesaurusRules(t *testing.T) {
 	// The shipped thesaurus has rules in it.
 	if len(DefaultThesaurus().Rules()) < 30 {
 		t.Errorf("%d shipped rules", len(DefaultThesaurus().Rules()))
+	}
+}
+
+func TestSynonymBudget(t *testing.T) {
+	t.Parallel()
+	th, err := ParseThesaurus(strings.NewReader("孩子 儿童 小朋友 少儿 小孩 学生 小学生 中学生 娃\n电梯 升降机\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := func(q Query, src string) (total, top float64) {
+		for _, tm := range q.Terms {
+			if tm.Kind == KindSynonym && tm.Source == src {
+				total += tm.Weight
+				top = max(top, tm.Weight)
+			}
+		}
+		return
+	}
+	a := NewAnalyzer(Options{Thesaurus: th})
+	if total, top := sum(a.Query("孩子"), "孩子"); math.Abs(total-3) > 1e-9 || top >= 0.5 {
+		t.Errorf("a large group: synonyms weigh %v in all, %v at most; want 3 and below 0.5", total, top)
+	}
+	if total, _ := sum(a.Query("电梯"), "电梯"); total != 0.5 {
+		t.Errorf("a small group keeps its weight: %v", total)
+	}
+	b := NewAnalyzer(Options{Thesaurus: th, SynonymBudget: -1})
+	if total, _ := sum(b.Query("孩子"), "孩子"); total != 4 {
+		t.Errorf("no budget: %v, want 8 × 0.5", total)
 	}
 }
