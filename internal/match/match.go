@@ -128,14 +128,17 @@ func ParseWeights(data []byte) (Weights, error) {
 
 // Matcher holds the two indexes and what the features need. It is safe for
 // concurrent use: searches run on the indexes' lock-free snapshots, the maps
-// sit behind an RWMutex, and Put*/Delete* apply each committed change of the
-// store.
+// sit behind an RWMutex held only while they change, and Put*/Delete* (one
+// at a time) apply each committed change of the store. An index write, which
+// may merge segments, never holds the maps' lock, so queries never wait for
+// it; for that moment a query may see the maps a step ahead of the index.
 type Matcher struct {
 	w      Weights
 	a      *search.Analyzer
 	orgIx  *search.Index
 	projIx *search.Index
 
+	wmu     sync.Mutex // serializes writers, so index writes keep their order
 	mu      sync.RWMutex
 	orgs    map[string]*Org
 	projs   map[string]*Project
@@ -285,58 +288,71 @@ func (m *Matcher) PutOrg(o Org) error {
 	if o.ID == "" {
 		return fmt.Errorf("match: an organization without an id")
 	}
+	m.wmu.Lock()
+	defer m.wmu.Unlock()
 	m.mu.Lock()
-	defer m.mu.Unlock()
 	m.orgs[o.ID] = &o
-	return m.orgIx.Put(m.orgDoc(o.ID))
+	doc := m.orgDoc(o.ID)
+	m.mu.Unlock()
+	return m.orgIx.Put(doc)
 }
 
 // DeleteOrg removes an organization. Its projects stay (they are past work
 // and remain findable); they count again if the organization is put back.
 func (m *Matcher) DeleteOrg(id string) {
+	m.wmu.Lock()
+	defer m.wmu.Unlock()
 	m.mu.Lock()
-	defer m.mu.Unlock()
 	delete(m.orgs, id)
 	delete(m.orgCats, id)
+	m.mu.Unlock()
 	m.orgIx.Delete(id)
 }
 
 // PutProject adds or replaces a completed project, and re-indexes the
-// organizations whose track record it changes.
+// organizations whose track record it changes (their "projects" text,
+// category set) and the global satisfaction mean.
 func (m *Matcher) PutProject(p Project) error {
 	if p.ID == "" {
 		return fmt.Errorf("match: a project without an id")
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.wmu.Lock()
+	defer m.wmu.Unlock()
 	if err := m.projIx.Put(projDoc(&p)); err != nil {
 		return err
 	}
+	m.mu.Lock()
 	old := m.projs[p.ID]
 	m.addProject(p)
-	if old != nil && old.OrgID != p.OrgID {
-		if err := m.reindexOrg(old.OrgID); err != nil {
-			return err
-		}
+	var docs []search.Doc
+	if old != nil && old.OrgID != p.OrgID && m.orgs[old.OrgID] != nil {
+		docs = append(docs, m.orgDoc(old.OrgID))
 	}
-	return m.reindexOrg(p.OrgID)
+	if m.orgs[p.OrgID] != nil {
+		docs = append(docs, m.orgDoc(p.OrgID))
+	}
+	m.mu.Unlock()
+	if len(docs) == 0 {
+		return nil
+	}
+	return m.orgIx.Put(docs...)
 }
 
 // DeleteProject removes a completed project.
 func (m *Matcher) DeleteProject(id string) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.wmu.Lock()
+	defer m.wmu.Unlock()
 	m.projIx.Delete(id)
-	if old := m.removeProject(id); old != nil {
-		_ = m.reindexOrg(old.OrgID) // the document is valid: it was indexed before
+	m.mu.Lock()
+	var doc *search.Doc
+	if old := m.removeProject(id); old != nil && m.orgs[old.OrgID] != nil {
+		d := m.orgDoc(old.OrgID)
+		doc = &d
 	}
-}
-
-func (m *Matcher) reindexOrg(id string) error {
-	if m.orgs[id] == nil {
-		return nil
+	m.mu.Unlock()
+	if doc != nil {
+		_ = m.orgIx.Put(*doc) // the document is valid: it was indexed before
 	}
-	return m.orgIx.Put(m.orgDoc(id))
 }
 
 // Len returns how many organizations and projects the matcher holds.
