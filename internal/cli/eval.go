@@ -15,11 +15,7 @@ import (
 
 	"github.com/huitian/huitian/internal/match"
 	"github.com/huitian/huitian/internal/orgfile"
-	"github.com/huitian/huitian/internal/procurement"
 	"github.com/huitian/huitian/internal/projectfile"
-	"github.com/huitian/huitian/internal/registry"
-	"github.com/huitian/huitian/internal/search"
-	"github.com/huitian/huitian/internal/search/gseseg"
 	"github.com/huitian/huitian/internal/store"
 )
 
@@ -111,8 +107,9 @@ func runEval(ctx context.Context, args []string, env Env) error {
 }
 
 // Evaluate imports the files into s (migrated, empty), builds the matcher
-// from the store as the server does, and measures it beside the FTS5
-// baseline (always in a temporary SQLite file of its own). With verbose set,
+// from the store as the server does (match.Live, the server's analyzer), and
+// measures it beside the FTS5 baseline (always in a temporary SQLite file of
+// its own). With verbose set,
 // per-query rankings are written to it.
 func Evaluate(ctx context.Context, env Env, s *store.Store, files EvalFiles, weights match.Weights, verbose io.Writer) (*EvalReport, error) {
 	queries, err := readEvalQueries(files.Queries)
@@ -122,15 +119,24 @@ func Evaluate(ctx context.Context, env Env, s *store.Store, files EvalFiles, wei
 	if err := evalImport(ctx, env, s, files.Orgs, files.Projects); err != nil {
 		return nil, err
 	}
-	orgs, projects, err := matchInput(system(ctx), s)
+	// The matcher as the server runs it: match.Live built from the store's
+	// reads, with the server's analyzer.
+	a, err := newAnalyzer()
 	if err != nil {
 		return nil, err
 	}
-	seg, err := gseseg.New()
+	live, err := match.NewLive(s, a, weights)
 	if err != nil {
 		return nil, err
 	}
-	m, err := match.New(search.NewAnalyzer(search.Options{Segmenter: seg}), orgs, projects, weights)
+	if err := live.Build(system(ctx)); err != nil {
+		return nil, err
+	}
+	orgs, err := s.MatchOrganizations(system(ctx))
+	if err != nil {
+		return nil, err
+	}
+	projects, err := s.MatchProjects(system(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -149,11 +155,11 @@ func Evaluate(ctx context.Context, env Env, s *store.Store, files EvalFiles, wei
 	var sums [8]float64 // ours org nDCG, recall, proj nDCG, recall; then FTS5 the same
 	for _, q := range queries {
 		mq := match.Query{Text: q.Text, Community: q.Community, Street: q.Street}
-		or, err := m.Organizations(ctx, mq, evalK)
+		or, err := live.Organizations(ctx, mq, evalK)
 		if err != nil {
 			return nil, fmt.Errorf("query %s: %w", q.Key, err)
 		}
-		pr, err := m.Projects(ctx, mq, evalK)
+		pr, err := live.Projects(ctx, mq, evalK)
 		if err != nil {
 			return nil, fmt.Errorf("query %s: %w", q.Key, err)
 		}
@@ -278,52 +284,6 @@ func evalImport(ctx context.Context, env Env, s *store.Store, orgsPath, projPath
 		return fmt.Errorf("import %s: %w", projPath, err)
 	}
 	return nil
-}
-
-// matchInput reads what the matcher needs from the store: every
-// organization, and every completed need with its supplier, key and stars.
-func matchInput(ctx context.Context, s *store.Store) ([]match.Org, []match.Project, error) {
-	all, err := s.AllOrganizations(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	var orgs []match.Org
-	records := map[string]store.ProjectRecord{}
-	for _, o := range all {
-		orgs = append(orgs, match.Org{ID: o.ID, Key: o.Key, Name: o.Name, Description: o.Description,
-			Domains: o.Domains, Category: o.Category, StreetID: o.StreetID, StreetName: o.StreetName,
-			Registered:  o.Registration == registry.Registered,
-			CommunityID: o.CommunityID, CommunityName: o.CommunityName})
-		tr, err := s.OrgTrackRecord(ctx, o.ID)
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, p := range tr.Recent {
-			records[p.NeedID] = p
-		}
-	}
-	var projects []match.Project
-	for page := 1; ; page++ {
-		needs, total, err := s.FindNeeds(ctx, procurement.Filter{Statuses: []procurement.Status{procurement.Accepted,
-			procurement.Closed}, Page: page, PerPage: procurement.MaxPerPage})
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, n := range needs {
-			rec := records[n.ID]
-			key := rec.Key
-			if key == "" {
-				key = n.ID // beyond the track record's recent list: no source key known here
-			}
-			projects = append(projects, match.Project{ID: n.ID, Key: key, Title: n.Title, Description: n.Description,
-				OrgID: n.AwardedOrgID, StreetID: n.StreetID, StreetName: n.StreetName, CommunityID: n.CommunityID,
-				CommunityName: n.CommunityName, Stars: rec.Stars})
-		}
-		if len(needs) == 0 || len(projects) >= total {
-			break
-		}
-	}
-	return orgs, projects, nil
 }
 
 // ftsBaseline is SQLite FTS5 bm25() over the same text as the matcher's
