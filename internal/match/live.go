@@ -227,6 +227,8 @@ func (l *Live) read(ctx context.Context) (*built, []Need, []search.Doc, error) {
 	docs := make([]search.Doc, len(needs))
 	for i := range needs {
 		docs[i] = needDoc(&needs[i])
+		n := &needs[i]
+		m.AddPlace(n.StreetID, n.StreetName, n.CommunityID, n.CommunityName)
 	}
 	return &built{Matcher: m, orgsIn: orgs, projsIn: projects}, needs, docs, nil
 }
@@ -349,6 +351,7 @@ func (l *Live) applyNeed(ctx context.Context, m *Matcher, id string) error {
 	case err != nil:
 		return err
 	}
+	m.AddPlace(n.StreetID, n.StreetName, n.CommunityID, n.CommunityName)
 	if err := l.needs.Put(needDoc(&n)); err != nil {
 		return err
 	}

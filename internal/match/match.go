@@ -137,6 +137,7 @@ type Matcher struct {
 	a      *search.Analyzer
 	orgIx  *search.Index
 	projIx *search.Index
+	places *places
 
 	wmu     sync.Mutex // serializes writers, so index writes keep their order
 	mu      sync.RWMutex
@@ -156,7 +157,7 @@ const (
 
 // New builds a matcher over orgs and projects with analyzer a.
 func New(a *search.Analyzer, orgs []Org, projects []Project, w Weights) (*Matcher, error) {
-	m := &Matcher{w: w, a: a, orgs: map[string]*Org{}, projs: map[string]*Project{}, projCat: map[string]string{},
+	m := &Matcher{w: w, a: a, places: newPlaces(a), orgs: map[string]*Org{}, projs: map[string]*Project{}, projCat: map[string]string{},
 		orgCats: map[string]map[string]bool{}, byOrg: map[string][]*Project{}}
 	var err error
 	m.orgIx, err = search.NewIndex(a, search.Schema{K1: 1.2, Fields: []search.Field{
@@ -182,6 +183,7 @@ func New(a *search.Analyzer, orgs []Org, projects []Project, w Weights) (*Matche
 		}
 		o := orgs[i]
 		m.orgs[o.ID] = &o
+		m.places.add(o.StreetID, o.StreetName, o.CommunityID, o.CommunityName)
 	}
 	od := make([]search.Doc, 0, len(m.orgs))
 	for id := range m.orgs {
@@ -213,6 +215,7 @@ func (m *Matcher) addProject(p Project) {
 	list[i] = pp
 	m.byOrg[p.OrgID] = list
 	m.projCat[p.ID] = registry.GuessCategory(nil, p.Title+" "+p.Description)
+	m.places.add(p.StreetID, p.StreetName, p.CommunityID, p.CommunityName)
 	if p.Stars > 0 {
 		m.starSum += p.Stars
 		m.starN++
@@ -290,6 +293,7 @@ func (m *Matcher) PutOrg(o Org) error {
 	}
 	m.wmu.Lock()
 	defer m.wmu.Unlock()
+	m.places.add(o.StreetID, o.StreetName, o.CommunityID, o.CommunityName)
 	m.mu.Lock()
 	m.orgs[o.ID] = &o
 	doc := m.orgDoc(o.ID)
@@ -373,7 +377,7 @@ func (m *Matcher) Compact() {
 // confidence in [0, 1] (the category's share of the keyword evidence, in the
 // text and in its thesaurus expansions); "", 0 when nothing matched.
 func (m *Matcher) Categorize(text string) (code string, confidence float64) {
-	q := m.a.Query(text)
+	q := m.analyze(text)
 	if q.Empty() {
 		return "", 0
 	}
@@ -439,9 +443,45 @@ func categoryName(code string) string {
 
 func place(id, name, q string) bool { return q != "" && (q == id || q == name) }
 
+// AddPlace makes a street and community known (a need's, say) besides
+// those of the organizations and projects held: the text fit of a query
+// leaves out mentions of known places, and a query naming only a
+// community gets its street.
+func (m *Matcher) AddPlace(streetID, streetName, communityID, communityName string) {
+	m.places.add(streetID, streetName, communityID, communityName)
+}
+
+// analyze turns a query's text into the search query of its text fit:
+// mentions of known places are left out (新龙城社区 would otherwise make
+// everything of 新龙城 look similar, and place is scored on its own), unless
+// the text names nothing else (a search for a place).
+func (m *Matcher) analyze(text string) search.Query {
+	if t, masked := m.places.mask(text); masked {
+		if q := m.a.Query(t); !q.Empty() {
+			return q
+		}
+	}
+	return m.a.Query(text)
+}
+
+// withStreet gives a query that names only a community that community's
+// street, when some organization, project or need says which it is.
+func (m *Matcher) withStreet(q Query) Query {
+	if q.Street == "" && q.Community != "" {
+		if ref, ok := m.places.streetOf(q.Community); ok {
+			q.Street = ref.id
+			if q.Street == "" {
+				q.Street = ref.name
+			}
+		}
+	}
+	return q
+}
+
 // prepared is what both rankings share for one query.
 type prepared struct {
 	q        search.Query
+	words    map[string]bool // the query's whole words, for reasons
 	cats     map[string]float64
 	projText map[string]float64 // normalized project text scores
 	projHits map[string]search.Hit
@@ -450,11 +490,11 @@ type prepared struct {
 }
 
 func (m *Matcher) prepare(q Query) (*prepared, error) {
-	sq := m.a.Query(q.Text)
+	sq := m.analyze(q.Text)
 	if sq.Empty() {
 		return nil, fmt.Errorf("match: the query has no searchable words")
 	}
-	p := &prepared{q: sq, cats: categoryScores(sq.Text, sq), projText: map[string]float64{}, projHits: map[string]search.Hit{}}
+	p := &prepared{q: sq, words: wordSet(sq), cats: categoryScores(sq.Text, sq), projText: map[string]float64{}, projHits: map[string]search.Hit{}}
 	hits := m.projIx.Search(sq, search.SearchOptions{K: search.MaxK, Explain: true})
 	for _, h := range hits {
 		p.projText[h.ID] = h.Score / hits[0].Score
@@ -475,6 +515,7 @@ func (m *Matcher) prepare(q Query) (*prepared, error) {
 // have ranked in the top limit follow the eligible results, best first, with
 // Result.Excluded set.
 func (m *Matcher) Organizations(ctx context.Context, q Query, limit int) ([]Result, error) {
+	q = m.withStreet(q)
 	p, err := m.prepare(q)
 	if err != nil {
 		return nil, err
@@ -573,8 +614,9 @@ const (
 
 // ineligible returns why o may not be offered for q, or "". The credit
 // lists come first. LocalOnly compares streets; when the query names only a
-// community, an organization of that community is local and the others are
-// not (their street cannot be checked), so the rule never silently lapses.
+// community whose street the matcher does not know (withStreet), an
+// organization of that community is local and the others are not (their
+// street cannot be checked), so the rule never silently lapses.
 func ineligible(o *Org, q Query) string {
 	if o.Excluded != "" {
 		return o.Excluded
@@ -605,35 +647,12 @@ func rank(out []Result, limit int) []Result {
 	return out
 }
 
-// matchedTerms lists the distinct matched terms of a hit in the given fields,
-// strongest first.
-func matchedTerms(h search.Hit, fields ...string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, mt := range h.Matches {
-		ok := len(fields) == 0
-		for _, f := range mt.Fields {
-			for _, want := range fields {
-				ok = ok || f == want
-			}
-		}
-		if ok && !seen[mt.Term] && len([]rune(mt.Term)) > 1 {
-			seen[mt.Term] = true
-			out = append(out, mt.Term)
-		}
-	}
-	if len(out) > 4 {
-		out = out[:4]
-	}
-	return out
-}
-
 func (m *Matcher) orgReasons(o *Org, f Features, h search.Hit, similar []*Project, bayes float64, rated int, p *prepared) []string {
 	var rs []string
-	if t := matchedTerms(h, fDomains); len(t) > 0 {
-		rs = append(rs, "服务领域匹配："+strings.Join(t, "、"))
-	} else if t := matchedTerms(h, fName, fDesc); len(t) > 0 {
-		rs = append(rs, "机构简介提到："+strings.Join(t, "、"))
+	if t := domainTags(o.Domains, h, p.words); len(t) > 0 {
+		rs = append(rs, "服务领域匹配："+joinWords(t))
+	} else if t := reasonWords(h, p.words, fName, fDesc); len(t) > 0 {
+		rs = append(rs, "机构简介提到："+joinWords(t))
 	}
 	if f.Category > 0.3 {
 		best, bs := "", 0.0
@@ -678,6 +697,7 @@ func (m *Matcher) orgReasons(o *Org, f Features, h search.Hit, similar []*Projec
 
 // Projects returns up to limit past completed projects for q, best first.
 func (m *Matcher) Projects(ctx context.Context, q Query, limit int) ([]Result, error) {
+	q = m.withStreet(q)
 	p, err := m.prepare(q)
 	if err != nil {
 		return nil, err
@@ -708,8 +728,8 @@ func (m *Matcher) Projects(ctx context.Context, q Query, limit int) ([]Result, e
 		score := w.Text*f.Text + w.ProjectCategory*f.Category + w.ProjectOrgText*f.OrgText +
 			w.SameCommunity*f.SameCommunity + w.SameStreet*f.SameStreet + w.Satisfaction*f.Satisfaction
 		r := Result{ID: id, Key: pr.Key, Name: pr.Title, Score: score, Features: f}
-		if tm := matchedTerms(p.projHits[id]); len(tm) > 0 {
-			r.Reasons = append(r.Reasons, "内容相近："+strings.Join(tm, "、"))
+		if tm := reasonWords(p.projHits[id], p.words); len(tm) > 0 {
+			r.Reasons = append(r.Reasons, "内容相近："+joinWords(tm))
 		}
 		if f.Category > 0.3 {
 			r.Reasons = append(r.Reasons, "服务类别一致："+categoryName(m.projCat[id]))

@@ -256,12 +256,17 @@ func TestExcludedAndQualification(t *testing.T) {
 	if !found {
 		t.Errorf("local only, with excluded: %+v", rs)
 	}
-	// Only a community known: organizations of that community are local.
+	// Only a community known: the matcher knows its street (s1) from the
+	// organizations and projects of c1, so that street's organizations are
+	// local.
 	rs, _ = m.Organizations(ctx, match.Query{Text: "老人", Community: "c1", LocalOnly: true, IncludeExcluded: true}, 10)
 	for _, r := range rs {
 		want := match.ReasonNotLocal
-		if r.Key == "elder" {
+		switch r.Key {
+		case "elder":
 			want = orgs[0].Excluded // local, but the credit list comes first
+		case "digital":
+			want = "" // street s1, derived from c1
 		}
 		if r.Excluded != want {
 			t.Errorf("community-only local rule: %s excluded %q, want %q", r.Key, r.Excluded, want)

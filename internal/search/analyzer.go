@@ -347,8 +347,9 @@ type Term struct {
 	Text   string   // the token searched for, normalized
 	Weight float64  // query weight (1 for what was typed)
 	Kind   TermKind //
-	// Source is the typed term a synonym was expanded from; for other kinds
-	// it equals Text.
+	// Source is the typed term a synonym was expanded from (for a term a
+	// situation rule added, the typed terms that fired it, one per
+	// condition, joined by "、"); for other kinds it equals Text.
 	Source string
 }
 
@@ -357,6 +358,14 @@ type Query struct {
 	Text      string // the normalized query text that was analyzed
 	Terms     []Term // highest weight first
 	Truncated bool   // the text was longer than MaxQueryRunes and was cut
+	// Words are the whole words of the text, in order of appearance and
+	// without repeats: thesaurus terms found in it, the Segmenter's words of
+	// two or more characters and letter/digit words (stop words left out).
+	// A bigram term that is not among them straddles two words (门公 in
+	// 楼门/公约) or lies inside a longer one (青少 in 青少年): callers that
+	// show matched terms to people (the match package's reasons) name only
+	// words.
+	Words []string
 }
 
 // Empty reports whether the query has no terms (blank, only punctuation,
@@ -379,6 +388,13 @@ func (a *Analyzer) Query(text string) Query {
 	}
 	q.Text = string(rs)
 	qb := queryBuilder{index: map[string]int{}}
+	words := map[string]bool{}
+	addWord := func(w string) {
+		if !words[w] {
+			words[w] = true
+			q.Words = append(q.Words, w)
+		}
+	}
 	var matched []string // thesaurus terms found in the query
 	for i := 0; i < len(rs); {
 		r := rs[i]
@@ -388,7 +404,7 @@ func (a *Analyzer) Query(text string) Query {
 			for j < len(rs) && isHan(rs[j]) {
 				j++
 			}
-			matched = a.queryHanRun(th, rs[i:j], &qb, matched)
+			matched = a.queryHanRun(th, rs[i:j], &qb, matched, addWord)
 			i = j
 		case isWordRune(r):
 			j := i + 1
@@ -398,6 +414,7 @@ func (a *Analyzer) Query(text string) Query {
 			w := string(rs[i:min(j, i+maxWordRunes)])
 			if !stopWords[w] {
 				qb.add(Term{Text: w, Weight: 1, Kind: KindWord, Source: w})
+				addWord(w)
 				if th.known[w] {
 					matched = append(matched, w)
 				}
@@ -428,16 +445,19 @@ func (a *Analyzer) Query(text string) Query {
 	}
 	// Situation rules add the services they name (not those services'
 	// groups: a rule says exactly what answers the situation), as synonyms
-	// of the first condition's term that was typed.
+	// of the condition terms that were typed.
 	for _, ri := range th.fired(found) {
 		ru := &th.rules[ri]
-		src := ""
-		for _, ct := range ru.When[0] {
-			if found[ct] {
-				src = ct
-				break
+		var srcs []string
+		for _, cond := range ru.When {
+			for _, ct := range cond {
+				if found[ct] {
+					srcs = append(srcs, ct)
+					break
+				}
 			}
 		}
+		src := strings.Join(srcs, "、")
 		for _, add := range ru.Add {
 			qb.add(Term{Text: add, Weight: a.opts.SynonymWeight, Kind: KindSynonym, Source: src})
 		}
@@ -452,10 +472,12 @@ func (a *Analyzer) Query(text string) Query {
 }
 
 // queryHanRun adds the terms of one run of Chinese characters and returns
-// matched extended with the thesaurus terms found in it.
-func (a *Analyzer) queryHanRun(th *Thesaurus, run []rune, qb *queryBuilder, matched []string) []string {
+// matched extended with the thesaurus terms found in it; word is called with
+// every whole word of the run (thesaurus terms, then segmenter words).
+func (a *Analyzer) queryHanRun(th *Thesaurus, run []rune, qb *queryBuilder, matched []string, word func(string)) []string {
 	th.scan(run, func(s, e int, term string) {
 		matched = append(matched, term)
+		word(term)
 		if e-s >= 3 {
 			qb.add(Term{Text: term, Weight: 1, Kind: KindWord, Source: term})
 		}
@@ -481,6 +503,9 @@ func (a *Analyzer) queryHanRun(th *Thesaurus, run []rune, qb *queryBuilder, matc
 				break
 			}
 			start[pos] = true
+			if k >= 2 && !stopWords[w] {
+				word(w)
+			}
 			if k == 1 {
 				single[pos] = true
 				stop[pos] = stopRunes.has(run[pos])

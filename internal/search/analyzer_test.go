@@ -198,6 +198,12 @@ func TestQueryWithSegmenter(t *testing.T) {
 			t.Errorf("%s: %+v (present %v), want weight %v; query %v", text, tm, ok, want, q)
 		}
 	}
+	// Words: thesaurus terms and the segmenter's words, never a bigram
+	// across two of them (人不) or a single character (用).
+	// (不会用手机 and 用手机 are thesaurus terms.)
+	if want := []string{"老人", "不会用手机", "不会", "用手机", "手机", "挂号", "楼里", "好多"}; !slices.Equal(q.Words, want) {
+		t.Errorf("words %q, want %q", q.Words, want)
+	}
 	// A stop character standing alone drops the bigrams around it.
 	q = a.Query("老人的手机")
 	if _, ok := termOf(q, "人的"); ok {
@@ -326,7 +332,7 @@ func TestThesaurusRules(t *testing.T) {
 	// Both conditions: the services come in as synonyms, not their groups.
 	q := a.Query("孩子放学没人管")
 	for _, s := range []string{"托管", "看护"} {
-		if tm, ok := termOf(q, s); !ok || tm.Kind != KindSynonym || tm.Weight != 0.5 || tm.Source != "孩子" {
+		if tm, ok := termOf(q, s); !ok || tm.Kind != KindSynonym || tm.Weight != 0.5 || tm.Source != "孩子、没人管" {
 			t.Errorf("%s: %+v in %v", s, tm, q)
 		}
 	}

@@ -279,6 +279,10 @@ func (t *Thesaurus) Groups() [][]string {
 	return out
 }
 
+// Has reports whether term (normalized first) is a term of some group or
+// rule.
+func (t *Thesaurus) Has(term string) bool { return t.known[Normalize(term)] }
+
 // Len returns the number of groups.
 func (t *Thesaurus) Len() int { return len(t.groups) }
 
