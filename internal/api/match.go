@@ -70,8 +70,10 @@ func tookMS(start time.Time) float64 {
 }
 
 // publicMatch reads the common parameters of the public match routes:
-// text (checked by match.Live.CheckText), community (an id or a name) and
-// limit (1–50, default 10). It rate-limits per client address first.
+// text (checked by match.Live.CheckText), street and community (an id or a
+// name each; a community gives its street when none is named, and must lie
+// in the street when one is) and limit (1–50, default 10). It rate-limits
+// per client address first.
 func (a *API) publicMatch(r *http.Request) (match.Query, int, error) {
 	if ok, wait := a.matchRate.Allow(server.ClientIP(r, a.trustProxy)); !ok {
 		return match.Query{}, 0, errs.E(errs.TooMany, "error.rate_limited", int(wait.Seconds())+1)
@@ -80,7 +82,7 @@ func (a *API) publicMatch(r *http.Request) (match.Query, int, error) {
 		return match.Query{}, 0, err
 	}
 	ctx := r.Context()
-	p := readParams(r.URL, "text", "community", "limit")
+	p := readParams(r.URL, "text", "street", "community", "limit")
 	limit := p.int("limit", match.DefaultLimit, 1, match.MaxLimit, "api.param_range")
 	var q match.Query
 	// A text readParams already refused (bad UTF-8, NUL) has its error.
@@ -91,12 +93,25 @@ func (a *API) publicMatch(r *http.Request) (match.Query, int, error) {
 		}
 		q.Text = text
 	}
-	if v := p.str("community"); v != "" {
-		cm, err := a.resolveCommunity(ctx, "", v)
+	if v := p.str("street"); v != "" {
+		st, err := a.resolveStreet(ctx, v)
 		if err := p.add(err); err != nil {
 			return q, 0, err
 		}
-		if cm != nil {
+		if st != nil {
+			q.Street = st.ID
+		}
+	}
+	if v := p.str("community"); v != "" {
+		cm, err := a.resolveCommunity(ctx, q.Street, v)
+		if err := p.add(err); err != nil {
+			return q, 0, err
+		}
+		switch {
+		case cm == nil:
+		case q.Street != "" && cm.StreetID != q.Street:
+			p.l.Add("community", "invalid.reference_community") // by id, in another street
+		default:
 			q.Community, q.Street = cm.ID, cm.StreetID
 		}
 	}

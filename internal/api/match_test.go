@@ -65,8 +65,11 @@ func matchFixture(t *testing.T, s *store.Store) *tender {
 		BudgetFen: 5_000_000, Procedure: procurement.Open, Criteria: procurement.DefaultCriteria(),
 		Deadline: tf.now.Add(10 * 24 * time.Hour)}
 	for _, c := range comms {
-		if c.Name == "龙锦苑二区社区" {
+		switch c.Name {
+		case "龙锦苑二区社区":
 			n.CommunityID = c.ID
+		case "新龙城社区":
+			tf.vars["xinlongcheng"] = c.ID
 		}
 	}
 	staff := accounts.WithActor(context.Background(), tf.users["street1"])
@@ -88,6 +91,29 @@ func items(b map[string]any, list, field string) []string {
 		out = append(out, str(it.(map[string]any)[field]))
 	}
 	return out
+}
+
+// reasonOf checks that the item with key has (or, with want false, lacks)
+// a reason containing s.
+func reasonOf(key, s string, want bool) func(*testing.T, *tender, *httptest.ResponseRecorder, map[string]any) {
+	return func(t *testing.T, tf *tender, w *httptest.ResponseRecorder, b map[string]any) {
+		t.Helper()
+		for _, it := range arr(b["items"]) {
+			m := it.(map[string]any)
+			if str(m["key"]) != key {
+				continue
+			}
+			has := false
+			for _, r := range arr(m["reasons"]) {
+				has = has || strings.Contains(str(r), s)
+			}
+			if has != want {
+				t.Fatalf("%s: reason %q present %v, want %v\n%s", key, s, has, want, w.Body.String())
+			}
+			return
+		}
+		t.Fatalf("%s not among the items\n%s", key, w.Body.String())
+	}
 }
 
 func firstIs(list, field, want string) func(*testing.T, *tender, *httptest.ResponseRecorder, map[string]any) {
@@ -145,7 +171,26 @@ func TestAPIMatch(t *testing.T) {
 			{name: "limit not a number", method: "GET", path: q(orgs, "养老", "&limit=ten"), status: 400, code: "invalid", field: "limit"},
 			{name: "unknown community", method: "GET", path: q(orgs, "养老", "&community="+esc("不存在社区")), status: 400,
 				code: "invalid", field: "community"},
-			{name: "unknown parameter", method: "GET", path: q(orgs, "养老", "&street=x"), status: 400, code: "invalid", field: "street"},
+			{name: "unknown parameter", method: "GET", path: q(orgs, "养老", "&city=x"), status: 400, code: "invalid", field: "city"},
+
+			// Place: o01 is in 回龙观街道, 龙锦苑二区社区.
+			{name: "street by name", method: "GET", path: q(orgs, "老人助餐", "&street="+esc("回龙观街道")), status: 200,
+				check: reasonOf("o01", "同一街道：回龙观街道", true)},
+			{name: "another street", method: "GET", path: q(projects, "老人助餐", "&street="+esc("天通苑北街道")), status: 200,
+				check: reasonOf("p1", "同一街道", false)},
+			{name: "a community gives its street", method: "GET", path: q(orgs, "老人助餐", "&community={xinlongcheng}"),
+				status: 200, check: reasonOf("o01", "同一街道：回龙观街道", true)},
+			{name: "street and its community", method: "GET",
+				path: q(orgs, "老人助餐", "&street="+esc("回龙观街道"), "&community="+esc("龙锦苑二区社区")), status: 200,
+				check: reasonOf("o01", "同一社区", true)},
+			{name: "unknown street", method: "GET", path: q(orgs, "养老", "&street="+esc("不存在街道")), status: 400,
+				code: "invalid", field: "street"},
+			{name: "community by name not in the street", method: "GET",
+				path: q(orgs, "养老", "&street="+esc("天通苑北街道"), "&community="+esc("新龙城社区")), status: 400,
+				code: "invalid", field: "community"},
+			{name: "community by id not in the street", method: "GET",
+				path: q(projects, "养老", "&street="+esc("天通苑北街道"), "&community={xinlongcheng}"), status: 400,
+				code: "invalid", field: "community"},
 			{name: "English message", method: "GET", path: q(orgs, ""), header: map[string]string{"Accept-Language": "en"},
 				status: 400, code: "invalid", field: "text", check: func(t *testing.T, tf *tender, w *httptest.ResponseRecorder, b map[string]any) {
 					msg := str(b["error"].(map[string]any)["message"])
