@@ -122,6 +122,7 @@ type Live struct {
 	wmu      sync.Mutex // serializes Build and Apply
 	building bool       // a Build is reading the source
 	pending  []change   // changes heard while building, replayed after
+	changed  int        // changes applied since the indexes were last built or compacted
 
 	mu       sync.RWMutex // guards the maps below
 	orgs     map[string]*Org
@@ -193,7 +194,7 @@ func (l *Live) Build(ctx context.Context) error {
 	l.mu.Unlock()
 	l.m.Store(m.Matcher)
 	pending := l.pending
-	l.pending = nil
+	l.pending, l.changed = nil, 0
 	l.builtAt, l.took = time.Now(), time.Since(start)
 	l.ready.Store(true)
 	return l.applyLocked(ctx, pending)
@@ -294,10 +295,40 @@ func (l *Live) applyLocked(ctx context.Context, cs []change) error {
 			errList = append(errList, err)
 		}
 	}
+	l.changed += len(cs)
+	l.compactIfDrifted(m)
 	if len(errList) > 0 {
 		return fmt.Errorf("match: applying changes: %v", errList)
 	}
 	return nil
+}
+
+// compactMin is the fewest changes after which the indexes are compacted.
+const compactMin = 64
+
+// compactIfDrifted compacts the indexes once the changes applied since they
+// were built or last compacted reach a tenth of what they hold (compactMin
+// at least): an update leaves the replaced document in its segment, counted
+// in the BM25 statistics, until the segment is rewritten, so a bulk of
+// changes (one large transaction, the changes replayed after a Build) or a
+// long trickle of them would let scores drift. A compaction rewrites each
+// index (a tenth of the changes keeps its cost proportional to them);
+// searches go on meanwhile, and the next Apply waits. l.wmu is held.
+func (l *Live) compactIfDrifted(m *Matcher) {
+	orgs, projects := m.Len()
+	if l.changed < max(compactMin, (orgs+projects+l.needs.Len())/10) {
+		return
+	}
+	m.Compact()
+	l.needs.Compact()
+	l.changed = 0
+}
+
+// IndexStats describes the organization, project and need indexes, for
+// monitoring.
+func (l *Live) IndexStats() (orgs, projects, needs search.Stats) {
+	orgs, projects = l.m.Load().IndexStats()
+	return orgs, projects, l.needs.Stats()
 }
 
 func (l *Live) applyOrg(ctx context.Context, m *Matcher, id string) error {

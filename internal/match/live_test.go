@@ -341,3 +341,49 @@ func TestLiveConcurrent(t *testing.T) {
 		t.Fatalf("last change not applied: %q", o.Name)
 	}
 }
+
+func TestLiveCompactsAfterManyChanges(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newLiveFixture(t, s)
+		ctx := context.Background()
+		l := newLive(t, s)
+		if err := l.Build(ctx); err != nil {
+			t.Fatal(err)
+		}
+		o1 := f.orgs["o1"].ID
+		// A few changes leave replaced documents in the segments.
+		if err := l.Apply(ctx, []string{o1}, nil); err != nil {
+			t.Fatal(err)
+		}
+		if orgs, _, _ := l.IndexStats(); orgs.Deleted == 0 || orgs.Docs != 3 {
+			t.Fatalf("after one change: %+v (a replaced document is expected until compaction)", orgs)
+		}
+		// A trickle of changes compacts once it reaches the threshold.
+		for i := 1; i < 64; i++ {
+			if err := l.Apply(ctx, []string{o1}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if orgs, projects, needs := l.IndexStats(); orgs.Deleted != 0 || projects.Deleted != 0 || needs.Deleted != 0 ||
+			orgs.Docs != 3 || orgs.Segments != 1 {
+			t.Fatalf("after 64 changes: %+v %+v %+v", orgs, projects, needs)
+		}
+		// One bulk transaction compacts at once.
+		bulk := make([]string, 0, 96)
+		for range 32 {
+			bulk = append(bulk, o1, f.orgs["o2"].ID, f.orgs["o3"].ID)
+		}
+		if err := l.Apply(ctx, bulk, nil); err != nil {
+			t.Fatal(err)
+		}
+		if orgs, _, _ := l.IndexStats(); orgs.Deleted != 0 || orgs.Docs != 3 {
+			t.Fatalf("after a bulk: %+v", orgs)
+		}
+		// Ranking is unchanged by it.
+		rs, err := l.Organizations(ctx, match.Query{Text: "老人不会用手机"}, 3)
+		if err != nil || len(rs) == 0 || rs[0].Key != "o1" {
+			t.Fatalf("after compaction: %+v %v", rs, err)
+		}
+	})
+}

@@ -366,6 +366,11 @@ func (m *Matcher) Len() (orgs, projects int) {
 	return len(m.orgs), len(m.projs)
 }
 
+// IndexStats describes the organization and project indexes.
+func (m *Matcher) IndexStats() (orgs, projects search.Stats) {
+	return m.orgIx.Stats(), m.projIx.Stats()
+}
+
 // Compact rewrites both indexes without replaced documents, so their
 // statistics are exact again after many updates.
 func (m *Matcher) Compact() {
