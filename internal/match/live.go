@@ -79,6 +79,11 @@ type NeedHit struct {
 	Score float64
 	// Terms are the query terms that matched (normalized), for highlighting.
 	Terms []string
+	// Reasons say in Chinese why RecommendNeeds recommends the need (whole
+	// words only, as Result.Reasons); SearchNeeds leaves them empty.
+	Reasons []string
+
+	matches []search.Match
 }
 
 // OrgHit is one organization found by SearchOrganizations.
@@ -514,7 +519,7 @@ func (l *Live) searchNeeds(q search.Query, o search.SearchOptions) []NeedHit {
 		if n == nil {
 			continue
 		}
-		out = append(out, NeedHit{Need: *n, Score: h.Score, Terms: hitTerms(h)})
+		out = append(out, NeedHit{Need: *n, Score: h.Score, Terms: hitTerms(h), matches: h.Matches})
 	}
 	return out
 }
@@ -572,7 +577,9 @@ func (l *Live) RecommendNeeds(ctx context.Context, orgID string, limit int) ([]N
 	}
 	parts = append(parts, titles...)
 	parts = append(parts, o.Description)
-	q := l.a.Query(strings.Join(parts, "，"))
+	// Where the organization works is not what it does: its own place
+	// names (扎根回龙观地区) are left out of the text, as in a match query.
+	q := l.m.Load().analyze(strings.Join(parts, "，"))
 	if q.Empty() {
 		return []NeedHit{}, nil
 	}
@@ -609,5 +616,33 @@ func (l *Live) RecommendNeeds(ctx context.Context, orgID string, limit int) ([]N
 	if len(hits) > limit {
 		hits = hits[:limit]
 	}
+	words := wordSet(q)
+	for i := range hits {
+		hits[i].Reasons = needReasons(o, &hits[i], words)
+	}
 	return hits, nil
+}
+
+// needReasons says why a need suits an organization: an invitation, the
+// words of its profile the need's text matched (whole words; a thesaurus
+// term says which word of the profile it stands for), the category, the
+// place.
+func needReasons(o *Org, h *NeedHit, words map[string]bool) []string {
+	var rs []string
+	if h.Procedure != "" && h.Procedure != "open" && slices.Contains(h.InvitedOrgIDs, o.ID) {
+		rs = append(rs, "已邀请贵机构")
+	}
+	if t := reasonWords(search.Hit{Matches: h.matches}, words); len(t) > 0 {
+		rs = append(rs, "需求提到："+joinWords(t))
+	}
+	if h.Category != "" && h.Category == o.Category {
+		rs = append(rs, "服务类别一致："+categoryName(h.Category))
+	}
+	switch {
+	case o.CommunityID != "" && h.CommunityID == o.CommunityID:
+		rs = append(rs, "同一社区："+h.CommunityName)
+	case o.StreetID != "" && h.StreetID == o.StreetID:
+		rs = append(rs, "同一街道："+h.StreetName)
+	}
+	return rs
 }

@@ -3,6 +3,7 @@ package match_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -180,6 +181,19 @@ func TestLiveBuildAndApply(t *testing.T) {
 		rec, err := l.RecommendNeeds(ctx, f.orgs["o1"].ID, 5)
 		if err != nil || len(rec) != 1 || rec[0].ID != need.ID {
 			t.Fatalf("recommended for o1: %+v %v", rec, err)
+		}
+		// Its reasons: the profile's words the need matched, whole (手机,
+		// not 用手 or 机挂), and the place.
+		reasons := strings.Join(rec[0].Reasons, "|")
+		if !strings.Contains(reasons, "需求提到：") || !strings.Contains(reasons, "手机") ||
+			!strings.Contains(reasons, "同一社区：龙锦苑社区") {
+			t.Fatalf("reasons for o1: %q", rec[0].Reasons)
+		}
+		terms, _ := termReason(rec[0].Reasons[0])
+		for _, bad := range []string{"用手", "机挂", "人不", "龙锦", "锦苑"} {
+			if slices.Contains(terms, bad) {
+				t.Errorf("reasons for o1 name %q: %q", bad, rec[0].Reasons)
+			}
 		}
 		if rec, _ := l.RecommendNeeds(ctx, f.orgs["o2"].ID, 5); len(rec) != 0 {
 			t.Fatalf("recommended for the environmental group: %+v", rec)

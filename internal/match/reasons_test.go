@@ -52,7 +52,7 @@ func placeSet() ([]match.Org, []match.Project) {
 // termReason reports whether a reason lists matched words, and returns them
 // (annotations such as （与“老人”相关） dropped).
 func termReason(r string) ([]string, bool) {
-	for _, p := range []string{"服务领域匹配：", "机构简介提到：", "内容相近："} {
+	for _, p := range []string{"服务领域匹配：", "机构简介提到：", "内容相近：", "需求提到："} {
 		if rest, ok := strings.CutPrefix(r, p); ok {
 			var out []string
 			for rest != "" {
