@@ -8,9 +8,12 @@ import (
 	"github.com/huitian/huitian/internal/search"
 )
 
-// genericWords are too common in community work to explain a match.
+// genericWords are too common in community work to explain a match: the
+// setting (社区, 居民) and the verbs any project text uses (提供, 开展).
 var genericWords = map[string]bool{"社区": true, "小区": true, "街道": true, "服务": true, "居民": true, "开展": true,
-	"工作": true, "活动": true, "项目": true, "组织": true, "问题": true, "需要": true, "希望": true, "我们": true}
+	"工作": true, "活动": true, "项目": true, "组织": true, "问题": true, "需要": true, "希望": true, "我们": true,
+	"提供": true, "围绕": true, "带领": true, "通过": true, "进行": true, "帮助": true, "参与": true, "推动": true,
+	"加强": true, "相关": true, "一起": true, "实现": true}
 
 // maxReasonTerms bounds the words one reason names.
 const maxReasonTerms = 4
