@@ -14,6 +14,7 @@ const (
 	KindAudit        Kind = "audit"
 	KindNeed         Kind = "need"
 	KindMerchant     Kind = "merchant"
+	KindSolution     Kind = "solution"
 )
 
 // Action is a verb on a Kind.
@@ -113,6 +114,17 @@ var policy = map[Kind]map[Action][]rule{
 		// Update is what lies outside the state machine: correcting the
 		// category the platform guessed, at any stage.
 		Update: {{PlatformAdmin, global}, {StreetStaff, inStreet}, {CommunityStaff, inCommunity}},
+	},
+	// Solutions (同款方案): published ones are public (the catalog decides
+	// which are); a draft or one under review is seen by its organization's
+	// people and the coordinators (platform admins) and auditors. The
+	// delivering organization or platform staff propose; review, publish
+	// and merge are transitions in catalog's own table.
+	KindSolution: {
+		View:        {{"", anyone}},
+		ViewPrivate: {{PlatformAdmin, global}, {Auditor, global}, {OrgAdmin, inOrg}, {OrgMember, inOrg}},
+		Create:      {{PlatformAdmin, global}, {OrgAdmin, inOrg}},
+		Update:      {{PlatformAdmin, global}, {OrgAdmin, inOrg}},
 	},
 }
 

@@ -12,7 +12,7 @@ import (
 // their full product, so a new one must be added here (and a test fails
 // until it is).
 var (
-	allKinds   = []Kind{KindStreet, KindCommunity, KindComplex, KindOrganization, KindUser, KindAudit, KindNeed, KindMerchant}
+	allKinds   = []Kind{KindStreet, KindCommunity, KindComplex, KindOrganization, KindUser, KindAudit, KindNeed, KindMerchant, KindSolution}
 	allActions = []Action{View, ViewPrivate, Create, Update, Import, Export, ManageRoles, SetCredit}
 )
 
@@ -68,6 +68,11 @@ var matrix = []struct {
 	{KindNeed, ViewPrivate, "platform_admin/* auditor/* street_staff community_staff"},
 	{KindNeed, Create, "platform_admin/* street_staff community_staff"},
 	{KindNeed, Update, "platform_admin/* street_staff community_staff"},
+
+	{KindSolution, View, "*"},
+	{KindSolution, ViewPrivate, "platform_admin/* auditor/* org_admin org_member"},
+	{KindSolution, Create, "platform_admin/* org_admin"},
+	{KindSolution, Update, "platform_admin/* org_admin"},
 }
 
 // The resource every case acts on sits in street s1, community c1,
