@@ -155,6 +155,9 @@ type Solution struct {
 	CreatedBy string
 	// MergedInto is the solution this one redirects to once merged.
 	MergedInto string
+	// ReviewComment is the coordinator's comment when a draft was returned
+	// (private to authors and coordinators).
+	ReviewComment string
 	// PublishedVersion is the number of the current published version (0:
 	// never published); LatestVersion the newest, perhaps a draft.
 	PublishedVersion int

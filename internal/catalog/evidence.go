@@ -77,7 +77,7 @@ func (f Figures) HasCostPerBeneficiary() bool { return f.CostPerBeneficiaryFen >
 // Evidence is every project that used a solution, newest first, with the
 // figures computed from them.
 type Evidence struct {
-	Deliveries []Delivery
+	Projects []Delivery
 	Figures
 }
 
@@ -90,7 +90,7 @@ func NewEvidence(ds []Delivery) Evidence {
 		}
 		return out[i].NeedID < out[j].NeedID
 	})
-	return Evidence{Deliveries: out, Figures: ComputeFigures(out)}
+	return Evidence{Projects: out, Figures: ComputeFigures(out)}
 }
 
 // ComputeFigures computes a solution's evidence figures from its deliveries.

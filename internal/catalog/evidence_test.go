@@ -20,8 +20,8 @@ func TestComputeFigures(t *testing.T) {
 	}
 	ev := NewEvidence(ds)
 	f := ev.Figures
-	if ev.Deliveries[0].NeedID != "b" || ev.Deliveries[2].NeedID != "c" {
-		t.Fatalf("not newest first: %v", ev.Deliveries)
+	if ev.Projects[0].NeedID != "b" || ev.Projects[2].NeedID != "c" {
+		t.Fatalf("not newest first: %v", ev.Projects)
 	}
 	if f.Deliveries != 3 || f.Adopted != 1 || f.Rated != 2 || f.AvgRating != 4 || f.Streets != 2 || f.Communities != 2 {
 		t.Fatalf("figures: %+v", f)

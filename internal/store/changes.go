@@ -14,6 +14,7 @@ type ChangeKind string
 const (
 	ChangeOrganization ChangeKind = "organization"
 	ChangeNeed         ChangeKind = "need"
+	ChangeSolution     ChangeKind = "solution" // the solution catalog's search index follows these
 )
 
 // Change is one object a committed transaction wrote (created, updated,
@@ -64,11 +65,13 @@ func (c conn) changedResource(res accounts.Resource) {
 			c.changed(ChangeNeed, res.ID)
 		}
 		c.changed(ChangeOrganization, res.OrgID)
+	case accounts.KindSolution:
+		c.changed(ChangeSolution, res.ID)
 	}
 }
 
 // OnChange registers fn to run after every committed transaction that
-// changed organizations or needs, synchronously, before the writing call
+// changed organizations, needs or solutions, synchronously, before the writing call
 // returns: a page reloaded after a POST already sees the update. fn gets the
 // changes in the order they were made and a context that is not cancelled
 // with the request; it must be quick and must not write through the store.

@@ -327,6 +327,10 @@ func (s *Store) AcceptDelivery(ctx context.Context, needID, comment string) erro
 		if err := needEvent(ctx, c, n, string(procurement.ActAccept), from, n.Status, a.Comment); err != nil {
 			return err
 		}
+		// A need that adopted a solution joins its evidence now (solutions.go).
+		if err := linkAdoptedDelivery(ctx, c, n.ID); err != nil {
+			return err
+		}
 		if err := notifyAwardedOrg(ctx, c, n, "need_accepted", n.Title); err != nil {
 			return err
 		}

@@ -210,37 +210,41 @@ func (s *Store) FindNeeds(ctx context.Context, f procurement.Filter) ([]*procure
 
 // CreateNeed saves a new draft need (community or street staff of its place).
 func (s *Store) CreateNeed(ctx context.Context, n *procurement.Need, r procurement.Rules) error {
-	actor := accounts.ActorFrom(ctx)
-	return s.tx(ctx, func(c conn) error {
-		// A community's need, or (no community) a need of the whole street.
-		if n.CommunityID != "" {
-			cm, err := findCommunity(ctx, c, n.CommunityID)
-			if err != nil {
-				return fieldErr("community", err)
-			}
-			n.StreetID, n.StreetName, n.CommunityName = cm.StreetID, cm.StreetName, cm.Name
-		} else {
-			st, err := findStreet(ctx, c, `id = ?`, n.StreetID)
-			if err != nil {
-				return fieldErr("community", err)
-			}
-			n.StreetName = st.Name
+	return s.tx(ctx, func(c conn) error { return s.createNeed(ctx, c, n, r, "") })
+}
+
+// createNeed is the one path a new draft need takes (CreateNeed, and
+// adopting a solution): its place, the actor's scope, the procurement
+// rules, the invitations, then the insert with its timeline and audit entry.
+func (s *Store) createNeed(ctx context.Context, c conn, n *procurement.Need, r procurement.Rules, note string) error {
+	// A community's need, or (no community) a need of the whole street.
+	if n.CommunityID != "" {
+		cm, err := findCommunity(ctx, c, n.CommunityID)
+		if err != nil {
+			return fieldErr("community", err)
 		}
-		if err := accounts.Can(actor, accounts.Create, n.Resource()); err != nil {
-			return err
+		n.StreetID, n.StreetName, n.CommunityName = cm.StreetID, cm.StreetName, cm.Name
+	} else {
+		st, err := findStreet(ctx, c, `id = ?`, n.StreetID)
+		if err != nil {
+			return fieldErr("community", err)
 		}
-		if n.ObjectionDays == 0 {
-			n.ObjectionDays = r.ObjectionDays
-		}
-		n.ResolveCategory(s.Categorize)
-		if err := n.Validate(r); err != nil {
-			return err
-		}
-		if err := checkInvites(ctx, c, n); err != nil {
-			return err
-		}
-		return insertDraft(ctx, c, n, "")
-	})
+		n.StreetName = st.Name
+	}
+	if err := accounts.Can(accounts.ActorFrom(ctx), accounts.Create, n.Resource()); err != nil {
+		return err
+	}
+	if n.ObjectionDays == 0 {
+		n.ObjectionDays = r.ObjectionDays
+	}
+	n.ResolveCategory(s.Categorize)
+	if err := n.Validate(r); err != nil {
+		return err
+	}
+	if err := checkInvites(ctx, c, n); err != nil {
+		return err
+	}
+	return insertDraft(ctx, c, n, note)
 }
 
 // insertDraft writes a new draft need with its parts, timeline and audit entry.
