@@ -1,10 +1,10 @@
 // Package api is the JSON API under /api/v1: organizations, places, the
 // caller's own account, the procurement lifecycle of needs (proposals,
-// evaluation, award, contract, delivery, ratings) and the OCDS 1.1 open-data
-// feed, with bearer-token authentication and a hand-written OpenAPI
-// document. Handlers decode, resolve names to ids, call the store (which
-// authorizes and validates through the procurement rules) and respond; no
-// business rule lives here.
+// evaluation, award, contract, delivery, ratings), the solution catalog
+// (同款方案) and the OCDS 1.1 open-data feed, with bearer-token
+// authentication and a hand-written OpenAPI document. Handlers decode,
+// resolve names to ids, call the store (which authorizes and validates
+// through the procurement rules) and respond; no business rule lives here.
 package api
 
 import (
@@ -59,6 +59,10 @@ type Deps struct {
 	Match *match.Live
 	// TrustProxy takes the client address from X-Forwarded-For (rate limits).
 	TrustProxy bool
+	// Solutions is the search index of the solution catalog behind
+	// GET /api/v1/solutions?q=…; nil (or not built yet) falls back to
+	// matching words in the text.
+	Solutions *match.Solutions
 }
 
 // API serves /api/v1; build it with New.
@@ -71,6 +75,7 @@ type API struct {
 	rules      procurement.Rules
 	ocds       ocds.Config
 	match      *match.Live
+	solutions  *match.Solutions
 	matchRate  *server.Limiter
 	trustProxy bool
 	mux        *http.ServeMux
@@ -151,6 +156,15 @@ var routes = []route{
 	{http.MethodGet, Prefix + "/needs/{id}/ratings", (*API).listRatings},
 	{http.MethodGet, Prefix + "/documents/{id}", (*API).getDocument},
 
+	// The solution catalog (同款方案).
+	{http.MethodGet, Prefix + "/solutions", (*API).listSolutions},
+	{http.MethodPost, Prefix + "/solutions", (*API).createSolution},
+	{http.MethodGet, Prefix + "/solutions/stats", (*API).solutionStats},
+	{http.MethodGet, Prefix + "/solutions/{id}", (*API).getSolution},
+	{http.MethodPost, Prefix + "/solutions/{id}/submit", (*API).submitSolution},
+	{http.MethodPost, Prefix + "/solutions/{id}/publish", (*API).publishSolution},
+	{http.MethodPost, Prefix + "/solutions/{id}/adopt", (*API).adoptSolution},
+
 	// OCDS 1.1 open data.
 	{http.MethodGet, Prefix + "/ocds/releases", (*API).ocdsFeed},
 	{http.MethodGet, Prefix + "/ocds/releases/{ocid}", (*API).ocdsReleases},
@@ -166,7 +180,7 @@ func New(d Deps) http.Handler {
 		panic("api.New: Store and Catalog are required")
 	}
 	a := &API{store: d.Store, cat: d.Catalog, log: d.Logger, maxBody: d.MaxBodyBytes, maxUpload: d.MaxUploadBytes,
-		rules: d.Rules, ocds: ocdsConfig(d.OCDS), match: d.Match, trustProxy: d.TrustProxy, matchRate: server.NewLimiter(matchPerMinute, time.Minute),
+		rules: d.Rules, ocds: ocdsConfig(d.OCDS), match: d.Match, solutions: d.Solutions, trustProxy: d.TrustProxy, matchRate: server.NewLimiter(matchPerMinute, time.Minute),
 		mux: http.NewServeMux()}
 	if a.log == nil {
 		a.log = slog.Default()

@@ -143,7 +143,7 @@ func (v *Version) Validate() error {
 		l.Add("attachments", "solution.too_many", MaxAttachments)
 	}
 	for _, a := range v.Attachments {
-		if a.DocumentID == "" || a.NeedID == "" {
+		if a.DocumentID == "" { // the store fills the rest from the document
 			l.Add("attachments", "solution.attachment_invalid")
 			break
 		}

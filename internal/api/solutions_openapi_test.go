@@ -1,0 +1,77 @@
+package api
+
+import (
+	"reflect"
+	"slices"
+	"sort"
+	"testing"
+
+	"github.com/huitian/huitian/internal/catalog"
+)
+
+// TestAPIOpenAPISolutionSchemas keeps the catalog's schemas and enums in
+// step with the Go types and the catalog package.
+func TestAPIOpenAPISolutionSchemas(t *testing.T) {
+	t.Parallel()
+	doc := loadDoc(t)
+	schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
+	for name, v := range map[string]any{
+		"Solution": solutionJSON{}, "SolutionList": solutionList{}, "SolutionCreate": solutionCreate{},
+		"SolutionAdopt": adoptIn{}, "SolutionStep": stepJSON{}, "SolutionInputs": inputsJSON{},
+		"SolutionOutcome": outcomeJSON{}, "SolutionRisk": riskJSON{}, "SolutionAttachment": attachmentJSON{},
+		"SolutionFigures": figuresJSON{}, "SolutionDelivery": deliveryJSON{}, "SolutionVersion": versionJSON{},
+		"LeadTime": leadTimeJSON{}, "SolutionStats": statsJSON{}, "SolutionStatsList": statsList{},
+	} {
+		s, ok := schemas[name].(map[string]any)
+		if !ok {
+			t.Errorf("no schema %s", name)
+			continue
+		}
+		var got, want []string
+		for k := range s["properties"].(map[string]any) {
+			got = append(got, k)
+		}
+		rt := reflect.TypeOf(v)
+		for i := range rt.NumField() {
+			want = append(want, jsonName(rt.Field(i)))
+		}
+		sort.Strings(got)
+		sort.Strings(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("schema %s has %v, the Go type %v", name, got, want)
+		}
+	}
+	enum := func(name string) []string {
+		var out []string
+		for _, v := range schemas[name].(map[string]any)["enum"].([]any) {
+			out = append(out, v.(string))
+		}
+		return out
+	}
+	strs := func(xs ...string) []string { return xs }
+	var statuses, sorts, actions, types []string
+	for _, s := range catalog.Statuses {
+		statuses = append(statuses, string(s))
+	}
+	for _, s := range catalog.Sorts {
+		sorts = append(sorts, string(s))
+	}
+	for _, a := range catalog.Actions {
+		actions = append(actions, string(a))
+	}
+	for _, ct := range catalog.CommunityTypes {
+		types = append(types, ct.Code)
+	}
+	for name, want := range map[string][]string{"SolutionStatus": statuses, "SolutionSort": sorts, "SolutionAction": actions} {
+		if got := enum(name); !slices.Equal(got, want) {
+			t.Errorf("enum %s: %v, code %v", name, got, want)
+		}
+	}
+	ct := schemas["Solution"].(map[string]any)["properties"].(map[string]any)["community_types"].(map[string]any)["items"].(map[string]any)
+	if got := jsonText(ct["enum"]); got != jsonText(types) {
+		t.Errorf("community types %s, code %v", got, types)
+	}
+	if got := listParams(t, doc, "/api/v1/solutions"); !slices.Equal(got, strs("category", "org", "page", "per_page", "q", "sort", "status")) {
+		t.Errorf("solution list parameters %v", got)
+	}
+}
