@@ -475,16 +475,13 @@ func (a *Analyzer) Query(text string) Query {
 // matched extended with the thesaurus terms found in it; word is called with
 // every whole word of the run (thesaurus terms, then segmenter words).
 func (a *Analyzer) queryHanRun(th *Thesaurus, run []rune, qb *queryBuilder, matched []string, word func(string)) []string {
-	th.scan(run, func(s, e int, term string) {
-		matched = append(matched, term)
-		word(term)
-		if e-s >= 3 {
-			qb.add(Term{Text: term, Weight: 1, Kind: KindWord, Source: term})
-		}
-	})
 	if len(run) == 1 {
+		t := string(run)
+		if th.known[t] {
+			matched = append(matched, t)
+			word(t)
+		}
 		if !stopRunes.has(run[0]) {
-			t := string(run)
 			qb.add(Term{Text: t, Weight: 1, Kind: KindUnigram, Source: t})
 		}
 		return matched
@@ -493,33 +490,58 @@ func (a *Analyzer) queryHanRun(th *Thesaurus, run []rune, qb *queryBuilder, matc
 	// rune k; single[k] marks a one-character word; stop[k] a stop word.
 	n := len(run)
 	var start, single, stop []bool
+	var segWords []string
 	if seg := a.opts.Segmenter; seg != nil {
 		start, single, stop = make([]bool, n+1), make([]bool, n), make([]bool, n)
+		segWords = seg.Cut(string(run))
 		pos := 0
-		for _, w := range seg.Cut(string(run)) {
+		for _, w := range segWords {
 			k := utf8.RuneCountInString(w)
 			if k == 0 || pos+k > n {
 				start = nil // the segmenter did not spell the run: ignore it
 				break
 			}
 			start[pos] = true
-			if k >= 2 && !stopWords[w] {
-				word(w)
-			}
 			if k == 1 {
 				single[pos] = true
 				stop[pos] = stopRunes.has(run[pos])
-				if !stop[pos] {
-					qb.add(Term{Text: w, Weight: a.opts.UnigramWeight, Kind: KindUnigram, Source: w})
-				}
-			} else if k >= 3 && a.opts.SegmentDocuments && !stopWords[w] {
-				qb.add(Term{Text: w, Weight: 1, Kind: KindWord, Source: w})
 			}
 			pos += k
 		}
 		if start != nil && pos != n {
 			start = nil
 		}
+		if start == nil {
+			segWords = nil
+		}
+	}
+	// Thesaurus terms found in the run. A one-character term counts only
+	// where the segmenter cuts it as a word of its own: 狗 in 鸡飞狗跳, 吊
+	// in 提心吊胆 or 家 in 大家 is not about dogs, hanging or homes.
+	th.scan(run, func(s, e int, term string) {
+		if e-s == 1 && start != nil && !single[s] {
+			return
+		}
+		matched = append(matched, term)
+		word(term)
+		if e-s >= 3 {
+			qb.add(Term{Text: term, Weight: 1, Kind: KindWord, Source: term})
+		}
+	})
+	pos := 0
+	for _, w := range segWords {
+		k := utf8.RuneCountInString(w)
+		if k >= 2 && !stopWords[w] {
+			word(w)
+		}
+		if k == 1 {
+			if !stop[pos] {
+				qb.add(Term{Text: w, Weight: a.opts.UnigramWeight, Kind: KindUnigram, Source: w})
+			}
+		} else if k >= 3 && a.opts.SegmentDocuments && !stopWords[w] {
+			qb.add(Term{Text: w, Weight: 1, Kind: KindWord, Source: w})
+		}
+		pos += k
 	}
 	for k := 0; k+1 < n; k++ {
 		b := string(run[k : k+2])

@@ -397,3 +397,38 @@ func TestSynonymBudget(t *testing.T) {
 		t.Errorf("no budget: %v, want 8 × 0.5", total)
 	}
 }
+
+// A one-character thesaurus term counts only where the segmenter cuts it as
+// a word of its own: 狗 in 鸡飞狗跳 is no dog, 摔 in 摔门 and 家 in 大家 no fall
+// at home.
+func TestOneCharacterTermsAreWords(t *testing.T) {
+	t.Parallel()
+	th, err := ParseThesaurus(strings.NewReader("狗 犬 养犬\n摔 + 家 => 防跌倒\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seg := fakeSegmenter{"鸡飞狗跳": true, "摔门": true, "大家": true, "遛狗": true}
+	a := NewAnalyzer(Options{Thesaurus: th, Segmenter: seg})
+	for _, text := range []string{"家里吵得鸡飞狗跳", "一说他就摔门大家都怕"} {
+		q := a.Query(text)
+		for _, s := range []string{"犬", "养犬", "防跌倒"} {
+			if _, ok := termOf(q, s); ok {
+				t.Errorf("%s: %s in %v", text, s, q)
+			}
+		}
+	}
+	if _, ok := termOf(a.Query("楼下的狗天天叫"), "养犬"); !ok {
+		t.Errorf("狗 standing alone did not expand: %v", a.Query("楼下的狗天天叫"))
+	}
+	if _, ok := termOf(a.Query("老人在家摔了"), "防跌倒"); !ok {
+		t.Errorf("摔 + 家 standing alone did not fire: %v", a.Query("老人在家摔了"))
+	}
+	// Without a segmenter nothing tells a word from a part of one.
+	if _, ok := termOf(NewAnalyzer(Options{Thesaurus: th}).Query("鸡飞狗跳"), "养犬"); !ok {
+		t.Error("without a segmenter 狗 no longer expands")
+	}
+	// A query of one character is a word.
+	if _, ok := termOf(a.Query("狗"), "养犬"); !ok {
+		t.Error("the query 狗 did not expand")
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/huitian/huitian/internal/match"
 	"github.com/huitian/huitian/internal/registry"
@@ -60,6 +61,12 @@ func rel(r row, k string) map[string]int {
 func main() {
 	dir := flag.String("dir", "../shared/eval", "folder of orgs.jsonl, projects.jsonl and queries.jsonl")
 	thesaurus := flag.String("thesaurus", "", "a thesaurus file to use instead of the shipped one")
+	budget := flag.Float64("budget", 0, "analyzer SynonymBudget (0: its default)")
+	synw := flag.Float64("synweight", 0, "analyzer SynonymWeight (0: its default)")
+	explain := flag.String("explain", "", "print the analyzed query, then the top organizations and projects with their features, for this text (weights from stdin's first line)")
+	uniw := flag.Float64("uniweight", 0, "analyzer UnigramWeight (0: its default)")
+	crossw := flag.Float64("crossweight", 0, "analyzer CrossWeight (0: its default)")
+	queries := flag.String("queries", "", "comma-separated query files scored instead of the folder's queries.jsonl: one line per weights line, all_orgs all_projects of each file")
 	flag.Parse()
 	d := *dir + string(filepath.Separator)
 	var orgs []match.Org
@@ -85,11 +92,17 @@ func main() {
 			CommunityName: str(r, "community"), Stars: st})
 	}
 	qs := lines(d + "queries.jsonl")
+	var sets [][]row
+	if *queries != "" {
+		for _, f := range strings.Split(*queries, ",") {
+			sets = append(sets, lines(f))
+		}
+	}
 	seg, err := gseseg.New()
 	if err != nil {
 		log.Fatal(err)
 	}
-	opts := search.Options{Segmenter: seg}
+	opts := search.Options{Segmenter: seg, SynonymBudget: *budget, SynonymWeight: *synw, UnigramWeight: *uniw, CrossWeight: *crossw}
 	if *thesaurus != "" {
 		r, err := os.Open(*thesaurus)
 		if err != nil {
@@ -118,27 +131,35 @@ func main() {
 			fmt.Println("error", err)
 			continue
 		}
+		if *explain != "" {
+			fmt.Println(a.Query(*explain).String())
+			c, conf := m.Categorize(*explain)
+			fmt.Printf("category %s %.2f\n", c, conf)
+			for _, f := range []func(context.Context, match.Query, int) ([]match.Result, error){m.Organizations, m.Projects} {
+				rs, _ := f(context.Background(), match.Query{Text: *explain}, 8)
+				for _, r := range rs {
+					fmt.Printf("%s %-24s %.3f %+v\n    %s\n", r.Key, r.Name, r.Score, r.Features, strings.Join(r.Reasons, "；"))
+				}
+			}
+			return
+		}
+		if sets != nil {
+			for _, set := range sets {
+				var so, sp float64
+				for _, q := range set {
+					vo, vp := score(m, q)
+					so += vo
+					sp += vp
+				}
+				fmt.Printf("%.4f %.4f  ", so/float64(len(set)), sp/float64(len(set)))
+			}
+			fmt.Println()
+			continue
+		}
 		var s [3][2]float64
 		var n [3]float64
 		for i, q := range qs {
-			mq := match.Query{Text: str(q, "text"), Street: str(q, "street"), Community: str(q, "community")}
-			or, err := m.Organizations(context.Background(), mq, 5)
-			if err != nil {
-				log.Fatalf("%s: %v", str(q, "key"), err)
-			}
-			pr, err := m.Projects(context.Background(), mq, 5)
-			if err != nil {
-				log.Fatalf("%s: %v", str(q, "key"), err)
-			}
-			ks := func(rs []match.Result) []string {
-				var o []string
-				for _, r := range rs {
-					o = append(o, r.Key)
-				}
-				return o
-			}
-			vo := match.NDCG(ks(or), rel(q, "relevant_orgs"), 5)
-			vp := match.NDCG(ks(pr), rel(q, "relevant_projects"), 5)
+			vo, vp := score(m, q)
 			h := i % 2 // line i+1: odd lines are h = 0
 			s[h][0] += vo
 			s[h][1] += vp
@@ -149,4 +170,25 @@ func main() {
 		}
 		fmt.Printf("%.4f %.4f %.4f %.4f %.4f %.4f\n", s[0][0]/n[0], s[0][1]/n[0], s[1][0]/n[1], s[1][1]/n[1], s[2][0]/n[2], s[2][1]/n[2])
 	}
+}
+
+// score returns nDCG@5 of organizations and projects for one query line.
+func score(m *match.Matcher, q row) (float64, float64) {
+	mq := match.Query{Text: str(q, "text"), Street: str(q, "street"), Community: str(q, "community")}
+	or, err := m.Organizations(context.Background(), mq, 5)
+	if err != nil {
+		log.Fatalf("%s: %v", str(q, "key"), err)
+	}
+	pr, err := m.Projects(context.Background(), mq, 5)
+	if err != nil {
+		log.Fatalf("%s: %v", str(q, "key"), err)
+	}
+	ks := func(rs []match.Result) []string {
+		var o []string
+		for _, r := range rs {
+			o = append(o, r.Key)
+		}
+		return o
+	}
+	return match.NDCG(ks(or), rel(q, "relevant_orgs"), 5), match.NDCG(ks(pr), rel(q, "relevant_projects"), 5)
 }
