@@ -33,12 +33,60 @@ func Handler(cfg config.Config, s *store.Store, log *slog.Logger, sender sms.Sen
 	if err := buildLive(context.Background(), live, log); err != nil {
 		return nil, err
 	}
-	return handler(cfg, s, log, sender, inbox, live)
+	sols, err := newSolutions(s, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := buildSolutions(context.Background(), sols, log); err != nil {
+		return nil, err
+	}
+	return handler(cfg, s, log, sender, inbox, live, sols)
 }
 
-// handler wires everything around live, which may still be building:
-// /readyz says not ready until it is.
-func handler(cfg config.Config, s *store.Store, log *slog.Logger, sender sms.Sender, inbox *sms.Inbox, live *match.Live) (http.Handler, error) {
+// newSolutions returns the search index of the solution catalog over s,
+// registered as s's change listener for solutions. It is empty until
+// buildSolutions.
+func newSolutions(s *store.Store, log *slog.Logger) (*match.Solutions, error) {
+	a, err := newAnalyzer()
+	if err != nil {
+		return nil, err
+	}
+	sols, err := match.NewSolutions(s, a)
+	if err != nil {
+		return nil, err
+	}
+	s.OnChange(func(ctx context.Context, changes []store.Change) {
+		var ids []string
+		for _, c := range changes {
+			if c.Kind == store.ChangeSolution {
+				ids = append(ids, c.ID)
+			}
+		}
+		// Committed whatever happens here; a failure leaves the index
+		// behind until the solution changes again or the restart.
+		if err := sols.Apply(ctx, ids); err != nil {
+			log.ErrorContext(ctx, "方案索引更新失败 / solution index update failed", "err", err)
+		}
+	})
+	return sols, nil
+}
+
+// buildSolutions reads the published solutions into sols.
+func buildSolutions(ctx context.Context, sols *match.Solutions, log *slog.Logger) error {
+	start := time.Now()
+	if err := sols.Build(ctx); err != nil {
+		log.Error("方案索引建立失败 / solution index build failed", "err", err)
+		return err
+	}
+	log.Info("方案索引就绪", "solutions", sols.Len(), "took", time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+// handler wires everything around live and sols, which may still be
+// building: /readyz says not ready until the matcher is; the catalog's
+// search falls back to words in the text until its index is.
+func handler(cfg config.Config, s *store.Store, log *slog.Logger, sender sms.Sender, inbox *sms.Inbox, live *match.Live,
+	sols *match.Solutions) (http.Handler, error) {
 	cat, err := i18n.Load()
 	if err != nil {
 		return nil, err
@@ -50,7 +98,7 @@ func handler(cfg config.Config, s *store.Store, log *slog.Logger, sender sms.Sen
 		return nil, err
 	}
 	apiHandler := api.New(api.Deps{Store: s, Catalog: cat, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes,
-		MaxUploadBytes: cfg.ImportMaxBytes, Rules: cfg.Rules(), Match: live, TrustProxy: cfg.TrustProxy,
+		MaxUploadBytes: cfg.ImportMaxBytes, Rules: cfg.Rules(), Match: live, Solutions: sols, TrustProxy: cfg.TrustProxy,
 		OCDS: ocds.Config{Prefix: cfg.OCDSPrefix, BaseURL: cfg.PublicURL(), PublisherName: cfg.Publisher}})
 	return server.New(server.Deps{Config: cfg, Store: s, Logger: log, Web: pages, API: apiHandler, Sessions: sessions,
 		Ready: live.Ready}), nil
@@ -153,13 +201,18 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	h, err := handler(cfg, s, log, sender, shown, live)
+	sols, err := newSolutions(s, log)
+	if err != nil {
+		return err
+	}
+	h, err := handler(cfg, s, log, sender, shown, live, sols)
 	if err != nil {
 		return err
 	}
 	workers, stopWorkers := context.WithCancel(ctx)
 	defer stopWorkers()
 	go buildLive(workers, live, log)
+	go buildSolutions(workers, sols, log)
 	if err := startWorkers(workers, s, sender, log); err != nil {
 		return err
 	}
