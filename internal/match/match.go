@@ -102,6 +102,11 @@ type Weights struct {
 	// work), and the project's own category agreement.
 	ProjectOrgText  float64 `json:"project_org_text"`
 	ProjectCategory float64 `json:"project_category"`
+	// Text fit (fit.go): the weight of a match on a population term (老人,
+	// 孩子 …: whom a need is for) beside what it asks, and the share the
+	// other synonyms of one typed term keep beside the best one.
+	PeopleWeight float64 `json:"people_weight"`
+	SynonymRest  float64 `json:"synonym_rest"`
 }
 
 //go:embed weights.json
@@ -138,6 +143,7 @@ type Matcher struct {
 	orgIx  *search.Index
 	projIx *search.Index
 	places *places
+	pop    populations
 
 	wmu     sync.Mutex // serializes writers, so index writes keep their order
 	mu      sync.RWMutex
@@ -499,18 +505,10 @@ func (m *Matcher) prepare(q Query) (*prepared, error) {
 	if sq.Empty() {
 		return nil, fmt.Errorf("match: the query has no searchable words")
 	}
-	p := &prepared{q: sq, words: wordSet(sq), cats: categoryScores(sq.Text, sq), projText: map[string]float64{}, projHits: map[string]search.Hit{}}
-	hits := m.projIx.Search(sq, search.SearchOptions{K: search.MaxK, Explain: true})
-	for _, h := range hits {
-		p.projText[h.ID] = h.Score / hits[0].Score
-		p.projHits[h.ID] = h
-	}
-	p.orgText, p.orgHits = map[string]float64{}, map[string]search.Hit{}
-	hits = m.orgIx.Search(sq, search.SearchOptions{K: search.MaxK, Explain: true})
-	for _, h := range hits {
-		p.orgText[h.ID] = h.Score / hits[0].Score
-		p.orgHits[h.ID] = h
-	}
+	p := &prepared{q: sq, words: wordSet(sq), cats: categoryScores(sq.Text, sq)}
+	pop := m.pop.of(m.a.Thesaurus())
+	p.projText, p.projHits = m.fits(m.projIx.Search(sq, search.SearchOptions{K: search.MaxK, Explain: true}), pop)
+	p.orgText, p.orgHits = m.fits(m.orgIx.Search(sq, search.SearchOptions{K: search.MaxK, Explain: true}), pop)
 	return p, nil
 }
 
