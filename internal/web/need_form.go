@@ -26,6 +26,10 @@ type needFormData struct {
 	// Attachments are the need's files (edit only): they are added and
 	// removed on the need's page, each upload stored at once.
 	Attachments []procurement.Document
+	// Suggest holds similar solutions and past projects ("查找同款");
+	// Adopted the offer of a need that adopted a solution (edit only).
+	Suggest *suggestions
+	Adopted *adoptedOffer
 }
 
 const formTime = "2006-01-02T15:04"
@@ -160,6 +164,9 @@ func (a *app) needFormData(r *http.Request, n *procurement.Need) (*needFormData,
 		if d.Attachments, err = a.Store.FindNeedAttachments(r.Context(), n.ID); err != nil {
 			return nil, err
 		}
+		if d.Adopted, err = a.adoptedOfferFor(r, n); err != nil {
+			return nil, err
+		}
 	}
 	return d, nil
 }
@@ -196,6 +203,10 @@ func (a *app) needCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := a.newPage(w, r, "need.new", d)
+	if r.PostFormValue("find_similar") != "" {
+		a.needSuggestAgain(w, r, p)
+		return
+	}
 	u, community, perr := a.needFromForm(r)
 	n := &procurement.Need{CommunityID: community}
 	// "street:ID" is a need of the whole street, with no single community.
@@ -215,18 +226,26 @@ func (a *app) needCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *app) needEdit(w http.ResponseWriter, r *http.Request) {
+	p, err := a.needEditPage(w, r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.render(w, r, "need_form.html", http.StatusOK, p)
+}
+
+// needEditPage builds the edit form of the need in the path, filled from it.
+func (a *app) needEditPage(w http.ResponseWriter, r *http.Request) (*page, error) {
 	n, err := a.Store.FindNeedByID(r.Context(), r.PathValue("id"))
 	if err == nil {
 		_, err = procurement.Step(n, procurement.ActEdit, accounts.ActorFrom(r.Context()), a.Store.Now())
 	}
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return nil, err
 	}
 	d, err := a.needFormData(r, n)
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return nil, err
 	}
 	p := a.newPage(w, r, "need.edit", d)
 	p.Form = a.needFormValues(n)
@@ -237,7 +256,7 @@ func (a *app) needEdit(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	p.Form.Set("invited", strings.Join(names, "\n"))
-	a.render(w, r, "need_form.html", http.StatusOK, p)
+	return p, nil
 }
 
 func (a *app) needUpdate(w http.ResponseWriter, r *http.Request) {
@@ -252,6 +271,10 @@ func (a *app) needUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := a.newPage(w, r, "need.edit", d)
+	if r.PostFormValue("find_similar") != "" {
+		a.needSuggestAgain(w, r, p)
+		return
+	}
 	u, _, perr := a.needFromForm(r)
 	if perr != nil {
 		probe := *n

@@ -25,6 +25,7 @@ var pageFiles = []string{
 	"admin_home.html", "admin_streets.html", "admin_street.html", "admin_community.html",
 	"admin_users.html", "admin_user.html", "admin_audit.html", "admin_import.html", "admin_merchants.html", "need_list.html", "need_show.html", "need_form.html", "dev_inbox.html", "error.html",
 	"need_scores.html", "need_contract.html", "me_needs.html", "me_proposals.html", "me_notifications.html",
+	"solution_list.html", "solution_show.html", "solution_form.html", "admin_solutions.html",
 }
 
 // pageParts are fragments parsed with one page only (the need page's sections).
@@ -33,7 +34,7 @@ var pageParts = map[string][]string{
 }
 
 // partialFiles are shared fragments parsed into every page.
-var partialFiles = []string{"layout.html", "partials.html"}
+var partialFiles = []string{"layout.html", "partials.html", "solution_parts.html"}
 
 type templates map[string]*template.Template
 
@@ -78,6 +79,9 @@ func (a *app) parseTemplates() (templates, error) {
 		},
 	}
 	for k, v := range a.tenderFuncs() {
+		funcs[k] = v
+	}
+	for k, v := range a.solutionFuncs() {
 		funcs[k] = v
 	}
 	out := templates{}

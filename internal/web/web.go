@@ -33,6 +33,9 @@ type Deps struct {
 	// Inbox, when set, is shown on /dev/inbox (demo and development only).
 	Inbox *sms.Inbox
 	Match *match.Live // the live matcher and need search index; nil: unavailable
+	// Solutions is the search index of the published solutions (同款方案);
+	// nil: the catalog's search box lists by words in the database instead.
+	Solutions *match.Solutions
 }
 
 // app holds the parsed templates and shared state of the pages.
@@ -116,6 +119,19 @@ func New(d Deps) (http.Handler, error) {
 	handle("POST /needs/{id}/ratings", a.needRate)
 	handle("POST /needs/{id}/invitations", a.needInvite)
 	handle("POST /needs/{id}/category", a.needCategory)
+	handle("POST /needs/{id}/adoption", a.needAdoption)
+	handle("GET /needs/suggest", a.needSuggest)
+	handle("GET /solutions", a.solutionList)
+	handle("GET /solutions/new", a.solutionNew)
+	handle("POST /solutions", a.solutionCreate)
+	handle("GET /solutions/{id}", a.solutionShow)
+	handle("GET /solutions/{id}/edit", a.solutionEdit)
+	handle("POST /solutions/{id}/edit", a.solutionUpdate)
+	handle("POST /solutions/{id}/submit", a.solutionSubmit)
+	handle("POST /solutions/{id}/publish", a.solutionPublish)
+	handle("POST /solutions/{id}/return", a.solutionReturn)
+	handle("POST /solutions/{id}/revise", a.solutionRevise)
+	handle("POST /solutions/{id}/adopt", a.solutionAdopt)
 	handle("GET /documents/{id}", a.document)
 	handle("GET /login", a.loginPage)
 	handle("POST /login/password", a.loginPassword)
@@ -146,6 +162,8 @@ func New(d Deps) (http.Handler, error) {
 	handle("POST /admin/users/{id}/password", a.adminPasswordReset)
 	handle("GET /admin/audit", a.adminAudit)
 	handle("GET /admin/merchants", a.adminMerchants)
+	handle("GET /admin/solutions", a.adminSolutions)
+	handle("POST /admin/solutions/merge", a.adminSolutionMerge)
 	handle("POST /admin/merchants", a.adminMerchantCreate)
 	handle("GET /admin/organizations/import", a.adminImportPage)
 	handle("POST /admin/organizations/import", a.adminImport)
