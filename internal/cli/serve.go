@@ -93,7 +93,7 @@ func handler(cfg config.Config, s *store.Store, log *slog.Logger, sender sms.Sen
 	}
 	sessions := server.NewSessions(s, cfg, log)
 	pages, err := web.New(web.Deps{Config: cfg, Store: s, Catalog: cat, Sessions: sessions, Logger: log,
-		Sender: sender, Inbox: inbox, Match: live})
+		Sender: sender, Inbox: inbox, Match: live, Solutions: sols})
 	if err != nil {
 		return nil, err
 	}

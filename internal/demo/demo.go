@@ -192,11 +192,20 @@ func Seed(ctx context.Context, s *store.Store, now time.Time) (*Result, error) {
 	if err := w.createPeople(h.hash, made); err != nil {
 		return nil, err
 	}
+	if err := w.createPlatformStaff(h.hash, made); err != nil {
+		return nil, err
+	}
 	w.tick()
 	if _, err := w.importHistory(ctx); err != nil {
 		return nil, err
 	}
+	if err := w.seedPastSolutions(ctx); err != nil {
+		return nil, err
+	}
 	if err := w.run(); err != nil {
+		return nil, err
+	}
+	if err := w.seedTenderSolutions(); err != nil {
 		return nil, err
 	}
 	if err := w.markAbnormal(ctx); err != nil {

@@ -69,6 +69,7 @@ func TestSeed(t *testing.T) {
 		checkLogins(t, s, res.Logins)
 		checkTenders(t, s, now, res.Needs)
 		checkWork(t, s, now)
+		checkCatalog(t, s)
 		_, entries, err := s.VerifyAudit(ctx)
 		if err != nil {
 			t.Fatal(err)

@@ -38,6 +38,9 @@ type needSpec struct {
 	Winner            string   // organization key that bids and is meant to win
 	Invite            []string // invited organizations (invited procedure), or the one of a direct commission
 	Tw                twists
+	// Adopt names the catalog solution (solutionSpec.key) the community
+	// adopts (采用同款) instead of writing the need from scratch.
+	Adopt string
 }
 
 // twists are the turns a need's story takes on the way.
@@ -92,7 +95,7 @@ var needSpecs = []needSpec{
 		Stage: stEvaluating, Ago: 1, Bids: 3, Tw: twists{Questions: 1},
 		Desc: "小区共设26个垃圾分类驿站，厨余垃圾分出率不足15%。拟通过桶前值守督导、入户宣传、“绿色积分”激励等方式，一年内把厨余垃圾分出率提升到25%以上，并培育一支常态化的居民督导志愿队。"},
 	{Street: "回龙观街道", Community: "龙锦苑二区社区", Title: "龙锦苑二区老楼加装电梯协商陪伴", Cat: "participation", Yuan: 180000,
-		Stage: stInProgress, Ago: 1, Bids: 3, Winner: orgAdminKey, Tw: twists{Done: 1, Waiting: true, Questions: 1},
+		Stage: stInProgress, Ago: 1, Bids: 3, Winner: orgAdminKey, Adopt: "elevator", Tw: twists{Done: 1, Waiting: true, Questions: 1},
 		Desc: "小区共有28栋六层无电梯老楼，高龄老人上下楼困难，加装电梯的意愿强烈，但低层住户顾虑较多。希望社工机构陪伴各楼门开展意见征集、协商议事和矛盾调解，推动至少6个单元达成加装电梯协议。"},
 	{Street: "回龙观街道", Community: "龙锦苑二区社区", Title: "龙锦苑二区独居老人探访", Cat: "elderly", Yuan: 90000,
 		Stage: stDelivered, Ago: 1, Bids: 2,
@@ -180,7 +183,7 @@ var needSpecs = []needSpec{
 
 	// 天通苑北街道
 	{Street: "天通苑北街道", Community: "天通北苑第一社区", Title: "天通北苑第一社区老年助餐服务", Cat: "elderly", Yuan: 200000,
-		Quals: regOnly, Stage: stAccepted, Ago: 1, Bids: 3, Winner: "demo-o003",
+		Quals: regOnly, Stage: stAccepted, Ago: 1, Bids: 3, Winner: "demo-o003", Adopt: "mealtable",
 		Desc: "社区80岁以上老人近400人，子女不在身边的老人吃饭难。希望养老服务机构运营社区老年餐桌，提供堂食和送餐上门服务，每天供餐不少于120份，并对困难老人给予优惠。"},
 	{Street: "天通苑北街道", Community: "天通北苑第一社区", Title: "天通北苑第一社区健身步道文化活动", Cat: "culture", Yuan: 30000,
 		Stage: stClosed, Ago: 35, Bids: 2, Tw: twists{LoginRates: true},

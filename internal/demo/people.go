@@ -17,6 +17,9 @@ type people struct {
 	admins    map[string]*accounts.User // organization key → its administrator
 	reviewers []*accounts.User          // [0] is the demo reviewer
 	residents []*accounts.User          // [0] is the demo resident
+	// coordinator publishes solutions (the platform admin login); platform
+	// is the operations officer who writes some up (solutions.go).
+	coordinator, platform *accounts.User
 }
 
 // reviewerNames are the review panel pool; the first is the demo login.

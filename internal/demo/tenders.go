@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/catalog"
 	"github.com/huitian/huitian/internal/procurement"
 	"github.com/huitian/huitian/internal/registry"
 	"github.com/huitian/huitian/internal/store"
@@ -49,6 +50,8 @@ type world struct {
 
 	tenders []*tender
 	events  []*event
+
+	solutionIDs map[string]string // catalog solution key → id
 }
 
 // midnight is the start of now's day in Beijing.
@@ -647,11 +650,34 @@ func (t *tender) create() error {
 			InvitedOrgIDs: &n.InvitedOrgIDs, Justification: &n.Justification, BudgetFen: &n.BudgetFen}, t.w.rules)
 		return err
 	}
+	if sp.Adopt != "" {
+		return t.adopt(n)
+	}
 	if err := t.w.s.CreateNeed(t.w.as(t.communityStaff()), n, t.w.rules); err != nil {
 		return err
 	}
 	t.need = n
 	return nil
+}
+
+// adopt starts the need from a catalog solution (采用同款): the draft comes
+// pre-filled from the solution, and the community writes its own situation,
+// deadline and rules into it.
+func (t *tender) adopt(n *procurement.Need) error {
+	ctx := t.w.as(t.communityStaff())
+	draft, err := t.w.s.AdoptSolution(ctx, t.w.solutionIDs[t.sp.Adopt], catalog.Adoption{CommunityID: n.CommunityID,
+		Procedure: n.Procedure, OrgIDs: n.InvitedOrgIDs, BudgetFen: n.BudgetFen}, t.w.rules)
+	if err != nil {
+		return err
+	}
+	desc := []rune(n.Description + "\n\n" + draft.Description)
+	if len(desc) > 5000 {
+		desc = desc[:5000]
+	}
+	title, text, deadline, quals := n.Title, string(desc), n.Deadline, n.Qualifications
+	t.need, err = t.w.s.UpdateNeed(ctx, draft.ID, store.NeedUpdate{Title: &title, Description: &text, Deadline: &deadline,
+		Qualifications: &quals}, t.w.rules)
+	return err
 }
 
 func (t *tender) editDraft() error {
