@@ -347,7 +347,7 @@ func (a *API) getSolution(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := readParams(r.URL, "version")
-	version := p.int("version", 0, 1, 100000, "api.page_range")
+	version := p.int("version", 0, 1, 100000, "number.range")
 	if err := p.l.Err(); err != nil {
 		return err
 	}

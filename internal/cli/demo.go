@@ -59,8 +59,8 @@ func runDemo(ctx context.Context, args []string, env Env) error {
 			what = "已生成 / created"
 		}
 		fmt.Fprintf(out, "  数据 / data:   %s（%s，%.1fs）\n", cfg.Database, what, time.Since(start).Seconds())
-		fmt.Fprintf(out, "                 %d 个街道镇, %d 个社区, %d 个小区, %d 个社会组织, %d 个治理需求, %d 个商户\n\n",
-			res.Streets, res.Communities, res.Complexes, res.Organizations, res.Needs, res.Merchants)
+		fmt.Fprintf(out, "                 %d 个街道镇, %d 个社区, %d 个小区, %d 个社会组织, %d 个治理需求, %d 个同款方案, %d 个商户\n\n",
+			res.Streets, res.Communities, res.Complexes, res.Organizations, res.Needs, res.Solutions, res.Merchants)
 		fmt.Fprintf(out, "  演示账号 / demo logins（工作人员密码 / staff password: %s）:\n", demo.Password)
 		tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
 		for _, l := range res.Logins {

@@ -1,8 +1,9 @@
 // Package demo fills an empty database with believable Huitian data — the
 // eight streets and towns of 回天, their communities and complexes, about
-// 200 organizations, one sign-in per role, and needs in every state of the
+// 200 organizations, one sign-in per role, needs in every state of the
 // procurement lifecycle with their proposals, scores, awards, contracts,
-// progress reports and ratings — for `huitian demo`.
+// progress reports and ratings, and a catalog of same-style solutions built
+// from the completed projects — for `huitian demo`.
 // Everything is generated deterministically, so the logins printed on the
 // console are the same on every machine and every run.
 package demo
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/catalog"
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/places"
 	"github.com/huitian/huitian/internal/procurement"
@@ -41,6 +43,7 @@ type Result struct {
 	Organizations int
 	Needs         int // tenders in every state, and the imported past projects
 	Merchants     int
+	Solutions     int // published solutions in the catalog (同款方案)
 }
 
 // demoLogin is a Login and the object its role is bound to: a street or
@@ -214,7 +217,19 @@ func Seed(ctx context.Context, s *store.Store, now time.Time) (*Result, error) {
 	if res.Needs, err = countNeeds(ctx, s); err != nil {
 		return nil, err
 	}
+	if res.Solutions, err = countSolutions(ctx, s); err != nil {
+		return nil, err
+	}
 	return res, nil
+}
+
+// countSolutions counts the published solutions of the catalog.
+func countSolutions(ctx context.Context, s *store.Store) (int, error) {
+	_, n, err := s.FindSolutions(ctx, catalog.Filter{PerPage: 1})
+	if err != nil {
+		return 0, fmt.Errorf("demo: count solutions: %w", err)
+	}
+	return n, nil
 }
 
 // countNeeds counts every need, drafts included (ctx is the system actor).
@@ -246,6 +261,9 @@ func existing(ctx context.Context, s *store.Store, streets []*places.Street) (*R
 		return nil, err
 	}
 	res.Needs = n
+	if res.Solutions, err = countSolutions(ctx, s); err != nil {
+		return nil, err
+	}
 	ms, err := s.FindMerchants(ctx, "")
 	if err != nil {
 		return nil, fmt.Errorf("demo: list merchants: %w", err)

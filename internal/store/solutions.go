@@ -304,7 +304,8 @@ func (s *Store) SolutionEvidence(ctx context.Context, id string) (catalog.Eviden
 	if err != nil {
 		return catalog.Evidence{}, s.translate(err)
 	}
-	if !catalog.CanView(sol, accounts.ActorFrom(ctx)) && sol.Status != catalog.Merged {
+	merged := sol.Status == catalog.Merged && sol.PublishedVersion > 0
+	if !catalog.CanView(sol, accounts.ActorFrom(ctx)) && !merged {
 		return catalog.Evidence{}, notFound("solution")
 	}
 	ev, err := solutionEvidence(ctx, c, id)
@@ -1002,10 +1003,12 @@ func (s *Store) MergeSolutions(ctx context.Context, fromID, intoID, reason strin
 // --- the catalog ---
 
 // FindSolutions lists solutions: the catalog (listed ones) for everyone;
-// drafts, reviews and archived ones (f.Status) only those the actor may see
-// privately. Sorted by f.Sort (evidence figures computed from the
-// projects), or in f.IDs' order (a search's ranking) when Sort is empty and
-// IDs are given, else most delivered first.
+// drafts, reviews, archived and merged ones (f.Status) only those the
+// actor may see privately. Sorted by f.Sort (evidence figures computed from
+// the projects), or in f.IDs' order (a search's ranking) when Sort is empty
+// and IDs are given, else most delivered first. The figures decide the
+// order, so every matching solution is read and sorted here before the page
+// is cut: fine for a catalog of thousands.
 func (s *Store) FindSolutions(ctx context.Context, f catalog.Filter) ([]*catalog.Solution, int, error) {
 	if !catalog.ValidSort(f.Sort) {
 		return nil, 0, errs.Field("sort", "solution.sort_invalid")
@@ -1021,9 +1024,7 @@ func (s *Store) FindSolutions(ctx context.Context, f catalog.Filter) ([]*catalog
 	switch f.Status {
 	case "", catalog.Published:
 		where = append(where, `s.published_version > 0 AND s.status NOT IN ('archived', 'merged')`)
-	case catalog.Merged:
-		where = append(where, `s.status = 'merged'`)
-	default:
+	default: // draft, in_review, archived, merged
 		where = append(where, `s.status = ?`)
 		args = append(args, string(f.Status))
 		if f.Status != catalog.Archived {
@@ -1649,13 +1650,19 @@ func scanMatchSolution(sc interface{ Scan(...any) error }) (match.SolutionDoc, e
 	return d, nil
 }
 
-// matchProviders fills the providers' names of the docs' published versions.
+// matchProviders fills the providers' names of the docs' published versions
+// (all of them, or of the one doc).
 func matchProviders(ctx context.Context, c conn, docs []match.SolutionDoc) error {
 	if len(docs) == 0 {
 		return nil
 	}
-	rows, err := c.query(ctx, `SELECT p.solution_id, o.name FROM solution_providers p JOIN solutions s ON s.id = p.solution_id
-		AND p.version = s.published_version JOIN organizations o ON o.id = p.org_id ORDER BY p.solution_id, p.position`)
+	q, args := `SELECT p.solution_id, o.name FROM solution_providers p JOIN solutions s ON s.id = p.solution_id
+		AND p.version = s.published_version JOIN organizations o ON o.id = p.org_id`, []any{}
+	if len(docs) == 1 {
+		q += ` WHERE p.solution_id = ?`
+		args = append(args, docs[0].ID)
+	}
+	rows, err := c.query(ctx, q+` ORDER BY p.solution_id, p.position`, args...)
 	if err != nil {
 		return err
 	}

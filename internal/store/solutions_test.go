@@ -351,6 +351,16 @@ func TestSolutionMergeDuplicatesClusters(t *testing.T) {
 		if err != nil || gone.Status != catalog.Merged || gone.MergedInto != a.ID {
 			t.Fatalf("merged one redirects: %v %+v", err, gone)
 		}
+		// A merged draft was never public: only coordinators list it.
+		if list, _, err := s.FindSolutions(context.Background(), catalog.Filter{Status: catalog.Merged}); err != nil || len(list) != 0 {
+			t.Fatalf("the public lists a merged draft: %v %v", list, err)
+		}
+		if _, err := s.SolutionEvidence(context.Background(), b.ID); !errs.Is(err, errs.NotFound) {
+			t.Fatalf("the public reads a merged draft's evidence: %v", err)
+		}
+		if list, _, err := s.FindSolutions(as(f.coordinator), catalog.Filter{Status: catalog.Merged}); err != nil || len(list) != 1 {
+			t.Fatalf("coordinator's merged list: %v %v", list, err)
+		}
 		if pairs, _ := s.SolutionDuplicates(as(f.coordinator)); len(pairs) != 0 {
 			t.Fatalf("duplicates after the merge: %+v", pairs)
 		}
