@@ -44,11 +44,15 @@ type Options struct {
 	// SynonymWeight is the query weight of a thesaurus expansion (default 0.5;
 	// terms typed weigh 1).
 	SynonymWeight float64
+	// RuleWeight is the query weight of a term a situation rule adds
+	// (default SynonymWeight).
+	RuleWeight float64
 	// SynonymBudget caps the summed weight of the group synonyms of one typed
-	// term (default 3, i.e. three typed words): a large group, as the dozen
+	// term (default 2, i.e. two typed words): a large group, as the dozen
 	// names of children or elders, spreads it thinner, so a document that
 	// names the population many ways does not outrank one that matches what
-	// is asked for. Negative: no cap.
+	// is asked for, and a vague word (many synonyms) weighs less than a
+	// precise one. Negative: no cap.
 	SynonymBudget float64
 	// CrossWeight is the query weight of a bigram that spans two segmenter
 	// words, as 人不 in 老人/不会 (default 0.4).
@@ -71,8 +75,11 @@ func NewAnalyzer(o Options) *Analyzer {
 	if o.SynonymWeight <= 0 {
 		o.SynonymWeight = 0.5
 	}
+	if o.RuleWeight <= 0 {
+		o.RuleWeight = o.SynonymWeight
+	}
 	if o.SynonymBudget == 0 {
-		o.SynonymBudget = 3
+		o.SynonymBudget = 2
 	}
 	if o.CrossWeight <= 0 {
 		o.CrossWeight = 0.4
@@ -459,7 +466,7 @@ func (a *Analyzer) Query(text string) Query {
 		}
 		src := strings.Join(srcs, "、")
 		for _, add := range ru.Add {
-			qb.add(Term{Text: add, Weight: a.opts.SynonymWeight, Kind: KindSynonym, Source: src})
+			qb.add(Term{Text: add, Weight: a.opts.RuleWeight, Kind: KindSynonym, Source: src})
 		}
 	}
 	q.Terms = qb.terms

@@ -64,6 +64,7 @@ func main() {
 	budget := flag.Float64("budget", 0, "analyzer SynonymBudget (0: its default)")
 	synw := flag.Float64("synweight", 0, "analyzer SynonymWeight (0: its default)")
 	explain := flag.String("explain", "", "print the analyzed query, then the top organizations and projects with their features, for this text (weights from stdin's first line)")
+	rulew := flag.Float64("ruleweight", 0, "analyzer RuleWeight (0: its default)")
 	uniw := flag.Float64("uniweight", 0, "analyzer UnigramWeight (0: its default)")
 	crossw := flag.Float64("crossweight", 0, "analyzer CrossWeight (0: its default)")
 	queries := flag.String("queries", "", "comma-separated query files scored instead of the folder's queries.jsonl: one line per weights line, all_orgs all_projects of each file")
@@ -102,7 +103,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	opts := search.Options{Segmenter: seg, SynonymBudget: *budget, SynonymWeight: *synw, UnigramWeight: *uniw, CrossWeight: *crossw}
+	opts := search.Options{Segmenter: seg, SynonymBudget: *budget, SynonymWeight: *synw, RuleWeight: *rulew, UnigramWeight: *uniw, CrossWeight: *crossw}
 	if *thesaurus != "" {
 		r, err := os.Open(*thesaurus)
 		if err != nil {
