@@ -83,6 +83,7 @@ type deliveryJSON struct {
 	AcceptedAt   string  `json:"accepted_at"`
 	Rating       float64 `json:"rating"`
 	FirstTime    bool    `json:"first_time"`
+	Outcome      string  `json:"outcome"` // the community's words at acceptance
 }
 
 type versionJSON struct {
@@ -236,7 +237,8 @@ func (a *API) solutionDetail(ctx context.Context, s *catalog.Solution) (solution
 	for _, d := range ev.Projects {
 		evidence = append(evidence, deliveryJSON{NeedID: d.NeedID, Key: d.Key, Title: d.Title, Street: d.StreetName,
 			Community: d.CommunityName, OrgID: d.OrgID, Org: d.OrgName, Source: string(d.Source), AmountFen: d.AmountFen,
-			DurationDays: d.DurationDays, AcceptedAt: rfc3339(d.AcceptedAt), Rating: d.Rating, FirstTime: d.Rejections == 0})
+			DurationDays: d.DurationDays, AcceptedAt: rfc3339(d.AcceptedAt), Rating: d.Rating, FirstTime: d.Rejections == 0,
+			Outcome: maskPhones(d.Outcome)})
 	}
 	out.Evidence = &evidence
 	versions := make([]versionJSON, 0, len(s.Versions))

@@ -43,6 +43,9 @@ type Delivery struct {
 	// Rejections counts deliveries the community sent back before it
 	// accepted: 0 is an acceptance at first delivery.
 	Rejections int
+	// Outcome is what the community wrote when it accepted the work (public
+	// on the need's timeline); "" when it wrote nothing.
+	Outcome string
 	// Beneficiaries is how many people the project reached, when the data
 	// says (0: unknown).
 	Beneficiaries int
