@@ -45,7 +45,9 @@ type Options struct {
 	// terms typed weigh 1).
 	SynonymWeight float64
 	// RuleWeight is the query weight of a term a situation rule adds
-	// (default SynonymWeight).
+	// (default 1, as if typed: a rule names exactly what answers the
+	// situation its conditions describe, where a group only offers other
+	// words for one word; match counts the terms of one rule as one vote).
 	RuleWeight float64
 	// SynonymBudget caps the summed weight of the group synonyms of one typed
 	// term (default 2, i.e. two typed words): a large group, as the dozen
@@ -76,7 +78,7 @@ func NewAnalyzer(o Options) *Analyzer {
 		o.SynonymWeight = 0.5
 	}
 	if o.RuleWeight <= 0 {
-		o.RuleWeight = o.SynonymWeight
+		o.RuleWeight = 1
 	}
 	if o.SynonymBudget == 0 {
 		o.SynonymBudget = 2

@@ -332,7 +332,7 @@ func TestThesaurusRules(t *testing.T) {
 	// Both conditions: the services come in as synonyms, not their groups.
 	q := a.Query("孩子放学没人管")
 	for _, s := range []string{"托管", "看护"} {
-		if tm, ok := termOf(q, s); !ok || tm.Kind != KindSynonym || tm.Weight != 0.5 || tm.Source != "孩子、没人管" {
+		if tm, ok := termOf(q, s); !ok || tm.Kind != KindSynonym || tm.Weight != 1 || tm.Source != "孩子、没人管" {
 			t.Errorf("%s: %+v in %v", s, tm, q)
 		}
 	}

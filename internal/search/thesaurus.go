@@ -35,9 +35,9 @@ type Thesaurus struct {
 }
 
 // Rule maps a situation to services, one way: when the query contains a term
-// of every condition in When, the terms of Add are searched too, like
-// synonyms (their own groups are not expanded: the rule names exactly what
-// answers the situation). "孩子 小孩 + 没人管 放学 => 托管" reads
+// of every condition in When, the terms of Add are searched too, as
+// synonyms of the conditions typed, at Options.RuleWeight (their own groups
+// are not expanded: the rule names exactly what answers the situation). "孩子 小孩 + 没人管 放学 => 托管" reads
 // "a child word and a nobody-minds word: look for after-school care". Unlike
 // a group, a rule neither fires on one word alone nor runs backwards (a query
 // for 托管 is not expanded to 没人管).
