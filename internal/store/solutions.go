@@ -829,6 +829,13 @@ func (s *Store) SubmitSolution(ctx context.Context, id string) (*catalog.Solutio
 			c.now, sol.ID, sol.LatestVersion); err != nil {
 			return err
 		}
+		coordinators, err := usersWithRole(ctx, c, accounts.PlatformAdmin, "")
+		if err != nil {
+			return err
+		}
+		if err := notify(ctx, c, coordinators, "", "solution_submitted", sol.Version.Title); err != nil {
+			return err
+		}
 		return record(ctx, c, "solution.submit", sol.Resource(), map[string]any{"title": sol.Version.Title,
 			"version": sol.LatestVersion})
 	})
@@ -844,6 +851,11 @@ func (s *Store) ReturnSolution(ctx context.Context, id, comment string) (*catalo
 		}
 		if err := setSolutionStatus(ctx, c, sol, t.To, comment); err != nil {
 			return err
+		}
+		if sol.CreatedBy != "" {
+			if err := notify(ctx, c, []string{sol.CreatedBy}, "", "solution_returned", sol.Version.Title); err != nil {
+				return err
+			}
 		}
 		return record(ctx, c, "solution.return", sol.Resource(), map[string]any{"title": sol.Version.Title,
 			"version": sol.LatestVersion, "comment": comment})

@@ -134,6 +134,9 @@ func TestSolutionProposeReviewPublish(t *testing.T) {
 			sol.ReviewComment == "" {
 			t.Fatalf("return: %v %+v", err, sol)
 		}
+		if notes(t, s, f.coordinator.ID, "solution_submitted") != 1 || notes(t, s, f.orgAdmin.ID, "solution_returned") != 1 {
+			t.Fatal("the coordinator is not told of the submission, or the author of the return")
+		}
 		if _, err := s.SubmitSolution(as(f.orgAdmin), sol.ID); err != nil {
 			t.Fatal(err)
 		}
