@@ -14,7 +14,8 @@ import (
 // checkCatalog checks the demo's solution catalog: at least 30 published
 // solutions across the taxonomy, built from completed projects, a few in
 // draft and under review, one adopted by a need in progress and one whose
-// adopting need was accepted, so its evidence shows two deliveries.
+// adopting need was accepted, so its evidence shows two deliveries; a
+// near-duplicate pair and a cluster of projects not yet standardized.
 func checkCatalog(t *testing.T, s *store.Store) {
 	t.Helper()
 	ctx := context.Background()
@@ -65,6 +66,9 @@ func checkCatalog(t *testing.T, s *store.Store) {
 	}
 	if pairs, err := s.SolutionDuplicates(admin); err != nil || len(pairs) == 0 {
 		t.Errorf("no near-duplicates for platform staff to look at (%v)", err)
+	}
+	if cls, err := s.SuggestSolutionClusters(admin); err != nil || len(cls) == 0 {
+		t.Errorf("no cluster of projects for platform staff to standardize (%v)", err)
 	}
 	if _, err := s.CategoryStats(ctx); err != nil {
 		t.Error(err)
