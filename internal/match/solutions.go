@@ -207,9 +207,10 @@ func (s *Solutions) CheckText(text string) (string, error) {
 	return text, nil
 }
 
-// Search ranks listed solutions for text, best first, at most limit
-// (clamped as the matcher's limits are; a catalog page asks for up to
-// MaxK); category, when set, keeps one taxonomy code.
+// Search ranks listed solutions for text, best first: at most limit
+// (DefaultLimit when zero or less, search.MaxK at most, so a catalog can
+// page through a whole ranking); category, when set, keeps one taxonomy
+// code. A text CheckText refuses is an Invalid error on field "q".
 func (s *Solutions) Search(ctx context.Context, text, category string, limit int) ([]SolutionHit, error) {
 	text, err := s.CheckText(text)
 	if err != nil {
