@@ -4,8 +4,10 @@ import (
 	"html/template"
 	"math"
 
+	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/catalog"
 	"github.com/huitian/huitian/internal/i18n"
+	"github.com/huitian/huitian/internal/procurement"
 )
 
 // solutionFuncs are the template functions of the solution pages.
@@ -21,5 +23,13 @@ func (a *app) solutionFuncs() template.FuncMap {
 			return catalog.CommunityTypeName(code)
 		},
 		"solution_sorts": func() []catalog.Sort { return catalog.Sorts },
+		// proposeFrom: the need is a completed project actor may distil into
+		// a solution (its supplier's admin, or platform staff).
+		"proposeFrom": func(actor *accounts.User, n *procurement.Need) bool {
+			if actor == nil || (n.Status != procurement.Accepted && n.Status != procurement.Closed) {
+				return false
+			}
+			return catalog.CanPropose(actor, "") == nil || (n.AwardedOrgID != "" && catalog.CanPropose(actor, n.AwardedOrgID) == nil)
+		},
 	}
 }

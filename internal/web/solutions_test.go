@@ -129,6 +129,13 @@ func TestSolutionProposeReviewPublish(t *testing.T) {
 		prov := f.browser(t)
 		prov.login(f.provAdmin)
 
+		// The completed project's page offers its supplier to make it a solution.
+		if _, body, _ := prov.get("/needs/" + f.projects[0]); !strings.Contains(body, `id="propose-solution"`) {
+			t.Fatal("no 整理为同款方案 on the supplier's completed project")
+		}
+		if _, body, _ := f.browser(t).get("/needs/" + f.projects[0]); strings.Contains(body, `id="propose-solution"`) {
+			t.Fatal("the public is offered to propose a solution")
+		}
 		// The form starts from the chosen projects: budget and duration computed.
 		q := "?from=" + f.projects[0] + "&from=" + f.projects[1]
 		code, body, _ := prov.get("/solutions/new" + q)
