@@ -160,10 +160,16 @@ var routes = []route{
 	{http.MethodGet, Prefix + "/solutions", (*API).listSolutions},
 	{http.MethodPost, Prefix + "/solutions", (*API).createSolution},
 	{http.MethodGet, Prefix + "/solutions/stats", (*API).solutionStats},
+	{http.MethodGet, Prefix + "/solutions/duplicates", (*API).solutionDuplicates},
+	{http.MethodGet, Prefix + "/solutions/clusters", (*API).solutionClusters},
 	{http.MethodGet, Prefix + "/solutions/{id}", (*API).getSolution},
 	{http.MethodPost, Prefix + "/solutions/{id}/submit", (*API).submitSolution},
 	{http.MethodPost, Prefix + "/solutions/{id}/publish", (*API).publishSolution},
 	{http.MethodPost, Prefix + "/solutions/{id}/adopt", (*API).adoptSolution},
+	{http.MethodPost, Prefix + "/solutions/{id}/return", (*API).returnSolution},
+	{http.MethodPost, Prefix + "/solutions/{id}/revise", (*API).reviseSolution},
+	{http.MethodPost, Prefix + "/solutions/{id}/archive", (*API).archiveSolution},
+	{http.MethodPost, Prefix + "/solutions/{id}/merge", (*API).mergeSolution},
 
 	// OCDS 1.1 open data.
 	{http.MethodGet, Prefix + "/ocds/releases", (*API).ocdsFeed},

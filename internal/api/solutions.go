@@ -542,3 +542,148 @@ func (a *API) adoptSolution(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Location", Prefix+"/needs/"+n.ID)
 	return a.writeNeed(w, r, http.StatusCreated, n.ID)
 }
+
+// solutionNote is the body of the review steps that take words: return
+// (comment), revise (note), archive (reason).
+type solutionNote struct {
+	Comment string `json:"comment"`
+	Note    string `json:"note"`
+	Reason  string `json:"reason"`
+}
+
+// solutionNoteStep runs a review step that takes words from the body.
+func (a *API) solutionNoteStep(w http.ResponseWriter, r *http.Request,
+	step func(ctx context.Context, id string, in solutionNote) (*catalog.Solution, error)) error {
+	if _, err := requireActor(r); err != nil {
+		return err
+	}
+	id, err := pathID(r, "id", "solution")
+	if err != nil {
+		return err
+	}
+	var in solutionNote
+	if err := a.decodeOptional(w, r, &in); err != nil {
+		return err
+	}
+	if _, err := step(r.Context(), id, in); err != nil {
+		return err
+	}
+	return a.writeSolution(w, r, http.StatusOK, id, 0)
+}
+
+// returnSolution: POST /api/v1/solutions/{id}/return {"comment"} — a
+// coordinator sends the version under review back to its authors.
+func (a *API) returnSolution(w http.ResponseWriter, r *http.Request) error {
+	return a.solutionNoteStep(w, r, func(ctx context.Context, id string, in solutionNote) (*catalog.Solution, error) {
+		return a.store.ReturnSolution(ctx, id, in.Comment)
+	})
+}
+
+// reviseSolution: POST /api/v1/solutions/{id}/revise {"note"?} — its
+// authors start a new draft version of a published solution.
+func (a *API) reviseSolution(w http.ResponseWriter, r *http.Request) error {
+	return a.solutionNoteStep(w, r, func(ctx context.Context, id string, in solutionNote) (*catalog.Solution, error) {
+		return a.store.ReviseSolution(ctx, id, in.Note)
+	})
+}
+
+// archiveSolution: POST /api/v1/solutions/{id}/archive {"reason"} — a
+// coordinator withdraws it from the catalog.
+func (a *API) archiveSolution(w http.ResponseWriter, r *http.Request) error {
+	return a.solutionNoteStep(w, r, func(ctx context.Context, id string, in solutionNote) (*catalog.Solution, error) {
+		return a.store.ArchiveSolution(ctx, id, in.Reason)
+	})
+}
+
+// mergeIn names the solution that absorbs the one in the path, and why.
+type mergeIn struct {
+	Into   string `json:"into"`
+	Reason string `json:"reason"`
+}
+
+// mergeSolution: POST /api/v1/solutions/{id}/merge {"into","reason"} —
+// platform staff: the solution named by into absorbs this one's evidence;
+// this one redirects there → the absorbing solution.
+func (a *API) mergeSolution(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireActor(r); err != nil {
+		return err
+	}
+	id, err := pathID(r, "id", "solution")
+	if err != nil {
+		return err
+	}
+	var in mergeIn
+	if err := a.decode(w, r, &in); err != nil {
+		return err
+	}
+	into, err := a.store.MergeSolutions(r.Context(), id, strings.TrimSpace(in.Into), in.Reason)
+	if err != nil {
+		return err
+	}
+	return a.writeSolution(w, r, http.StatusOK, into.ID, 0)
+}
+
+type pairJSON struct {
+	A     solutionJSON `json:"a"`
+	B     solutionJSON `json:"b"`
+	Score float64      `json:"score"`
+}
+
+type pairList struct {
+	Items []pairJSON `json:"items"`
+}
+
+// solutionDuplicates: GET /api/v1/solutions/duplicates — platform staff:
+// pairs of solutions that look alike, most alike first.
+func (a *API) solutionDuplicates(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireActor(r); err != nil {
+		return err
+	}
+	if err := readParams(r.URL).l.Err(); err != nil {
+		return err
+	}
+	pairs, err := a.store.SolutionDuplicates(r.Context())
+	if err != nil {
+		return err
+	}
+	out := pairList{Items: make([]pairJSON, 0, len(pairs))}
+	for _, p := range pairs {
+		out.Items = append(out.Items, pairJSON{A: solutionOut(p.A), B: solutionOut(p.B), Score: p.Score})
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+type clusterJSON struct {
+	Category string     `json:"category"`
+	Score    float64    `json:"score"`
+	Projects []needJSON `json:"projects"`
+}
+
+type clusterList struct {
+	Items []clusterJSON `json:"items"`
+}
+
+// solutionClusters: GET /api/v1/solutions/clusters — platform staff:
+// completed projects no solution covers yet, grouped by category and
+// similar text, largest group first.
+func (a *API) solutionClusters(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireActor(r); err != nil {
+		return err
+	}
+	if err := readParams(r.URL).l.Err(); err != nil {
+		return err
+	}
+	cls, err := a.store.SuggestSolutionClusters(r.Context())
+	if err != nil {
+		return err
+	}
+	out := clusterList{Items: make([]clusterJSON, 0, len(cls))}
+	for _, c := range cls {
+		cj := clusterJSON{Category: c.Category, Score: c.Score, Projects: make([]needJSON, 0, len(c.Projects))}
+		for _, n := range c.Projects {
+			cj.Projects = append(cj.Projects, a.needOut(n))
+		}
+		out.Items = append(out.Items, cj)
+	}
+	return writeJSON(w, http.StatusOK, out)
+}

@@ -21,6 +21,8 @@ func TestAPIOpenAPISolutionSchemas(t *testing.T) {
 		"SolutionOutcome": outcomeJSON{}, "SolutionRisk": riskJSON{}, "SolutionAttachment": attachmentJSON{},
 		"SolutionFigures": figuresJSON{}, "SolutionDelivery": deliveryJSON{}, "SolutionVersion": versionJSON{},
 		"LeadTime": leadTimeJSON{}, "SolutionStats": statsJSON{}, "SolutionStatsList": statsList{},
+		"SolutionNote": solutionNote{}, "SolutionMerge": mergeIn{}, "SolutionPair": pairJSON{}, "SolutionPairList": pairList{},
+		"ProjectCluster": clusterJSON{}, "ProjectClusterList": clusterList{},
 	} {
 		s, ok := schemas[name].(map[string]any)
 		if !ok {

@@ -176,6 +176,27 @@ func TestAPISolutions(t *testing.T) {
 		if b := call(t, request{method: "GET", path: "/api/v1/solutions/{id}"}, 200, "", ""); b["adoptions"] != float64(1) {
 			t.Fatalf("adoptions: %v", b)
 		}
+		// Revision and review: a new draft version, returned with a comment the author sees.
+		if b := call(t, request{method: "POST", path: "/api/v1/solutions/{id}/revise", as: "orgadmin1", body: `{"note":"补充送餐路线"}`}, 200, "", ""); b["status"] != "draft" || b["latest_version"] != float64(2) {
+			t.Fatalf("revise: %v", b)
+		}
+		call(t, request{method: "POST", path: "/api/v1/solutions/{id}/submit", as: "orgadmin1"}, 200, "", "")
+		call(t, request{method: "POST", path: "/api/v1/solutions/{id}/return", as: "admin", body: `{"comment":"短"}`}, 400, "invalid", "comment")
+		call(t, request{method: "POST", path: "/api/v1/solutions/{id}/return", as: "admin", body: `{"comment":"请补充送餐路线图"}`}, 200, "", "")
+		if b := call(t, request{method: "GET", path: "/api/v1/solutions/{id}", as: "orgadmin1"}, 200, "", ""); b["review_comment"] != "请补充送餐路线图" || b["version"] != float64(2) {
+			t.Fatalf("the author's view of the returned revision: %v", b)
+		}
+		if b := call(t, request{method: "GET", path: "/api/v1/solutions/{id}"}, 200, "", ""); b["version"] != float64(1) || b["review_comment"] != nil {
+			t.Fatalf("the public's view during the revision: %v", b)
+		}
+		// Platform staff: duplicates, clusters, merge and archive.
+		call(t, request{method: "GET", path: "/api/v1/solutions/duplicates", as: "orgadmin1"}, 403, "forbidden", "")
+		if b := call(t, request{method: "GET", path: "/api/v1/solutions/duplicates", as: "admin"}, 200, "", ""); len(b["items"].([]any)) != 0 {
+			t.Fatalf("duplicates of one solution: %v", b)
+		}
+		call(t, request{method: "GET", path: "/api/v1/solutions/clusters", as: "admin"}, 200, "", "")
+		call(t, request{method: "POST", path: "/api/v1/solutions/{id}/merge", as: "admin", body: `{"into":"` + id + `","reason":"重复方案合并"}`}, 400, "invalid", "into")
+		call(t, request{method: "POST", path: "/api/v1/solutions/{id}/archive", as: "orgadmin1", body: `{"reason":"不再提供此服务"}`}, 403, "forbidden", "")
 		b = call(t, request{method: "GET", path: "/api/v1/solutions/stats"}, 200, "", "")
 		if st := b["items"].([]any); len(st) != 1 || st[0].(map[string]any)["key"] != "elderly" || st[0].(map[string]any)["adoptions"] != float64(1) {
 			t.Fatalf("stats: %v", b)
