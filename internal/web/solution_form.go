@@ -228,19 +228,25 @@ func (a *app) solutionFormData(r *http.Request, s *catalog.Solution, from []stri
 			return nil, err
 		}
 		var rest []projectChoice
+		names := map[string]string{}
 		for _, p := range projects {
 			mine := slices.ContainsFunc(d.Orgs, func(o orgChoice) bool { return o.ID == p.OrgID })
 			chosen := slices.Contains(from, p.ID)
 			if !mine && !chosen && !d.Staff {
 				continue
 			}
+			if !chosen && !mine && len(rest) >= candidateProjects {
+				continue
+			}
 			pc := projectChoice{ID: p.ID, Title: p.Title, Where: strings.TrimSpace(p.StreetName + " " + p.CommunityName), Chosen: chosen}
-			if o, err := a.Store.FindOrganizationByID(ctx, p.OrgID); err == nil {
-				pc.OrgName = o.Name
+			if name, ok := names[p.OrgID]; ok {
+				pc.OrgName = name
+			} else if o, err := a.Store.FindOrganizationByID(ctx, p.OrgID); err == nil {
+				pc.OrgName, names[p.OrgID] = o.Name, o.Name
 			}
 			if chosen {
 				d.Projects = append(d.Projects, pc)
-			} else if mine || len(rest) < candidateProjects {
+			} else {
 				rest = append(rest, pc)
 			}
 		}

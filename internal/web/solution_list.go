@@ -138,13 +138,19 @@ func (a *app) searchSolutions(r *http.Request, l i18n.Lang, raw string, f catalo
 
 // solutionShelf counts the listed solutions per category, in taxonomy order.
 func (a *app) solutionShelf(r *http.Request, l i18n.Lang) ([]categoryCount, error) {
-	all, _, err := a.Store.FindSolutions(r.Context(), catalog.Filter{Status: catalog.Published, PerPage: catalog.MaxPerPage})
-	if err != nil {
-		return nil, err
-	}
 	counts := map[string]int{}
-	for _, s := range all {
-		counts[s.Version.Category]++
+	for page := 1; ; page++ {
+		all, total, err := a.Store.FindSolutions(r.Context(), catalog.Filter{Status: catalog.Published, Page: page,
+			PerPage: catalog.MaxPerPage})
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range all {
+			counts[s.Version.Category]++
+		}
+		if len(all) == 0 || page*catalog.MaxPerPage >= total {
+			break
+		}
 	}
 	var out []categoryCount
 	for _, c := range registry.Categories {

@@ -209,6 +209,18 @@ func TestSolutionProposeReviewPublish(t *testing.T) {
 			t.Fatal("a draft in the public catalog")
 		}
 
+		// Only its authors and coordinators edit the draft.
+		for who, b := range map[string]*browser{"community": comm, "another organization": other} {
+			if code, _, _ := b.get(path + "/edit"); code != 404 && code != 403 {
+				t.Fatalf("%s opens the edit form: %d", who, code)
+			}
+			if code, _, _ := b.post(path+"/edit", f.solutionForm()); code != 404 && code != 403 {
+				t.Fatalf("%s edits: %d", who, code)
+			}
+		}
+		if code, _, _ := admin.get(path + "/edit"); code != 200 {
+			t.Fatalf("a coordinator opens the edit form: %d", code)
+		}
 		// The review: only the author submits, only a coordinator publishes.
 		if code, _, _ := comm.post(path+"/submit", nil); code != 404 && code != 403 {
 			t.Fatalf("community submits: %d", code)
@@ -245,6 +257,9 @@ func TestSolutionProposeReviewPublish(t *testing.T) {
 		}
 
 		// A revision is a new draft version; the public keeps reading version 1.
+		if code, _, _ := other.post(path+"/revise", nil); code != 403 && code != 404 {
+			t.Fatalf("another organization revises: %d", code)
+		}
 		if code, _, h := prov.post(path+"/revise", nil); code != 303 || h.Get("Location") != path+"/edit" {
 			t.Fatalf("revise: %d", code)
 		}
@@ -307,6 +322,29 @@ func TestSolutionAdopt(t *testing.T) {
 			t.Fatalf("%d drafts after refused adoptions", n)
 		}
 
+		// Street staff adopt for a community of their street; staff of another street cannot.
+		street := f.browser(t)
+		street.login(f.staff)
+		if code, _, _ := street.post(path+"/adopt", url.Values{"community": {f.otherCommID}}); code != 303 {
+			t.Fatalf("the street adopts for its community: %d", code)
+		}
+		outside := f.browser(t)
+		outside.login(f.outsid)
+		if code, _, _ := outside.post(path+"/adopt", url.Values{"community": {f.community.ID}}); code != 403 {
+			t.Fatalf("another street adopts: %d", code)
+		}
+		if n := drafts(); n != 1 {
+			t.Fatalf("%d drafts after the street's adoption", n)
+		}
+		// In English too.
+		en := f.browser(t)
+		en.login(f.commStaff)
+		en.post("/lang", url.Values{"lang": {"en"}, "next": {"/"}})
+		for _, p := range []string{path, "/solutions", "/solutions?q=" + url.QueryEscape("送餐")} {
+			if code, body, _ := en.get(p); code != 200 || !strings.Contains(body, "Same-style solutions") {
+				t.Fatalf("%s in English: %d", p, code)
+			}
+		}
 		code, _, h := comm.post(path+"/adopt", url.Values{"community": {f.community.ID}})
 		if code != 303 || !strings.HasSuffix(h.Get("Location"), "/edit#adopted") {
 			t.Fatalf("adopt: %d %s", code, h.Get("Location"))
