@@ -37,6 +37,13 @@ func (a *app) solutionReturn(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
+func (a *app) solutionArchive(w http.ResponseWriter, r *http.Request) {
+	a.solutionStep(w, r, "flash.solution_archived", func(ctx context.Context, id string) error {
+		_, err := a.Store.ArchiveSolution(ctx, id, r.PostFormValue("reason"))
+		return err
+	})
+}
+
 func (a *app) solutionRevise(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	id := r.PathValue("id")

@@ -26,6 +26,7 @@ type solutionShowData struct {
 	CanRevise  bool
 	CanSubmit  bool
 	CanReview  bool
+	CanArchive bool
 }
 
 // evidenceRow is one project that used the solution, as the page shows it.
@@ -104,6 +105,8 @@ func (a *app) solutionPage(w http.ResponseWriter, r *http.Request) (*page, error
 				d.CanSubmit = true
 			case catalog.ActPublish:
 				d.CanReview = true
+			case catalog.ActArchive:
+				d.CanArchive = true
 			}
 		}
 		if s.Listed() {

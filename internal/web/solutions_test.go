@@ -278,6 +278,20 @@ func TestSolutionProposeReviewPublish(t *testing.T) {
 		if _, body, _ := prov.get(path + "?v=1"); !strings.Contains(body, `id="old-version"`) {
 			t.Fatal("version 1 is not marked old for its author")
 		}
+
+		// Withdrawing: coordinators only, with a reason; then out of the catalog.
+		if code, _, _ := prov.post(path+"/archive", url.Values{"reason": {"内容已过时，不再推荐"}}); code != 403 {
+			t.Fatalf("the author archives: %d", code)
+		}
+		if code, body, _ := admin.post(path+"/archive", url.Values{"reason": {""}}); code != 400 || !strings.Contains(body, "archive-reason") {
+			t.Fatalf("archive without a reason: %d", code)
+		}
+		if code, _, _ := admin.post(path+"/archive", url.Values{"reason": {"内容已过时，不再推荐"}}); code != 303 {
+			t.Fatalf("archive: %d", code)
+		}
+		if _, body, _ := f.browser(t).get("/solutions"); strings.Contains(body, `href="`+path+`"`) {
+			t.Fatal("an archived solution in the catalog")
+		}
 	})
 }
 

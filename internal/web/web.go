@@ -131,6 +131,7 @@ func New(d Deps) (http.Handler, error) {
 	handle("POST /solutions/{id}/publish", a.solutionPublish)
 	handle("POST /solutions/{id}/return", a.solutionReturn)
 	handle("POST /solutions/{id}/revise", a.solutionRevise)
+	handle("POST /solutions/{id}/archive", a.solutionArchive)
 	handle("POST /solutions/{id}/adopt", a.solutionAdopt)
 	handle("GET /documents/{id}", a.document)
 	handle("GET /login", a.loginPage)
