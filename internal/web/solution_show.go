@@ -27,6 +27,9 @@ type solutionShowData struct {
 	CanSubmit  bool
 	CanReview  bool
 	CanArchive bool
+	// Stats compares how fast adopting needs reached a contract with fresh
+	// needs of the category (nil when it could not be computed).
+	Stats *catalog.Stats
 }
 
 // evidenceRow is one project that used the solution, as the page shows it.
@@ -93,6 +96,14 @@ func (a *app) solutionPage(w http.ResponseWriter, r *http.Request) (*page, error
 	l := server.Lang(r)
 	for _, dl := range ev.Projects {
 		d.Projects = append(d.Projects, a.evidenceRow(l, dl))
+	}
+	if s.Listed() {
+		// A figure for the page, not the page: a failure only hides it.
+		if st, err := a.Store.SolutionStats(ctx, s.ID); err == nil {
+			d.Stats = &st
+		} else {
+			a.Logger.Warn("solution stats", "solution", s.ID, "err", err)
+		}
 	}
 	if !d.Old {
 		for _, act := range catalog.Allowed(s, actor) {
