@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/catalog"
 	"github.com/huitian/huitian/internal/match"
 	"github.com/huitian/huitian/internal/registry"
@@ -20,6 +21,9 @@ const (
 
 // suggestions are the need form's similar solutions and past projects.
 type suggestions struct {
+	// CanAdopt: the staffer adopts solutions (community or street staff),
+	// so each solution has an "采用同款" button instead of writing on.
+	CanAdopt    bool
 	Solutions   []*catalog.Solution
 	Projects    []projectMatch
 	Unavailable bool // the search failed or is not built: the form still works
@@ -29,7 +33,8 @@ type suggestions struct {
 // written: its title and description, category and community. A failure
 // is logged and shown as "unavailable": suggestions are help, not the form.
 func (a *app) suggestFor(ctx context.Context, text, category, community string) *suggestions {
-	out := &suggestions{}
+	actor := accounts.ActorFrom(ctx)
+	out := &suggestions{CanAdopt: actor.Has(accounts.CommunityStaff) || actor.Has(accounts.StreetStaff)}
 	text, _ = searchText(strings.Join(strings.Fields(text), " "))
 	if a.hl.Query(text).Empty() {
 		return out

@@ -424,6 +424,17 @@ func TestNeedFormSuggestions(t *testing.T) {
 		if _, n, _ := s.FindNeeds(storetest.Admin(), procurement.Filter{PerPage: 10, Status: procurement.Draft}); n != 0 {
 			t.Fatal("finding similar saved a draft")
 		}
+		// A suggested solution is adopted from the form itself, for the form's community.
+		if !strings.Contains(body, `suggest-adopt"`) {
+			t.Fatal("no 直接采用同款 on a suggested solution")
+		}
+		i := strings.Index(body, `formaction="/solutions/`)
+		action := body[i+len(`formaction="`):]
+		action = action[:strings.Index(action, `"`)]
+		form.Del("find_similar")
+		if code, _, h := comm.post(action, form); code != 303 || !strings.HasSuffix(h.Get("Location"), "/edit#adopted") {
+			t.Fatalf("adopt from the form: %d", code)
+		}
 		// With JavaScript: a fragment, for the signed-in only.
 		code, body, _ = comm.get("/needs/suggest?text=" + url.QueryEscape("老人送餐"))
 		if code != 200 || strings.Contains(body, "<html") {
