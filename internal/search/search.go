@@ -25,7 +25,8 @@ type SearchOptions struct {
 	Facets []string
 	// Accept, when set, must return true for a document to be returned. It
 	// is called only for documents that would enter the top K, so it can be
-	// a map lookup but should not be a database query.
+	// a map lookup but should not be a database query. A large search calls
+	// it from several goroutines, one call at a time.
 	Accept func(id string) bool
 	// Explain fills Hit.Matches.
 	Explain bool
