@@ -23,6 +23,9 @@ func (a *app) solutionFuncs() template.FuncMap {
 			return catalog.CommunityTypeName(code)
 		},
 		"solution_sorts": func() []catalog.Sort { return catalog.Sorts },
+		// masked: free text typed by an organization, its phone numbers
+		// masked (a public page never shows one).
+		"masked": maskPhones,
 		// proposeFrom: the need is a completed project actor may distil into
 		// a solution (its supplier's admin, or platform staff).
 		"proposeFrom": func(actor *accounts.User, n *procurement.Need) bool {

@@ -83,7 +83,7 @@ func (f *solFixture) solutionForm() url.Values {
 		"problem": {"社区高龄、独居老人做饭难、吃饭难，子女不在身边。"}, "category": {"elderly"},
 		"tags": {"助餐、送餐"}, "population": {"独居老人"}, "community_types": {"old_estate"},
 		"step_rows": {"5"}, "step_title_0": {"摸底登记有需要的老人"}, "step_days_0": {"10"},
-		"step_title_2": {"每天送餐上门"}, "step_detail_2": {"志愿者两人一组"},
+		"step_title_2": {"每天送餐上门"}, "step_detail_2": {"志愿者两人一组，联系人13812345678"},
 		"staff": {"2"}, "volunteers": {"10"}, "materials": {"保温箱、餐盒"},
 		"budget_min": {"30000"}, "budget_max": {"40000"}, "duration_min": {"90"}, "duration_max": {"120"},
 		"outcome_rows": {"3"}, "outcome_text_0": {"老人按时吃上热饭"}, "outcome_indicator_0": {"送餐到达率"}, "outcome_target_0": {"≥ 95%"},
@@ -246,6 +246,9 @@ func TestSolutionProposeReviewPublish(t *testing.T) {
 		if code != 200 || strings.Count(body, `class="evidence-row"`) != 2 || !strings.Contains(body, `href="/needs/`+f.projects[0]+`"`) ||
 			!strings.Contains(body, "摸底登记有需要的老人") || !strings.Contains(body, "4.5") {
 			t.Fatalf("public page: %d", code)
+		}
+		if strings.Contains(body, "13812345678") || !strings.Contains(body, "138****5678") {
+			t.Fatal("a phone number typed in a step is not masked on the public page")
 		}
 		if _, body, _ := f.browser(t).get("/solutions?category=elderly"); !strings.Contains(body, "老年助餐送餐上门") {
 			t.Fatal("not in the catalog")
