@@ -151,6 +151,7 @@ func TestAdoptSolution(t *testing.T) {
 		t.Fatalf("deliveries %d after the accepted project, %d before%s", after, before, pageState(ctx))
 	}
 	contains(t, "the evidence table", text(t, ctx, "#evidence-projects"), n.Title)
+	contains(t, "the community's words at acceptance", text(t, ctx, "#evidence-projects"), "按同款方案完成，居民满意。")
 	contains(t, "the lead time", text(t, ctx, "#lead-time"), "从发布到签合同平均")
 
 	// Writing a new need: similar solutions appear as the staffer types.

@@ -35,6 +35,7 @@ type solutionShowData struct {
 // evidenceRow is one project that used the solution, as the page shows it.
 type evidenceRow struct {
 	NeedID, Title, Where, OrgName, Outcome string
+	Said                                   string // what the community wrote at acceptance
 	When                                   time.Time
 	Rating                                 float64
 	Adopted                                bool
@@ -144,6 +145,7 @@ func (a *app) evidenceRow(l i18n.Lang, dl catalog.Delivery) evidenceRow {
 	} else {
 		row.Outcome = a.Catalog.T(l, "sol.outcome_after", dl.Rejections)
 	}
+	row.Said = maskPhones(dl.Outcome)
 	return row
 }
 
