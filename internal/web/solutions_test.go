@@ -253,7 +253,7 @@ func TestSolutionProposeReviewPublish(t *testing.T) {
 		if _, body, _ := f.browser(t).get("/solutions?category=elderly"); !strings.Contains(body, "老年助餐送餐上门") {
 			t.Fatal("not in the catalog")
 		}
-		if _, body, _ := f.browser(t).get("/solutions?q=" + url.QueryEscape("送餐")); !strings.Contains(body, `href="`+path+`"`) ||
+		if _, body, _ := f.browser(t).get("/solutions?q=" + url.QueryEscape("老人吃饭难")); !strings.Contains(body, `href="`+path+`"`) ||
 			!strings.Contains(body, "<mark>") {
 			i := strings.Index(body, "result-count")
 			t.Fatalf("not found by the search box: %s", body[max(i-400, 0):min(i+300, len(body))])
