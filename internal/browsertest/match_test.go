@@ -114,8 +114,9 @@ func TestEveryDemoNeedHasRecommendations(t *testing.T) {
 		for (const id of [%s]) {
 			const html = await (await fetch("/needs/" + id)).text();
 			const doc = new DOMParser().parseFromString(html, "text/html");
+			// Keyed by id: two demo needs may share a title.
 			const title = doc.querySelector("main h1").innerText.trim();
-			out[title] = Array.from(doc.querySelectorAll("#match-orgs .match-org"),
+			out[id + " " + title] = Array.from(doc.querySelectorAll("#match-orgs .match-org"),
 				li => li.querySelector("h3").innerText.trim() + "：" + Array.from(li.querySelectorAll(".reasons li"), r => r.innerText.trim()).join("；"));
 		}
 		return out;

@@ -544,7 +544,30 @@ func (l *Live) SearchOrganizations(ctx context.Context, text string, limit int) 
 	if err != nil {
 		return nil, err
 	}
-	return l.m.Load().Organizations(ctx, Query{Text: text, IncludeExcluded: true}, clampLimit(limit))
+	rs, err := l.m.Load().Organizations(ctx, Query{Text: text, IncludeExcluded: true}, clampLimit(limit))
+	if err != nil {
+		return nil, err
+	}
+	return namesFirst(rs, text), nil
+}
+
+// namesFirst puts the organizations whose name contains the whole query
+// first, shortest name first: someone who types an organization's name in
+// the directory is looking for that organization, whatever its track record.
+func namesFirst(rs []Result, text string) []Result {
+	q := search.Normalize(strings.TrimSpace(text))
+	if utf8.RuneCountInString(q) < 2 {
+		return rs
+	}
+	contains := func(r Result) bool { return strings.Contains(search.Normalize(r.Name), q) }
+	sort.SliceStable(rs, func(i, j int) bool {
+		ci, cj := contains(rs[i]), contains(rs[j])
+		if ci != cj {
+			return ci
+		}
+		return ci && utf8.RuneCountInString(rs[i].Name) < utf8.RuneCountInString(rs[j].Name)
+	})
+	return rs
 }
 
 // RecommendNeeds is "为您推荐的需求": needs still taking proposals that the
