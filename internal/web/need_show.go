@@ -26,6 +26,7 @@ type needShowData struct {
 	CanEdit bool
 	Private bool // the viewer sees internal parts (return comment)
 	Invited []string
+	Adopted store.AdoptionInfo // the same-style solution this need adopted, if any
 	Sealed  bool
 	Opened  bool
 	Now     time.Time
@@ -209,6 +210,9 @@ func (a *app) needPage(w http.ResponseWriter, r *http.Request) (*page, error) {
 	d.CanAttach = d.CanEdit
 	d.CanDetach = d.CanEdit && n.Status == procurement.Draft
 	if d.Attachments, err = a.Store.FindNeedAttachments(ctx, n.ID); err != nil {
+		return nil, err
+	}
+	if d.Adopted, err = a.Store.FindNeedAdoption(ctx, n.ID); err != nil {
 		return nil, err
 	}
 	for _, id := range n.InvitedOrgIDs {

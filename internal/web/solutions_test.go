@@ -380,6 +380,10 @@ func TestSolutionAdopt(t *testing.T) {
 			!strings.Contains(body, "直接委托 回龙观邻里助餐服务社") {
 			t.Fatalf("the edit page's offer: %s", regexpAlert(body))
 		}
+		// The need's own page names the solution it adopted.
+		if _, body, _ := comm.get(needPath); !strings.Contains(body, `id="adopted-solution"`) || !strings.Contains(body, `href="`+path+`?v=`) {
+			t.Fatal("the need page does not name the adopted solution")
+		}
 
 		// The offer: outsiders cannot use it; the community invites the providers.
 		otherComm := f.browser(t)
