@@ -139,13 +139,18 @@ func TestCommands(t *testing.T) {
 func TestServeAndDemo(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	for round, want := range []string{"已生成", "已沿用"} {
+	// Seeded, reused, then discarded and seeded anew with --fresh.
+	for round, want := range []string{"已生成", "已沿用", "已生成"} {
 		ctx, cancel := context.WithCancel(context.Background())
 		var out bytes.Buffer
 		done := make(chan int)
 		urls := make(chan string, 1)
+		args := []string{"demo", "--data", dir, "--addr", "127.0.0.1:0"}
+		if round == 2 {
+			args = append(args, "--fresh")
+		}
 		go func() {
-			done <- cli.Run(ctx, []string{"demo", "--data", dir, "--addr", "127.0.0.1:0"}, cli.Env{Stdout: &out, Stderr: io.Discard,
+			done <- cli.Run(ctx, args, cli.Env{Stdout: &out, Stderr: io.Discard,
 				Getenv: func(string) string { return "" }, Ready: func(u string) { urls <- u }})
 		}()
 		var base string

@@ -2,7 +2,10 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	iofs "io/fs"
+	"os"
 	"path/filepath"
 	"text/tabwriter"
 	"time"
@@ -20,6 +23,7 @@ func runDemo(ctx context.Context, args []string, env Env) error {
 	fs := flags("demo", env)
 	addr := fs.String("addr", cfg.Addr, "监听地址 / listen address")
 	data := fs.String("data", "data", "演示数据目录（再次运行会沿用）/ data folder, reused by later runs")
+	fresh := fs.Bool("fresh", false, "丢弃上次的演示数据，重新生成 / discard the previous demo data and seed anew")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -28,18 +32,29 @@ func runDemo(ctx context.Context, args []string, env Env) error {
 	log := newLogger(env.Stderr, "warn", false)
 
 	start := time.Now()
+	if *fresh {
+		for _, f := range []string{cfg.Database, cfg.Database + "-wal", cfg.Database + "-shm"} {
+			if err := os.Remove(f); err != nil && !errors.Is(err, iofs.ErrNotExist) {
+				return err
+			}
+		}
+	}
 	s, err := store.Open(ctx, cfg.Database)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if _, err := s.Migrate(ctx); err != nil {
+	applied, err := s.Migrate(ctx)
+	if err != nil {
 		return err
 	}
 	res, err := demo.Seed(ctx, s, time.Now())
 	if err != nil {
 		return err
 	}
+	// Data seeded by an older version lacks what newer migrations brought
+	// (an empty catalog, say): say how to start over.
+	stale := !res.Created && len(applied) > 0
 	inbox := sms.NewInbox(100)
 	h, err := Handler(cfg, s, log, inbox, inbox)
 	if err != nil {
@@ -59,6 +74,9 @@ func runDemo(ctx context.Context, args []string, env Env) error {
 			what = "已生成 / created"
 		}
 		fmt.Fprintf(out, "  数据 / data:   %s（%s，%.1fs）\n", cfg.Database, what, time.Since(start).Seconds())
+		if stale {
+			fmt.Fprintf(out, "                 演示数据由旧版本生成，新功能可能没有演示数据；加 --fresh 重新生成 / seeded by an older version: add --fresh to seed anew\n")
+		}
 		fmt.Fprintf(out, "                 %d 个街道镇, %d 个社区, %d 个小区, %d 个社会组织, %d 个治理需求, %d 个同款方案, %d 个商户\n\n",
 			res.Streets, res.Communities, res.Complexes, res.Organizations, res.Needs, res.Solutions, res.Merchants)
 		fmt.Fprintf(out, "  演示账号 / demo logins（工作人员密码 / staff password: %s）:\n", demo.Password)
