@@ -10,7 +10,7 @@ replace github.com/huitian/huitian => ../
 require (
 	github.com/blevesearch/bleve/v2 v2.6.3 // peer: the common pure-Go full-text engine, with a CJK analyzer and BM25
 	github.com/blevesearch/bleve_index_api v1.4.1 // bleve's own API module: the name of its BM25 scoring model
-	github.com/huitian/huitian v0.0.0 // the code under test (internal/search), and registry categories for the corpus
+	github.com/huitian/huitian v0.0.0 // the code under test (internal/search; internal/store and internal/match for readybench), and registry categories for the corpus
 	modernc.org/sqlite v1.62.0 // peer: SQLite FTS5 bm25(), pure Go, the same driver and version the application uses
 )
 
@@ -38,6 +38,10 @@ require (
 	github.com/go-ego/gse v0.80.3 // indirect
 	github.com/golang/snappy v1.0.0 // indirect
 	github.com/google/uuid v1.6.0 // indirect
+	github.com/jackc/pgpassfile v1.0.0 // indirect
+	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
+	github.com/jackc/pgx/v5 v5.13.0 // indirect
+	github.com/jackc/puddle/v2 v2.2.3 // indirect
 	github.com/json-iterator/go v0.0.0-20171115153421-f7279a603ede // indirect
 	github.com/mattn/go-isatty v0.0.24 // indirect
 	github.com/mschoch/smat v0.2.0 // indirect
@@ -46,6 +50,7 @@ require (
 	github.com/vcaesar/cedar v0.20.2 // indirect
 	go.etcd.io/bbolt v1.4.0 // indirect
 	golang.org/x/crypto v0.59.0 // indirect
+	golang.org/x/sync v0.25.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
 	golang.org/x/text v0.44.0 // indirect
 	google.golang.org/protobuf v1.36.12 // indirect
