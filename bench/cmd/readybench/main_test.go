@@ -52,7 +52,7 @@ func TestSmall(t *testing.T) {
 		if !(res.Projects > 1400 && res.Projects < res.Needs && res.Needs < 2000) {
 			t.Errorf("projects %d, board needs %d of 2000", res.Projects, res.Needs)
 		}
-		if !(res.ReadyS > 0 && res.ReadS > 0 && res.ReadyS >= res.BuildS && res.BuildS >= res.ReadS && res.HeapMB > 0) {
+		if !(res.ReadyS > 0 && res.ReadS > 0 && res.ReadyS >= res.BuildS && res.BuildS >= res.ReadS && res.HeapMB > 0 && res.CPUS > 0) {
 			t.Errorf("figures: %+v", res)
 		}
 		if loaded != (res.LoadS > 0) {
