@@ -15,6 +15,7 @@ const (
 	KindNeed         Kind = "need"
 	KindMerchant     Kind = "merchant"
 	KindSolution     Kind = "solution"
+	KindThesaurus    Kind = "thesaurus"
 )
 
 // Action is a verb on a Kind.
@@ -125,6 +126,14 @@ var policy = map[Kind]map[Action][]rule{
 		ViewPrivate: {{PlatformAdmin, global}, {Auditor, global}, {OrgAdmin, inOrg}, {OrgMember, inOrg}},
 		Create:      {{PlatformAdmin, global}, {OrgAdmin, inOrg}},
 		Update:      {{PlatformAdmin, global}, {OrgAdmin, inOrg}},
+	},
+	// The governance thesaurus shapes every search and match on the
+	// platform, so only the district's coordinators edit it and see its
+	// history (reading the current text needs no check: it is public
+	// behaviour).
+	KindThesaurus: {
+		View:   {{PlatformAdmin, global}},
+		Update: {{PlatformAdmin, global}},
 	},
 }
 

@@ -12,7 +12,7 @@ import (
 // their full product, so a new one must be added here (and a test fails
 // until it is).
 var (
-	allKinds   = []Kind{KindStreet, KindCommunity, KindComplex, KindOrganization, KindUser, KindAudit, KindNeed, KindMerchant, KindSolution}
+	allKinds   = []Kind{KindStreet, KindCommunity, KindComplex, KindOrganization, KindUser, KindAudit, KindNeed, KindMerchant, KindSolution, KindThesaurus}
 	allActions = []Action{View, ViewPrivate, Create, Update, Import, Export, ManageRoles, SetCredit}
 )
 
@@ -73,6 +73,9 @@ var matrix = []struct {
 	{KindSolution, ViewPrivate, "platform_admin/* auditor/* org_admin org_member"},
 	{KindSolution, Create, "platform_admin/* org_admin"},
 	{KindSolution, Update, "platform_admin/* org_admin"},
+
+	{KindThesaurus, View, "platform_admin/*"},
+	{KindThesaurus, Update, "platform_admin/*"},
 }
 
 // The resource every case acts on sits in street s1, community c1,

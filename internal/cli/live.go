@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -33,9 +34,9 @@ const rebuildAbove = 2000
 
 // newLive returns the live matcher over s, registered as s's change listener
 // so every committed change reaches it before the writing call returns.
-// It is empty until buildLive.
-func newLive(s *store.Store, log *slog.Logger) (*match.Live, error) {
-	a, err := newAnalyzer()
+// It is empty until buildLive. Its analyzer reads th.
+func newLive(s *store.Store, th *thesaurus, log *slog.Logger) (*match.Live, error) {
+	a, err := th.analyzer()
 	if err != nil {
 		return nil, err
 	}
@@ -83,4 +84,128 @@ func buildLive(ctx context.Context, live *match.Live, log *slog.Logger) error {
 	_, took := live.BuiltAt()
 	log.Info("匹配索引就绪", "orgs", orgs, "projects", projects, "needs", needs, "took", took.Round(time.Millisecond))
 	return nil
+}
+
+// thesaurus is the governance thesaurus of a running server: the version
+// admins last saved (the shipped one when none), shared by the analyzers of
+// the matcher and of the solution catalog. Apply replaces it when an admin
+// saves another; it is what web.Deps.Thesaurus holds.
+type thesaurus struct {
+	log       *slog.Logger
+	mu        sync.Mutex
+	cur       *search.Thesaurus
+	analyzers []*search.Analyzer
+	live      *match.Live
+	sols      *match.Solutions
+	// A save while the indexes rebuild asks for one more rebuild after it
+	// (Live.Build refuses to run twice at once), so the last save wins.
+	rebuilding, again bool
+}
+
+// loadThesaurus reads the current thesaurus from s. A stored text that no
+// longer parses (a newer rule in the parser) falls back to the shipped one
+// with an error in the log: search must not stop over the synonym list.
+func loadThesaurus(ctx context.Context, s *store.Store, log *slog.Logger) (*thesaurus, error) {
+	th := &thesaurus{log: log, cur: search.DefaultThesaurus()}
+	text, v, ok, err := s.CurrentThesaurus(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return th, nil
+	}
+	t, err := search.ParseThesaurus(strings.NewReader(text))
+	if err != nil {
+		log.Error("同义词表无法解析，改用默认 / stored thesaurus does not parse, using the default", "version", v.ID, "err", err)
+		return th, nil
+	}
+	th.cur = t
+	return th, nil
+}
+
+// analyzer returns a new analyzer on the current thesaurus that later
+// Applies reach.
+func (th *thesaurus) analyzer() (*search.Analyzer, error) {
+	a, err := newAnalyzer()
+	if err != nil {
+		return nil, err
+	}
+	th.mu.Lock()
+	defer th.mu.Unlock()
+	a.SetThesaurus(th.cur)
+	th.analyzers = append(th.analyzers, a)
+	return a, nil
+}
+
+// serve names the indexes Apply rebuilds.
+func (th *thesaurus) serve(live *match.Live, sols *match.Solutions) {
+	th.mu.Lock()
+	defer th.mu.Unlock()
+	th.live, th.sols = live, sols
+}
+
+// Apply makes text (saved already) the thesaurus of every analyzer: queries
+// expand with it at once. The indexes, which hold the thesaurus's long terms
+// as words, are rebuilt in the background; the old ones answer until the new
+// ones replace them.
+func (th *thesaurus) Apply(ctx context.Context, text string) error {
+	t, err := search.ParseThesaurus(strings.NewReader(text))
+	if err != nil {
+		return err
+	}
+	th.mu.Lock()
+	defer th.mu.Unlock()
+	th.cur = t
+	for _, a := range th.analyzers {
+		a.SetThesaurus(t)
+	}
+	if th.rebuilding {
+		th.again = true
+		return nil
+	}
+	th.rebuilding = true
+	go th.rebuild(context.WithoutCancel(ctx))
+	return nil
+}
+
+func (th *thesaurus) rebuild(ctx context.Context) {
+	for {
+		th.mu.Lock()
+		live, sols := th.live, th.sols
+		th.mu.Unlock()
+		start := time.Now()
+		if live != nil {
+			if err := live.Build(ctx); err != nil {
+				th.log.Error("同义词表更新后匹配索引重建失败 / match index rebuild after a thesaurus change failed", "err", err)
+			}
+		}
+		if sols != nil {
+			if err := sols.Build(ctx); err != nil {
+				th.log.Error("同义词表更新后方案索引重建失败 / solution index rebuild after a thesaurus change failed", "err", err)
+			}
+		}
+		th.mu.Lock()
+		if !th.again {
+			th.rebuilding = false
+			th.mu.Unlock()
+			th.log.Info("同义词表已生效，索引已重建", "took", time.Since(start).Round(time.Millisecond))
+			return
+		}
+		th.again = false
+		th.mu.Unlock()
+	}
+}
+
+// Analyze analyzes sentence as a search query with text as the thesaurus,
+// applying nothing: the admin page's trial box.
+func (th *thesaurus) Analyze(text, sentence string) (search.Query, error) {
+	t, err := store.ParseThesaurusText(text)
+	if err != nil {
+		return search.Query{}, err
+	}
+	seg, err := segmenter()
+	if err != nil {
+		return search.Query{}, err
+	}
+	return search.NewAnalyzer(search.Options{Thesaurus: t, Segmenter: seg}).Query(sentence), nil
 }

@@ -26,28 +26,32 @@ import (
 // it to run the whole site on httptest. It builds the matching index from
 // the database before returning, so the site answers with it at once.
 func Handler(cfg config.Config, s *store.Store, log *slog.Logger, sender sms.Sender, inbox *sms.Inbox) (http.Handler, error) {
-	live, err := newLive(s, log)
+	th, err := loadThesaurus(context.Background(), s, log)
+	if err != nil {
+		return nil, err
+	}
+	live, err := newLive(s, th, log)
 	if err != nil {
 		return nil, err
 	}
 	if err := buildLive(context.Background(), live, log); err != nil {
 		return nil, err
 	}
-	sols, err := newSolutions(s, log)
+	sols, err := newSolutions(s, th, log)
 	if err != nil {
 		return nil, err
 	}
 	if err := buildSolutions(context.Background(), sols, log); err != nil {
 		return nil, err
 	}
-	return handler(cfg, s, log, sender, inbox, live, sols)
+	return handler(cfg, s, log, sender, inbox, th, live, sols)
 }
 
 // newSolutions returns the search index of the solution catalog over s,
 // registered as s's change listener for solutions. It is empty until
-// buildSolutions.
-func newSolutions(s *store.Store, log *slog.Logger) (*match.Solutions, error) {
-	a, err := newAnalyzer()
+// buildSolutions. Its analyzer reads th.
+func newSolutions(s *store.Store, th *thesaurus, log *slog.Logger) (*match.Solutions, error) {
+	a, err := th.analyzer()
 	if err != nil {
 		return nil, err
 	}
@@ -85,15 +89,16 @@ func buildSolutions(ctx context.Context, sols *match.Solutions, log *slog.Logger
 // handler wires everything around live and sols, which may still be
 // building: /readyz says not ready until the matcher is; the catalog's
 // search falls back to words in the text until its index is.
-func handler(cfg config.Config, s *store.Store, log *slog.Logger, sender sms.Sender, inbox *sms.Inbox, live *match.Live,
-	sols *match.Solutions) (http.Handler, error) {
+func handler(cfg config.Config, s *store.Store, log *slog.Logger, sender sms.Sender, inbox *sms.Inbox, th *thesaurus,
+	live *match.Live, sols *match.Solutions) (http.Handler, error) {
+	th.serve(live, sols)
 	cat, err := i18n.Load()
 	if err != nil {
 		return nil, err
 	}
 	sessions := server.NewSessions(s, cfg, log)
 	pages, err := web.New(web.Deps{Config: cfg, Store: s, Catalog: cat, Sessions: sessions, Logger: log,
-		Sender: sender, Inbox: inbox, Match: live, Solutions: sols})
+		Sender: sender, Inbox: inbox, Match: live, Solutions: sols, Thesaurus: th})
 	if err != nil {
 		return nil, err
 	}
@@ -197,15 +202,19 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	}
 	// The index builds while the server already listens; /readyz says
 	// when it is done (a large database takes seconds).
-	live, err := newLive(s, log)
+	th, err := loadThesaurus(ctx, s, log)
 	if err != nil {
 		return err
 	}
-	sols, err := newSolutions(s, log)
+	live, err := newLive(s, th, log)
 	if err != nil {
 		return err
 	}
-	h, err := handler(cfg, s, log, sender, shown, live, sols)
+	sols, err := newSolutions(s, th, log)
+	if err != nil {
+		return err
+	}
+	h, err := handler(cfg, s, log, sender, shown, th, live, sols)
 	if err != nil {
 		return err
 	}

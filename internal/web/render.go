@@ -26,6 +26,7 @@ var pageFiles = []string{
 	"admin_users.html", "admin_user.html", "admin_audit.html", "admin_import.html", "admin_merchants.html", "need_list.html", "need_show.html", "need_form.html", "dev_inbox.html", "error.html",
 	"need_scores.html", "need_contract.html", "me_needs.html", "me_proposals.html", "me_notifications.html",
 	"solution_list.html", "solution_show.html", "solution_form.html", "admin_solutions.html",
+	"admin_thesaurus.html",
 }
 
 // pageParts are fragments parsed with one page only (the need page's sections).

@@ -4,6 +4,7 @@
 package web
 
 import (
+	"context"
 	"embed"
 	"io/fs"
 	"log/slog"
@@ -36,6 +37,20 @@ type Deps struct {
 	// Solutions is the search index of the published solutions (同款方案);
 	// nil: the catalog's search box lists by words in the database instead.
 	Solutions *match.Solutions
+	// Thesaurus applies a thesaurus an admin saved to the running server
+	// and analyzes trial sentences with an unsaved one; nil: a save reaches
+	// the pages' own highlighting only, until restart.
+	Thesaurus ThesaurusService
+}
+
+// ThesaurusService is the running server's side of the thesaurus page.
+type ThesaurusService interface {
+	// Apply makes text, saved already, the thesaurus of every analyzer at
+	// once and rebuilds the indexes in the background.
+	Apply(ctx context.Context, text string) error
+	// Analyze reads sentence as a search query with text as the thesaurus,
+	// applying nothing.
+	Analyze(text, sentence string) (search.Query, error)
 }
 
 // app holds the parsed templates and shared state of the pages.
@@ -64,6 +79,9 @@ func New(d Deps) (http.Handler, error) {
 		codeIPLimit: server.NewLimiter(20, 10*time.Minute),
 	}
 	if a.tmpl, err = a.parseTemplates(); err != nil {
+		return nil, err
+	}
+	if err := a.loadThesaurus(context.Background()); err != nil {
 		return nil, err
 	}
 	d.Sessions.OnCSRF = http.HandlerFunc(a.csrfFailed)
@@ -169,6 +187,10 @@ func New(d Deps) (http.Handler, error) {
 	handle("GET /admin/organizations/import", a.adminImportPage)
 	handle("POST /admin/organizations/import", a.adminImport)
 	handle("GET /admin/organizations/export", a.adminExport)
+	handle("GET /admin/thesaurus", a.adminThesaurus)
+	handle("POST /admin/thesaurus", a.adminThesaurusSave)
+	handle("POST /admin/thesaurus/try", a.adminThesaurusTry)
+	handle("POST /admin/thesaurus/default", a.adminThesaurusRestore)
 	if d.Inbox != nil {
 		handle("GET /dev/inbox", a.devInbox)
 	}
