@@ -51,6 +51,8 @@ type Index struct {
 	fp       fieldParams
 	// parallelMin is parallelMinPostings; tests lower it.
 	parallelMin int
+	// economyTerms is EconomyTerms; tests lower it.
+	economyTerms int
 
 	snap atomic.Pointer[snapshot]
 
@@ -82,7 +84,7 @@ func NewIndex(a *Analyzer, s Schema) (*Index, error) {
 		return nil, err
 	}
 	s.Fields = slices.Clone(s.Fields)
-	ix := &Index{a: a, schema: s, fieldIdx: map[string]int{}, where: map[string]docRef{}, parallelMin: parallelMinPostings}
+	ix := &Index{a: a, schema: s, fieldIdx: map[string]int{}, where: map[string]docRef{}, parallelMin: parallelMinPostings, economyTerms: EconomyTerms}
 	for i, f := range s.Fields {
 		ix.fieldIdx[f.Name] = i
 	}

@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"github.com/huitian/huitian/internal/search"
 	"os"
 	"runtime"
 	"runtime/pprof"
@@ -42,6 +43,7 @@ type result struct {
 	BleveOverOursP99   float64 `json:"bleve_over_ours_p99"`
 	OursShortP99       float64 `json:"ours_short_p99_ms"`
 	OursSentenceP99    float64 `json:"ours_sentence_p99_ms"`
+	OursOverlapAt20    float64 `json:"ours_overlap_at20,omitempty"` // with -economy: share of the exact top 20 found
 	BleveSettleSeconds float64 `json:"bleve_settle_s"`
 	OursCPU            float64 `json:"ours_cpu_ms_per_query"`
 	FTS5CPU            float64 `json:"fts5_cpu_ms_per_query"`
@@ -80,6 +82,7 @@ func run(args []string) error {
 	useGSE := fs.Bool("gse", true, "segment queries with gse, as the application does")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of our queries to this file")
 	warm := fs.Int("warm", 100, "queries run before timing starts, to page the peers' common terms in")
+	economy := fs.Bool("economy", true, "our scoring-only terms for long queries (SearchOptions.Economy, as the application's large indexes should use); false is exact")
 	dir := fs.String("dir", "", "directory for the peers' index files (default: a new temporary one)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -115,6 +118,7 @@ func run(args []string) error {
 			if err != nil {
 				return err
 			}
+			o.opts = search.SearchOptions{K: k, Economy: *economy}
 			e = o
 		case "fts5":
 			e = &fts5{path: tmp + "/fts5.db"}
@@ -132,6 +136,10 @@ func run(args []string) error {
 			res.OursP50, res.OursP99, res.OursIndexRate, res.OursCPU = m.p50, m.p99, m.rate, m.cpu
 			res.OursHeapMB = round(o.heapMB)
 			res.OursShortP99, res.OursSentenceP99 = m.shortP99, m.sentenceP99
+			if o.approximate() {
+				res.OursOverlapAt20 = round(o.overlap(queries))
+				fmt.Printf("ours   economy: overlap@%d with the exact top %d %.4f\n", k, k, res.OursOverlapAt20)
+			}
 		case *fts5:
 			res.FTS5P50, res.FTS5P99, res.FTS5IndexRate, res.FTS5CPU = m.p50, m.p99, m.rate, m.cpu
 		case *bleveEngine:

@@ -36,7 +36,7 @@ func TestSmall(t *testing.T) {
 	}
 	for _, key := range []string{"docs", "ours_p50_ms", "ours_p99_ms", "fts5_p50_ms", "fts5_p99_ms",
 		"bleve_p50_ms", "bleve_p99_ms", "ours_index_docs_per_s", "fts5_index_docs_per_s",
-		"bleve_index_docs_per_s", "ours_heap_mb"} {
+		"bleve_index_docs_per_s", "ours_heap_mb", "ours_overlap_at20"} {
 		if v, ok := res[key]; !ok || !(v > 0) {
 			t.Errorf("%s = %v (present %v), want > 0", key, v, ok)
 		}

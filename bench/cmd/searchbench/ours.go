@@ -15,6 +15,7 @@ type ours struct {
 	a      *search.Analyzer
 	ix     *search.Index
 	heapMB float64
+	opts   search.SearchOptions // the measured searches' options (Economy)
 }
 
 func newOurs(useGSE bool) (*ours, error) {
@@ -84,7 +85,9 @@ func (o *ours) index(docs []corpus.Doc) (time.Duration, error) {
 }
 
 func (o *ours) search(q string) ([]string, error) {
-	hits := o.ix.SearchText(q, search.SearchOptions{K: k})
+	opts := o.opts
+	opts.K = k
+	hits := o.ix.SearchText(q, opts)
 	ids := make([]string, len(hits))
 	for i, h := range hits {
 		ids[i] = h.ID
@@ -93,3 +96,35 @@ func (o *ours) search(q string) ([]string, error) {
 }
 
 func (o *ours) close() { o.ix = nil }
+
+// approximate says whether the measured searches may differ from exact ones.
+func (o *ours) approximate() bool { return o.opts.Economy }
+
+// overlap is the mean share of the exact top k that the measured searches
+// also return (overlap@k), over queries with results.
+func (o *ours) overlap(queries []string) float64 {
+	sum, n := 0.0, 0
+	for _, q := range queries {
+		exact := o.ix.SearchText(q, search.SearchOptions{K: k})
+		if len(exact) == 0 {
+			continue
+		}
+		got, _ := o.search(q)
+		in := make(map[string]bool, len(got))
+		for _, id := range got {
+			in[id] = true
+		}
+		c := 0
+		for _, h := range exact {
+			if in[h.ID] {
+				c++
+			}
+		}
+		sum += float64(c) / float64(len(exact))
+		n++
+	}
+	if n == 0 {
+		return 1
+	}
+	return sum / float64(n)
+}
