@@ -100,6 +100,7 @@ type thesaurus struct {
 	// A save while the indexes rebuild asks for one more rebuild after it
 	// (Live.Build refuses to run twice at once), so the last save wins.
 	rebuilding, again bool
+	rebuilt           func() // tests: called when a rebuild has finished
 }
 
 // loadThesaurus reads the current thesaurus from s. A stored text that no
@@ -187,8 +188,12 @@ func (th *thesaurus) rebuild(ctx context.Context) {
 		th.mu.Lock()
 		if !th.again {
 			th.rebuilding = false
+			done := th.rebuilt
 			th.mu.Unlock()
 			th.log.Info("同义词表已生效，索引已重建", "took", time.Since(start).Round(time.Millisecond))
+			if done != nil {
+				done()
+			}
 			return
 		}
 		th.again = false
