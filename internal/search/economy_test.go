@@ -38,9 +38,9 @@ func TestEconomyShortQueriesExact(t *testing.T) {
 	}
 }
 
-// Searches with Economy return documents that match, with their exact
-// scores, sorted, at most K, and on a corpus like the application's mostly
-// the same top K as the exact search.
+// Searches with Economy return documents that match, sorted, at most K,
+// scored no higher than exactly (they drop terms), and on a corpus like the
+// application's mostly the same top K as the exact search.
 func TestEconomySearch(t *testing.T) {
 	t.Parallel()
 	c := newCorpus(7)
@@ -58,8 +58,8 @@ func TestEconomySearch(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// Few free terms, so that most queries are economized here.
-	single.economyTerms, multi.economyTerms = 3, 3
+	// Few kept terms, so that most queries are economized here.
+	single.economyTerms, multi.economyTerms = 8, 8
 	queries := c.queries(120)
 	queries = append(queries, "", "老", "停车难停车难停车难希望社区帮忙协调物业解决电梯维修和垃圾分类的问题")
 	const k = 20
@@ -104,7 +104,7 @@ func TestEconomySearch(t *testing.T) {
 				}
 				for _, h := range got {
 					s, ok := all[h.ID]
-					if !ok || math.Abs(s-h.Score) > 1e-9*math.Max(1, s) {
+					if !ok || !(h.Score > 0) || h.Score > s+1e-9*math.Max(1, s) {
 						t.Fatalf("%s %+v query %d %q: %s scores %v, exactly %v (%v)", name, o, qi, text, h.ID, h.Score, s, ok)
 					}
 				}
@@ -125,7 +125,7 @@ func TestEconomySearch(t *testing.T) {
 			}
 			overlap /= float64(max(n, 1))
 			t.Logf("%s %+v: overlap@%d %.3f", name, o, o.K, overlap)
-			if want := 0.8; n > 0 && overlap < want {
+			if want := 0.5; n > 0 && overlap < want {
 				t.Errorf("%s %+v: overlap@%d %.3f, want ≥ %v", name, o, o.K, overlap, want)
 			}
 		}

@@ -118,7 +118,6 @@ type cursor struct {
 	term  int     // index into the query's resolved terms
 	qwIdf float64 // query weight × idf
 	ub    float64 // upper bound of this term's contribution in the segment
-	score bool    // scoring-only: never generates candidates (SearchOptions.Economy)
 
 	bm    []float32 // block maxima of the segment's x (see blockmax.go)
 	scale float64   // what turns them into bounds of this search's x

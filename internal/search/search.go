@@ -34,20 +34,17 @@ type SearchOptions struct {
 	// same results, slower; for tests and benchmarks.
 	Exhaustive bool
 	// Economy, for queries of more than EconomyTerms terms (long sentences),
-	// makes the terms that can hardly change the top k scoring-only: they
-	// still add to the score of every candidate, but never bring in a
-	// document by themselves. Those are, until only EconomyTerms terms are
-	// left free, unigrams whose character a bigram or word of the query
-	// also covers, then bigrams weighing less than 1 (those straddling two
-	// words), then the terms of lowest weight × idf. Approximate: a document
-	// that matches only scoring-only terms is missed; every hit keeps its
-	// exact score. Meant for large indexes, where long queries would
-	// otherwise score a good part of the collection.
+	// drops the terms that can hardly change the top k until EconomyTerms
+	// are left: unigrams whose character a bigram or word of the query also
+	// covers, then bigrams weighing less than 1 (those straddling two
+	// words), then the terms of lowest weight × idf. Approximate: the
+	// results and their scores are those of the shorter query. Meant for
+	// large indexes, where a long query would otherwise score a good part
+	// of the collection; short queries are searched exactly.
 	Economy bool
 }
 
-// EconomyTerms is how many terms of a query SearchOptions.Economy leaves
-// free to generate candidates.
+// EconomyTerms is how many terms of a query SearchOptions.Economy keeps.
 const EconomyTerms = 16
 
 // Hit is one result.
@@ -78,9 +75,8 @@ type resolved struct {
 	gram  uint64
 	word  string // "" for a gram
 	qwIdf float64
-	// scoreOnly terms add to candidates' scores but generate none
-	// (SearchOptions.Economy).
-	scoreOnly bool
+	// dropped marks a term economize leaves out.
+	dropped bool
 }
 
 // scorer holds the BM25F constants of one search. A term's contribution to
@@ -169,11 +165,11 @@ func (ix *Index) Search(q Query, o SearchOptions) []Hit {
 		r.qwIdf = t.Weight * idf
 		terms = append(terms, r)
 	}
+	if o.Economy && !o.Exhaustive {
+		terms = economize(terms, ix.economyTerms)
+	}
 	if len(terms) == 0 {
 		return nil
-	}
-	if o.Economy && !o.Exhaustive {
-		economize(terms, ix.economyTerms)
 	}
 	var top *topK
 	if workers := min(runtime.GOMAXPROCS(0), len(sn.segs)); workers > 1 && postings >= ix.parallelMin {
@@ -200,16 +196,16 @@ func (ix *Index) Search(q Query, o SearchOptions) []Hit {
 	return hits
 }
 
-// economize marks the terms of a long query that cannot change the top k
-// much as scoring-only (SearchOptions.Economy), leaving budget terms free.
-func economize(terms []resolved, budget int) {
+// economize drops the terms of a long query that cannot change the top k
+// much (SearchOptions.Economy), keeping budget terms.
+func economize(terms []resolved, budget int) []resolved {
 	if len(terms) <= budget {
-		return
+		return terms
 	}
 	free := len(terms)
 	mark := func(i int) {
-		if !terms[i].scoreOnly && free > budget {
-			terms[i].scoreOnly = true
+		if !terms[i].dropped && free > budget {
+			terms[i].dropped = true
 			free--
 		}
 	}
@@ -240,6 +236,7 @@ func economize(terms []resolved, budget int) {
 	for _, i := range idx {
 		mark(i)
 	}
+	return slices.DeleteFunc(terms, func(r resolved) bool { return r.dropped })
 }
 
 // parallelMinPostings is how many postings a query's terms must have before
@@ -327,7 +324,7 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 		c := &curs[len(curs)-1]
 		data, skips := seg.postings(info)
 		c.init(data, skips, int(info.df))
-		c.term, c.qwIdf, c.score = ti, terms[ti].qwIdf, terms[ti].scoreOnly
+		c.term, c.qwIdf = ti, terms[ti].qwIdf
 		c.ub = min(sc.upperBound(seg, info, c.qwIdf), sc.bound(float64(info.xmax)*scale, c.qwIdf))
 		c.bm, c.scale, c.bmBlk = seg.blockMaxes(info), scale, -1
 		dfSum += int(info.df)
@@ -340,21 +337,7 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 	for i := range curs {
 		order[i] = &curs[i]
 	}
-	// Scoring-only terms first: they stay among the non-essential ones.
-	byBound := func(a, b *cursor) int {
-		if a.score != b.score {
-			if a.score {
-				return -1
-			}
-			return 1
-		}
-		return cmp.Compare(a.ub, b.ub)
-	}
-	slices.SortStableFunc(order, byBound)
-	nso := 0 // scoring-only terms
-	for nso < m && order[nso].score {
-		nso++
-	}
+	slices.SortStableFunc(order, func(a, b *cursor) int { return cmp.Compare(a.ub, b.ub) })
 	prefix := make([]float64, m)
 	sum := 0.0
 	for i, c := range order {
@@ -412,7 +395,7 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 	// ordinals are walked in windows that end with the first of the
 	// essential terms' current blocks to end.
 	theta := top.threshold()
-	e := nso
+	e := 0
 	for e < m && prefix[e] < theta {
 		e++
 	}
@@ -438,7 +421,7 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 		if total >= theta {
 			copy(win, order)
 			for i := 1; i < m; i++ { // insertion sort: nearly sorted already
-				for j := i; j > 0 && win[j].score == win[j-1].score && win[j].wmax < win[j-1].wmax; j-- {
+				for j := i; j > 0 && win[j].wmax < win[j-1].wmax; j-- {
 					win[j], win[j-1] = win[j-1], win[j]
 				}
 			}
@@ -447,7 +430,7 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 				sum += c.wmax
 				wpre[i] = sum
 			}
-			we := nso // win[we:] produce the window's candidates
+			we := 0 // win[we:] produce the window's candidates
 			for we < m && wpre[we] < theta {
 				we++
 			}
@@ -482,10 +465,7 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 				for i := we - 1; i >= 0; i-- {
 					c := win[i]
 					if c.wmax == 0 {
-						if i >= nso {
-							i = nso // neither it nor the free terms below have postings here
-						}
-						continue
+						break // neither it nor those below have postings here
 					}
 					if score+wpre[i] < theta {
 						skip = true

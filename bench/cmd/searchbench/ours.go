@@ -101,15 +101,34 @@ func (o *ours) close() { o.ix = nil }
 func (o *ours) approximate() bool { return o.opts.Economy }
 
 // overlap is the mean share of the exact top k that the measured searches
-// also return (overlap@k), over queries with results.
-func (o *ours) overlap(queries []string) float64 {
+// also return (overlap@k), over queries with results. It times both
+// searches of each query, back to back, so that their latencies compare
+// under the same load: an A/B on a noisy machine.
+func (o *ours) overlap(queries []string) (overlap float64, exactLat, measuredLat []time.Duration) {
 	sum, n := 0.0, 0
-	for _, q := range queries {
-		exact := o.ix.SearchText(q, search.SearchOptions{K: k})
+	for i, q := range queries {
+		var exact []search.Hit
+		var got []string
+		timeExact := func() {
+			t := time.Now()
+			exact = o.ix.SearchText(q, search.SearchOptions{K: k})
+			exactLat = append(exactLat, time.Since(t))
+		}
+		timeMeasured := func() {
+			t := time.Now()
+			got, _ = o.search(q)
+			measuredLat = append(measuredLat, time.Since(t))
+		}
+		if i%2 == 0 {
+			timeExact()
+			timeMeasured()
+		} else {
+			timeMeasured()
+			timeExact()
+		}
 		if len(exact) == 0 {
 			continue
 		}
-		got, _ := o.search(q)
 		in := make(map[string]bool, len(got))
 		for _, id := range got {
 			in[id] = true
@@ -124,7 +143,7 @@ func (o *ours) overlap(queries []string) float64 {
 		n++
 	}
 	if n == 0 {
-		return 1
+		return 1, exactLat, measuredLat
 	}
-	return sum / float64(n)
+	return sum / float64(n), exactLat, measuredLat
 }
