@@ -434,23 +434,26 @@ func needDoc(n *Need) search.Doc {
 // refuses, as an invalid "text" field, an empty text, one longer than
 // MaxTextRunes, one with control characters, and one with nothing to
 // search for (only emoji, punctuation or stop words).
-func (l *Live) CheckText(text string) (string, error) {
+func (l *Live) CheckText(text string) (string, error) { return checkText(l.a, "text", text) }
+
+// checkText is CheckText for the analyzer a, reporting errors on field.
+func checkText(a *search.Analyzer, field, text string) (string, error) {
 	text = strings.TrimSpace(text)
 	switch {
 	case text == "":
-		return "", errs.Field("text", "match.text_empty")
+		return "", errs.Field(field, "match.text_empty")
 	case !utf8.ValidString(text):
-		return "", errs.Field("text", "match.text_control")
+		return "", errs.Field(field, "match.text_control")
 	case utf8.RuneCountInString(text) > MaxTextRunes:
-		return "", errs.Field("text", "match.text_too_long", MaxTextRunes)
+		return "", errs.Field(field, "match.text_too_long", MaxTextRunes)
 	}
 	for _, r := range text {
 		if unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' {
-			return "", errs.Field("text", "match.text_control")
+			return "", errs.Field(field, "match.text_control")
 		}
 	}
-	if l.a.Query(text).Empty() {
-		return "", errs.Field("text", "match.text_no_words")
+	if a.Query(text).Empty() {
+		return "", errs.Field(field, "match.text_no_words")
 	}
 	return text, nil
 }

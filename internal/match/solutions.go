@@ -6,8 +6,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/registry"
@@ -184,28 +182,9 @@ func (s *Solutions) Has(id string) bool {
 	return s.docs[id] != nil
 }
 
-// CheckText validates a search text as Live.CheckText does: not
-// empty, not too long, no control characters, some words.
-func (s *Solutions) CheckText(text string) (string, error) {
-	text = strings.TrimSpace(text)
-	switch {
-	case text == "":
-		return "", errs.Field("q", "match.text_empty")
-	case !utf8.ValidString(text):
-		return "", errs.Field("q", "match.text_control")
-	case utf8.RuneCountInString(text) > MaxTextRunes:
-		return "", errs.Field("q", "match.text_too_long", MaxTextRunes)
-	}
-	for _, r := range text {
-		if unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' {
-			return "", errs.Field("q", "match.text_control")
-		}
-	}
-	if s.a.Query(text).Empty() {
-		return "", errs.Field("q", "match.text_no_words")
-	}
-	return text, nil
-}
+// CheckText validates a search text as Live.CheckText does, reporting
+// errors on the "q" field.
+func (s *Solutions) CheckText(text string) (string, error) { return checkText(s.a, "q", text) }
 
 // Search ranks listed solutions for text, best first: at most limit
 // (DefaultLimit when zero or less, search.MaxK at most, so a catalog can
