@@ -262,18 +262,23 @@ func TestParseThesaurus(t *testing.T) {
 	for _, c := range []struct {
 		in   string
 		line int
+		code string
 	}{
-		{"老人 长者\n孤单", 2},
-		{"老人 老人", 1},
-		{"a区 b区", 1},
-		{"老人 " + strings.Repeat("老", MaxTermRunes+1), 1},
-		{"\n\n老人 长者!", 3},
-		{"老人 \xff", 1},
+		{"老人 长者\n孤单", 2, ThesaurusOneTerm},
+		{"老人 老人", 1, ThesaurusOneTerm},
+		{"a区 b区", 1, ThesaurusTermMixed},
+		{"老人 " + strings.Repeat("老", MaxTermRunes+1), 1, ThesaurusTermLong},
+		{"\n\n老人 长者!", 3, ThesaurusTermChars},
+		{"老人 \xff", 1, ThesaurusUTF8},
+		{"孩子 => 托管 => 看护", 1, ThesaurusRuleArrows},
+		{"孩子 + => 托管", 1, ThesaurusRuleCondition},
+		{"a + b + c + d + e => f", 1, ThesaurusRuleConditions},
+		{"孩子 => ", 1, ThesaurusRuleAdd},
 	} {
 		_, err := ParseThesaurus(strings.NewReader(c.in))
 		var te *ThesaurusError
-		if !errors.As(err, &te) || te.Line != c.line {
-			t.Errorf("%q: error %v, want one on line %d", c.in, err, c.line)
+		if !errors.As(err, &te) || te.Line != c.line || te.Code != c.code {
+			t.Errorf("%q: error %v, want one on line %d with code %q", c.in, err, c.line, c.code)
 		}
 	}
 }

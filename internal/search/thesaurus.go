@@ -55,8 +55,25 @@ type thTerm struct {
 type ThesaurusError struct {
 	Line   int    // 1-based line number
 	Term   string // the offending term, if any
-	Reason string
+	Code   string // what is wrong, stable for translation: one of the Thesaurus* codes
+	Reason string // the same in English, for logs
 }
+
+// Codes of ThesaurusError.
+const (
+	ThesaurusUTF8           = "utf8"
+	ThesaurusTooMany        = "too_many"
+	ThesaurusOneTerm        = "one_term"
+	ThesaurusGroupBig       = "group_big"
+	ThesaurusTermChars      = "term_chars"
+	ThesaurusTermLong       = "term_long"
+	ThesaurusTermMixed      = "term_mixed"
+	ThesaurusRuleArrows     = "rule_arrows"
+	ThesaurusRuleCondition  = "rule_condition"
+	ThesaurusRuleConditions = "rule_conditions"
+	ThesaurusRuleAdd        = "rule_add"
+	ThesaurusLineLong       = "line_long"
+)
 
 func (e *ThesaurusError) Error() string {
 	if e.Term != "" {
@@ -96,7 +113,7 @@ func ParseThesaurus(r io.Reader) (*Thesaurus, error) {
 		line++
 		text := sc.Text()
 		if !utf8.ValidString(text) {
-			return nil, &ThesaurusError{Line: line, Reason: "not valid UTF-8"}
+			return nil, &ThesaurusError{Line: line, Code: ThesaurusUTF8, Reason: "not valid UTF-8"}
 		}
 		if i := strings.IndexByte(text, '#'); i >= 0 {
 			text = text[:i]
@@ -106,7 +123,7 @@ func ParseThesaurus(r io.Reader) (*Thesaurus, error) {
 			continue
 		}
 		if len(t.groups)+len(t.rules) == MaxThesaurusGroups {
-			return nil, &ThesaurusError{Line: line, Reason: fmt.Sprintf("more than %d groups and rules", MaxThesaurusGroups)}
+			return nil, &ThesaurusError{Line: line, Code: ThesaurusTooMany, Reason: fmt.Sprintf("more than %d groups and rules", MaxThesaurusGroups)}
 		}
 		if strings.Contains(text, "=>") {
 			if err := t.addRule(line, text); err != nil {
@@ -122,7 +139,7 @@ func ParseThesaurus(r io.Reader) (*Thesaurus, error) {
 			continue
 		}
 		if len(group) < 2 {
-			return nil, &ThesaurusError{Line: line, Reason: "a group needs at least two different terms"}
+			return nil, &ThesaurusError{Line: line, Code: ThesaurusOneTerm, Reason: "a group needs at least two different terms"}
 		}
 		gi := int32(len(t.groups))
 		t.groups = append(t.groups, group)
@@ -132,7 +149,7 @@ func ParseThesaurus(r io.Reader) (*Thesaurus, error) {
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, &ThesaurusError{Line: line + 1, Reason: err.Error()}
+		return nil, &ThesaurusError{Line: line + 1, Code: ThesaurusLineLong, Reason: err.Error()}
 	}
 	for r, terms := range t.byFirst {
 		slices.SortFunc(terms, func(a, b thTerm) int {
@@ -154,15 +171,15 @@ func termList(line int, text string) ([]string, error) {
 	})
 	var out []string
 	for _, f := range fields {
-		if reason := checkTerm(f); reason != "" {
-			return nil, &ThesaurusError{Line: line, Term: f, Reason: reason}
+		if code, reason := checkTerm(f); reason != "" {
+			return nil, &ThesaurusError{Line: line, Term: f, Code: code, Reason: reason}
 		}
 		if !slices.Contains(out, f) {
 			out = append(out, f)
 		}
 	}
 	if len(out) > MaxGroupTerms {
-		return nil, &ThesaurusError{Line: line, Reason: fmt.Sprintf("more than %d terms in one group", MaxGroupTerms)}
+		return nil, &ThesaurusError{Line: line, Code: ThesaurusGroupBig, Reason: fmt.Sprintf("more than %d terms in one group", MaxGroupTerms)}
 	}
 	return out, nil
 }
@@ -171,7 +188,7 @@ func termList(line int, text string) ([]string, error) {
 func (t *Thesaurus) addRule(line int, text string) error {
 	when, add, _ := strings.Cut(text, "=>")
 	if strings.Contains(add, "=>") {
-		return &ThesaurusError{Line: line, Reason: "a rule has one \"=>\""}
+		return &ThesaurusError{Line: line, Code: ThesaurusRuleArrows, Reason: "a rule has one \"=>\""}
 	}
 	var ru Rule
 	for _, c := range strings.Split(when, "+") {
@@ -180,19 +197,19 @@ func (t *Thesaurus) addRule(line int, text string) error {
 			return err
 		}
 		if len(terms) == 0 {
-			return &ThesaurusError{Line: line, Reason: "an empty condition before \"=>\""}
+			return &ThesaurusError{Line: line, Code: ThesaurusRuleCondition, Reason: "an empty condition before \"=>\""}
 		}
 		ru.When = append(ru.When, terms)
 	}
 	if len(ru.When) > 4 {
-		return &ThesaurusError{Line: line, Reason: "more than 4 conditions in one rule"}
+		return &ThesaurusError{Line: line, Code: ThesaurusRuleConditions, Reason: "more than 4 conditions in one rule"}
 	}
 	var err error
 	if ru.Add, err = termList(line, add); err != nil {
 		return err
 	}
 	if len(ru.Add) == 0 {
-		return &ThesaurusError{Line: line, Reason: "nothing to add after \"=>\""}
+		return &ThesaurusError{Line: line, Code: ThesaurusRuleAdd, Reason: "nothing to add after \"=>\""}
 	}
 	ri := int32(len(t.rules))
 	t.rules = append(t.rules, ru)
@@ -248,7 +265,7 @@ func (t *Thesaurus) fired(found map[string]bool) []int32 {
 }
 
 // checkTerm returns why a normalized term is not acceptable, or "".
-func checkTerm(term string) string {
+func checkTerm(term string) (code, reason string) {
 	n, han, word := 0, 0, 0
 	for _, r := range term {
 		n++
@@ -258,16 +275,16 @@ func checkTerm(term string) string {
 		case isWordRune(r):
 			word++
 		default:
-			return "only Chinese characters, letters and digits may form a term"
+			return ThesaurusTermChars, "only Chinese characters, letters and digits may form a term"
 		}
 	}
 	switch {
 	case n > MaxTermRunes:
-		return fmt.Sprintf("longer than %d characters", MaxTermRunes)
+		return ThesaurusTermLong, fmt.Sprintf("longer than %d characters", MaxTermRunes)
 	case han > 0 && word > 0:
-		return "mixes Chinese characters with letters or digits"
+		return ThesaurusTermMixed, "mixes Chinese characters with letters or digits"
 	}
-	return ""
+	return "", ""
 }
 
 // Groups returns a copy of the synonym groups, normalized, in file order.

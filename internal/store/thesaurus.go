@@ -156,32 +156,8 @@ func ParseThesaurusText(text string) (*search.Thesaurus, error) {
 // The search package words its reasons in English for logs; pages say them
 // in the reader's language.
 func ThesaurusErrorKey(e *search.ThesaurusError) string {
-	r := e.Reason
-	switch {
-	case strings.Contains(r, "UTF-8"):
-		return "thesaurus.err_utf8"
-	case strings.Contains(r, "groups and rules"):
-		return "thesaurus.err_too_many"
-	case strings.Contains(r, "at least two"):
-		return "thesaurus.err_one_term"
-	case strings.Contains(r, "terms in one group"):
-		return "thesaurus.err_group_big"
-	case strings.Contains(r, "only Chinese characters"):
-		return "thesaurus.err_term_chars"
-	case strings.Contains(r, "longer than"):
-		return "thesaurus.err_term_long"
-	case strings.Contains(r, "mixes"):
-		return "thesaurus.err_term_mixed"
-	case strings.Contains(r, `one "=>"`):
-		return "thesaurus.err_rule_arrows"
-	case strings.Contains(r, "empty condition"):
-		return "thesaurus.err_rule_condition"
-	case strings.Contains(r, "conditions in one rule"):
-		return "thesaurus.err_rule_conditions"
-	case strings.Contains(r, "nothing to add"):
-		return "thesaurus.err_rule_add"
-	case strings.Contains(r, "too long"):
-		return "thesaurus.err_line_long"
+	if e.Code == "" {
+		return "thesaurus.err_line"
 	}
-	return "thesaurus.err_line"
+	return "thesaurus.err_" + e.Code
 }
