@@ -109,15 +109,11 @@ func (a *app) searchable(f procurement.Filter) bool {
 // one page of them.
 func (a *app) searchNeeds(r *http.Request, l i18n.Lang, f procurement.Filter) ([]*procurement.Need, int, searchState, error) {
 	ctx := r.Context()
-	text, cut := searchText(f.Query)
-	st := searchState{Text: text, Ranked: true}
-	if cut {
-		st.Notice = a.Catalog.T(l, "searchbox.too_long", maxSearchRunes)
-	}
-	if a.hl.Query(text).Empty() {
-		st.Notice, st.Ranked = a.Catalog.T(l, "searchbox.empty"), false
+	st, ok := a.readSearchBox(l, f.Query)
+	if !ok {
 		return nil, 0, st, nil
 	}
+	text := st.Text
 	var facets []string
 	if f.StreetID != "" {
 		facets = append(facets, match.FacetStreet+f.StreetID)

@@ -87,15 +87,11 @@ func (a *app) orgList(w http.ResponseWriter, r *http.Request) {
 // filters, one page of them.
 func (a *app) searchOrgs(r *http.Request, l i18n.Lang, f registry.Filter) ([]*registry.Organization, int, searchState, error) {
 	ctx := r.Context()
-	text, cut := searchText(f.Query)
-	st := searchState{Text: text, Ranked: true}
-	if cut {
-		st.Notice = a.Catalog.T(l, "searchbox.too_long", maxSearchRunes)
-	}
-	if a.hl.Query(text).Empty() {
-		st.Notice, st.Ranked = a.Catalog.T(l, "searchbox.empty"), false
+	st, ok := a.readSearchBox(l, f.Query)
+	if !ok {
 		return nil, 0, st, nil
 	}
+	text := st.Text
 	results, err := a.Match.SearchOrganizations(ctx, text, searchHits)
 	if errs.CodeOf(err) == errs.Invalid {
 		st.Notice, st.Ranked = a.Catalog.Error(l, err), false

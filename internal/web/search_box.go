@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/i18n"
 	"github.com/huitian/huitian/internal/search"
 )
 
@@ -39,6 +40,22 @@ func searchText(raw string) (text string, cut bool) {
 		cut = true
 	}
 	return text, cut
+}
+
+// readSearchBox makes a search box's raw text fit to search and says what
+// the page should tell about it: cut past maxSearchRunes, or nothing left to
+// search for (emoji, punctuation) — then ok is false and nothing is searched.
+func (a *app) readSearchBox(l i18n.Lang, raw string) (st searchState, ok bool) {
+	text, cut := searchText(raw)
+	st = searchState{Text: text, Ranked: true}
+	if cut {
+		st.Notice = a.Catalog.T(l, "searchbox.too_long", maxSearchRunes)
+	}
+	if a.hl.Query(text).Empty() {
+		st.Notice, st.Ranked = a.Catalog.T(l, "searchbox.empty"), false
+		return st, false
+	}
+	return st, true
 }
 
 // searchState is what a listing page shows of its search box.

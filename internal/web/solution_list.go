@@ -96,15 +96,12 @@ func mayPropose(actor *accounts.User) bool {
 // word filter when there is no index.
 func (a *app) searchSolutions(r *http.Request, l i18n.Lang, raw string, f catalog.Filter) ([]*catalog.Solution, int, searchState, error) {
 	ctx := r.Context()
-	text, cut := searchText(raw)
-	st := searchState{Text: text}
-	if cut {
-		st.Notice = a.Catalog.T(l, "searchbox.too_long", maxSearchRunes)
-	}
-	if a.hl.Query(text).Empty() {
-		st.Notice = a.Catalog.T(l, "searchbox.empty")
+	st, ok := a.readSearchBox(l, raw)
+	if !ok {
 		return nil, 0, st, nil
 	}
+	text := st.Text
+	st.Ranked = false // set below: only an index search without a sort is ranked
 	if a.Solutions == nil || !a.Solutions.Ready() {
 		f.Query = text
 		if f.Sort == "" {
