@@ -8,6 +8,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/pprof"
+	"strings"
 	"syscall"
 	"time"
 
@@ -72,7 +73,7 @@ func (t *timedSource) MatchNeeds(ctx context.Context) ([]match.Need, error) {
 
 // measureStart does what huitian serve does from its start to /readyz
 // saying ready — open the store and check its migrations, load the
-// segmenter's dictionary, NewLive, Build — and prints the figures, the last
+// segmenter's dictionary and the stored thesaurus, NewLive, Build — and prints the figures, the last
 // line as JSON.
 func measureStart(ctx context.Context, dsn, cpuprofile string) error {
 	if cpuprofile != "" {
@@ -107,6 +108,17 @@ func measureStart(ctx context.Context, dsn, cpuprofile string) error {
 		return err
 	}
 	a := search.NewAnalyzer(search.Options{Segmenter: seg})
+	// The thesaurus admins last saved, as serve's loadThesaurus reads it
+	// (none here: the shipped one).
+	th := search.DefaultThesaurus()
+	if text, _, ok, err := s.CurrentThesaurus(ctx); err != nil {
+		return err
+	} else if ok {
+		if t, err := search.ParseThesaurus(strings.NewReader(text)); err == nil {
+			th = t
+		}
+	}
+	a.SetThesaurus(th)
 	src := &timedSource{Store: s}
 	live, err := match.NewLive(src, a, match.DefaultWeights())
 	if err != nil {
