@@ -297,32 +297,12 @@ func generate(ctx context.Context, db *sql.DB, pg bool, docs int, seed uint64) (
 		created := start.Add(time.Duration(float64(span) * float64(i) / float64(docs)))
 		id := uid(4, i, created)
 		x := r.IntN(100)
-		var status string
-		switch {
-		case x < 60:
-			status = "closed"
-		case x < 84:
-			status = "accepted"
-		case x < 90:
-			status = "published"
-		case x < 92:
-			status = "evaluating"
-		case x < 93:
-			status = "awarded"
-		case x < 94:
-			status = "contracted"
-		case x < 95:
-			status = "in_progress"
-		case x < 96:
-			status = "delivered"
-		case x < 97:
-			status = "draft"
-		case x < 98:
-			status = "submitted"
-		case x < 99:
-			status = "cancelled"
-		default:
-			status = "failed"
+		status := "failed"
+		for _, m := range statusMix {
+			if x < m.below {
+				status = m.status
+				break
+			}
 		}
 		done := status == "closed" || status == "accepted"
 		var d corpus.Doc
@@ -431,3 +411,12 @@ func generate(ctx context.Context, db *sql.DB, pg bool, docs int, seed uint64) (
 	}
 	return c, l.finish()
 }
+
+// statusMix is the share of needs in each status, as cumulative percentages
+// (the rest are failed): most are completed projects, as in a district with
+// years of history.
+var statusMix = []struct {
+	below  int
+	status string
+}{{60, "closed"}, {84, "accepted"}, {90, "published"}, {92, "evaluating"}, {93, "awarded"}, {94, "contracted"},
+	{95, "in_progress"}, {96, "delivered"}, {97, "draft"}, {98, "submitted"}, {99, "cancelled"}}
