@@ -174,14 +174,11 @@ func (l *Live) Build(ctx context.Context) error {
 	}
 	l.building = true
 	l.wmu.Unlock()
-	m, needs, docs, err := l.read(ctx)
+	m, needs, err := l.read(ctx)
 	l.wmu.Lock()
 	defer l.wmu.Unlock()
 	l.building = false
 	if err != nil {
-		return err
-	}
-	if err := l.needs.Build(docs); err != nil {
 		return err
 	}
 	l.mu.Lock()
@@ -212,31 +209,80 @@ type built struct {
 	projsIn []Project
 }
 
-// read loads everything from the source and builds a matcher on it.
-func (l *Live) read(ctx context.Context) (*built, []Need, []search.Doc, error) {
-	orgs, err := l.src.MatchOrganizations(ctx)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("match: reading organizations: %w", err)
+// read loads everything from the source, builds a matcher on it and
+// rebuilds the need board's index (searches meanwhile see the old content;
+// writers queue their changes while l.building). The three reads run at
+// once, and so do the matcher and the board: a start-up at city scale is
+// bound by the CPUs, not by one of them.
+func (l *Live) read(ctx context.Context) (*built, []Need, error) {
+	var (
+		orgs             []Org
+		projects         []Project
+		needs            []Need
+		eOrgs, eProj, eN error
+		wg               sync.WaitGroup
+	)
+	wg.Go(func() { orgs, eOrgs = l.src.MatchOrganizations(ctx) })
+	wg.Go(func() { projects, eProj = l.src.MatchProjects(ctx) })
+	wg.Go(func() { needs, eN = l.src.MatchNeeds(ctx) })
+	wg.Wait()
+	switch {
+	case eOrgs != nil:
+		return nil, nil, fmt.Errorf("match: reading organizations: %w", eOrgs)
+	case eProj != nil:
+		return nil, nil, fmt.Errorf("match: reading projects: %w", eProj)
+	case eN != nil:
+		return nil, nil, fmt.Errorf("match: reading needs: %w", eN)
 	}
-	projects, err := l.src.MatchProjects(ctx)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("match: reading projects: %w", err)
+	shareTexts(needs, projects)
+	var (
+		m          *Matcher
+		eM, eBoard error
+	)
+	wg.Go(func() { m, eM = New(l.a, orgs, projects, l.w) })
+	wg.Go(func() {
+		docs := make([]search.Doc, len(needs))
+		for i := range needs {
+			docs[i] = needDoc(&needs[i])
+		}
+		eBoard = l.needs.Build(docs)
+	})
+	wg.Wait()
+	if eM != nil {
+		return nil, nil, eM
 	}
-	needs, err := l.src.MatchNeeds(ctx)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("match: reading needs: %w", err)
+	if eBoard != nil {
+		return nil, nil, eBoard
 	}
-	m, err := New(l.a, orgs, projects, l.w)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	docs := make([]search.Doc, len(needs))
 	for i := range needs {
-		docs[i] = needDoc(&needs[i])
 		n := &needs[i]
 		m.AddPlace(n.StreetID, n.StreetName, n.CommunityID, n.CommunityName)
 	}
-	return &built{Matcher: m, orgsIn: orgs, projsIn: projects}, needs, docs, nil
+	return &built{Matcher: m, orgsIn: orgs, projsIn: projects}, needs, nil
+}
+
+// shareTexts points each completed need's title and description at its
+// project's copy of the same text, so that the board and the matcher hold
+// one copy, not two (both read sorted by id; others are left alone).
+func shareTexts(needs []Need, projects []Project) {
+	i := 0
+	for j := range projects {
+		p := &projects[j]
+		for i < len(needs) && needs[i].ID < p.ID {
+			i++
+		}
+		if i == len(needs) {
+			return
+		}
+		if n := &needs[i]; n.ID == p.ID {
+			if n.Title == p.Title {
+				n.Title = p.Title
+			}
+			if n.Description == p.Description {
+				n.Description = p.Description
+			}
+		}
+	}
 }
 
 // Ready reports whether the first Build has finished.

@@ -1,6 +1,10 @@
 package registry
 
-import "strings"
+import (
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
 
 // Category is one entry of the service taxonomy (DESIGN.md). Codes are stable
 // once shipped; Keywords map free domain tags and descriptions onto a code.
@@ -66,28 +70,75 @@ func ParseCategory(s string) (string, bool) {
 
 // GuessCategory picks the category whose keywords best match the tags (which
 // count triple) and the text; "" when nothing matches. People words count
-// half.
+// half. A keyword counts once per tag and once in the text, however often it
+// occurs; on a tie the category listed first wins.
+//
+// It scans the text once against every keyword (the matcher calls it for each
+// of a million projects at start-up) instead of searching for each keyword in
+// turn.
 func GuessCategory(tags []string, text string) string {
-	best, bestScore := "", 0
-	for _, c := range Categories {
-		score := 0
-		count := func(words []string, w int) {
-			for _, k := range words {
-				for _, t := range tags {
-					if strings.Contains(t, k) {
-						score += 3 * w
+	kx := keywords()
+	var score [64]int // by category; TestCategoriesWellFormed keeps them fewer
+	seen := make([]bool, len(kx.words))
+	add := func(s string, mult int) {
+		clear(seen)
+		for i, r := range s {
+			for _, k := range kx.byFirst[r] {
+				if !seen[k] && strings.HasPrefix(s[i:], kx.words[k]) {
+					seen[k] = true
+					for _, e := range kx.uses[k] {
+						score[e.cat] += mult * e.weight
 					}
-				}
-				if strings.Contains(text, k) {
-					score += w
 				}
 			}
 		}
-		count(c.Keywords, 2)
-		count(c.People, -1) // people count half
-		if score > bestScore {
-			best, bestScore = c.Code, score
+	}
+	for _, t := range tags {
+		add(t, 3)
+	}
+	add(text, 1)
+	best, bestScore := "", 0
+	for i := range Categories {
+		if score[i] > bestScore {
+			best, bestScore = Categories[i].Code, score[i]
 		}
 	}
 	return best
 }
+
+// keywordIndex is the taxonomy's keywords arranged for one scan of a text:
+// each distinct keyword once, found by its first rune, with the categories
+// and weights it adds (2 a keyword, 2-1 a people word).
+type keywordIndex struct {
+	words   []string
+	uses    [][]keywordUse
+	byFirst map[rune][]int
+}
+
+type keywordUse struct{ cat, weight int }
+
+var keywords = sync.OnceValue(func() *keywordIndex {
+	kx := &keywordIndex{byFirst: map[rune][]int{}}
+	ids := map[string]int{}
+	use := func(word string, cat, weight int) {
+		k, ok := ids[word]
+		if !ok {
+			k = len(kx.words)
+			ids[word] = k
+			kx.words = append(kx.words, word)
+			kx.uses = append(kx.uses, nil)
+			r, _ := utf8.DecodeRuneInString(word)
+			kx.byFirst[r] = append(kx.byFirst[r], k)
+		}
+		kx.uses[k] = append(kx.uses[k], keywordUse{cat, weight})
+	}
+	for i, c := range Categories {
+		for _, w := range c.Keywords {
+			use(w, i, 2)
+		}
+		for _, w := range c.People {
+			use(w, i, -1)
+		}
+	}
+	return kx
+})

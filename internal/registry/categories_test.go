@@ -1,6 +1,8 @@
 package registry_test
 
 import (
+	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/huitian/huitian/internal/registry"
@@ -59,5 +61,72 @@ func TestGuessCategory(t *testing.T) {
 		if got := registry.GuessCategory(c.tags, c.text); got != c.want {
 			t.Errorf("GuessCategory(%q, %q) = %q, want %q", c.tags, c.text, got, c.want)
 		}
+	}
+}
+
+// guessNaive is GuessCategory as first written: every keyword searched for
+// in turn. The one-scan version must agree with it on every input.
+func guessNaive(tags []string, text string) string {
+	best, bestScore := "", 0
+	for _, c := range registry.Categories {
+		score := 0
+		count := func(words []string, w int) {
+			for _, k := range words {
+				for _, t := range tags {
+					if strings.Contains(t, k) {
+						score += 3 * w
+					}
+				}
+				if strings.Contains(text, k) {
+					score += w
+				}
+			}
+		}
+		count(c.Keywords, 2)
+		count(c.People, -1)
+		if score > bestScore {
+			best, bestScore = c.Code, score
+		}
+	}
+	return best
+}
+
+func TestGuessCategoryAgreesWithNaive(t *testing.T) {
+	t.Parallel()
+	var words []string
+	for _, c := range registry.Categories {
+		words = append(words, c.Keywords...)
+	}
+	filler := []string{"的", "楼里", "居民", "，", "a", "想", "电", "老", "", "😀", "\u3000", "服务", "社区"}
+	r := rand.New(rand.NewPCG(1, 2))
+	piece := func() string {
+		if r.IntN(3) == 0 {
+			return words[r.IntN(len(words))]
+		}
+		return filler[r.IntN(len(filler))]
+	}
+	text := func(n int) string {
+		var b strings.Builder
+		for range n {
+			b.WriteString(piece())
+		}
+		return b.String()
+	}
+	for range 20000 {
+		var tags []string
+		for range r.IntN(3) {
+			tags = append(tags, text(r.IntN(3)))
+		}
+		s := text(r.IntN(30))
+		if got, want := registry.GuessCategory(tags, s), guessNaive(tags, s); got != want {
+			t.Fatalf("GuessCategory(%q, %q) = %q, the naive scan says %q", tags, s, got, want)
+		}
+	}
+}
+
+func BenchmarkGuessCategory(b *testing.B) {
+	text := "楼里好多老人不会用手机挂号，子女又不在身边，社区想请社会组织每周来教老年人用智能手机，顺便讲讲防诈骗知识。"
+	for b.Loop() {
+		registry.GuessCategory(nil, text)
 	}
 }
