@@ -280,15 +280,18 @@ func (a *API) deliver(w http.ResponseWriter, r *http.Request) error {
 	return a.writeNeed(w, r, http.StatusOK, id)
 }
 
-// acceptDelivery: POST /api/v1/needs/{id}/accept {"comment"?} — the
-// community's acceptance (验收) → the need.
+// acceptDelivery: POST /api/v1/needs/{id}/accept {"comment"?,
+// "beneficiaries"?} — the community's acceptance (验收) → the need.
 func (a *API) acceptDelivery(w http.ResponseWriter, r *http.Request) error {
-	var in commentBody
+	var in struct {
+		Comment       string `json:"comment"`
+		Beneficiaries int    `json:"beneficiaries"`
+	}
 	id, err := a.needAction(w, r, &in)
 	if err != nil {
 		return err
 	}
-	if err := a.store.AcceptDelivery(r.Context(), id, in.Comment); err != nil {
+	if err := a.store.AcceptDelivery(r.Context(), id, in.Comment, in.Beneficiaries); err != nil {
 		return err
 	}
 	return a.writeNeed(w, r, http.StatusOK, id)

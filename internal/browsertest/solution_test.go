@@ -240,7 +240,7 @@ func tender(t *testing.T, st *store.Store, clock *journeyClock, n *procurement.N
 	must("report", err)
 	must("accept the milestone", st.AcceptMilestone(comm, n.ID, ms[0].ID))
 	must("deliver", st.Deliver(prov, n.ID))
-	must("accept", st.AcceptDelivery(comm, n.ID, "按同款方案完成，居民满意。"))
+	must("accept", st.AcceptDelivery(comm, n.ID, "按同款方案完成，居民满意。", 80))
 }
 
 // TestSolutionsOnAPhone: the catalog, a solution page and the adoption box

@@ -130,8 +130,23 @@ type Acceptance struct {
 	NeedID  string
 	Result  string // "passed"
 	Comment string
-	By      string
-	At      time.Time
+	// Beneficiaries is how many people the project reached (受益人次), as
+	// the community reports it at acceptance; 0 when not reported. The
+	// solution catalog divides cost by it.
+	Beneficiaries int
+	By            string
+	At            time.Time
+}
+
+// MaxBeneficiaries bounds what one project may report reaching.
+const MaxBeneficiaries = 1_000_000
+
+// CheckBeneficiaries accepts 0 (not reported) up to MaxBeneficiaries.
+func CheckBeneficiaries(n int) error {
+	if n < 0 || n > MaxBeneficiaries {
+		return errs.Field("beneficiaries", "number.range", 0, MaxBeneficiaries)
+	}
+	return nil
 }
 
 // Rating is a resident's satisfaction with an accepted project (1–5).

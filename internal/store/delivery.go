@@ -299,9 +299,10 @@ func (s *Store) Deliver(ctx context.Context, needID string) error {
 }
 
 // AcceptDelivery is the community's acceptance (验收) of delivered work,
-// with an optional comment. The supplier is told, and the street, which
-// closes the project.
-func (s *Store) AcceptDelivery(ctx context.Context, needID, comment string) error {
+// with an optional comment and the number of people the project reached (0:
+// not reported). The supplier is told, and the street, which closes the
+// project.
+func (s *Store) AcceptDelivery(ctx context.Context, needID, comment string, beneficiaries int) error {
 	actor := accounts.ActorFrom(ctx)
 	return s.tx(ctx, func(c conn) error {
 		n, err := loadVisibleNeed(ctx, c, needID, actor)
@@ -312,12 +313,16 @@ func (s *Store) AcceptDelivery(ctx context.Context, needID, comment string) erro
 		if err != nil {
 			return err
 		}
-		a := &procurement.Acceptance{NeedID: n.ID, Result: "passed", Comment: strings.TrimSpace(comment), By: actor.ID, At: c.now}
+		a := &procurement.Acceptance{NeedID: n.ID, Result: "passed", Comment: strings.TrimSpace(comment),
+			Beneficiaries: beneficiaries, By: actor.ID, At: c.now}
 		if err := checkWorkComment(a.Comment, false); err != nil {
 			return err
 		}
-		if _, err := c.exec(ctx, `INSERT INTO acceptances (need_id, result, comment, by_user, at) VALUES (?, ?, ?, ?, ?)`,
-			a.NeedID, a.Result, a.Comment, a.By, a.At); err != nil {
+		if err := procurement.CheckBeneficiaries(a.Beneficiaries); err != nil {
+			return err
+		}
+		if _, err := c.exec(ctx, `INSERT INTO acceptances (need_id, result, comment, by_user, at, beneficiaries) VALUES (?, ?, ?, ?, ?, ?)`,
+			a.NeedID, a.Result, a.Comment, a.By, a.At, nullInt(a.Beneficiaries)); err != nil {
 			return err
 		}
 		from := n.Status
@@ -341,7 +346,8 @@ func (s *Store) AcceptDelivery(ctx context.Context, needID, comment string) erro
 		if err := notify(ctx, c, staff, n.ID, "need_accepted", n.Title); err != nil {
 			return err
 		}
-		return record(ctx, c, "need.accept", n.Resource(), map[string]any{"title": n.Title, "result": a.Result, "comment": a.Comment})
+		return record(ctx, c, "need.accept", n.Resource(), map[string]any{"title": n.Title, "result": a.Result,
+			"comment": a.Comment, "beneficiaries": a.Beneficiaries})
 	})
 }
 

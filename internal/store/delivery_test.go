@@ -403,7 +403,7 @@ func TestMilestoneFlowAndDelivery(t *testing.T) {
 
 		// 验收: rejected once (the last milestone goes back), then accepted.
 		refused(t, s, n.ID, errs.Forbidden, "supplier accepts its own delivery", func() error {
-			return s.AcceptDelivery(as(d.orgAdmin), n.ID, "")
+			return s.AcceptDelivery(as(d.orgAdmin), n.ID, "", 0)
 		})
 		refused(t, s, n.ID, errs.Invalid, "reject without a comment", func() error { return s.RejectDelivery(as(d.commStaff), n.ID, "") })
 		if err := s.RejectDelivery(as(d.commStaff), n.ID, "备案材料与公示名单不一致"); err != nil {
@@ -424,15 +424,21 @@ func TestMilestoneFlowAndDelivery(t *testing.T) {
 		if err := s.Deliver(as(d.orgAdmin), n.ID); err != nil {
 			t.Fatal(err)
 		}
-		refused(t, s, n.ID, errs.Forbidden, "street accepts the delivery", func() error { return s.AcceptDelivery(as(d.streetStaff), n.ID, "") })
-		if err := s.AcceptDelivery(as(d.commStaff), n.ID, "业委会已依法备案，居民满意"); err != nil {
+		refused(t, s, n.ID, errs.Forbidden, "street accepts the delivery", func() error { return s.AcceptDelivery(as(d.streetStaff), n.ID, "", 0) })
+		for _, bad := range []int{-1, procurement.MaxBeneficiaries + 1} {
+			refused(t, s, n.ID, errs.Invalid, fmt.Sprintf("%d beneficiaries", bad), func() error {
+				return s.AcceptDelivery(as(d.commStaff), n.ID, "", bad)
+			})
+		}
+		if err := s.AcceptDelivery(as(d.commStaff), n.ID, "业委会已依法备案，居民满意", 240); err != nil {
 			t.Fatal(err)
 		}
-		refused(t, s, n.ID, errs.Conflict, "accept twice", func() error { return s.AcceptDelivery(as(d.commStaff), n.ID, "") })
+		refused(t, s, n.ID, errs.Conflict, "accept twice", func() error { return s.AcceptDelivery(as(d.commStaff), n.ID, "", 0) })
 		var result, comment string
-		if err := s.QueryRowForTest(context.Background(), `SELECT result, comment FROM acceptances WHERE need_id = ?`, n.ID).Scan(&result, &comment); err != nil ||
-			result != "passed" || comment != "业委会已依法备案，居民满意" {
-			t.Fatalf("acceptance: %s %s %v", result, comment, err)
+		var people int
+		if err := s.QueryRowForTest(context.Background(), `SELECT result, comment, beneficiaries FROM acceptances WHERE need_id = ?`, n.ID).Scan(&result, &comment, &people); err != nil ||
+			result != "passed" || comment != "业委会已依法备案，居民满意" || people != 240 {
+			t.Fatalf("acceptance: %s %s %d %v", result, comment, people, err)
 		}
 		if notes(t, s, d.orgAdmin.ID, "need_accepted") != 1 || notes(t, s, d.streetStaff.ID, "need_accepted") != 1 {
 			t.Fatal("supplier and street told of the acceptance")
@@ -544,8 +550,16 @@ func TestRatings(t *testing.T) {
 	})
 }
 
-// deliverAll takes a contracted need through its milestones to acceptance.
+// deliverAll takes a contracted need through its milestones to acceptance
+// (reaching nobody reported).
 func deliverAll(t *testing.T, d *delivery, n *procurement.Need) {
+	t.Helper()
+	deliverReaching(t, d, n, 0)
+}
+
+// deliverReaching is deliverAll with the people the community reports the
+// project reached.
+func deliverReaching(t *testing.T, d *delivery, n *procurement.Need, people int) {
 	t.Helper()
 	ms, err := d.s.FindMilestones(context.Background(), n.ID)
 	if err != nil {
@@ -562,7 +576,7 @@ func deliverAll(t *testing.T, d *delivery, n *procurement.Need) {
 	if err := d.s.Deliver(as(d.orgAdmin), n.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.s.AcceptDelivery(as(d.commStaff), n.ID, ""); err != nil {
+	if err := d.s.AcceptDelivery(as(d.commStaff), n.ID, "", people); err != nil {
 		t.Fatal(err)
 	}
 }

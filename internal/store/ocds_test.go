@@ -223,7 +223,7 @@ func TestOCDSProcessLifecycle(t *testing.T) {
 		if err := s.Deliver(as(b.orgAdmin), b.n.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.AcceptDelivery(as(b.commStaff), b.n.ID, "验收意见：很好"); err != nil {
+		if err := s.AcceptDelivery(as(b.commStaff), b.n.ID, "验收意见：很好", 0); err != nil {
 			t.Fatal(err)
 		}
 		b.now = b.now.Add(time.Hour)

@@ -282,6 +282,12 @@ func updateOrg(ctx context.Context, c conn, o *registry.Organization) error {
 		o.UpdatedAt, o.ID); err != nil {
 		return err
 	}
+	// The solutions it provides show its name: their search entries follow.
+	sols, err := queryIDs(ctx, c, `SELECT DISTINCT solution_id FROM solution_providers WHERE org_id = ?`, o.ID)
+	if err != nil {
+		return err
+	}
+	c.changed(ChangeSolution, sols...)
 	return writeDomains(ctx, c, o)
 }
 

@@ -227,7 +227,8 @@ const deliverySelect = `SELECT sp.solution_id, sp.source, n.id, COALESCE(n.sourc
 	COALESCE(k.amount_fen, n.budget_fen), k.start_at, k.end_at, n.published_at, k.signed_at, a.at, n.updated_at,
 	a.imported_rating, (SELECT COUNT(*) FROM ratings r WHERE r.need_id = n.id),
 	(SELECT COALESCE(SUM(r.stars), 0) FROM ratings r WHERE r.need_id = n.id),
-	(SELECT COUNT(*) FROM need_events e WHERE e.need_id = n.id AND e.action = 'reject_delivery'), COALESCE(a.comment, '')
+	(SELECT COUNT(*) FROM need_events e WHERE e.need_id = n.id AND e.action = 'reject_delivery'), COALESCE(a.comment, ''),
+	COALESCE(a.beneficiaries, 0)
 	FROM solution_projects sp JOIN needs n ON n.id = sp.need_id JOIN streets st ON st.id = n.street_id
 	LEFT JOIN communities cm ON cm.id = n.community_id LEFT JOIN organizations o ON o.id = n.awarded_org_id
 	LEFT JOIN contracts k ON k.need_id = n.id LEFT JOIN acceptances a ON a.need_id = n.id
@@ -265,7 +266,7 @@ func deliveriesQuery(ctx context.Context, c conn, q string, args ...any) (map[st
 		var starSum int64
 		if err := rows.Scan(&sid, &d.Source, &d.NeedID, &d.Key, &d.Title, &d.StreetID, &d.StreetName, &d.CommunityID,
 			&d.CommunityName, &d.OrgID, &d.OrgName, &d.AmountFen, &start, &end, &published, &signed, &accepted, &updated,
-			&imported, &d.Ratings, &starSum, &d.Rejections, &d.Outcome); err != nil {
+			&imported, &d.Ratings, &starSum, &d.Rejections, &d.Outcome, &d.Beneficiaries); err != nil {
 			return nil, err
 		}
 		if start.Valid && end.Valid {

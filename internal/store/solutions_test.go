@@ -10,6 +10,7 @@ import (
 	"github.com/huitian/huitian/internal/catalog"
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/procurement"
+	"github.com/huitian/huitian/internal/registry"
 	"github.com/huitian/huitian/internal/store"
 	"github.com/huitian/huitian/internal/store/storetest"
 )
@@ -303,10 +304,15 @@ func TestSolutionAdoptionJoinsEvidence(t *testing.T) {
 		if err != nil || ev.Deliveries != 1 {
 			t.Fatalf("evidence before acceptance: %+v %v", ev.Figures, err)
 		}
-		deliverAll(t, f.delivery, n)
+		deliverReaching(t, f.delivery, n, 100)
 		ev, err = s.SolutionEvidence(context.Background(), sol.ID)
 		if err != nil || ev.Deliveries != 2 || ev.Adopted != 1 || ev.Projects[0].NeedID != n.ID {
 			t.Fatalf("evidence after acceptance: %+v %v", ev, err)
+		}
+		// Only the adopted project reported whom it reached: its amount over its 100 people.
+		if ev.Projects[0].Beneficiaries != 100 || ev.Projects[1].Beneficiaries != 0 ||
+			ev.CostPerBeneficiaryFen != (ev.Projects[0].AmountFen+50)/100 {
+			t.Fatalf("cost per beneficiary: %d from %+v", ev.CostPerBeneficiaryFen, ev.Projects)
 		}
 		got, err := s.FindSolutionByID(context.Background(), sol.ID, 0)
 		if err != nil || got.Adoptions != 2 || got.Figures.Deliveries != 2 {
@@ -399,6 +405,16 @@ func TestSolutionChangesAndSearchReads(t *testing.T) {
 		if err != nil || len(docs) != 1 || docs[0].Title != sol.Version.Title || len(docs[0].Steps) != 3 ||
 			len(docs[0].Providers) != 1 || docs[0].Providers[0] != f.org.Name {
 			t.Fatalf("search reads: %+v %v", docs, err)
+		}
+		// A provider renamed: the solution is heard changed, and reads the new name.
+		heard = nil
+		renamed := "回天惠民社会工作服务中心"
+		if _, err := s.UpdateOrganization(storetest.Admin(), f.org.ID, registry.Update{Name: &renamed}); err != nil {
+			t.Fatal(err)
+		}
+		if doc, err := s.MatchSolution(context.Background(), sol.ID); err != nil || len(heard) != 1 || heard[0] != sol.ID ||
+			doc.Providers[0] != renamed {
+			t.Fatalf("provider renamed: heard %v, providers %v %v", heard, doc.Providers, err)
 		}
 		if _, err := s.ArchiveSolution(as(f.coordinator), sol.ID, "内容已过时"); err != nil {
 			t.Fatal(err)

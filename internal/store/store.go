@@ -195,6 +195,14 @@ func nullStr(s string) any {
 	return s
 }
 
+// nullInt stores 0 as NULL (a count not reported).
+func nullInt(n int) any {
+	if n == 0 {
+		return nil
+	}
+	return n
+}
+
 // placeholders returns "?, ?, ?" for n values.
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")

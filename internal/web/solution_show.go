@@ -36,6 +36,7 @@ type solutionShowData struct {
 type evidenceRow struct {
 	NeedID, Title, Where, OrgName, Outcome string
 	Said                                   string // what the community wrote at acceptance
+	Reached                                int    // people reached, as reported at acceptance; 0 unknown
 	When                                   time.Time
 	Rating                                 float64
 	Adopted                                bool
@@ -135,7 +136,7 @@ func (a *app) solutionPage(w http.ResponseWriter, r *http.Request) (*page, error
 // evidenceRow turns a delivery into a row of the evidence table.
 func (a *app) evidenceRow(l i18n.Lang, dl catalog.Delivery) evidenceRow {
 	row := evidenceRow{NeedID: dl.NeedID, Title: dl.Title, OrgName: dl.OrgName, When: dl.AcceptedAt,
-		Rating: dl.Rating, Adopted: dl.Source == catalog.SourceAdopted, Public: true}
+		Rating: dl.Rating, Adopted: dl.Source == catalog.SourceAdopted, Public: true, Reached: dl.Beneficiaries}
 	row.Where = dl.StreetName
 	if dl.CommunityName != "" {
 		row.Where += " · " + dl.CommunityName
