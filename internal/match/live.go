@@ -66,8 +66,9 @@ func (n *Need) Admits(o *Org) bool {
 // needs, is no longer on the public board).
 type Source interface {
 	MatchOrganizations(ctx context.Context) ([]Org, error)
-	MatchProjects(ctx context.Context) ([]Project, error)
-	MatchNeeds(ctx context.Context) ([]Need, error) // every need on the public board
+	// MatchBoard returns every need on the public board and, among them,
+	// the completed projects, in one read.
+	MatchBoard(ctx context.Context) ([]Need, []Project, error)
 	MatchOrganization(ctx context.Context, id string) (Org, error)
 	MatchProject(ctx context.Context, id string) (Project, error)
 	MatchNeed(ctx context.Context, id string) (Need, error)
@@ -211,33 +212,30 @@ type built struct {
 
 // read loads everything from the source, builds a matcher on it and
 // rebuilds the need board's index (searches meanwhile see the old content;
-// writers queue their changes while l.building). The three reads run at
-// once, and so do the matcher and the board: a start-up at city scale is
-// bound by the CPUs, not by one of them.
+// writers queue their changes while l.building). The reads run at once, and
+// so do the matcher and the board: a start-up at city scale is bound by the
+// CPUs, not by one of them. A completed project and its board need share
+// their texts (one read), so they are held once.
 func (l *Live) read(ctx context.Context) (*built, []Need, error) {
 	var (
-		orgs             []Org
-		projects         []Project
-		needs            []Need
-		eOrgs, eProj, eN error
-		wg               sync.WaitGroup
+		orgs          []Org
+		projects      []Project
+		needs         []Need
+		eOrgs, eBoard error
+		wg            sync.WaitGroup
 	)
 	wg.Go(func() { orgs, eOrgs = l.src.MatchOrganizations(ctx) })
-	wg.Go(func() { projects, eProj = l.src.MatchProjects(ctx) })
-	wg.Go(func() { needs, eN = l.src.MatchNeeds(ctx) })
+	wg.Go(func() { needs, projects, eBoard = l.src.MatchBoard(ctx) })
 	wg.Wait()
 	switch {
 	case eOrgs != nil:
 		return nil, nil, fmt.Errorf("match: reading organizations: %w", eOrgs)
-	case eProj != nil:
-		return nil, nil, fmt.Errorf("match: reading projects: %w", eProj)
-	case eN != nil:
-		return nil, nil, fmt.Errorf("match: reading needs: %w", eN)
+	case eBoard != nil:
+		return nil, nil, fmt.Errorf("match: reading the board: %w", eBoard)
 	}
-	shareTexts(needs, projects)
 	var (
-		m          *Matcher
-		eM, eBoard error
+		m  *Matcher
+		eM error
 	)
 	wg.Go(func() { m, eM = New(l.a, orgs, projects, l.w) })
 	wg.Go(func() {
@@ -259,30 +257,6 @@ func (l *Live) read(ctx context.Context) (*built, []Need, error) {
 		m.AddPlace(n.StreetID, n.StreetName, n.CommunityID, n.CommunityName)
 	}
 	return &built{Matcher: m, orgsIn: orgs, projsIn: projects}, needs, nil
-}
-
-// shareTexts points each completed need's title and description at its
-// project's copy of the same text, so that the board and the matcher hold
-// one copy, not two (both read sorted by id; others are left alone).
-func shareTexts(needs []Need, projects []Project) {
-	i := 0
-	for j := range projects {
-		p := &projects[j]
-		for i < len(needs) && needs[i].ID < p.ID {
-			i++
-		}
-		if i == len(needs) {
-			return
-		}
-		if n := &needs[i]; n.ID == p.ID {
-			if n.Title == p.Title {
-				n.Title = p.Title
-			}
-			if n.Description == p.Description {
-				n.Description = p.Description
-			}
-		}
-	}
 }
 
 // Ready reports whether the first Build has finished.

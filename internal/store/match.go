@@ -136,13 +136,20 @@ func scanMatchProject(sc interface{ Scan(...any) error }) (match.Project, error)
 	var sum, n sql.NullInt64
 	err := sc.Scan(&p.ID, &p.Key, &p.Title, &p.Description, &p.OrgID, &p.StreetID, &p.StreetName, &p.CommunityID,
 		&p.CommunityName, &imported, &sum, &n)
+	p.Stars = stars(imported, sum, n)
+	return p, err
+}
+
+// stars is a project's satisfaction: the imported average, else the mean of
+// residents' ratings, else 0.
+func stars(imported sql.NullFloat64, sum, n sql.NullInt64) float64 {
 	switch {
 	case imported.Valid:
-		p.Stars = imported.Float64
+		return imported.Float64
 	case n.Int64 > 0:
-		p.Stars = float64(sum.Int64) / float64(n.Int64)
+		return float64(sum.Int64) / float64(n.Int64)
 	}
-	return p, err
+	return 0
 }
 
 // MatchProjects returns every completed project in one query.
@@ -187,6 +194,12 @@ func scanMatchNeed(sc interface{ Scan(...any) error }) (match.Need, error) {
 	err := sc.Scan(&n.ID, &n.Key, &n.Title, &n.Description, &n.Category, &n.StreetID, &n.StreetName, &n.CommunityID,
 		&n.CommunityName, &n.Status, &n.Procedure, &deadline, &n.BudgetFen, &quals)
 	n.Deadline = deadline.Time
+	readQualifications(&n, quals)
+	return n, err
+}
+
+// readQualifications sets the need's rules from the stored list.
+func readQualifications(n *match.Need, quals string) {
 	for _, q := range strings.Split(quals, ",") {
 		switch procurement.Qualification(q) {
 		case procurement.RegisteredOnly:
@@ -195,47 +208,74 @@ func scanMatchNeed(sc interface{ Scan(...any) error }) (match.Need, error) {
 			n.LocalOnly = true
 		}
 	}
-	return n, err
 }
 
 // MatchNeeds returns every need on the public board (anything past
-// drafting), with its invitations, in two queries.
+// drafting), with its invitations.
 func (s *Store) MatchNeeds(ctx context.Context) ([]match.Need, error) {
+	needs, _, err := s.MatchBoard(ctx)
+	return needs, err
+}
+
+// MatchBoard returns every need on the public board, with its invitations,
+// and among them the completed projects (as MatchProjects would), both by
+// id, in two queries: the start-up reads each need once, not twice.
+func (s *Store) MatchBoard(ctx context.Context) ([]match.Need, []match.Project, error) {
 	c := s.read()
-	rows, err := c.query(ctx, matchNeedSelect+` WHERE `+publicNeed+` ORDER BY n.id`)
+	rows, err := c.query(ctx, `SELECT n.id, COALESCE(n.source_key, ''), n.title, n.description, n.category, n.street_id, s.name,
+		COALESCE(n.community_id, ''), COALESCE(c.name, ''), n.status, n.procedure, n.deadline, n.budget_fen, n.qualifications,
+		COALESCE(n.awarded_org_id, ''), a.imported_rating, r.stars, r.n
+		FROM needs n JOIN streets s ON s.id = n.street_id LEFT JOIN communities c ON c.id = n.community_id
+		LEFT JOIN acceptances a ON a.need_id = n.id
+		LEFT JOIN (SELECT need_id, SUM(stars) AS stars, COUNT(*) AS n FROM ratings GROUP BY need_id) r ON r.need_id = n.id
+		WHERE `+publicNeed+` ORDER BY n.id`)
 	if err != nil {
-		return nil, s.translate(err)
+		return nil, nil, s.translate(err)
 	}
-	var out []match.Need
+	var needs []match.Need
+	var projects []match.Project
 	byID := map[string]int{}
 	for rows.Next() {
-		n, err := scanMatchNeed(rows)
-		if err != nil {
+		var n match.Need
+		var deadline sql.NullTime
+		var quals, orgID string
+		var imported sql.NullFloat64
+		var sum, count sql.NullInt64
+		if err := rows.Scan(&n.ID, &n.Key, &n.Title, &n.Description, &n.Category, &n.StreetID, &n.StreetName,
+			&n.CommunityID, &n.CommunityName, &n.Status, &n.Procedure, &deadline, &n.BudgetFen, &quals,
+			&orgID, &imported, &sum, &count); err != nil {
 			rows.Close()
-			return nil, s.translate(err)
+			return nil, nil, s.translate(err)
 		}
-		byID[n.ID] = len(out)
-		out = append(out, n)
+		n.Deadline = deadline.Time
+		readQualifications(&n, quals)
+		byID[n.ID] = len(needs)
+		needs = append(needs, n)
+		if orgID != "" && (n.Status == string(procurement.Accepted) || n.Status == string(procurement.Closed)) {
+			projects = append(projects, match.Project{ID: n.ID, Key: n.Key, Title: n.Title, Description: n.Description,
+				OrgID: orgID, StreetID: n.StreetID, StreetName: n.StreetName, CommunityID: n.CommunityID,
+				CommunityName: n.CommunityName, Stars: stars(imported, sum, count)})
+		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return nil, s.translate(err)
+		return nil, nil, s.translate(err)
 	}
 	rows, err = c.query(ctx, `SELECT need_id, org_id FROM need_invites ORDER BY need_id, org_id`)
 	if err != nil {
-		return nil, s.translate(err)
+		return nil, nil, s.translate(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var nid, oid string
 		if err := rows.Scan(&nid, &oid); err != nil {
-			return nil, s.translate(err)
+			return nil, nil, s.translate(err)
 		}
 		if i, ok := byID[nid]; ok {
-			out[i].InvitedOrgIDs = append(out[i].InvitedOrgIDs, oid)
+			needs[i].InvitedOrgIDs = append(needs[i].InvitedOrgIDs, oid)
 		}
 	}
-	return out, s.translate(rows.Err())
+	return needs, projects, s.translate(rows.Err())
 }
 
 // MatchNeed returns one need of the public board; a draft is not found.

@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"context"
+	"reflect"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -228,6 +230,15 @@ func TestMatchReads(t *testing.T) {
 		}
 		if len(needs) != 3 || slices.ContainsFunc(needs, func(n match.Need) bool { return n.ID == draft.ID }) {
 			t.Fatalf("board needs: %+v", needs)
+		}
+		// The start-up's one read gives the same board and the same projects.
+		board, boardProjects, err := s.MatchBoard(ctx)
+		if err != nil || !reflect.DeepEqual(board, needs) {
+			t.Fatalf("MatchBoard needs: %+v %v", board, err)
+		}
+		slices.SortFunc(projects, func(a, b match.Project) int { return strings.Compare(a.ID, b.ID) })
+		if !reflect.DeepEqual(boardProjects, projects) {
+			t.Fatalf("MatchBoard projects: %+v, MatchProjects %+v", boardProjects, projects)
 		}
 		if _, err := s.MatchNeed(ctx, draft.ID); !errs.Is(err, errs.NotFound) {
 			t.Fatalf("a draft is on the board: %v", err)
