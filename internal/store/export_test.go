@@ -9,3 +9,7 @@ import (
 func (s *Store) QueryRowForTest(ctx context.Context, q string, args ...any) *sql.Row {
 	return s.read().row(ctx, q, args...)
 }
+
+// SplitBoardForTest makes MatchBoard read in ranges of n needs or more, so
+// that a small test database is read in parts too.
+func (s *Store) SplitBoardForTest(n int) { s.boardPartMin = n }

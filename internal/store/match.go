@@ -1,9 +1,12 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/huitian/huitian/internal/accounts"
@@ -219,49 +222,46 @@ func (s *Store) MatchNeeds(ctx context.Context) ([]match.Need, error) {
 
 // MatchBoard returns every need on the public board, with its invitations,
 // and among them the completed projects (as MatchProjects would), both by
-// id, in two queries: the start-up reads each need once, not twice.
+// id: the start-up reads each need once, not twice. A large board is read
+// in id ranges at once, one per CPU (at most boardParts): decoding a
+// million rows is the start-up's longest single task.
 func (s *Store) MatchBoard(ctx context.Context) ([]match.Need, []match.Project, error) {
 	c := s.read()
-	rows, err := c.query(ctx, `SELECT n.id, COALESCE(n.source_key, ''), n.title, n.description, n.category, n.street_id, s.name,
-		COALESCE(n.community_id, ''), COALESCE(c.name, ''), n.status, n.procedure, n.deadline, n.budget_fen, n.qualifications,
-		COALESCE(n.awarded_org_id, ''), a.imported_rating, r.stars, r.n
-		FROM needs n JOIN streets s ON s.id = n.street_id LEFT JOIN communities c ON c.id = n.community_id
-		LEFT JOIN acceptances a ON a.need_id = n.id
-		LEFT JOIN (SELECT need_id, SUM(stars) AS stars, COUNT(*) AS n FROM ratings GROUP BY need_id) r ON r.need_id = n.id
-		WHERE `+publicNeed+` ORDER BY n.id`)
+	bounds, err := boardBounds(ctx, c, cmp.Or(s.boardPartMin, boardPartMin))
 	if err != nil {
 		return nil, nil, s.translate(err)
 	}
+	type part struct {
+		needs    []match.Need
+		projects []match.Project
+		err      error
+	}
+	parts := make([]part, len(bounds)+1)
+	var wg sync.WaitGroup
+	for i := range parts {
+		lo, hi := "", ""
+		if i > 0 {
+			lo = bounds[i-1]
+		}
+		if i < len(bounds) {
+			hi = bounds[i]
+		}
+		wg.Go(func() { parts[i].needs, parts[i].projects, parts[i].err = readBoard(ctx, c, lo, hi) })
+	}
+	wg.Wait()
 	var needs []match.Need
 	var projects []match.Project
-	byID := map[string]int{}
-	for rows.Next() {
-		var n match.Need
-		var deadline sql.NullTime
-		var quals, orgID string
-		var imported sql.NullFloat64
-		var sum, count sql.NullInt64
-		if err := rows.Scan(&n.ID, &n.Key, &n.Title, &n.Description, &n.Category, &n.StreetID, &n.StreetName,
-			&n.CommunityID, &n.CommunityName, &n.Status, &n.Procedure, &deadline, &n.BudgetFen, &quals,
-			&orgID, &imported, &sum, &count); err != nil {
-			rows.Close()
-			return nil, nil, s.translate(err)
+	for _, p := range parts {
+		if p.err != nil {
+			return nil, nil, s.translate(p.err)
 		}
-		n.Deadline = deadline.Time
-		readQualifications(&n, quals)
-		byID[n.ID] = len(needs)
-		needs = append(needs, n)
-		if orgID != "" && (n.Status == string(procurement.Accepted) || n.Status == string(procurement.Closed)) {
-			projects = append(projects, match.Project{ID: n.ID, Key: n.Key, Title: n.Title, Description: n.Description,
-				OrgID: orgID, StreetID: n.StreetID, StreetName: n.StreetName, CommunityID: n.CommunityID,
-				CommunityName: n.CommunityName, Stars: stars(imported, sum, count)})
-		}
+		needs, projects = append(needs, p.needs...), append(projects, p.projects...)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, nil, s.translate(err)
+	byID := make(map[string]int, len(needs))
+	for i := range needs {
+		byID[needs[i].ID] = i
 	}
-	rows, err = c.query(ctx, `SELECT need_id, org_id FROM need_invites ORDER BY need_id, org_id`)
+	rows, err := c.query(ctx, `SELECT need_id, org_id FROM need_invites ORDER BY need_id, org_id`)
 	if err != nil {
 		return nil, nil, s.translate(err)
 	}
@@ -276,6 +276,90 @@ func (s *Store) MatchBoard(ctx context.Context) ([]match.Need, []match.Project, 
 		}
 	}
 	return needs, projects, s.translate(rows.Err())
+}
+
+const (
+	// boardParts is the most id ranges MatchBoard reads at once.
+	boardParts = 4
+	// boardPartMin is the fewest needs worth a range of their own.
+	boardPartMin = 50_000
+)
+
+// boardBounds returns the ids that split the needs into ranges of about
+// equal size, each of minPart needs at least, for MatchBoard (none for a
+// small board or one CPU).
+func boardBounds(ctx context.Context, c conn, minPart int) ([]string, error) {
+	var n int
+	if err := c.row(ctx, `SELECT COUNT(*) FROM needs`).Scan(&n); err != nil {
+		return nil, err
+	}
+	k := min(boardParts, runtime.GOMAXPROCS(0), n/minPart)
+	var bounds []string
+	for i := 1; i < k; i++ {
+		var id string
+		if err := c.row(ctx, `SELECT id FROM needs ORDER BY id LIMIT 1 OFFSET ?`, i*n/k).Scan(&id); err != nil {
+			return nil, err
+		}
+		bounds = append(bounds, id)
+	}
+	return bounds, nil
+}
+
+// readBoard reads the board's needs with lo <= id < hi ("" leaves that side
+// open), by id, and the completed projects among them.
+func readBoard(ctx context.Context, c conn, lo, hi string) ([]match.Need, []match.Project, error) {
+	var cond string
+	var args []any
+	if lo != "" {
+		cond += ` AND {col} >= ?`
+	}
+	if hi != "" {
+		cond += ` AND {col} < ?`
+	}
+	// The ratings are summed over the same range (the placeholders repeat).
+	for range 2 {
+		if lo != "" {
+			args = append(args, lo)
+		}
+		if hi != "" {
+			args = append(args, hi)
+		}
+	}
+	rows, err := c.query(ctx, `SELECT n.id, COALESCE(n.source_key, ''), n.title, n.description, n.category, n.street_id, s.name,
+		COALESCE(n.community_id, ''), COALESCE(c.name, ''), n.status, n.procedure, n.deadline, n.budget_fen, n.qualifications,
+		COALESCE(n.awarded_org_id, ''), a.imported_rating, r.stars, r.n
+		FROM needs n JOIN streets s ON s.id = n.street_id LEFT JOIN communities c ON c.id = n.community_id
+		LEFT JOIN acceptances a ON a.need_id = n.id
+		LEFT JOIN (SELECT need_id, SUM(stars) AS stars, COUNT(*) AS n FROM ratings WHERE TRUE`+strings.ReplaceAll(cond, "{col}", "need_id")+`
+			GROUP BY need_id) r ON r.need_id = n.id
+		WHERE `+publicNeed+strings.ReplaceAll(cond, "{col}", "n.id")+` ORDER BY n.id`, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var needs []match.Need
+	var projects []match.Project
+	for rows.Next() {
+		var n match.Need
+		var deadline sql.NullTime
+		var quals, orgID string
+		var imported sql.NullFloat64
+		var sum, count sql.NullInt64
+		if err := rows.Scan(&n.ID, &n.Key, &n.Title, &n.Description, &n.Category, &n.StreetID, &n.StreetName,
+			&n.CommunityID, &n.CommunityName, &n.Status, &n.Procedure, &deadline, &n.BudgetFen, &quals,
+			&orgID, &imported, &sum, &count); err != nil {
+			return nil, nil, err
+		}
+		n.Deadline = deadline.Time
+		readQualifications(&n, quals)
+		needs = append(needs, n)
+		if orgID != "" && (n.Status == string(procurement.Accepted) || n.Status == string(procurement.Closed)) {
+			projects = append(projects, match.Project{ID: n.ID, Key: n.Key, Title: n.Title, Description: n.Description,
+				OrgID: orgID, StreetID: n.StreetID, StreetName: n.StreetName, CommunityID: n.CommunityID,
+				CommunityName: n.CommunityName, Stars: stars(imported, sum, count)})
+		}
+	}
+	return needs, projects, rows.Err()
 }
 
 // MatchNeed returns one need of the public board; a draft is not found.

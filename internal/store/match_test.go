@@ -240,6 +240,12 @@ func TestMatchReads(t *testing.T) {
 		if !reflect.DeepEqual(boardProjects, projects) {
 			t.Fatalf("MatchBoard projects: %+v, MatchProjects %+v", boardProjects, projects)
 		}
+		// Read in id ranges at once (as a large board is), it is the same.
+		s.SplitBoardForTest(1)
+		split, splitProjects, err := s.MatchBoard(ctx)
+		if err != nil || !reflect.DeepEqual(split, needs) || !reflect.DeepEqual(splitProjects, projects) {
+			t.Fatalf("MatchBoard in parts: %+v %+v %v", split, splitProjects, err)
+		}
 		if _, err := s.MatchNeed(ctx, draft.ID); !errs.Is(err, errs.NotFound) {
 			t.Fatalf("a draft is on the board: %v", err)
 		}

@@ -43,6 +43,8 @@ type Store struct {
 
 	lmu       sync.RWMutex
 	listeners []func(context.Context, []Change)
+
+	boardPartMin int // MatchBoard's smallest range; 0: boardPartMin (tests lower it)
 }
 
 // Open connects to dsn: a file path, "sqlite:PATH", ":memory:" or a
