@@ -287,8 +287,8 @@ func (a *Analyzer) analyzeField(text string, field uint8, ft *fieldTokens) int {
 // found by both at the same place counts once.
 func (a *Analyzer) indexWords(th *Thesaurus, run []rune, field uint8, ft *fieldTokens) {
 	ft.spans = ft.spans[:0]
-	th.scan(run, func(s, e int, term string) {
-		if e-s >= 3 {
+	th.scan(run, true, func(s, e int, term string) {
+		if e-s >= wordRunes {
 			ft.spans = append(ft.spans, [2]int{s, e})
 			ft.words = append(ft.words, wordOcc{term, field})
 		}
@@ -527,7 +527,7 @@ func (a *Analyzer) queryHanRun(th *Thesaurus, run []rune, qb *queryBuilder, matc
 	// Thesaurus terms found in the run. A one-character term counts only
 	// where the segmenter cuts it as a word of its own: 狗 in 鸡飞狗跳, 吊
 	// in 提心吊胆 or 家 in 大家 is not about dogs, hanging or homes.
-	th.scan(run, func(s, e int, term string) {
+	th.scan(run, false, func(s, e int, term string) {
 		if e-s == 1 && start != nil && !single[s] {
 			return
 		}

@@ -32,7 +32,14 @@ type Thesaurus struct {
 	known   map[string]bool    // every term of a group or rule
 	byFirst map[rune][]thTerm  // first rune → terms starting with it, longest first
 	first   runeSet            // the keys of byFirst within the BMP
+	// firstLong holds the first runes of the terms of wordRunes or more
+	// runes within the BMP: all a document's scan looks for.
+	firstLong runeSet
 }
+
+// wordRunes is the shortest thesaurus term a document indexes as a word
+// (shorter ones are found by its bigrams).
+const wordRunes = 3
 
 // Rule maps a situation to services, one way: when the query contains a term
 // of every condition in When, the terms of Add are searched too, as
@@ -237,6 +244,9 @@ func (t *Thesaurus) know(term string) {
 	rs := []rune(term)
 	t.byFirst[rs[0]] = append(t.byFirst[rs[0]], thTerm{term, rs})
 	t.first.add(rs[0])
+	if len(rs) >= wordRunes {
+		t.firstLong.add(rs[0])
+	}
 }
 
 // fired returns the rules whose every condition has a term among found.
@@ -332,16 +342,24 @@ func (t *Thesaurus) Synonyms(term string) []string {
 
 // scan calls fn for every occurrence of a thesaurus term in the normalized
 // rune run, with its rune offsets. Several terms may start at one position
-// (独居老人 and 独居); fn sees each.
-func (t *Thesaurus) scan(run []rune, fn func(start, end int, term string)) {
+// (独居老人 and 独居); fn sees each. With long, only the terms of wordRunes
+// or more runes (a document's words; it scans a million at start-up).
+func (t *Thesaurus) scan(run []rune, long bool, fn func(start, end int, term string)) {
 	if t == nil || len(t.byFirst) == 0 {
 		return
 	}
+	first := &t.first
+	if long {
+		first = &t.firstLong
+	}
 	for i, r := range run {
-		if r < 1<<16 && !t.first.has(r) {
+		if r < 1<<16 && !first.has(r) {
 			continue
 		}
-		for _, c := range t.byFirst[r] {
+		for _, c := range t.byFirst[r] { // longest first
+			if long && len(c.rs) < wordRunes {
+				break
+			}
 			if len(c.rs) <= len(run)-i && slices.Equal(run[i:i+len(c.rs)], c.rs) {
 				fn(i, i+len(c.rs), c.s)
 			}
