@@ -35,6 +35,10 @@ type Thesaurus struct {
 	// firstLong holds the first runes of the terms of wordRunes or more
 	// runes within the BMP: all a document's scan looks for.
 	firstLong runeSet
+	// bmp finds byFirst's list of a rune within the BMP without hashing
+	// (the scan asks at most runes of a million documents): lists[bmp[r]-1].
+	bmp   []uint16
+	lists [][]thTerm
 }
 
 // wordRunes is the shortest thesaurus term a document indexes as a word
@@ -166,6 +170,13 @@ func ParseThesaurus(r io.Reader) (*Thesaurus, error) {
 			return strings.Compare(a.s, b.s)
 		})
 		t.byFirst[r] = terms
+	}
+	t.bmp = make([]uint16, 1<<16)
+	for r, terms := range t.byFirst {
+		if r < 1<<16 && len(t.lists) < 1<<16-1 {
+			t.lists = append(t.lists, terms)
+			t.bmp[r] = uint16(len(t.lists))
+		}
 	}
 	return t, nil
 }
@@ -356,7 +367,13 @@ func (t *Thesaurus) scan(run []rune, long bool, fn func(start, end int, term str
 		if r < 1<<16 && !first.has(r) {
 			continue
 		}
-		for _, c := range t.byFirst[r] { // longest first
+		var cands []thTerm
+		if r < 1<<16 && t.bmp[r] != 0 {
+			cands = t.lists[t.bmp[r]-1]
+		} else {
+			cands = t.byFirst[r]
+		}
+		for _, c := range cands { // longest first
 			if long && len(c.rs) < wordRunes {
 				break
 			}
