@@ -41,6 +41,7 @@ type Org struct {
 // Project is a completed project (a closed need with its supplier).
 type Project struct {
 	ID, Key, Title, Description string
+	Category                    string // taxonomy code as stored ("" unknown)
 	OrgID                       string
 	StreetID, StreetName        string
 	CommunityID, CommunityName  string
@@ -142,6 +143,9 @@ type Matcher struct {
 	a      *search.Analyzer
 	orgIx  *search.Index
 	projIx *search.Index
+	// projFacets restricts project searches to the projects when projIx is
+	// the need board's index (shared); nil when it is the matcher's own.
+	projFacets []string
 	places *places
 	pop    populations
 
@@ -163,6 +167,14 @@ const (
 
 // New builds a matcher over orgs and projects with analyzer a.
 func New(a *search.Analyzer, orgs []Org, projects []Project, w Weights) (*Matcher, error) {
+	return newMatcher(a, orgs, projects, w, nil)
+}
+
+// newMatcher is New with the projects searched in board, a need index
+// (search.DefaultSchema, needDoc) that holds them among other needs, marked
+// FacetProject, and kept current by its owner; nil: the matcher indexes
+// the projects itself, the same way.
+func newMatcher(a *search.Analyzer, orgs []Org, projects []Project, w Weights, board *search.Index) (*Matcher, error) {
 	m := &Matcher{w: w, a: a, places: newPlaces(a), orgs: map[string]*Org{}, projs: map[string]*Project{}, projCat: map[string]string{},
 		orgCats: map[string]map[string]bool{}, byOrg: map[string][]*Project{}}
 	var err error
@@ -172,9 +184,9 @@ func New(a *search.Analyzer, orgs []Org, projects []Project, w Weights) (*Matche
 	if err != nil {
 		return nil, err
 	}
-	m.projIx, err = search.NewIndex(a, search.Schema{K1: 1.2, Fields: []search.Field{
-		{Name: fTitle, Weight: 2, B: 0.5}, {Name: fDesc, Weight: 1, B: 0.75}}})
-	if err != nil {
+	if board != nil {
+		m.projIx, m.projFacets = board, []string{FacetProject}
+	} else if m.projIx, err = search.NewIndex(a, needSchema()); err != nil {
 		return nil, err
 	}
 	for i := range projects {
@@ -197,6 +209,9 @@ func New(a *search.Analyzer, orgs []Org, projects []Project, w Weights) (*Matche
 	}
 	if err := m.orgIx.Build(od); err != nil {
 		return nil, err
+	}
+	if board != nil {
+		return m, nil
 	}
 	pd := make([]search.Doc, 0, len(m.projs))
 	for _, p := range m.projs {
@@ -281,8 +296,10 @@ func (m *Matcher) orgDoc(id string) search.Doc {
 		fDomains: strings.Join(o.Domains, "、"), fDesc: o.Description, fProjects: strings.Join(pt, "\n")}}
 }
 
+// projDoc is a project's document in the matcher's own index: as on the
+// need board.
 func projDoc(p *Project) search.Doc {
-	return search.Doc{ID: p.ID, Fields: map[string]string{fTitle: p.Title, fDesc: p.Description}}
+	return search.Doc{ID: p.ID, Fields: textFields(p.Title, p.Description, p.Category)}
 }
 
 func (m *Matcher) globalMean() float64 {
@@ -328,8 +345,10 @@ func (m *Matcher) PutProject(p Project) error {
 	}
 	m.wmu.Lock()
 	defer m.wmu.Unlock()
-	if err := m.projIx.Put(projDoc(&p)); err != nil {
-		return err
+	if m.projFacets == nil { // its own index; a shared one follows its owner
+		if err := m.projIx.Put(projDoc(&p)); err != nil {
+			return err
+		}
 	}
 	m.mu.Lock()
 	old := m.projs[p.ID]
@@ -352,7 +371,9 @@ func (m *Matcher) PutProject(p Project) error {
 func (m *Matcher) DeleteProject(id string) {
 	m.wmu.Lock()
 	defer m.wmu.Unlock()
-	m.projIx.Delete(id)
+	if m.projFacets == nil {
+		m.projIx.Delete(id)
+	}
 	m.mu.Lock()
 	var doc *search.Doc
 	if old := m.removeProject(id); old != nil && m.orgs[old.OrgID] != nil {
@@ -372,7 +393,8 @@ func (m *Matcher) Len() (orgs, projects int) {
 	return len(m.orgs), len(m.projs)
 }
 
-// IndexStats describes the organization and project indexes.
+// IndexStats describes the organization and project indexes (the project
+// index of a Live's matcher is its need board's).
 func (m *Matcher) IndexStats() (orgs, projects search.Stats) {
 	return m.orgIx.Stats(), m.projIx.Stats()
 }
@@ -381,7 +403,9 @@ func (m *Matcher) IndexStats() (orgs, projects search.Stats) {
 // statistics are exact again after many updates.
 func (m *Matcher) Compact() {
 	m.orgIx.Compact()
-	m.projIx.Compact()
+	if m.projFacets == nil {
+		m.projIx.Compact()
+	}
 }
 
 // Categorize guesses the taxonomy category of a need's text, with a
@@ -507,7 +531,8 @@ func (m *Matcher) prepare(q Query) (*prepared, error) {
 	}
 	p := &prepared{q: sq, words: wordSet(sq), cats: categoryScores(sq.Text, sq)}
 	pop := m.pop.of(m.a.Thesaurus())
-	p.projText, p.projHits = m.fits(m.projIx.Search(sq, search.SearchOptions{K: search.MaxK, Explain: true}), pop)
+	p.projText, p.projHits = m.fits(m.projIx.Search(sq, search.SearchOptions{K: search.MaxK, Explain: true,
+		Facets: m.projFacets}), pop)
 	p.orgText, p.orgHits = m.fits(m.orgIx.Search(sq, search.SearchOptions{K: search.MaxK, Explain: true}), pop)
 	return p, nil
 }

@@ -126,7 +126,7 @@ func (s *Store) MatchOrganization(ctx context.Context, id string) (match.Org, er
 // matchProjectSelect reads completed projects: accepted or closed needs with
 // a supplier, their source key and satisfaction (the imported average, else
 // the mean of residents' ratings, else 0).
-const matchProjectSelect = `SELECT n.id, COALESCE(n.source_key, ''), n.title, n.description, n.awarded_org_id,
+const matchProjectSelect = `SELECT n.id, COALESCE(n.source_key, ''), n.title, n.description, n.category, n.awarded_org_id,
 	n.street_id, s.name, COALESCE(n.community_id, ''), COALESCE(c.name, ''), a.imported_rating, r.stars, r.n
 	FROM needs n JOIN streets s ON s.id = n.street_id LEFT JOIN communities c ON c.id = n.community_id
 	LEFT JOIN acceptances a ON a.need_id = n.id
@@ -137,7 +137,7 @@ func scanMatchProject(sc interface{ Scan(...any) error }) (match.Project, error)
 	var p match.Project
 	var imported sql.NullFloat64
 	var sum, n sql.NullInt64
-	err := sc.Scan(&p.ID, &p.Key, &p.Title, &p.Description, &p.OrgID, &p.StreetID, &p.StreetName, &p.CommunityID,
+	err := sc.Scan(&p.ID, &p.Key, &p.Title, &p.Description, &p.Category, &p.OrgID, &p.StreetID, &p.StreetName, &p.CommunityID,
 		&p.CommunityName, &imported, &sum, &n)
 	p.Stars = stars(imported, sum, n)
 	return p, err
@@ -187,18 +187,26 @@ func (s *Store) MatchProject(ctx context.Context, id string) (match.Project, err
 const publicNeed = `n.status NOT IN ('draft', 'submitted')`
 
 const matchNeedSelect = `SELECT n.id, COALESCE(n.source_key, ''), n.title, n.description, n.category, n.street_id, s.name,
-	COALESCE(n.community_id, ''), COALESCE(c.name, ''), n.status, n.procedure, n.deadline, n.budget_fen, n.qualifications
+	COALESCE(n.community_id, ''), COALESCE(c.name, ''), n.status, n.procedure, n.deadline, n.budget_fen, n.qualifications,
+	COALESCE(n.awarded_org_id, '')
 	FROM needs n JOIN streets s ON s.id = n.street_id LEFT JOIN communities c ON c.id = n.community_id`
 
 func scanMatchNeed(sc interface{ Scan(...any) error }) (match.Need, error) {
 	var n match.Need
 	var deadline sql.NullTime
-	var quals string
+	var quals, orgID string
 	err := sc.Scan(&n.ID, &n.Key, &n.Title, &n.Description, &n.Category, &n.StreetID, &n.StreetName, &n.CommunityID,
-		&n.CommunityName, &n.Status, &n.Procedure, &deadline, &n.BudgetFen, &quals)
+		&n.CommunityName, &n.Status, &n.Procedure, &deadline, &n.BudgetFen, &quals, &orgID)
 	n.Deadline = deadline.Time
+	n.Completed = completed(n.Status, orgID)
 	readQualifications(&n, quals)
 	return n, err
+}
+
+// completed says whether a need of the status, awarded to orgID, is a
+// completed project (as matchProjectSelect reads them).
+func completed(status, orgID string) bool {
+	return orgID != "" && (status == string(procurement.Accepted) || status == string(procurement.Closed))
 }
 
 // readQualifications sets the need's rules from the stored list.
@@ -352,10 +360,11 @@ func readBoard(ctx context.Context, c conn, lo, hi string) ([]match.Need, []matc
 		}
 		n.Deadline = deadline.Time
 		readQualifications(&n, quals)
+		n.Completed = completed(n.Status, orgID)
 		needs = append(needs, n)
-		if orgID != "" && (n.Status == string(procurement.Accepted) || n.Status == string(procurement.Closed)) {
+		if n.Completed {
 			projects = append(projects, match.Project{ID: n.ID, Key: n.Key, Title: n.Title, Description: n.Description,
-				OrgID: orgID, StreetID: n.StreetID, StreetName: n.StreetName, CommunityID: n.CommunityID,
+				Category: n.Category, OrgID: orgID, StreetID: n.StreetID, StreetName: n.StreetName, CommunityID: n.CommunityID,
 				CommunityName: n.CommunityName, Stars: stars(imported, sum, count)})
 		}
 	}
