@@ -146,8 +146,8 @@ type Matcher struct {
 	// projFacets restricts project searches to the projects when projIx is
 	// the need board's index (shared); nil when it is the matcher's own.
 	projFacets []string
-	places *places
-	pop    populations
+	places     *places
+	pop        populations
 
 	wmu     sync.Mutex // serializes writers, so index writes keep their order
 	mu      sync.RWMutex
