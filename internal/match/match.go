@@ -271,8 +271,15 @@ func (m *Matcher) removeProject(id string) *Project {
 	return old
 }
 
+// orgProjectTexts is how many of an organization's completed projects, the
+// newest (ids grow with time), lend their text to its document. Its recent
+// work describes it; a city-scale organization's hundred-and-seventieth
+// project adds length, not evidence, and every project is searched on its
+// own anyway (a similar past project makes its organization a candidate).
+const orgProjectTexts = 30
+
 // orgDoc refreshes the organization's category set and returns its document:
-// its profile and the text of its completed projects.
+// its profile and the text of its newest completed projects.
 func (m *Matcher) orgDoc(id string) search.Doc {
 	o := m.orgs[id]
 	cats := map[string]bool{}
@@ -285,8 +292,11 @@ func (m *Matcher) orgDoc(id string) search.Doc {
 		}
 	}
 	var pt []string
-	for _, p := range m.byOrg[id] {
-		pt = append(pt, p.Title, p.Description)
+	list := m.byOrg[id]
+	for i, p := range list {
+		if i >= len(list)-orgProjectTexts {
+			pt = append(pt, p.Title, p.Description)
+		}
 		if c := m.projCat[p.ID]; c != "" {
 			cats[c] = true
 		}

@@ -2,6 +2,7 @@ package match_test
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -110,5 +111,38 @@ func TestDefaultWeights(t *testing.T) {
 	w := match.DefaultWeights()
 	if w.Text <= 0 || w.FieldName <= 0 || w.FieldProjects <= 0 {
 		t.Fatalf("weights: %+v", w)
+	}
+}
+
+// TestOrganizationTextKeepsNewestProjects: an organization's document holds
+// the text of its 30 newest projects; an older one still makes it a
+// candidate through the project search (its own text fit is then zero).
+func TestOrganizationTextKeepsNewestProjects(t *testing.T) {
+	t.Parallel()
+	orgs := []match.Org{{ID: "o1", Name: "回天便民服务社", Description: "社区便民服务"}}
+	var projects []match.Project
+	for i := range 31 {
+		p := match.Project{ID: fmt.Sprintf("p%02d", i), OrgID: "o1", Title: "便民维修进社区", Description: "每月一次便民维修活动"}
+		if i == 0 {
+			p.Title, p.Description = "磨剪子戗菜刀", "老师傅上门磨剪子戗菜刀"
+		}
+		projects = append(projects, p)
+	}
+	m, err := match.New(search.NewAnalyzer(search.Options{}), orgs, projects, match.DefaultWeights())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := m.Organizations(context.Background(), match.Query{Text: "戗菜刀"}, 5)
+	if err != nil || len(got) != 1 || got[0].ID != "o1" || got[0].Features.Text != 0 || got[0].Features.Similar == 0 {
+		t.Fatalf("the oldest project's words: %+v %v", got, err)
+	}
+	// The newest project's words are in the organization's own text.
+	projects[30].Title, projects[30].Description = "磨剪子戗菜刀", "老师傅上门磨剪子戗菜刀"
+	if m, err = match.New(search.NewAnalyzer(search.Options{}), orgs, projects, match.DefaultWeights()); err != nil {
+		t.Fatal(err)
+	}
+	got, err = m.Organizations(context.Background(), match.Query{Text: "戗菜刀"}, 5)
+	if err != nil || len(got) != 1 || got[0].Features.Text == 0 {
+		t.Fatalf("the newest project's words: %+v %v", got, err)
 	}
 }
