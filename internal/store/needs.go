@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -462,6 +463,19 @@ func (s *Store) UpdateNeed(ctx context.Context, id string, u NeedUpdate, r procu
 		}
 		if err := writeNeedParts(ctx, c, n); err != nil {
 			return err
+		}
+		// Organizations invited to a need already published are told now,
+		// as those invited before were told at publication.
+		if n.Status == procurement.Published {
+			var added []string
+			for _, id := range n.InvitedOrgIDs {
+				if !slices.Contains(before.InvitedOrgIDs, id) {
+					added = append(added, id)
+				}
+			}
+			if err := notifyOrgAdmins(ctx, c, added, n.ID, "need_published", n.Title, n.StreetName); err != nil {
+				return err
+			}
 		}
 		if err := needEvent(ctx, c, n, "edit", n.Status, n.Status, note); err != nil {
 			return err

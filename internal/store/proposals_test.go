@@ -553,3 +553,28 @@ func TestProposalsOfCancelledTenderStaySealed(t *testing.T) {
 		wantErr(t, "ranking of a cancelled tender", err, errs.Conflict, "proposal.sealed", "")
 	})
 }
+
+// TestInvitedAfterPublication: an organization added to a published need's
+// invited list is told, as those invited before were at publication; those
+// already told are not told again.
+func TestInvitedAfterPublication(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		tt := newTender(t, s)
+		filed := bidOrg(t, s, 2, "霍营助老服务社", registry.Filed, tt.street.ID)
+		filedAdmin := newStaff(t, s, "13900000011", "备案组织管理员", bidGrant(accounts.OrgAdmin, filed.ID))
+		n := tt.openNeed(t, func(n *procurement.Need) {
+			n.Procedure, n.InvitedOrgIDs = procurement.Invited, []string{tt.org.ID}
+		})
+		if notes(t, s, tt.orgAdmin.ID, "need_published") != 1 || notes(t, s, filedAdmin.ID, "need_published") != 0 {
+			t.Fatal("at publication only the invited organization is told")
+		}
+		both := []string{tt.org.ID, filed.ID}
+		if _, err := s.UpdateNeed(as(tt.streetStaff), n.ID, store.NeedUpdate{InvitedOrgIDs: &both}, tt.rules); err != nil {
+			t.Fatal(err)
+		}
+		if notes(t, s, filedAdmin.ID, "need_published") != 1 || notes(t, s, tt.orgAdmin.ID, "need_published") != 1 {
+			t.Fatal("the newly invited organization is told, the other not again")
+		}
+	})
+}
