@@ -12,7 +12,7 @@ import (
 // their full product, so a new one must be added here (and a test fails
 // until it is).
 var (
-	allKinds   = []Kind{KindStreet, KindCommunity, KindComplex, KindOrganization, KindUser, KindAudit, KindNeed, KindMerchant, KindSolution, KindThesaurus,
+	allKinds = []Kind{KindStreet, KindCommunity, KindComplex, KindOrganization, KindUser, KindAudit, KindNeed, KindMerchant, KindSolution, KindThesaurus,
 		KindActivity, KindSignup, KindHours, KindActivityFlag}
 	allActions = []Action{View, ViewPrivate, Create, Update, Import, Export, ManageRoles, SetCredit}
 )
