@@ -20,7 +20,7 @@ type activityClock struct {
 	t  time.Time
 }
 
-func (c *activityClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *activityClock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *activityClock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
 
 func TestActivityPages(t *testing.T) {
