@@ -33,11 +33,11 @@ func (a *app) activityAttendancePage(w http.ResponseWriter, r *http.Request) (*p
 	for _, g := range list {
 		if g.Status == activities.SignedUp && !g.CheckinAt.IsZero() && !g.Confirmed {
 			d.ToConfirm = append(d.ToConfirm, g)
-			if r.Method == http.MethodGet {
+			// Checked out: the recorded time, ticked. Still in: the
+			// organizer types the hours.
+			if r.Method == http.MethodGet && g.CheckedOut() {
 				p.Form.Set("hours_"+g.ID, activities.FormatHours(g.Minutes))
-				if g.CheckedOut() {
-					p.Form.Add("confirm", g.ID)
-				}
+				p.Form.Add("confirm", g.ID)
 			}
 		}
 	}
