@@ -132,4 +132,3 @@ func TestActivityJourney(t *testing.T) {
 }
 
 func contains2(s, sub string) bool { return strings.Contains(s, sub) }
-
