@@ -133,6 +133,11 @@ func (a *Activity) Duration() time.Duration { return a.EndsAt.Sub(a.StartsAt) }
 // Public reports whether anyone may see it (not a draft).
 func (a *Activity) Public() bool { return a.Status != Draft }
 
+// Running reports whether a published activity is under way at t.
+func (a *Activity) Running(t time.Time) bool {
+	return a.Status == Published && !t.Before(a.StartsAt) && t.Before(a.EndsAt)
+}
+
 // Full reports whether every place is taken.
 func (a *Activity) Full() bool { return a.Signed >= a.Capacity }
 

@@ -148,6 +148,17 @@ func TestEligible(t *testing.T) {
 	}
 }
 
+func TestRunning(t *testing.T) {
+	a := act()
+	if a.Running(t0.Add(-time.Minute)) || !a.Running(t0) || a.Running(a.EndsAt) {
+		t.Error("running window")
+	}
+	a.Status = Cancelled
+	if a.Running(t0) {
+		t.Error("a cancelled activity runs")
+	}
+}
+
 func TestCodeOpen(t *testing.T) {
 	a := act()
 	if a.CodeOpen(t0.Add(-61*time.Minute)) || !a.CodeOpen(t0.Add(-59*time.Minute)) ||

@@ -68,6 +68,19 @@ func TestActivityPages(t *testing.T) {
 			t.Fatalf("create: %d %v", code, h)
 		}
 		id := strings.TrimPrefix(h.Get("Location"), "/activities/")
+		// A draft: its organizer finds it on the list page, nobody else sees it.
+		draft := url.Values{}
+		for k, v := range form {
+			draft[k] = v
+		}
+		draft.Del("publish")
+		draft.Set("title", "社区书屋图书整理（草稿）")
+		if code, _, _ := org.post("/activities", draft); code != 303 {
+			t.Fatalf("draft: %d", code)
+		}
+		if _, body, _ := org.get("/activities"); !strings.Contains(body, "社区书屋图书整理（草稿）") || !strings.Contains(body, "本组织的活动") {
+			t.Fatal("the organizer's own list lacks the draft")
+		}
 
 		anon := f.browser(t)
 		if _, body, _ := anon.get("/activities"); !strings.Contains(body, "龙锦苑中心花园绿植认养") || !strings.Contains(body, "已报名 0 / 1 人") {
@@ -75,6 +88,9 @@ func TestActivityPages(t *testing.T) {
 		}
 		if _, body, _ := anon.get("/activities?type=reading"); strings.Contains(body, "龙锦苑中心花园绿植认养") {
 			t.Fatal("type filter")
+		}
+		if _, body, _ := anon.get("/activities"); strings.Contains(body, "草稿") {
+			t.Fatal("the public sees a draft")
 		}
 		if code, body, _ := anon.get("/activities?date=明天"); code != 200 || !strings.Contains(body, "日期格式应为") {
 			t.Fatalf("bad date: %d", code)

@@ -20,6 +20,9 @@ type activityListData struct {
 	Past       bool
 	CanCreate  bool
 	DateError  bool
+	// Own are the activities of the actor's organizations in every status
+	// (drafts included), for their organizers.
+	Own []*activities.Activity
 }
 
 // activityList is the public list of activities: upcoming by default, soonest
@@ -61,6 +64,15 @@ func (a *app) activityList(w http.ResponseWriter, r *http.Request) {
 	u := accounts.ActorFrom(ctx)
 	for _, id := range u.OrgIDs() {
 		d.CanCreate = d.CanCreate || accounts.Allowed(u, accounts.Create, accounts.Resource{Kind: accounts.KindActivity, OrgID: id})
+		if !accounts.Allowed(u, accounts.ViewPrivate, accounts.Resource{Kind: accounts.KindActivity, OrgID: id}) {
+			continue
+		}
+		own, _, err := a.Store.FindActivities(ctx, activities.Filter{OrgID: id, Private: true, PerPage: 50})
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		d.Own = append(d.Own, own...)
 	}
 	a.render(w, r, "activity_list.html", http.StatusOK, a.newPage(w, r, "activity.list_title", d))
 }
