@@ -7,6 +7,7 @@
 package activities
 
 import (
+	"context"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -301,6 +302,16 @@ type Attendance struct {
 	StreetName  string
 	PointsRule  string
 	ConfirmedAt time.Time
+}
+
+// AttendanceSource is the integration point of the points scheme (积分制):
+// the points side awards points from confirmed attendance, keyed by
+// Attendance.SignupID (one award per confirmed attendance, so the signup id
+// makes a natural idempotency key), using the activity's PointsRule code.
+// *store.Store implements it; the points package should depend on this
+// interface, not on the activity tables.
+type AttendanceSource interface {
+	ConfirmedAttendance(ctx context.Context, f AttendanceFilter) ([]*Attendance, error)
 }
 
 // AttendanceFilter selects confirmed attendance for the points scheme and

@@ -696,6 +696,9 @@ func (s *Store) ConfirmHours(ctx context.Context, activityID string, minutes map
 	return n, err
 }
 
+// The store is the points scheme's source of confirmed attendance.
+var _ activities.AttendanceSource = (*Store)(nil)
+
 // ConfirmedAttendance is the integration point of the points scheme (积分制):
 // every confirmed attendance matching f, oldest confirmation first —
 // resident, activity type, confirmed minutes, date, organization, street,
