@@ -103,6 +103,7 @@ type Activity struct {
 	Description   string
 	OrgID         string // the organizing organization
 	OrgName       string
+	OrgIsTeam     bool   // the organizer is itself a volunteer team (an organization of kind team)
 	Team          string // a volunteer team (group) inside the organization, "" for the organization itself
 	StreetID      string
 	StreetName    string

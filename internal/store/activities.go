@@ -10,13 +10,15 @@ import (
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/activities"
 	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/registry"
 )
 
 const activitySelect = `SELECT a.id, a.title, a.type, a.description, a.org_id, o.name, a.team, a.street_id, s.name,
 	COALESCE(a.community_id, ''), COALESCE(c.name, ''), a.address, a.starts_at, a.ends_at, a.capacity, a.eligibility,
 	a.points_rule, a.status, a.created_by, a.created_at, a.updated_at,
 	(SELECT COUNT(*) FROM activity_signups x WHERE x.activity_id = a.id AND x.status = 'confirmed'),
-	(SELECT COUNT(*) FROM activity_signups x WHERE x.activity_id = a.id AND x.status = 'waiting')
+	(SELECT COUNT(*) FROM activity_signups x WHERE x.activity_id = a.id AND x.status = 'waiting'),
+	o.kind = 'team'
 	FROM activities a JOIN organizations o ON o.id = a.org_id JOIN streets s ON s.id = a.street_id
 	LEFT JOIN communities c ON c.id = a.community_id`
 
@@ -24,7 +26,7 @@ func scanActivity(sc interface{ Scan(...any) error }) (*activities.Activity, err
 	a := &activities.Activity{}
 	err := sc.Scan(&a.ID, &a.Title, &a.Type, &a.Description, &a.OrgID, &a.OrgName, &a.Team, &a.StreetID, &a.StreetName,
 		&a.CommunityID, &a.CommunityName, &a.Address, &a.StartsAt, &a.EndsAt, &a.Capacity, &a.Eligibility,
-		&a.PointsRule, &a.Status, &a.CreatedBy, &a.CreatedAt, &a.UpdatedAt, &a.Signed, &a.Waiting)
+		&a.PointsRule, &a.Status, &a.CreatedBy, &a.CreatedAt, &a.UpdatedAt, &a.Signed, &a.Waiting, &a.OrgIsTeam)
 	a.StartsAt, a.EndsAt = a.StartsAt.UTC(), a.EndsAt.UTC()
 	return a, err
 }
@@ -171,7 +173,7 @@ func (s *Store) CreateActivity(ctx context.Context, a *activities.Activity) erro
 		if err != nil {
 			return fieldErr("street", err)
 		}
-		a.OrgName, a.StreetName = org.Name, st.Name
+		a.OrgName, a.OrgIsTeam, a.StreetName = org.Name, org.Kind == registry.KindTeam, st.Name
 		if a.CommunityID != "" {
 			cm, err := findCommunity(ctx, c, a.CommunityID)
 			if err != nil {

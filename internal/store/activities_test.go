@@ -35,9 +35,12 @@ func newActivityWorld(t *testing.T, s *store.Store, residents int) *activityWorl
 	st, c1, c2 := seed(t, s)
 	admin := storetest.Admin()
 	o := &registry.Organization{Name: "回龙观绿植认养志愿服务队", Registration: registry.Filed, StreetID: st.ID,
-		CommunityID: c1.ID, PartyForm: registry.PartyNone}
+		CommunityID: c1.ID, PartyForm: registry.PartyNone, Kind: registry.KindTeam}
 	if err := s.CreateOrganization(admin, o); err != nil {
 		t.Fatal(err)
+	}
+	if back, err := s.FindOrganizationByID(context.Background(), o.ID); err != nil || back.Kind != registry.KindTeam {
+		t.Fatalf("a volunteer team reads back as %q: %v", back.Kind, err)
 	}
 	w := &activityWorld{s: s, clock: &clock, streetID: st.ID, c1: c1.ID, c2: c2.ID, org: o}
 	w.organizer = &accounts.User{Phone: "13700000100", Name: "组织者", Grants: []accounts.Grant{{Role: accounts.OrgAdmin, ScopeID: o.ID}}}
@@ -112,7 +115,7 @@ func TestActivityCreateAndVisibility(t *testing.T) {
 			t.Fatalf("finished before the start: %v", err)
 		}
 		list, n, err = s.FindActivities(ctx, activities.Filter{StreetID: w.streetID, Type: "kids_science", From: *w.clock})
-		if err != nil || n != 1 || list[0].ID != draft.ID || list[0].OrgName != w.org.Name {
+		if err != nil || n != 1 || list[0].ID != draft.ID || list[0].OrgName != w.org.Name || !list[0].OrgIsTeam {
 			t.Fatalf("public list: %v %d %v", list, n, err)
 		}
 		if _, n, _ := s.FindActivities(ctx, activities.Filter{Type: "reading"}); n != 0 {

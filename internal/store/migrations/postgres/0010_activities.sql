@@ -68,3 +68,6 @@ CREATE TABLE volunteer_certificates (
     issued_at  TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX volunteer_certificates_user ON volunteer_certificates (user_id);
+
+-- Volunteer teams (志愿服务队) are organizations of kind 'team'.
+ALTER TABLE organizations ADD COLUMN kind TEXT NOT NULL DEFAULT 'organization' CHECK (kind IN ('organization', 'team'));
