@@ -200,6 +200,19 @@ func TestActivityPages(t *testing.T) {
 		if code, _, _ := org.get("/admin/activity-flags"); code != 403 {
 			t.Fatalf("flags for an organization: %d", code)
 		}
+		// Street staff register a volunteer team; its page says so.
+		code, body, h = staff.post("/organizations", url.Values{"name": {"龙锦苑二区社区绿地认养队"}, "registration": {"filed"},
+			"street": {f.street.ID}, "community": {f.community.ID}, "party_form": {"none"}, "kind": {"team"}})
+		if code != 303 {
+			t.Fatalf("register a team: %d %s", code, body)
+		}
+		if _, body, _ := anon.get(h.Get("Location")); !strings.Contains(body, `id="org-team"`) {
+			t.Fatal("the team's page does not say it is a volunteer team")
+		}
+		if code, body, _ := staff.post("/organizations", url.Values{"name": {"某某俱乐部"}, "registration": {"filed"},
+			"street": {f.street.ID}, "party_form": {"none"}, "kind": {"club"}}); code != 400 || !strings.Contains(body, "请选择组织类型") {
+			t.Fatalf("unknown kind: %d", code)
+		}
 		f.assertNoPersonalData(t, venue[1])
 	})
 }

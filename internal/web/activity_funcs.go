@@ -10,12 +10,14 @@ import (
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/activities"
+	"github.com/huitian/huitian/internal/registry"
 )
 
 // activityFuncs are the template functions of the activity pages.
 func (a *app) activityFuncs() template.FuncMap {
 	return template.FuncMap{
 		"activity_types":         func() []activities.Type { return activities.Types },
+		"list_org_kinds":         func() []registry.Kind { return registry.Kinds },
 		"activity_eligibilities": func() []activities.Eligibility { return activities.Eligibilities },
 		"hours":                  activities.FormatHours,
 		"maskName":               accounts.MaskName,
