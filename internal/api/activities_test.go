@@ -47,6 +47,17 @@ func TestAPIActivities(t *testing.T) {
 			}
 			return body
 		}
+		// A volunteer team is an organization of kind team.
+		team := call(request{method: "POST", path: "/api/v1/organizations", as: "admin",
+			body: `{"name":"龙锦苑二区社区绿地认养队","street":"回龙观街道","kind":"team"}`}, 201, "", "")
+		if team["kind"] != "team" {
+			t.Fatalf("team: %v", team)
+		}
+		call(request{method: "POST", path: "/api/v1/organizations", as: "admin",
+			body: `{"name":"某某俱乐部","street":"回龙观街道","kind":"club"}`}, 400, "invalid", "kind")
+		if o := call(request{method: "GET", path: "/api/v1/organizations/" + f.orgs["o1"].ID}, 200, "", ""); o["kind"] != "organization" {
+			t.Fatalf("default kind: %v", o["kind"])
+		}
 		start := clock.Add(30 * time.Minute)
 		create := fmt.Sprintf(`{"title":"龙锦苑中心花园绿植认养","type":"greening","org_id":%q,"team":"绿植认养队",
 			"community":"龙锦苑二区社区","address":"龙锦苑二区中心花园","starts_at":%q,"ends_at":%q,"capacity":1,

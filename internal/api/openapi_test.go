@@ -139,19 +139,20 @@ func TestAPIOpenAPISchemasMatchCode(t *testing.T) {
 		return out
 	}
 	checks := map[string][]string{
-		"NeedStatus":      strs(len(procurement.Statuses), func(i int) string { return string(procurement.Statuses[i]) }),
-		"Procedure":       strs(len(procurement.Procedures), func(i int) string { return string(procurement.Procedures[i]) }),
-		"Qualification":   strs(len(procurement.Qualifications), func(i int) string { return string(procurement.Qualifications[i]) }),
-		"ProposalStatus":  {"submitted", "withdrawn", "awarded", "not_awarded", "under_review"},
-		"MilestoneStatus": {"pending", "reported", "accepted", "returned"},
-		"Registration":    strs(len(registry.Registrations), func(i int) string { return string(registry.Registrations[i]) }),
-		"PartyForm":       strs(len(registry.PartyForms), func(i int) string { return string(registry.PartyForms[i]) }),
-		"Category":        strs(len(registry.Categories), func(i int) string { return registry.Categories[i].Code }),
-		"CreditStatus":    {string(store.CreditNormal), string(store.CreditAbnormal), string(store.CreditSerious)},
-		"ActivityType":    strs(len(activities.Types), func(i int) string { return string(activities.Types[i]) }),
-		"ActivityStatus":  strs(len(activities.Statuses), func(i int) string { return string(activities.Statuses[i]) }),
-		"Eligibility":     strs(len(activities.Eligibilities), func(i int) string { return string(activities.Eligibilities[i]) }),
-		"SignupStatus":    {string(activities.SignedUp), string(activities.Waiting), string(activities.Withdrawn)},
+		"NeedStatus":       strs(len(procurement.Statuses), func(i int) string { return string(procurement.Statuses[i]) }),
+		"Procedure":        strs(len(procurement.Procedures), func(i int) string { return string(procurement.Procedures[i]) }),
+		"Qualification":    strs(len(procurement.Qualifications), func(i int) string { return string(procurement.Qualifications[i]) }),
+		"ProposalStatus":   {"submitted", "withdrawn", "awarded", "not_awarded", "under_review"},
+		"MilestoneStatus":  {"pending", "reported", "accepted", "returned"},
+		"Registration":     strs(len(registry.Registrations), func(i int) string { return string(registry.Registrations[i]) }),
+		"PartyForm":        strs(len(registry.PartyForms), func(i int) string { return string(registry.PartyForms[i]) }),
+		"Category":         strs(len(registry.Categories), func(i int) string { return registry.Categories[i].Code }),
+		"CreditStatus":     {string(store.CreditNormal), string(store.CreditAbnormal), string(store.CreditSerious)},
+		"OrganizationKind": strs(len(registry.Kinds), func(i int) string { return string(registry.Kinds[i]) }),
+		"ActivityType":     strs(len(activities.Types), func(i int) string { return string(activities.Types[i]) }),
+		"ActivityStatus":   strs(len(activities.Statuses), func(i int) string { return string(activities.Statuses[i]) }),
+		"Eligibility":      strs(len(activities.Eligibilities), func(i int) string { return string(activities.Eligibilities[i]) }),
+		"SignupStatus":     {string(activities.SignedUp), string(activities.Waiting), string(activities.Withdrawn)},
 	}
 	for name, want := range checks {
 		if got := enum(name); !slices.Equal(got, want) {
