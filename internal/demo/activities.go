@@ -7,6 +7,7 @@ import (
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/activities"
+	"github.com/huitian/huitian/internal/registry"
 	"github.com/huitian/huitian/internal/store"
 )
 
@@ -22,6 +23,9 @@ type activitySpec struct {
 	Capacity          int
 	Eligibility       activities.Eligibility
 	Org               string // organization key; "" picks one in the street
+	// TeamOrg names a volunteer team of the registry (an organization of
+	// kind team) that organizes it; TeamLead (TeamPhone) gets its login.
+	TeamOrg, TeamLead, TeamPhone string
 	// Residents are indexes into the demo residents who sign up, in order
 	// (0 is 张桂兰); past the capacity they wait.
 	Residents []int
@@ -83,6 +87,11 @@ var demoActivities = []activitySpec{
 		Address: "天通中苑二区8号楼图书角", Day: -8, Hour: 15, Hours: 2.5, Capacity: 6, Eligibility: activities.OpenToAnyone,
 		Residents: []int{0, 2, 14}, State: "finished", Late: 10,
 		Description: "给捐赠的图书分类、登记、上架。"},
+	{Title: "龙锦苑二区东院月季园养护", Type: "greening", Street: "回龙观街道", Community: "龙锦苑二区社区",
+		Address: "龙锦苑二区东院月季园", TeamOrg: "龙锦苑二区社区绿地认养队", TeamLead: "马玉珍", TeamPhone: "13700004001",
+		Day: -15, Hour: 8, Minute: 30, Hours: 2.5, Capacity: 10, Eligibility: activities.OpenToCommunity,
+		Residents: []int{3, 4, 5, 9}, State: "finished", Late: 10,
+		Description: "给认养的月季园除草、修剪残花、施肥，清理绿地边的垃圾。"},
 	{Title: "文化广场合唱排练志愿服务", Type: "culture", Street: "霍营街道", Community: "华龙苑社区",
 		Address: "华龙苑文化广场", Day: -3, Hour: 18, Minute: 30, Hours: 2, Capacity: 10, Eligibility: activities.OpenToAnyone,
 		Residents: []int{0, 8, 13}, State: "pending", Late: 10,
@@ -93,7 +102,7 @@ var demoActivities = []activitySpec{
 // published days before, signups, check-ins and check-outs on the day,
 // confirmation an hour after the end. Resident 2 checks in at the home for
 // the elderly and at the library at overlapping times: a flag for staff.
-func (w *world) planActivities(now time.Time) error {
+func (w *world) planActivities(now time.Time, hash string) error {
 	for i := range demoActivities {
 		sp := demoActivities[i]
 		start := w.day0.Add(time.Duration(sp.Day)*24*time.Hour + time.Duration(sp.Hour)*time.Hour + time.Duration(sp.Minute)*time.Minute)
@@ -101,7 +110,7 @@ func (w *world) planActivities(now time.Time) error {
 			start = now.Add(-30 * time.Minute).Truncate(5 * time.Minute)
 		}
 		end := start.Add(time.Duration(sp.Hours * float64(time.Hour)))
-		st := &activityStory{w: w, sp: sp, start: start, end: end}
+		st := &activityStory{w: w, sp: sp, start: start, end: end, hash: hash}
 		base := start
 		if w.day0.Before(base) {
 			base = w.day0
@@ -168,6 +177,7 @@ type activityStory struct {
 	start, end time.Time
 	a          *activities.Activity
 	organizer  *accounts.User
+	hash       string // the demo staff password's hash, for a team's lead
 }
 
 func (st *activityStory) at(t time.Time, what string, do func() error) {
@@ -190,14 +200,44 @@ func (st *activityStory) create() error {
 		key = orgAdminKey
 	}
 	st.organizer = w.ppl.admins[key]
+	orgID := w.orgs[key].ID
+	if sp.TeamOrg != "" {
+		team, lead, err := st.teamLead()
+		if err != nil {
+			return err
+		}
+		orgID, st.organizer = team, lead
+	}
 	st.a = &activities.Activity{Title: sp.Title, Type: activities.Type(sp.Type), Description: sp.Description,
-		OrgID: w.orgs[key].ID, Team: sp.Team, StreetID: streetID, CommunityID: w.communityIDs[sp.Community],
+		OrgID: orgID, Team: sp.Team, StreetID: streetID, CommunityID: w.communityIDs[sp.Community],
 		Address: sp.Address, StartsAt: st.start, EndsAt: st.end, Capacity: sp.Capacity, Eligibility: sp.Eligibility,
 		PointsRule: "volunteer_hour", Status: activities.Published}
 	if sp.State == "draft" {
 		st.a.Status = activities.Draft
 	}
 	return w.s.CreateActivity(w.as(st.organizer), st.a)
+}
+
+// teamLead finds the volunteer team of the registry that organizes the
+// activity and makes its contact person the team's administrator.
+func (st *activityStory) teamLead() (string, *accounts.User, error) {
+	ctx := accounts.WithActor(st.w.base, accounts.System())
+	orgs, _, err := st.w.s.FindOrganizations(ctx, registry.Filter{Query: st.sp.TeamOrg, PerPage: 10})
+	if err != nil {
+		return "", nil, err
+	}
+	for _, o := range orgs {
+		if o.Name != st.sp.TeamOrg || o.Kind != registry.KindTeam {
+			continue
+		}
+		u := &accounts.User{Phone: st.sp.TeamPhone, Name: st.sp.TeamLead, PasswordHash: st.hash,
+			Grants: []accounts.Grant{{Role: accounts.OrgAdmin, ScopeID: o.ID}}}
+		if err := st.w.s.CreateUser(ctx, u); err != nil {
+			return "", nil, err
+		}
+		return o.ID, u, nil
+	}
+	return "", nil, fmt.Errorf("no volunteer team %s in the registry", st.sp.TeamOrg)
 }
 
 // home is where a demo resident says they live for this activity: 张桂兰

@@ -26,9 +26,12 @@ func checkActivities(t *testing.T, s *store.Store, now time.Time, reported int) 
 	}
 	streets := map[string]bool{}
 	var running *activities.Activity
-	waiting, finished := 0, 0
+	waiting, finished, teams := 0, 0, 0
 	for _, a := range all {
 		streets[a.StreetID] = true
+		if a.OrgIsTeam {
+			teams++
+		}
 		waiting += a.Waiting
 		if a.Status == activities.Finished {
 			finished++
@@ -37,8 +40,8 @@ func checkActivities(t *testing.T, s *store.Store, now time.Time, reported int) 
 			running = a
 		}
 	}
-	if len(streets) < 6 || waiting < 2 || finished < 4 {
-		t.Errorf("streets %d, waiting %d, finished %d", len(streets), waiting, finished)
+	if len(streets) < 6 || waiting < 2 || finished < 4 || teams < 1 {
+		t.Errorf("streets %d, waiting %d, finished %d, by volunteer teams %d", len(streets), waiting, finished, teams)
 	}
 	if running == nil || running.Signed < 4 || running.Capacity <= running.Signed {
 		t.Fatalf("no activity running now with free places: %+v", running)

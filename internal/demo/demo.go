@@ -207,7 +207,7 @@ func Seed(ctx context.Context, s *store.Store, now time.Time) (*Result, error) {
 	if err := w.seedPastSolutions(ctx); err != nil {
 		return nil, err
 	}
-	if err := w.planActivities(now); err != nil {
+	if err := w.planActivities(now, h.hash); err != nil {
 		return nil, err
 	}
 	if err := w.run(); err != nil {
