@@ -272,6 +272,51 @@ func (s *Signup) CheckedIn() bool { return !s.CheckinAt.IsZero() && s.CheckoutAt
 // CheckedOut reports whether both ends were recorded.
 func (s *Signup) CheckedOut() bool { return !s.CheckinAt.IsZero() && !s.CheckoutAt.IsZero() }
 
+// Update changes some fields of an activity (nil means unchanged). The
+// organizer, place kind and status are not among them.
+type Update struct {
+	Title       *string
+	Type        *Type
+	Description *string
+	Team        *string
+	StreetID    *string
+	CommunityID *string
+	Address     *string
+	StartsAt    *time.Time
+	EndsAt      *time.Time
+	Capacity    *int
+	Eligibility *Eligibility
+	PointsRule  *string
+}
+
+// Apply copies the set fields of u onto a.
+func (u Update) Apply(a *Activity) {
+	set(&a.Title, u.Title)
+	set(&a.Type, u.Type)
+	set(&a.Description, u.Description)
+	set(&a.Team, u.Team)
+	set(&a.StreetID, u.StreetID)
+	set(&a.CommunityID, u.CommunityID)
+	set(&a.Address, u.Address)
+	set(&a.StartsAt, u.StartsAt)
+	set(&a.EndsAt, u.EndsAt)
+	set(&a.Capacity, u.Capacity)
+	set(&a.Eligibility, u.Eligibility)
+	set(&a.PointsRule, u.PointsRule)
+}
+
+func set[T any](dst *T, src *T) {
+	if src != nil {
+		*dst = *src
+	}
+}
+
+// Editable reports whether the activity may still be changed at t: a draft,
+// or a published one that has not started.
+func (a *Activity) Editable(t time.Time) bool {
+	return a.Status == Draft || (a.Status == Published && t.Before(a.StartsAt))
+}
+
 // Filter selects activities for lists; zero fields do not filter.
 type Filter struct {
 	StreetID    string

@@ -205,6 +205,84 @@ func (s *Store) CreateActivity(ctx context.Context, a *activities.Activity) erro
 	})
 }
 
+// UpdateActivity changes a draft, or a published activity before it starts.
+// Places cannot drop below those taken; more places go to the waiting list
+// in order; a change to a published activity's time or place is told to
+// everyone signed up.
+func (s *Store) UpdateActivity(ctx context.Context, id string, u activities.Update) (*activities.Activity, error) {
+	var out *activities.Activity
+	err := s.tx(ctx, func(c conn) error {
+		a, err := lockActivity(ctx, c, id)
+		if err != nil {
+			return err
+		}
+		if err := accounts.Can(accounts.ActorFrom(ctx), accounts.Update, a.Resource()); err != nil {
+			if !a.Public() {
+				return notFound("activity")
+			}
+			return err
+		}
+		if !a.Editable(c.now) {
+			return errs.E(errs.Conflict, "activity.not_editable")
+		}
+		before := *a
+		u.Apply(a)
+		a.StartsAt, a.EndsAt = a.StartsAt.UTC(), a.EndsAt.UTC()
+		if err := a.Validate(); err != nil {
+			return err
+		}
+		if a.Capacity < a.Signed {
+			return errs.Field("capacity", "activity.capacity_below_signed", a.Signed)
+		}
+		if a.Status == activities.Published && !a.StartsAt.After(c.now) {
+			return errs.Field("starts_at", "activity.starts_in_past")
+		}
+		st, err := findStreet(ctx, c, `id = ?`, a.StreetID)
+		if err != nil {
+			return fieldErr("street", err)
+		}
+		a.StreetName, a.CommunityName = st.Name, ""
+		if a.CommunityID != "" {
+			cm, err := findCommunity(ctx, c, a.CommunityID)
+			if err != nil {
+				return fieldErr("community", err)
+			}
+			if cm.StreetID != a.StreetID {
+				return fieldErrKey("community", "community.other_street")
+			}
+			a.CommunityName = cm.Name
+		}
+		if _, err := c.exec(ctx, `UPDATE activities SET title = ?, type = ?, description = ?, team = ?, street_id = ?,
+			community_id = ?, address = ?, starts_at = ?, ends_at = ?, capacity = ?, eligibility = ?, points_rule = ?,
+			updated_at = ? WHERE id = ?`, a.Title, a.Type, a.Description, a.Team, a.StreetID, nullStr(a.CommunityID),
+			a.Address, a.StartsAt, a.EndsAt, a.Capacity, a.Eligibility, a.PointsRule, c.now, a.ID); err != nil {
+			return err
+		}
+		a.UpdatedAt = c.now
+		for range a.Capacity - before.Capacity {
+			if err := promote(ctx, c, a); err != nil {
+				return err
+			}
+		}
+		if a.Status == activities.Published && (!a.StartsAt.Equal(before.StartsAt) || !a.EndsAt.Equal(before.EndsAt) ||
+			a.Address != before.Address || a.StreetID != before.StreetID) {
+			ids, err := signupUsers(ctx, c, a.ID)
+			if err != nil {
+				return err
+			}
+			if err := notify(ctx, c, ids, "", "activity_changed", a.Title); err != nil {
+				return err
+			}
+		}
+		if out, err = findActivity(ctx, c, a.ID); err != nil {
+			return err
+		}
+		return record(ctx, c, "activity.update", a.Resource(), map[string]any{"title": a.Title,
+			"starts_at": a.StartsAt, "capacity": a.Capacity})
+	})
+	return out, err
+}
+
 // StepActivity publishes, cancels or finishes an activity. Finishing waits
 // for its start; cancelling tells everyone signed up.
 func (s *Store) StepActivity(ctx context.Context, id string, act activities.Action) (*activities.Activity, error) {

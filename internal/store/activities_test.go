@@ -461,3 +461,53 @@ func TestActivityFlags(t *testing.T) {
 		}
 	})
 }
+
+func TestActivityUpdate(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := newActivityWorld(t, s, 3)
+		a := w.activity(t, 1, activities.OpenToAnyone)
+		for _, u := range w.residents {
+			if _, err := s.Signup(as(u), a.ID, ""); err != nil {
+				t.Fatal(err)
+			}
+			*w.clock = w.clock.Add(time.Second)
+		}
+		two := 2
+		if _, err := s.UpdateActivity(as(w.otherStaff), a.ID, activities.Update{Capacity: &two}); errs.CodeOf(err) != errs.Forbidden {
+			t.Fatalf("another org edited: %v", err)
+		}
+		got, err := s.UpdateActivity(as(w.organizer), a.ID, activities.Update{Capacity: &two})
+		if err != nil || got.Signed != 2 || got.Waiting != 1 {
+			t.Fatalf("more places: %+v %v", got, err)
+		}
+		if g, _ := s.FindMySignup(as(w.residents[1]), a.ID); g.Status != activities.SignedUp {
+			t.Fatalf("the first waiting was not promoted: %+v", g)
+		}
+		one := 1
+		if _, err := s.UpdateActivity(as(w.organizer), a.ID, activities.Update{Capacity: &one}); errs.As(err).Field != "capacity" {
+			t.Fatalf("fewer places than taken: %v", err)
+		}
+		later, end := a.StartsAt.Add(time.Hour), a.EndsAt.Add(time.Hour)
+		blank := ""
+		if _, err := s.UpdateActivity(as(w.organizer), a.ID, activities.Update{Address: &blank}); errs.As(err).Field != "address" {
+			t.Fatalf("no address: %v", err)
+		}
+		if _, err := s.UpdateActivity(as(w.organizer), a.ID, activities.Update{StartsAt: &later, EndsAt: &end}); err != nil {
+			t.Fatal(err)
+		}
+		notes, _, _, err := s.FindNotifications(as(w.residents[0]), 1, 10)
+		if err != nil || len(notes) != 1 || notes[0].Kind != "activity_changed" {
+			t.Fatalf("change notice: %+v %v", notes, err)
+		}
+		back, _ := s.FindActivityByID(context.Background(), a.ID)
+		if !back.StartsAt.Equal(later) || back.Capacity != 2 {
+			t.Fatalf("read back: %+v", back)
+		}
+		*w.clock = later
+		title := "改个名字"
+		if _, err := s.UpdateActivity(as(w.organizer), a.ID, activities.Update{Title: &title}); errs.CodeOf(err) != errs.Conflict {
+			t.Fatalf("edited after the start: %v", err)
+		}
+	})
+}

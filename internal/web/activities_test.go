@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"net/url"
 	"regexp"
 	"strings"
@@ -214,5 +215,50 @@ func TestActivityPages(t *testing.T) {
 			t.Fatalf("unknown kind: %d", code)
 		}
 		f.assertNoPersonalData(t, venue[1])
+	})
+}
+
+func TestActivityEditPage(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		org := f.browser(t)
+		org.login(f.orgAdmin)
+		u, err := s.FindUserByPhone(context.Background(), f.orgAdmin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := s.Now().Add(48 * time.Hour)
+		act := &activities.Activity{Title: "社区书屋图书整理", Type: "reading", OrgID: f.org.ID, StreetID: f.street.ID,
+			Address: "社区书屋", StartsAt: start, EndsAt: start.Add(2 * time.Hour), Capacity: 5,
+			Eligibility: activities.OpenToAnyone, Status: activities.Published}
+		if err := s.CreateActivity(accounts.WithActor(context.Background(), u), act); err != nil {
+			t.Fatal(err)
+		}
+		path := "/activities/" + act.ID + "/edit"
+		code, body, _ := org.get(path)
+		if code != 200 || !strings.Contains(body, `value="社区书屋图书整理"`) {
+			t.Fatalf("edit form: %d", code)
+		}
+		loc, _ := time.LoadLocation("Asia/Shanghai")
+		form := url.Values{"title": {"社区书屋图书整理（周六）"}, "type": {"reading"}, "street": {f.street.ID}, "address": {"社区书屋"},
+			"starts_at": {start.In(loc).Format("2006-01-02T15:04")}, "ends_at": {start.Add(3 * time.Hour).In(loc).Format("2006-01-02T15:04")},
+			"capacity": {"0"}, "eligibility": {"anyone"}}
+		if code, body, _ := org.post(path, form); code != 400 || !strings.Contains(body, "名额应为 1 到 1000 之间的整数") {
+			t.Fatalf("bad capacity: %d", code)
+		}
+		form.Set("capacity", "8")
+		if code, _, _ := org.post(path, form); code != 303 {
+			t.Fatalf("save: %d", code)
+		}
+		back, _ := s.FindActivityByID(context.Background(), act.ID)
+		if back.Title != "社区书屋图书整理（周六）" || back.Capacity != 8 || back.Duration() != 3*time.Hour {
+			t.Fatalf("read back: %+v", back)
+		}
+		other := f.browser(t)
+		other.login(f.staff)
+		if code, _, _ := other.get(path); code != 403 {
+			t.Fatalf("street staff edited an organization's activity: %d", code)
+		}
 	})
 }

@@ -20,6 +20,7 @@ type activityShowData struct {
 	Started     bool
 	Over        bool
 	Actions     []activities.Action
+	Editable    bool // the organizer may still change it
 }
 
 func (a *app) activityShowPage(w http.ResponseWriter, r *http.Request) (*page, error) {
@@ -36,6 +37,7 @@ func (a *app) activityShowPage(w http.ResponseWriter, r *http.Request) (*page, e
 		Resident: accounts.Allowed(u, accounts.Create, accounts.Resource{Kind: accounts.KindSignup, ID: act.ID,
 			OwnerID: userIDOf(u)})}
 	if d.Manage {
+		d.Editable = act.Editable(now)
 		for _, t := range activities.Transitions {
 			if t.From == act.Status {
 				d.Actions = append(d.Actions, t.Action)

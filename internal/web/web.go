@@ -199,6 +199,8 @@ func New(d Deps) (http.Handler, error) {
 	handle("GET /activities/new", a.activityNew)
 	handle("POST /activities", a.activityCreate)
 	handle("GET /activities/{id}", a.activityShow)
+	handle("GET /activities/{id}/edit", a.activityEdit)
+	handle("POST /activities/{id}/edit", a.activityUpdate)
 	handle("POST /activities/{id}/actions/{action}", a.activityStep)
 	handle("POST /activities/{id}/signup", a.activitySignup)
 	handle("POST /activities/{id}/signup/cancel", a.activitySignupCancel)
