@@ -16,6 +16,10 @@ const (
 	KindMerchant     Kind = "merchant"
 	KindSolution     Kind = "solution"
 	KindThesaurus    Kind = "thesaurus"
+	KindActivity     Kind = "activity"
+	KindSignup       Kind = "signup"
+	KindHours        Kind = "volunteer_hours"
+	KindActivityFlag Kind = "activity_flag"
 )
 
 // Action is a verb on a Kind.
@@ -134,6 +138,32 @@ var policy = map[Kind]map[Action][]rule{
 	KindThesaurus: {
 		View:   {{PlatformAdmin, global}},
 		Update: {{PlatformAdmin, global}},
+	},
+	// Volunteer activities (志愿活动): published ones are public; drafts and
+	// the attendance list (names) are seen by the organizing organization
+	// and the staff of the place it happens in. The organization (and the
+	// coordinators) create, publish, show the check-in code, check people
+	// in by list and confirm hours.
+	KindActivity: {
+		View: {{"", anyone}},
+		ViewPrivate: {{PlatformAdmin, global}, {StreetStaff, inStreet}, {CommunityStaff, inCommunity},
+			{OrgAdmin, inOrg}, {OrgMember, inOrg}},
+		Create: {{PlatformAdmin, global}, {OrgAdmin, inOrg}, {OrgMember, inOrg}},
+		Update: {{PlatformAdmin, global}, {OrgAdmin, inOrg}, {OrgMember, inOrg}},
+	},
+	// A signup is a resident's own: residents sign up (eligibility is the
+	// activity's rule), and only the owner cancels or checks in with a code.
+	KindSignup: {
+		Create: {{Resident, global}},
+		Update: {{"", self}},
+	},
+	// Volunteer hours are personal: the resident and the coordinators.
+	KindHours: {
+		View: {{PlatformAdmin, global}, {"", self}},
+	},
+	// Fraud flags on attendance are for staff review, by street.
+	KindActivityFlag: {
+		View: {{PlatformAdmin, global}, {StreetStaff, inStreet}},
 	},
 }
 

@@ -12,7 +12,8 @@ import (
 // their full product, so a new one must be added here (and a test fails
 // until it is).
 var (
-	allKinds   = []Kind{KindStreet, KindCommunity, KindComplex, KindOrganization, KindUser, KindAudit, KindNeed, KindMerchant, KindSolution, KindThesaurus}
+	allKinds = []Kind{KindStreet, KindCommunity, KindComplex, KindOrganization, KindUser, KindAudit, KindNeed, KindMerchant, KindSolution, KindThesaurus,
+		KindActivity, KindSignup, KindHours, KindActivityFlag}
 	allActions = []Action{View, ViewPrivate, Create, Update, Import, Export, ManageRoles, SetCredit}
 )
 
@@ -76,6 +77,18 @@ var matrix = []struct {
 
 	{KindThesaurus, View, "platform_admin/*"},
 	{KindThesaurus, Update, "platform_admin/*"},
+
+	{KindActivity, View, "*"},
+	{KindActivity, ViewPrivate, "platform_admin/* street_staff community_staff org_admin org_member"},
+	{KindActivity, Create, "platform_admin/* org_admin org_member"},
+	{KindActivity, Update, "platform_admin/* org_admin org_member"},
+
+	{KindSignup, Create, "resident/* owner"}, // the owner is a resident
+	{KindSignup, Update, "owner"},
+
+	{KindHours, View, "platform_admin/* owner"},
+
+	{KindActivityFlag, View, "platform_admin/* street_staff"},
 }
 
 // The resource every case acts on sits in street s1, community c1,

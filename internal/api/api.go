@@ -79,6 +79,7 @@ type API struct {
 	matchRate  *server.Limiter
 	trustProxy bool
 	mux        *http.ServeMux
+	codeTries  *server.Limiter // check-in code tries per caller and activity
 }
 
 // route is one entry of the route table: the mux, the OpenAPI test and
@@ -177,6 +178,12 @@ var routes = []route{
 	{http.MethodGet, Prefix + "/ocds/records/{ocid}", (*API).ocdsRecord},
 	{http.MethodGet, Prefix + "/ocds/extension/{file}", (*API).ocdsExtension},
 	{http.MethodGet, Prefix + "/ocds/extension/codelists/{file}", (*API).ocdsExtension},
+
+	// Volunteer activities.
+	{http.MethodGet, Prefix + "/activities", (*API).listActivities},
+	{http.MethodPost, Prefix + "/activities", (*API).createActivity},
+	{http.MethodPost, Prefix + "/activities/{id}/signups", (*API).signUp},
+	{http.MethodPost, Prefix + "/activities/{id}/checkins", (*API).checkIn},
 }
 
 // New returns the handler for everything under /api/v1/. It panics when
@@ -187,7 +194,7 @@ func New(d Deps) http.Handler {
 	}
 	a := &API{store: d.Store, cat: d.Catalog, log: d.Logger, maxBody: d.MaxBodyBytes, maxUpload: d.MaxUploadBytes,
 		rules: d.Rules, ocds: ocdsConfig(d.OCDS), match: d.Match, solutions: d.Solutions, trustProxy: d.TrustProxy, matchRate: server.NewLimiter(matchPerMinute, time.Minute),
-		mux: http.NewServeMux()}
+		mux: http.NewServeMux(), codeTries: server.NewLimiter(10, 10*time.Minute)}
 	if a.log == nil {
 		a.log = slog.Default()
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/activities"
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/i18n"
 	"github.com/huitian/huitian/internal/procurement"
@@ -110,6 +111,8 @@ func TestAPIOpenAPISchemasMatchCode(t *testing.T) {
 		"Comment": commentBody{}, "RatingIn": ratingIn{}, "Rating": ratingJSON{}, "RatingList": ratingList{},
 		"MatchItem": matchItem{}, "MatchList": matchList{}, "NeedMatches": needMatches{}, "CreditIn": creditIn{},
 		"Credit": creditJSON{}, "CategoryIn": categoryIn{},
+		"Activity": activityJSON{}, "ActivityList": activityList{}, "ActivityCreate": activityCreate{},
+		"Signup": signupJSON{}, "SignupIn": signupIn{}, "CheckinIn": checkinIn{}, "Checkin": checkinJSON{},
 	} {
 		var fields []string
 		rt := reflect.TypeOf(v)
@@ -136,15 +139,20 @@ func TestAPIOpenAPISchemasMatchCode(t *testing.T) {
 		return out
 	}
 	checks := map[string][]string{
-		"NeedStatus":      strs(len(procurement.Statuses), func(i int) string { return string(procurement.Statuses[i]) }),
-		"Procedure":       strs(len(procurement.Procedures), func(i int) string { return string(procurement.Procedures[i]) }),
-		"Qualification":   strs(len(procurement.Qualifications), func(i int) string { return string(procurement.Qualifications[i]) }),
-		"ProposalStatus":  {"submitted", "withdrawn", "awarded", "not_awarded", "under_review"},
-		"MilestoneStatus": {"pending", "reported", "accepted", "returned"},
-		"Registration":    strs(len(registry.Registrations), func(i int) string { return string(registry.Registrations[i]) }),
-		"PartyForm":       strs(len(registry.PartyForms), func(i int) string { return string(registry.PartyForms[i]) }),
-		"Category":        strs(len(registry.Categories), func(i int) string { return registry.Categories[i].Code }),
-		"CreditStatus":    {string(store.CreditNormal), string(store.CreditAbnormal), string(store.CreditSerious)},
+		"NeedStatus":       strs(len(procurement.Statuses), func(i int) string { return string(procurement.Statuses[i]) }),
+		"Procedure":        strs(len(procurement.Procedures), func(i int) string { return string(procurement.Procedures[i]) }),
+		"Qualification":    strs(len(procurement.Qualifications), func(i int) string { return string(procurement.Qualifications[i]) }),
+		"ProposalStatus":   {"submitted", "withdrawn", "awarded", "not_awarded", "under_review"},
+		"MilestoneStatus":  {"pending", "reported", "accepted", "returned"},
+		"Registration":     strs(len(registry.Registrations), func(i int) string { return string(registry.Registrations[i]) }),
+		"PartyForm":        strs(len(registry.PartyForms), func(i int) string { return string(registry.PartyForms[i]) }),
+		"Category":         strs(len(registry.Categories), func(i int) string { return registry.Categories[i].Code }),
+		"CreditStatus":     {string(store.CreditNormal), string(store.CreditAbnormal), string(store.CreditSerious)},
+		"OrganizationKind": strs(len(registry.Kinds), func(i int) string { return string(registry.Kinds[i]) }),
+		"ActivityType":     strs(len(activities.Types), func(i int) string { return string(activities.Types[i]) }),
+		"ActivityStatus":   strs(len(activities.Statuses), func(i int) string { return string(activities.Statuses[i]) }),
+		"Eligibility":      strs(len(activities.Eligibilities), func(i int) string { return string(activities.Eligibilities[i]) }),
+		"SignupStatus":     {string(activities.SignedUp), string(activities.Waiting), string(activities.Withdrawn)},
 	}
 	for name, want := range checks {
 		if got := enum(name); !slices.Equal(got, want) {
@@ -159,6 +167,9 @@ func TestAPIOpenAPISchemasMatchCode(t *testing.T) {
 	}
 	if got := enum("Action"); !sameSet(got, actions) {
 		t.Errorf("enum Action: %v, the state machine's %v", got, actions)
+	}
+	if got, want := listParams(t, doc, "/api/v1/activities"), []string{"community", "from", "org", "page", "per_page", "status", "street", "to", "type"}; !slices.Equal(got, want) {
+		t.Errorf("activity list parameters %v, handler reads %v", got, want)
 	}
 	needParams := listParams(t, doc, "/api/v1/needs")
 	if want := []string{"category", "community", "max_fen", "min_fen", "page", "per_page", "procedure", "q", "status", "street"}; !slices.Equal(needParams, want) {

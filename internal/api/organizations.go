@@ -28,6 +28,7 @@ type organizationJSON struct {
 	Description  string                `json:"description"`
 	Founded      string                `json:"founded"`
 	PartyForm    registry.PartyForm    `json:"party_form"`
+	Kind         registry.Kind         `json:"kind"`
 	Staff        int                   `json:"staff"`
 	Volunteers   int                   `json:"volunteers"`
 	ContactName  *string               `json:"contact_name,omitempty"`
@@ -45,7 +46,7 @@ func organizationOut(actor *accounts.User, o *registry.Organization) organizatio
 		ID: o.ID, Key: o.Key, Name: o.Name, Registration: o.Registration, CreditCode: o.CreditCode,
 		Category: o.Category, Domains: o.Domains, StreetID: o.StreetID, Street: o.StreetName,
 		CommunityID: o.CommunityID, Community: o.CommunityName, Description: o.Description,
-		Founded: o.Founded, PartyForm: o.PartyForm, Staff: o.Staff, Volunteers: o.Volunteers,
+		Founded: o.Founded, PartyForm: o.PartyForm, Kind: o.Kind, Staff: o.Staff, Volunteers: o.Volunteers,
 		CreatedAt: rfc3339(o.CreatedAt), UpdatedAt: rfc3339(o.UpdatedAt),
 	}
 	if out.Domains == nil {
@@ -166,6 +167,7 @@ type organizationCreate struct {
 	Description  string                `json:"description"`
 	Founded      string                `json:"founded"`
 	PartyForm    registry.PartyForm    `json:"party_form"`
+	Kind         registry.Kind         `json:"kind"`
 	Staff        int                   `json:"staff"`
 	Volunteers   int                   `json:"volunteers"`
 	ContactName  string                `json:"contact_name"`
@@ -185,7 +187,7 @@ func (a *API) createOrganization(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	o := &registry.Organization{Key: strings.TrimSpace(in.Key), Name: in.Name, Registration: in.Registration,
 		CreditCode: in.CreditCode, Category: in.Category, Domains: in.Domains, Description: in.Description,
-		Founded: in.Founded, PartyForm: in.PartyForm, Staff: in.Staff, Volunteers: in.Volunteers,
+		Founded: in.Founded, PartyForm: in.PartyForm, Kind: in.Kind, Staff: in.Staff, Volunteers: in.Volunteers,
 		ContactName: in.ContactName, ContactPhone: in.ContactPhone}
 	// Unknown places are reported together with every other problem of the
 	// body, so a client fixes them all in one round.
@@ -238,6 +240,7 @@ type organizationPatch struct {
 	Description  *string                `json:"description"`
 	Founded      *string                `json:"founded"`
 	PartyForm    *registry.PartyForm    `json:"party_form"`
+	Kind         *registry.Kind         `json:"kind"`
 	Staff        *int                   `json:"staff"`
 	Volunteers   *int                   `json:"volunteers"`
 	ContactName  *string                `json:"contact_name"`
@@ -262,7 +265,7 @@ func (a *API) updateOrganization(w http.ResponseWriter, r *http.Request) error {
 	u := registry.Update{Name: in.Name, Registration: in.Registration, CreditCode: in.CreditCode,
 		Category: in.Category, Domains: in.Domains, Description: in.Description, Founded: in.Founded,
 		PartyForm: in.PartyForm, Staff: in.Staff, Volunteers: in.Volunteers, ContactName: in.ContactName,
-		ContactPhone: in.ContactPhone}
+		ContactPhone: in.ContactPhone, Kind: in.Kind}
 	streetID := ""
 	if in.Street != nil {
 		if strings.TrimSpace(*in.Street) == "" {

@@ -77,8 +77,8 @@ func runDemo(ctx context.Context, args []string, env Env) error {
 		if stale {
 			fmt.Fprintf(out, "                 演示数据由旧版本生成，新功能可能没有演示数据；加 --fresh 重新生成 / seeded by an older version: add --fresh to seed anew\n")
 		}
-		fmt.Fprintf(out, "                 %d 个街道镇, %d 个社区, %d 个小区, %d 个社会组织, %d 个治理需求, %d 个同款方案, %d 个商户\n\n",
-			res.Streets, res.Communities, res.Complexes, res.Organizations, res.Needs, res.Solutions, res.Merchants)
+		fmt.Fprintf(out, "                 %d 个街道镇, %d 个社区, %d 个小区, %d 个社会组织, %d 个治理需求, %d 个同款方案, %d 个商户, %d 个志愿活动\n\n",
+			res.Streets, res.Communities, res.Complexes, res.Organizations, res.Needs, res.Solutions, res.Merchants, res.Activities)
 		fmt.Fprintf(out, "  演示账号 / demo logins（工作人员密码 / staff password: %s）:\n", demo.Password)
 		tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
 		for _, l := range res.Logins {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/activities"
 	"github.com/huitian/huitian/internal/catalog"
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/places"
@@ -44,6 +45,7 @@ type Result struct {
 	Needs         int // tenders in every state, and the imported past projects
 	Merchants     int
 	Solutions     int // published solutions in the catalog (同款方案)
+	Activities    int // published, running and finished volunteer activities (志愿活动)
 }
 
 // demoLogin is a Login and the object its role is bound to: a street or
@@ -205,6 +207,9 @@ func Seed(ctx context.Context, s *store.Store, now time.Time) (*Result, error) {
 	if err := w.seedPastSolutions(ctx); err != nil {
 		return nil, err
 	}
+	if err := w.planActivities(now, h.hash); err != nil {
+		return nil, err
+	}
 	if err := w.run(); err != nil {
 		return nil, err
 	}
@@ -220,7 +225,19 @@ func Seed(ctx context.Context, s *store.Store, now time.Time) (*Result, error) {
 	if res.Solutions, err = countSolutions(ctx, s); err != nil {
 		return nil, err
 	}
+	if res.Activities, err = countActivities(ctx, s); err != nil {
+		return nil, err
+	}
 	return res, nil
+}
+
+// countActivities counts the public volunteer activities.
+func countActivities(ctx context.Context, s *store.Store) (int, error) {
+	_, n, err := s.FindActivities(ctx, activities.Filter{PerPage: 1})
+	if err != nil {
+		return 0, fmt.Errorf("demo: count activities: %w", err)
+	}
+	return n, nil
 }
 
 // countSolutions counts the published solutions of the catalog.
@@ -262,6 +279,9 @@ func existing(ctx context.Context, s *store.Store, streets []*places.Street) (*R
 	}
 	res.Needs = n
 	if res.Solutions, err = countSolutions(ctx, s); err != nil {
+		return nil, err
+	}
+	if res.Activities, err = countActivities(ctx, s); err != nil {
 		return nil, err
 	}
 	ms, err := s.FindMerchants(ctx, "")

@@ -46,13 +46,13 @@ var anchors = []registry.ImportRow{
 		Founded:     "2019-11-05", PartyForm: registry.PartyFunctional, Staff: 6, Volunteers: 60,
 		ContactName: "高立新", ContactPhone: "18610427731"}},
 	{StreetName: "回龙观街道", CommunityName: "龙锦苑二区社区", Org: registry.Organization{
-		Name: "龙锦苑二区社区绿地认养队", Registration: registry.Filed, Category: "greening",
+		Name: "龙锦苑二区社区绿地认养队", Registration: registry.Filed, Category: "greening", Kind: registry.KindTeam,
 		Domains:     []string{"绿地认养", "社区花园", "园艺"},
 		Description: "认养龙锦苑二区东院的三块公共绿地，定期除草、补种和浇水，把裸露的黄土地改成了居民共享的月季园。",
 		Founded:     "2021-04-10", PartyForm: registry.PartyFunctional, Staff: 1, Volunteers: 26,
 		ContactName: "马玉珍", ContactPhone: "13520917468"}},
 	{StreetName: "霍营街道", Org: registry.Organization{
-		Name: "霍营街道银发数字助老队", Registration: registry.Filed, Category: "digital",
+		Name: "霍营街道银发数字助老队", Registration: registry.Filed, Category: "digital", Kind: registry.KindTeam,
 		Domains:     []string{"数字助老", "智能手机", "防诈骗"},
 		Description: "由青年志愿者和大学生组成，在霍营街道各社区轮流开设智能手机课堂，教老人网上挂号、视频通话和识别诈骗短信。",
 		Founded:     "2022-05-20", PartyForm: registry.PartyInstructor, Staff: 2, Volunteers: 34,

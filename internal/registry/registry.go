@@ -37,12 +37,26 @@ const (
 // PartyForms lists the values in display order.
 var PartyForms = []PartyForm{PartyIndependent, PartyJoint, PartyInstructor, PartyFunctional, PartyNone}
 
+// Kind says whether an organization is an organization proper or a
+// volunteer team (志愿服务队, e.g. a green-space adoption team) that
+// publishes volunteer activities; a team is registered like any other.
+type Kind string
+
+const (
+	KindOrganization Kind = "organization"
+	KindTeam         Kind = "team"
+)
+
+// Kinds lists the values in display order.
+var Kinds = []Kind{KindOrganization, KindTeam}
+
 // Organization is one social organization in the registry.
 type Organization struct {
 	ID            string
 	Key           string // identifier in the source system of an import
 	Name          string
 	Registration  Registration
+	Kind          Kind // "" is read as KindOrganization
 	CreditCode    string
 	Category      string   // taxonomy code (Categories)
 	Domains       []string // free tags
@@ -126,6 +140,7 @@ type Update struct {
 	Volunteers   *int
 	ContactName  *string
 	ContactPhone *string
+	Kind         *Kind
 }
 
 // Apply copies the set fields of u onto o.
@@ -144,6 +159,7 @@ func (u Update) Apply(o *Organization) {
 	set(&o.Volunteers, u.Volunteers)
 	set(&o.ContactName, u.ContactName)
 	set(&o.ContactPhone, u.ContactPhone)
+	set(&o.Kind, u.Kind)
 }
 
 func set[T any](dst *T, src *T) {
@@ -178,6 +194,12 @@ func (o *Organization) Validate() error {
 		}
 	} else if err := ValidateCreditCode(o.CreditCode); err != nil {
 		l = append(l, errs.As(err))
+	}
+	if o.Kind == "" {
+		o.Kind = KindOrganization
+	}
+	if o.Kind != KindOrganization && o.Kind != KindTeam {
+		l.Add("kind", "org.kind_invalid")
 	}
 	if o.PartyForm == "" {
 		o.PartyForm = PartyNone

@@ -13,14 +13,15 @@ import (
 
 const orgSelect = `SELECT o.id, COALESCE(o.source_key, ''), o.name, o.registration, COALESCE(o.credit_code, ''),
 	o.category, o.street_id, s.name, COALESCE(o.community_id, ''), COALESCE(c.name, ''), o.description,
-	o.founded, o.party_form, o.staff, o.volunteers, o.contact_name, o.contact_phone, o.created_at, o.updated_at
+	o.founded, o.party_form, o.staff, o.volunteers, o.contact_name, o.contact_phone, o.created_at, o.updated_at,
+	o.kind
 	FROM organizations o JOIN streets s ON s.id = o.street_id LEFT JOIN communities c ON c.id = o.community_id`
 
 func scanOrg(sc interface{ Scan(...any) error }) (*registry.Organization, error) {
 	o := &registry.Organization{}
 	err := sc.Scan(&o.ID, &o.Key, &o.Name, &o.Registration, &o.CreditCode, &o.Category, &o.StreetID,
 		&o.StreetName, &o.CommunityID, &o.CommunityName, &o.Description, &o.Founded, &o.PartyForm,
-		&o.Staff, &o.Volunteers, &o.ContactName, &o.ContactPhone, &o.CreatedAt, &o.UpdatedAt)
+		&o.Staff, &o.Volunteers, &o.ContactName, &o.ContactPhone, &o.CreatedAt, &o.UpdatedAt, &o.Kind)
 	return o, err
 }
 
@@ -203,16 +204,25 @@ func createOrg(ctx context.Context, c conn, o *registry.Organization) error {
 	o.CreatedAt, o.UpdatedAt = c.now, c.now
 	if _, err := c.exec(ctx, `INSERT INTO organizations (id, source_key, name, name_sort, registration, credit_code, category,
 		street_id, community_id, description, founded, party_form, staff, volunteers, contact_name, contact_phone,
-		created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		created_at, updated_at, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		o.ID, nullStr(o.Key), o.Name, registry.SortKey(o.Name), o.Registration, nullStr(o.CreditCode), o.Category, o.StreetID,
 		nullStr(o.CommunityID), o.Description, o.Founded, o.PartyForm, o.Staff, o.Volunteers, o.ContactName,
-		o.ContactPhone, o.CreatedAt, o.UpdatedAt); err != nil {
+		o.ContactPhone, o.CreatedAt, o.UpdatedAt, orgKind(o.Kind)); err != nil {
 		return err
 	}
 	if err := writeDomains(ctx, c, o); err != nil {
 		return err
 	}
 	return record(ctx, c, "organization.create", o.Resource(), orgAuditData(o))
+}
+
+// orgKind stores an unset kind as an organization proper (imports that
+// skip Validate's normalization included).
+func orgKind(k registry.Kind) registry.Kind {
+	if k == "" {
+		return registry.KindOrganization
+	}
+	return k
 }
 
 func writeDomains(ctx context.Context, c conn, o *registry.Organization) error {
@@ -276,10 +286,10 @@ func updateOrg(ctx context.Context, c conn, o *registry.Organization) error {
 	o.UpdatedAt = c.now
 	if _, err := c.exec(ctx, `UPDATE organizations SET name = ?, name_sort = ?, registration = ?, credit_code = ?, category = ?,
 		street_id = ?, community_id = ?, description = ?, founded = ?, party_form = ?, staff = ?, volunteers = ?,
-		contact_name = ?, contact_phone = ?, updated_at = ? WHERE id = ?`,
+		contact_name = ?, contact_phone = ?, updated_at = ?, kind = ? WHERE id = ?`,
 		o.Name, registry.SortKey(o.Name), o.Registration, nullStr(o.CreditCode), o.Category, o.StreetID, nullStr(o.CommunityID),
 		o.Description, o.Founded, o.PartyForm, o.Staff, o.Volunteers, o.ContactName, o.ContactPhone,
-		o.UpdatedAt, o.ID); err != nil {
+		o.UpdatedAt, orgKind(o.Kind), o.ID); err != nil {
 		return err
 	}
 	// The solutions it provides show its name: their search entries follow.

@@ -23,6 +23,7 @@ func formValues(o *registry.Organization) url.Values {
 	if o == nil {
 		v.Set("registration", "filed")
 		v.Set("party_form", "none")
+		v.Set("kind", string(registry.KindOrganization))
 		return v
 	}
 	v.Set("name", o.Name)
@@ -39,6 +40,7 @@ func formValues(o *registry.Organization) url.Values {
 	v.Set("volunteers", itoa(o.Volunteers))
 	v.Set("contact_name", o.ContactName)
 	v.Set("contact_phone", o.ContactPhone)
+	v.Set("kind", string(o.Kind))
 	return v
 }
 
@@ -61,6 +63,9 @@ func orgFromForm(f url.Values) (registry.Update, error) {
 		Category: str("category"), Domains: &domains, StreetID: str("street"), CommunityID: str("community"),
 		Description: str("description"), Founded: str("founded"), PartyForm: &pf, Staff: num("staff"),
 		Volunteers: num("volunteers"), ContactName: str("contact_name"), ContactPhone: str("contact_phone")}
+	if k := registry.Kind(f.Get("kind")); k != "" { // absent: unchanged
+		u.Kind = &k
+	}
 	return u, l.Err()
 }
 

@@ -27,6 +27,8 @@ var pageFiles = []string{
 	"need_scores.html", "need_contract.html", "me_needs.html", "me_proposals.html", "me_notifications.html",
 	"solution_list.html", "solution_show.html", "solution_form.html", "admin_solutions.html",
 	"admin_thesaurus.html",
+	"activity_list.html", "activity_show.html", "activity_form.html", "activity_code.html", "activity_checkin.html",
+	"activity_attendance.html", "me_hours.html", "certificate.html", "admin_activity_flags.html",
 }
 
 // pageParts are fragments parsed with one page only (the need page's sections).
@@ -83,6 +85,9 @@ func (a *app) parseTemplates() (templates, error) {
 		funcs[k] = v
 	}
 	for k, v := range a.solutionFuncs() {
+		funcs[k] = v
+	}
+	for k, v := range a.activityFuncs() {
 		funcs[k] = v
 	}
 	out := templates{}

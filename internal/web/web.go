@@ -64,6 +64,8 @@ type app struct {
 	codeIPLimit *server.Limiter // code requests per address
 
 	hl *search.Analyzer // marks search hits in results (the shipped thesaurus)
+
+	codeTryLimit *server.Limiter // check-in code attempts per resident and activity
 }
 
 // New builds the page handler.
@@ -77,6 +79,8 @@ func New(d Deps) (http.Handler, error) {
 		ipLimit:     server.NewLimiter(30, 15*time.Minute),
 		codeLimit:   server.NewLimiter(3, 10*time.Minute),
 		codeIPLimit: server.NewLimiter(20, 10*time.Minute),
+
+		codeTryLimit: server.NewLimiter(10, 10*time.Minute),
 	}
 	if a.tmpl, err = a.parseTemplates(); err != nil {
 		return nil, err
@@ -191,6 +195,26 @@ func New(d Deps) (http.Handler, error) {
 	handle("POST /admin/thesaurus", a.adminThesaurusSave)
 	handle("POST /admin/thesaurus/try", a.adminThesaurusTry)
 	handle("POST /admin/thesaurus/default", a.adminThesaurusRestore)
+	handle("GET /activities", a.activityList)
+	handle("GET /activities/new", a.activityNew)
+	handle("POST /activities", a.activityCreate)
+	handle("GET /activities/{id}", a.activityShow)
+	handle("GET /activities/{id}/edit", a.activityEdit)
+	handle("POST /activities/{id}/edit", a.activityUpdate)
+	handle("POST /activities/{id}/actions/{action}", a.activityStep)
+	handle("POST /activities/{id}/signup", a.activitySignup)
+	handle("POST /activities/{id}/signup/cancel", a.activitySignupCancel)
+	handle("GET /activities/{id}/code", a.activityCode)
+	handle("GET /activities/{id}/code.png", a.activityCodePNG)
+	handle("GET /activities/{id}/checkin", a.activityCheckin)
+	handle("POST /activities/{id}/checkin", a.activityCheckinSubmit)
+	handle("GET /activities/{id}/attendance", a.activityAttendance)
+	handle("POST /activities/{id}/attendance/{sid}/{step}", a.activityMark)
+	handle("POST /activities/{id}/attendance/confirm", a.activityConfirm)
+	handle("GET /me/hours", a.meHours)
+	handle("POST /me/hours/certificates", a.meCertificateIssue)
+	handle("GET /certificates/{token}", a.certificate)
+	handle("GET /admin/activity-flags", a.adminActivityFlags)
 	if d.Inbox != nil {
 		handle("GET /dev/inbox", a.devInbox)
 	}

@@ -1,0 +1,96 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/huitian/huitian/internal/activities"
+	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/store"
+)
+
+type activityAttendanceData struct {
+	A       *activities.Activity
+	Signups []*activities.Signup
+	// ToConfirm are the checked-in, unconfirmed signups (the batch form).
+	ToConfirm []*activities.Signup
+	Started   bool
+}
+
+// activityAttendancePage is the organizer's list: who signed up, check-in
+// and check-out by list, and the batch confirmation of hours.
+func (a *app) activityAttendancePage(w http.ResponseWriter, r *http.Request) (*page, error) {
+	ctx := r.Context()
+	act, err := a.Store.FindActivityByID(ctx, r.PathValue("id"))
+	if err != nil {
+		return nil, err
+	}
+	list, err := a.Store.FindSignups(ctx, act.ID)
+	if err != nil {
+		return nil, err
+	}
+	d := &activityAttendanceData{A: act, Signups: list, Started: !a.Store.Now().Before(act.StartsAt)}
+	p := a.newPage(w, r, "activity.attendance_title", d)
+	for _, g := range list {
+		if g.Status == activities.SignedUp && !g.CheckinAt.IsZero() && !g.Confirmed {
+			d.ToConfirm = append(d.ToConfirm, g)
+			// Checked out: the recorded time, ticked. Still in: the
+			// organizer types the hours.
+			if r.Method == http.MethodGet && g.CheckedOut() {
+				p.Form.Set("hours_"+g.ID, activities.FormatHours(g.Minutes))
+				p.Form.Add("confirm", g.ID)
+			}
+		}
+	}
+	return p, nil
+}
+
+func (a *app) activityAttendance(w http.ResponseWriter, r *http.Request) {
+	p, err := a.activityAttendancePage(w, r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.render(w, r, "activity_attendance.html", http.StatusOK, p)
+}
+
+// activityMark checks one resident in or out from the list.
+func (a *app) activityMark(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	step := store.Step(r.PathValue("step"))
+	if err := a.Store.MarkByList(r.Context(), id, r.PathValue("sid"), step); err != nil {
+		a.formAgain(w, r, "activity_attendance.html", a.activityAttendancePage, err)
+		return
+	}
+	a.redirect(w, r, "/activities/"+id+"/attendance", "flash.activity_marked_"+string(step))
+}
+
+// activityConfirm confirms the hours of the ticked residents at once.
+func (a *app) activityConfirm(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	id := r.PathValue("id")
+	act, err := a.Store.FindActivityByID(ctx, id)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	mins := map[string]int{}
+	var l errs.List
+	for _, sid := range r.PostForm["confirm"] {
+		m, err := activities.ParseHours(r.PostFormValue("hours_"+sid), act.MaxMinutes())
+		if err != nil {
+			e := errs.As(err)
+			l.Add("hours_"+sid, e.Key, e.Args...)
+			continue
+		}
+		mins[sid] = m
+	}
+	if err := l.Err(); err != nil {
+		a.formAgain(w, r, "activity_attendance.html", a.activityAttendancePage, err)
+		return
+	}
+	if _, err := a.Store.ConfirmHours(ctx, id, mins); err != nil {
+		a.formAgain(w, r, "activity_attendance.html", a.activityAttendancePage, err)
+		return
+	}
+	a.redirect(w, r, "/activities/"+id+"/attendance", "flash.activity_hours_confirmed")
+}

@@ -1,0 +1,121 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/activities"
+	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/places"
+)
+
+type activityShowData struct {
+	A           *activities.Activity
+	Mine        *activities.Signup // nil: not signed up
+	Resident    bool               // the actor may sign up (holds the resident role)
+	Manage      bool               // the actor organizes it
+	Oversee     bool               // the actor may see the attendance list
+	Communities []*places.Community
+	Home        string
+	Started     bool
+	Over        bool
+	Actions     []activities.Action
+	Editable    bool // the organizer may still change it
+}
+
+func (a *app) activityShowPage(w http.ResponseWriter, r *http.Request) (*page, error) {
+	ctx := r.Context()
+	act, err := a.Store.FindActivityByID(ctx, r.PathValue("id"))
+	if err != nil {
+		return nil, err
+	}
+	u := accounts.ActorFrom(ctx)
+	now := a.Store.Now()
+	d := &activityShowData{A: act, Started: !now.Before(act.StartsAt), Over: !now.Before(act.EndsAt),
+		Manage:  accounts.Allowed(u, accounts.Update, act.Resource()),
+		Oversee: accounts.Allowed(u, accounts.ViewPrivate, act.Resource()),
+		Resident: accounts.Allowed(u, accounts.Create, accounts.Resource{Kind: accounts.KindSignup, ID: act.ID,
+			OwnerID: userIDOf(u)})}
+	if d.Manage {
+		d.Editable = act.Editable(now)
+		for _, t := range activities.Transitions {
+			if t.From == act.Status {
+				d.Actions = append(d.Actions, t.Action)
+			}
+		}
+	}
+	if u != nil {
+		g, err := a.Store.FindMySignup(ctx, act.ID)
+		if err != nil && !errs.Is(err, errs.NotFound) {
+			return nil, err
+		}
+		d.Mine = g
+		if d.Resident && act.Eligibility != activities.OpenToAnyone {
+			if d.Home, err = a.Store.FindHome(ctx); err != nil {
+				return nil, err
+			}
+			street := act.StreetID
+			if d.Communities, err = a.Store.FindCommunities(ctx, street); err != nil {
+				return nil, err
+			}
+		}
+	}
+	p := a.newPage(w, r, "", d)
+	p.Title = act.Title
+	if p.Form.Get("community") == "" {
+		p.Form.Set("community", d.Home)
+	}
+	return p, nil
+}
+
+func userIDOf(u *accounts.User) string {
+	if u == nil {
+		return ""
+	}
+	return u.ID
+}
+
+func (a *app) activityShow(w http.ResponseWriter, r *http.Request) {
+	p, err := a.activityShowPage(w, r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.render(w, r, "activity_show.html", http.StatusOK, p)
+}
+
+// activitySignup signs the resident up (or onto the waiting list).
+func (a *app) activitySignup(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	g, err := a.Store.Signup(r.Context(), id, r.PostFormValue("community"))
+	if err != nil {
+		a.formAgain(w, r, "activity_show.html", a.activityShowPage, err)
+		return
+	}
+	flash := "flash.activity_signed"
+	if g.Status == activities.Waiting {
+		flash = "flash.activity_waiting"
+	}
+	a.redirect(w, r, "/activities/"+id, flash)
+}
+
+// activitySignupCancel takes the resident off the activity.
+func (a *app) activitySignupCancel(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	if err := a.Store.CancelSignup(r.Context(), id); err != nil {
+		a.formAgain(w, r, "activity_show.html", a.activityShowPage, err)
+		return
+	}
+	a.redirect(w, r, "/activities/"+id, "flash.activity_signup_cancelled")
+}
+
+// activityStep publishes, cancels or finishes the activity.
+func (a *app) activityStep(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	act := activities.Action(r.PathValue("action"))
+	if _, err := a.Store.StepActivity(r.Context(), id, act); err != nil {
+		a.formAgain(w, r, "activity_show.html", a.activityShowPage, err)
+		return
+	}
+	a.redirect(w, r, "/activities/"+id, "flash.activity_"+string(act))
+}
