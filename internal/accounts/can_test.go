@@ -12,7 +12,7 @@ import (
 // their full product, so a new one must be added here (and a test fails
 // until it is).
 var (
-	allKinds   = []Kind{KindStreet, KindCommunity, KindComplex, KindOrganization, KindUser, KindAudit, KindNeed, KindMerchant, KindSolution, KindThesaurus}
+	allKinds   = []Kind{KindStreet, KindCommunity, KindComplex, KindOrganization, KindUser, KindAudit, KindNeed, KindMerchant, KindSolution, KindThesaurus, KindPoints, KindGood, KindRedemption, KindSettlement}
 	allActions = []Action{View, ViewPrivate, Create, Update, Import, Export, ManageRoles, SetCredit}
 )
 
@@ -76,11 +76,26 @@ var matrix = []struct {
 
 	{KindThesaurus, View, "platform_admin/*"},
 	{KindThesaurus, Update, "platform_admin/*"},
+
+	{KindPoints, View, "platform_admin/* auditor/* street_staff org_admin merchant owner"},
+	{KindPoints, Create, "platform_admin/* street_staff"},
+
+	{KindGood, View, "*"},
+	{KindGood, Create, "platform_admin/* street_staff merchant"},
+	{KindGood, Update, "platform_admin/* street_staff merchant"},
+
+	{KindRedemption, View, "platform_admin/* auditor/* street_staff merchant owner"},
+	{KindRedemption, Create, "owner"},
+	{KindRedemption, Update, "merchant"},
+
+	{KindSettlement, View, "platform_admin/* auditor/* street_staff merchant"},
+	{KindSettlement, Create, "platform_admin/* street_staff"},
+	{KindSettlement, Update, "platform_admin/* street_staff"},
 }
 
 // The resource every case acts on sits in street s1, community c1,
 // organization o1 and belongs to the user "owner".
-var matrixResource = Resource{ID: "r1", StreetID: "s1", CommunityID: "c1", OrgID: "o1", OwnerID: "owner"}
+var matrixResource = Resource{ID: "r1", StreetID: "s1", CommunityID: "c1", OrgID: "o1", OwnerID: "owner", MerchantID: "m1"}
 
 // matrixActors returns every actor the matrix names, by name.
 func matrixActors() map[string]*User {
