@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/huitian/huitian/internal/points"
 	"github.com/huitian/huitian/internal/places"
+	"github.com/huitian/huitian/internal/points"
 	"github.com/huitian/huitian/internal/store"
 	"github.com/huitian/huitian/internal/store/storetest"
 )
