@@ -11,6 +11,7 @@ require (
 	github.com/prometheus/client_golang v1.25.0 // /metrics: the standard exposition format and Go runtime collectors
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // tests only: validate OCDS output against the draft-04 OCDS schemas; the standard library has no JSON Schema validator
 	github.com/schollz/progressbar/v3 v3.19.1 // progress bar for long imports in a terminal
+	github.com/skip2/go-qrcode v0.0.0-20200617195104-da1b6568686e // QR PNGs for redemption and check-in codes: the standard library has no QR encoder; chosen over yeqown/go-qrcode/v2 because it depends on nothing but the standard library
 	github.com/xuri/excelize/v2 v2.11.1 // xlsx import/export: staff trade the registry as Excel workbooks; the standard library has no OOXML reader or writer
 	golang.org/x/crypto v0.59.0 // argon2id password hashing
 	golang.org/x/term v0.48.0 // show the progress bar only when stderr is a terminal
