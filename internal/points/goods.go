@@ -128,3 +128,48 @@ type Preview struct {
 	ResidentName string // masked
 	ExpiresAt    time.Time
 }
+
+// GoodUpdate changes a good; nil fields stay.
+type GoodUpdate struct {
+	Name   *string
+	Price  *int64
+	Stock  *int64
+	Active *bool
+}
+
+// Apply changes g by u.
+func (u GoodUpdate) Apply(g *Good) {
+	if u.Name != nil {
+		g.Name = *u.Name
+	}
+	if u.Price != nil {
+		g.Price = *u.Price
+	}
+	if u.Stock != nil {
+		g.Stock = *u.Stock
+	}
+	if u.Active != nil {
+		g.Active = *u.Active
+	}
+}
+
+// GoodFilter narrows a list of goods.
+type GoodFilter struct {
+	MerchantID string
+	StreetID   string
+	ActiveOnly bool // offered and in stock
+}
+
+// RedemptionFilter narrows a list of redemptions.
+type RedemptionFilter struct {
+	MerchantID  string
+	ResidentID  string
+	StreetID    string
+	From, To    time.Time // created_at in [From, To) when set
+	FlaggedOnly bool
+	Limit       int
+}
+
+// Zone is Beijing time, where opening hours and months are read (China
+// keeps no daylight saving time, so a fixed offset is exact).
+func Zone() *time.Location { return time.FixedZone("Asia/Shanghai", 8*3600) }

@@ -195,3 +195,5 @@ type Entry struct {
 	OtherKind AccountKind // the other account's kind
 	Other     string      // the other account's name (a resident's masked)
 }
+
+func fieldErr(field, key string) error { return errs.Field(field, key) }

@@ -77,3 +77,12 @@ CREATE INDEX points_redemptions_merchant ON points_redemptions (merchant_id, cre
 CREATE INDEX points_redemptions_resident ON points_redemptions (resident_id, created_at);
 -- A posting is reversed at most once.
 CREATE UNIQUE INDEX points_postings_reverses ON points_postings (reverses) WHERE reverses <> '';
+
+-- Opening hours of a merchant (Asia/Shanghai wall clock, "08:00"–"21:00"):
+-- a redemption outside them is flagged for the street's staff.
+CREATE TABLE points_merchant_hours (
+    merchant_id TEXT PRIMARY KEY REFERENCES merchants (id),
+    opens       TEXT NOT NULL,
+    closes      TEXT NOT NULL,
+    updated_at  TIMESTAMPTZ NOT NULL
+);
