@@ -191,6 +191,17 @@ func New(d Deps) (http.Handler, error) {
 	handle("POST /admin/thesaurus", a.adminThesaurusSave)
 	handle("POST /admin/thesaurus/try", a.adminThesaurusTry)
 	handle("POST /admin/thesaurus/default", a.adminThesaurusRestore)
+	// Points (积分): the resident's points and codes, the merchant's counter.
+	handle("GET /me/points", a.mePoints)
+	handle("POST /me/points/codes", a.mePointsCode)
+	handle("GET /merchant", a.merchantHome)
+	handle("GET /merchant/redeem", a.merchantRedeemScan)
+	handle("GET /merchant/{id}", a.merchantShow)
+	handle("POST /merchant/{id}/goods", a.merchantGoodCreate)
+	handle("POST /merchant/{id}/goods/{gid}", a.merchantGoodUpdate)
+	handle("POST /merchant/{id}/hours", a.merchantHoursSave)
+	handle("GET /merchant/{id}/redeem", a.merchantRedeem)
+	handle("POST /merchant/{id}/redeem", a.merchantRedeemConfirm)
 	if d.Inbox != nil {
 		handle("GET /dev/inbox", a.devInbox)
 	}

@@ -1,0 +1,128 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/merchants"
+	"github.com/huitian/huitian/internal/points"
+	"github.com/huitian/huitian/internal/store"
+	"github.com/huitian/huitian/internal/store/storetest"
+)
+
+// TestPointsPages: a resident with points picks a good and gets a code
+// with a QR image; the merchant types it, sees the good and the masked
+// name, confirms once; both pages show the result.
+func TestPointsPages(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		ctx := storetest.Admin()
+		shop := &merchants.Merchant{Name: "龙锦苑便民超市", StreetID: f.street.ID, Kind: "超市"}
+		other := &merchants.Merchant{Name: "霍营百姓药店", StreetID: f.other.ID, Kind: "药店"}
+		for _, m := range []*merchants.Merchant{shop, other} {
+			if err := s.CreateMerchant(ctx, m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		hash, _ := accounts.HashPassword(password)
+		cashier := &accounts.User{Phone: "13900000007", Name: "马国强", PasswordHash: hash,
+			Grants: []accounts.Grant{{Role: accounts.Merchant, ScopeID: shop.ID}}}
+		druggist := &accounts.User{Phone: "13900000008", Name: "药店店员", PasswordHash: hash,
+			Grants: []accounts.Grant{{Role: accounts.Merchant, ScopeID: other.ID}}}
+		for _, u := range []*accounts.User{cashier, druggist} {
+			if err := s.CreateUser(ctx, u); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// The resident signs in by text message.
+		res := f.browser(t)
+		phone := "13700005678"
+		res.post("/login/code/send", url.Values{"phone": {phone}})
+		sent := regexp.MustCompile(`\d{6}`).FindString(f.inbox.Last(phone))
+		if code, _, _ := res.post("/login/code/verify", url.Values{"phone": {phone}, "code": {sent}}); code != 303 {
+			t.Fatalf("resident login: %d", code)
+		}
+		if code, body, _ := res.get("/me/points"); code != 200 || !strings.Contains(body, "还没有积分记录") {
+			t.Fatalf("empty points page: %d", code)
+		}
+		u, err := s.FindUserByPhone(ctx, phone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.PostPoints(ctx, &points.Posting{Key: "vol-1", Kind: points.KindGrant, From: points.AccountID(points.Pool, f.street.ID),
+			To: points.AccountID(points.Resident, u.ID), Amount: 50, Reason: "社区绿地认养志愿服务"}); err != nil {
+			t.Fatal(err)
+		}
+
+		// The merchant adds a good (bad input first: a clear message, nothing added).
+		shopB := f.browser(t)
+		shopB.login(cashier.Phone)
+		if code, _, h := shopB.get("/merchant"); code != 303 || h.Get("Location") != "/merchant/"+shop.ID {
+			t.Fatalf("merchant home: %d %s", code, h.Get("Location"))
+		}
+		if code, body, _ := shopB.post("/merchant/"+shop.ID+"/goods", url.Values{"name": {"鸡蛋一盒"}, "price": {"三十"}, "stock": {"5"}}); code != 400 || !strings.Contains(body, "应为整数") {
+			t.Fatalf("bad price: %d", code)
+		}
+		if code, _, _ := shopB.post("/merchant/"+shop.ID+"/goods", url.Values{"name": {"鸡蛋一盒"}, "price": {"30"}, "stock": {"5"}}); code != 303 {
+			t.Fatalf("add good: %d", code)
+		}
+		goods, _ := s.FindGoods(ctx, points.GoodFilter{MerchantID: shop.ID})
+		if len(goods) != 1 {
+			t.Fatalf("goods %d", len(goods))
+		}
+		// Another merchant can neither see nor change this one's page.
+		drug := f.browser(t)
+		drug.login(druggist.Phone)
+		if code, _, _ := drug.get("/merchant/" + shop.ID); code != 403 {
+			t.Fatalf("other merchant's page: %d", code)
+		}
+		if code, _, _ := drug.post("/merchant/"+shop.ID+"/goods", url.Values{"name": {"x"}, "price": {"1"}, "stock": {"1"}}); code != 403 {
+			t.Fatalf("other merchant adds: %d", code)
+		}
+
+		// The resident asks for a code.
+		code, body, _ := res.post("/me/points/codes", url.Values{"good_id": {goods[0].ID}})
+		digits := regexp.MustCompile(`id="code-digits">(\d{8})<`).FindStringSubmatch(body)
+		if code != 200 || digits == nil || !strings.Contains(body, `src="data:image/png;base64,`) {
+			t.Fatalf("code page: %d %s", code, body)
+		}
+		// The other merchant learns nothing from it.
+		if code, body, _ := drug.get("/merchant/" + other.ID + "/redeem?code=" + digits[1]); code != 404 || strings.Contains(body, "鸡蛋") {
+			t.Fatalf("other merchant preview: %d", code)
+		}
+		// The merchant checks it: good and masked name, never the full name or phone.
+		code, body, _ = shopB.get("/merchant/" + shop.ID + "/redeem?code=" + digits[1])
+		if code != 200 || !strings.Contains(body, "鸡蛋一盒") || strings.Contains(body, u.Name) || strings.Contains(body, phone) {
+			t.Fatalf("preview: %d %s", code, body)
+		}
+		key := regexp.MustCompile(`name="idempotency_key" value="([0-9a-f]+)"`).FindStringSubmatch(body)
+		if key == nil {
+			t.Fatal("no idempotency key in the confirm form")
+		}
+		form := url.Values{"code": {digits[1]}, "idempotency_key": {key[1]}}
+		for i := 0; i < 2; i++ { // a double press charges once
+			if code, _, _ := shopB.post("/merchant/"+shop.ID+"/redeem", form); code != 303 {
+				t.Fatalf("confirm %d: %d", i, code)
+			}
+		}
+		if _, body, _ := shopB.get("/merchant/" + shop.ID); !strings.Contains(body, `id="merchant-balance">30<`) {
+			t.Fatal("merchant balance not 30")
+		}
+		if _, body, _ := res.get("/me/points"); !strings.Contains(body, "<strong>20</strong>") || !strings.Contains(body, "兑换 鸡蛋一盒") || !strings.Contains(body, "-30") {
+			t.Fatalf("resident page after redemption: %s", body)
+		}
+		// Used codes are refused with a clear message.
+		if code, body, _ := shopB.get("/merchant/" + shop.ID + "/redeem?code=" + digits[1]); code != 409 || !strings.Contains(body, "已经核销") {
+			t.Fatalf("used code: %d", code)
+		}
+		if code, _, _ := f.browser(t).get("/me/points"); code != http.StatusSeeOther {
+			t.Fatalf("signed out: %d", code)
+		}
+		f.assertNoPersonalData(t, digits[1])
+	})
+}
