@@ -396,7 +396,7 @@ func (s *Store) FindRedemptions(ctx context.Context, f points.RedemptionFilter) 
 		where = append(where, "r.flags <> ''")
 	}
 	limit := f.Limit
-	if limit <= 0 || limit > 1000 {
+	if limit <= 0 || limit > 100_000 {
 		limit = 200
 	}
 	rows, err := s.read().query(ctx, redemptionSelect+` WHERE `+strings.Join(where, " AND ")+

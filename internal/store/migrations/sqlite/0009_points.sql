@@ -84,3 +84,21 @@ CREATE TABLE points_merchant_hours (
     closes      TEXT NOT NULL,
     updated_at  TIMESTAMP NOT NULL
 );
+
+-- A merchant's monthly statement (结算): drawn up by the street's staff
+-- from the month's redemptions, then approved, which returns the points to
+-- the street's pool in one posting.
+CREATE TABLE points_settlements (
+    id          TEXT PRIMARY KEY,
+    merchant_id TEXT NOT NULL REFERENCES merchants (id),
+    month       TEXT NOT NULL,                   -- 2026-11, Beijing time
+    redemptions BIGINT NOT NULL,
+    total       BIGINT NOT NULL,
+    status      TEXT NOT NULL CHECK (status IN ('draft', 'approved')),
+    created_by  TEXT NOT NULL DEFAULT '',
+    created_at  TIMESTAMP NOT NULL,
+    approved_by TEXT NOT NULL DEFAULT '',
+    approved_at TIMESTAMP,
+    posting_id  TEXT NOT NULL DEFAULT '',
+    UNIQUE (merchant_id, month)
+);
