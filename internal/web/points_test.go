@@ -1,11 +1,14 @@
 package web_test
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/merchants"
@@ -124,5 +127,96 @@ func TestPointsPages(t *testing.T) {
 			t.Fatalf("signed out: %d", code)
 		}
 		f.assertNoPersonalData(t, digits[1])
+	})
+}
+
+// TestSettlementPages: the street's staff draw up and approve a statement
+// on the merchant's page; the merchant downloads it; flagged redemptions
+// reach the staff's review page.
+func TestSettlementPages(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		ctx := storetest.Admin()
+		shop := &merchants.Merchant{Name: "龙锦苑便民超市", StreetID: f.street.ID, Kind: "超市"}
+		if err := s.CreateMerchant(ctx, shop); err != nil {
+			t.Fatal(err)
+		}
+		hash, _ := accounts.HashPassword(password)
+		cashier := &accounts.User{Phone: "13900000007", Name: "马国强", PasswordHash: hash,
+			Grants: []accounts.Grant{{Role: accounts.Merchant, ScopeID: shop.ID}}}
+		resident := &accounts.User{Phone: "13700000010", Name: "张桂兰", Grants: []accounts.Grant{{Role: accounts.Resident}}}
+		for _, u := range []*accounts.User{cashier, resident} {
+			if err := s.CreateUser(ctx, u); err != nil {
+				t.Fatal(err)
+			}
+		}
+		g := &points.Good{MerchantID: shop.ID, Name: "挂面", Price: 10, Stock: 10, Active: true}
+		if err := s.CreateGood(ctx, g); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.PostPoints(ctx, &points.Posting{Key: "open", Kind: points.KindGrant, From: points.AccountID(points.Pool, f.street.ID),
+			To: points.AccountID(points.Resident, resident.ID), Amount: 100, Reason: "开户"}); err != nil {
+			t.Fatal(err)
+		}
+		clock := s.Now
+		lastMonth := clock().AddDate(0, -1, 0)
+		s.Now = func() time.Time { return lastMonth }
+		for i := 0; i < points.RepeatLimit; i++ {
+			c, err := s.IssueRedemptionCode(accounts.WithActor(context.Background(), resident), g.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Redeem(accounts.WithActor(context.Background(), cashier), c.Code, fmt.Sprint("k", i)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s.Now = clock
+		month := lastMonth.In(points.Zone()).Format("2006-01")
+
+		staff := f.browser(t)
+		staff.login(f.staff)
+		if code, body, _ := staff.get("/admin/points"); code != 200 || !strings.Contains(body, "同一居民 7 天内多次兑换") || strings.Contains(body, "张桂兰") {
+			t.Fatalf("flags page: %d", code)
+		}
+		outsider := f.browser(t)
+		outsider.login(f.outsid)
+		if _, body, _ := outsider.get("/admin/points"); strings.Contains(body, "挂面") {
+			t.Fatal("another street's staff see this street's flags")
+		}
+		if code, _, _ := outsider.post("/merchant/"+shop.ID+"/settlements", url.Values{"month": {month}}); code != 403 {
+			t.Fatalf("other street draws up: %d", code)
+		}
+		if code, body, _ := staff.post("/merchant/"+shop.ID+"/settlements", url.Values{"month": {"下个月"}}); code != 400 || !strings.Contains(body, "月份格式") {
+			t.Fatalf("bad month: %d", code)
+		}
+		if code, _, _ := staff.post("/merchant/"+shop.ID+"/settlements", url.Values{"month": {month}}); code != 303 {
+			t.Fatalf("draw up: %d", code)
+		}
+		list, _ := s.FindSettlements(ctx, shop.ID)
+		if len(list) != 1 || list[0].Total != 30 {
+			t.Fatalf("statements %+v", list)
+		}
+		shopB := f.browser(t)
+		shopB.login(cashier.Phone)
+		if _, body, _ := shopB.get("/merchant/" + shop.ID + "/settlements"); strings.Contains(body, "/approve") {
+			t.Fatal("the merchant is offered approval of its own statement")
+		}
+		if code, _, _ := shopB.post("/merchant/"+shop.ID+"/settlements/"+list[0].ID+"/approve", nil); code != 403 {
+			t.Fatalf("merchant approves: %d", code)
+		}
+		if code, _, _ := staff.post("/merchant/"+shop.ID+"/settlements/"+list[0].ID+"/approve", nil); code != 303 {
+			t.Fatalf("approve: %d", code)
+		}
+		code, body, h := shopB.get("/merchant/" + shop.ID + "/settlements/" + list[0].ID + "/statement")
+		if code != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/csv") || !strings.Contains(body, "合计,3 笔,,30") {
+			t.Fatalf("csv: %d %s", code, body)
+		}
+		if code, _, h := shopB.get("/merchant/" + shop.ID + "/settlements/" + list[0].ID + "/statement?format=xlsx"); code != 200 || !strings.Contains(h.Get("Content-Type"), "spreadsheetml") {
+			t.Fatalf("xlsx: %d", code)
+		}
+		if _, body, _ := shopB.get("/merchant/" + shop.ID + "/settlements"); !strings.Contains(body, "已审核") {
+			t.Fatal("approved status not shown")
+		}
 	})
 }

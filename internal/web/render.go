@@ -27,7 +27,7 @@ var pageFiles = []string{
 	"need_scores.html", "need_contract.html", "me_needs.html", "me_proposals.html", "me_notifications.html",
 	"solution_list.html", "solution_show.html", "solution_form.html", "admin_solutions.html",
 	"admin_thesaurus.html",
-	"me_points.html", "merchant_points.html",
+	"me_points.html", "merchant_points.html", "merchant_settlements.html", "admin_points.html",
 }
 
 // pageParts are fragments parsed with one page only (the need page's sections).

@@ -202,6 +202,11 @@ func New(d Deps) (http.Handler, error) {
 	handle("POST /merchant/{id}/hours", a.merchantHoursSave)
 	handle("GET /merchant/{id}/redeem", a.merchantRedeem)
 	handle("POST /merchant/{id}/redeem", a.merchantRedeemConfirm)
+	handle("GET /merchant/{id}/settlements", a.merchantSettlements)
+	handle("POST /merchant/{id}/settlements", a.merchantSettlementCreate)
+	handle("POST /merchant/{id}/settlements/{sid}/approve", a.merchantSettlementApprove)
+	handle("GET /merchant/{id}/settlements/{sid}/statement", a.merchantSettlementStatement)
+	handle("GET /admin/points", a.adminPointsFlags)
 	if d.Inbox != nil {
 		handle("GET /dev/inbox", a.devInbox)
 	}
