@@ -177,6 +177,12 @@ var routes = []route{
 	{http.MethodGet, Prefix + "/ocds/records/{ocid}", (*API).ocdsRecord},
 	{http.MethodGet, Prefix + "/ocds/extension/{file}", (*API).ocdsExtension},
 	{http.MethodGet, Prefix + "/ocds/extension/codelists/{file}", (*API).ocdsExtension},
+
+	// The points scheme (积分).
+	{http.MethodGet, Prefix + "/me/points", (*API).mePoints},
+	{http.MethodPost, Prefix + "/redemption-codes", (*API).createRedemptionCode},
+	{http.MethodPost, Prefix + "/redemptions", (*API).createRedemption},
+	{http.MethodGet, Prefix + "/merchants/{id}/settlements", (*API).listSettlements},
 }
 
 // New returns the handler for everything under /api/v1/. It panics when
