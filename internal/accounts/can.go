@@ -16,10 +16,12 @@ const (
 	KindMerchant     Kind = "merchant"
 	KindSolution     Kind = "solution"
 	KindThesaurus    Kind = "thesaurus"
-	KindPoints       Kind = "points"     // a points account and its postings
-	KindGood         Kind = "good"       // a merchant's good for points
-	KindRedemption   Kind = "redemption" // a one-time code and the exchange it makes
-	KindSettlement   Kind = "settlement" // a merchant's monthly points statement
+	KindPoints       Kind = "points"      // a points account and its postings
+	KindGood         Kind = "good"        // a merchant's good for points
+	KindRedemption   Kind = "redemption"  // a one-time code and the exchange it makes
+	KindSettlement   Kind = "settlement"  // a merchant's monthly points statement
+	KindPointsRule   Kind = "points_rule" // a points rule (积分规则)
+	KindAward        Kind = "award"       // points owed under a rule, noticed before issuing
 )
 
 // Action is a verb on a Kind.
@@ -170,6 +172,21 @@ var policy = map[Kind]map[Action][]rule{
 	// staff (or coordinators) draw them up and approve them.
 	KindSettlement: {
 		View:   {{PlatformAdmin, global}, {Auditor, global}, {StreetStaff, inStreet}, {Merchant, inMerchant}},
+		Create: {{PlatformAdmin, global}, {StreetStaff, inStreet}},
+		Update: {{PlatformAdmin, global}, {StreetStaff, inStreet}},
+	},
+	// Points rules are public (residents should know how points are
+	// earned); the district's coordinators keep them.
+	KindPointsRule: {
+		View:   {{"", anyone}},
+		Create: {{PlatformAdmin, global}},
+		Update: {{PlatformAdmin, global}},
+	},
+	// Awards are publicly noticed (names masked); the street's staff
+	// propose them, decide objections and issue them. Objecting is a step
+	// of the award's own state machine (anyone signed in).
+	KindAward: {
+		View:   {{"", anyone}},
 		Create: {{PlatformAdmin, global}, {StreetStaff, inStreet}},
 		Update: {{PlatformAdmin, global}, {StreetStaff, inStreet}},
 	},

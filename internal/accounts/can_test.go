@@ -12,7 +12,7 @@ import (
 // their full product, so a new one must be added here (and a test fails
 // until it is).
 var (
-	allKinds   = []Kind{KindStreet, KindCommunity, KindComplex, KindOrganization, KindUser, KindAudit, KindNeed, KindMerchant, KindSolution, KindThesaurus, KindPoints, KindGood, KindRedemption, KindSettlement}
+	allKinds   = []Kind{KindStreet, KindCommunity, KindComplex, KindOrganization, KindUser, KindAudit, KindNeed, KindMerchant, KindSolution, KindThesaurus, KindPoints, KindGood, KindRedemption, KindSettlement, KindPointsRule, KindAward}
 	allActions = []Action{View, ViewPrivate, Create, Update, Import, Export, ManageRoles, SetCredit}
 )
 
@@ -91,6 +91,14 @@ var matrix = []struct {
 	{KindSettlement, View, "platform_admin/* auditor/* street_staff merchant"},
 	{KindSettlement, Create, "platform_admin/* street_staff"},
 	{KindSettlement, Update, "platform_admin/* street_staff"},
+
+	{KindPointsRule, View, "*"},
+	{KindPointsRule, Create, "platform_admin/*"},
+	{KindPointsRule, Update, "platform_admin/*"},
+
+	{KindAward, View, "*"},
+	{KindAward, Create, "platform_admin/* street_staff"},
+	{KindAward, Update, "platform_admin/* street_staff"},
 }
 
 // The resource every case acts on sits in street s1, community c1,

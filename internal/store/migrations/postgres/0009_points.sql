@@ -104,3 +104,59 @@ CREATE TABLE points_settlements (
     posting_id  TEXT NOT NULL DEFAULT '',
     UNIQUE (merchant_id, month)
 );
+
+-- Points rules (积分规则) as data, edited by coordinators.
+CREATE TABLE points_rules (
+    id              TEXT PRIMARY KEY,
+    name            TEXT NOT NULL UNIQUE,
+    kind            TEXT NOT NULL CHECK (kind IN ('per_hour', 'per_activity', 'participation', 'richness')),
+    activity_type   TEXT NOT NULL DEFAULT '',
+    points_per_hour BIGINT NOT NULL DEFAULT 0,
+    points          BIGINT NOT NULL DEFAULT 0,
+    daily_cap       BIGINT NOT NULL DEFAULT 0,
+    threshold       BIGINT NOT NULL DEFAULT 0,
+    active          BOOLEAN NOT NULL DEFAULT TRUE,
+    created_at      TIMESTAMPTZ NOT NULL,
+    updated_at      TIMESTAMPTZ NOT NULL
+);
+
+-- Confirmed attendances the activities side reported, once each: what the
+-- monthly bonuses count.
+CREATE TABLE points_attendances (
+    idem_key      TEXT PRIMARY KEY,
+    resident_id   TEXT NOT NULL,
+    org_id        TEXT NOT NULL DEFAULT '',
+    activity_type TEXT NOT NULL,
+    minutes       BIGINT NOT NULL CHECK (minutes >= 0),
+    day           TEXT NOT NULL,   -- 2026-11-20, Beijing
+    month         TEXT NOT NULL,   -- 2026-11
+    street_id     TEXT NOT NULL REFERENCES streets (id),
+    created_at    TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX points_attendances_resident ON points_attendances (resident_id, month);
+CREATE INDEX points_attendances_org ON points_attendances (org_id, month);
+
+-- Awards: noticed publicly (names masked) before they are posted.
+CREATE TABLE points_awards (
+    id             TEXT PRIMARY KEY,
+    idem_key       TEXT NOT NULL UNIQUE,
+    attendance_key TEXT NOT NULL DEFAULT '',
+    rule_id        TEXT NOT NULL REFERENCES points_rules (id),
+    recipient      TEXT NOT NULL,
+    recipient_name TEXT NOT NULL,  -- masked for residents
+    street_id      TEXT NOT NULL REFERENCES streets (id),
+    amount         BIGINT NOT NULL CHECK (amount > 0),
+    reason         TEXT NOT NULL,
+    day            TEXT NOT NULL,  -- the attendance's day, Beijing (daily caps)
+    status         TEXT NOT NULL CHECK (status IN ('noticed', 'held', 'issued', 'cancelled')),
+    notice_ends    TIMESTAMPTZ NOT NULL,
+    objection      TEXT NOT NULL DEFAULT '',
+    objector_id    TEXT NOT NULL DEFAULT '',
+    decision       TEXT NOT NULL DEFAULT '',
+    decided_by     TEXT NOT NULL DEFAULT '',
+    posting_id     TEXT NOT NULL DEFAULT '',
+    created_at     TIMESTAMPTZ NOT NULL,
+    updated_at     TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX points_awards_status ON points_awards (status, notice_ends);
+CREATE INDEX points_awards_recipient ON points_awards (recipient, day);
