@@ -126,7 +126,9 @@ func TestExpiry(t *testing.T) {
 		ctx := context.Background()
 		pool := points.AccountID(points.Pool, st.ID)
 		res := points.AccountID(points.Resident, "u1")
-		at := func(y int, m time.Month, d int) { s.Now = func() time.Time { return time.Date(y, m, d, 4, 0, 0, 0, time.UTC) } }
+		at := func(y int, m time.Month, d int) {
+			s.Now = func() time.Time { return time.Date(y, m, d, 4, 0, 0, 0, time.UTC) }
+		}
 		at(2025, 3, 1)
 		grant(t, s, pool, res, 100, "e1")
 		at(2026, 2, 1)
