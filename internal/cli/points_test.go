@@ -2,8 +2,10 @@ package cli_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/huitian/huitian/internal/places"
 	"github.com/huitian/huitian/internal/points"
@@ -36,6 +38,16 @@ func TestPointsVerify(t *testing.T) {
 			}
 			if code, out, _ := run(t, "", "points", "verify", "--db", dsn); code != 0 || !strings.Contains(out, "2 accounts") {
 				t.Fatalf("verify: %d %s", code, out)
+			}
+			if code, out, _ := run(t, "", "points", "issue", "--db", dsn); code != 0 || !strings.Contains(out, "issued 0 awards") {
+				t.Fatalf("issue: %d %s", code, out)
+			}
+			// The points earned this year expire at the end of next year: not yet.
+			if code, _, stderr := run(t, "", "points", "expire", "--db", dsn, "--year", strconv.Itoa(time.Now().Year())); code != 1 || !strings.Contains(stderr, "还没到") {
+				t.Fatalf("expire early: %d %s", code, stderr)
+			}
+			if code, _, _ := run(t, "", "points", "expire", "--db", dsn); code != 1 {
+				t.Fatalf("expire without a year: %d", code)
 			}
 			if _, err := rawDB(t, d, dsn).Exec(`UPDATE points_accounts SET balance = 31 WHERE id = '` + res + `'`); err != nil {
 				t.Fatal(err)

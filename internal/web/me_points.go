@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"html/template"
 	"net/http"
+	"time"
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/points"
@@ -16,6 +17,10 @@ type mePointsData struct {
 	Goods   []*points.Good
 	Code    *points.Code // just issued
 	QR      template.URL // the code as a PNG data URL, drawn on the server
+	// Expiring points: what the end of this year takes (told in the last
+	// points.ExpiryNoticeLead before it).
+	Expiring  int64
+	ExpiresOn time.Time
 }
 
 // mePointsPage is 我的积分: balance, history with reasons, goods to redeem.
@@ -31,6 +36,17 @@ func (a *app) mePointsPage(w http.ResponseWriter, r *http.Request) (*page, error
 	}
 	if d.Entries, err = a.Store.FindPointsEntries(ctx, d.Account.ID, 100); err != nil {
 		return nil, err
+	}
+	now := a.Store.Now()
+	year := now.In(points.Zone()).Year()
+	if cutoff := points.ExpiryCutoff(year - 1); !now.Before(cutoff.Add(-points.ExpiryNoticeLead)) {
+		list, err := a.Store.FindExpiring(ctx, year-1, d.Account.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range list {
+			d.Expiring, d.ExpiresOn = e.Amount, cutoff.Add(-time.Second)
+		}
 	}
 	if u.Has(accounts.Resident) {
 		if d.Goods, err = a.Store.FindGoods(ctx, points.GoodFilter{ActiveOnly: true}); err != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/merchants"
 	"github.com/huitian/huitian/internal/points"
+	"github.com/huitian/huitian/internal/store"
 )
 
 type settlementsData struct {
@@ -89,6 +90,9 @@ func (a *app) merchantSettlementStatement(w http.ResponseWriter, r *http.Request
 
 type flaggedData struct {
 	Redemptions []*points.Redemption
+	Held        []*points.Award // awards an objection holds, for a decision
+	Due         int             // awards whose notice has ended, to issue
+	Rules       bool            // the actor keeps the rules
 }
 
 // adminPointsFlags lists flagged redemptions for staff review: a street's
@@ -109,5 +113,26 @@ func (a *app) adminPointsFlags(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	a.render(w, r, "admin_points.html", http.StatusOK, a.newPage(w, r, "points.flags_title", &flaggedData{Redemptions: list}))
+	d := &flaggedData{Redemptions: list, Rules: accounts.Allowed(u, accounts.Create, (&points.Rule{}).Resource())}
+	held, err := a.Store.FindAwards(r.Context(), store.AwardFilter{Statuses: []points.AwardStatus{points.AwardHeld}})
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	for _, aw := range held {
+		if accounts.Allowed(u, accounts.Update, aw.Resource()) {
+			d.Held = append(d.Held, aw)
+		}
+	}
+	due, err := a.Store.FindAwards(r.Context(), store.AwardFilter{Due: true, Limit: 1000})
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	for _, aw := range due {
+		if accounts.Allowed(u, accounts.Update, aw.Resource()) {
+			d.Due++
+		}
+	}
+	a.render(w, r, "admin_points.html", http.StatusOK, a.newPage(w, r, "points.flags_title", d))
 }

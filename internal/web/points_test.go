@@ -220,3 +220,74 @@ func TestSettlementPages(t *testing.T) {
 		}
 	})
 }
+
+// TestAwardPages: a coordinator adds a rule; an attendance's award is on
+// the public notice with a masked name; a resident objects, which holds
+// it; the street's staff dismiss the objection and, after the notice,
+// issue it.
+func TestAwardPages(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		admin := f.browser(t)
+		admin.login(f.admin)
+		if code, body, _ := admin.post("/admin/points/rules", url.Values{"name": {"志愿服务时长"}, "kind": {"per_hour"}, "points_per_hour": {"十"}}); code != 400 || !strings.Contains(body, "应为整数") {
+			t.Fatalf("bad rule: %d", code)
+		}
+		if code, _, _ := admin.post("/admin/points/rules", url.Values{"name": {"志愿服务时长"}, "kind": {"per_hour"}, "points_per_hour": {"10"}, "daily_cap": {"50"}}); code != 303 {
+			t.Fatalf("add rule: %d", code)
+		}
+		staff := f.browser(t)
+		staff.login(f.staff)
+		if code, _, _ := staff.get("/admin/points/rules"); code != 403 {
+			t.Fatalf("street staff on the rules page: %d", code)
+		}
+		ctx := storetest.Admin()
+		resident := &accounts.User{Phone: "13700000010", Name: "张桂兰", Grants: []accounts.Grant{{Role: accounts.Resident}}}
+		if err := s.CreateUser(ctx, resident); err != nil {
+			t.Fatal(err)
+		}
+		aw, err := s.AwardAttendance(ctx, points.Attendance{Key: "att-1", ResidentID: resident.ID, ResidentName: resident.Name,
+			ActivityType: "greening", Minutes: 120, Date: s.Now(), StreetID: f.street.ID}, 0)
+		if err != nil || len(aw) != 1 {
+			t.Fatalf("award: %v %v", aw, err)
+		}
+		code, body, _ := f.browser(t).get("/points/notice")
+		if code != 200 || !strings.Contains(body, "张**") || strings.Contains(body, "张桂兰") || !strings.Contains(body, "每小时 10 分") {
+			t.Fatalf("notice page: %d %s", code, body)
+		}
+		objector := f.browser(t)
+		objector.login(f.commStaff)
+		if code, body, _ := objector.post("/points/notice/"+aw[0].ID+"/objection", url.Values{"objection": {"短"}}); code != 400 || !strings.Contains(body, "至少要 5 个字") {
+			t.Fatalf("short objection: %d %s", code, body)
+		}
+		if code, _, _ := objector.post("/points/notice/"+aw[0].ID+"/objection", url.Values{"objection": {"当天这位居民没有到场"}}); code != 303 {
+			t.Fatalf("objection: %d", code)
+		}
+		if _, body, _ := staff.get("/admin/points"); !strings.Contains(body, "当天这位居民没有到场") {
+			t.Fatal("the objection is not in front of the street's staff")
+		}
+		outsider := f.browser(t)
+		outsider.login(f.outsid)
+		if code, _, _ := outsider.post("/admin/points/awards/"+aw[0].ID+"/decision", url.Values{"uphold": {"0"}}); code != 403 {
+			t.Fatalf("another street decides: %d", code)
+		}
+		if code, _, _ := staff.post("/admin/points/awards/"+aw[0].ID+"/decision", url.Values{"uphold": {"0"}, "decision": {"签到记录核实无误"}}); code != 303 {
+			t.Fatalf("dismiss: %d", code)
+		}
+		clock := s.Now
+		s.Now = func() time.Time { return clock().Add(points.DefaultNotice + time.Minute) }
+		staff = f.browser(t) // three days on, a new session
+		staff.login(f.staff)
+		if _, body, _ := staff.get("/admin/points"); !strings.Contains(body, "公示期满待发放：1 条") {
+			t.Fatal("the due award is not counted")
+		}
+		if code, _, _ := staff.post("/admin/points/issue", nil); code != 303 {
+			t.Fatalf("issue: %d", code)
+		}
+		a, _ := s.FindPointsAccount(ctx, points.AccountID(points.Resident, resident.ID))
+		if a.Balance != 20 {
+			t.Fatalf("balance %d", a.Balance)
+		}
+	})
+}

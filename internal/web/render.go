@@ -28,6 +28,7 @@ var pageFiles = []string{
 	"solution_list.html", "solution_show.html", "solution_form.html", "admin_solutions.html",
 	"admin_thesaurus.html",
 	"me_points.html", "merchant_points.html", "merchant_settlements.html", "admin_points.html",
+	"points_notice.html", "admin_points_rules.html",
 }
 
 // pageParts are fragments parsed with one page only (the need page's sections).
@@ -36,7 +37,7 @@ var pageParts = map[string][]string{
 }
 
 // partialFiles are shared fragments parsed into every page.
-var partialFiles = []string{"layout.html", "partials.html", "solution_parts.html"}
+var partialFiles = []string{"layout.html", "partials.html", "solution_parts.html", "points_parts.html"}
 
 type templates map[string]*template.Template
 

@@ -207,6 +207,13 @@ func New(d Deps) (http.Handler, error) {
 	handle("POST /merchant/{id}/settlements/{sid}/approve", a.merchantSettlementApprove)
 	handle("GET /merchant/{id}/settlements/{sid}/statement", a.merchantSettlementStatement)
 	handle("GET /admin/points", a.adminPointsFlags)
+	handle("POST /admin/points/issue", a.adminPointsIssue)
+	handle("POST /admin/points/awards/{id}/decision", a.adminAwardDecide)
+	handle("GET /admin/points/rules", a.adminPointsRules)
+	handle("POST /admin/points/rules", a.adminPointsRuleSave)
+	handle("POST /admin/points/rules/{id}", a.adminPointsRuleSave)
+	handle("GET /points/notice", a.pointsNotice)
+	handle("POST /points/notice/{id}/objection", a.pointsObject)
 	if d.Inbox != nil {
 		handle("GET /dev/inbox", a.devInbox)
 	}
