@@ -331,4 +331,8 @@ func TestSeedPoints(t *testing.T) {
 	if mm, _, err := s.VerifyPoints(ctx); mm != nil || err != nil {
 		t.Fatalf("verify: %+v %v", mm, err)
 	}
+	noticed, err := s.FindAwards(ctx, store.AwardFilter{Statuses: []points.AwardStatus{points.AwardNoticed}})
+	if err != nil || len(noticed) < 4 || noticed[0].RecipientName == "" || strings.Contains(noticed[0].RecipientName, "桂兰") {
+		t.Fatalf("awards on notice: %d %v", len(noticed), err)
+	}
 }

@@ -86,6 +86,12 @@ func (w *world) planPoints(ctx context.Context, merchantIDs map[string]string, l
 			}
 		}
 	}
+	for _, r := range demoRules {
+		rule := r
+		if err := w.s.SaveRule(ctx, &rule); err != nil {
+			return fmt.Errorf("demo: rule %s: %w", r.Name, err)
+		}
+	}
 	at := func(daysAgo, minute int) time.Time {
 		return w.day0.AddDate(0, 0, -daysAgo).Add(time.Duration(minute) * time.Minute)
 	}
@@ -140,15 +146,43 @@ func (w *world) planPoints(ctx context.Context, merchantIDs map[string]string, l
 	return nil
 }
 
-// settlePoints draws up last month's statement of the merchant login's
-// shop this morning, waiting for 李晓燕's approval.
+// demoRules are the points rules the district published.
+var demoRules = []points.Rule{
+	{Name: "志愿服务时长", Kind: points.PerHour, PointsPerHour: 10, DailyCap: 60, Active: true},
+	{Name: "绿地认养", Kind: points.PerActivity, ActivityType: "greening", Points: 5, Active: true},
+	{Name: "月度参与奖励", Kind: points.Participation, Points: 20, Threshold: 4, Active: true},
+	{Name: "组织活动丰富度", Kind: points.Richness, Points: 50, Threshold: 3, Active: true},
+}
+
+// yesterdays are attendances confirmed yesterday, whose awards are on
+// public notice this morning: resident index, activity type, minutes.
+var yesterdays = []struct {
+	resident int
+	kind     string
+	minutes  int64
+}{{0, "greening", 180}, {4, "greening", 120}, {5, "digital", 90}, {6, "elderly", 150}}
+
+// settlePoints runs today's points work: last month's statement of
+// the merchant login's shop (waiting for 李晓燕's approval) and yesterday's
+// attendances put on public notice (天通苑北街道's, where 张桂兰 lives).
 func (w *world) settlePoints(ctx context.Context, merchantIDs map[string]string) error {
-	if morning := w.day0.Add(8 * time.Hour); w.clock.Before(morning) {
-		w.clock = morning
+	// Just after midnight: last month is over, and it is never later than
+	// the demo's now.
+	if start := w.day0.Add(time.Minute); w.clock.Before(start) {
+		w.clock = start
 	}
 	month := points.PreviousMonth(w.day0)
 	if _, err := w.s.CreateSettlement(ctx, merchantIDs[merchantLoginScope], month); err != nil {
 		return fmt.Errorf("demo: settlement %s: %w", month, err)
+	}
+	for i, y := range yesterdays {
+		w.tick()
+		r := w.ppl.residents[y.resident]
+		if _, err := w.s.AwardAttendance(ctx, points.Attendance{Key: fmt.Sprintf("demo-attendance-%d", i), ResidentID: r.ID,
+			ResidentName: r.Name, ActivityType: y.kind, Minutes: y.minutes, Date: w.day0.Add(-14 * time.Hour),
+			StreetID: w.streetIDs["天通苑北街道"]}, 0); err != nil {
+			return fmt.Errorf("demo: awards for %s: %w", r.Name, err)
+		}
 	}
 	return nil
 }
