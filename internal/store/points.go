@@ -81,8 +81,14 @@ func post(ctx context.Context, c conn, p *points.Posting, fromStreet, toStreet s
 	}
 	from, to := accountOf(p.From, fromStreet), accountOf(p.To, toStreet)
 	for _, a := range []*points.Account{from, to} {
+		if c.batch != nil && c.batch.known[a.ID] {
+			continue
+		}
 		if err := ensureAccount(ctx, c, a); err != nil {
 			return nil, err
+		}
+		if c.batch != nil {
+			c.batch.opened = append(c.batch.opened, a.ID)
 		}
 	}
 	if actor := accounts.ActorFrom(ctx); actor != nil {
@@ -129,6 +135,11 @@ func post(ctx context.Context, c conn, p *points.Posting, fromStreet, toStreet s
 	data := map[string]any{"key": p.Key, "kind": p.Kind, "from": p.From, "to": p.To, "amount": p.Amount}
 	if p.RuleID != "" {
 		data["rule"] = p.RuleID
+	}
+	if c.batch != nil { // audited with its batch, in the same transaction
+		data["id"], data["actor"] = p.ID, p.ActorID
+		c.batch.postings = append(c.batch.postings, data)
+		return p, nil
 	}
 	res := from.Resource()
 	res.ID = p.ID

@@ -2,12 +2,14 @@ package store_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
 
+	"github.com/huitian/huitian/internal/audit"
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/points"
 	"github.com/huitian/huitian/internal/store"
@@ -66,6 +68,23 @@ func TestPointsBatcher(t *testing.T) {
 		}
 		if m, _, err := s.VerifyPoints(context.Background()); m != nil || err != nil {
 			t.Fatalf("verify %+v %v", m, err)
+		}
+		// Every posting is in the audit log, listed in its transaction's entry.
+		entries, _, err := s.FindAuditEntries(ctx, audit.Filter{Action: "points.post_batch", PerPage: 200})
+		listed := 0
+		for _, e := range entries {
+			var d struct{ Postings []map[string]any }
+			if err := json.Unmarshal([]byte(e.Data), &d); err != nil {
+				t.Fatal(err)
+			}
+			listed += len(d.Postings)
+		}
+		var n int
+		if err := rawCount(t, s, `SELECT COUNT(*) FROM points_postings WHERE amount > ?`, 0, &n); err != nil || listed != n {
+			t.Fatalf("audit lists %d postings, the ledger holds %d (%v)", listed, n, err)
+		}
+		if brk, _, err := s.VerifyAudit(context.Background()); brk != nil || err != nil {
+			t.Fatalf("audit chain: %+v %v", brk, err)
 		}
 	})
 }
