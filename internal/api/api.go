@@ -77,6 +77,7 @@ type API struct {
 	match      *match.Live
 	solutions  *match.Solutions
 	matchRate  *server.Limiter
+	redeemRate *server.Limiter // redemption attempts per caller (guessing codes)
 	trustProxy bool
 	mux        *http.ServeMux
 }
@@ -193,7 +194,7 @@ func New(d Deps) http.Handler {
 	}
 	a := &API{store: d.Store, cat: d.Catalog, log: d.Logger, maxBody: d.MaxBodyBytes, maxUpload: d.MaxUploadBytes,
 		rules: d.Rules, ocds: ocdsConfig(d.OCDS), match: d.Match, solutions: d.Solutions, trustProxy: d.TrustProxy, matchRate: server.NewLimiter(matchPerMinute, time.Minute),
-		mux: http.NewServeMux()}
+		redeemRate: server.NewLimiter(60, 10*time.Minute), mux: http.NewServeMux()}
 	if a.log == nil {
 		a.log = slog.Default()
 	}

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 
+	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/points"
 )
 
@@ -107,8 +108,13 @@ type redemptionJSON struct {
 // createRedemption: POST /api/v1/redemptions — the merchant confirms a
 // code; the same key and code again returns the first redemption.
 func (a *API) createRedemption(w http.ResponseWriter, r *http.Request) error {
-	if _, err := requireActor(r); err != nil {
+	u, err := requireActor(r)
+	if err != nil {
 		return err
+	}
+	// 10^8 codes valid 5 minutes are safe from guessing only if guesses are few.
+	if ok, wait := a.redeemRate.Allow(u.ID); !ok {
+		return errs.E(errs.TooMany, "error.rate_limited", int(wait.Seconds())+1)
 	}
 	var in redemptionIn
 	if err := a.decode(w, r, &in); err != nil {

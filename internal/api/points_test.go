@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -106,6 +107,19 @@ func TestAPIPoints(t *testing.T) {
 		}
 		call("GET", "/api/v1/merchants/"+shop.ID+"/settlements", "street2", "", 403, "forbidden")
 		call("GET", "/api/v1/merchants/nope/settlements", "admin", "", 404, "not_found")
+		for i := 0; ; i++ { // guessing codes: a caller must wait after 60 tries in ten minutes
+			w := f.do(t, request{method: "POST", path: "/api/v1/redemptions", as: "cashier",
+				body: fmt.Sprintf(`{"code":"%08d","idempotency_key":"g%d"}`, i, i)})
+			if w.Code == http.StatusTooManyRequests {
+				if i < 50 || !strings.Contains(w.Body.String(), "rate_limited") {
+					t.Fatalf("limited after %d: %s", i, w.Body)
+				}
+				break
+			}
+			if i > 70 {
+				t.Fatal("no limit on redemption attempts")
+			}
+		}
 		if w := f.do(t, request{method: "GET", path: "/api/v1/me/points", as: "resident"}); !strings.Contains(w.Header().Get("Content-Type"), "json") || w.Code != http.StatusOK {
 			t.Fatal("content type")
 		}

@@ -175,7 +175,7 @@ func (a *app) merchantRedeem(w http.ResponseWriter, r *http.Request) {
 	d := p.Data.(*merchantData)
 	d.Code = strings.TrimSpace(r.URL.Query().Get("code"))
 	if d.Code != "" {
-		pv, err := a.Store.PreviewRedemption(r.Context(), d.Code)
+		pv, err := a.checkCode(r, d.Code)
 		if err != nil {
 			p.Form = url.Values{"code": {d.Code}}
 			a.formFailed(w, r, "merchant_points.html", p, err)
@@ -184,6 +184,19 @@ func (a *app) merchantRedeem(w http.ResponseWriter, r *http.Request) {
 		d.Preview, d.Key = pv, newFormKey()
 	}
 	a.render(w, r, "merchant_points.html", http.StatusOK, p)
+}
+
+// checkCode previews a code, at most redeemLimit checks per login: 10^8
+// codes valid 5 minutes are safe from guessing only if guesses are few.
+func (a *app) checkCode(r *http.Request, code string) (*points.Preview, error) {
+	u, err := actor(r)
+	if err != nil {
+		return nil, err
+	}
+	if ok, wait := a.redeemLimit.Allow(u.ID); !ok {
+		return nil, errs.E(errs.TooMany, "error.rate_limited", int(wait.Seconds())+1)
+	}
+	return a.Store.PreviewRedemption(r.Context(), code)
 }
 
 // merchantRedeemConfirm posts the redemption; a second press of the same

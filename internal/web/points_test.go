@@ -126,6 +126,19 @@ func TestPointsPages(t *testing.T) {
 		if code, _, _ := f.browser(t).get("/me/points"); code != http.StatusSeeOther {
 			t.Fatalf("signed out: %d", code)
 		}
+		// Guessing codes: after 60 checks in ten minutes a login must wait.
+		for i := 0; ; i++ {
+			code, body, _ := drug.get(fmt.Sprintf("/merchant/%s/redeem?code=%08d", other.ID, i))
+			if code == http.StatusTooManyRequests {
+				if i < 58 || !strings.Contains(body, "操作太频繁") {
+					t.Fatalf("limited after %d checks: %s", i, body)
+				}
+				break
+			}
+			if i > 70 {
+				t.Fatal("no limit on checking codes")
+			}
+		}
 		f.assertNoPersonalData(t, digits[1])
 	})
 }

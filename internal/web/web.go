@@ -62,6 +62,7 @@ type app struct {
 	ipLimit     *server.Limiter // sign-in attempts per address
 	codeLimit   *server.Limiter // code requests per phone
 	codeIPLimit *server.Limiter // code requests per address
+	redeemLimit *server.Limiter // redemption codes a merchant login checks (guessing codes)
 
 	hl *search.Analyzer // marks search hits in results (the shipped thesaurus)
 }
@@ -77,6 +78,7 @@ func New(d Deps) (http.Handler, error) {
 		ipLimit:     server.NewLimiter(30, 15*time.Minute),
 		codeLimit:   server.NewLimiter(3, 10*time.Minute),
 		codeIPLimit: server.NewLimiter(20, 10*time.Minute),
+		redeemLimit: server.NewLimiter(60, 10*time.Minute),
 	}
 	if a.tmpl, err = a.parseTemplates(); err != nil {
 		return nil, err
