@@ -1,9 +1,6 @@
 package points
 
-import (
-	"fmt"
-	"time"
-)
+import "time"
 
 // Fraud flags put a redemption in front of the street's staff; they never
 // block it (the resident is standing at the counter).
@@ -58,9 +55,6 @@ func (h Hours) OpenAt(t time.Time, loc *time.Location) bool {
 	}
 	return m >= o || m < c
 }
-
-// String shows the hours as 08:00–21:00.
-func (h Hours) String() string { return fmt.Sprintf("%s–%s", h.Opens, h.Closes) }
 
 // Flags returns the fraud flags of a redemption confirmed at at: hours is
 // nil when the merchant gave none; recent counts this resident's earlier

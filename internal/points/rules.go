@@ -240,10 +240,7 @@ func (a *Award) Step(action AwardAction, now time.Time) (AwardStatus, error) {
 
 // ExpiresAt is when points earned at t expire: the end of the following
 // year, Beijing time.
-func ExpiresAt(t time.Time) time.Time {
-	y := t.In(Zone()).Year()
-	return time.Date(y+2, 1, 1, 0, 0, 0, 0, Zone()).UTC()
-}
+func ExpiresAt(t time.Time) time.Time { return ExpiryCutoff(t.In(Zone()).Year()) }
 
 // ExpiryCutoff is the instant points earned in year expire (the end of year+1).
 func ExpiryCutoff(year int) time.Time {
