@@ -154,6 +154,17 @@ func (s *Store) AwardAttendance(ctx context.Context, att points.Attendance, noti
 		if err != nil {
 			return fieldErr("street", s.translate(err))
 		}
+		if c.d == Postgres {
+			// Daily caps and monthly counts read what other attendances of
+			// this resident and organization wrote: take them one at a time
+			// (resident first, then organization, so no two wait on each other).
+			// SQLite has one writer already.
+			for _, k := range []string{"points-resident:" + att.ResidentID, "points-org:" + att.OrgID} {
+				if _, err := c.exec(ctx, `SELECT pg_advisory_xact_lock(hashtext(?))`, k); err != nil {
+					return err
+				}
+			}
+		}
 		if n, _ := res.RowsAffected(); n == 0 { // reported before: the same awards
 			rows, err := c.query(ctx, awardSelect+` WHERE a.attendance_key = ? ORDER BY a.created_at, a.id`, att.Key)
 			if err != nil {

@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -164,6 +166,35 @@ func TestExpiry(t *testing.T) {
 		}
 		if m, _, err := s.VerifyPoints(ctx); m != nil || err != nil {
 			t.Fatalf("verify %+v %v", m, err)
+		}
+	})
+}
+
+// TestAwardCapUnderConcurrency: ten attendances of one resident on one day
+// reported at once never award more than the rule's daily cap.
+func TestAwardCapUnderConcurrency(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		st, _, _ := seed(t, s)
+		if err := s.SaveRule(storetest.Admin(), &points.Rule{Name: "时长", Kind: points.PerHour, PointsPerHour: 10, DailyCap: 40, Active: true}); err != nil {
+			t.Fatal(err)
+		}
+		day := s.Now()
+		var wg sync.WaitGroup
+		for i := 0; i < 10; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				if _, err := s.AwardAttendance(storetest.Admin(), points.Attendance{Key: fmt.Sprint("a", i), ResidentID: "u1",
+					ResidentName: "李四", ActivityType: "greening", Minutes: 60, Date: day, OrgID: "o1", StreetID: st.ID}, 0); err != nil {
+					t.Error(err)
+				}
+			}(i)
+		}
+		wg.Wait()
+		var total int
+		if err := rawCount(t, s, `SELECT COALESCE(SUM(amount), 0) FROM points_awards WHERE recipient = ?`, "resident:u1", &total); err != nil || total != 40 {
+			t.Fatalf("awarded %d, cap 40 (%v)", total, err)
 		}
 	})
 }
