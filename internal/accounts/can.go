@@ -20,6 +20,12 @@ const (
 	KindSignup       Kind = "signup"
 	KindHours        Kind = "volunteer_hours"
 	KindActivityFlag Kind = "activity_flag"
+	KindPoints       Kind = "points"      // a points account and its postings
+	KindGood         Kind = "good"        // a merchant's good for points
+	KindRedemption   Kind = "redemption"  // a one-time code and the exchange it makes
+	KindSettlement   Kind = "settlement"  // a merchant's monthly points statement
+	KindPointsRule   Kind = "points_rule" // a points rule (积分规则)
+	KindAward        Kind = "award"       // points owed under a rule, noticed before issuing
 )
 
 // Action is a verb on a Kind.
@@ -46,6 +52,7 @@ type Resource struct {
 	CommunityID string
 	OrgID       string
 	OwnerID     string
+	MerchantID  string
 }
 
 // scope says which part of a Resource a grant must match.
@@ -58,6 +65,7 @@ const (
 	inCommunity              // grant scope == resource community
 	inOrg                    // grant scope == resource organization
 	self                     // the actor is the resource owner
+	inMerchant               // grant scope == resource merchant
 )
 
 type rule struct {
@@ -165,6 +173,53 @@ var policy = map[Kind]map[Action][]rule{
 	KindActivityFlag: {
 		View: {{PlatformAdmin, global}, {StreetStaff, inStreet}},
 	},
+	// Points accounts: a resident sees their own, a merchant's people
+	// theirs, an organization's admin theirs; a street's staff and the
+	// coordinators see the street's and grant from its pool (Create is a
+	// posting by hand); auditors read the ledger.
+	KindPoints: {
+		View: {{PlatformAdmin, global}, {Auditor, global}, {StreetStaff, inStreet}, {OrgAdmin, inOrg},
+			{Merchant, inMerchant}, {"", self}},
+		Create: {{PlatformAdmin, global}, {StreetStaff, inStreet}},
+	},
+	// Goods: public to residents choosing one; their merchant and its
+	// street's staff keep them.
+	KindGood: {
+		View:   {{"", anyone}},
+		Create: {{PlatformAdmin, global}, {StreetStaff, inStreet}, {Merchant, inMerchant}},
+		Update: {{PlatformAdmin, global}, {StreetStaff, inStreet}, {Merchant, inMerchant}},
+	},
+	// Redemptions: a resident asks for a code for themself (Create); only
+	// the good's merchant confirms it (Update); staff of the street,
+	// coordinators and auditors review them.
+	KindRedemption: {
+		View: {{PlatformAdmin, global}, {Auditor, global}, {StreetStaff, inStreet}, {Merchant, inMerchant},
+			{"", self}},
+		Create: {{"", self}},
+		Update: {{Merchant, inMerchant}},
+	},
+	// Settlements: the merchant and the street see them; the street's
+	// staff (or coordinators) draw them up and approve them.
+	KindSettlement: {
+		View:   {{PlatformAdmin, global}, {Auditor, global}, {StreetStaff, inStreet}, {Merchant, inMerchant}},
+		Create: {{PlatformAdmin, global}, {StreetStaff, inStreet}},
+		Update: {{PlatformAdmin, global}, {StreetStaff, inStreet}},
+	},
+	// Points rules are public (residents should know how points are
+	// earned); the district's coordinators keep them.
+	KindPointsRule: {
+		View:   {{"", anyone}},
+		Create: {{PlatformAdmin, global}},
+		Update: {{PlatformAdmin, global}},
+	},
+	// Awards are publicly noticed (names masked); the street's staff
+	// propose them, decide objections and issue them. Objecting is a step
+	// of the award's own state machine (anyone signed in).
+	KindAward: {
+		View:   {{"", anyone}},
+		Create: {{PlatformAdmin, global}, {StreetStaff, inStreet}},
+		Update: {{PlatformAdmin, global}, {StreetStaff, inStreet}},
+	},
 }
 
 // Can decides whether actor (nil when signed out) may take action on res.
@@ -205,6 +260,8 @@ func matches(g Grant, s scope, res Resource) bool {
 		return g.ScopeID != "" && g.ScopeID == res.CommunityID
 	case inOrg:
 		return g.ScopeID != "" && g.ScopeID == res.OrgID
+	case inMerchant:
+		return g.ScopeID != "" && g.ScopeID == res.MerchantID
 	}
 	return false
 }

@@ -13,7 +13,8 @@ import (
 // until it is).
 var (
 	allKinds = []Kind{KindStreet, KindCommunity, KindComplex, KindOrganization, KindUser, KindAudit, KindNeed, KindMerchant, KindSolution, KindThesaurus,
-		KindActivity, KindSignup, KindHours, KindActivityFlag}
+		KindActivity, KindSignup, KindHours, KindActivityFlag,
+		KindPoints, KindGood, KindRedemption, KindSettlement, KindPointsRule, KindAward}
 	allActions = []Action{View, ViewPrivate, Create, Update, Import, Export, ManageRoles, SetCredit}
 )
 
@@ -89,11 +90,33 @@ var matrix = []struct {
 	{KindHours, View, "platform_admin/* owner"},
 
 	{KindActivityFlag, View, "platform_admin/* street_staff"},
+	{KindPoints, View, "platform_admin/* auditor/* street_staff org_admin merchant owner"},
+	{KindPoints, Create, "platform_admin/* street_staff"},
+
+	{KindGood, View, "*"},
+	{KindGood, Create, "platform_admin/* street_staff merchant"},
+	{KindGood, Update, "platform_admin/* street_staff merchant"},
+
+	{KindRedemption, View, "platform_admin/* auditor/* street_staff merchant owner"},
+	{KindRedemption, Create, "owner"},
+	{KindRedemption, Update, "merchant"},
+
+	{KindSettlement, View, "platform_admin/* auditor/* street_staff merchant"},
+	{KindSettlement, Create, "platform_admin/* street_staff"},
+	{KindSettlement, Update, "platform_admin/* street_staff"},
+
+	{KindPointsRule, View, "*"},
+	{KindPointsRule, Create, "platform_admin/*"},
+	{KindPointsRule, Update, "platform_admin/*"},
+
+	{KindAward, View, "*"},
+	{KindAward, Create, "platform_admin/* street_staff"},
+	{KindAward, Update, "platform_admin/* street_staff"},
 }
 
 // The resource every case acts on sits in street s1, community c1,
 // organization o1 and belongs to the user "owner".
-var matrixResource = Resource{ID: "r1", StreetID: "s1", CommunityID: "c1", OrgID: "o1", OwnerID: "owner"}
+var matrixResource = Resource{ID: "r1", StreetID: "s1", CommunityID: "c1", OrgID: "o1", OwnerID: "owner", MerchantID: "m1"}
 
 // matrixActors returns every actor the matrix names, by name.
 func matrixActors() map[string]*User {

@@ -77,6 +77,7 @@ type API struct {
 	match      *match.Live
 	solutions  *match.Solutions
 	matchRate  *server.Limiter
+	redeemRate *server.Limiter // redemption attempts per caller (guessing codes)
 	trustProxy bool
 	mux        *http.ServeMux
 	codeTries  *server.Limiter // check-in code tries per caller and activity
@@ -184,6 +185,11 @@ var routes = []route{
 	{http.MethodPost, Prefix + "/activities", (*API).createActivity},
 	{http.MethodPost, Prefix + "/activities/{id}/signups", (*API).signUp},
 	{http.MethodPost, Prefix + "/activities/{id}/checkins", (*API).checkIn},
+	// The points scheme (积分).
+	{http.MethodGet, Prefix + "/me/points", (*API).mePoints},
+	{http.MethodPost, Prefix + "/redemption-codes", (*API).createRedemptionCode},
+	{http.MethodPost, Prefix + "/redemptions", (*API).createRedemption},
+	{http.MethodGet, Prefix + "/merchants/{id}/settlements", (*API).listSettlements},
 }
 
 // New returns the handler for everything under /api/v1/. It panics when
@@ -194,7 +200,7 @@ func New(d Deps) http.Handler {
 	}
 	a := &API{store: d.Store, cat: d.Catalog, log: d.Logger, maxBody: d.MaxBodyBytes, maxUpload: d.MaxUploadBytes,
 		rules: d.Rules, ocds: ocdsConfig(d.OCDS), match: d.Match, solutions: d.Solutions, trustProxy: d.TrustProxy, matchRate: server.NewLimiter(matchPerMinute, time.Minute),
-		mux: http.NewServeMux(), codeTries: server.NewLimiter(10, 10*time.Minute)}
+		mux: http.NewServeMux(), codeTries: server.NewLimiter(10, 10*time.Minute), redeemRate: server.NewLimiter(60, 10*time.Minute)}
 	if a.log == nil {
 		a.log = slog.Default()
 	}

@@ -210,6 +210,9 @@ func Seed(ctx context.Context, s *store.Store, now time.Time) (*Result, error) {
 	if err := w.planActivities(now, h.hash); err != nil {
 		return nil, err
 	}
+	if err := w.planPoints(ctx, merchantIDs, made); err != nil {
+		return nil, err
+	}
 	if err := w.run(); err != nil {
 		return nil, err
 	}
@@ -217,6 +220,9 @@ func Seed(ctx context.Context, s *store.Store, now time.Time) (*Result, error) {
 		return nil, err
 	}
 	if err := w.markAbnormal(ctx); err != nil {
+		return nil, err
+	}
+	if err := w.settlePoints(ctx, merchantIDs); err != nil {
 		return nil, err
 	}
 	if res.Needs, err = countNeeds(ctx, s); err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/demo"
 	"github.com/huitian/huitian/internal/places"
+	"github.com/huitian/huitian/internal/points"
 	"github.com/huitian/huitian/internal/procurement"
 	"github.com/huitian/huitian/internal/registry"
 	"github.com/huitian/huitian/internal/store"
@@ -272,5 +273,67 @@ func TestSeedDeterministic(t *testing.T) {
 	}
 	if !reflect.DeepEqual(seen[0], seen[1]) {
 		t.Error("two seeds differ")
+	}
+}
+
+// TestSeedPoints: the demo resident has a balance equal to her history, the
+// merchants offer goods, the merchant login's shop has redemptions (one
+// flagged) and last month's statement; every balance equals its postings.
+func TestSeedPoints(t *testing.T) {
+	t.Parallel()
+	s := storetest.Open(t, store.SQLite)
+	s.Now = func() time.Time { return now }
+	if _, err := demo.Seed(context.Background(), s, now); err != nil {
+		t.Fatal(err)
+	}
+	ctx := accounts.WithActor(context.Background(), accounts.System())
+	u, err := s.FindUserByPhone(ctx, "13800000010")
+	if err != nil {
+		t.Fatal(err)
+	}
+	acct, err := s.FindPointsAccount(ctx, points.AccountID(points.Resident, u.ID))
+	if err != nil || acct.Balance <= 0 {
+		t.Fatalf("张桂兰's points: %+v %v", acct, err)
+	}
+	entries, err := s.FindPointsEntries(ctx, acct.ID, 100)
+	var sum int64
+	for _, e := range entries {
+		sum += e.Delta
+		if e.Reason == "" {
+			t.Errorf("a posting without a reason: %+v", e)
+		}
+	}
+	if err != nil || len(entries) < 6 || sum != acct.Balance {
+		t.Fatalf("history: %d entries, sum %d, balance %d, %v", len(entries), sum, acct.Balance, err)
+	}
+	goods, err := s.FindGoods(ctx, points.GoodFilter{ActiveOnly: true})
+	if err != nil || len(goods) < 13 {
+		t.Fatalf("goods: %d %v", len(goods), err)
+	}
+	m, err := s.FindUserByPhone(ctx, "13800000007")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shop := m.Grants[0].ScopeID
+	reds, err := s.FindRedemptions(ctx, points.RedemptionFilter{MerchantID: shop})
+	flagged := 0
+	for _, r := range reds {
+		if len(r.Flags) > 0 {
+			flagged++
+		}
+	}
+	if err != nil || len(reds) < 5 || flagged != 1 {
+		t.Fatalf("redemptions %d, flagged %d, %v", len(reds), flagged, err)
+	}
+	sts, err := s.FindSettlements(ctx, shop)
+	if err != nil || len(sts) != 1 || sts[0].Status != points.SettlementDraft || sts[0].Total == 0 {
+		t.Fatalf("settlements %+v %v", sts, err)
+	}
+	if mm, _, err := s.VerifyPoints(ctx); mm != nil || err != nil {
+		t.Fatalf("verify: %+v %v", mm, err)
+	}
+	noticed, err := s.FindAwards(ctx, store.AwardFilter{Statuses: []points.AwardStatus{points.AwardNoticed}})
+	if err != nil || len(noticed) < 4 || noticed[0].RecipientName == "" || strings.Contains(noticed[0].RecipientName, "桂兰") {
+		t.Fatalf("awards on notice: %d %v", len(noticed), err)
 	}
 }

@@ -28,7 +28,7 @@ type Merchant struct {
 // Resource is the merchant's authorization view.
 func (m *Merchant) Resource() accounts.Resource {
 	return accounts.Resource{Kind: accounts.KindMerchant, ID: m.ID, StreetID: m.StreetID, CommunityID: m.CommunityID,
-		OrgID: m.ID}
+		OrgID: m.ID, MerchantID: m.ID}
 }
 
 // Validate normalizes the merchant and reports every problem.

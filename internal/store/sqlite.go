@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -19,7 +20,14 @@ import (
 // openSQLite opens a write pool of one connection (SQLite has one writer;
 // queuing in Go beats SQLITE_BUSY) and a read pool beside it, both in WAL
 // mode with foreign keys on and a busy timeout.
+//
+// PATH?synchronous=full makes every commit durable across power loss
+// (fsync at each commit) instead of across application crashes only.
 func openSQLite(ctx context.Context, path string) (*Store, error) {
+	sync := "NORMAL"
+	if p, ok := strings.CutSuffix(path, "?synchronous=full"); ok {
+		path, sync = p, "FULL"
+	}
 	memory := path == ":memory:"
 	if memory {
 		// A shared in-memory database needs a name so both pools see it.
@@ -30,7 +38,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		}
 		path = "file:" + (&url.URL{Path: path}).EscapedPath()
 	}
-	pragmas := "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
+	pragmas := "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(" + sync + ")&_time_format=sqlite"
 	if !memory {
 		pragmas += "&_pragma=journal_mode(WAL)"
 	}

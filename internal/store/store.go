@@ -105,21 +105,31 @@ type querier interface {
 // transaction's clock, so every row a transaction writes has the same time.
 // A write transaction's conn also collects what it changed (ch).
 type conn struct {
-	q   querier
-	d   Dialect
-	now time.Time
-	ch  *changeSet // nil on the read pool
+	q     querier
+	d     Dialect
+	now   time.Time
+	ch    *changeSet  // nil on the read pool
+	batch *batchState // a ledger group commit's transaction (points_batch.go); nil otherwise
 }
 
 func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := c.batch.stmt(ctx, c, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return c.q.ExecContext(ctx, rebind(c.d, query), args...)
 }
 
 func (c conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := c.batch.stmt(ctx, c, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return c.q.QueryContext(ctx, rebind(c.d, query), args...)
 }
 
 func (c conn) row(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := c.batch.stmt(ctx, c, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return c.q.QueryRowContext(ctx, rebind(c.d, query), args...)
 }
 
@@ -133,6 +143,11 @@ func (s *Store) read() conn {
 // commit, the listeners registered with OnChange learn what fn marked as
 // changed; a rolled-back transaction tells them nothing.
 func (s *Store) tx(ctx context.Context, fn func(c conn) error) error {
+	return s.txBatch(ctx, nil, fn)
+}
+
+// txBatch is tx for the ledger's group commit: its conn carries bs.
+func (s *Store) txBatch(ctx context.Context, bs *batchState, fn func(c conn) error) error {
 	t, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return s.translate(err)
@@ -141,7 +156,10 @@ func (s *Store) tx(ctx context.Context, fn func(c conn) error) error {
 	ch := &changeSet{}
 	// Microseconds: what PostgreSQL keeps, so a value hashed before insert
 	// (the audit chain) reads back identical on both databases.
-	if err := fn(conn{q: t, d: s.dialect, now: s.Now().Truncate(time.Microsecond), ch: ch}); err != nil {
+	if bs != nil {
+		bs.begin(t)
+	}
+	if err := fn(conn{q: t, d: s.dialect, now: s.Now().Truncate(time.Microsecond), ch: ch, batch: bs}); err != nil {
 		var ec errCommit
 		if errors.As(err, &ec) {
 			if cerr := t.Commit(); cerr != nil {

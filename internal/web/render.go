@@ -29,6 +29,8 @@ var pageFiles = []string{
 	"admin_thesaurus.html",
 	"activity_list.html", "activity_show.html", "activity_form.html", "activity_code.html", "activity_checkin.html",
 	"activity_attendance.html", "me_hours.html", "certificate.html", "admin_activity_flags.html",
+	"me_points.html", "merchant_points.html", "merchant_settlements.html", "admin_points.html",
+	"points_notice.html", "admin_points_rules.html",
 }
 
 // pageParts are fragments parsed with one page only (the need page's sections).
@@ -37,7 +39,7 @@ var pageParts = map[string][]string{
 }
 
 // partialFiles are shared fragments parsed into every page.
-var partialFiles = []string{"layout.html", "partials.html", "solution_parts.html"}
+var partialFiles = []string{"layout.html", "partials.html", "solution_parts.html", "points_parts.html"}
 
 type templates map[string]*template.Template
 

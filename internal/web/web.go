@@ -62,6 +62,7 @@ type app struct {
 	ipLimit     *server.Limiter // sign-in attempts per address
 	codeLimit   *server.Limiter // code requests per phone
 	codeIPLimit *server.Limiter // code requests per address
+	redeemLimit *server.Limiter // redemption codes a merchant login checks (guessing codes)
 
 	hl *search.Analyzer // marks search hits in results (the shipped thesaurus)
 
@@ -81,6 +82,7 @@ func New(d Deps) (http.Handler, error) {
 		codeIPLimit: server.NewLimiter(20, 10*time.Minute),
 
 		codeTryLimit: server.NewLimiter(10, 10*time.Minute),
+		redeemLimit:  server.NewLimiter(60, 10*time.Minute),
 	}
 	if a.tmpl, err = a.parseTemplates(); err != nil {
 		return nil, err
@@ -215,6 +217,29 @@ func New(d Deps) (http.Handler, error) {
 	handle("POST /me/hours/certificates", a.meCertificateIssue)
 	handle("GET /certificates/{token}", a.certificate)
 	handle("GET /admin/activity-flags", a.adminActivityFlags)
+	// Points (积分): the resident's points and codes, the merchant's counter.
+	handle("GET /me/points", a.mePoints)
+	handle("POST /me/points/codes", a.mePointsCode)
+	handle("GET /merchant", a.merchantHome)
+	handle("GET /merchant/redeem", a.merchantRedeemScan)
+	handle("GET /merchant/{id}", a.merchantShow)
+	handle("POST /merchant/{id}/goods", a.merchantGoodCreate)
+	handle("POST /merchant/{id}/goods/{gid}", a.merchantGoodUpdate)
+	handle("POST /merchant/{id}/hours", a.merchantHoursSave)
+	handle("GET /merchant/{id}/redeem", a.merchantRedeem)
+	handle("POST /merchant/{id}/redeem", a.merchantRedeemConfirm)
+	handle("GET /merchant/{id}/settlements", a.merchantSettlements)
+	handle("POST /merchant/{id}/settlements", a.merchantSettlementCreate)
+	handle("POST /merchant/{id}/settlements/{sid}/approve", a.merchantSettlementApprove)
+	handle("GET /merchant/{id}/settlements/{sid}/statement", a.merchantSettlementStatement)
+	handle("GET /admin/points", a.adminPointsFlags)
+	handle("POST /admin/points/issue", a.adminPointsIssue)
+	handle("POST /admin/points/awards/{id}/decision", a.adminAwardDecide)
+	handle("GET /admin/points/rules", a.adminPointsRules)
+	handle("POST /admin/points/rules", a.adminPointsRuleSave)
+	handle("POST /admin/points/rules/{id}", a.adminPointsRuleSave)
+	handle("GET /points/notice", a.pointsNotice)
+	handle("POST /points/notice/{id}/objection", a.pointsObject)
 	if d.Inbox != nil {
 		handle("GET /dev/inbox", a.devInbox)
 	}
