@@ -36,7 +36,7 @@ func (h Hours) Validate() error {
 	_, ok1 := minutes(h.Opens)
 	_, ok2 := minutes(h.Closes)
 	if !ok1 || !ok2 || h.Opens == h.Closes {
-		return fieldErr("hours", "points.hours_invalid")
+		return fieldErr("opening_hours", "points.hours_invalid")
 	}
 	return nil
 }
