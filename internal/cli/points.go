@@ -33,8 +33,10 @@ func runPointsVerify(ctx context.Context, args []string, env Env) error {
 	return nil
 }
 
-// runPointsIssue posts every award whose public notice has ended without
-// an objection (cron-friendly: run it hourly; each award posts once).
+// runPointsIssue turns confirmed volunteer attendance still without points
+// into awards on notice, then posts every award whose public notice has
+// ended without an objection (cron-friendly: run it hourly; each
+// attendance is awarded once, each award posts once).
 func runPointsIssue(ctx context.Context, args []string, env Env) error {
 	fs := flags("points issue", env)
 	db := dbFlag(fs)
@@ -46,6 +48,11 @@ func runPointsIssue(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer s.Close()
+	a, err := s.AwardConfirmedAttendance(system(ctx), 0)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "已为 %d 条确认的志愿时长计算积分并公示 / %d confirmed attendances put on notice\n", a, a)
 	n, err := s.IssueDueAwards(system(ctx))
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/activities"
 	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/points"
 	"github.com/huitian/huitian/internal/registry"
 	"github.com/huitian/huitian/internal/store"
 	"github.com/huitian/huitian/internal/store/storetest"
@@ -394,6 +396,32 @@ func TestActivityCheckinCheckoutAndConfirm(t *testing.T) {
 		}
 		if _, err := s.ConfirmedAttendance(as(r[0]), activities.AttendanceFilter{}); errs.CodeOf(err) != errs.Forbidden {
 			t.Fatalf("a resident read everyone's: %v", err)
+		}
+		// The confirmed hours earn points under the district's rules, once:
+		// 10 an hour, on public notice for the residents.
+		if err := s.SaveRule(storetest.Admin(), &points.Rule{Name: "志愿服务时长", Kind: points.PerHour, PointsPerHour: 10,
+			Active: true}); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := s.AwardConfirmedAttendance(context.Background(), 0); err != nil || n != 2 {
+			t.Fatalf("awarded %d attendances: %v", n, err)
+		}
+		if n, err := s.AwardConfirmedAttendance(context.Background(), 0); err != nil || n != 0 {
+			t.Fatalf("awarded again: %d %v", n, err)
+		}
+		awards, err := s.FindAwards(context.Background(), store.AwardFilter{StreetID: w.streetID})
+		if err != nil || len(awards) != 2 {
+			t.Fatalf("awards on notice: %+v %v", awards, err)
+		}
+		var total int64
+		for _, aw := range awards {
+			total += aw.Amount
+			if aw.Status != points.AwardNoticed || !strings.Contains(aw.RecipientName, "*") {
+				t.Fatalf("award: %+v", aw)
+			}
+		}
+		if total != 10*int64(mins[g.ID]+mins[g1.ID])/60 {
+			t.Fatalf("%d points for %v minutes", total, mins)
 		}
 		own, err := s.ConfirmedAttendance(as(r[0]), activities.AttendanceFilter{UserID: r[0].ID})
 		if err != nil || len(own) != 1 || own[0].Minutes != 150 {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/huitian/huitian/internal/activities"
 	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/server"
 	"github.com/huitian/huitian/internal/store"
 )
 
@@ -91,6 +92,12 @@ func (a *app) activityConfirm(w http.ResponseWriter, r *http.Request) {
 	if _, err := a.Store.ConfirmHours(ctx, id, mins); err != nil {
 		a.formAgain(w, r, "activity_attendance.html", a.activityAttendancePage, err)
 		return
+	}
+	// The confirmed hours earn points under the published rules (on public
+	// notice first). The hours stand if this fails: `huitian points issue`
+	// awards whatever confirmed attendance is still without its points.
+	if _, err := a.Store.AwardConfirmedAttendance(ctx, 0); err != nil {
+		a.Logger.Error("积分发放待补 / points for confirmed hours deferred", "request_id", server.RequestID(ctx), "err", err)
 	}
 	a.redirect(w, r, "/activities/"+id+"/attendance", "flash.activity_hours_confirmed")
 }
