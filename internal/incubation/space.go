@@ -186,3 +186,16 @@ func validAudience(a Audience) bool {
 	}
 	return false
 }
+
+// OpenSlots counts the half hours a space with hours w is open in [from, to).
+func OpenSlots(w Week, from, to time.Time) int {
+	n := 0
+	for t := from.In(Zone); t.Before(to); t = t.Add(Slot) {
+		d := w[t.Weekday()]
+		m := t.Hour()*60 + t.Minute()
+		if aligned(t) && m >= d.Open && m+30 <= d.Close {
+			n++
+		}
+	}
+	return n
+}
