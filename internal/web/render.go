@@ -27,11 +27,14 @@ var pageFiles = []string{
 	"need_scores.html", "need_contract.html", "me_needs.html", "me_proposals.html", "me_notifications.html",
 	"solution_list.html", "solution_show.html", "solution_form.html", "admin_solutions.html",
 	"admin_thesaurus.html",
+	"incubation.html", "incubation_space.html", "incubation_manage.html", "incubation_show.html",
+	"academy.html", "academy_session.html", "certificate.html",
 }
 
 // pageParts are fragments parsed with one page only (the need page's sections).
 var pageParts = map[string][]string{
 	"need_show.html": {"need_tender.html", "need_delivery.html", "need_attachments.html", "need_match.html"},
+	"org_show.html":  {"org_incubation.html"},
 }
 
 // partialFiles are shared fragments parsed into every page.
@@ -83,6 +86,9 @@ func (a *app) parseTemplates() (templates, error) {
 		funcs[k] = v
 	}
 	for k, v := range a.solutionFuncs() {
+		funcs[k] = v
+	}
+	for k, v := range a.incubationFuncs() {
 		funcs[k] = v
 	}
 	out := templates{}
