@@ -177,6 +177,14 @@ var routes = []route{
 	{http.MethodGet, Prefix + "/ocds/records/{ocid}", (*API).ocdsRecord},
 	{http.MethodGet, Prefix + "/ocds/extension/{file}", (*API).ocdsExtension},
 	{http.MethodGet, Prefix + "/ocds/extension/codelists/{file}", (*API).ocdsExtension},
+
+	// The incubation base and the academy.
+	{http.MethodGet, Prefix + "/spaces", (*API).listSpaces},
+	{http.MethodPost, Prefix + "/spaces/{id}/bookings", (*API).createBooking},
+	{http.MethodDelete, Prefix + "/bookings/{id}", (*API).cancelBooking},
+	{http.MethodGet, Prefix + "/courses", (*API).listCourses},
+	{http.MethodPost, Prefix + "/sessions/{id}/enrollments", (*API).enroll},
+	{http.MethodGet, Prefix + "/certificates/{id}", (*API).getCertificate},
 }
 
 // New returns the handler for everything under /api/v1/. It panics when
