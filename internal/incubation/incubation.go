@@ -12,9 +12,12 @@
 package incubation
 
 import (
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/errs"
 )
 
 // Zone is where opening hours and half-hour slots are reckoned (UTC+8, no
@@ -40,6 +43,23 @@ func (b *Base) District() bool { return b.StreetID == "" }
 // Resource is the base's authorization view.
 func (b *Base) Resource() accounts.Resource {
 	return accounts.Resource{Kind: accounts.KindSpace, ID: b.ID, StreetID: b.StreetID}
+}
+
+// Validate normalizes the base and reports every problem.
+func (b *Base) Validate() error {
+	var l errs.List
+	b.Name = strings.TrimSpace(b.Name)
+	switch c := utf8.RuneCountInString(b.Name); {
+	case c == 0:
+		l.Add("name", "field.required")
+	case c > 40:
+		l.Add("name", "field.too_long", 40)
+	}
+	b.Address = strings.TrimSpace(b.Address)
+	if utf8.RuneCountInString(b.Address) > 120 {
+		l.Add("address", "field.too_long", 120)
+	}
+	return l.Err()
 }
 
 // Manages reports whether u runs this base (and its spaces, bookings and

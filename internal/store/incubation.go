@@ -30,11 +30,7 @@ func (s *Store) CreateBase(ctx context.Context, b *incubation.Base) error {
 	if err := accounts.Can(accounts.ActorFrom(ctx), accounts.Create, b.Resource()); err != nil {
 		return err
 	}
-	var l errs.List
-	if b.Name == "" {
-		l.Add("name", "field.required")
-	}
-	if err := l.Err(); err != nil {
+	if err := b.Validate(); err != nil {
 		return err
 	}
 	return s.tx(ctx, func(c conn) error {

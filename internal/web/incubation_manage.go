@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/incubation"
 	"github.com/huitian/huitian/internal/store"
@@ -22,6 +23,8 @@ type incubationManageData struct {
 	Courses    []*store.CourseStat
 	WeekFrom   time.Time
 	Incubating map[string][]orgChoice // base id → organizations incubating there (for workstations)
+	// BaseStreets are where the actor may open a base ("" the district's).
+	BaseStreets []streetChoice
 }
 
 // incubationManage is the staff page: applications and incubatees of the
@@ -69,7 +72,19 @@ func (a *app) incubationManagePage(w http.ResponseWriter, r *http.Request) (*pag
 		}
 		d.Bases = append(d.Bases, mb)
 	}
-	if len(d.Bases) == 0 {
+	if accounts.Allowed(u, accounts.Create, accounts.Resource{Kind: accounts.KindSpace}) {
+		d.BaseStreets = append(d.BaseStreets, streetChoice{"", ""})
+	}
+	streets, err := a.Store.FindStreets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, st := range streets {
+		if accounts.Allowed(u, accounts.Create, accounts.Resource{Kind: accounts.KindSpace, StreetID: st.ID}) {
+			d.BaseStreets = append(d.BaseStreets, streetChoice{st.ID, st.Name})
+		}
+	}
+	if len(d.Bases) == 0 && len(d.BaseStreets) == 0 {
 		return nil, errs.E(errs.Forbidden, "auth.forbidden")
 	}
 	if d.Outcomes, err = a.Store.FindIncubationOutcomes(ctx); err != nil {
@@ -79,6 +94,39 @@ func (a *app) incubationManagePage(w http.ResponseWriter, r *http.Request) (*pag
 		return nil, err
 	}
 	return a.newPage(w, r, "inc.manage", d), nil
+}
+
+// baseCreate opens a base: the district's (platform admins) or a street's.
+func (a *app) baseCreate(w http.ResponseWriter, r *http.Request) {
+	if _, err := actor(r); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	b := &incubation.Base{Name: r.PostFormValue("name"), StreetID: r.PostFormValue("street"), Address: r.PostFormValue("address")}
+	if err := a.Store.CreateBase(r.Context(), b); err != nil {
+		a.formAgain(w, r, "incubation_manage.html", a.incubationManagePage, err)
+		return
+	}
+	a.redirect(w, r, "/incubation/manage#base-"+b.ID, "inc.flash_base_created")
+}
+
+// spaceUpdate changes a space's name, capacity, hours, audience and rules.
+func (a *app) spaceUpdate(w http.ResponseWriter, r *http.Request) {
+	if _, err := actor(r); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	id := r.PathValue("id")
+	sp, err := spaceFromForm(r)
+	if err == nil {
+		sp.ID = id
+		err = a.Store.UpdateSpace(r.Context(), sp)
+	}
+	if err != nil {
+		a.formAgain(w, r, "incubation_space.html", a.spacePage, err)
+		return
+	}
+	a.redirect(w, r, "/incubation/spaces/"+id, "inc.flash_space_updated")
 }
 
 // spaceFromForm reads the space form: opening hours one field per weekday.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -38,6 +39,8 @@ type spaceData struct {
 	CanBook    bool
 	Manager    bool
 	MaxSlots   []int
+	// Edit fills the staff's form that changes the space.
+	Edit url.Values
 }
 
 // spaceShow is a space's day or week view with the booking form: a list a
@@ -101,6 +104,14 @@ func (a *app) spacePage(w http.ResponseWriter, r *http.Request) (*page, error) {
 		}
 		d.Days = append(d.Days, dv)
 	}
+	if d.Manager {
+		d.Edit = url.Values{"name": {sp.Name}, "capacity": {strconv.Itoa(sp.Capacity)}, "audience": {string(sp.Audience)},
+			"max_slots": {strconv.Itoa(sp.MaxSlots)}, "ahead_days": {strconv.Itoa(sp.AheadDays)}, "rules": {sp.Rules},
+			"hours_weekday": {or(sp.Hours.Day(time.Monday), "-")}, "hours_weekend": {or(sp.Hours.Day(time.Saturday), "-")}}
+		if r.Method == http.MethodPost && r.PostFormValue("edit") == "1" {
+			d.Edit = r.PostForm
+		}
+	}
 	if u != nil && sp.Bookable() {
 		d.Orgs = actorOrgs(u, false)
 		d.Personal = sp.Audience == incubation.Registered || d.Manager
@@ -149,4 +160,12 @@ func (a *app) bookingCancel(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.redirect(w, r, safeNext(r.PostFormValue("next")), "inc.flash_cancelled")
+}
+
+// or returns s, or def when s is empty.
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

@@ -162,3 +162,69 @@ func TestIncubationPages(t *testing.T) {
 		f.assertNoPersonalData(t)
 	})
 }
+
+// TestBaseAndSpaceForms: a street's staff open their base, add a room and
+// change its hours; another street's staff cannot; bad hours say why.
+func TestBaseAndSpaceForms(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		staff := f.browser(t)
+		staff.login(f.staff)
+		if code, body, _ := staff.get("/incubation/manage"); code != 200 || !strings.Contains(body, "新增基地") {
+			t.Fatalf("manage without a base: %d", code)
+		}
+		if code, _, _ := staff.post("/incubation/bases", url.Values{"name": {"回龙观孵化基地"}, "street": {""}}); code != 403 {
+			t.Fatalf("street staff opens the district base: %d", code)
+		}
+		if code, _, _ := staff.post("/incubation/bases", url.Values{"name": {" "}, "street": {f.street.ID}}); code != 400 {
+			t.Fatalf("a base without a name: %d", code)
+		}
+		code, _, h := staff.post("/incubation/bases", url.Values{"name": {"回龙观孵化基地"}, "street": {f.street.ID}, "address": {"西大街 8 号"}})
+		if code != 303 {
+			t.Fatalf("open a base: %d", code)
+		}
+		bases, _ := s.FindBases(storetest.Admin())
+		if len(bases) != 1 || !strings.Contains(h.Get("Location"), bases[0].ID) {
+			t.Fatalf("bases: %v", bases)
+		}
+		room := url.Values{"base": {bases[0].ID}, "name": {"议事厅"}, "kind": {"meeting_room"}, "audience": {"street_orgs"},
+			"capacity": {"16"}, "max_slots": {"8"}, "ahead_days": {"14"}, "hours_weekday": {"08:30-20:00"}, "hours_weekend": {"-"}}
+		bad := url.Values{}
+		for k, v := range room {
+			bad[k] = v
+		}
+		bad.Set("hours_weekday", "8点到晚上")
+		if code, body, _ := staff.post("/incubation/spaces", bad); code != 400 || !strings.Contains(body, "09:00-18:00") {
+			t.Fatalf("bad hours: %d", code)
+		}
+		if code, _, _ := staff.post("/incubation/spaces", room); code != 303 {
+			t.Fatalf("add a room: %d", code)
+		}
+		spaces, _ := s.FindSpaces(storetest.Admin(), bases[0].ID)
+		if len(spaces) != 1 || spaces[0].Hours[time.Saturday] != (incubation.DayHours{}) || spaces[0].Hours[time.Monday].Open != 510 {
+			t.Fatalf("room: %+v", spaces)
+		}
+		path := "/incubation/spaces/" + spaces[0].ID
+		if _, body, _ := staff.get(path); !strings.Contains(body, `value="08:30-20:00"`) {
+			t.Fatal("the edit form is not filled in")
+		}
+		outsider := f.browser(t)
+		outsider.login(f.outsid)
+		if _, body, _ := outsider.get(path); strings.Contains(body, "edit-space") {
+			t.Fatal("another street's staff see the edit form")
+		}
+		edit := url.Values{"edit": {"1"}, "name": {"议事厅"}, "audience": {"registered"}, "capacity": {"20"}, "max_slots": {"6"},
+			"ahead_days": {"7"}, "hours_weekday": {"09:00-18:00"}, "hours_weekend": {"09:00-12:00"}, "rules": {"用后复原桌椅"}}
+		if code, _, _ := outsider.post(path+"/edit", edit); code != 403 {
+			t.Fatalf("another street's staff edit: %d", code)
+		}
+		if code, _, _ := staff.post(path+"/edit", edit); code != 303 {
+			t.Fatalf("edit: %d", code)
+		}
+		sp, _ := s.FindSpaceByID(storetest.Admin(), spaces[0].ID)
+		if sp.Capacity != 20 || sp.Audience != incubation.Registered || sp.Hours.Day(time.Saturday) != "09:00-12:00" || sp.Rules != "用后复原桌椅" {
+			t.Fatalf("after the edit: %+v", sp)
+		}
+	})
+}

@@ -199,6 +199,8 @@ func New(d Deps) (http.Handler, error) {
 	handle("GET /incubation/spaces/{id}", a.spaceShow)
 	handle("POST /incubation/spaces/{id}/bookings", a.bookingCreate)
 	handle("POST /incubation/spaces/{id}/assign", a.spaceAssign)
+	handle("POST /incubation/spaces/{id}/edit", a.spaceUpdate)
+	handle("POST /incubation/bases", a.baseCreate)
 	handle("POST /incubation/bookings/{id}/cancel", a.bookingCancel)
 	handle("GET /incubation/incubations/{id}", a.incubationShow)
 	handle("POST /incubation/incubations/{id}/admit", a.incubationAdmit)
