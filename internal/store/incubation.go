@@ -214,8 +214,15 @@ func (s *Store) AssignWorkstation(ctx context.Context, spaceID, orgID string) er
 				return errs.E(errs.Conflict, "space.workstation_taken")
 			}
 		}
-		if _, err := c.exec(ctx, `UPDATE spaces SET assignee_org_id = ? WHERE id = ?`, nullStr(orgID), spaceID); err != nil {
+		// Guarded: two staff giving the same free desk away at once cannot
+		// both succeed.
+		res, err := c.exec(ctx, `UPDATE spaces SET assignee_org_id = ? WHERE id = ?
+			AND (assignee_org_id IS NULL OR assignee_org_id = ? OR ? = '')`, nullStr(orgID), spaceID, orgID, orgID)
+		if err != nil {
 			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return errs.E(errs.Conflict, "space.workstation_taken")
 		}
 		return record(ctx, c, "space.assign", sp.Resource(), map[string]any{"name": sp.Name, "org": orgID, "was": sp.AssigneeOrgID})
 	})

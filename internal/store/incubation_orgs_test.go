@@ -79,6 +79,26 @@ func TestIncubationLifecycle(t *testing.T) {
 		if err := s.AssignWorkstation(as(f.staff), f.desk.ID, f.org.ID); err != nil {
 			t.Fatal(err)
 		}
+		// A second incubatee cannot take the desk until it is freed.
+		far := &incubation.Incubation{BaseID: f.base.ID, OrgID: f.farOrg.ID, Statement: "天北青年志愿者协会希望入驻，获得办公场地。"}
+		if err := s.ApplyIncubation(as(f.farAdmin), far); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AdmitIncubation(as(f.staff), far.ID, adm); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.StepIncubation(as(f.staff), far.ID, incubation.ActStart, ""); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AssignWorkstation(as(f.staff), f.desk.ID, f.farOrg.ID); errs.As(err).Key != "space.workstation_taken" {
+			t.Fatalf("a taken desk: %v", err)
+		}
+		if err := s.AssignWorkstation(as(f.staff), f.desk.ID, f.org.ID); err != nil {
+			t.Fatalf("assign again to the same: %v", err)
+		}
+		if err := s.StepIncubation(as(f.farAdmin), far.ID, incubation.ActWithdraw, "搬走了"); err != nil {
+			t.Fatal(err)
+		}
 		if err := s.AddService(as(f.staff), in.ID, &incubation.Service{Kind: "导师辅导", Provider: "刘导师", Note: "梳理财务制度", On: f.at(3, 0, 0)}); err != nil {
 			t.Fatal(err)
 		}
@@ -157,7 +177,7 @@ func TestIncubationLifecycle(t *testing.T) {
 			t.Fatalf("org withdraws its application: %v", err)
 		}
 		outs, err := s.FindIncubationOutcomes(as(f.staff))
-		if err != nil || len(outs) != 1 || outs[0].Stage != incubation.Graduated {
+		if err != nil || len(outs) != 1 || outs[0].Stage != incubation.Graduated { // the withdrawn is not listed
 			t.Fatalf("outcomes: %v %v", outs, err)
 		}
 		entries, _, _ := s.FindAuditEntries(storetest.Admin(), auditFilter("incubation", in.ID))
