@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -158,6 +159,27 @@ func TestIncubationPages(t *testing.T) {
 		}
 		if code, _, _ := f.browser(t).get("/incubation/manage"); code != 303 {
 			t.Fatalf("manage signed out: %d", code)
+		}
+		// Every page in both languages: no catalog key shows through.
+		keys := regexp.MustCompile(`\b(inc|space|booking|incubation|course|session|enrollment|attendance)\.[a-z_]+\b`)
+		pages := []string{"/incubation", "/incubation/spaces/" + room.ID + "?date=" + day, "/incubation/spaces/" + room.ID + "?view=week",
+			"/incubation/manage", incPath, "/academy", "/academy/sessions/" + se.ID, "/certificates/" + certs[0].ID,
+			"/organizations/" + f.org.ID}
+		for _, lang := range []string{"zh-CN", "en"} {
+			if code, _, _ := admin.post("/lang", url.Values{"lang": {lang}, "next": {"/"}}); code != 303 {
+				t.Fatalf("switch to %s: %d", lang, code)
+			}
+			for _, p := range pages {
+				code, body, _ := admin.get(p)
+				if code != 200 {
+					t.Errorf("%s %s: %d", lang, p, code)
+				}
+				for _, m := range keys.FindAllString(body, -1) {
+					if m != "incubation.css" { // the stylesheet's name
+						t.Errorf("%s %s shows the key %q", lang, p, m)
+					}
+				}
+			}
 		}
 		f.assertNoPersonalData(t)
 	})
