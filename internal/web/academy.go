@@ -230,6 +230,12 @@ func (a *app) certificateShow(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	p := a.newPage(w, r, "inc.certificate", ct)
+	p := a.newPage(w, r, "inc.certificate", certificateData{Cert: ct,
+		VerifyURL: a.Config.PublicURL() + "/certificates/" + ct.ID})
 	a.render(w, r, "certificate.html", http.StatusOK, p)
+}
+
+type certificateData struct {
+	Cert      *incubation.Certificate
+	VerifyURL string // the site's public address (HUITIAN_BASE_URL) and the page
 }
