@@ -78,7 +78,8 @@ func TestIncubationPages(t *testing.T) {
 		if code, body, _ := staff.post(incPath+"/actions/graduate", nil); code != 409 || !strings.Contains(body, "尚未满足出壳条件") {
 			t.Fatalf("graduate too early: %d", code)
 		}
-		if _, body, _ := org.get(incPath); !strings.Contains(body, "孵化中") || !strings.Contains(body, "完成学院课程 0 / 2 门") {
+		if _, body, _ := org.get(incPath); !strings.Contains(body, "孵化中") || !strings.Contains(body, "完成学院课程 0 / 2 门") ||
+			!strings.Contains(body, "退出孵化") || strings.Contains(body, "step-graduate") {
 			t.Fatal("the organization's view of its incubation")
 		}
 
