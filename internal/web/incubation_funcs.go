@@ -11,17 +11,14 @@ import (
 // incubationFuncs are the template helpers of the incubation and academy pages.
 func (a *app) incubationFuncs() template.FuncMap {
 	return template.FuncMap{
-		"clock":          func(t time.Time) string { return t.In(incubation.Zone).Format("15:04") },
-		"weekdayKey":     func(t time.Time) string { return "inc.weekday." + t.In(incubation.Zone).Weekday().String() },
-		"spaceKinds":     func() []incubation.SpaceKind { return incubation.SpaceKinds },
-		"audiences":      func() []incubation.Audience { return incubation.Audiences },
-		"courseTopics":   func() []incubation.Topic { return incubation.Topics },
-		"minCourses":     func() int { return incubation.MinCourses },
-		"maskName":       accounts.MaskName,
-		"halfHours":      func(n int) float64 { return float64(n) / 2 },
-		"percent":        func(a, b int) int { return percentOf(a, b) },
-		"slotCounts":     func(max int) []int { return countsUpTo(max) },
-		"incubationKind": func() string { return string(accounts.KindIncubation) },
+		"clock":        func(t time.Time) string { return t.In(incubation.Zone).Format("15:04") },
+		"weekdayKey":   func(t time.Time) string { return "inc.weekday." + t.In(incubation.Zone).Weekday().String() },
+		"spaceKinds":   func() []incubation.SpaceKind { return incubation.SpaceKinds },
+		"audiences":    func() []incubation.Audience { return incubation.Audiences },
+		"courseTopics": func() []incubation.Topic { return incubation.Topics },
+		"minCourses":   func() int { return incubation.MinCourses },
+		"halfHours":    func(n int) float64 { return float64(n) / 2 },
+		"percent":      func(a, b int) int { return percentOf(a, b) },
 	}
 }
 
