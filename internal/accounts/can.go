@@ -26,6 +26,13 @@ const (
 	KindSettlement   Kind = "settlement"  // a merchant's monthly points statement
 	KindPointsRule   Kind = "points_rule" // a points rule (积分规则)
 	KindAward        Kind = "award"       // points owed under a rule, noticed before issuing
+	// Incubation base and academy (internal/incubation).
+	KindSpace       Kind = "space" // a base and its spaces
+	KindBooking     Kind = "booking"
+	KindIncubation  Kind = "incubation"
+	KindCourse      Kind = "course" // a course and its sessions
+	KindEnrollment  Kind = "enrollment"
+	KindCertificate Kind = "certificate"
 )
 
 // Action is a verb on a Kind.
@@ -219,6 +226,54 @@ var policy = map[Kind]map[Action][]rule{
 		View:   {{"", anyone}},
 		Create: {{PlatformAdmin, global}, {StreetStaff, inStreet}},
 		Update: {{PlatformAdmin, global}, {StreetStaff, inStreet}},
+	},
+	// Incubation bases and their spaces are public. A street base is run by
+	// its street's staff; the district base (no street) by the platform
+	// admins, who coordinate the district.
+	KindSpace: {
+		View:   {{"", anyone}},
+		Create: {{PlatformAdmin, global}, {StreetStaff, inStreet}},
+		Update: {{PlatformAdmin, global}, {StreetStaff, inStreet}},
+	},
+	// Bookings: made for an organization by its people or by a person for
+	// themself (who may book which space is the space's audience rule in
+	// incubation); seen and cancelled by the booker, the organization and
+	// the base's staff (cancelling after the start is staff only, in
+	// incubation.CheckCancel).
+	KindBooking: {
+		ViewPrivate: {{PlatformAdmin, global}, {StreetStaff, inStreet}, {OrgAdmin, inOrg}, {OrgMember, inOrg}, {"", self}},
+		Create:      {{PlatformAdmin, global}, {StreetStaff, inStreet}, {OrgAdmin, inOrg}, {OrgMember, inOrg}, {"", self}},
+		Update:      {{PlatformAdmin, global}, {StreetStaff, inStreet}, {OrgAdmin, inOrg}, {"", self}},
+	},
+	// Incubation: the stage and base are public (the organization's
+	// profile); the plan and services are for the organization and the
+	// base's staff. An organization's admin applies; every later step is a
+	// transition in incubation's own table.
+	KindIncubation: {
+		View:        {{"", anyone}},
+		ViewPrivate: {{PlatformAdmin, global}, {StreetStaff, inStreet}, {OrgAdmin, inOrg}, {OrgMember, inOrg}},
+		Create:      {{PlatformAdmin, global}, {OrgAdmin, inOrg}},
+		Update:      {{PlatformAdmin, global}, {StreetStaff, inStreet}},
+	},
+	// The academy's courses are district-wide (platform admins); a session
+	// a street hosts is also run by that street's staff.
+	KindCourse: {
+		View:   {{"", anyone}},
+		Create: {{PlatformAdmin, global}, {StreetStaff, inStreet}},
+		Update: {{PlatformAdmin, global}, {StreetStaff, inStreet}},
+	},
+	// Enrollments: an organization enrolls its people; the session's staff
+	// take attendance (Update).
+	KindEnrollment: {
+		ViewPrivate: {{PlatformAdmin, global}, {StreetStaff, inStreet}, {OrgAdmin, inOrg}, {OrgMember, inOrg}},
+		Create:      {{PlatformAdmin, global}, {OrgAdmin, inOrg}, {OrgMember, inOrg}},
+		Update:      {{PlatformAdmin, global}, {StreetStaff, inStreet}},
+	},
+	// Certificates are verified by anyone (names masked); the full name is
+	// for the organization and the district.
+	KindCertificate: {
+		View:        {{"", anyone}},
+		ViewPrivate: {{PlatformAdmin, global}, {OrgAdmin, inOrg}, {OrgMember, inOrg}},
 	},
 }
 

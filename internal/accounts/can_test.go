@@ -14,7 +14,8 @@ import (
 var (
 	allKinds = []Kind{KindStreet, KindCommunity, KindComplex, KindOrganization, KindUser, KindAudit, KindNeed, KindMerchant, KindSolution, KindThesaurus,
 		KindActivity, KindSignup, KindHours, KindActivityFlag,
-		KindPoints, KindGood, KindRedemption, KindSettlement, KindPointsRule, KindAward}
+		KindPoints, KindGood, KindRedemption, KindSettlement, KindPointsRule, KindAward,
+		KindSpace, KindBooking, KindIncubation, KindCourse, KindEnrollment, KindCertificate}
 	allActions = []Action{View, ViewPrivate, Create, Update, Import, Export, ManageRoles, SetCredit}
 )
 
@@ -112,6 +113,29 @@ var matrix = []struct {
 	{KindAward, View, "*"},
 	{KindAward, Create, "platform_admin/* street_staff"},
 	{KindAward, Update, "platform_admin/* street_staff"},
+	{KindSpace, View, "*"},
+	{KindSpace, Create, "platform_admin/* street_staff"},
+	{KindSpace, Update, "platform_admin/* street_staff"},
+
+	{KindBooking, ViewPrivate, "platform_admin/* street_staff org_admin org_member owner"},
+	{KindBooking, Create, "platform_admin/* street_staff org_admin org_member owner"},
+	{KindBooking, Update, "platform_admin/* street_staff org_admin owner"},
+
+	{KindIncubation, View, "*"},
+	{KindIncubation, ViewPrivate, "platform_admin/* street_staff org_admin org_member"},
+	{KindIncubation, Create, "platform_admin/* org_admin"},
+	{KindIncubation, Update, "platform_admin/* street_staff"},
+
+	{KindCourse, View, "*"},
+	{KindCourse, Create, "platform_admin/* street_staff"},
+	{KindCourse, Update, "platform_admin/* street_staff"},
+
+	{KindEnrollment, ViewPrivate, "platform_admin/* street_staff org_admin org_member"},
+	{KindEnrollment, Create, "platform_admin/* org_admin org_member"},
+	{KindEnrollment, Update, "platform_admin/* street_staff"},
+
+	{KindCertificate, View, "*"},
+	{KindCertificate, ViewPrivate, "platform_admin/* org_admin org_member"},
 }
 
 // The resource every case acts on sits in street s1, community c1,

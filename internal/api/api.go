@@ -190,6 +190,13 @@ var routes = []route{
 	{http.MethodPost, Prefix + "/redemption-codes", (*API).createRedemptionCode},
 	{http.MethodPost, Prefix + "/redemptions", (*API).createRedemption},
 	{http.MethodGet, Prefix + "/merchants/{id}/settlements", (*API).listSettlements},
+	// The incubation base and the academy.
+	{http.MethodGet, Prefix + "/spaces", (*API).listSpaces},
+	{http.MethodPost, Prefix + "/spaces/{id}/bookings", (*API).createBooking},
+	{http.MethodDelete, Prefix + "/bookings/{id}", (*API).cancelBooking},
+	{http.MethodGet, Prefix + "/courses", (*API).listCourses},
+	{http.MethodPost, Prefix + "/sessions/{id}/enrollments", (*API).enroll},
+	{http.MethodGet, Prefix + "/certificates/{id}", (*API).getCertificate},
 }
 
 // New returns the handler for everything under /api/v1/. It panics when

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/incubation"
 	"github.com/huitian/huitian/internal/registry"
 	"github.com/huitian/huitian/internal/store"
 )
@@ -22,6 +23,9 @@ type orgShowData struct {
 	Credit         store.OrganizationCredit
 	ShowCreditNote bool
 	CanSetCredit   bool
+	// Incubation history and training record (org_incubation.html).
+	Incubations  []*incubation.Incubation
+	Certificates []*incubation.Certificate
 }
 
 func (a *app) orgShow(w http.ResponseWriter, r *http.Request) {
@@ -48,6 +52,12 @@ func (a *app) orgPage(w http.ResponseWriter, r *http.Request) (*page, error) {
 		return nil, err
 	}
 	d.CanSetCredit = accounts.Allowed(actor, accounts.SetCredit, o.Resource())
+	if d.Incubations, err = a.Store.FindIncubations(r.Context(), store.IncubationFilter{OrgID: o.ID}); err != nil {
+		return nil, err
+	}
+	if d.Certificates, err = a.Store.FindOrgCertificates(r.Context(), o.ID); err != nil {
+		return nil, err
+	}
 	d.ShowCreditNote = d.CanSetCredit || actor.IsStaff()
 	if accounts.Allowed(actor, accounts.ViewPrivate, o.Resource()) {
 		d.ShowContact = true

@@ -31,11 +31,14 @@ var pageFiles = []string{
 	"activity_attendance.html", "me_hours.html", "certificate.html", "admin_activity_flags.html",
 	"me_points.html", "merchant_points.html", "merchant_settlements.html", "admin_points.html",
 	"points_notice.html", "admin_points_rules.html",
+	"incubation.html", "incubation_space.html", "incubation_manage.html", "incubation_show.html",
+	"academy.html", "academy_session.html", "academy_certificate.html",
 }
 
 // pageParts are fragments parsed with one page only (the need page's sections).
 var pageParts = map[string][]string{
 	"need_show.html": {"need_tender.html", "need_delivery.html", "need_attachments.html", "need_match.html"},
+	"org_show.html":  {"org_incubation.html"},
 }
 
 // partialFiles are shared fragments parsed into every page.
@@ -90,6 +93,9 @@ func (a *app) parseTemplates() (templates, error) {
 		funcs[k] = v
 	}
 	for k, v := range a.activityFuncs() {
+		funcs[k] = v
+	}
+	for k, v := range a.incubationFuncs() {
 		funcs[k] = v
 	}
 	out := templates{}

@@ -1,0 +1,241 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/incubation"
+	"github.com/huitian/huitian/internal/store"
+)
+
+type courseSessions struct {
+	Course   *incubation.Course
+	Upcoming []*incubation.Session
+	Past     int
+}
+
+type academyData struct {
+	Courses     []courseSessions
+	AllCourses  []*incubation.Course
+	Enrollments []*incubation.Enrollment // the actor's organizations'
+	CanCourse   bool                     // may add courses (district)
+	Streets     []streetChoice           // where the actor may schedule sessions ("" district)
+}
+
+type streetChoice struct{ ID, Name string }
+
+// academy lists the courses with their coming sessions; organizations see
+// their enrollments and certificates; staff add courses and sessions.
+func (a *app) academy(w http.ResponseWriter, r *http.Request) {
+	p, err := a.academyPage(w, r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.render(w, r, "academy.html", http.StatusOK, p)
+}
+
+func (a *app) academyPage(w http.ResponseWriter, r *http.Request) (*page, error) {
+	ctx := r.Context()
+	u := accounts.ActorFrom(ctx)
+	courses, err := a.Store.FindCourses(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := a.Store.Now()
+	sessions, err := a.Store.FindCourseSessions(ctx, store.CourseSessionFilter{})
+	if err != nil {
+		return nil, err
+	}
+	d := &academyData{AllCourses: courses,
+		CanCourse: accounts.Allowed(u, accounts.Create, accounts.Resource{Kind: accounts.KindCourse})}
+	for _, co := range courses {
+		cs := courseSessions{Course: co}
+		for _, se := range sessions {
+			if se.CourseID != co.ID {
+				continue
+			}
+			if se.End.After(now) {
+				cs.Upcoming = append(cs.Upcoming, se)
+			} else {
+				cs.Past++
+			}
+		}
+		d.Courses = append(d.Courses, cs)
+	}
+	for _, o := range actorOrgs(u, false) {
+		es, err := a.Store.FindOrgEnrollments(ctx, o.ID)
+		if err != nil {
+			return nil, err
+		}
+		d.Enrollments = append(d.Enrollments, es...)
+	}
+	if d.CanCourse {
+		d.Streets = append(d.Streets, streetChoice{"", ""})
+	}
+	streets, err := a.Store.FindStreets(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, st := range streets {
+		if accounts.Allowed(u, accounts.Create, accounts.Resource{Kind: accounts.KindCourse, StreetID: st.ID}) {
+			d.Streets = append(d.Streets, streetChoice{st.ID, st.Name})
+		}
+	}
+	return a.newPage(w, r, "inc.academy", d), nil
+}
+
+// courseCreate adds a course (platform admins).
+func (a *app) courseCreate(w http.ResponseWriter, r *http.Request) {
+	co := &incubation.Course{Title: r.PostFormValue("title"), Topic: incubation.Topic(r.PostFormValue("topic")),
+		Description: r.PostFormValue("description")}
+	if err := a.Store.CreateCourse(r.Context(), co); err != nil {
+		a.formAgain(w, r, "academy.html", a.academyPage, err)
+		return
+	}
+	a.redirect(w, r, "/academy", "inc.flash_course_created")
+}
+
+// sessionCreate schedules a session of a course.
+func (a *app) sessionCreate(w http.ResponseWriter, r *http.Request) {
+	start, ok1 := localTime(r.PostFormValue("date"), r.PostFormValue("start"))
+	end, ok2 := localTime(r.PostFormValue("date"), r.PostFormValue("end"))
+	capacity, ok3 := atoi(r.PostFormValue("capacity"))
+	var err error
+	switch {
+	case !ok1:
+		err = errs.Field("start", "inc.start_invalid")
+	case !ok2:
+		err = errs.Field("end", "inc.start_invalid")
+	case !ok3:
+		err = errs.Field("capacity", "inc.number_invalid")
+	}
+	se := &incubation.Session{CourseID: r.PostFormValue("course"), StreetID: r.PostFormValue("street"),
+		Teacher: r.PostFormValue("teacher"), Place: r.PostFormValue("place"), Start: start, End: end, Capacity: capacity,
+		Materials: r.PostFormValue("materials")}
+	if err == nil {
+		err = a.Store.CreateCourseSession(r.Context(), se)
+	}
+	if err != nil {
+		a.formAgain(w, r, "academy.html", a.academyPage, err)
+		return
+	}
+	a.redirect(w, r, "/academy/sessions/"+se.ID, "inc.flash_session_created")
+}
+
+type sessionData struct {
+	Session *incubation.Session
+	Orgs    []orgChoice
+	Mine    []*incubation.Enrollment // the actor's organizations' enrollees
+	Roster  []*incubation.Enrollment // staff only
+	Staff   bool
+	Started bool
+	Open    bool // attendance can be taken
+}
+
+// sessionShow is one session: details, the enrollment form, and for its
+// staff the attendance list.
+func (a *app) sessionShow(w http.ResponseWriter, r *http.Request) {
+	p, err := a.sessionPage(w, r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.render(w, r, "academy_session.html", http.StatusOK, p)
+}
+
+func (a *app) sessionPage(w http.ResponseWriter, r *http.Request) (*page, error) {
+	ctx := r.Context()
+	se, err := a.Store.FindCourseSessionByID(ctx, r.PathValue("id"))
+	if err != nil {
+		return nil, err
+	}
+	u := accounts.ActorFrom(ctx)
+	now := a.Store.Now()
+	d := &sessionData{Session: se, Started: !se.Start.After(now), Open: !now.Before(se.Start.Add(-time.Hour))}
+	res := se.Resource()
+	res.Kind = accounts.KindEnrollment
+	for _, o := range actorOrgs(u, false) {
+		res.OrgID = o.ID
+		if accounts.Allowed(u, accounts.Create, res) {
+			d.Orgs = append(d.Orgs, o)
+		}
+		es, err := a.Store.FindOrgEnrollments(ctx, o.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range es {
+			if e.SessionID == se.ID {
+				d.Mine = append(d.Mine, e)
+			}
+		}
+	}
+	res.OrgID = ""
+	if d.Staff = accounts.Allowed(u, accounts.Update, res); d.Staff {
+		if d.Roster, err = a.Store.FindRoster(ctx, se.ID); err != nil {
+			return nil, err
+		}
+	}
+	p := a.newPage(w, r, "", d)
+	p.Title = se.CourseTitle
+	return p, nil
+}
+
+// enrollmentCreate signs a person of an organization up for a session.
+func (a *app) enrollmentCreate(w http.ResponseWriter, r *http.Request) {
+	if _, err := actor(r); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	id := r.PathValue("id")
+	e := &incubation.Enrollment{SessionID: id, OrgID: r.PostFormValue("org"), Person: r.PostFormValue("person")}
+	if err := a.Store.Enroll(r.Context(), e); err != nil {
+		a.formAgain(w, r, "academy_session.html", a.sessionPage, err)
+		return
+	}
+	a.redirect(w, r, "/academy/sessions/"+id, "inc.flash_enrolled")
+}
+
+// enrollmentCancel gives a seat back before the session.
+func (a *app) enrollmentCancel(w http.ResponseWriter, r *http.Request) {
+	if err := a.Store.CancelEnrollment(r.Context(), r.PathValue("id")); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.redirect(w, r, safeNext(r.PostFormValue("next")), "inc.flash_enrollment_cancelled")
+}
+
+// attendanceMark is the staff's attendance list: present or absent per
+// enrollee (incubation.MethodList). The rotating-code check-in will call
+// Store.MarkAttendance with incubation.MethodCode.
+func (a *app) attendanceMark(w http.ResponseWriter, r *http.Request) {
+	status := incubation.AttendanceStatus(r.PostFormValue("status"))
+	if _, err := a.Store.MarkAttendance(r.Context(), r.PathValue("id"), status, incubation.MethodList); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.redirect(w, r, safeNext(r.PostFormValue("next")), "inc.flash_marked")
+}
+
+// certificateShow is the printable, public verification page of a
+// certificate; the name is masked for everyone but the organization.
+func (a *app) certificateShow(w http.ResponseWriter, r *http.Request) {
+	ct, err := a.Store.FindCertificateByID(r.Context(), r.PathValue("id"))
+	if err == nil {
+		err = accounts.Can(accounts.ActorFrom(r.Context()), accounts.View, ct.Resource())
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	p := a.newPage(w, r, "inc.certificate", academyCertificateData{Cert: ct,
+		VerifyURL: a.Config.PublicURL() + "/academy/certificates/" + ct.ID})
+	a.render(w, r, "academy_certificate.html", http.StatusOK, p)
+}
+
+type academyCertificateData struct {
+	Cert      *incubation.Certificate
+	VerifyURL string // the site's public address (HUITIAN_BASE_URL) and the page
+}
