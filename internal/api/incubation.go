@@ -235,7 +235,7 @@ type certificateJSON struct {
 func (a *API) getCertificate(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	if !cleanID(id) {
-		return errs.E(errs.NotFound, "notfound.certificate")
+		return errs.E(errs.NotFound, "notfound.academy_certificate")
 	}
 	ct, err := a.store.FindCertificateByID(r.Context(), id)
 	if err != nil {
