@@ -12,7 +12,7 @@ import (
 // their full product, so a new one must be added here (and a test fails
 // until it is).
 var (
-	allKinds   = []Kind{KindStreet, KindCommunity, KindComplex, KindOrganization, KindUser, KindAudit, KindNeed, KindMerchant, KindSolution, KindThesaurus}
+	allKinds   = []Kind{KindStreet, KindCommunity, KindComplex, KindOrganization, KindUser, KindAudit, KindNeed, KindMerchant, KindSolution, KindThesaurus, KindMeeting, KindAction, KindParty}
 	allActions = []Action{View, ViewPrivate, Create, Update, Import, Export, ManageRoles, SetCredit}
 )
 
@@ -76,6 +76,18 @@ var matrix = []struct {
 
 	{KindThesaurus, View, "platform_admin/*"},
 	{KindThesaurus, Update, "platform_admin/*"},
+
+	{KindMeeting, View, "*"},
+	{KindMeeting, ViewPrivate, "platform_admin/* auditor/* street_staff"},
+	{KindMeeting, Create, "platform_admin/* street_staff"},
+	{KindMeeting, Update, "platform_admin/* street_staff"},
+
+	{KindAction, View, "platform_admin/* auditor/* street_staff community_staff org_admin org_member owner"},
+	{KindAction, Update, "platform_admin/* street_staff community_staff org_admin owner"},
+
+	{KindParty, View, "*"},
+	{KindParty, Create, "platform_admin/* street_staff owner"},
+	{KindParty, Update, "platform_admin/* street_staff"},
 }
 
 // The resource every case acts on sits in street s1, community c1,
