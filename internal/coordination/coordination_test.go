@@ -15,10 +15,10 @@ func TestTransitions(t *testing.T) {
 		{"open", "in_progress", "owner"}: true, {"open", "in_progress", "coordinator"}: true,
 		{"open", "done", "owner"}: true, {"open", "done", "coordinator"}: true,
 		{"open", "dropped", "coordinator"}: true,
-		{"in_progress", "done", "owner"}: true, {"in_progress", "done", "coordinator"}: true,
+		{"in_progress", "done", "owner"}:   true, {"in_progress", "done", "coordinator"}: true,
 		{"in_progress", "dropped", "coordinator"}: true,
-		{"done", "in_progress", "coordinator"}: true,
-		{"dropped", "open", "coordinator"}: true,
+		{"done", "in_progress", "coordinator"}:    true,
+		{"dropped", "open", "coordinator"}:        true,
 		// A progress note keeps a live item where it is.
 		{"open", "open", "owner"}: true, {"open", "open", "coordinator"}: true,
 		{"in_progress", "in_progress", "owner"}: true, {"in_progress", "in_progress", "coordinator"}: true,

@@ -485,7 +485,9 @@ func whoOn(actor *accounts.User, a *coordination.Action) coordination.Who {
 
 // ActionSide reports on which side of an item the actor stands (for pages
 // deciding which buttons to show): coordinator, owner or "".
-func ActionSide(actor *accounts.User, a *coordination.Action) coordination.Who { return whoOn(actor, a) }
+func ActionSide(actor *accounts.User, a *coordination.Action) coordination.Who {
+	return whoOn(actor, a)
+}
 
 // UpdateAction moves an item to status to (or keeps it, with a progress
 // note) by its owner or its meeting's coordinators, as coordination's
