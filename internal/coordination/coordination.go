@@ -6,6 +6,7 @@
 package coordination
 
 import (
+	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -283,7 +284,7 @@ func (a *Action) Validate() error {
 	a.Title = strings.TrimSpace(a.Title)
 	checkText(&l, "title", a.Title, 200, true)
 	if !ValidOwnerKind(a.OwnerKind) {
-		l.Add("owner_kind", "action.owner_kind")
+		l.Add("owner_kind", "item.owner_kind")
 	}
 	if strings.TrimSpace(a.OwnerID) == "" {
 		l.Add("owner", "field.required")
@@ -328,4 +329,17 @@ func cleanLines(in []string) []string {
 // SplitLines splits a textarea into its non-empty lines.
 func SplitLines(s string) []string {
 	return cleanLines(strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n"))
+}
+
+// mobile matches a mainland mobile number not inside a longer number.
+var mobile = regexp.MustCompile(`(^|[^0-9])(1[3-9][0-9])([0-9]{4})([0-9]{4})($|[^0-9])`)
+
+// MaskPhones hides the middle of every mobile number in text (138****5678),
+// for what a public page shows of a meeting.
+func MaskPhones(text string) string {
+	// Twice: adjacent numbers share the separator the pattern consumes.
+	for i := 0; i < 2; i++ {
+		text = mobile.ReplaceAllString(text, "${1}${2}****${4}${5}")
+	}
+	return text
 }

@@ -93,3 +93,17 @@ func TestValidate(t *testing.T) {
 		t.Errorf("split: %q", got)
 	}
 }
+
+func TestMaskPhones(t *testing.T) {
+	t.Parallel()
+	cases := map[string]string{
+		"联系人王老师 13812345678，备用13987654321": "联系人王老师 138****5678，备用139****4321",
+		"编号 2026031300001 不是手机":            "编号 2026031300001 不是手机",
+		"13812345678":                      "138****5678",
+	}
+	for in, want := range cases {
+		if got := MaskPhones(in); got != want {
+			t.Errorf("%q: %q, want %q", in, got, want)
+		}
+	}
+}

@@ -99,6 +99,15 @@ func (s *Store) CreateMeeting(ctx context.Context, m *coordination.Meeting) erro
 		}
 		seen := map[coordination.Party]bool{}
 		for i, p := range m.Parties {
+			if p.ID == "" && p.Kind == coordination.OwnerOrganization {
+				// An organization typed by name on the form.
+				if err := c.row(ctx, `SELECT id FROM organizations WHERE name = ?`, p.Name).Scan(&p.ID); errors.Is(err, sql.ErrNoRows) {
+					return errs.Field("parties", "meeting.party_unknown", p.Name)
+				} else if err != nil {
+					return err
+				}
+				m.Parties[i].ID = p.ID
+			}
 			name, _, err := partyName(ctx, c, p.Kind, p.ID)
 			if err != nil {
 				return fieldErr("parties", err)
@@ -301,7 +310,7 @@ func (s *Store) FindMeetings(ctx context.Context, f MeetingFilter) ([]*coordinat
 			if !m.Published {
 				continue
 			}
-			m.Minutes = ""
+			m.Minutes, m.Summary = "", coordination.MaskPhones(m.Summary)
 		}
 		out = append(out, m)
 	}
@@ -329,7 +338,7 @@ func (s *Store) FindMeetingByID(ctx context.Context, id string) (*coordination.M
 		return nil, notFound("meeting")
 	}
 	if !private {
-		m.Minutes = ""
+		m.Minutes, m.Summary = "", coordination.MaskPhones(m.Summary)
 	}
 	rows, err := c.query(ctx, `SELECT p.kind, p.ref_id, COALESCE(CASE p.kind
 		WHEN 'street' THEN (SELECT name FROM streets WHERE id = p.ref_id)
@@ -364,6 +373,9 @@ func (s *Store) FindMeetingByID(ctx context.Context, id string) (*coordination.M
 		if err := rows.Scan(&r.ID, &r.Seq, &r.Text); err != nil {
 			rows.Close()
 			return nil, s.translate(err)
+		}
+		if !private {
+			r.Text = coordination.MaskPhones(r.Text)
 		}
 		m.Resolutions = append(m.Resolutions, r)
 	}
@@ -498,7 +510,7 @@ func (s *Store) UpdateAction(ctx context.Context, id string, to coordination.Sta
 		return nil, err
 	}
 	if !coordination.ValidStatus(to) {
-		return nil, fieldErrKey("status", "action.status_invalid")
+		return nil, fieldErrKey("status", "item.status_invalid")
 	}
 	var a *coordination.Action
 	err = s.tx(ctx, func(c conn) error {
@@ -520,10 +532,10 @@ func (s *Store) UpdateAction(ctx context.Context, id string, to coordination.Sta
 		}
 		from := a.Status
 		if !coordination.CanMove(from, to, who) {
-			return errs.Field("status", "action.transition", string(from), string(to))
+			return errs.Field("status", "item.transition", string(from), string(to))
 		}
 		if from == to && note == "" {
-			return fieldErrKey("note", "action.note_required")
+			return fieldErrKey("note", "item.note_required")
 		}
 		a.Status, a.UpdatedAt = to, c.now
 		if note != "" {

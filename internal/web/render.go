@@ -27,6 +27,7 @@ var pageFiles = []string{
 	"need_scores.html", "need_contract.html", "me_needs.html", "me_proposals.html", "me_notifications.html",
 	"solution_list.html", "solution_show.html", "solution_form.html", "admin_solutions.html",
 	"admin_thesaurus.html",
+	"meeting_list.html", "meeting_form.html", "meeting_show.html", "meeting_action.html",
 }
 
 // pageParts are fragments parsed with one page only (the need page's sections).
@@ -83,6 +84,9 @@ func (a *app) parseTemplates() (templates, error) {
 		funcs[k] = v
 	}
 	for k, v := range a.solutionFuncs() {
+		funcs[k] = v
+	}
+	for k, v := range a.coordinationFuncs() {
 		funcs[k] = v
 	}
 	out := templates{}

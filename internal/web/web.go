@@ -191,6 +191,15 @@ func New(d Deps) (http.Handler, error) {
 	handle("POST /admin/thesaurus", a.adminThesaurusSave)
 	handle("POST /admin/thesaurus/try", a.adminThesaurusTry)
 	handle("POST /admin/thesaurus/default", a.adminThesaurusRestore)
+	handle("GET /meetings", a.meetingList)
+	handle("GET /meetings/new", a.meetingNew)
+	handle("POST /meetings", a.meetingCreate)
+	handle("GET /meetings/{id}", a.meetingShow)
+	handle("POST /meetings/{id}", a.meetingUpdate)
+	handle("POST /meetings/{id}/resolutions", a.meetingResolution)
+	handle("POST /meetings/{id}/actions", a.meetingAction)
+	handle("GET /actions/{id}", a.actionShow)
+	handle("POST /actions/{id}", a.actionUpdate)
 	if d.Inbox != nil {
 		handle("GET /dev/inbox", a.devInbox)
 	}
