@@ -89,3 +89,51 @@ func TestMeetingPages(t *testing.T) {
 		f.assertNoPersonalData(t)
 	})
 }
+
+func TestPartySection(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		opath := "/organizations/" + f.org.ID
+		staff := f.browser(t)
+		staff.login(f.staff)
+		if code, body, _ := staff.post(opath+"/party/forms", url.Values{"party_form": {"joint"}, "party_since": {"2019-13-01"}}); code != 400 ||
+			!strings.Contains(body, "日期格式") {
+			t.Fatalf("bad date: %d", code)
+		}
+		for _, form := range []url.Values{
+			{"party_form": {"joint"}, "party_since": {"2019-05-01"}, "party_note": {"与周边三家组织联合组建"}},
+			{"party_form": {"independent"}, "party_since": {"2022-07-01"}},
+		} {
+			if code, _, _ := staff.post(opath+"/party/forms", form); code != http.StatusSeeOther {
+				t.Fatalf("form change: %d", code)
+			}
+		}
+		if code, _, _ := staff.post(opath+"/party/pairings", url.Values{"party_partner": {"community:" + f.community.ID}, "party_since": {"2023-03-01"}}); code != http.StatusSeeOther {
+			t.Fatalf("pairing: %d", code)
+		}
+		if code, _, _ := staff.post(opath+"/party/instructors", url.Values{"party_phone": {"13900009999"}, "party_since": {"2021-09-01"}}); code != 400 {
+			t.Fatalf("unknown instructor: %d", code)
+		}
+		if code, _, _ := staff.post(opath+"/party/instructors", url.Values{"party_phone": {f.commStaff}, "party_since": {"2021-09-01"}}); code != http.StatusSeeOther {
+			t.Fatalf("instructor: %d", code)
+		}
+		other := f.browser(t)
+		other.login(f.outsid)
+		if code, _, _ := other.post(opath+"/party/forms", url.Values{"party_form": {"none"}, "party_since": {"2024-01-01"}}); code != 403 {
+			t.Fatalf("other street: %d", code)
+		}
+		if code, _, _ := other.post(opath+"/party/instructors", url.Values{"party_phone": {f.commStaff}, "party_since": {"2021-09-01"}}); code != 403 {
+			t.Fatalf("other street assigns: %d", code)
+		}
+		_, body, _ := f.browser(t).get(opath)
+		for _, want := range []string{"联合组建党组织", "单独组建党组织", "龙锦苑二区社区", "社区干部"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("public org page lacks %q", want)
+			}
+		}
+		if strings.Contains(body, "party-form-add") {
+			t.Error("the public sees the party forms")
+		}
+	})
+}

@@ -22,6 +22,8 @@ type orgShowData struct {
 	Credit         store.OrganizationCredit
 	ShowCreditNote bool
 	CanSetCredit   bool
+	// Party is the party-building section (党组织形式沿革、联建、指导员).
+	Party *partyData
 }
 
 func (a *app) orgShow(w http.ResponseWriter, r *http.Request) {
@@ -48,6 +50,9 @@ func (a *app) orgPage(w http.ResponseWriter, r *http.Request) (*page, error) {
 		return nil, err
 	}
 	d.CanSetCredit = accounts.Allowed(actor, accounts.SetCredit, o.Resource())
+	if d.Party, err = a.loadParty(r, o); err != nil {
+		return nil, err
+	}
 	d.ShowCreditNote = d.CanSetCredit || actor.IsStaff()
 	if accounts.Allowed(actor, accounts.ViewPrivate, o.Resource()) {
 		d.ShowContact = true

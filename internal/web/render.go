@@ -33,6 +33,7 @@ var pageFiles = []string{
 // pageParts are fragments parsed with one page only (the need page's sections).
 var pageParts = map[string][]string{
 	"need_show.html": {"need_tender.html", "need_delivery.html", "need_attachments.html", "need_match.html"},
+	"org_show.html":  {"party_org.html"},
 }
 
 // partialFiles are shared fragments parsed into every page.

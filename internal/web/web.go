@@ -200,6 +200,11 @@ func New(d Deps) (http.Handler, error) {
 	handle("POST /meetings/{id}/actions", a.meetingAction)
 	handle("GET /actions/{id}", a.actionShow)
 	handle("POST /actions/{id}", a.actionUpdate)
+	handle("POST /organizations/{id}/party/forms", a.partyForm)
+	handle("POST /organizations/{id}/party/pairings", a.partyPairing)
+	handle("POST /organizations/{id}/party/pairings/{pid}/activities", a.partyActivity)
+	handle("POST /organizations/{id}/party/instructors", a.partyInstructor)
+	handle("POST /organizations/{id}/party/instructors/{iid}/visits", a.partyVisit)
 	if d.Inbox != nil {
 		handle("GET /dev/inbox", a.devInbox)
 	}
