@@ -70,6 +70,7 @@ func TestSeed(t *testing.T) {
 		checkTenders(t, s, now, res.Needs)
 		checkWork(t, s, now)
 		checkCatalog(t, s)
+		checkCoordination(t, s, now)
 		_, entries, err := s.VerifyAudit(ctx)
 		if err != nil {
 			t.Fatal(err)

@@ -220,6 +220,9 @@ func (w *world) run() error {
 		}
 		w.clock = e.at
 		if err := e.do(); err != nil {
+			if e.t == nil { // a step of no tender (coordination.go)
+				return fmt.Errorf("demo: %s: %w", e.what, err)
+			}
 			return fmt.Errorf("demo: need %q: %s: %w", e.t.sp.Title, e.what, err)
 		}
 		if err := w.drainOutbox(); err != nil {
