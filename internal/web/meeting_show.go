@@ -103,9 +103,17 @@ func (a *app) meetingAction(w http.ResponseWriter, r *http.Request) {
 	x := &coordination.Action{MeetingID: r.PathValue("id"), ResolutionID: r.PostFormValue("resolution_id"),
 		Title: r.PostFormValue("title"), OwnerKind: coordination.OwnerKind(kind), OwnerID: id}
 	var err error
-	if x.Due, err = time.ParseInLocation(formDate, strings.TrimSpace(r.PostFormValue("due")), a.loc); err != nil {
-		err = errs.Field("due", "date.invalid")
-	} else {
+	if phone := strings.TrimSpace(r.PostFormValue("owner_phone")); phone != "" {
+		// A person as the owner, named by their mobile number; who may
+		// assign is checked before the number is looked up.
+		x.OwnerKind, x.OwnerID, err = a.ownerByPhone(r, phone)
+	}
+	if err == nil {
+		if x.Due, err = time.ParseInLocation(formDate, strings.TrimSpace(r.PostFormValue("due")), a.loc); err != nil {
+			err = errs.Field("due", "date.invalid")
+		}
+	}
+	if err == nil {
 		err = a.Store.AddAction(r.Context(), x)
 	}
 	if err != nil {
@@ -113,4 +121,21 @@ func (a *app) meetingAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.redirect(w, r, "/meetings/"+r.PathValue("id")+"#actions", "flash.action_added")
+}
+
+// ownerByPhone resolves the person who will own an item, for the meeting's
+// coordinators only.
+func (a *app) ownerByPhone(r *http.Request, phone string) (coordination.OwnerKind, string, error) {
+	m, err := a.Store.FindMeetingByID(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return "", "", err
+	}
+	if err := accounts.Can(accounts.ActorFrom(r.Context()), accounts.Update, m.Resource()); err != nil {
+		return "", "", err
+	}
+	u, err := a.Store.FindUserByPhone(r.Context(), phone)
+	if err != nil || u.Disabled {
+		return "", "", errs.Field("owner_phone", "invalid.reference_user")
+	}
+	return coordination.OwnerUser, u.ID, nil
 }

@@ -46,6 +46,23 @@ func TestMeetingPages(t *testing.T) {
 			!strings.Contains(body, "找不到这个责任方") {
 			t.Fatalf("unknown owner: %d", code)
 		}
+		// A person as owner, by phone; an unknown number changes nothing.
+		if code, body, _ := admin.post(mpath+"/actions", url.Values{"title": {"社区报送联建计划"}, "owner_phone": {"13900009999"},
+			"due": {"2026-03-31"}}); code != 400 || !strings.Contains(body, "找不到这位用户") {
+			t.Fatalf("unknown person: %d", code)
+		}
+		if code, _, _ := admin.post(mpath+"/actions", url.Values{"title": {"社区报送联建计划"}, "owner_phone": {f.commStaff},
+			"due": {"2026-03-31"}}); code != http.StatusSeeOther {
+			t.Fatalf("person owner: %d", code)
+		}
+		comm := f.browser(t)
+		comm.login(f.commStaff)
+		if _, home, _ := comm.get("/me"); !strings.Contains(home, "社区报送联建计划") {
+			t.Fatal("a person's item is not on their home page")
+		}
+		if code, _, _ := f.browser(t).post(mpath+"/actions", url.Values{"title": {"x"}, "owner_phone": {f.commStaff}, "due": {"2026-03-31"}}); code == http.StatusSeeOther || code == 400 {
+			t.Fatalf("anonymous probes a phone: %d", code)
+		}
 		// The public does not see an unpublished meeting.
 		anon := f.browser(t)
 		if code, _, _ := anon.get(mpath); code != 404 {
