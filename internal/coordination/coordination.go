@@ -343,3 +343,20 @@ func MaskPhones(text string) string {
 	}
 	return text
 }
+
+// Overview sums up items for a coordinator: the overdue ones (in the order
+// given), how many are live (overdue included) and how many are done.
+func Overview(items []*Action, now time.Time) (overdue []*Action, live, done int) {
+	for _, x := range items {
+		switch {
+		case x.Overdue(now):
+			overdue = append(overdue, x)
+			live++
+		case x.Live():
+			live++
+		case x.Status == Done:
+			done++
+		}
+	}
+	return overdue, live, done
+}

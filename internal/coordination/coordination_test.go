@@ -107,3 +107,15 @@ func TestMaskPhones(t *testing.T) {
 		}
 	}
 }
+
+func TestOverview(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	past, future := now.AddDate(0, 0, -3), now.AddDate(0, 0, 3)
+	items := []*Action{{Status: Open, Due: past}, {Status: InProgress, Due: future}, {Status: Done, Due: past},
+		{Status: Dropped, Due: past}, {Status: InProgress, Due: past}}
+	over, live, done := Overview(items, now)
+	if len(over) != 2 || over[0] != items[0] || over[1] != items[4] || live != 3 || done != 1 {
+		t.Fatalf("overview: %d overdue, %d live, %d done", len(over), live, done)
+	}
+}

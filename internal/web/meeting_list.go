@@ -42,18 +42,7 @@ func (a *app) meetingList(w http.ResponseWriter, r *http.Request) {
 			a.fail(w, r, err)
 			return
 		}
-		now := a.Store.Now()
-		for _, x := range all {
-			switch {
-			case x.Overdue(now):
-				d.Overdue = append(d.Overdue, x)
-				d.Live++
-			case x.Live():
-				d.Live++
-			case x.Status == coordination.Done:
-				d.Done++
-			}
-		}
+		d.Overdue, d.Live, d.Done = coordination.Overview(all, a.Store.Now())
 	}
 	a.render(w, r, "meeting_list.html", http.StatusOK, a.newPage(w, r, "meeting.list_title", d))
 }
