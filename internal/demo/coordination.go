@@ -111,6 +111,7 @@ var meetingPlans = []meetingPlan{
 			{"报送本街道社会组织党建工作年度总结", "s:回龙观街道", 30, []stepPlan{step(29, coordination.Done, "总结已报送")}},
 			{"报送本街道社会组织党建工作年度总结", "s:天通苑南街道", 30, []stepPlan{step(20, coordination.InProgress, "初稿完成，待街道工委审定")}},
 			{"梳理可转为独立组建的联合党支部成员组织", "s:北七家镇", 40, nil},
+			{"更新本街道社会组织党员名册", "s:回龙观街道", 30, []stepPlan{step(12, coordination.InProgress, "已收回 22 家组织的名册，还差 9 家")}},
 			{"龙锦苑二区社区联建活动年度计划", "c:龙锦苑二区社区", 25, []stepPlan{step(10, coordination.InProgress, "已与两家组织商定季度活动")}},
 		}},
 	{ago: 45, street: "回龙观街道", title: "回龙观街道社会组织党建工作联席会", place: "回龙观街道办事处 201 会议室",

@@ -59,8 +59,14 @@ func checkCoordination(t *testing.T, s *store.Store, now time.Time) {
 		t.Fatal(err)
 	}
 	mine, err := s.FindActions(accounts.WithActor(context.Background(), staff), store.ActionFilter{Mine: true, LiveOnly: true})
-	if err != nil || len(mine) == 0 {
-		t.Errorf("the street login has no live items: %v", err)
+	late := 0
+	for _, x := range mine {
+		if x.Overdue(now) {
+			late++
+		}
+	}
+	if err != nil || len(mine) == 0 || late == 0 {
+		t.Errorf("the street login has %d live items, %d overdue: %v", len(mine), late, err)
 	}
 	full, err := s.FindActionByID(ctx, items[0].ID)
 	if err != nil || len(full.Updates) == 0 {
