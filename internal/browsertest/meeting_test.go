@@ -98,6 +98,22 @@ func TestJointMeeting(t *testing.T) {
 	contains(t, "form history", text(t, ctx, "#party-forms"), "党组织")
 	scrollTo(t, ctx, "#party")
 	shot(t, ctx, s, "party-org.png")
+
+	// On a cheap phone every page fits the screen (tables scroll inside).
+	run(t, ctx, "emulate a phone",
+		chromedp.EmulateViewport(375, 740, chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateScale(2)))
+	for _, p := range []struct{ path, sel string }{
+		{"/me", "#my-actions"}, {href, "#action-history"}, {"/meetings", "#meetings"},
+		{strings.TrimPrefix(meetingURL, s.URL), "#resolutions"}, {"/organizations/" + org.ID, "#party"},
+	} {
+		visit(t, ctx, s, p.path, p.sel)
+		width := get(t, ctx, "measure "+p.path, chromedp.Evaluate[struct {
+			Scroll, Inner int
+		}](`({Scroll: document.documentElement.scrollWidth, Inner: window.innerWidth})`))
+		if width.Scroll > width.Inner {
+			t.Errorf("%s on a phone: page %dpx wide in a %dpx window", p.path, width.Scroll, width.Inner)
+		}
+	}
 }
 
 // partyDemoOrg finds an organization of the street whose demo record has
