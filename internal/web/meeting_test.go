@@ -77,6 +77,10 @@ func TestMeetingPages(t *testing.T) {
 			t.Fatalf("item not on the owner's home page")
 		}
 		apath := "/actions/" + m[1]
+		if _, body, _ := staff.get("/me/notifications"); !strings.Contains(body, `href="`+apath+`"`) ||
+			!strings.Contains(body, "您有一项新的督办事项") {
+			t.Fatal("the notification does not lead to the item")
+		}
 		other := f.browser(t)
 		other.login(f.outsid)
 		if code, _, _ := other.post(apath, url.Values{"status": {"done"}, "note": {"越权"}}); code != 404 && code != 403 {
