@@ -33,6 +33,9 @@ const (
 	KindCourse      Kind = "course" // a course and its sessions
 	KindEnrollment  Kind = "enrollment"
 	KindCertificate Kind = "certificate"
+	KindMeeting     Kind = "meeting"
+	KindAction      Kind = "action"
+	KindParty       Kind = "party"
 )
 
 // Action is a verb on a Kind.
@@ -274,6 +277,33 @@ var policy = map[Kind]map[Action][]rule{
 	KindCertificate: {
 		View:        {{"", anyone}},
 		ViewPrivate: {{PlatformAdmin, global}, {OrgAdmin, inOrg}, {OrgMember, inOrg}},
+	},
+	// Joint meetings (联席会): the district's coordinators convene any, a
+	// street's staff their street's; auditors read the internal minutes.
+	// Anyone reads a published summary (View); the store decides which are.
+	KindMeeting: {
+		View:        {{"", anyone}},
+		ViewPrivate: {{PlatformAdmin, global}, {Auditor, global}, {StreetStaff, inStreet}},
+		Create:      {{PlatformAdmin, global}, {StreetStaff, inStreet}},
+		Update:      {{PlatformAdmin, global}, {StreetStaff, inStreet}},
+	},
+	// Action items (督办事项) as their owner sees them: the owning user, or
+	// the staff of the owning street, community or organization. A
+	// meeting's coordinators act on its items through KindMeeting/Update;
+	// which status changes each side may make is coordination's table.
+	KindAction: {
+		View: {{PlatformAdmin, global}, {Auditor, global}, {StreetStaff, inStreet}, {CommunityStaff, inCommunity},
+			{OrgAdmin, inOrg}, {OrgMember, inOrg}, {"", self}},
+		Update: {{PlatformAdmin, global}, {StreetStaff, inStreet}, {CommunityStaff, inCommunity},
+			{OrgAdmin, inOrg}, {"", self}},
+	},
+	// Party-building records of an organization (党组织形式 history, 联建,
+	// 指导员): public to read; its street's staff and the coordinators keep
+	// them; an assigned instructor (owner) logs visits (Create).
+	KindParty: {
+		View:   {{"", anyone}},
+		Create: {{PlatformAdmin, global}, {StreetStaff, inStreet}, {"", self}},
+		Update: {{PlatformAdmin, global}, {StreetStaff, inStreet}},
 	},
 }
 

@@ -15,7 +15,8 @@ var (
 	allKinds = []Kind{KindStreet, KindCommunity, KindComplex, KindOrganization, KindUser, KindAudit, KindNeed, KindMerchant, KindSolution, KindThesaurus,
 		KindActivity, KindSignup, KindHours, KindActivityFlag,
 		KindPoints, KindGood, KindRedemption, KindSettlement, KindPointsRule, KindAward,
-		KindSpace, KindBooking, KindIncubation, KindCourse, KindEnrollment, KindCertificate}
+		KindSpace, KindBooking, KindIncubation, KindCourse, KindEnrollment, KindCertificate,
+		KindMeeting, KindAction, KindParty}
 	allActions = []Action{View, ViewPrivate, Create, Update, Import, Export, ManageRoles, SetCredit}
 )
 
@@ -136,6 +137,18 @@ var matrix = []struct {
 
 	{KindCertificate, View, "*"},
 	{KindCertificate, ViewPrivate, "platform_admin/* org_admin org_member"},
+
+	{KindMeeting, View, "*"},
+	{KindMeeting, ViewPrivate, "platform_admin/* auditor/* street_staff"},
+	{KindMeeting, Create, "platform_admin/* street_staff"},
+	{KindMeeting, Update, "platform_admin/* street_staff"},
+
+	{KindAction, View, "platform_admin/* auditor/* street_staff community_staff org_admin org_member owner"},
+	{KindAction, Update, "platform_admin/* street_staff community_staff org_admin owner"},
+
+	{KindParty, View, "*"},
+	{KindParty, Create, "platform_admin/* street_staff owner"},
+	{KindParty, Update, "platform_admin/* street_staff"},
 }
 
 // The resource every case acts on sits in street s1, community c1,

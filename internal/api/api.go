@@ -173,6 +173,11 @@ var routes = []route{
 	{http.MethodPost, Prefix + "/solutions/{id}/archive", (*API).archiveSolution},
 	{http.MethodPost, Prefix + "/solutions/{id}/merge", (*API).mergeSolution},
 
+	// Coordination: joint meetings (联席会) and their action items (督办事项).
+	{http.MethodGet, Prefix + "/meetings", (*API).listMeetings},
+	{http.MethodPost, Prefix + "/meetings/{id}/actions", (*API).createMeetingAction},
+	{http.MethodPatch, Prefix + "/actions/{id}", (*API).updateAction},
+
 	// OCDS 1.1 open data.
 	{http.MethodGet, Prefix + "/ocds/releases", (*API).ocdsFeed},
 	{http.MethodGet, Prefix + "/ocds/releases/{ocid}", (*API).ocdsReleases},

@@ -200,6 +200,9 @@ func Seed(ctx context.Context, s *store.Store, now time.Time) (*Result, error) {
 	if err := w.createPlatformStaff(h.hash, made); err != nil {
 		return nil, err
 	}
+	if err := w.planCoordination(ctx); err != nil {
+		return nil, err
+	}
 	w.tick()
 	if _, err := w.importHistory(ctx); err != nil {
 		return nil, err

@@ -72,6 +72,7 @@ func TestSeed(t *testing.T) {
 		checkWork(t, s, now)
 		checkCatalog(t, s)
 		checkActivities(t, s, now, res.Activities)
+		checkCoordination(t, s, now)
 		_, entries, err := s.VerifyAudit(ctx)
 		if err != nil {
 			t.Fatal(err)

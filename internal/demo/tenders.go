@@ -220,7 +220,7 @@ func (w *world) run() error {
 		}
 		w.clock = e.at
 		if err := e.do(); err != nil {
-			if e.t == nil { // a step of no tender (an activity, points)
+			if e.t == nil { // a step of no tender (an activity, points, incubation, coordination)
 				return fmt.Errorf("demo: %s: %w", e.what, err)
 			}
 			return fmt.Errorf("demo: need %q: %s: %w", e.t.sp.Title, e.what, err)

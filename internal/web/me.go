@@ -17,6 +17,10 @@ func (a *app) me(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := &meData{Recs: a.loadRecommendations(r, u)}
+	if d.Items, err = a.myActionItems(r); err != nil {
+		a.fail(w, r, err)
+		return
+	}
 	a.render(w, r, "me.html", http.StatusOK, a.newPage(w, r, "me.title", d))
 }
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"github.com/huitian/huitian/internal/coordination"
 	"net/http"
 	"slices"
 	"strings"
@@ -22,6 +23,9 @@ const recommendedNeeds = 5
 // needs recommended to each of their organizations.
 type meData struct {
 	Recs []orgRecs
+	// Items are the live action items (督办事项) the person or their unit
+	// owns, overdue first.
+	Items []*coordination.Action
 }
 
 // orgRecs are the needs recommended to one organization.

@@ -26,6 +26,8 @@ type orgShowData struct {
 	// Incubation history and training record (org_incubation.html).
 	Incubations  []*incubation.Incubation
 	Certificates []*incubation.Certificate
+	// Party is the party-building section (党组织形式沿革、联建、指导员).
+	Party *partyData
 }
 
 func (a *app) orgShow(w http.ResponseWriter, r *http.Request) {
@@ -56,6 +58,9 @@ func (a *app) orgPage(w http.ResponseWriter, r *http.Request) (*page, error) {
 		return nil, err
 	}
 	if d.Certificates, err = a.Store.FindOrgCertificates(r.Context(), o.ID); err != nil {
+		return nil, err
+	}
+	if d.Party, err = a.loadParty(r, o); err != nil {
 		return nil, err
 	}
 	d.ShowCreditNote = d.CanSetCredit || actor.IsStaff()

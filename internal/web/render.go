@@ -33,12 +33,13 @@ var pageFiles = []string{
 	"points_notice.html", "admin_points_rules.html",
 	"incubation.html", "incubation_space.html", "incubation_manage.html", "incubation_show.html",
 	"academy.html", "academy_session.html", "academy_certificate.html",
+	"meeting_list.html", "meeting_form.html", "meeting_show.html", "meeting_action.html",
 }
 
 // pageParts are fragments parsed with one page only (the need page's sections).
 var pageParts = map[string][]string{
 	"need_show.html": {"need_tender.html", "need_delivery.html", "need_attachments.html", "need_match.html"},
-	"org_show.html":  {"org_incubation.html"},
+	"org_show.html":  {"org_incubation.html", "party_org.html"},
 }
 
 // partialFiles are shared fragments parsed into every page.
@@ -96,6 +97,9 @@ func (a *app) parseTemplates() (templates, error) {
 		funcs[k] = v
 	}
 	for k, v := range a.incubationFuncs() {
+		funcs[k] = v
+	}
+	for k, v := range a.coordinationFuncs() {
 		funcs[k] = v
 	}
 	out := templates{}

@@ -1,0 +1,61 @@
+package api
+
+import (
+	"reflect"
+	"slices"
+	"sort"
+	"testing"
+
+	"github.com/huitian/huitian/internal/coordination"
+)
+
+// TestAPIOpenAPIMeetingSchemas keeps the coordination schemas and enums in
+// step with the Go types and the coordination package.
+func TestAPIOpenAPIMeetingSchemas(t *testing.T) {
+	t.Parallel()
+	doc := loadDoc(t)
+	schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
+	for name, v := range map[string]any{
+		"Meeting": meetingJSON{}, "MeetingList": meetingList{}, "Resolution": resolutionJSON{},
+		"ActionItem": actionJSON{}, "ActionIn": actionIn{}, "ActionPatch": actionPatch{},
+	} {
+		s, ok := schemas[name].(map[string]any)
+		if !ok {
+			t.Errorf("no schema %s", name)
+			continue
+		}
+		var got, want []string
+		for k := range s["properties"].(map[string]any) {
+			got = append(got, k)
+		}
+		rt := reflect.TypeOf(v)
+		for i := range rt.NumField() {
+			want = append(want, jsonName(rt.Field(i)))
+		}
+		sort.Strings(got)
+		sort.Strings(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("schema %s has %v, the Go type %v", name, got, want)
+		}
+	}
+	enum := func(name string) []string {
+		var out []string
+		for _, v := range schemas[name].(map[string]any)["enum"].([]any) {
+			out = append(out, v.(string))
+		}
+		return out
+	}
+	var statuses, kinds []string
+	for _, s := range coordination.Statuses {
+		statuses = append(statuses, string(s))
+	}
+	for _, k := range coordination.OwnerKinds {
+		kinds = append(kinds, string(k))
+	}
+	if got := enum("ActionStatus"); !slices.Equal(got, statuses) {
+		t.Errorf("ActionStatus %v, code %v", got, statuses)
+	}
+	if got := enum("ActionOwnerKind"); !slices.Equal(got, kinds) {
+		t.Errorf("ActionOwnerKind %v, code %v", got, kinds)
+	}
+}
