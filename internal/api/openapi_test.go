@@ -31,6 +31,32 @@ func loadDoc(t *testing.T) map[string]any {
 	return doc
 }
 
+// checkSchemas asserts that each named component schema lists exactly the
+// JSON fields of its Go type (types maps a schema name to a zero value).
+func checkSchemas(t *testing.T, schemas map[string]any, types map[string]any) {
+	t.Helper()
+	for name, v := range types {
+		s, ok := schemas[name].(map[string]any)
+		if !ok {
+			t.Errorf("no schema %s", name)
+			continue
+		}
+		var got, want []string
+		for k := range s["properties"].(map[string]any) {
+			got = append(got, k)
+		}
+		rt := reflect.TypeOf(v)
+		for i := range rt.NumField() {
+			want = append(want, jsonName(rt.Field(i)))
+		}
+		sort.Strings(got)
+		sort.Strings(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("schema %s has %v, the Go type %v", name, got, want)
+		}
+	}
+}
+
 // TestAPIOpenAPIMatchesRoutes walks the mux's routes and the document's paths:
 // every route is registered and documented, and nothing else is documented.
 func TestAPIOpenAPIMatchesRoutes(t *testing.T) {
