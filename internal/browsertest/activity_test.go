@@ -4,10 +4,12 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/huitian/huitian/internal/activities"
+	"github.com/huitian/huitian/internal/config"
 	"github.com/huitian/huitian/internal/store"
 	"github.com/huitian/huitian/internal/store/storetest"
 )
@@ -30,11 +32,19 @@ func residentSignIn(t *testing.T, ctx context.Context, s *site, phone string) {
 // TestActivityJourney: at the demo's running activity the organizer shows
 // the rotating code, 张桂兰 signs up and checks in by typing it, the
 // organizer checks her out from the list and confirms her hours, and she
-// sees them and prints a certificate. The screenshots illustrate
+// sees them and prints a certificate. The hours earn her points: on public
+// notice first (her name masked), then, the notice over, issued by the
+// coordinator into her balance. The screenshots illustrate
 // docs/activities.md.
 func TestActivityJourney(t *testing.T) {
 	needBrowser(t)
-	s := newSite(t, storetest.Open(t, store.SQLite))
+	st := storetest.Open(t, store.SQLite)
+	clock := &journeyClock{}
+	st.Now = clock.now
+	// The notice lasts days of the site's clock: sessions last longer here.
+	cfg := config.Default()
+	cfg.SessionIdle, cfg.SessionAbsolute = 60*24*time.Hour, 90*24*time.Hour
+	s := newSiteConfig(t, st, cfg)
 	bg := context.Background()
 	list, _, err := s.Store.FindActivities(bg, activities.Filter{PerPage: 100})
 	if err != nil {
@@ -112,6 +122,28 @@ func TestActivityJourney(t *testing.T) {
 	// The page shows the list-checkout notice already: wait for the confirmed hours instead.
 	run(t, org, "confirm", chromedp.Click(chromedp.CSS("#confirm-submit")), chromedp.WaitVisible(chromedp.CSS("#row-"+sid+" strong")))
 	contains(t, "confirmed", text(t, org, "#row-"+sid), "2.5")
+
+	// The confirmed hours earn points under the district's rules: on the
+	// public notice with her name masked, issued once the notice is over.
+	visit(t, res, s, "/me/points", "#balance")
+	before := balance(t, res)
+	pub := newTab(t)
+	visit(t, pub, s, "/points/notice", "#notice")
+	notice := text(t, pub, "#notice")
+	if strings.Contains(notice, "张桂兰") || !get(t, pub, "her award on notice", chromedp.Evaluate[bool](
+		`[...document.querySelectorAll("#notice tbody tr")].some(tr => tr.innerText.includes("张**") && tr.innerText.includes("志愿服务 2.50 小时"))`)) {
+		t.Fatalf("the public notice reads %q", notice)
+	}
+	clock.off.Add(int64(4 * 24 * time.Hour))
+	admin := newTab(t)
+	signIn(t, admin, s, "13800000001", "周明远", "")
+	visit(t, admin, s, "/admin/points", `form[action="/admin/points/issue"] button`)
+	submit(t, admin, "issue the awards past their notice", `form[action="/admin/points/issue"] button`, "")
+	visit(t, res, s, "/me/points", "#balance")
+	if after := balance(t, res); after < before+25 {
+		t.Fatalf("balance %d after the awards, %d before: 2.5 hours at 10 an hour earn 25 at least", after, before)
+	}
+	contains(t, "history", text(t, res, "#history"), "志愿服务 2.50 小时")
 
 	// She sees her hours (7.5 from her history and 2.5 today) and a certificate.
 	visit(t, res, s, "/me/hours", "#hours")
