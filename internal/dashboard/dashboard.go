@@ -127,3 +127,18 @@ func ratio(a, b int) float64 {
 	}
 	return float64(a) / float64(b)
 }
+
+// SortStreets puts the slowest-matching streets first (the question a
+// coordinator asks); streets with nothing contracted follow, by needs.
+func SortStreets(ms []StreetMatch) {
+	sort.Slice(ms, func(i, j int) bool {
+		a, b := ms[i], ms[j]
+		if a.MedianH != b.MedianH {
+			return a.MedianH > b.MedianH
+		}
+		if a.Published != b.Published {
+			return a.Published > b.Published
+		}
+		return a.StreetID < b.StreetID
+	})
+}
