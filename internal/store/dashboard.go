@@ -301,4 +301,3 @@ func dashOthers(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Ove
 		WHERE status IN ('open', 'in_progress') AND due < ?`, []any{c.now})
 	return c.row(ctx, od, odArgs...).Scan(&o.OverdueActions)
 }
-
