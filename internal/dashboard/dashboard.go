@@ -21,20 +21,20 @@ type Filter struct {
 // Count is one bar of a breakdown: a key (a code such as a category or a
 // status, a street id, a year) and how many.
 type Count struct {
-	Key  string `json:"key"`
-	Name string `json:"name,omitempty"` // display name, filled by the caller when known
-	N    int    `json:"count"`
+	Key  string
+	Name string // display name, filled by the caller when known
+	N    int
 }
 
 // StreetMatch answers "which street's needs take longest to match, and why".
 type StreetMatch struct {
-	StreetID   string  `json:"street_id"`
-	StreetName string  `json:"street_name"`
-	Published  int     `json:"needs_published"`
-	Contracted int     `json:"needs_contracted"`
-	Proposals  int     `json:"proposals"`
-	NoProposal int     `json:"needs_without_proposal"`
-	MedianH    float64 `json:"median_hours_to_contract"` // -1: none contracted
+	StreetID   string
+	StreetName string
+	Published  int
+	Contracted int
+	Proposals  int
+	NoProposal int
+	MedianH    float64 // -1: none contracted
 }
 
 // PerNeed is proposals per published need (0 when none was published).
@@ -45,39 +45,39 @@ func (m StreetMatch) NoProposalShare() float64 { return ratio(m.NoProposal, m.Pu
 
 // Overview is every figure of the dashboard for one Filter.
 type Overview struct {
-	Filter Filter `json:"-"`
+	Filter Filter
 
-	OrgsByRegistration []Count `json:"organizations_by_registration"`
-	OrgsByPartyForm    []Count `json:"organizations_by_party_form"`
-	OrgsByCategory     []Count `json:"organizations_by_category"`
-	OrgsByStreet       []Count `json:"organizations_by_street"`
-	OrgsByYear         []Count `json:"organizations_by_founding_year"`
-	Organizations      int     `json:"organizations"`
+	OrgsByRegistration []Count
+	OrgsByPartyForm    []Count
+	OrgsByCategory     []Count
+	OrgsByStreet       []Count
+	OrgsByYear         []Count
+	Organizations      int
 
-	Incubating int `json:"incubating"`
-	Graduated  int `json:"graduated"`
+	Incubating int
+	Graduated  int
 
-	NeedsByCategory []Count `json:"needs_by_category"`
-	NeedsByStatus   []Count `json:"needs_by_status"`
-	Needs           int     `json:"needs"`
+	NeedsByCategory []Count
+	NeedsByStatus   []Count
+	Needs           int
 	// MedianHoursToContract is the median of hours from publication to the
 	// signed contract over the needs contracted; -1 when there are none.
-	MedianHoursToContract float64       `json:"median_hours_to_contract"`
-	Streets               []StreetMatch `json:"streets"`
-	Awards                int           `json:"awards"`
-	AwardsOwnStreet       int           `json:"awards_own_street"`
+	MedianHoursToContract float64
+	Streets               []StreetMatch
+	Awards                int
+	AwardsOwnStreet       int
 
-	Acceptances     int     `json:"acceptances"`
-	Ratings         int     `json:"ratings"`
-	AvgSatisfaction float64 `json:"average_satisfaction"` // stars 1–5; 0 when no rating
+	Acceptances     int
+	Ratings         int
+	AvgSatisfaction float64 // stars 1–5; 0 when no rating
 
-	PointsIssued   int64 `json:"points_issued"`
-	PointsRedeemed int64 `json:"points_redeemed"`
+	PointsIssued   int64
+	PointsRedeemed int64
 
-	ActivitiesHeld  int     `json:"activities_held"`
-	VolunteerHours  float64 `json:"volunteer_hours"`
-	TrainingPresent int     `json:"training_attendance"`
-	OverdueActions  int     `json:"overdue_action_items"`
+	ActivitiesHeld  int
+	VolunteerHours  float64
+	TrainingPresent int
+	OverdueActions  int
 }
 
 // OwnStreetShare is the share of awards that went to an organization of
