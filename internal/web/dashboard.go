@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"net/url"
 	"strings"
 
 	chart "github.com/wcharczuk/go-chart/v2"
@@ -32,9 +31,8 @@ type dashboardData struct {
 	Tables   []dashTable
 	Streets  []*places.Street // the streets the person may choose
 	District bool             // may see the whole district
-	Street   string
+	Street   string           // the filter as the form and the links carry it
 	From, To string
-	Query    string // the filter, for the charts' and the workbook's links
 }
 
 // dashFilter reads the filter from the query and decides, for the
@@ -143,13 +141,6 @@ func (a *app) dashboardPage(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Street = f.StreetID
 	d.From, d.To = f.FormDates(a.loc)
-	v := url.Values{}
-	for k, s := range map[string]string{"street": d.Street, "from": d.From, "to": d.To} {
-		if s != "" {
-			v.Set(k, s)
-		}
-	}
-	d.Query = v.Encode()
 	d.Tables = a.dashTables(p.Lang, d.O)
 	a.render(w, r, "dashboard.html", http.StatusOK, p)
 }
@@ -184,7 +175,8 @@ func (a *app) dashboardChart(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "image/svg+xml")
-	w.Header().Set("Cache-Control", "private, max-age=60")
+	// Figures of one person's scope: never kept where another could see them.
+	w.Header().Set("Cache-Control", "no-store")
 	w.Write(svg)
 }
 
@@ -200,7 +192,7 @@ func barChartSVG(rows []dashboard.Count) ([]byte, error) {
 		Width:      width,
 		Height:     height,
 		BarWidth:   40,
-		Background: chart.Style{Padding: chart.Box{Top: 20, Left: 10, Right: 10, Bottom: 10}},
+		Background: chart.Style{Padding: chart.Box{Top: 20, Left: 10, Right: 10, Bottom: 40}},
 		XAxis:      chart.Style{FontSize: 9},
 		YAxis: chart.YAxis{
 			Style:          chart.Style{FontSize: 9},

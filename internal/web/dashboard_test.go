@@ -37,8 +37,15 @@ func TestDashboardPages(t *testing.T) {
 			t.Fatalf("admin home does not link the dashboard")
 		}
 		// The other street has no organization.
-		if code, body, _ := admin.get("/dashboard?street=" + f.other.ID + "&from=2020-01-01&to=2030-12-31"); code != 200 || dashOrgs(t, body) != "0" {
+		code, body, _ = admin.get("/dashboard?street=" + f.other.ID + "&from=2020-01-01&to=2030-12-31")
+		if code != 200 || dashOrgs(t, body) != "0" {
 			t.Fatalf("admin, other street: %d", code)
+		}
+		// The charts and the workbook carry the same filter.
+		for _, link := range []string{"/dashboard/charts/points.svg?", "/dashboard.xlsx?"} {
+			if !strings.Contains(body, link+"street="+f.other.ID+"&amp;from=2020-01-01&amp;to=2030-12-31") {
+				t.Errorf("no link %s with the filter", link)
+			}
 		}
 		// Bad input: a clear message, no 500.
 		for q, want := range map[string]string{
