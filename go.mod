@@ -12,6 +12,7 @@ require (
 	github.com/santhosh-tekuri/jsonschema/v6 v6.0.3 // tests only: validate OCDS output against the draft-04 OCDS schemas; the standard library has no JSON Schema validator
 	github.com/schollz/progressbar/v3 v3.19.1 // progress bar for long imports in a terminal
 	github.com/skip2/go-qrcode v0.0.0-20200617195104-da1b6568686e // check-in QR codes drawn as PNG on the server (no JS on the phone); the standard library has no QR encoder, and its one-call Encode is simpler than yeqown/go-qrcode's writer pipeline
+	github.com/wcharczuk/go-chart/v2 v2.1.2 // dashboard charts drawn as SVG on the server (no JS, scales to a phone); v2.1.2 is the newest the module proxy serves; the standard library has no charting
 	github.com/xuri/excelize/v2 v2.11.1 // xlsx import/export: staff trade the registry as Excel workbooks; the standard library has no OOXML reader or writer
 	golang.org/x/crypto v0.59.0 // argon2id password hashing
 	golang.org/x/term v0.48.0 // show the progress bar only when stderr is a terminal
@@ -24,6 +25,7 @@ require (
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/dustin/go-humanize v1.1.0 // indirect
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
+	github.com/golang/freetype v0.0.0-20170609003504-e2365dfdc4a0 // indirect
 	github.com/jackc/pgpassfile v1.0.0 // indirect
 	github.com/jackc/pgservicefile v0.0.0-20240606120523-5a60cdf6a761 // indirect
 	github.com/jackc/puddle/v2 v2.2.3 // indirect
@@ -42,6 +44,7 @@ require (
 	github.com/vcaesar/cedar v0.20.2 // indirect
 	github.com/xuri/efp v0.0.3-0.20260924042702-217b81952dec // indirect
 	github.com/xuri/nfp v0.0.2-0.20250530014748-2ddeb826f9a9 // indirect
+	golang.org/x/image v0.44.0 // indirect
 	golang.org/x/net v0.62.0 // indirect
 	golang.org/x/sync v0.25.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect

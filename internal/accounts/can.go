@@ -36,6 +36,7 @@ const (
 	KindMeeting     Kind = "meeting"
 	KindAction      Kind = "action"
 	KindParty       Kind = "party"
+	KindDashboard   Kind = "dashboard" // the statistics dashboard of a street or the district
 )
 
 // Action is a verb on a Kind.
@@ -304,6 +305,13 @@ var policy = map[Kind]map[Action][]rule{
 		View:   {{"", anyone}},
 		Create: {{PlatformAdmin, global}, {StreetStaff, inStreet}, {"", self}},
 		Update: {{PlatformAdmin, global}, {StreetStaff, inStreet}},
+	},
+	// Dashboard (数据看板): the district's figures for coordinators and
+	// auditors; a street's figures for that street's staff. Export is the
+	// workbook download.
+	KindDashboard: {
+		View:   {{PlatformAdmin, global}, {Auditor, global}, {StreetStaff, inStreet}},
+		Export: {{PlatformAdmin, global}, {Auditor, global}, {StreetStaff, inStreet}},
 	},
 }
 

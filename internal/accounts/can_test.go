@@ -16,7 +16,7 @@ var (
 		KindActivity, KindSignup, KindHours, KindActivityFlag,
 		KindPoints, KindGood, KindRedemption, KindSettlement, KindPointsRule, KindAward,
 		KindSpace, KindBooking, KindIncubation, KindCourse, KindEnrollment, KindCertificate,
-		KindMeeting, KindAction, KindParty}
+		KindMeeting, KindAction, KindParty, KindDashboard}
 	allActions = []Action{View, ViewPrivate, Create, Update, Import, Export, ManageRoles, SetCredit}
 )
 
@@ -149,6 +149,9 @@ var matrix = []struct {
 	{KindParty, View, "*"},
 	{KindParty, Create, "platform_admin/* street_staff owner"},
 	{KindParty, Update, "platform_admin/* street_staff"},
+
+	{KindDashboard, View, "platform_admin/* auditor/* street_staff"},
+	{KindDashboard, Export, "platform_admin/* auditor/* street_staff"},
 }
 
 // The resource every case acts on sits in street s1, community c1,

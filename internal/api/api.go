@@ -175,6 +175,8 @@ var routes = []route{
 
 	// Coordination: joint meetings (联席会) and their action items (督办事项).
 	{http.MethodGet, Prefix + "/meetings", (*API).listMeetings},
+	// The dashboard's figures (数据看板).
+	{http.MethodGet, Prefix + "/stats/overview", (*API).statsOverview},
 	{http.MethodPost, Prefix + "/meetings/{id}/actions", (*API).createMeetingAction},
 	{http.MethodPatch, Prefix + "/actions/{id}", (*API).updateAction},
 

@@ -13,3 +13,10 @@ func (s *Store) QueryRowForTest(ctx context.Context, q string, args ...any) *sql
 // SplitBoardForTest makes MatchBoard read in ranges of n needs or more, so
 // that a small test database is read in parts too.
 func (s *Store) SplitBoardForTest(n int) { s.boardPartMin = n }
+
+// OverviewQueriesForTest runs Overview and tells how many statements it ran.
+func (s *Store) OverviewQueriesForTest(ctx context.Context, f DashboardFilter) (int, error) {
+	n := 0
+	_, err := s.overview(ctx, f, &n)
+	return n, err
+}

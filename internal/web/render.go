@@ -34,6 +34,7 @@ var pageFiles = []string{
 	"incubation.html", "incubation_space.html", "incubation_manage.html", "incubation_show.html",
 	"academy.html", "academy_session.html", "academy_certificate.html",
 	"meeting_list.html", "meeting_form.html", "meeting_show.html", "meeting_action.html",
+	"dashboard.html",
 }
 
 // pageParts are fragments parsed with one page only (the need page's sections).

@@ -1,0 +1,303 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/huitian/huitian/internal/dashboard"
+	"github.com/huitian/huitian/internal/errs"
+)
+
+// DashboardFilter narrows the dashboard's figures (see dashboard.Filter).
+type DashboardFilter = dashboard.Filter
+
+// Overview computes the dashboard's figures for f with a fixed number of
+// queries, however many rows there are: GROUP BY aggregates, and one read of
+// the needs in the period from which medians are taken in Go. Authorization
+// (which street a person may see) is the caller's: the handlers force street
+// staff's filter to their street. An unknown street is an invalid filter.
+func (s *Store) Overview(ctx context.Context, f DashboardFilter) (*dashboard.Overview, error) {
+	return s.overview(ctx, f, nil)
+}
+
+// countingQuerier counts the statements run through it (the test that the
+// number of queries stays constant as data grows).
+type countingQuerier struct {
+	querier
+	n *int
+}
+
+func (q countingQuerier) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	*q.n++
+	return q.querier.QueryContext(ctx, query, args...)
+}
+
+func (q countingQuerier) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	*q.n++
+	return q.querier.QueryRowContext(ctx, query, args...)
+}
+
+func (q countingQuerier) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	*q.n++
+	return q.querier.ExecContext(ctx, query, args...)
+}
+
+func (s *Store) overview(ctx context.Context, f DashboardFilter, count *int) (*dashboard.Overview, error) {
+	c := s.read()
+	if count != nil {
+		c.q = countingQuerier{querier: c.q, n: count}
+	}
+	o := &dashboard.Overview{Filter: f, MedianHoursToContract: -1}
+	names, err := streetNames(ctx, c)
+	if err != nil {
+		return nil, s.translate(err)
+	}
+	if f.StreetID != "" {
+		if _, ok := names[f.StreetID]; !ok {
+			return nil, errs.Field("street", "dash.err_street")
+		}
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+		return nil, errs.Field("to", "dash.err_period")
+	}
+	for _, step := range []func(context.Context, conn, DashboardFilter, *dashboard.Overview, map[string]string) error{
+		dashOrganizations, dashNeeds, dashPoints, dashActivities, dashOthers,
+	} {
+		if err := step(ctx, c, f, o, names); err != nil {
+			return nil, s.translate(err)
+		}
+	}
+	return o, nil
+}
+
+func streetNames(ctx context.Context, c conn) (map[string]string, error) {
+	rows, err := c.query(ctx, `SELECT id, name FROM streets`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	m := map[string]string{}
+	for rows.Next() {
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		m[id] = name
+	}
+	return m, rows.Err()
+}
+
+// period appends "AND col >= ? AND col < ?" for the bounds f has.
+func period(col string, f DashboardFilter, q string, args []any) (string, []any) {
+	if !f.From.IsZero() {
+		q += " AND " + col + " >= ?"
+		args = append(args, f.From)
+	}
+	if !f.To.IsZero() {
+		q += " AND " + col + " < ?"
+		args = append(args, f.To)
+	}
+	return q, args
+}
+
+// inStreet appends "AND col = ?" when f names a street.
+func inStreet(col string, f DashboardFilter, q string, args []any) (string, []any) {
+	if f.StreetID != "" {
+		q += " AND " + col + " = ?"
+		args = append(args, f.StreetID)
+	}
+	return q, args
+}
+
+// dashOrganizations: the register as it stands (not limited to the period;
+// the founding years show its growth), five breakdowns from one GROUP BY.
+func dashOrganizations(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Overview, names map[string]string) error {
+	q, args := inStreet("street_id", f, `SELECT registration, party_form, category, street_id, founded, COUNT(*)
+		FROM organizations WHERE kind = 'organization'`, nil)
+	rows, err := c.query(ctx, q+` GROUP BY registration, party_form, category, street_id, founded`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	reg, party, cat, street, year := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
+	for rows.Next() {
+		var r, p, ca, st, founded string
+		var n int
+		if err := rows.Scan(&r, &p, &ca, &st, &founded, &n); err != nil {
+			return err
+		}
+		reg[r] += n
+		party[p] += n
+		cat[ca] += n
+		street[st] += n
+		y := ""
+		if len(founded) >= 4 {
+			y = founded[:4]
+		}
+		year[y] += n
+		o.Organizations += n
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	o.OrgsByRegistration = dashboard.Tally(reg)
+	o.OrgsByPartyForm = dashboard.Tally(party)
+	o.OrgsByCategory = dashboard.Tally(cat)
+	o.OrgsByStreet = dashboard.Tally(street)
+	for i := range o.OrgsByStreet {
+		o.OrgsByStreet[i].Name = names[o.OrgsByStreet[i].Key]
+	}
+	o.OrgsByYear = dashboard.ByKey(dashboard.Tally(year))
+	return nil
+}
+
+// dashNeeds reads the needs created in the period once, one row per need with
+// its contract, award, proposals, acceptance and ratings joined as
+// aggregates, and derives every needs figure from it.
+func dashNeeds(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Overview, names map[string]string) error {
+	q, args := inStreet("n.street_id", f, `SELECT n.street_id, n.category, n.status, n.published_at, k.signed_at,
+		ao.street_id, COALESCE(pc.n, 0), ac.need_id IS NOT NULL, COALESCE(rt.n, 0), COALESCE(rt.stars, 0)
+		FROM needs n
+		LEFT JOIN contracts k ON k.need_id = n.id
+		LEFT JOIN awards aw ON aw.need_id = n.id
+		LEFT JOIN organizations ao ON ao.id = aw.org_id
+		LEFT JOIN (SELECT need_id, COUNT(*) AS n FROM proposals WHERE status <> 'withdrawn' GROUP BY need_id) pc ON pc.need_id = n.id
+		LEFT JOIN acceptances ac ON ac.need_id = n.id
+		LEFT JOIN (SELECT need_id, COUNT(*) AS n, SUM(stars) AS stars FROM ratings GROUP BY need_id) rt ON rt.need_id = n.id
+		WHERE 1 = 1`, nil)
+	q, args = period("n.created_at", f, q, args)
+	rows, err := c.query(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	cat, status := map[string]int{}, map[string]int{}
+	var all []float64
+	per := map[string]*dashboard.StreetMatch{}
+	spans := map[string][]float64{}
+	stars := 0
+	for rows.Next() {
+		var st, ca, stt string
+		var pub, signed sql.NullTime
+		var awardStreet sql.NullString
+		var props, nRatings, sumStars int
+		var accepted bool
+		if err := rows.Scan(&st, &ca, &stt, &pub, &signed, &awardStreet, &props, &accepted, &nRatings, &sumStars); err != nil {
+			return err
+		}
+		o.Needs++
+		cat[ca]++
+		status[stt]++
+		if accepted {
+			o.Acceptances++
+		}
+		o.Ratings += nRatings
+		stars += sumStars
+		if awardStreet.Valid {
+			o.Awards++
+			if awardStreet.String == st {
+				o.AwardsOwnStreet++
+			}
+		}
+		if !pub.Valid {
+			continue // never published: no matching to measure
+		}
+		m := per[st]
+		if m == nil {
+			m = &dashboard.StreetMatch{StreetID: st, StreetName: names[st]}
+			per[st] = m
+		}
+		m.Published++
+		m.Proposals += props
+		if props == 0 {
+			m.NoProposal++
+		}
+		if signed.Valid {
+			h := signed.Time.Sub(pub.Time).Hours()
+			all = append(all, h)
+			spans[st] = append(spans[st], h)
+			m.Contracted++
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	o.NeedsByCategory = dashboard.Tally(cat)
+	o.NeedsByStatus = dashboard.Tally(status)
+	o.MedianHoursToContract = dashboard.Median(all)
+	if o.Ratings > 0 {
+		o.AvgSatisfaction = float64(stars) / float64(o.Ratings)
+	}
+	for st, m := range per {
+		m.MedianH = dashboard.Median(spans[st])
+		o.Streets = append(o.Streets, *m)
+	}
+	dashboard.SortStreets(o.Streets)
+	return nil
+}
+
+// dashPoints: issued is the pool's postings to residents and organizations,
+// redeemed a resident's postings to a merchant; a street filter applies to
+// the resident's or organization's account.
+func dashPoints(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Overview, _ map[string]string) error {
+	q, args := period("p.created_at", f, `SELECT fa.kind, ta.kind, fa.street_id, ta.street_id, SUM(p.amount)
+		FROM points_postings p JOIN points_accounts fa ON fa.id = p.from_id JOIN points_accounts ta ON ta.id = p.to_id
+		WHERE ((fa.kind = 'pool' AND ta.kind IN ('resident', 'organization')) OR (fa.kind = 'resident' AND ta.kind = 'merchant'))`, nil)
+	rows, err := c.query(ctx, q+` GROUP BY fa.kind, ta.kind, fa.street_id, ta.street_id`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var fk, tk, fs, ts string
+		var sum int64
+		if err := rows.Scan(&fk, &tk, &fs, &ts, &sum); err != nil {
+			return err
+		}
+		if fk == "pool" {
+			if f.StreetID == "" || ts == f.StreetID {
+				o.PointsIssued += sum
+			}
+		} else if f.StreetID == "" || fs == f.StreetID {
+			o.PointsRedeemed += sum
+		}
+	}
+	return rows.Err()
+}
+
+// dashActivities: activities that took place in the period (published or
+// finished, already ended) and the volunteer minutes confirmed for them.
+func dashActivities(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Overview, _ map[string]string) error {
+	q, args := `SELECT COUNT(DISTINCT a.id), COALESCE(SUM(s.confirmed_minutes), 0)
+		FROM activities a LEFT JOIN activity_signups s ON s.activity_id = a.id
+		WHERE a.status IN ('published', 'finished') AND a.ends_at <= ?`, []any{c.now}
+	q, args = inStreet("a.street_id", f, q, args)
+	q, args = period("a.starts_at", f, q, args)
+	var minutes int64
+	if err := c.row(ctx, q, args...).Scan(&o.ActivitiesHeld, &minutes); err != nil {
+		return err
+	}
+	o.VolunteerHours = float64(minutes) / 60
+	return nil
+}
+
+// dashOthers: incubation stages (as they stand), training attendance in the
+// period and action items overdue now, in one statement of subqueries.
+func dashOthers(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Overview, _ map[string]string) error {
+	inc, incArgs := inStreet("o.street_id", f, `SELECT COUNT(CASE WHEN i.stage = 'incubating' THEN 1 END),
+		COUNT(CASE WHEN i.stage = 'graduated' THEN 1 END)
+		FROM incubations i JOIN organizations o ON o.id = i.org_id WHERE 1 = 1`, nil)
+	if err := c.row(ctx, inc, incArgs...).Scan(&o.Incubating, &o.Graduated); err != nil {
+		return err
+	}
+	tr, trArgs := inStreet("o.street_id", f, `SELECT COUNT(*) FROM enrollments e
+		JOIN course_sessions cs ON cs.id = e.session_id JOIN organizations o ON o.id = e.org_id
+		WHERE e.status = 'present'`, nil)
+	tr, trArgs = period("cs.start_at", f, tr, trArgs)
+	if err := c.row(ctx, tr, trArgs...).Scan(&o.TrainingPresent); err != nil {
+		return err
+	}
+	od, odArgs := inStreet("owner_street_id", f, `SELECT COUNT(*) FROM meeting_actions
+		WHERE status IN ('open', 'in_progress') AND due < ?`, []any{c.now})
+	return c.row(ctx, od, odArgs...).Scan(&o.OverdueActions)
+}

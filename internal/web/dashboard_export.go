@@ -1,0 +1,123 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/dashboard"
+	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/i18n"
+	"github.com/huitian/huitian/internal/server"
+)
+
+// dashboardExport downloads the dashboard as a workbook: the key figures,
+// then one sheet per table of the page.
+func (a *app) dashboardExport(w http.ResponseWriter, r *http.Request) {
+	o, err := a.dashOverview(r, accounts.Export)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	b, err := a.dashWorkbook(server.Lang(r), o)
+	if err != nil {
+		a.fail(w, r, errs.Wrap(err, "dashboard workbook"))
+		return
+	}
+	name := "dashboard-" + time.Now().In(a.loc).Format("20060102") + ".xlsx"
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(b)
+}
+
+// dashFigures are the single figures of o, as label and value.
+func (a *app) dashFigures(l i18n.Lang, o *dashboard.Overview) [][2]any {
+	median := any(a.Catalog.T(l, "dash.none"))
+	if o.MedianHoursToContract >= 0 {
+		median = dashboard.Round1(o.MedianHoursToContract)
+	}
+	return [][2]any{
+		{a.Catalog.T(l, "dash.f_organizations"), o.Organizations},
+		{a.Catalog.T(l, "dash.f_incubating"), o.Incubating},
+		{a.Catalog.T(l, "dash.f_graduated"), o.Graduated},
+		{a.Catalog.T(l, "dash.f_needs"), o.Needs},
+		{a.Catalog.T(l, "dash.f_median"), median},
+		{a.Catalog.T(l, "dash.f_awards"), o.Awards},
+		{a.Catalog.T(l, "dash.f_own_street"), dashboard.Round1(o.OwnStreetShare() * 100)},
+		{a.Catalog.T(l, "dash.f_acceptances"), o.Acceptances},
+		{a.Catalog.T(l, "dash.f_ratings"), o.Ratings},
+		{a.Catalog.T(l, "dash.f_satisfaction"), dashboard.Round1(o.AvgSatisfaction)},
+		{a.Catalog.T(l, "dash.points_issued"), o.PointsIssued},
+		{a.Catalog.T(l, "dash.points_redeemed"), o.PointsRedeemed},
+		{a.Catalog.T(l, "dash.f_activities"), o.ActivitiesHeld},
+		{a.Catalog.T(l, "dash.f_hours"), dashboard.Round1(o.VolunteerHours)},
+		{a.Catalog.T(l, "dash.f_training"), o.TrainingPresent},
+		{a.Catalog.T(l, "dash.f_overdue"), o.OverdueActions},
+	}
+}
+
+func (a *app) dashWorkbook(l i18n.Lang, o *dashboard.Overview) ([]byte, error) {
+	x := excelize.NewFile()
+	defer x.Close()
+	first := a.Catalog.T(l, "dash.sheet_figures")
+	if err := x.SetSheetName("Sheet1", first); err != nil {
+		return nil, err
+	}
+	put := func(sheet string, rows [][]any) error {
+		for i, row := range rows {
+			cell, err := excelize.CoordinatesToCellName(1, i+1)
+			if err != nil {
+				return err
+			}
+			if err := x.SetSheetRow(sheet, cell, &row); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	figs := [][]any{{a.Catalog.T(l, "dash.col_figure"), a.Catalog.T(l, "dash.col_value")}}
+	for _, f := range a.dashFigures(l, o) {
+		figs = append(figs, []any{f[0], f[1]})
+	}
+	if err := put(first, figs); err != nil {
+		return nil, err
+	}
+	for _, t := range a.dashTables(l, o) {
+		if _, err := x.NewSheet(t.Title); err != nil {
+			return nil, err
+		}
+		rows := [][]any{{a.Catalog.T(l, "dash.col_item"), a.Catalog.T(l, "dash.col_count")}}
+		for _, c := range t.Rows {
+			rows = append(rows, []any{c.Name, c.N})
+		}
+		if err := put(t.Title, rows); err != nil {
+			return nil, err
+		}
+	}
+	streets := a.Catalog.T(l, "dash.sheet_streets")
+	if _, err := x.NewSheet(streets); err != nil {
+		return nil, err
+	}
+	rows := [][]any{{a.Catalog.T(l, "dash.col_street"), a.Catalog.T(l, "dash.col_median"), a.Catalog.T(l, "dash.col_published"),
+		a.Catalog.T(l, "dash.col_contracted"), a.Catalog.T(l, "dash.col_per_need"), a.Catalog.T(l, "dash.col_no_proposal")}}
+	for _, m := range o.Streets {
+		median := any("")
+		if m.MedianH >= 0 {
+			median = dashboard.Round1(m.MedianH)
+		}
+		rows = append(rows, []any{m.StreetName, median, m.Published, m.Contracted,
+			dashboard.Round1(m.PerNeed()), dashboard.Round1(m.NoProposalShare() * 100)})
+	}
+	if err := put(streets, rows); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := x.Write(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

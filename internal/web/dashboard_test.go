@@ -1,0 +1,127 @@
+package web_test
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/huitian/huitian/internal/store"
+	"github.com/huitian/huitian/internal/store/storetest"
+)
+
+// dashOrgs returns the organizations figure shown on a dashboard page.
+func dashOrgs(t *testing.T, body string) string {
+	t.Helper()
+	i := strings.Index(body, "社会组织（家）</td><td class=\"num\">")
+	if i < 0 {
+		t.Fatalf("no organizations figure on the page")
+	}
+	rest := body[i+len("社会组织（家）</td><td class=\"num\">"):]
+	return rest[:strings.Index(rest, "<")]
+}
+
+func TestDashboardPages(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		admin := f.browser(t)
+		admin.login(f.admin)
+		code, body, _ := admin.get("/dashboard")
+		if code != 200 || dashOrgs(t, body) != "1" || !strings.Contains(body, `/dashboard/charts/org_registration.svg`) {
+			t.Fatalf("admin dashboard: %d", code)
+		}
+		if _, home, _ := admin.get("/admin"); !strings.Contains(home, `href="/dashboard"`) {
+			t.Fatalf("admin home does not link the dashboard")
+		}
+		// The other street has no organization.
+		code, body, _ = admin.get("/dashboard?street=" + f.other.ID + "&from=2020-01-01&to=2030-12-31")
+		if code != 200 || dashOrgs(t, body) != "0" {
+			t.Fatalf("admin, other street: %d", code)
+		}
+		// The charts and the workbook carry the same filter.
+		for _, link := range []string{"/dashboard/charts/points.svg?", "/dashboard.xlsx?"} {
+			if !strings.Contains(body, link+"street="+f.other.ID+"&amp;from=2020-01-01&amp;to=2030-12-31") {
+				t.Errorf("no link %s with the filter", link)
+			}
+		}
+		// Bad input: a clear message, no 500.
+		for q, want := range map[string]string{
+			"?from=2026-13-01":               "日期格式",
+			"?from=2026-03-02&to=2026-03-01": "结束日期不能早于开始日期",
+			"?street=nowhere":                "没有这个街道",
+		} {
+			if code, body, _ := admin.get("/dashboard" + q); code != 400 || !strings.Contains(body, want) {
+				t.Errorf("%s: %d, want 400 with %q", q, code, want)
+			}
+		}
+
+		// A chart is an SVG drawn on the server.
+		resp, err := admin.c.Get(admin.url + "/dashboard/charts/org_registration.svg")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var svg bytes.Buffer
+		svg.ReadFrom(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/svg+xml" || !strings.HasPrefix(svg.String(), "<svg") ||
+			!strings.Contains(svg.String(), "民政登记") {
+			t.Fatalf("chart: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		if code, _, _ := admin.get("/dashboard/charts/nothing.svg"); code != 404 {
+			t.Fatalf("unknown chart: %d", code)
+		}
+
+		// The workbook: one sheet per table, the same figures.
+		resp, err = admin.c.Get(admin.url + "/dashboard.xlsx")
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, err := excelize.OpenReader(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sheets := x.GetSheetList()
+		if len(sheets) != 11 || sheets[0] != "主要数据" || sheets[len(sheets)-1] != "各街道需求匹配" {
+			t.Fatalf("sheets %v", sheets)
+		}
+		if v, _ := x.GetCellValue("主要数据", "B2"); v != "1" {
+			t.Fatalf("organizations in the workbook: %q", v)
+		}
+		if v, _ := x.GetCellValue("组织-登记方式", "A2"); v != "民政登记" {
+			t.Fatalf("registration sheet: %q", v)
+		}
+
+		// Street staff: their street, forced; another street is forbidden.
+		staff := f.browser(t)
+		staff.login(f.staff)
+		code, body, _ = staff.get("/dashboard")
+		if code != 200 || dashOrgs(t, body) != "1" || strings.Contains(body, "霍营街道") || strings.Contains(body, `<option value="">`) {
+			t.Fatalf("street staff dashboard: %d", code)
+		}
+		for _, p := range []string{"/dashboard?street=" + f.other.ID, "/dashboard.xlsx?street=" + f.other.ID,
+			"/dashboard/charts/org_street.svg?street=" + f.other.ID} {
+			if code, _, _ := staff.get(p); code != http.StatusForbidden {
+				t.Errorf("street staff, %s: %d, want 403", p, code)
+			}
+		}
+		outsider := f.browser(t)
+		outsider.login(f.outsid)
+		if code, body, _ := outsider.get("/dashboard"); code != 200 || dashOrgs(t, body) != "0" {
+			t.Fatalf("other street's staff: %d", code)
+		}
+
+		// Nobody else.
+		org := f.browser(t)
+		org.login(f.orgAdmin)
+		if code, _, _ := org.get("/dashboard"); code != http.StatusForbidden {
+			t.Fatalf("organization admin: %d, want 403", code)
+		}
+		if code, _, _ := f.browser(t).get("/dashboard.xlsx"); code != http.StatusSeeOther {
+			t.Fatalf("anonymous: %d, want a redirect to sign in", code)
+		}
+	})
+}
