@@ -191,12 +191,7 @@ func runTokenCreate(ctx context.Context, args []string, env Env) error {
 }
 
 func runAuditVerify(ctx context.Context, args []string, env Env) error {
-	fs := flags("audit verify", env)
-	db := dbFlag(fs)
-	if _, err := parse(fs, args); err != nil {
-		return err
-	}
-	s, err := openCurrent(ctx, *db, env)
+	s, err := openDBOnly(ctx, "audit verify", args, env)
 	if err != nil {
 		return err
 	}

@@ -159,6 +159,17 @@ func openStore(ctx context.Context, dsn string, env Env) (*store.Store, error) {
 	return store.Open(ctx, dsn)
 }
 
+// openDBOnly parses the flags of a command whose one flag is --db and opens
+// that database, refusing one with pending migrations.
+func openDBOnly(ctx context.Context, name string, args []string, env Env) (*store.Store, error) {
+	fs := flags(name, env)
+	db := dbFlag(fs)
+	if _, err := parse(fs, args); err != nil {
+		return nil, err
+	}
+	return openCurrent(ctx, *db, env)
+}
+
 // openCurrent opens the database and refuses a schema that is not up to date.
 func openCurrent(ctx context.Context, dsn string, env Env) (*store.Store, error) {
 	s, err := openStore(ctx, dsn, env)

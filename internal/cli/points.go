@@ -10,12 +10,7 @@ import (
 // runPointsVerify checks that every points balance equals the sum of its
 // postings: exit 0 when all do, 1 naming the first account that differs.
 func runPointsVerify(ctx context.Context, args []string, env Env) error {
-	fs := flags("points verify", env)
-	db := dbFlag(fs)
-	if _, err := parse(fs, args); err != nil {
-		return err
-	}
-	s, err := openCurrent(ctx, *db, env)
+	s, err := openDBOnly(ctx, "points verify", args, env)
 	if err != nil {
 		return err
 	}
@@ -38,12 +33,7 @@ func runPointsVerify(ctx context.Context, args []string, env Env) error {
 // ended without an objection (cron-friendly: run it hourly; each
 // attendance is awarded once, each award posts once).
 func runPointsIssue(ctx context.Context, args []string, env Env) error {
-	fs := flags("points issue", env)
-	db := dbFlag(fs)
-	if _, err := parse(fs, args); err != nil {
-		return err
-	}
-	s, err := openCurrent(ctx, *db, env)
+	s, err := openDBOnly(ctx, "points issue", args, env)
 	if err != nil {
 		return err
 	}
