@@ -132,10 +132,7 @@ func post(ctx context.Context, c conn, p *points.Posting, fromStreet, toStreet s
 			return nil, errs.E(errs.Conflict, "points.insufficient")
 		}
 	}
-	data := map[string]any{"key": p.Key, "kind": p.Kind, "from": p.From, "to": p.To, "amount": p.Amount}
-	if p.RuleID != "" {
-		data["rule"] = p.RuleID
-	}
+	data := postingAudit(p)
 	if c.batch != nil { // audited with its batch, in the same transaction
 		data["id"], data["actor"] = p.ID, p.ActorID
 		c.batch.postings = append(c.batch.postings, data)
@@ -147,6 +144,15 @@ func post(ctx context.Context, c conn, p *points.Posting, fromStreet, toStreet s
 		return nil, err
 	}
 	return p, nil
+}
+
+// postingAudit is what the audit log keeps of a posting.
+func postingAudit(p *points.Posting) map[string]any {
+	data := map[string]any{"key": p.Key, "kind": p.Kind, "from": p.From, "to": p.To, "amount": p.Amount}
+	if p.RuleID != "" {
+		data["rule"] = p.RuleID
+	}
+	return data
 }
 
 const postingColumns = `id, idem_key, kind, from_id, to_id, amount, reason, rule_id, reverses, actor_id, created_at`

@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -29,6 +31,124 @@ type PointsBatcher struct {
 
 	commits, posted atomic.Int64 // for Stats
 	state           *batchState  // used by the loop goroutine only
+}
+
+// errRetrySavepoints rolls an optimistic batch back to run it again with
+// a savepoint per posting.
+var errRetrySavepoints = errors.New("a posting of the batch failed")
+
+// postSet writes a batch of postings with three statements whatever its
+// size: open the accounts not seen before, insert every posting (their
+// idempotency keys unique), and move every balance at once, each account
+// by its net change but only if it can afford its debits alone, so some
+// order of the postings one by one exists in which none overdraws. It
+// returns errRetrySavepoints, leaving the transaction to be rolled back,
+// when any posting would not simply succeed: a key seen before (a replay
+// answers with the first posting), an account short of points.
+func postSet(c conn, batch []*batchReq) error {
+	ctx := context.Background()
+	bs := c.batch
+	type move struct{ delta, debit int64 }
+	moves := map[string]*move{}
+	var ids []string // accounts in id order: PostgreSQL locks them in that order
+	var open []any
+	opened := 0
+	for _, r := range batch {
+		p := r.p
+		if actor := accounts.ActorFrom(r.ctx); actor != nil {
+			p.ActorID = actor.ID
+		}
+		p.ID, p.CreatedAt = newID(), c.now
+		for _, m := range []struct {
+			id    string
+			delta int64
+		}{{p.From, -p.Amount}, {p.To, p.Amount}} {
+			mv := moves[m.id]
+			if mv == nil {
+				mv = &move{}
+				moves[m.id] = mv
+				ids = append(ids, m.id)
+				if !bs.known[m.id] {
+					a := accountOf(m.id, "")
+					open = append(open, a.ID, string(a.Kind), a.OwnerID, a.StreetID, c.now)
+					bs.opened = append(bs.opened, a.ID)
+					opened++
+				}
+			}
+			mv.delta += m.delta
+			mv.debit += min(m.delta, 0)
+		}
+	}
+	if opened > 0 {
+		if _, err := c.exec(ctx, `INSERT INTO points_accounts (id, kind, owner_id, street_id, balance, created_at) VALUES `+
+			valuesList(opened, "(?, ?, ?, ?, 0, ?)")+` ON CONFLICT (id) DO NOTHING`, open...); err != nil {
+			return err
+		}
+	}
+	args := make([]any, 0, 11*len(batch))
+	for _, r := range batch {
+		p := r.p
+		args = append(args, p.ID, p.Key, string(p.Kind), p.From, p.To, p.Amount, p.Reason, p.RuleID, p.Reverses, p.ActorID, c.now)
+	}
+	res, err := c.exec(ctx, `INSERT INTO points_postings (id, idem_key, kind, from_id, to_id, amount, reason, rule_id, reverses,
+		actor_id, created_at) VALUES `+valuesList(len(batch), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")+` ON CONFLICT (idem_key) DO NOTHING`, args...)
+	if err != nil {
+		return errRetrySavepoints // e.g. a posting reversed twice: the one-by-one path says which
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n != int64(len(batch)) {
+		return errRetrySavepoints
+	}
+	sort.Strings(ids)
+	var delta, debit strings.Builder
+	args = args[:0]
+	for _, id := range ids {
+		delta.WriteString(" WHEN ? THEN CAST(? AS BIGINT)")
+		args = append(args, id, moves[id].delta)
+	}
+	for _, id := range ids {
+		debit.WriteString(" WHEN ? THEN CAST(? AS BIGINT)")
+		args = append(args, id, moves[id].debit)
+	}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	res, err = c.exec(ctx, `UPDATE points_accounts SET balance = balance + CASE id`+delta.String()+` END
+		WHERE (kind = 'pool' OR balance + CASE id`+debit.String()+` END >= 0) AND id IN (`+valuesList(len(ids), "?")+`)`, args...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n != int64(len(ids)) {
+		return errRetrySavepoints
+	}
+	for _, r := range batch {
+		p := r.p
+		data := postingAudit(p)
+		data["id"], data["actor"] = p.ID, p.ActorID
+		bs.postings = append(bs.postings, data)
+		r.out, r.err = p, nil
+	}
+	return nil
+}
+
+// valuesList repeats one placeholder group n times, comma-separated.
+func valuesList(n int, group string) string {
+	return strings.TrimSuffix(strings.Repeat(group+", ", n), ", ")
+}
+
+// audit records the batch's postings in one entry (none when all failed).
+func (b *PointsBatcher) audit(c conn) error {
+	bs := b.state
+	if len(bs.postings) == 0 {
+		return nil
+	}
+	first := bs.postings[0]
+	return record(accounts.WithActor(context.Background(), accounts.System()), c, "points.post_batch",
+		accounts.Resource{Kind: accounts.KindPoints, ID: first["id"].(string)},
+		map[string]any{"count": len(bs.postings), "postings": bs.postings})
 }
 
 // Stats returns how many transactions the batcher committed and how many
@@ -176,35 +296,39 @@ func (bs *batchState) stmt(ctx context.Context, c conn, query string) *sql.Stmt 
 // (not a posting), every posting in it gets the error.
 func (b *PointsBatcher) commit(batch []*batchReq) {
 	bs := b.state
+	// First the whole batch in three statements (postSet); in the common
+	// case every posting succeeds. When one would fail the transaction is
+	// rolled back and the batch runs again posting by posting, each in its
+	// own savepoint, so the others still commit.
 	err := b.s.txBatch(context.Background(), bs, func(c conn) error {
-		for i, r := range batch {
-			sp := fmt.Sprintf("p%d", i)
-			if _, err := c.exec(r.ctx, `SAVEPOINT `+sp); err != nil {
-				return err
-			}
-			opened, posted := len(bs.opened), len(bs.postings)
-			r.out, r.err = post(r.ctx, c, r.p, "", "")
-			if r.err != nil {
-				if _, err := c.exec(r.ctx, `ROLLBACK TO SAVEPOINT `+sp); err != nil {
+		if err := postSet(c, batch); err != nil {
+			return err
+		}
+		return b.audit(c)
+	})
+	if errors.Is(err, errRetrySavepoints) {
+		err = b.s.txBatch(context.Background(), bs, func(c conn) error {
+			for i, r := range batch {
+				sp := fmt.Sprintf("p%d", i)
+				if _, err := c.exec(r.ctx, `SAVEPOINT `+sp); err != nil {
 					return err
 				}
-				r.err, r.out = b.s.translate(r.err), nil
-				bs.opened, bs.postings = bs.opened[:opened], bs.postings[:posted]
+				opened, posted := len(bs.opened), len(bs.postings)
+				r.out, r.err = post(r.ctx, c, r.p, "", "")
+				if r.err != nil {
+					if _, err := c.exec(r.ctx, `ROLLBACK TO SAVEPOINT `+sp); err != nil {
+						return err
+					}
+					r.err, r.out = b.s.translate(r.err), nil
+					bs.opened, bs.postings = bs.opened[:opened], bs.postings[:posted]
+				}
+				if _, err := c.exec(r.ctx, `RELEASE SAVEPOINT `+sp); err != nil {
+					return err
+				}
 			}
-			if _, err := c.exec(r.ctx, `RELEASE SAVEPOINT `+sp); err != nil {
-				return err
-			}
-		}
-		if len(bs.postings) == 0 {
-			return nil
-		}
-		// One audit entry for the transaction, listing every posting with
-		// who asked for it: the chain stays complete at a fraction of the cost.
-		first := bs.postings[0]
-		return record(accounts.WithActor(context.Background(), accounts.System()), c, "points.post_batch",
-			accounts.Resource{Kind: accounts.KindPoints, ID: first["id"].(string)},
-			map[string]any{"count": len(bs.postings), "postings": bs.postings})
-	})
+			return b.audit(c)
+		})
+	}
 	bs.tx, bs.stmts = nil, nil
 	if err == nil {
 		for _, id := range bs.opened {

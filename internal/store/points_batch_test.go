@@ -89,6 +89,56 @@ func TestPointsBatcher(t *testing.T) {
 	})
 }
 
+// TestPointsBatchOrder: a batch written at once moves each balance by its
+// net change only when every account affords its debits alone; otherwise
+// it runs posting by posting, in order, so a spend that needs a credit of
+// the same batch succeeds only after it, and two spends that would each
+// need the other's credit both fail.
+func TestPointsBatchOrder(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		st, _, _ := seed(t, s)
+		b := s.NewPointsBatcher(0)
+		defer b.Close()
+		ctx := storetest.Admin()
+		pool := points.AccountID(points.Pool, st.ID)
+		a, c := points.AccountID(points.Resident, "a"), points.AccountID(points.Resident, "c")
+		m := points.AccountID(points.MerchantAcct, "m")
+		tr := func(key, from, to string, n int64) *points.Posting {
+			return &points.Posting{Key: key, Kind: points.KindTransfer, From: from, To: to, Amount: n, Reason: "测试"}
+		}
+		grant := func(key, to string, n int64) *points.Posting {
+			return &points.Posting{Key: key, Kind: points.KindGrant, From: pool, To: to, Amount: n, Reason: "测试"}
+		}
+		check := func(errs []error, want ...bool) {
+			t.Helper()
+			for i, ok := range want {
+				if (errs[i] == nil) != ok {
+					t.Fatalf("posting %d: %v, want ok=%v", i, errs[i], ok)
+				}
+			}
+		}
+		// All affordable: written at once.
+		check(b.CommitForTest(ctx, grant("g1", a, 10), grant("g2", c, 5), tr("t1", a, m, 4)), true, true, true)
+		// The spend comes before the credit it needs: one by one, it fails.
+		check(b.CommitForTest(ctx, tr("t2", c, m, 8), grant("g3", c, 5)), false, true)
+		// After the credit it succeeds.
+		check(b.CommitForTest(ctx, grant("g4", c, 5), tr("t3", c, m, 14)), true, true)
+		// c affords its debit only after a's credit: one by one, in order.
+		check(b.CommitForTest(ctx, tr("t4", a, c, 6), tr("t5", c, a, 6)), true, true)
+		// Each would need the other's credit: neither may go.
+		check(b.CommitForTest(ctx, tr("t6", a, c, 9), tr("t7", c, a, 9), tr("t8", c, m, 1)), false, false, true)
+		for id, want := range map[string]int64{a: 6, c: 0, m: 19} {
+			if got, err := s.FindPointsAccount(ctx, id); err != nil || got.Balance != want {
+				t.Fatalf("%s: %+v %v, want %d", id, got, err, want)
+			}
+		}
+		if mm, _, err := s.VerifyPoints(context.Background()); mm != nil || err != nil {
+			t.Fatalf("verify %+v %v", mm, err)
+		}
+	})
+}
+
 func TestSQLiteSynchronousFull(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
