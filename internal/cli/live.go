@@ -52,13 +52,19 @@ func newLive(s *store.Store, th *thesaurus, log *slog.Logger) (*match.Live, erro
 	}
 	s.OnChange(func(ctx context.Context, changes []store.Change) {
 		var orgs, needs []string
+		everything := false
 		for _, c := range changes {
 			switch c.Kind {
 			case store.ChangeOrganization:
 				orgs = append(orgs, c.ID)
 			case store.ChangeNeed:
 				needs = append(needs, c.ID)
+			case store.ChangeEverything: // another node's bulk import
+				everything = true
 			}
+		}
+		if everything && live.Ready() && live.Build(ctx) == nil {
+			return
 		}
 		// The change is committed whatever happens here; a failure leaves
 		// the index behind until the next change of the object or restart.

@@ -62,8 +62,14 @@ func newSolutions(s *store.Store, th *thesaurus, log *slog.Logger) (*match.Solut
 	s.OnChange(func(ctx context.Context, changes []store.Change) {
 		var ids []string
 		for _, c := range changes {
-			if c.Kind == store.ChangeSolution {
+			switch c.Kind {
+			case store.ChangeSolution:
 				ids = append(ids, c.ID)
+			case store.ChangeEverything: // another node's bulk import
+				if err := sols.Build(ctx); err != nil {
+					log.ErrorContext(ctx, "方案索引重建失败 / solution index rebuild failed", "err", err)
+				}
+				return
 			}
 		}
 		// Committed whatever happens here; a failure leaves the index
@@ -220,6 +226,15 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	}
 	workers, stopWorkers := context.WithCancel(ctx)
 	defer stopWorkers()
+	// Other app nodes' changes: those committed after this point reach the
+	// indexes through change_log (those before, through the build).
+	followFrom, err := s.LastChangeSeq(ctx)
+	if err != nil {
+		return err
+	}
+	go s.FollowChanges(workers, followFrom, 500*time.Millisecond, func(err error) {
+		log.Error("读取其他节点的变更失败 / reading other nodes' changes failed", "err", err)
+	})
 	go buildLive(workers, live, log)
 	go buildSolutions(workers, sols, log)
 	if err := startWorkers(workers, s, sender, log); err != nil {

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"time"
 
 	"github.com/huitian/huitian/internal/accounts"
 )
@@ -15,6 +17,9 @@ const (
 	ChangeOrganization ChangeKind = "organization"
 	ChangeNeed         ChangeKind = "need"
 	ChangeSolution     ChangeKind = "solution" // the solution catalog's search index follows these
+	// ChangeEverything stands for a transaction that changed more than
+	// logEverythingAbove objects (a bulk import): other nodes rebuild.
+	ChangeEverything ChangeKind = "everything"
 )
 
 // Change is one object a committed transaction wrote (created, updated,
@@ -85,11 +90,131 @@ func (s *Store) notifyChanges(ctx context.Context, ch *changeSet) {
 	if len(ch.list) == 0 {
 		return
 	}
+	s.notify(ctx, ch.list)
+}
+
+func (s *Store) notify(ctx context.Context, list []Change) {
 	s.lmu.RLock()
 	ls := s.listeners
 	s.lmu.RUnlock()
 	ctx = context.WithoutCancel(ctx)
 	for _, fn := range ls {
-		fn(ctx, ch.list)
+		fn(ctx, list)
 	}
+}
+
+// logEverythingAbove is how many changes of one transaction are logged as
+// one ChangeEverything instead of row by row.
+const logEverythingAbove = 2000
+
+// changeLogLock is the PostgreSQL advisory lock that orders change_log
+// appends by commit.
+const changeLogLock = 4857001
+
+// logChanges appends the transaction's changes to change_log, last thing
+// before its commit. On PostgreSQL the advisory lock, held to the commit,
+// makes the identity order the commit order: a reader that has seen
+// sequence n has seen every smaller one that will ever commit.
+func (s *Store) logChanges(ctx context.Context, c conn, ch *changeSet) error {
+	list := ch.list
+	if len(list) == 0 {
+		return nil
+	}
+	if len(list) > logEverythingAbove {
+		list = []Change{{Kind: ChangeEverything, ID: ""}}
+	}
+	if c.d == Postgres {
+		if _, err := c.exec(ctx, `SELECT pg_advisory_xact_lock(?)`, changeLogLock); err != nil {
+			return err
+		}
+	}
+	args := make([]any, 0, 5*len(list))
+	for _, x := range list {
+		args = append(args, s.node, string(x.Kind), x.ID, c.now)
+	}
+	_, err := c.exec(ctx, `INSERT INTO change_log (node, kind, object_id, at) VALUES `+valuesList(len(list), "(?, ?, ?, ?)"), args...)
+	return err
+}
+
+// LastChangeSeq is the newest change_log sequence: read it before building
+// an index from the tables, then follow the changes after it.
+func (s *Store) LastChangeSeq(ctx context.Context) (int64, error) {
+	var n sql.NullInt64
+	err := s.read().row(ctx, `SELECT MAX(seq) FROM change_log`).Scan(&n)
+	return n.Int64, s.translate(err)
+}
+
+// FollowChanges delivers the changes other processes commit to this
+// store's OnChange listeners, in commit order, reading change_log every
+// interval after sequence from, until ctx ends. Errors (the database
+// away) go to onErr and the next read tries again from the same place.
+// Once an hour it prunes the rows older than a day.
+func (s *Store) FollowChanges(ctx context.Context, from int64, every time.Duration, onErr func(error)) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	pruned := time.Time{}
+	for {
+		for {
+			n, last, err := s.deliverChanges(ctx, from)
+			if err != nil {
+				if ctx.Err() != nil {
+					return
+				}
+				onErr(err)
+				break
+			}
+			from = last
+			if n < changeBatch {
+				break
+			}
+		}
+		if time.Since(pruned) > time.Hour {
+			if _, err := s.db.ExecContext(ctx, rebind(s.dialect, `DELETE FROM change_log WHERE at < ?`),
+				s.Now().Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+				onErr(err)
+			}
+			pruned = time.Now()
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+const changeBatch = 1000
+
+// deliverChanges reads up to changeBatch rows after from, hands the other
+// nodes' changes to the listeners, and returns how many rows it read and
+// the last sequence.
+func (s *Store) deliverChanges(ctx context.Context, from int64) (int, int64, error) {
+	rows, err := s.read().query(ctx, `SELECT seq, node, kind, object_id FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?`,
+		from, changeBatch)
+	if err != nil {
+		return 0, from, s.translate(err)
+	}
+	defer rows.Close()
+	var list []Change
+	n := 0
+	for rows.Next() {
+		var seq int64
+		var node, kind, id string
+		if err := rows.Scan(&seq, &node, &kind, &id); err != nil {
+			return 0, from, s.translate(err)
+		}
+		n++
+		from = seq
+		if node != s.node {
+			list = append(list, Change{Kind: ChangeKind(kind), ID: id})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return 0, from, s.translate(err)
+	}
+	rows.Close()
+	if len(list) > 0 {
+		s.notify(context.WithoutCancel(ctx), list)
+	}
+	return n, from, nil
 }

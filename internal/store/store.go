@@ -45,6 +45,8 @@ type Store struct {
 	listeners []func(context.Context, []Change)
 
 	boardPartMin int // MatchBoard's smallest range; 0: boardPartMin (tests lower it)
+
+	node string // this process among the app nodes (change_log)
 }
 
 // Open connects to dsn: a file path, "sqlite:PATH", ":memory:" or a
@@ -64,6 +66,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, err
 	}
 	s.Now = func() time.Time { return time.Now().UTC() }
+	s.node = randomToken(8)
 	return s, nil
 }
 
@@ -159,15 +162,22 @@ func (s *Store) txBatch(ctx context.Context, bs *batchState, fn func(c conn) err
 	if bs != nil {
 		bs.begin(t)
 	}
-	if err := fn(conn{q: t, d: s.dialect, now: s.Now().Truncate(time.Microsecond), ch: ch, batch: bs}); err != nil {
+	c := conn{q: t, d: s.dialect, now: s.Now().Truncate(time.Microsecond), ch: ch, batch: bs}
+	if err := fn(c); err != nil {
 		var ec errCommit
 		if errors.As(err, &ec) {
+			if lerr := s.logChanges(ctx, c, ch); lerr != nil {
+				return s.translate(lerr)
+			}
 			if cerr := t.Commit(); cerr != nil {
 				return s.translate(cerr)
 			}
 			s.notifyChanges(ctx, ch)
 			return ec.err
 		}
+		return s.translate(err)
+	}
+	if err := s.logChanges(ctx, c, ch); err != nil {
 		return s.translate(err)
 	}
 	if err := t.Commit(); err != nil {

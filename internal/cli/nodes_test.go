@@ -1,0 +1,106 @@
+package cli_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/huitian/huitian/internal/cli"
+	"github.com/huitian/huitian/internal/store/storetest"
+)
+
+// TestNodesFollowEachOther: two `huitian serve` nodes on one database, and
+// a third process (`huitian import`) that writes. Both nodes' matching
+// indexes find the imported organization within 2 seconds (issue 11):
+// neither wrote it, so it can only have come through change_log.
+func TestNodesFollowEachOther(t *testing.T) {
+	t.Parallel()
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			dsn := storetest.DSN(t, d)
+			if code, _, stderr := run(t, "", "migrate", "--db", dsn); code != 0 {
+				t.Fatalf("migrate: %d %s", code, stderr)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			var nodes []string
+			var dones []chan int
+			for range 2 {
+				var logs syncBuffer
+				done, urls := make(chan int, 1), make(chan string, 1)
+				go func() {
+					done <- cli.Run(ctx, []string{"serve", "--db", dsn, "--addr", "127.0.0.1:0"}, cli.Env{Stdout: io.Discard, Stderr: &logs,
+						Getenv: func(string) string { return "" }, Ready: func(u string) { urls <- u }})
+				}()
+				select {
+				case u := <-urls:
+					nodes = append(nodes, u)
+				case code := <-done:
+					t.Fatalf("serve exited %d: %s", code, logs.String())
+				case <-time.After(60 * time.Second):
+					t.Fatal("serve did not start")
+				}
+				dones = append(dones, done)
+			}
+			defer func() {
+				cancel()
+				for _, d := range dones {
+					<-d
+				}
+			}()
+			for _, n := range nodes {
+				waitReady(t, n)
+			}
+			file := filepath.Join(t.TempDir(), "orgs.jsonl")
+			line := `{"key":"n1","name":"回龙观鸽舍治理志愿队","registration":"filed","domains":["环境卫生"],"street":"回龙观街道","community":"龙锦苑二区社区","description":"劝导楼顶违规鸽舍拆除，清理鸽子粪便"}`
+			if err := os.WriteFile(file, []byte(line+"\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if code, out, stderr := run(t, "", "import", "organizations", file, "--db", dsn); code != 0 {
+				t.Fatalf("import: %d %s %s", code, out, stderr)
+			}
+			imported := time.Now()
+			for _, n := range nodes {
+				for {
+					resp, err := http.Get(n + "/api/v1/match/organizations?text=" + url.QueryEscape("楼顶鸽舍鸽子粪便"))
+					if err != nil {
+						t.Fatal(err)
+					}
+					body, _ := io.ReadAll(resp.Body)
+					resp.Body.Close()
+					if strings.Contains(string(body), "回龙观鸽舍治理志愿队") {
+						break
+					}
+					if time.Since(imported) > 2*time.Second {
+						t.Fatalf("node %s does not find the imported organization 2 s later: %s", n, body)
+					}
+					time.Sleep(50 * time.Millisecond)
+				}
+			}
+		})
+	}
+}
+
+func waitReady(t *testing.T, base string) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		resp, err := http.Get(base + "/readyz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == 200 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("readyz %d", resp.StatusCode)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
