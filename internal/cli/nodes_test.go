@@ -12,13 +12,16 @@ import (
 	"time"
 
 	"github.com/huitian/huitian/internal/cli"
+	"github.com/huitian/huitian/internal/store"
 	"github.com/huitian/huitian/internal/store/storetest"
 )
 
 // TestNodesFollowEachOther: two `huitian serve` nodes on one database, and
 // a third process (`huitian import`) that writes. Both nodes' matching
 // indexes find the imported organization within 2 seconds (issue 11):
-// neither wrote it, so it can only have come through change_log.
+// neither wrote it, so it can only have come through change_log. On
+// PostgreSQL one node leads the background jobs; stopped, the other takes
+// over.
 func TestNodesFollowEachOther(t *testing.T) {
 	t.Parallel()
 	for _, d := range storetest.Dialects {
@@ -27,14 +30,17 @@ func TestNodesFollowEachOther(t *testing.T) {
 			if code, _, stderr := run(t, "", "migrate", "--db", dsn); code != 0 {
 				t.Fatalf("migrate: %d %s", code, stderr)
 			}
-			ctx, cancel := context.WithCancel(context.Background())
 			var nodes []string
 			var dones []chan int
-			for range 2 {
-				var logs syncBuffer
+			var cancels []context.CancelFunc
+			var logs [2]syncBuffer
+			for i := range 2 {
+				ctx, cancel := context.WithCancel(context.Background())
+				cancels = append(cancels, cancel)
+				logs := &logs[i]
 				done, urls := make(chan int, 1), make(chan string, 1)
 				go func() {
-					done <- cli.Run(ctx, []string{"serve", "--db", dsn, "--addr", "127.0.0.1:0"}, cli.Env{Stdout: io.Discard, Stderr: &logs,
+					done <- cli.Run(ctx, []string{"serve", "--db", dsn, "--addr", "127.0.0.1:0"}, cli.Env{Stdout: io.Discard, Stderr: logs,
 						Getenv: func(string) string { return "" }, Ready: func(u string) { urls <- u }})
 				}()
 				select {
@@ -48,8 +54,8 @@ func TestNodesFollowEachOther(t *testing.T) {
 				dones = append(dones, done)
 			}
 			defer func() {
-				cancel()
-				for _, d := range dones {
+				for i, d := range dones {
+					cancels[i]()
 					<-d
 				}
 			}()
@@ -82,8 +88,47 @@ func TestNodesFollowEachOther(t *testing.T) {
 					time.Sleep(50 * time.Millisecond)
 				}
 			}
+			// One node runs the background jobs; stop it and the other takes
+			// them over within seconds (on SQLite each process leads).
+			const leads = "this node runs the background jobs"
+			leader := -1
+			deadline := time.Now().Add(5 * time.Second)
+			for leader < 0 {
+				for i := range logs {
+					if strings.Contains(logs[i].String(), leads) {
+						if leader >= 0 && d == store.Postgres {
+							t.Fatal("both nodes lead")
+						}
+						leader = i
+					}
+				}
+				if time.Now().After(deadline) {
+					t.Fatal("no node leads")
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+			if d == store.SQLite {
+				return
+			}
+			cancels[leader]()
+			<-dones[leader]
+			dones[leader] = closedDone()
+			other := 1 - leader
+			deadline = time.Now().Add(5 * time.Second)
+			for !strings.Contains(logs[other].String(), leads) {
+				if time.Now().After(deadline) {
+					t.Fatalf("the jobs did not move to the other node:\n%s", logs[other].String())
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
 		})
 	}
+}
+
+func closedDone() chan int {
+	c := make(chan int, 1)
+	c <- 0
+	return c
 }
 
 func waitReady(t *testing.T, base string) {

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -122,8 +123,21 @@ func startWorkers(ctx context.Context, s *store.Store, sender sms.Sender, log *s
 	if err != nil {
 		return err
 	}
-	go sweepDeadlines(ctx, s, log, 30*time.Second)
-	go drainOutbox(ctx, s, sender, cat, log, 10*time.Second)
+	// One node of several runs them: the leader (store.Lead); when it dies
+	// another takes over within seconds. Every job is idempotent, so the
+	// moment two might overlap costs nothing.
+	go s.Lead(ctx, store.LeaderJobs, 2*time.Second, func(ctx context.Context) {
+		var wg sync.WaitGroup
+		wg.Go(func() { sweepDeadlines(ctx, s, log, 30*time.Second) })
+		wg.Go(func() { drainOutbox(ctx, s, sender, cat, log, 10*time.Second) })
+		wg.Wait()
+	}, func(leading bool) {
+		if leading {
+			log.Info("本节点负责后台任务 / this node runs the background jobs")
+		} else {
+			log.Info("本节点不再负责后台任务 / this node no longer runs the background jobs")
+		}
+	})
 	return nil
 }
 
