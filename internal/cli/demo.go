@@ -62,7 +62,7 @@ func runDemo(ctx context.Context, args []string, env Env) error {
 	}
 	workers, stopWorkers := context.WithCancel(ctx)
 	defer stopWorkers()
-	if err := startWorkers(workers, s, inbox, log); err != nil {
+	if err := startWorkers(workers, s, inbox, log, nil); err != nil {
 		return err
 	}
 	return listenAndServe(ctx, cfg.Addr, h, log, func(url string) {

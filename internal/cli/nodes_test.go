@@ -107,6 +107,29 @@ func TestNodesFollowEachOther(t *testing.T) {
 				}
 				time.Sleep(20 * time.Millisecond)
 			}
+			// Each node's /metrics says whether it leads, how its jobs ran, how
+			// far behind the change feed it is, and its database pool.
+			for i, n := range nodes {
+				resp, err := http.Get(n + "/metrics")
+				if err != nil {
+					t.Fatal(err)
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				m := string(body)
+				lead := "huitian_leader 0"
+				if i == leader || d == store.SQLite {
+					lead = "huitian_leader 1"
+				}
+				for _, want := range []string{lead, "huitian_change_feed_lag 0", `go_sql_open_connections{db_name="write"}`} {
+					if !strings.Contains(m, want) {
+						t.Fatalf("node %d /metrics lacks %q", i, want)
+					}
+				}
+				if (i == leader) != strings.Contains(m, `huitian_job_runs_total{job="deadlines",result="ok"}`) && d == store.Postgres {
+					t.Fatalf("node %d (leader %d): job runs in /metrics: %v", i, leader, !(i == leader))
+				}
+			}
 			if d == store.SQLite {
 				return
 			}

@@ -65,18 +65,18 @@ func TestOutboxDrain(t *testing.T) {
 		cat, _ := i18n.Load()
 		log := slog.New(slog.NewTextHandler(io.Discard, nil))
 		flaky := &flakySender{fail: true}
-		if sent := sendPending(context.Background(), s, flaky, cat, log); sent != 0 {
+		if sent, err := sendPending(context.Background(), s, flaky, cat, log); err != nil || sent != 0 {
 			t.Fatalf("sent %d through a broken gateway", sent)
 		}
 		inbox := sms.NewInbox(10)
 		// Street staff were told of the submission, community staff of the return.
-		if sent := sendPending(context.Background(), s, inbox, cat, log); sent != 2 {
+		if sent, err := sendPending(context.Background(), s, inbox, cat, log); err != nil || sent != 2 {
 			t.Fatalf("sent %d, want 2", sent)
 		}
 		if text := inbox.Last("13900000001"); !strings.HasPrefix(text, "【回天社区】") || !strings.Contains(text, "龙锦苑二区业委会组建指导") {
 			t.Fatalf("text: %q", text)
 		}
-		if sent := sendPending(context.Background(), s, inbox, cat, log); sent != 0 {
+		if sent, err := sendPending(context.Background(), s, inbox, cat, log); err != nil || sent != 0 {
 			t.Fatalf("sent again: %d", sent)
 		}
 	})

@@ -45,7 +45,7 @@ func Handler(cfg config.Config, s *store.Store, log *slog.Logger, sender sms.Sen
 	if err := buildSolutions(context.Background(), sols, log); err != nil {
 		return nil, err
 	}
-	return handler(cfg, s, log, sender, inbox, th, live, sols)
+	return handler(cfg, s, log, sender, inbox, th, live, sols, nil)
 }
 
 // newSolutions returns the search index of the solution catalog over s,
@@ -97,7 +97,7 @@ func buildSolutions(ctx context.Context, sols *match.Solutions, log *slog.Logger
 // building: /readyz says not ready until the matcher is; the catalog's
 // search falls back to words in the text until its index is.
 func handler(cfg config.Config, s *store.Store, log *slog.Logger, sender sms.Sender, inbox *sms.Inbox, th *thesaurus,
-	live *match.Live, sols *match.Solutions) (http.Handler, error) {
+	live *match.Live, sols *match.Solutions, m *nodeMetrics) (http.Handler, error) {
 	th.serve(live, sols)
 	cat, err := i18n.Load()
 	if err != nil {
@@ -112,13 +112,16 @@ func handler(cfg config.Config, s *store.Store, log *slog.Logger, sender sms.Sen
 	apiHandler := api.New(api.Deps{Store: s, Catalog: cat, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes,
 		MaxUploadBytes: cfg.ImportMaxBytes, Rules: cfg.Rules(), Match: live, Solutions: sols, TrustProxy: cfg.TrustProxy,
 		OCDS: ocds.Config{Prefix: cfg.OCDSPrefix, BaseURL: cfg.PublicURL(), PublisherName: cfg.Publisher}})
-	return server.New(server.Deps{Config: cfg, Store: s, Logger: log, Web: pages, API: apiHandler, Sessions: sessions,
-		Ready: live.Ready}), nil
+	d := server.Deps{Config: cfg, Store: s, Logger: log, Web: pages, API: apiHandler, Sessions: sessions, Ready: live.Ready}
+	if m != nil {
+		d.Collectors = m.list
+	}
+	return server.New(d), nil
 }
 
 // startWorkers runs the background work of a node until ctx ends: the
 // deadline sweep and the text-message outbox.
-func startWorkers(ctx context.Context, s *store.Store, sender sms.Sender, log *slog.Logger) error {
+func startWorkers(ctx context.Context, s *store.Store, sender sms.Sender, log *slog.Logger, m *nodeMetrics) error {
 	cat, err := i18n.Load()
 	if err != nil {
 		return err
@@ -128,8 +131,8 @@ func startWorkers(ctx context.Context, s *store.Store, sender sms.Sender, log *s
 	// moment two might overlap costs nothing.
 	go s.Lead(ctx, store.LeaderJobs, 2*time.Second, func(ctx context.Context) {
 		var wg sync.WaitGroup
-		wg.Go(func() { sweepDeadlines(ctx, s, log, 30*time.Second) })
-		wg.Go(func() { drainOutbox(ctx, s, sender, cat, log, 10*time.Second) })
+		wg.Go(func() { sweepDeadlines(ctx, s, log, 30*time.Second, m) })
+		wg.Go(func() { drainOutbox(ctx, s, sender, cat, log, 10*time.Second, m) })
 		wg.Wait()
 	}, func(leading bool) {
 		if leading {
@@ -144,11 +147,13 @@ func startWorkers(ctx context.Context, s *store.Store, sender sms.Sender, log *s
 // sweepDeadlines writes down, every interval, the needs whose proposal
 // deadline has passed (the pages already show them as under evaluation; this
 // tells the people who must act). It stops with ctx.
-func sweepDeadlines(ctx context.Context, s *store.Store, log *slog.Logger, every time.Duration) {
+func sweepDeadlines(ctx context.Context, s *store.Store, log *slog.Logger, every time.Duration, m *nodeMetrics) {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
-		if n, err := s.SweepDeadlines(ctx); err != nil {
+		n, err := s.SweepDeadlines(ctx)
+		m.ran("deadlines", err)
+		if err != nil {
 			log.Error("deadline sweep", "err", err)
 		} else if n > 0 {
 			log.Info("deadline sweep", "needs", n)
@@ -234,7 +239,8 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	h, err := handler(cfg, s, log, sender, shown, th, live, sols)
+	m := newNodeMetrics(s, true)
+	h, err := handler(cfg, s, log, sender, shown, th, live, sols, m)
 	if err != nil {
 		return err
 	}
@@ -251,7 +257,7 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	})
 	go buildLive(workers, live, log)
 	go buildSolutions(workers, sols, log)
-	if err := startWorkers(workers, s, sender, log); err != nil {
+	if err := startWorkers(workers, s, sender, log, m); err != nil {
 		return err
 	}
 	return listenAndServe(ctx, cfg.Addr, h, log, func(url string) {

@@ -29,6 +29,9 @@ type Deps struct {
 	// Ready, when set, must hold for /readyz to answer ready (the matching
 	// index is built).
 	Ready func() bool
+	// Collectors are more metrics for /metrics (the node's pools, jobs,
+	// change feed).
+	Collectors []prometheus.Collector
 }
 
 // New builds the whole handler.
@@ -36,6 +39,7 @@ func New(d Deps) http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	m := newMetrics(reg)
+	reg.MustRegister(d.Collectors...)
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {

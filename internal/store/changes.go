@@ -152,6 +152,7 @@ func (s *Store) LastChangeSeq(ctx context.Context) (int64, error) {
 func (s *Store) FollowChanges(ctx context.Context, from int64, every time.Duration, onErr func(error)) {
 	t := time.NewTicker(every)
 	defer t.Stop()
+	s.followed.Store(from)
 	pruned := time.Time{}
 	for {
 		for {
@@ -164,6 +165,7 @@ func (s *Store) FollowChanges(ctx context.Context, from int64, every time.Durati
 				break
 			}
 			from = last
+			s.followed.Store(last)
 			if n < changeBatch {
 				break
 			}

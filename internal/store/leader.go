@@ -24,11 +24,16 @@ const (
 // onChange, when set, hears every gain (true) and loss (false). SQLite has
 // one process by design: fn runs at once, as leader for good.
 func (s *Store) Lead(ctx context.Context, key int64, retry time.Duration, fn func(ctx context.Context), onChange func(bool)) {
-	if s.dialect != Postgres {
+	set := func(on bool) {
+		s.leading.Store(on)
 		if onChange != nil {
-			onChange(true)
+			onChange(on)
 		}
+	}
+	if s.dialect != Postgres {
+		set(true)
 		fn(ctx)
+		set(false)
 		return
 	}
 	for ctx.Err() == nil {
@@ -39,9 +44,7 @@ func (s *Store) Lead(ctx context.Context, key int64, retry time.Duration, fn fun
 				defer close(done)
 				fn(lctx)
 			}()
-			if onChange != nil {
-				onChange(true)
-			}
+			set(true)
 			s.holdLead(lctx, c, retry)
 			cancel()
 			<-done
@@ -51,9 +54,7 @@ func (s *Store) Lead(ctx context.Context, key int64, retry time.Duration, fn fun
 			_, _ = c.ExecContext(uctx, `SELECT pg_advisory_unlock(`+leadKey+`)`, key)
 			ucancel()
 			c.Close()
-			if onChange != nil {
-				onChange(false)
-			}
+			set(false)
 		}
 		select {
 		case <-ctx.Done():

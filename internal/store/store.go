@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -46,8 +47,20 @@ type Store struct {
 
 	boardPartMin int // MatchBoard's smallest range; 0: boardPartMin (tests lower it)
 
-	node string // this process among the app nodes (change_log)
+	node     string       // this process among the app nodes (change_log)
+	leading  atomic.Bool  // Lead: this process runs the background jobs
+	followed atomic.Int64 // FollowChanges: the last change_log sequence read
 }
+
+// Pools returns the write and read connection pools (the same on
+// PostgreSQL), for their statistics.
+func (s *Store) Pools() (write, read *sql.DB) { return s.db, s.rdb }
+
+// Leading says whether this process leads the background jobs (Lead).
+func (s *Store) Leading() bool { return s.leading.Load() }
+
+// FollowedSeq is the last change_log sequence FollowChanges has read.
+func (s *Store) FollowedSeq() int64 { return s.followed.Load() }
 
 // Open connects to dsn: a file path, "sqlite:PATH", ":memory:" or a
 // postgres:// URL. It does not migrate.

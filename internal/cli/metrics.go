@@ -1,0 +1,64 @@
+package cli
+
+import (
+	"context"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/huitian/huitian/internal/store"
+)
+
+// nodeMetrics are the figures of one app node beyond HTTP (server's):
+// database pools, whether it leads the background jobs, how its jobs run
+// and how far its indexes are behind the change feed.
+type nodeMetrics struct {
+	jobs *prometheus.CounterVec
+	list []prometheus.Collector
+}
+
+func newNodeMetrics(s *store.Store, following bool) *nodeMetrics {
+	m := &nodeMetrics{jobs: prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "huitian_job_runs_total", Help: "Background job rounds on this node by job and result (ok or error).",
+	}, []string{"job", "result"})}
+	write, read := s.Pools()
+	m.list = append(m.list, m.jobs, collectors.NewDBStatsCollector(write, "write"),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "huitian_leader", Help: "1 while this node runs the background jobs.",
+		}, func() float64 {
+			if s.Leading() {
+				return 1
+			}
+			return 0
+		}))
+	if read != write {
+		m.list = append(m.list, collectors.NewDBStatsCollector(read, "read"))
+	}
+	if following {
+		m.list = append(m.list, prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "huitian_change_feed_lag", Help: "Committed changes this node's indexes have not read yet (change_log).",
+		}, func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			last, err := s.LastChangeSeq(ctx)
+			if err != nil {
+				return -1
+			}
+			return float64(max(last-s.FollowedSeq(), 0))
+		}))
+	}
+	return m
+}
+
+// ran counts one round of job.
+func (m *nodeMetrics) ran(job string, err error) {
+	if m == nil {
+		return
+	}
+	result := "ok"
+	if err != nil {
+		result = "error"
+	}
+	m.jobs.WithLabelValues(job, result).Inc()
+}
