@@ -1,6 +1,8 @@
 package config
 
 import (
+	"os"
+	"strings"
 	"testing"
 	"time"
 )
@@ -13,5 +15,35 @@ func TestLoad(t *testing.T) {
 	}
 	if _, err := Load(func(k string) string { return map[string]string{"HUITIAN_SESSION_IDLE": "soon"}[k] }); err == nil {
 		t.Fatal("bad duration accepted")
+	}
+}
+
+// TestDeployEnvExample: every variable the operators' example environment
+// file sets is one Load reads, and its values load without error.
+func TestDeployEnvExample(t *testing.T) {
+	b, err := os.ReadFile("../../deploy/huitian.env.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := map[string]string{}
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		k, v, ok := strings.Cut(line, "=")
+		if !ok {
+			t.Fatalf("not NAME=value: %q", line)
+		}
+		set[k] = v
+	}
+	read := map[string]bool{}
+	if _, err := Load(func(k string) string { read[k] = true; return set[k] }); err != nil {
+		t.Fatalf("the example does not load: %v", err)
+	}
+	for k := range set {
+		if !read[k] {
+			t.Errorf("%s is set in deploy/huitian.env.example but no setting reads it", k)
+		}
 	}
 }
