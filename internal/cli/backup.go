@@ -1,18 +1,15 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
 	"net/url"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/pgtool"
 	"github.com/huitian/huitian/internal/store"
 )
 
@@ -153,36 +150,10 @@ func pgToolDSN(dsn string) (tool, schema string) {
 	return u.String(), schema
 }
 
-// pgTool runs one of PostgreSQL's client programs: from HUITIAN_PG_BIN, the
-// newest /usr/lib/postgresql/*/bin (Debian), or PATH. Its output is shown
-// only when it fails (it may name the server, never data).
+// pgTool runs one of PostgreSQL's client programs (HUITIAN_PG_BIN, or
+// Debian's newest, or PATH).
 func pgTool(ctx context.Context, env Env, name string, args ...string) error {
-	path := ""
-	if dir := env.Getenv("HUITIAN_PG_BIN"); dir != "" {
-		path = filepath.Join(dir, name)
-	} else if dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin/" + name); len(dirs) > 0 {
-		sort.Slice(dirs, func(i, j int) bool { return pgVersion(dirs[i]) < pgVersion(dirs[j]) })
-		path = dirs[len(dirs)-1]
-	} else if p, err := exec.LookPath(name); err == nil {
-		path = p
-	}
-	if path == "" {
-		return errs.Wrap(fmt.Errorf("%s not found: install Debian's postgresql-client or set HUITIAN_PG_BIN", name), "backup")
-	}
-	var out bytes.Buffer
-	cmd := exec.CommandContext(ctx, path, args...)
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		return errs.Wrap(fmt.Errorf("%s: %v: %s", name, err, strings.TrimSpace(out.String())), "backup")
-	}
-	return nil
-}
-
-// pgVersion is the major version in /usr/lib/postgresql/15/bin/….
-func pgVersion(path string) int {
-	var v int
-	fmt.Sscanf(filepath.Base(filepath.Dir(filepath.Dir(path))), "%d", &v)
-	return v
+	return errs.Wrap(pgtool.Run(ctx, env.Getenv("HUITIAN_PG_BIN"), name, args...), "backup")
 }
 
 func copyFile(from, to string) error {

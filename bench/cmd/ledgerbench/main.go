@@ -21,11 +21,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"net"
 	"net/url"
 	"os"
 	"os/exec"
-	"os/user"
 	"path/filepath"
 	"regexp"
 	"runtime/pprof"
@@ -38,6 +36,7 @@ import (
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/places"
+	"github.com/huitian/huitian/internal/pgtool"
 	"github.com/huitian/huitian/internal/points"
 	"github.com/huitian/huitian/internal/store"
 )
@@ -99,12 +98,13 @@ func run(ctx context.Context, args []string) error {
 	if want("postgres") || want("pgbench") {
 		base := *pg
 		if base == "" {
-			url, stop, err := startPostgres(ctx)
+			// Durable: fsync and synchronous_commit at their defaults (on).
+			srv, err := pgtool.Start(ctx, "max_connections=100")
 			if err != nil {
 				return fmt.Errorf("throwaway postgres: %w", err)
 			}
-			defer stop()
-			base = url
+			defer srv.Remove()
+			base = srv.URL()
 		}
 		if want("postgres") {
 			dsn, drop, err := freshDatabase(ctx, base, "ledgerbench")
@@ -293,7 +293,7 @@ var tpsLine = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection t
 
 // pgbench initializes TPC-B at scale 1 and runs it for d.
 func pgbench(ctx context.Context, dsn string, clients int, d time.Duration) (float64, error) {
-	bin, err := pgTool("pgbench")
+	bin, err := pgtool.Find("", "pgbench")
 	if err != nil {
 		return 0, err
 	}
@@ -312,93 +312,3 @@ func pgbench(ctx context.Context, dsn string, clients int, d time.Duration) (flo
 	return strconv.ParseFloat(string(mt[1]), 64)
 }
 
-// pgTool finds a PostgreSQL program: on PATH, or Debian's newest version.
-func pgTool(name string) (string, error) {
-	if p, err := exec.LookPath(name); err == nil {
-		return p, nil
-	}
-	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
-	sort.Slice(dirs, func(i, j int) bool { return pgVersion(dirs[i]) < pgVersion(dirs[j]) })
-	for i := len(dirs) - 1; i >= 0; i-- {
-		if p := filepath.Join(dirs[i], name); isExec(p) {
-			return p, nil
-		}
-	}
-	return "", fmt.Errorf("%s not found (install Debian's postgresql)", name)
-}
-
-func pgVersion(dir string) int {
-	v, _ := strconv.Atoi(filepath.Base(filepath.Dir(dir)))
-	return v
-}
-
-func isExec(p string) bool {
-	fi, err := os.Stat(p)
-	return err == nil && fi.Mode()&0o111 != 0
-}
-
-// startPostgres starts a durable throwaway cluster (fsync and
-// synchronous_commit at their defaults, on) on a free loopback port, as the
-// postgres user when run as root, and returns its URL and how to stop it.
-func startPostgres(ctx context.Context) (string, func(), error) {
-	initdb, err := pgTool("initdb")
-	if err != nil {
-		return "", nil, err
-	}
-	pgctl, err := pgTool("pg_ctl")
-	if err != nil {
-		return "", nil, err
-	}
-	dir, err := os.MkdirTemp("", "ledgerbench-pg")
-	if err != nil {
-		return "", nil, err
-	}
-	asPG := func(name string, args ...string) *exec.Cmd {
-		if os.Geteuid() == 0 {
-			return exec.CommandContext(ctx, "runuser", append([]string{"-u", "postgres", "--", name}, args...)...)
-		}
-		return exec.CommandContext(ctx, name, args...)
-	}
-	if os.Geteuid() == 0 {
-		u, err := user.Lookup("postgres")
-		if err != nil {
-			os.RemoveAll(dir)
-			return "", nil, err
-		}
-		uid, _ := strconv.Atoi(u.Uid)
-		gid, _ := strconv.Atoi(u.Gid)
-		if err := os.Chown(dir, uid, gid); err != nil {
-			os.RemoveAll(dir)
-			return "", nil, err
-		}
-	}
-	port, err := freePort()
-	if err != nil {
-		os.RemoveAll(dir)
-		return "", nil, err
-	}
-	data := filepath.Join(dir, "pg")
-	if out, err := asPG(initdb, "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8").CombinedOutput(); err != nil {
-		os.RemoveAll(dir)
-		return "", nil, fmt.Errorf("initdb: %v\n%s", err, out)
-	}
-	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c max_connections=100", port, dir)
-	if out, err := asPG(pgctl, "-D", data, "-l", filepath.Join(dir, "pg.log"), "-w", "-t", "60", "-o", opts, "start").CombinedOutput(); err != nil {
-		os.RemoveAll(dir)
-		return "", nil, fmt.Errorf("pg_ctl start: %v\n%s", err, out)
-	}
-	stop := func() {
-		_ = asPG(pgctl, "-D", data, "-m", "immediate", "stop").Run()
-		os.RemoveAll(dir)
-	}
-	return fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port), stop, nil
-}
-
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
