@@ -35,8 +35,8 @@ import (
 	"time"
 
 	"github.com/huitian/huitian/internal/accounts"
-	"github.com/huitian/huitian/internal/places"
 	"github.com/huitian/huitian/internal/pgtool"
+	"github.com/huitian/huitian/internal/places"
 	"github.com/huitian/huitian/internal/points"
 	"github.com/huitian/huitian/internal/store"
 )
@@ -311,4 +311,3 @@ func pgbench(ctx context.Context, dsn string, clients int, d time.Duration) (flo
 	}
 	return strconv.ParseFloat(string(mt[1]), 64)
 }
-
