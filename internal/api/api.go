@@ -213,8 +213,9 @@ func New(d Deps) http.Handler {
 		panic("api.New: Store and Catalog are required")
 	}
 	a := &API{store: d.Store, cat: d.Catalog, log: d.Logger, maxBody: d.MaxBodyBytes, maxUpload: d.MaxUploadBytes,
-		rules: d.Rules, ocds: ocdsConfig(d.OCDS), match: d.Match, solutions: d.Solutions, trustProxy: d.TrustProxy, matchRate: server.NewLimiter(matchPerMinute, time.Minute),
-		mux: http.NewServeMux(), codeTries: server.NewLimiter(10, 10*time.Minute), redeemRate: server.NewLimiter(60, 10*time.Minute)}
+		rules: d.Rules, ocds: ocdsConfig(d.OCDS), match: d.Match, solutions: d.Solutions, trustProxy: d.TrustProxy, matchRate: server.NewSharedLimiter(d.Store, "api.match", matchPerMinute, time.Minute),
+		mux: http.NewServeMux(), codeTries: server.NewSharedLimiter(d.Store, "api.checkin_code", 10, 10*time.Minute),
+		redeemRate: server.NewSharedLimiter(d.Store, "api.redeem", 60, 10*time.Minute)}
 	if a.log == nil {
 		a.log = slog.Default()
 	}

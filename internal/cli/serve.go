@@ -133,6 +133,7 @@ func startWorkers(ctx context.Context, s *store.Store, sender sms.Sender, log *s
 		var wg sync.WaitGroup
 		wg.Go(func() { sweepDeadlines(ctx, s, log, 30*time.Second, m) })
 		wg.Go(func() { drainOutbox(ctx, s, sender, cat, log, 10*time.Second, m) })
+		wg.Go(func() { pruneRateLimits(ctx, s, log, time.Hour, m) })
 		wg.Wait()
 	}, func(leading bool) {
 		if leading {
@@ -147,6 +148,24 @@ func startWorkers(ctx context.Context, s *store.Store, sender sms.Sender, log *s
 // sweepDeadlines writes down, every interval, the needs whose proposal
 // deadline has passed (the pages already show them as under evaluation; this
 // tells the people who must act). It stops with ctx.
+// pruneRateLimits deletes day-old rate-limit counters every interval.
+func pruneRateLimits(ctx context.Context, s *store.Store, log *slog.Logger, every time.Duration, m *nodeMetrics) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		_, err := s.PruneRateLimits(ctx, 24*time.Hour)
+		m.ran("rate_limits", err)
+		if err != nil && ctx.Err() == nil {
+			log.Error("rate limit prune", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
 func sweepDeadlines(ctx context.Context, s *store.Store, log *slog.Logger, every time.Duration, m *nodeMetrics) {
 	t := time.NewTicker(every)
 	defer t.Stop()

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"net"
 	"net/http"
 	"strings"
@@ -9,14 +10,32 @@ import (
 )
 
 // Limiter counts attempts per key in a fixed window (sign-in and code
-// requests per phone and per address). In memory: each node limits on its
-// own, which bounds guessing well enough for a handful of nodes.
+// requests per phone and per address). A shared limiter counts in the
+// database, so all app nodes see the same attempts; should the database not
+// answer, it counts in this node's memory rather than refuse everyone.
 type Limiter struct {
 	mu     sync.Mutex
 	max    int
 	window time.Duration
 	hits   map[string]*window
 	now    func() time.Time
+
+	shared Counter // nil: in memory only
+	name   string
+}
+
+// Counter keeps attempt counts where every node sees them (the store).
+type Counter interface {
+	HitRateLimit(ctx context.Context, name, key string, window time.Duration) (hits int, left time.Duration, err error)
+	ResetRateLimit(ctx context.Context, name, key string) error
+}
+
+// NewSharedLimiter is NewLimiter counting in c under name (unique per
+// limit); a nil c gives an in-memory limiter.
+func NewSharedLimiter(c Counter, name string, max int, win time.Duration) *Limiter {
+	l := NewLimiter(max, win)
+	l.shared, l.name = c, name
+	return l
 }
 
 type window struct {
@@ -32,6 +51,17 @@ func NewLimiter(max int, win time.Duration) *Limiter {
 // Allow records an attempt for key and reports whether it is within the
 // limit; when not, it says how long until the window resets.
 func (l *Limiter) Allow(key string) (bool, time.Duration) {
+	if l.shared != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		n, left, err := l.shared.HitRateLimit(ctx, l.name, key, l.window)
+		cancel()
+		if err == nil {
+			if n > l.max {
+				return false, max(left, time.Second)
+			}
+			return true, 0
+		}
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -56,6 +86,11 @@ func (l *Limiter) Allow(key string) (bool, time.Duration) {
 
 // Reset forgets key (after a successful sign-in).
 func (l *Limiter) Reset(key string) {
+	if l.shared != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		_ = l.shared.ResetRateLimit(ctx, l.name, key)
+		cancel()
+	}
 	l.mu.Lock()
 	delete(l.hits, key)
 	l.mu.Unlock()

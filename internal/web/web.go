@@ -76,13 +76,14 @@ func New(d Deps) (http.Handler, error) {
 		return nil, err
 	}
 	a := &app{Deps: d, loc: loc, hl: search.NewAnalyzer(search.Options{}),
-		loginLimit:  server.NewLimiter(5, 15*time.Minute),
-		ipLimit:     server.NewLimiter(30, 15*time.Minute),
-		codeLimit:   server.NewLimiter(3, 10*time.Minute),
-		codeIPLimit: server.NewLimiter(20, 10*time.Minute),
+		// Counted in the database, so every app node sees every attempt.
+		loginLimit:  server.NewSharedLimiter(d.Store, "web.login", 5, 15*time.Minute),
+		ipLimit:     server.NewSharedLimiter(d.Store, "web.login_ip", 30, 15*time.Minute),
+		codeLimit:   server.NewSharedLimiter(d.Store, "web.code", 3, 10*time.Minute),
+		codeIPLimit: server.NewSharedLimiter(d.Store, "web.code_ip", 20, 10*time.Minute),
 
-		codeTryLimit: server.NewLimiter(10, 10*time.Minute),
-		redeemLimit:  server.NewLimiter(60, 10*time.Minute),
+		codeTryLimit: server.NewSharedLimiter(d.Store, "web.checkin_code", 10, 10*time.Minute),
+		redeemLimit:  server.NewSharedLimiter(d.Store, "web.redeem", 60, 10*time.Minute),
 	}
 	if a.tmpl, err = a.parseTemplates(); err != nil {
 		return nil, err
