@@ -209,3 +209,19 @@ func runAuditVerify(ctx context.Context, args []string, env Env) error {
 	fmt.Fprintf(env.Stdout, "审计日志链完整 / audit chain intact: %d entries\n", n)
 	return nil
 }
+
+// runReindex asks every running node to rebuild its search and matching
+// indexes from the database (they follow the change feed and rebuild
+// within seconds); a node started later builds them anyway.
+func runReindex(ctx context.Context, args []string, env Env) error {
+	s, err := openDBOnly(ctx, "reindex", args, env)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.RequestReindex(system(ctx)); err != nil {
+		return err
+	}
+	fmt.Fprintln(env.Stdout, "已请求所有运行中的节点重建索引 / every running node will rebuild its indexes within seconds")
+	return nil
+}

@@ -44,6 +44,7 @@ const usage = `huitian — 回天社区治理平台 / Huitian community governan
   huitian points verify                                  校验积分余额等于流水之和
   huitian points issue                                   发放公示期满的积分（可每小时定时运行）
   huitian points expire --year Y                         Y 年获得、到次年底仍未用的积分到期
+  huitian reindex                                        让所有运行中的节点从数据库重建搜索和匹配索引
   huitian backup --to FILE                               在线备份（SQLite 快照；PostgreSQL 用 pg_dump）并校验
   huitian restore --from FILE                            恢复到空数据库并校验审计链和账本
   huitian eval --orgs F --projects F --queries F [-v]   评测推荐质量（nDCG@5、recall@5，对比 FTS5 基线）
@@ -80,6 +81,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		"points issue":         runPointsIssue,
 		"points expire":        runPointsExpire,
 		"backup":               runBackup,
+		"reindex":              runReindex,
 		"restore":              runRestore,
 	}[cmd]
 	if !ok {

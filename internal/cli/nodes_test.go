@@ -88,6 +88,39 @@ func TestNodesFollowEachOther(t *testing.T) {
 					time.Sleep(50 * time.Millisecond)
 				}
 			}
+			// An admin saves a thesaurus on a third process: both nodes apply
+			// it, so a word only the new group knows (鸽棚) finds the
+			// organization, whose text says 鸽舍.
+			admin, err := store.Open(context.Background(), dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer admin.Close()
+			text, _, _, err := admin.CurrentThesaurus(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := admin.SaveThesaurus(storetest.Admin(), text+"\n鸽舍 鸽棚 鸽子窝\n", "鸽舍治理"); err != nil {
+				t.Fatal(err)
+			}
+			saved := time.Now()
+			for _, n := range nodes {
+				for {
+					resp, err := http.Get(n + "/api/v1/match/organizations?text=" + url.QueryEscape("楼顶搭鸽棚"))
+					if err != nil {
+						t.Fatal(err)
+					}
+					body, _ := io.ReadAll(resp.Body)
+					resp.Body.Close()
+					if strings.Contains(string(body), "回龙观鸽舍治理志愿队") {
+						break
+					}
+					if time.Since(saved) > 5*time.Second {
+						t.Fatalf("node %s does not apply the thesaurus saved elsewhere: %s", n, body)
+					}
+					time.Sleep(50 * time.Millisecond)
+				}
+			}
 			// One node runs the background jobs; stop it and the other takes
 			// them over within seconds (on SQLite each process leads).
 			const leads = "this node runs the background jobs"
@@ -110,20 +143,27 @@ func TestNodesFollowEachOther(t *testing.T) {
 			// Each node's /metrics says whether it leads, how its jobs ran, how
 			// far behind the change feed it is, and its database pool.
 			for i, n := range nodes {
-				resp, err := http.Get(n + "/metrics")
-				if err != nil {
-					t.Fatal(err)
+				var m string
+				for deadline := time.Now().Add(2 * time.Second); ; { // the last change is being applied
+					resp, err := http.Get(n + "/metrics")
+					if err != nil {
+						t.Fatal(err)
+					}
+					body, _ := io.ReadAll(resp.Body)
+					resp.Body.Close()
+					m = string(body)
+					if strings.Contains(m, "huitian_change_feed_lag 0") || time.Now().After(deadline) {
+						break
+					}
+					time.Sleep(50 * time.Millisecond)
 				}
-				body, _ := io.ReadAll(resp.Body)
-				resp.Body.Close()
-				m := string(body)
 				lead := "huitian_leader 0"
 				if i == leader || d == store.SQLite {
 					lead = "huitian_leader 1"
 				}
 				for _, want := range []string{lead, "huitian_change_feed_lag 0", `go_sql_open_connections{db_name="write"}`} {
 					if !strings.Contains(m, want) {
-						t.Fatalf("node %d /metrics lacks %q", i, want)
+						t.Fatalf("node %d /metrics lacks %q:\n%s", i, want, grep(m, "huitian_"))
 					}
 				}
 				if (i == leader) != strings.Contains(m, `huitian_job_runs_total{job="deadlines",result="ok"}`) && d == store.Postgres {
@@ -171,4 +211,15 @@ func waitReady(t *testing.T, base string) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// grep returns the lines of text that contain s.
+func grep(text, s string) string {
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		if strings.Contains(l, s) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }

@@ -99,6 +99,23 @@ func buildSolutions(ctx context.Context, sols *match.Solutions, log *slog.Logger
 func handler(cfg config.Config, s *store.Store, log *slog.Logger, sender sms.Sender, inbox *sms.Inbox, th *thesaurus,
 	live *match.Live, sols *match.Solutions, m *nodeMetrics) (http.Handler, error) {
 	th.serve(live, sols)
+	// A thesaurus another node's admin saved: apply it here too (the saving
+	// node applied it already).
+	s.OnChange(func(ctx context.Context, changes []store.Change) {
+		for _, c := range changes {
+			if c.Kind != store.ChangeThesaurus || !c.Remote {
+				continue
+			}
+			text, _, _, err := s.CurrentThesaurus(ctx)
+			if err == nil {
+				err = th.Apply(ctx, text)
+			}
+			if err != nil {
+				log.ErrorContext(ctx, "应用其他节点保存的同义词表失败 / applying another node's thesaurus failed", "err", err)
+			}
+			return
+		}
+	})
 	cat, err := i18n.Load()
 	if err != nil {
 		return nil, err

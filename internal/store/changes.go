@@ -20,6 +20,8 @@ const (
 	// ChangeEverything stands for a transaction that changed more than
 	// logEverythingAbove objects (a bulk import): other nodes rebuild.
 	ChangeEverything ChangeKind = "everything"
+	// ChangeThesaurus: an admin saved a new thesaurus version.
+	ChangeThesaurus ChangeKind = "thesaurus"
 )
 
 // Change is one object a committed transaction wrote (created, updated,
@@ -28,6 +30,9 @@ const (
 type Change struct {
 	Kind ChangeKind
 	ID   string
+	// Remote: another process committed it (FollowChanges); false for this
+	// process's own changes, heard at commit.
+	Remote bool
 }
 
 // changeSet collects the changes of one transaction, each once, in order.
@@ -72,6 +77,8 @@ func (c conn) changedResource(res accounts.Resource) {
 		c.changed(ChangeOrganization, res.OrgID)
 	case accounts.KindSolution:
 		c.changed(ChangeSolution, res.ID)
+	case accounts.KindThesaurus:
+		c.changed(ChangeThesaurus, "current")
 	}
 }
 
@@ -134,6 +141,15 @@ func (s *Store) logChanges(ctx context.Context, c conn, ch *changeSet) error {
 	}
 	_, err := c.exec(ctx, `INSERT INTO change_log (node, kind, object_id, at) VALUES `+valuesList(len(list), "(?, ?, ?, ?)"), args...)
 	return err
+}
+
+// RequestReindex asks every app node following the change feed to rebuild
+// its search and matching indexes from the tables (huitian reindex).
+func (s *Store) RequestReindex(ctx context.Context) error {
+	return s.tx(ctx, func(c conn) error {
+		c.changed(ChangeEverything, "all")
+		return nil
+	})
 }
 
 // LastChangeSeq is the newest change_log sequence: read it before building
@@ -208,7 +224,7 @@ func (s *Store) deliverChanges(ctx context.Context, from int64) (int, int64, err
 		n++
 		from = seq
 		if node != s.node {
-			list = append(list, Change{Kind: ChangeKind(kind), ID: id})
+			list = append(list, Change{Kind: ChangeKind(kind), ID: id, Remote: true})
 		}
 	}
 	if err := rows.Err(); err != nil {

@@ -74,7 +74,7 @@ func TestFollowChanges(t *testing.T) {
 				}
 			}
 			hb.mu.Lock()
-			want := []store.Change{{Kind: store.ChangeOrganization, ID: orgs[0]}, {Kind: store.ChangeOrganization, ID: orgs[1]}}
+			want := []store.Change{{Kind: store.ChangeOrganization, ID: orgs[0], Remote: true}, {Kind: store.ChangeOrganization, ID: orgs[1], Remote: true}}
 			if len(hb.list) != 2 || hb.list[0] != want[0] || hb.list[1] != want[1] {
 				t.Fatalf("node b heard %+v, want %+v", hb.list, want)
 			}
@@ -85,7 +85,8 @@ func TestFollowChanges(t *testing.T) {
 			if err := b.CreateOrganization(storetest.Admin(), o); err != nil {
 				t.Fatal(err)
 			}
-			want = append(want, store.Change{Kind: store.ChangeOrganization, ID: o.ID})
+			own := []store.Change{{Kind: store.ChangeOrganization, ID: orgs[0]}, {Kind: store.ChangeOrganization, ID: orgs[1]}}
+			want = append(own, store.Change{Kind: store.ChangeOrganization, ID: o.ID, Remote: true})
 			deadline = time.After(2 * time.Second)
 			for {
 				ha.mu.Lock()
@@ -100,8 +101,30 @@ func TestFollowChanges(t *testing.T) {
 					t.Fatalf("node a heard %d changes in 2 s", n)
 				}
 			}
+			// huitian reindex, from a third process: both nodes hear it.
+			if err := open(t, dsn).RequestReindex(storetest.Admin()); err != nil {
+				t.Fatal(err)
+			}
+			everything := store.Change{Kind: store.ChangeEverything, ID: "all", Remote: true}
+			for _, h := range []*heard{ha, hb} {
+				deadline := time.After(2 * time.Second)
+				for {
+					h.mu.Lock()
+					last := h.list[len(h.list)-1]
+					h.mu.Unlock()
+					if last == everything {
+						break
+					}
+					select {
+					case <-h.got:
+					case <-deadline:
+						t.Fatalf("the reindex request was not heard: last %+v", last)
+					}
+				}
+			}
 			ha.mu.Lock()
 			defer ha.mu.Unlock()
+			ha.list = ha.list[:len(ha.list)-1]
 			if len(ha.list) != 3 || ha.list[0] != want[0] || ha.list[1] != want[1] || ha.list[2] != want[2] {
 				t.Fatalf("node a heard %+v, want %+v", ha.list, want)
 			}
