@@ -253,6 +253,11 @@ func runServe(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer s.Close()
+	for _, r := range cfg.Replicas {
+		if err := s.AddReplica(ctx, r, cfg.ReplicaMaxLag, time.Second); err != nil {
+			return err
+		}
+	}
 	// No SMS gateway is wired yet: production without one keeps codes in the
 	// developer inbox only when explicitly asked to (HUITIAN_DEV_INBOX).
 	inbox := sms.NewInbox(100)
@@ -284,15 +289,19 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	defer stopWorkers()
 	// Other app nodes' changes: those committed after this point reach the
 	// indexes through change_log (those before, through the build).
-	followFrom, err := s.LastChangeSeq(ctx)
+	// The build may read a replica (at most its bound behind): the feed is
+	// followed from that replica's newest change, so nothing it has not
+	// seen is skipped (a change seen twice is applied twice, harmlessly).
+	build := store.ReplicaOK(workers)
+	followFrom, err := s.LastChangeSeq(build)
 	if err != nil {
 		return err
 	}
 	go s.FollowChanges(workers, followFrom, 500*time.Millisecond, func(err error) {
 		log.Error("读取其他节点的变更失败 / reading other nodes' changes failed", "err", err)
 	})
-	go buildLive(workers, live, log)
-	go buildSolutions(workers, sols, log)
+	go buildLive(build, live, log)
+	go buildSolutions(build, sols, log)
 	if err := startWorkers(workers, s, sender, log, m); err != nil {
 		return err
 	}

@@ -42,12 +42,18 @@ type Config struct {
 	OCDSPrefix string // HUITIAN_OCDS_PREFIX
 	// Publisher names who publishes the open data.
 	Publisher string // HUITIAN_PUBLISHER
+	// Replicas are PostgreSQL hot standbys (comma-separated URLs) that serve
+	// visitors' pages, index rebuilds and open-data exports while their
+	// replay lag stays under ReplicaMaxLag.
+	Replicas      []string      // HUITIAN_DATABASE_REPLICAS
+	ReplicaMaxLag time.Duration // HUITIAN_REPLICA_MAX_LAG
 }
 
 // Default returns the built-in defaults.
 func Default() Config {
 	return Config{
 		Addr:            "127.0.0.1:8080",
+		ReplicaMaxLag:   5 * time.Second,
 		SessionIdle:     2 * time.Hour,
 		SessionAbsolute: 7 * 24 * time.Hour,
 		CodeTTL:         5 * time.Minute,
@@ -119,6 +125,14 @@ func Load(getenv func(string) string) (Config, error) {
 	str("HUITIAN_OCDS_PREFIX", &c.OCDSPrefix)
 	str("HUITIAN_PUBLISHER", &c.Publisher)
 	str("HUITIAN_DATABASE", &c.Database)
+	if v := getenv("HUITIAN_DATABASE_REPLICAS"); v != "" {
+		for _, u := range strings.Split(v, ",") {
+			if u = strings.TrimSpace(u); u != "" {
+				c.Replicas = append(c.Replicas, u)
+			}
+		}
+	}
+	duration("HUITIAN_REPLICA_MAX_LAG", &c.ReplicaMaxLag)
 	str("HUITIAN_LOG_LEVEL", &c.LogLevel)
 	boolean("HUITIAN_SECURE_COOKIES", &c.SecureCookies)
 	boolean("HUITIAN_DEV_INBOX", &c.DevInbox)

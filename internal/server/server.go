@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/config"
 	"github.com/huitian/huitian/internal/store"
 )
@@ -32,6 +33,19 @@ type Deps struct {
 	// Collectors are more metrics for /metrics (the node's pools, jobs,
 	// change feed).
 	Collectors []prometheus.Collector
+}
+
+// replicaForVisitors lets the pages a visitor reads without signing in
+// (the public board, directory, catalog) come from a read replica that is
+// at most its bound behind; signed-in people read the primary, so what they
+// just wrote is always there.
+func replicaForVisitors(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && accounts.ActorFrom(r.Context()) == nil {
+			r = r.WithContext(store.ReplicaOK(r.Context()))
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // New builds the whole handler.
@@ -65,7 +79,7 @@ func New(d Deps) http.Handler {
 	// The API authenticates by bearer token only, so it needs neither the
 	// session cookie nor CSRF checks.
 	mux.Handle("/api/", capturePattern(d.API))
-	mux.Handle("/", capturePattern(d.Sessions.Middleware(d.Web)))
+	mux.Handle("/", capturePattern(d.Sessions.Middleware(replicaForVisitors(d.Web))))
 
 	var h http.Handler = mux
 	h = limitBody(h, d.Config.MaxBodyBytes, d.Config.ImportMaxBytes)

@@ -23,7 +23,8 @@ import (
 // MaxOCDSPerPage bounds the processes of one page of the feed.
 const MaxOCDSPerPage = 100
 
-// readTx runs fn in one read-only transaction on the read pool, so that
+// readTx runs fn in one read-only transaction on the read pool (a fresh
+// replica when ctx allows, replica.go), so that
 // everything fn reads is one snapshot (REPEATABLE READ on PostgreSQL; a
 // deferred transaction on SQLite reads one WAL snapshot) and c.now is one clock.
 func (s *Store) readTx(ctx context.Context, fn func(c conn) error) error {
@@ -31,7 +32,7 @@ func (s *Store) readTx(ctx context.Context, fn func(c conn) error) error {
 	if s.dialect == Postgres {
 		opts.Isolation = sql.LevelRepeatableRead
 	}
-	t, err := s.rdb.BeginTx(ctx, opts)
+	t, err := s.readFor(ctx).BeginTx(ctx, opts)
 	if err != nil {
 		return s.translate(err)
 	}

@@ -47,6 +47,7 @@ type Store struct {
 
 	boardPartMin int // MatchBoard's smallest range; 0: boardPartMin (tests lower it)
 
+	replicas []*replica   // PostgreSQL hot standbys for ReplicaOK reads (replica.go)
 	node     string       // this process among the app nodes (change_log)
 	leading  atomic.Bool  // Lead: this process runs the background jobs
 	followed atomic.Int64 // FollowChanges: the last change_log sequence read
@@ -126,6 +127,7 @@ type conn struct {
 	now   time.Time
 	ch    *changeSet  // nil on the read pool
 	batch *batchState // a ledger group commit's transaction (points_batch.go); nil otherwise
+	s     *Store      // set on the read pool's conn: reads may go to a replica
 }
 
 func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
@@ -139,19 +141,30 @@ func (c conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 	if st := c.batch.stmt(ctx, c, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
-	return c.q.QueryContext(ctx, rebind(c.d, query), args...)
+	return c.pool(ctx).QueryContext(ctx, rebind(c.d, query), args...)
 }
 
 func (c conn) row(ctx context.Context, query string, args ...any) *sql.Row {
 	if st := c.batch.stmt(ctx, c, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
-	return c.q.QueryRowContext(ctx, rebind(c.d, query), args...)
+	return c.pool(ctx).QueryRowContext(ctx, rebind(c.d, query), args...)
+}
+
+// pool is where a read goes: a read connection may move to a fresh
+// replica when ctx allows it (replica.go); a transaction stays put.
+func (c conn) pool(ctx context.Context) querier {
+	if c.s != nil {
+		if db := c.s.replicaFor(ctx); db != nil {
+			return db
+		}
+	}
+	return c.q
 }
 
 // read returns a connection on the read pool.
 func (s *Store) read() conn {
-	return conn{q: s.rdb, d: s.dialect, now: s.Now().Truncate(time.Microsecond)}
+	return conn{q: s.rdb, d: s.dialect, now: s.Now().Truncate(time.Microsecond), s: s}
 }
 
 // tx runs fn in one transaction: begin, fn, commit; rollback on any error.
