@@ -110,7 +110,8 @@ func handler(cfg config.Config, s *store.Store, log *slog.Logger, sender sms.Sen
 }
 
 // startWorkers runs the background work of a node until ctx ends: the
-// deadline sweep and the text-message outbox.
+// deadline sweep, the text-message outbox, and the points issuing round
+// (awards, issue after notice, activity reminders).
 func startWorkers(ctx context.Context, s *store.Store, sender sms.Sender, log *slog.Logger) error {
 	cat, err := i18n.Load()
 	if err != nil {
@@ -118,6 +119,7 @@ func startWorkers(ctx context.Context, s *store.Store, sender sms.Sender, log *s
 	}
 	go sweepDeadlines(ctx, s, log, 30*time.Second)
 	go drainOutbox(ctx, s, sender, cat, log, 10*time.Second)
+	go issuePoints(ctx, s, log, issueEvery)
 	return nil
 }
 
