@@ -22,12 +22,16 @@ const attendanceKeyPrefix = "signup:"
 // system (the organizer who confirmed may not grant points); it returns
 // how many attendances it turned into awards.
 func (s *Store) AwardConfirmedAttendance(ctx context.Context, notice time.Duration) (int, error) {
-	rows, err := s.read().query(ctx, `SELECT g.id, g.user_id, u.name, a.type, g.confirmed_minutes, a.starts_at, a.org_id, o.name,
+	// A corrected attendance earns under the key of its latest correction
+	// (attendanceKey); its earlier key's awards were withdrawn then.
+	rows, err := s.read().query(ctx, `SELECT g.id || CASE WHEN g.corrections > 0 THEN ':' || CAST(g.corrections AS TEXT) ELSE '' END,
+		g.user_id, u.name, a.type, g.confirmed_minutes, a.starts_at, a.org_id, o.name,
 		a.street_id
 		FROM activity_signups g JOIN activities a ON a.id = g.activity_id JOIN organizations o ON o.id = a.org_id
 		JOIN users u ON u.id = g.user_id
 		WHERE g.confirmed_at IS NOT NULL AND g.status = 'confirmed'
-		AND NOT EXISTS (SELECT 1 FROM points_attendances p WHERE p.idem_key = ? || g.id)
+		AND NOT EXISTS (SELECT 1 FROM points_attendances p WHERE p.idem_key = ? || g.id
+			|| CASE WHEN g.corrections > 0 THEN ':' || CAST(g.corrections AS TEXT) ELSE '' END)
 		ORDER BY g.confirmed_at, g.id`, attendanceKeyPrefix)
 	if err != nil {
 		return 0, s.translate(err)

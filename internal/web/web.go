@@ -216,6 +216,7 @@ func New(d Deps) (http.Handler, error) {
 	handle("GET /activities/{id}/attendance", a.activityAttendance)
 	handle("POST /activities/{id}/attendance/{sid}/{step}", a.activityMark)
 	handle("POST /activities/{id}/attendance/confirm", a.activityConfirm)
+	handle("POST /activities/{id}/attendance/correct", a.activityCorrect)
 	handle("GET /me/hours", a.meHours)
 	handle("POST /me/hours/certificates", a.meCertificateIssue)
 	handle("GET /certificates/{token}", a.certificate)

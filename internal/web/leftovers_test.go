@@ -1,0 +1,134 @@
+package web_test
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/activities"
+	"github.com/huitian/huitian/internal/points"
+	"github.com/huitian/huitian/internal/store"
+	"github.com/huitian/huitian/internal/store/storetest"
+)
+
+// attended is an activity of the fixture's organization that two residents
+// attended for two hours, confirmed and on notice.
+type attended struct {
+	clock     *activityClock
+	act       *activities.Activity
+	residents []*accounts.User
+	signups   []string
+}
+
+func newAttended(t *testing.T, f *fixture) *attended {
+	t.Helper()
+	s := f.s
+	x := &attended{clock: &activityClock{t: time.Date(2025, 6, 1, 1, 0, 0, 0, time.UTC)}}
+	s.Now = x.clock.Now
+	admin := storetest.Admin()
+	hash, _ := accounts.HashPassword(password)
+	for i, p := range []string{"13700009101", "13700009102"} {
+		u := &accounts.User{Phone: p, Name: []string{"张桂兰", "刘秀英"}[i], PasswordHash: hash,
+			Grants: []accounts.Grant{{Role: accounts.Resident}}}
+		if err := s.CreateUser(admin, u); err != nil {
+			t.Fatal(err)
+		}
+		x.residents = append(x.residents, u)
+	}
+	if err := s.SaveRule(admin, &points.Rule{Name: "志愿服务时长", Kind: points.PerHour, PointsPerHour: 10, Active: true}); err != nil {
+		t.Fatal(err)
+	}
+	org, err := s.FindUserByPhone(context.Background(), f.orgAdmin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	as := func(u *accounts.User) context.Context { return accounts.WithActor(context.Background(), u) }
+	x.act = &activities.Activity{Title: "龙锦苑中心花园绿植认养", Type: "greening", OrgID: f.org.ID, StreetID: f.street.ID,
+		CommunityID: f.community.ID, Address: "龙锦苑二区中心花园", StartsAt: x.clock.Now().Add(time.Hour),
+		EndsAt: x.clock.Now().Add(3 * time.Hour), Capacity: 10, Eligibility: activities.OpenToAnyone, PointsRule: "volunteer_hour",
+		Status: activities.Published}
+	if err := s.CreateActivity(as(org), x.act); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range x.residents {
+		g, err := s.Signup(as(u), x.act.ID, f.community.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x.signups = append(x.signups, g.ID)
+	}
+	x.clock.Set(x.act.StartsAt)
+	for _, id := range x.signups {
+		if err := s.MarkByList(as(org), x.act.ID, id, store.StepCheckin); err != nil {
+			t.Fatal(err)
+		}
+	}
+	x.clock.Set(x.act.EndsAt)
+	conf := map[string]int{}
+	for _, id := range x.signups {
+		if err := s.MarkByList(as(org), x.act.ID, id, store.StepCheckout); err != nil {
+			t.Fatal(err)
+		}
+		conf[id] = 120
+	}
+	if _, err := s.ConfirmHours(as(org), x.act.ID, conf); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AwardConfirmedAttendance(as(accounts.System()), 0); err != nil {
+		t.Fatal(err)
+	}
+	return x
+}
+
+func TestCorrectHoursPage(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		x := newAttended(t, f)
+		page := "/activities/" + x.act.ID + "/attendance"
+		org, staff, outsider := f.browser(t), f.browser(t), f.browser(t)
+		org.login(f.orgAdmin)
+		staff.login(f.staff)
+		outsider.login(f.outsid)
+		if _, body, _ := org.get(page); !strings.Contains(body, `id="correct-form"`) {
+			t.Fatal("no correction form for the organizer")
+		}
+		form := url.Values{"signup": {x.signups[0]}, "correct_hours": {"1"}, "reason": {"短"}}
+		if code, body, _ := org.post(page+"/correct", form); code != 400 || !strings.Contains(body, "至少 5") {
+			t.Fatalf("short reason: %d", code)
+		}
+		form.Set("reason", "居民提前一小时离开")
+		if code, _, _ := outsider.post(page+"/correct", form); code != 403 {
+			t.Fatalf("another street's staff corrected: %d", code)
+		}
+		form.Set("correct_hours", "9")
+		if code, body, _ := org.post(page+"/correct", form); code != 400 || !strings.Contains(body, "时长应在 0 到 2 小时之间") {
+			t.Fatalf("too many hours: %d", code)
+		}
+		form.Set("correct_hours", "1")
+		if code, _, _ := org.post(page+"/correct", form); code != 303 {
+			t.Fatalf("correct: %d", code)
+		}
+		// The street's staff may correct too.
+		form.Set("signup", x.signups[1])
+		form.Set("correct_hours", "1.5")
+		if code, _, _ := staff.post(page+"/correct", form); code != 303 {
+			t.Fatalf("staff correct: %d", code)
+		}
+		_, body, _ := org.get(page)
+		if !strings.Contains(body, `id="corrections"`) || !strings.Contains(body, "2 → 1 小时") || !strings.Contains(body, "居民提前一小时离开") {
+			t.Fatal("the corrections are not listed")
+		}
+		noticed, _ := s.FindAwards(context.Background(), store.AwardFilter{StreetID: f.street.ID, Statuses: []points.AwardStatus{points.AwardNoticed}})
+		var sum int64
+		for _, a := range noticed {
+			sum += a.Amount
+		}
+		if sum != 25 {
+			t.Fatalf("noticed after the corrections: %d", sum)
+		}
+	})
+}
