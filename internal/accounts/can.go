@@ -180,9 +180,12 @@ var policy = map[Kind]map[Action][]rule{
 	KindHours: {
 		View: {{PlatformAdmin, global}, {"", self}},
 	},
-	// Fraud flags on attendance are for staff review, by street.
+	// Fraud flags on attendance are for staff review, by street; the same
+	// staff dismiss them (and a flagged redemption of their street's
+	// merchants) once looked into.
 	KindActivityFlag: {
-		View: {{PlatformAdmin, global}, {StreetStaff, inStreet}},
+		View:   {{PlatformAdmin, global}, {StreetStaff, inStreet}},
+		Update: {{PlatformAdmin, global}, {StreetStaff, inStreet}},
 	},
 	// Points accounts: a resident sees their own, a merchant's people
 	// theirs, an organization's admin theirs; a street's staff and the

@@ -92,6 +92,7 @@ var matrix = []struct {
 	{KindHours, View, "platform_admin/* owner"},
 
 	{KindActivityFlag, View, "platform_admin/* street_staff"},
+	{KindActivityFlag, Update, "platform_admin/* street_staff"},
 	{KindPoints, View, "platform_admin/* auditor/* street_staff org_admin merchant owner"},
 	{KindPoints, Create, "platform_admin/* street_staff"},
 

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -129,6 +130,54 @@ func TestCorrectHoursPage(t *testing.T) {
 		}
 		if sum != 25 {
 			t.Fatalf("noticed after the corrections: %d", sum)
+		}
+	})
+}
+
+func TestDismissActivityFlagPage(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		x := newAttended(t, f)
+		// The first resident was also ticked in at another place at the same time.
+		org, _ := s.FindUserByPhone(context.Background(), f.orgAdmin)
+		ctx := accounts.WithActor(context.Background(), org)
+		x.clock.Set(x.act.StartsAt.Add(-2 * time.Hour))
+		b := &activities.Activity{Title: "社区书屋图书整理", Type: "reading", OrgID: f.org.ID, StreetID: f.street.ID,
+			Address: "社区书屋", StartsAt: x.act.StartsAt, EndsAt: x.act.EndsAt, Capacity: 5,
+			Eligibility: activities.OpenToAnyone, Status: activities.Published}
+		if err := s.CreateActivity(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+		g, err := s.Signup(accounts.WithActor(context.Background(), x.residents[0]), b.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		x.clock.Set(x.act.StartsAt.Add(10 * time.Minute))
+		if err := s.MarkByList(ctx, b.ID, g.ID, store.StepCheckin); err != nil {
+			t.Fatal(err)
+		}
+		staff, outsider := f.browser(t), f.browser(t)
+		staff.login(f.staff)
+		outsider.login(f.outsid)
+		_, body, _ := staff.get("/admin/activity-flags")
+		m := regexp.MustCompile(`name="key" value="([^"]+)"`).FindStringSubmatch(body)
+		if m == nil || !strings.Contains(body, "时间重叠") {
+			t.Fatal("no flag to dismiss")
+		}
+		form := url.Values{"key": {m[1]}, "street": {f.street.ID}, "reason": {"核实"}}
+		if code, body, _ := staff.post("/admin/activity-flags/dismiss", form); code != 400 || !strings.Contains(body, "至少 5") {
+			t.Fatalf("short reason: %d", code)
+		}
+		form.Set("reason", "已电话核实：名单勾选错误")
+		if code, _, _ := outsider.post("/admin/activity-flags/dismiss", form); code != 403 {
+			t.Fatalf("another street dismissed: %d", code)
+		}
+		if code, _, _ := staff.post("/admin/activity-flags/dismiss", form); code != 303 {
+			t.Fatalf("dismiss: %d", code)
+		}
+		if _, body, _ := staff.get("/admin/activity-flags"); !strings.Contains(body, "没有需要复核的签到") {
+			t.Fatal("the dismissed flag is still listed")
 		}
 	})
 }

@@ -221,6 +221,7 @@ func New(d Deps) (http.Handler, error) {
 	handle("POST /me/hours/certificates", a.meCertificateIssue)
 	handle("GET /certificates/{token}", a.certificate)
 	handle("GET /admin/activity-flags", a.adminActivityFlags)
+	handle("POST /admin/activity-flags/dismiss", a.adminActivityFlagDismiss)
 	// Points (积分): the resident's points and codes, the merchant's counter.
 	handle("GET /me/points", a.mePoints)
 	handle("POST /me/points/codes", a.mePointsCode)
@@ -239,6 +240,7 @@ func New(d Deps) (http.Handler, error) {
 	handle("GET /admin/points", a.adminPointsFlags)
 	handle("POST /admin/points/issue", a.adminPointsIssue)
 	handle("POST /admin/points/awards/{id}/decision", a.adminAwardDecide)
+	handle("POST /admin/points/redemptions/{id}/dismiss-flag", a.adminRedemptionFlagDismiss)
 	handle("GET /admin/points/rules", a.adminPointsRules)
 	handle("POST /admin/points/rules", a.adminPointsRuleSave)
 	handle("POST /admin/points/rules/{id}", a.adminPointsRuleSave)
