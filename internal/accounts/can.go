@@ -169,6 +169,10 @@ var policy = map[Kind]map[Action][]rule{
 			{OrgAdmin, inOrg}, {OrgMember, inOrg}},
 		Create: {{PlatformAdmin, global}, {OrgAdmin, inOrg}, {OrgMember, inOrg}},
 		Update: {{PlatformAdmin, global}, {OrgAdmin, inOrg}, {OrgMember, inOrg}},
+		// Export is the attendance sheet for those who may not see the
+		// list itself: auditors, with names masked (those who may see the
+		// list export it with names).
+		Export: {{Auditor, global}},
 	},
 	// A signup is a resident's own: residents sign up (eligibility is the
 	// activity's rule), and only the owner cancels or checks in with a code.

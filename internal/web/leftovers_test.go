@@ -181,3 +181,52 @@ func TestDismissActivityFlagPage(t *testing.T) {
 		}
 	})
 }
+
+func TestAttendanceExport(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		x := newAttended(t, f)
+		hash, _ := accounts.HashPassword(password)
+		if err := s.CreateUser(storetest.Admin(), &accounts.User{Phone: "13900000009", Name: "审计", PasswordHash: hash,
+			Grants: []accounts.Grant{{Role: accounts.Auditor}}}); err != nil {
+			t.Fatal(err)
+		}
+		path := "/activities/" + x.act.ID + "/attendance/export"
+		org, staff, auditor, outsider, resident := f.browser(t), f.browser(t), f.browser(t), f.browser(t), f.browser(t)
+		org.login(f.orgAdmin)
+		staff.login(f.staff)
+		auditor.login("13900000009")
+		outsider.login(f.outsid)
+		resident.login(x.residents[0].Phone)
+		if _, body, _ := org.get("/activities/" + x.act.ID + "/attendance"); !strings.Contains(body, path) {
+			t.Fatal("no export link on the list")
+		}
+		for _, b := range []*browser{org, staff} {
+			code, body, h := b.get(path)
+			if code != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/csv") || !strings.HasPrefix(body, "\ufeff") ||
+				!strings.Contains(body, "张桂兰,已报名,2025-06-01 10:00,名单代签,2025-06-01 12:00,名单代签,2,2") {
+				t.Fatalf("csv: %d %q", code, body)
+			}
+			if strings.Contains(body, "13700009101") || strings.Contains(body, "137****9101") {
+				t.Fatal("a phone number in the export")
+			}
+		}
+		code, body, _ := auditor.get(path)
+		if code != 200 || strings.Contains(body, "张桂兰") || !strings.Contains(body, "张**") {
+			t.Fatalf("auditor's export: %d %q", code, body)
+		}
+		if code, body, h := org.get(path + "?format=xlsx"); code != 200 || !strings.HasPrefix(body, "PK") ||
+			!strings.Contains(h.Get("Content-Disposition"), ".xlsx") {
+			t.Fatalf("xlsx: %d", code)
+		}
+		for _, b := range []*browser{outsider, resident} {
+			if code, _, _ := b.get(path); code != 403 {
+				t.Fatalf("export for someone outside: %d", code)
+			}
+		}
+		if code, _, _ := f.browser(t).get(path); code != 303 {
+			t.Fatalf("anonymous export: %d", code)
+		}
+	})
+}

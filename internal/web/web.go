@@ -214,6 +214,7 @@ func New(d Deps) (http.Handler, error) {
 	handle("GET /activities/{id}/checkin", a.activityCheckin)
 	handle("POST /activities/{id}/checkin", a.activityCheckinSubmit)
 	handle("GET /activities/{id}/attendance", a.activityAttendance)
+	handle("GET /activities/{id}/attendance/export", a.activityAttendanceExport)
 	handle("POST /activities/{id}/attendance/{sid}/{step}", a.activityMark)
 	handle("POST /activities/{id}/attendance/confirm", a.activityConfirm)
 	handle("POST /activities/{id}/attendance/correct", a.activityCorrect)
