@@ -230,3 +230,52 @@ func TestAttendanceExport(t *testing.T) {
 		}
 	})
 }
+
+func TestPointsGrantPage(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		hash, _ := accounts.HashPassword(password)
+		res := &accounts.User{Phone: "13700009201", Name: "张桂兰", PasswordHash: hash, Grants: []accounts.Grant{{Role: accounts.Resident}}}
+		if err := s.CreateUser(storetest.Admin(), res); err != nil {
+			t.Fatal(err)
+		}
+		staff, outsider, org := f.browser(t), f.browser(t), f.browser(t)
+		staff.login(f.staff)
+		outsider.login(f.outsid)
+		org.login(f.orgAdmin)
+		if code, _, _ := org.get("/admin/points/grant"); code != 403 {
+			t.Fatalf("an organization opened the grant page: %d", code)
+		}
+		_, body, _ := staff.get("/admin/points/grant")
+		key := regexp.MustCompile(`name="key" value="([^"]+)"`).FindStringSubmatch(body)
+		if key == nil || !strings.Contains(body, "回龙观街道积分池") {
+			t.Fatal("grant form")
+		}
+		form := url.Values{"street": {f.street.ID}, "key": {key[1]}, "phone": {"13700009999"}, "amount": {"0"}, "reason": {""}}
+		code, body, _ := staff.post("/admin/points/grant", form)
+		if code != 400 || !strings.Contains(body, "没有找到用这个手机号注册的居民") || !strings.Contains(body, "应在 1 到 10000 之间") {
+			t.Fatalf("bad grant: %d", code)
+		}
+		form.Set("phone", res.Phone)
+		form.Set("amount", "50")
+		form.Set("reason", "垃圾分类示范户评选奖励")
+		if code, _, _ := outsider.post("/admin/points/grant", form); code != 403 {
+			t.Fatalf("another street's staff granted from this pool: %d", code)
+		}
+		for range 2 { // a resubmitted form posts once
+			if code, _, _ := staff.post("/admin/points/grant", form); code != 303 {
+				t.Fatalf("grant: %d", code)
+			}
+		}
+		acct, err := s.FindPointsAccount(storetest.Admin(), points.AccountID(points.Resident, res.ID))
+		if err != nil || acct.Balance != 50 {
+			t.Fatalf("balance: %+v %v", acct, err)
+		}
+		_, body, _ = staff.get("/admin/points/grant")
+		if !strings.Contains(body, "垃圾分类示范户评选奖励") || !strings.Contains(body, "张**") || strings.Contains(body, "张桂兰") {
+			t.Fatal("the pool's postings")
+		}
+		f.assertNoPersonalData(t)
+	})
+}

@@ -240,6 +240,8 @@ func New(d Deps) (http.Handler, error) {
 	handle("GET /merchant/{id}/settlements/{sid}/statement", a.merchantSettlementStatement)
 	handle("GET /admin/points", a.adminPointsFlags)
 	handle("POST /admin/points/issue", a.adminPointsIssue)
+	handle("GET /admin/points/grant", a.pointsGrant)
+	handle("POST /admin/points/grant", a.pointsGrantSubmit)
 	handle("POST /admin/points/awards/{id}/decision", a.adminAwardDecide)
 	handle("POST /admin/points/redemptions/{id}/dismiss-flag", a.adminRedemptionFlagDismiss)
 	handle("GET /admin/points/rules", a.adminPointsRules)
