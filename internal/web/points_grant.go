@@ -16,9 +16,9 @@ import (
 type pointsGrantData struct {
 	Streets []*places.Street // the pools the actor grants from
 	Street  *places.Street   // the one shown
-	Issued  int64 // what the pool has given out, net (a pool's balance goes negative)
-	Recent  []*points.Entry // the pool's latest postings, names masked
-	Key     string          // this form's idempotency key
+	Issued  int64            // what the pool has given out, net (a pool's balance goes negative)
+	Recent  []*points.Entry  // the pool's latest postings, names masked
+	Key     string           // this form's idempotency key
 	Max     int64
 }
 
