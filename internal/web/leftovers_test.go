@@ -10,6 +10,7 @@ import (
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/activities"
+	"github.com/huitian/huitian/internal/incubation"
 	"github.com/huitian/huitian/internal/points"
 	"github.com/huitian/huitian/internal/store"
 	"github.com/huitian/huitian/internal/store/storetest"
@@ -277,5 +278,79 @@ func TestPointsGrantPage(t *testing.T) {
 			t.Fatal("the pool's postings")
 		}
 		f.assertNoPersonalData(t)
+	})
+}
+
+func TestAcademyCodeCheckinPages(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		clock := &activityClock{t: time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)} // 10:00 in Beijing
+		s.Now = clock.Now
+		admin := storetest.Admin()
+		co := &incubation.Course{Title: "社会组织财务管理", Topic: incubation.TopicFinance}
+		if err := s.CreateCourse(admin, co); err != nil {
+			t.Fatal(err)
+		}
+		se := &incubation.Session{CourseID: co.ID, StreetID: f.street.ID, Teacher: "陈老师", Place: "回龙观街道孵化基地",
+			Start: clock.Now().Add(24 * time.Hour), End: clock.Now().Add(26 * time.Hour), Capacity: 30}
+		if err := s.CreateCourseSession(admin, se); err != nil {
+			t.Fatal(err)
+		}
+		page := "/academy/sessions/" + se.ID
+		clock.Set(se.Start.Add(-30 * time.Minute)) // attendance opens an hour before
+		org, staff, other := f.browser(t), f.browser(t), f.browser(t)
+		org.login(f.orgAdmin)
+		staff.login(f.staff)
+		other.login(f.outsid)
+		me, _ := s.FindUserByPhone(context.Background(), f.orgAdmin)
+		_, body, _ := org.get(page)
+		if !strings.Contains(body, `name="user"`) || !strings.Contains(body, `value="`+me.ID+`"`) {
+			t.Fatal("no account to link on the enrollment form")
+		}
+		if code, _, _ := org.post(page+"/enrollments", url.Values{"org": {f.org.ID}, "user": {me.ID}}); code != 303 {
+			t.Fatalf("enroll myself: %d", code)
+		}
+		if code, _, _ := org.post(page+"/enrollments", url.Values{"org": {f.org.ID}, "person": {"李出纳"}}); code != 303 {
+			t.Fatalf("enroll by name: %d", code)
+		}
+		if code, _, _ := org.get(page + "/code"); code != 403 {
+			t.Fatalf("the organization opened the code page: %d", code)
+		}
+		if code, _, _ := other.get(page + "/code"); code != 403 {
+			t.Fatalf("another street's staff opened the code page: %d", code)
+		}
+		code, body, h := staff.get(page + "/code")
+		venue := regexp.MustCompile(`id="venue-code"[^>]*>(\d{6})<`).FindStringSubmatch(body)
+		if code != 200 || venue == nil || h.Get("Refresh") == "" {
+			t.Fatalf("code page: %d", code)
+		}
+		if code, png, h := staff.get(page + "/code.png"); code != 200 || h.Get("Content-Type") != "image/png" || !strings.HasPrefix(png, "\x89PNG") {
+			t.Fatalf("qr: %d", code)
+		}
+		if _, body, _ := org.get(page + "?code=" + venue[1]); !strings.Contains(body, `id="checkin-form"`) || !strings.Contains(body, `value="`+venue[1]+`"`) {
+			t.Fatal("the scanned link does not fill the check-in form")
+		}
+		wrong := "000000"
+		if venue[1] == wrong {
+			wrong = "000001"
+		}
+		if code, body, _ := org.post(page+"/checkin", url.Values{"code": {wrong}}); code != 400 || !strings.Contains(body, "签到码不对或已过期") {
+			t.Fatalf("wrong code: %d", code)
+		}
+		if code, body, _ := other.post(page+"/checkin", url.Values{"code": {venue[1]}}); code != 409 || !strings.Contains(body, "没有以自己的账号报名") {
+			t.Fatalf("not enrolled: %d", code)
+		}
+		if code, _, _ := org.post(page+"/checkin", url.Values{"code": {venue[1]}}); code != 303 {
+			t.Fatalf("check in: %d", code)
+		}
+		if _, body, _ := org.get(page); !strings.Contains(body, `id="checkin-state"`) || !strings.Contains(body, "结业证书已生成") {
+			t.Fatal("checked-in state")
+		}
+		_, body, _ = staff.get(page)
+		if !strings.Contains(body, "李出纳") || !strings.Contains(body, `id="show-code"`) {
+			t.Fatal("the roster keeps the name-only enrollee")
+		}
+		f.assertNoPersonalData(t, venue[1])
 	})
 }

@@ -29,3 +29,10 @@ CREATE TABLE flag_dismissals (
 
 -- An instructor assignment that ended (NULL: still assigned).
 ALTER TABLE party_instructors ADD COLUMN ended_on TIMESTAMPTZ;
+
+-- Academy attendance by the rotating code: an enrollment linked to a
+-- platform user checks in with the session's code (its secret made on first
+-- showing).
+ALTER TABLE enrollments ADD COLUMN user_id TEXT REFERENCES users (id);
+CREATE UNIQUE INDEX enrollments_session_user ON enrollments (session_id, user_id);
+ALTER TABLE course_sessions ADD COLUMN secret TEXT NOT NULL DEFAULT '';
