@@ -354,3 +354,48 @@ func TestAcademyCodeCheckinPages(t *testing.T) {
 		f.assertNoPersonalData(t, venue[1])
 	})
 }
+
+// The space edit form has one opening-hours field per weekday.
+func TestSpaceHoursPerWeekday(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		staff := f.browser(t)
+		staff.login(f.staff)
+		if code, _, _ := staff.post("/incubation/bases", url.Values{"name": {"回龙观孵化基地"}, "street": {f.street.ID}, "address": {"西大街 8 号"}}); code != 303 {
+			t.Fatalf("open a base: %d", code)
+		}
+		bases, _ := s.FindBases(storetest.Admin())
+		room := url.Values{"base": {bases[0].ID}, "name": {"议事厅"}, "kind": {"meeting_room"}, "audience": {"street_orgs"},
+			"capacity": {"16"}, "max_slots": {"8"}, "ahead_days": {"14"}, "hours_weekday": {"08:30-20:00"}, "hours_weekend": {"-"}}
+		if code, _, _ := staff.post("/incubation/spaces", room); code != 303 {
+			t.Fatalf("add a room: %d", code)
+		}
+		spaces, _ := s.FindSpaces(storetest.Admin(), bases[0].ID)
+		path := "/incubation/spaces/" + spaces[0].ID
+		_, body, _ := staff.get(path)
+		if !strings.Contains(body, `name="hours_mon" value="08:30-20:00"`) || !strings.Contains(body, `name="hours_sun" value="-"`) {
+			t.Fatal("the edit form has no per-weekday hours")
+		}
+		edit := url.Values{"edit": {"1"}, "name": {"议事厅"}, "audience": {"street_orgs"}, "capacity": {"16"}, "max_slots": {"8"},
+			"ahead_days": {"14"}, "hours_mon": {"09:00-18:00"}, "hours_tue": {"09:00-18:00"}, "hours_wed": {"13:00-21:00"},
+			"hours_thu": {"09:00-18:00"}, "hours_fri": {"09:00-17:00"}, "hours_sat": {"9点到12点"}, "hours_sun": {"-"}}
+		if code, body, _ := staff.post(path+"/edit", edit); code != 400 || !strings.Contains(body, `has-error"><label for="ed-hours_sat"`) {
+			t.Fatalf("bad Saturday: %d", code)
+		}
+		if sp, _ := s.FindSpaceByID(storetest.Admin(), spaces[0].ID); sp.Hours.Day(time.Wednesday) != "08:30-20:00" {
+			t.Fatal("a bad form changed the hours")
+		}
+		edit.Set("hours_sat", "09:00-12:00")
+		if code, _, _ := staff.post(path+"/edit", edit); code != 303 {
+			t.Fatalf("edit: %d", code)
+		}
+		sp, _ := s.FindSpaceByID(storetest.Admin(), spaces[0].ID)
+		for d, want := range map[time.Weekday]string{time.Monday: "09:00-18:00", time.Wednesday: "13:00-21:00",
+			time.Friday: "09:00-17:00", time.Saturday: "09:00-12:00", time.Sunday: ""} {
+			if got := sp.Hours.Day(d); got != want {
+				t.Errorf("%s: %q, want %q", d, got, want)
+			}
+		}
+	})
+}
