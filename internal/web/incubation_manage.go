@@ -1,8 +1,8 @@
 package web
 
 import (
-	"strings"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/huitian/huitian/internal/accounts"
