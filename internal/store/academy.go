@@ -346,6 +346,9 @@ func markAttendance(ctx context.Context, c conn, e *incubation.Enrollment, statu
 		return "", err
 	}
 	certID := e.CertificateID
+	// A certificate is the organization's training record, which the
+	// matcher reads (match.Org.Trained).
+	c.changed(ChangeOrganization, e.OrgID)
 	switch {
 	case status == incubation.Present && certID == "":
 		certID = newID()

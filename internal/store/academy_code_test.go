@@ -1,6 +1,8 @@
 package store_test
 
 import (
+	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -121,5 +123,42 @@ func TestAcademyCheckinByCode(t *testing.T) {
 		}
 		f.now = f.now.Add(time.Minute)
 		assertAudited(t, s, "enrollment.attendance", 3)
+	})
+}
+
+// An organization's certificates are its training record for the matcher.
+func TestMatchOrganizationTrained(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newIncFixture(t, s)
+		var changed []string
+		s.OnChange(func(_ context.Context, cs []store.Change) {
+			for _, c := range cs {
+				if c.Kind == store.ChangeOrganization {
+					changed = append(changed, c.ID)
+				}
+			}
+		})
+		finishCourses(t, f, 2)
+		if !slices.Contains(changed, f.org.ID) {
+			t.Fatal("a certificate did not tell the matcher the organization changed")
+		}
+		all, err := s.MatchOrganizations(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range all {
+			want := []string(nil)
+			if o.ID == f.org.ID {
+				want = []string{"finance"}
+			}
+			if !slices.Equal(o.Trained, want) {
+				t.Errorf("%s trained in %v, want %v", o.Name, o.Trained, want)
+			}
+		}
+		one, err := s.MatchOrganization(context.Background(), f.org.ID)
+		if err != nil || !slices.Equal(one.Trained, []string{"finance"}) {
+			t.Fatalf("one: %v %v", one.Trained, err)
+		}
 	})
 }

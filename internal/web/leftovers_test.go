@@ -399,3 +399,40 @@ func TestSpaceHoursPerWeekday(t *testing.T) {
 		}
 	})
 }
+
+// The need page's matches narrow to organizations with finance-trained
+// staff, with the reason, the others shown excluded.
+func TestNeedMatchTrained(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newMatchFixture(t, s)
+		comm := f.browser(t)
+		comm.login(f.commStaff)
+		_, body, _ := comm.get(f.need)
+		if !strings.Contains(body, `id="match-trained"`) || len(inviteButtons(body)) != 2 {
+			t.Fatalf("without the filter: %v", inviteButtons(body))
+		}
+		admin := storetest.Admin()
+		co := &incubation.Course{Title: "社会组织财务管理", Topic: incubation.TopicFinance}
+		if err := s.CreateCourse(admin, co); err != nil {
+			t.Fatal(err)
+		}
+		se := &incubation.Session{CourseID: co.ID, Teacher: "陈老师", Place: "区孵化基地多功能厅", Start: s.Now().Add(time.Hour),
+			End: s.Now().Add(3 * time.Hour), Capacity: 30}
+		if err := s.CreateCourseSession(admin, se); err != nil {
+			t.Fatal(err)
+		}
+		e := &incubation.Enrollment{SessionID: se.ID, OrgID: f.org.ID, Person: "赵会计"}
+		if err := s.Enroll(admin, e); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.MarkAttendance(admin, e.ID, incubation.Present, incubation.MethodList); err != nil {
+			t.Fatal(err)
+		}
+		_, body, _ = comm.get(f.need + "?trained=finance")
+		if got := inviteButtons(body); len(got) != 1 || got[0] != f.org.ID || !strings.Contains(body, "已有人员完成财务管理培训") ||
+			!strings.Contains(body, "不符合资格：需有人员完成财务管理培训") {
+			t.Fatalf("with the filter: %v", got)
+		}
+	})
+}
