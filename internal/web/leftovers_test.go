@@ -436,3 +436,40 @@ func TestNeedMatchTrained(t *testing.T) {
 		}
 	})
 }
+
+func TestMeetingEditPage(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		staff, outsider := f.browser(t), f.browser(t)
+		staff.login(f.staff)
+		outsider.login(f.outsid)
+		code, _, h := staff.post("/meetings", url.Values{"title": {"回龙观街道联席会"}, "held_on": {"2026-03-05"}, "held_time": {"09:30"},
+			"convener": {f.street.ID}, "agenda": {"通报党组织覆盖"}})
+		if code != 303 {
+			t.Fatalf("create: %d", code)
+		}
+		mpath := h.Get("Location")
+		if _, body, _ := staff.get(mpath); !strings.Contains(body, `id="meeting-edit-form"`) || !strings.Contains(body, `value="回龙观街道联席会"`) {
+			t.Fatal("no edit form for the convener")
+		}
+		if _, body, _ := outsider.get(mpath); strings.Contains(body, `id="meeting-edit-form"`) {
+			t.Fatal("another street sees the edit form")
+		}
+		edit := url.Values{"meeting_title": {""}, "agenda": {"通报党组织覆盖\n部署联建"}}
+		if code, body, _ := staff.post(mpath+"/edit", edit); code != 400 || !strings.Contains(body, `has-error"><label for="meeting-title"`) {
+			t.Fatalf("blank title: %d", code)
+		}
+		edit.Set("meeting_title", "2026年3月回龙观街道联席会")
+		if code, _, _ := outsider.post(mpath+"/edit", edit); code != 403 && code != 404 { // an unpublished meeting is not theirs to see
+			t.Fatalf("another street edits: %d", code)
+		}
+		if code, _, _ := staff.post(mpath+"/edit", edit); code != 303 {
+			t.Fatalf("edit: %d", code)
+		}
+		_, body, _ := staff.get(mpath)
+		if !strings.Contains(body, "<h1>2026年3月回龙观街道联席会</h1>") || !strings.Contains(body, "<li>部署联建</li>") {
+			t.Fatal("the edit is not shown")
+		}
+	})
+}

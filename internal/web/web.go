@@ -280,6 +280,7 @@ func New(d Deps) (http.Handler, error) {
 	handle("POST /meetings", a.meetingCreate)
 	handle("GET /meetings/{id}", a.meetingShow)
 	handle("POST /meetings/{id}", a.meetingUpdate)
+	handle("POST /meetings/{id}/edit", a.meetingEdit)
 	handle("POST /meetings/{id}/resolutions", a.meetingResolution)
 	handle("POST /meetings/{id}/actions", a.meetingAction)
 	handle("GET /actions/{id}", a.actionShow)
