@@ -473,3 +473,39 @@ func TestMeetingEditPage(t *testing.T) {
 		}
 	})
 }
+
+func TestEndInstructorPage(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		opath := "/organizations/" + f.org.ID
+		staff, other := f.browser(t), f.browser(t)
+		staff.login(f.staff)
+		other.login(f.outsid)
+		if code, _, _ := staff.post(opath+"/party/instructors", url.Values{"party_phone": {f.commStaff}, "party_since": {"2021-09-01"}}); code != 303 {
+			t.Fatalf("instructor: %d", code)
+		}
+		_, body, _ := staff.get(opath)
+		m := regexp.MustCompile(`action="(/organizations/[^"]+/party/instructors/[^"]+/end)"`).FindStringSubmatch(body)
+		if m == nil || !strings.Contains(body, "在任") {
+			t.Fatal("no end form for the street's staff")
+		}
+		iid := strings.TrimSuffix(m[1][strings.LastIndex(strings.TrimSuffix(m[1], "/end"), "/")+1:], "/end")
+		if code, body, _ := staff.post(m[1], url.Values{"party_until": {"2020-01-01"}, "party_iid": {iid}}); code != 400 || !strings.Contains(body, "结束日期不能早于开始指导的日期") {
+			t.Fatalf("end before the start: %d", code)
+		}
+		if code, _, _ := other.post(m[1], url.Values{"party_until": {"2025-12-31"}}); code != 403 {
+			t.Fatalf("another street ends it: %d", code)
+		}
+		if code, _, _ := staff.post(m[1], url.Values{"party_until": {"2025-12-31"}}); code != 303 {
+			t.Fatalf("end: %d", code)
+		}
+		_, body, _ = f.browser(t).get(opath)
+		if !strings.Contains(body, "社区干部") || !strings.Contains(body, "2025-12-31 结束指导") {
+			t.Fatal("the public history does not show the end")
+		}
+		if _, body, _ := staff.get(opath); strings.Contains(body, m[1]) {
+			t.Fatal("an ended assignment can be ended again")
+		}
+	})
+}

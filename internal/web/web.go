@@ -290,6 +290,7 @@ func New(d Deps) (http.Handler, error) {
 	handle("POST /organizations/{id}/party/pairings/{pid}/activities", a.partyActivity)
 	handle("POST /organizations/{id}/party/instructors", a.partyInstructor)
 	handle("POST /organizations/{id}/party/instructors/{iid}/visits", a.partyVisit)
+	handle("POST /organizations/{id}/party/instructors/{iid}/end", a.partyInstructorEnd)
 	if d.Inbox != nil {
 		handle("GET /dev/inbox", a.devInbox)
 	}
