@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/incubation"
 	"github.com/huitian/huitian/internal/merchants"
 	"github.com/huitian/huitian/internal/points"
 	"github.com/huitian/huitian/internal/store"
@@ -108,3 +110,41 @@ func TestAPIMerchantRedemptions(t *testing.T) {
 }
 
 func as(u *accounts.User) context.Context { return accounts.WithActor(context.Background(), u) }
+
+// An enrollment linked to a platform account: the caller or a colleague,
+// nobody else; the name is the account's.
+func TestAPIEnrollLinked(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s, nil)
+		ctx := storetest.Admin()
+		co := &incubation.Course{Title: "社会组织财务管理", Topic: incubation.TopicFinance}
+		if err := s.CreateCourse(ctx, co); err != nil {
+			t.Fatal(err)
+		}
+		start := s.Now().Add(24 * time.Hour)
+		se := &incubation.Session{CourseID: co.ID, Teacher: "陈老师", Place: "区孵化基地", Start: start, End: start.Add(2 * time.Hour), Capacity: 10}
+		if err := s.CreateCourseSession(ctx, se); err != nil {
+			t.Fatal(err)
+		}
+		path := "/api/v1/sessions/" + se.ID + "/enrollments"
+		post := func(as, body string) (int, map[string]any) {
+			w := f.do(t, request{method: "POST", path: path, as: as, body: body})
+			var out map[string]any
+			_ = json.Unmarshal(w.Body.Bytes(), &out)
+			return w.Code, out
+		}
+		o1 := f.orgs["o1"].ID
+		code, out := post("orgadmin1", fmt.Sprintf(`{"org_id":%q,"user_id":%q}`, o1, f.users["member1"].ID))
+		if code != 201 || out["user_id"] != f.users["member1"].ID || out["person"] != f.users["member1"].Name {
+			t.Fatalf("a colleague: %d %v", code, out)
+		}
+		code, out = post("orgadmin1", fmt.Sprintf(`{"org_id":%q,"user_id":%q}`, o1, f.users["orgadmin2"].ID))
+		if e, _ := out["error"].(map[string]any); code != 400 || e["field"] != "user" {
+			t.Fatalf("someone of another organization: %d %v", code, out)
+		}
+		if code, _ := post("orgadmin1", fmt.Sprintf(`{"org_id":%q}`, o1)); code != 400 {
+			t.Fatalf("neither a name nor an account: %d", code)
+		}
+	})
+}

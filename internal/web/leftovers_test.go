@@ -11,6 +11,7 @@ import (
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/activities"
 	"github.com/huitian/huitian/internal/incubation"
+	"github.com/huitian/huitian/internal/merchants"
 	"github.com/huitian/huitian/internal/points"
 	"github.com/huitian/huitian/internal/store"
 	"github.com/huitian/huitian/internal/store/storetest"
@@ -506,6 +507,62 @@ func TestEndInstructorPage(t *testing.T) {
 		}
 		if _, body, _ := staff.get(opath); strings.Contains(body, m[1]) {
 			t.Fatal("an ended assignment can be ended again")
+		}
+	})
+}
+
+func TestDismissRedemptionFlagPage(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		admin := storetest.Admin()
+		shop := &merchants.Merchant{Name: "龙锦苑便民超市", StreetID: f.street.ID, Kind: "超市"}
+		if err := s.CreateMerchant(admin, shop); err != nil {
+			t.Fatal(err)
+		}
+		cashier := &accounts.User{Phone: "13700009301", Name: "马国强", Grants: []accounts.Grant{{Role: accounts.Merchant, ScopeID: shop.ID}}}
+		res := &accounts.User{Phone: "13700009302", Name: "张桂兰", Grants: []accounts.Grant{{Role: accounts.Resident}}}
+		for _, u := range []*accounts.User{cashier, res} {
+			if err := s.CreateUser(admin, u); err != nil {
+				t.Fatal(err)
+			}
+		}
+		as := func(u *accounts.User) context.Context { return accounts.WithActor(context.Background(), u) }
+		if err := s.SetMerchantHours(as(cashier), shop.ID, points.Hours{Opens: "08:00", Closes: "21:00"}); err != nil {
+			t.Fatal(err)
+		}
+		g := &points.Good{MerchantID: shop.ID, Name: "酱油", Price: 10, Stock: 5, Active: true}
+		if err := s.CreateGood(as(cashier), g); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.PostPoints(admin, &points.Posting{Key: "open", Kind: points.KindGrant, From: points.AccountID(points.Pool, f.street.ID),
+			To: points.AccountID(points.Resident, res.ID), Amount: 100, Reason: "开户"}); err != nil {
+			t.Fatal(err)
+		}
+		clock := &activityClock{t: time.Date(2026, 11, 20, 15, 30, 0, 0, time.UTC)} // 23:30 in Beijing
+		s.Now = clock.Now
+		c, err := s.IssueRedemptionCode(as(res), g.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := s.Redeem(as(cashier), c.Code, "late")
+		if err != nil || len(r.Flags) != 1 {
+			t.Fatalf("late redemption: %+v %v", r, err)
+		}
+		staff := f.browser(t)
+		staff.login(f.staff)
+		path := "/admin/points/redemptions/" + r.ID + "/dismiss-flag"
+		if _, body, _ := staff.get("/admin/points"); !strings.Contains(body, `action="`+path+`"`) {
+			t.Fatal("no dismiss form")
+		}
+		if code, body, _ := staff.post(path, url.Values{"reason": {"加班"}}); code != 400 || !strings.Contains(body, "至少 5") {
+			t.Fatalf("short reason: %d", code)
+		}
+		if code, _, _ := staff.post(path, url.Values{"reason": {"店员加班盘点，已电话核实"}}); code != 303 {
+			t.Fatalf("dismiss: %d", code)
+		}
+		if _, body, _ := staff.get("/admin/points"); strings.Contains(body, `action="`+path+`"`) {
+			t.Fatal("the dismissed redemption is still listed")
 		}
 	})
 }

@@ -93,6 +93,9 @@ type flaggedData struct {
 	Held        []*points.Award // awards an objection holds, for a decision
 	Due         int             // awards whose notice has ended, to issue
 	Rules       bool            // the actor keeps the rules
+	// Dismiss holds the flagged redemptions the actor may dismiss (their
+	// street's staff and the coordinators, not auditors).
+	Dismiss map[string]bool
 }
 
 // adminPointsFlags lists flagged redemptions for staff review: a street's
@@ -119,7 +122,11 @@ func (a *app) pointsFlagsPage(w http.ResponseWriter, r *http.Request) (*page, er
 	if err != nil {
 		return nil, err
 	}
-	d := &flaggedData{Redemptions: list, Rules: accounts.Allowed(u, accounts.Create, (&points.Rule{}).Resource())}
+	d := &flaggedData{Redemptions: list, Rules: accounts.Allowed(u, accounts.Create, (&points.Rule{}).Resource()),
+		Dismiss: map[string]bool{}}
+	for _, red := range list {
+		d.Dismiss[red.ID] = accounts.Allowed(u, accounts.Update, accounts.Resource{Kind: accounts.KindActivityFlag, StreetID: red.StreetID})
+	}
 	held, err := a.Store.FindAwards(r.Context(), store.AwardFilter{Statuses: []points.AwardStatus{points.AwardHeld}})
 	if err != nil {
 		return nil, err
