@@ -90,13 +90,20 @@ func (s *Store) CorrectHours(ctx context.Context, activityID, signupID string, m
 			return err
 		}
 		old := attendanceKey(g.ID, n)
-		withdrawn, reversed, err := withdrawAwards(ctx, c, old, reason)
-		if err != nil {
+		// First retire the old key: it stays taken (an award of the old
+		// hours racing this correction then makes nothing) but no longer
+		// counts toward the resident's or organization's monthly counts.
+		// Done before the awards are read, so on PostgreSQL an award of the
+		// old key committing meanwhile is waited for and then withdrawn.
+		day := a.StartsAt.In(points.Zone()).Format("2006-01-02")
+		if _, err := c.exec(ctx, `INSERT INTO points_attendances (idem_key, resident_id, org_id, activity_type, minutes, day, month,
+			street_id, created_at) VALUES (?, '', '', 'corrected', 0, ?, ?, ?, ?)
+			ON CONFLICT (idem_key) DO UPDATE SET resident_id = '', org_id = '', activity_type = 'corrected', minutes = 0`,
+			old, day, day[:7], a.StreetID, c.now); err != nil {
 			return err
 		}
-		// The old attendance no longer counts toward monthly counts and
-		// daily caps; the corrected one takes its place when awarded.
-		if _, err := c.exec(ctx, `DELETE FROM points_attendances WHERE idem_key = ?`, old); err != nil {
+		withdrawn, reversed, err := withdrawAwards(ctx, c, old, reason)
+		if err != nil {
 			return err
 		}
 		if _, err := c.exec(ctx, `UPDATE activity_signups SET confirmed_minutes = ?, corrections = corrections + 1, updated_at = ?
