@@ -159,6 +159,10 @@ func (a *app) sessionPage(w http.ResponseWriter, r *http.Request) (*page, error)
 		return nil, err
 	}
 	u := accounts.ActorFrom(ctx)
+	if u == nil && r.URL.Query().Get("code") != "" {
+		// The classroom's QR code: sign in first, then back here.
+		return nil, errs.E(errs.Unauthorized, "auth.required")
+	}
 	now := a.Store.Now()
 	d := &sessionData{Session: se, Started: !se.Start.After(now), Open: !now.Before(se.Start.Add(-time.Hour))}
 	res := se.Resource()

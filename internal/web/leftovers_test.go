@@ -329,6 +329,9 @@ func TestAcademyCodeCheckinPages(t *testing.T) {
 		if code, png, h := staff.get(page + "/code.png"); code != 200 || h.Get("Content-Type") != "image/png" || !strings.HasPrefix(png, "\x89PNG") {
 			t.Fatalf("qr: %d", code)
 		}
+		if code, _, h := f.browser(t).get(page + "?code=" + venue[1]); code != 303 || !strings.HasPrefix(h.Get("Location"), "/login?next=") {
+			t.Fatalf("the QR code scanned signed out: %d %v", code, h)
+		}
 		if _, body, _ := org.get(page + "?code=" + venue[1]); !strings.Contains(body, `id="checkin-form"`) || !strings.Contains(body, `value="`+venue[1]+`"`) {
 			t.Fatal("the scanned link does not fill the check-in form")
 		}
