@@ -20,7 +20,8 @@ const attendanceKeyPrefix = "signup:"
 // confirms hours, and again from the background sweep (huitian points
 // issue), which catches any that a failure left behind. It runs as the
 // system (the organizer who confirmed may not grant points); it returns
-// how many attendances it turned into awards.
+// how many attendances it turned into awards, and the first failure (the
+// others are still tried).
 func (s *Store) AwardConfirmedAttendance(ctx context.Context, notice time.Duration) (int, error) {
 	// A corrected attendance earns under the key of its latest correction
 	// (attendanceKey); its earlier key's awards were withdrawn then.
@@ -51,11 +52,23 @@ func (s *Store) AwardConfirmedAttendance(ctx context.Context, notice time.Durati
 	if err := rows.Err(); err != nil {
 		return 0, s.translate(err)
 	}
+	// One attendance the rules refuse (or a failure) must not hold back
+	// the others: each is tried, and the first error is returned with the
+	// count of those awarded.
 	sys := accounts.WithActor(ctx, accounts.System())
-	for i, x := range todo {
-		if _, err := s.AwardAttendance(sys, x, notice); err != nil {
-			return i, err
+	n := 0
+	var first error
+	for _, x := range todo {
+		if ctx.Err() != nil {
+			return n, ctx.Err()
 		}
+		if _, err := s.AwardAttendance(sys, x, notice); err != nil {
+			if first == nil {
+				first = err
+			}
+			continue
+		}
+		n++
 	}
-	return len(todo), nil
+	return n, first
 }
