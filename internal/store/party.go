@@ -133,6 +133,9 @@ func (s *Store) AssignInstructor(ctx context.Context, in *coordination.Instructo
 		in.ID = newID()
 		if _, err := c.exec(ctx, `INSERT INTO party_instructors (id, org_id, user_id, since, created_at) VALUES (?, ?, ?, ?, ?)`,
 			in.ID, in.OrgID, in.UserID, in.Since.UTC(), c.now); err != nil {
+			if errs.Is(s.translate(err), errs.Conflict) { // one assignment per person and organization, ended or not
+				return errs.Field("user", "party.instructor_assigned_before")
+			}
 			return err
 		}
 		return record(ctx, c, "party.instructor", res, map[string]any{"instructor": in.UserName})

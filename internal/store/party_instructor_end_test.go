@@ -77,6 +77,9 @@ func TestEndInstructor(t *testing.T) {
 		if !got.Ended() || !got.Until.Equal(day(2025, 12, 31)) || len(got.Visits) != 1 {
 			t.Fatalf("the history: %+v", got)
 		}
+		if err := s.AssignInstructor(as(staff), &coordination.Instructor{OrgID: o.ID, UserID: instr.ID, Since: day(2026, 3, 1)}); errs.As(err).Key != "party.instructor_assigned_before" {
+			t.Fatalf("assigned again: %v", err)
+		}
 		assertAudited(t, s, "party.instructor_end", 1)
 	})
 }
