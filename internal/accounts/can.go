@@ -169,6 +169,10 @@ var policy = map[Kind]map[Action][]rule{
 			{OrgAdmin, inOrg}, {OrgMember, inOrg}},
 		Create: {{PlatformAdmin, global}, {OrgAdmin, inOrg}, {OrgMember, inOrg}},
 		Update: {{PlatformAdmin, global}, {OrgAdmin, inOrg}, {OrgMember, inOrg}},
+		// Export is the attendance sheet for those who may not see the
+		// list itself: auditors, with names masked (those who may see the
+		// list export it with names).
+		Export: {{Auditor, global}},
 	},
 	// A signup is a resident's own: residents sign up (eligibility is the
 	// activity's rule), and only the owner cancels or checks in with a code.
@@ -180,9 +184,12 @@ var policy = map[Kind]map[Action][]rule{
 	KindHours: {
 		View: {{PlatformAdmin, global}, {"", self}},
 	},
-	// Fraud flags on attendance are for staff review, by street.
+	// Fraud flags on attendance are for staff review, by street; the same
+	// staff dismiss them (and a flagged redemption of their street's
+	// merchants) once looked into.
 	KindActivityFlag: {
-		View: {{PlatformAdmin, global}, {StreetStaff, inStreet}},
+		View:   {{PlatformAdmin, global}, {StreetStaff, inStreet}},
+		Update: {{PlatformAdmin, global}, {StreetStaff, inStreet}},
 	},
 	// Points accounts: a resident sees their own, a merchant's people
 	// theirs, an organization's admin theirs; a street's staff and the

@@ -85,6 +85,7 @@ var matrix = []struct {
 	{KindActivity, ViewPrivate, "platform_admin/* street_staff community_staff org_admin org_member"},
 	{KindActivity, Create, "platform_admin/* org_admin org_member"},
 	{KindActivity, Update, "platform_admin/* org_admin org_member"},
+	{KindActivity, Export, "auditor/*"},
 
 	{KindSignup, Create, "resident/* owner"}, // the owner is a resident
 	{KindSignup, Update, "owner"},
@@ -92,6 +93,7 @@ var matrix = []struct {
 	{KindHours, View, "platform_admin/* owner"},
 
 	{KindActivityFlag, View, "platform_admin/* street_staff"},
+	{KindActivityFlag, Update, "platform_admin/* street_staff"},
 	{KindPoints, View, "platform_admin/* auditor/* street_staff org_admin merchant owner"},
 	{KindPoints, Create, "platform_admin/* street_staff"},
 

@@ -115,3 +115,16 @@ func Flags(ps []Presence, now time.Time) []Flag {
 	sort.SliceStable(out, func(i, j int) bool { return out[i].At.After(out[j].At) })
 	return out
 }
+
+// Key names the flag stably across reads, so staff can dismiss it: the two
+// check-ins of an overlap; the resident and the latest check-in of a week
+// above the norm (a further check-in makes a new finding).
+func (f Flag) Key() string {
+	if len(f.Presences) == 0 {
+		return ""
+	}
+	if f.Kind == FlagOverlap && len(f.Presences) == 2 {
+		return "activity:overlap:" + f.Presences[0].SignupID + ":" + f.Presences[1].SignupID
+	}
+	return "activity:" + string(f.Kind) + ":" + f.UserID + ":" + f.Presences[len(f.Presences)-1].SignupID
+}

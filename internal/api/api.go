@@ -197,6 +197,7 @@ var routes = []route{
 	{http.MethodPost, Prefix + "/redemption-codes", (*API).createRedemptionCode},
 	{http.MethodPost, Prefix + "/redemptions", (*API).createRedemption},
 	{http.MethodGet, Prefix + "/merchants/{id}/settlements", (*API).listSettlements},
+	{http.MethodGet, Prefix + "/merchants/{id}/redemptions", (*API).listMerchantRedemptions},
 	// The incubation base and the academy.
 	{http.MethodGet, Prefix + "/spaces", (*API).listSpaces},
 	{http.MethodPost, Prefix + "/spaces/{id}/bookings", (*API).createBooking},

@@ -189,7 +189,11 @@ func (a *API) listCourses(w http.ResponseWriter, r *http.Request) error {
 
 type enrollmentIn struct {
 	OrgID  string `json:"org_id"`
-	Person string `json:"person"`
+	Person string `json:"person,omitempty"`
+	// UserID links the trainee's platform account (the caller or a
+	// colleague), who then checks in with the session's code; the name is
+	// the account's.
+	UserID string `json:"user_id,omitempty"`
 }
 
 type enrollmentJSON struct {
@@ -197,6 +201,7 @@ type enrollmentJSON struct {
 	SessionID string `json:"session_id"`
 	OrgID     string `json:"org_id"`
 	Person    string `json:"person"`
+	UserID    string `json:"user_id,omitempty"`
 	Status    string `json:"status"`
 }
 
@@ -210,12 +215,12 @@ func (a *API) enroll(w http.ResponseWriter, r *http.Request) error {
 	if err := a.decode(w, r, &in); err != nil {
 		return err
 	}
-	e := &incubation.Enrollment{SessionID: id, OrgID: in.OrgID, Person: in.Person}
+	e := &incubation.Enrollment{SessionID: id, OrgID: in.OrgID, Person: in.Person, UserID: in.UserID}
 	if err := a.store.Enroll(r.Context(), e); err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusCreated, enrollmentJSON{ID: e.ID, SessionID: e.SessionID, OrgID: e.OrgID, Person: e.Person,
-		Status: string(e.Status)})
+		UserID: e.UserID, Status: string(e.Status)})
 }
 
 type certificateJSON struct {

@@ -82,7 +82,7 @@ func (a *API) publicMatch(r *http.Request) (match.Query, int, error) {
 		return match.Query{}, 0, err
 	}
 	ctx := r.Context()
-	p := readParams(r.URL, "text", "street", "community", "limit")
+	p := readParams(r.URL, "text", "street", "community", "limit", "trained")
 	limit := p.int("limit", match.DefaultLimit, 1, match.MaxLimit, "api.param_range")
 	var q match.Query
 	// A text readParams already refused (bad UTF-8, NUL) has its error.
@@ -113,6 +113,15 @@ func (a *API) publicMatch(r *http.Request) (match.Query, int, error) {
 			p.l.Add("community", "invalid.reference_community") // by id, in another street
 		default:
 			q.Community, q.Street = cm.ID, cm.StreetID
+		}
+	}
+	// A qualification rule on training records (match/training.go): only
+	// organizations with an academy certificate of the topic.
+	if v := p.str("trained"); v != "" {
+		if match.ValidTraining(v) {
+			q.Trained = v
+		} else {
+			p.l.Add("trained", "match.trained_invalid")
 		}
 	}
 	return q, limit, p.l.Err()
@@ -146,6 +155,9 @@ func (a *API) matchProjects(w http.ResponseWriter, r *http.Request) error {
 	q, limit, err := a.publicMatch(r)
 	if err != nil {
 		return err
+	}
+	if q.Trained != "" { // a rule on organizations: projects have none
+		return errs.Field("trained", "api.param_unknown", "trained")
 	}
 	rs, err := a.match.Projects(r.Context(), q, limit)
 	if err != nil {

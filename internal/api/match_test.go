@@ -11,6 +11,7 @@ import (
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/api"
+	"github.com/huitian/huitian/internal/incubation"
 	"github.com/huitian/huitian/internal/match"
 	"github.com/huitian/huitian/internal/procurement"
 	"github.com/huitian/huitian/internal/projectfile"
@@ -325,4 +326,47 @@ func TestAPIMatchRateLimit(t *testing.T) {
 	if code := call("192.0.2.2:1234"); code != http.StatusOK {
 		t.Fatalf("another address is limited too: %d", code)
 	}
+}
+
+// A need requiring finance-trained staff (trained=finance) admits only
+// organizations with an academy certificate in finance, with the reason.
+func TestAPIMatchTrained(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		tf := matchFixture(t, s)
+		const orgs = "/api/v1/match/organizations?text="
+		tf.run(t, []step{
+			{name: "nobody trained yet", method: "GET", path: orgs + esc("老人助餐") + "&trained=finance", status: 200,
+				check: func(t *testing.T, tf *tender, w *httptest.ResponseRecorder, b map[string]any) {
+					if n := len(arr(b["items"])); n != 0 {
+						t.Fatalf("%d untrained organizations offered", n)
+					}
+				}},
+			{name: "unknown topic", method: "GET", path: orgs + esc("老人助餐") + "&trained=cooking", status: 400, code: "invalid", field: "trained"},
+			{name: "not for projects", method: "GET", path: "/api/v1/match/projects?text=" + esc("老人助餐") + "&trained=finance", status: 400,
+				code: "invalid", field: "trained"},
+		})
+		// o01's bookkeeper completes the academy's finance course.
+		admin := storetest.Admin()
+		co := &incubation.Course{Title: "社会组织财务管理", Topic: incubation.TopicFinance}
+		if err := s.CreateCourse(admin, co); err != nil {
+			t.Fatal(err)
+		}
+		se := &incubation.Session{CourseID: co.ID, Teacher: "陈老师", Place: "区孵化基地多功能厅", Start: s.Now().Add(time.Hour),
+			End: s.Now().Add(3 * time.Hour), Capacity: 30}
+		if err := s.CreateCourseSession(admin, se); err != nil {
+			t.Fatal(err)
+		}
+		e := &incubation.Enrollment{SessionID: se.ID, OrgID: tf.orgs["o1"].ID, Person: "赵会计"}
+		if err := s.Enroll(admin, e); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.MarkAttendance(admin, e.ID, incubation.Present, incubation.MethodList); err != nil {
+			t.Fatal(err)
+		}
+		tf.run(t, []step{
+			{name: "the trained organization", method: "GET", path: orgs + esc("老人助餐") + "&trained=finance", status: 200,
+				check: both(firstIs("items", "key", "o01"), reasonOf("o01", "已有人员完成财务管理培训", true))},
+		})
+	})
 }

@@ -176,3 +176,43 @@ func (a *API) listSettlements(w http.ResponseWriter, r *http.Request) error {
 	}
 	return writeJSON(w, http.StatusOK, out)
 }
+
+type redemptionList struct {
+	Items   []redemptionJSON `json:"items"`
+	Total   int              `json:"total"`
+	Page    int              `json:"page"`
+	PerPage int              `json:"per_page"`
+}
+
+// listMerchantRedemptions: GET /api/v1/merchants/{id}/redemptions — a page
+// of the merchant's redemptions, newest first, residents masked.
+func (a *API) listMerchantRedemptions(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireActor(r); err != nil {
+		return err
+	}
+	id, err := pathID(r, "id", "merchant")
+	if err != nil {
+		return err
+	}
+	p := readParams(r.URL, "page", "per_page")
+	page := p.int("page", 1, 1, maxPage, "api.page_range")
+	perPage := p.int("per_page", defaultPerPage, 1, 100, "api.per_page_range")
+	if err := p.l.Err(); err != nil {
+		return err
+	}
+	list, total, err := a.store.FindMerchantRedemptions(r.Context(), id, page, perPage)
+	if err != nil {
+		return err
+	}
+	out := redemptionList{Items: []redemptionJSON{}, Total: total, Page: page, PerPage: perPage}
+	for _, red := range list {
+		j := redemptionJSON{ID: red.ID, GoodID: red.GoodID, Good: red.GoodName, MerchantID: red.MerchantID,
+			Merchant: red.MerchantName, Resident: red.ResidentName, Price: red.Price, PostingID: red.PostingID,
+			Flags: red.Flags, CreatedAt: rfc3339(red.CreatedAt)}
+		if j.Flags == nil {
+			j.Flags = []string{}
+		}
+		out.Items = append(out.Items, j)
+	}
+	return writeJSON(w, http.StatusOK, out)
+}

@@ -16,7 +16,7 @@ func TestAPIOpenAPIPointsSchemas(t *testing.T) {
 	checkSchemas(t, schemas, map[string]any{
 		"Posting": postingJSON{}, "MePoints": mePointsJSON{}, "RedemptionCodeIn": codeIn{}, "RedemptionCode": codeJSON{},
 		"RedemptionIn": redemptionIn{}, "Redemption": redemptionJSON{}, "Settlement": settlementJSON{},
-		"SettlementList": settlementList{},
+		"SettlementList": settlementList{}, "RedemptionList": redemptionList{},
 	})
 	enum := func(v any) []string {
 		var out []string

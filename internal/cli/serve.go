@@ -137,7 +137,9 @@ func handler(cfg config.Config, s *store.Store, log *slog.Logger, sender sms.Sen
 }
 
 // startWorkers runs the background work of a node until ctx ends: the
-// deadline sweep and the text-message outbox.
+// deadline sweep, the text-message outbox, the points issuing round
+// (awards, issue after notice, activity reminders) and the rate-limit
+// pruning.
 func startWorkers(ctx context.Context, s *store.Store, sender sms.Sender, log *slog.Logger, m *nodeMetrics) error {
 	cat, err := i18n.Load()
 	if err != nil {
@@ -151,6 +153,7 @@ func startWorkers(ctx context.Context, s *store.Store, sender sms.Sender, log *s
 		wg.Go(func() { sweepDeadlines(ctx, s, log, 30*time.Second, m) })
 		wg.Go(func() { drainOutbox(ctx, s, sender, cat, log, 10*time.Second, m) })
 		wg.Go(func() { pruneRateLimits(ctx, s, log, time.Hour, m) })
+		wg.Go(func() { issuePoints(ctx, s, log, issueEvery) })
 		wg.Wait()
 	}, func(leading bool) {
 		if leading {

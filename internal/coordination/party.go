@@ -109,8 +109,12 @@ type Instructor struct {
 	UserID   string
 	UserName string
 	Since    time.Time
+	Until    time.Time // the assignment ended on (zero: still assigned)
 	Visits   []*Visit
 }
+
+// Ended reports whether the assignment has ended.
+func (in *Instructor) Ended() bool { return !in.Until.IsZero() }
 
 // Visit is one visit (走访) of an instructor to the organization.
 type Visit struct {

@@ -85,6 +85,13 @@ func (s *Session) Resource() accounts.Resource {
 	return accounts.Resource{Kind: accounts.KindCourse, ID: s.ID, StreetID: s.StreetID}
 }
 
+// CodeOpen reports whether the session's check-in code is accepted at t:
+// from an hour before the start (when attendance opens) until an hour after
+// the end.
+func (s *Session) CodeOpen(t time.Time) bool {
+	return !t.Before(s.Start.Add(-time.Hour)) && t.Before(s.End.Add(time.Hour))
+}
+
 // Seats is how many places are left.
 func (s *Session) Seats() int { return max(0, s.Capacity-s.Enrolled) }
 
@@ -128,9 +135,8 @@ const (
 	Absent   AttendanceStatus = "absent"
 )
 
-// AttendanceMethod says how presence was taken. Staff mark a list today;
-// the rotating-code check-in built for activities will call MarkAttendance
-// with MethodCode once wired in.
+// AttendanceMethod says how presence was taken: staff tick a list, or an
+// enrollee linked to a platform user types the session's rotating code.
 type AttendanceMethod string
 
 const (
@@ -148,6 +154,7 @@ type Enrollment struct {
 	OrgID         string
 	OrgName       string
 	Person        string // the trainee's name
+	UserID        string // the trainee's platform account, when linked ("" a name only)
 	Status        AttendanceStatus
 	Method        AttendanceMethod
 	MarkedAt      time.Time

@@ -36,6 +36,9 @@ type Org struct {
 	Registered                 bool   // 民政登记 (false: 街道备案, filed with a street)
 	ActiveProjects             int    // current load: contracts in progress
 	Excluded                   string // non-empty: on the abnormal or serious-violation list, with this reason
+	// Trained are the academy course topics (incubation.Topic) in which
+	// someone of the organization holds a certificate (结业证书).
+	Trained []string
 }
 
 // Project is a completed project (a closed need with its supplier).
@@ -59,6 +62,10 @@ type Query struct {
 	// LocalOnly admits only organizations of the need's street (Street, or
 	// the community's when only Community is known and matches).
 	LocalOnly bool
+	// Trained admits only organizations with someone who completed an
+	// academy course of this topic (a need requiring finance-trained staff:
+	// incubation.TopicFinance); "" no such rule. See training.go.
+	Trained string
 	// IncludeExcluded appends, after the eligible results, the excluded or
 	// unqualified organizations that would have ranked in the top limit,
 	// with Result.Excluded saying why (for staff).
@@ -639,6 +646,9 @@ func (m *Matcher) scoreOrgs(ctx context.Context, p *prepared, q Query) ([]Result
 			w.TrackSimilar*f.Similar + w.Satisfaction*f.Satisfaction + w.Load*f.Load
 		r := Result{ID: id, Key: o.Key, Name: o.Name, Score: score, Features: f, Excluded: ineligible(o, q)}
 		r.Reasons = m.orgReasons(o, f, p.orgHits[id], similar, bayes, rated, p)
+		if tr := trainedReason(o, q); tr != "" && r.Excluded == "" {
+			r.Reasons = append(r.Reasons, tr)
+		}
 		all = append(all, r)
 	}
 	return all, nil
@@ -668,6 +678,9 @@ func ineligible(o *Org, q Query) string {
 		if !local {
 			return ReasonNotLocal
 		}
+	}
+	if q.Trained != "" && !slices.Contains(o.Trained, q.Trained) {
+		return ReasonNotTrained(q.Trained)
 	}
 	return ""
 }

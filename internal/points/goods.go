@@ -166,7 +166,7 @@ type RedemptionFilter struct {
 	ResidentID  string
 	StreetID    string
 	From, To    time.Time // created_at in [From, To) when set
-	FlaggedOnly bool
+	FlaggedOnly bool      // flagged and not dismissed by staff
 	Limit       int
 }
 

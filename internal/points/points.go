@@ -197,3 +197,6 @@ type Entry struct {
 }
 
 func fieldErr(field, key string) error { return errs.Field(field, key) }
+
+// MaxGrant is the most a street's staff grant a resident by hand at once.
+const MaxGrant = 10_000

@@ -209,12 +209,17 @@ const (
 	ActDismiss AwardAction = "dismiss" // staff: the objection fails, the award goes on
 	ActUphold  AwardAction = "uphold"  // staff: the objection stands, the award is cancelled
 	ActIssue   AwardAction = "issue"   // after the notice: post it
+	// ActCorrect: the hours it was computed from were corrected; the
+	// corrected hours earn a new award (an issued one is reversed too).
+	ActCorrect AwardAction = "correct"
 )
 
 // awardTransitions is the award's state machine: from, action → to.
 var awardTransitions = map[AwardStatus]map[AwardAction]AwardStatus{
-	AwardNoticed: {ActObject: AwardHeld, ActIssue: AwardIssued},
-	AwardHeld:    {ActDismiss: AwardNoticed, ActUphold: AwardCancelled},
+	AwardNoticed: {ActObject: AwardHeld, ActIssue: AwardIssued, ActCorrect: AwardCancelled},
+	AwardHeld:    {ActDismiss: AwardNoticed, ActUphold: AwardCancelled, ActCorrect: AwardCancelled},
+	// Issued and then corrected: its posting is reversed beside it.
+	AwardIssued: {ActCorrect: AwardCancelled},
 }
 
 // Step checks that action may be taken on the award at now and returns the

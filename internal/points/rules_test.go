@@ -101,6 +101,15 @@ func TestAwardSteps(t *testing.T) {
 	if _, err := held.Step(ActIssue, now.Add(time.Hour)); err == nil {
 		t.Fatal("a held award issued")
 	}
+	// Corrected hours withdraw an award at any stage but the end.
+	for _, st := range []AwardStatus{AwardNoticed, AwardHeld, AwardIssued} {
+		if to, err := (&Award{Status: st}).Step(ActCorrect, now); err != nil || to != AwardCancelled {
+			t.Errorf("correct from %s: %v %v", st, to, err)
+		}
+	}
+	if _, err := (&Award{Status: AwardCancelled}).Step(ActCorrect, now); errs.CodeOf(err) != errs.Conflict {
+		t.Errorf("corrected a cancelled award: %v", err)
+	}
 }
 
 func TestExpiry(t *testing.T) {

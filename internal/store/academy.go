@@ -164,7 +164,7 @@ func (s *Store) FindCourseSessionByID(ctx context.Context, id string) (*incubati
 // ---- enrollments and attendance ----
 
 const enrollmentSelect = `SELECT e.id, e.session_id, cs.course_id, co.title, COALESCE(cs.street_id, ''), e.org_id, o.name,
-	e.person, e.status, e.method, e.marked_at, e.created_at, cs.start_at, COALESCE(ct.id, '')
+	e.person, e.status, e.method, e.marked_at, e.created_at, cs.start_at, COALESCE(ct.id, ''), COALESCE(e.user_id, '')
 	FROM enrollments e JOIN course_sessions cs ON cs.id = e.session_id JOIN courses co ON co.id = cs.course_id
 	JOIN organizations o ON o.id = e.org_id LEFT JOIN certificates ct ON ct.enrollment_id = e.id`
 
@@ -172,7 +172,7 @@ func scanEnrollment(sc scanner) (*incubation.Enrollment, error) {
 	e := &incubation.Enrollment{}
 	var marked sql.NullTime
 	err := sc.Scan(&e.ID, &e.SessionID, &e.CourseID, &e.CourseTitle, &e.StreetID, &e.OrgID, &e.OrgName, &e.Person, &e.Status,
-		&e.Method, &marked, &e.CreatedAt, &e.SessionStart, &e.CertificateID)
+		&e.Method, &marked, &e.CreatedAt, &e.SessionStart, &e.CertificateID, &e.UserID)
 	if marked.Valid {
 		e.MarkedAt = marked.Time.UTC()
 	}
@@ -185,6 +185,15 @@ func scanEnrollment(sc scanner) (*incubation.Enrollment, error) {
 // transaction, so two organizations taking the last seat at once cannot
 // both have it.
 func (s *Store) Enroll(ctx context.Context, e *incubation.Enrollment) error {
+	if e.UserID != "" {
+		// A linked trainee: the actor or a colleague of the organization
+		// (enrollee.go); the name is the account's.
+		u, err := s.enrolleeUser(ctx, e.OrgID, e.UserID)
+		if err != nil {
+			return err
+		}
+		e.Person = u.Name
+	}
 	if err := e.Validate(); err != nil {
 		return err
 	}
@@ -212,8 +221,8 @@ func (s *Store) Enroll(ctx context.Context, e *incubation.Enrollment) error {
 			return errs.E(errs.Conflict, "session.full")
 		}
 		e.ID, e.Status, e.CreatedAt = newID(), incubation.Enrolled, c.now
-		if _, err := c.exec(ctx, `INSERT INTO enrollments (id, session_id, org_id, person, status, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)`, e.ID, e.SessionID, e.OrgID, e.Person, e.Status, c.now); err != nil {
+		if _, err := c.exec(ctx, `INSERT INTO enrollments (id, session_id, org_id, person, status, created_at, user_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, e.ID, e.SessionID, e.OrgID, e.Person, e.Status, c.now, nullStr(e.UserID)); err != nil {
 			if errs.Is(s.translate(err), errs.Conflict) {
 				return errs.Field("person", "enrollment.duplicate")
 			}
@@ -293,8 +302,9 @@ func (s *Store) findEnrollments(ctx context.Context, where string, args ...any) 
 }
 
 // MarkAttendance records whether an enrollee came, by the given method
-// (MethodList: staff tick a list; MethodCode: the rotating check-in code,
-// to be wired in). Present issues the certificate (结业证书) in the same
+// (MethodList: staff tick a list; the attendee's own check-in with the
+// rotating code, MethodCode, is CheckinSessionByCode, which shares
+// markAttendance). Present issues the certificate (结业证书) in the same
 // transaction; marking absent after a mistake withdraws it. It returns the
 // certificate id, "" when none.
 func (s *Store) MarkAttendance(ctx context.Context, enrollmentID string, status incubation.AttendanceStatus,
@@ -317,32 +327,43 @@ func (s *Store) MarkAttendance(ctx context.Context, enrollmentID string, status 
 		if err := accounts.Can(accounts.ActorFrom(ctx), accounts.Update, e.Resource()); err != nil {
 			return err
 		}
-		// Attendance opens an hour before the session starts.
-		if c.now.Before(e.SessionStart.Add(-time.Hour)) {
-			return errs.E(errs.Conflict, "attendance.too_early")
-		}
-		if _, err := c.exec(ctx, `UPDATE enrollments SET status = ?, method = ?, marked_at = ? WHERE id = ?`,
-			status, method, c.now, e.ID); err != nil {
-			return err
-		}
-		certID = e.CertificateID
-		switch {
-		case status == incubation.Present && certID == "":
-			certID = newID()
-			if _, err := c.exec(ctx, `INSERT INTO certificates (id, enrollment_id, issued_at) VALUES (?, ?, ?)`,
-				certID, e.ID, c.now); err != nil {
-				return err
-			}
-		case status == incubation.Absent && certID != "":
-			if _, err := c.exec(ctx, `DELETE FROM certificates WHERE id = ?`, certID); err != nil {
-				return err
-			}
-			certID = ""
-		}
-		return record(ctx, c, "enrollment.attendance", e.Resource(), map[string]any{"status": status, "method": method,
-			"certificate": certID})
+		certID, err = markAttendance(ctx, c, e, status, method)
+		return err
 	})
 	return certID, err
+}
+
+// markAttendance records e's attendance and issues or withdraws its
+// certificate; the caller checked who may.
+func markAttendance(ctx context.Context, c conn, e *incubation.Enrollment, status incubation.AttendanceStatus,
+	method incubation.AttendanceMethod) (string, error) {
+	// Attendance opens an hour before the session starts.
+	if c.now.Before(e.SessionStart.Add(-time.Hour)) {
+		return "", errs.E(errs.Conflict, "attendance.too_early")
+	}
+	if _, err := c.exec(ctx, `UPDATE enrollments SET status = ?, method = ?, marked_at = ? WHERE id = ?`,
+		status, method, c.now, e.ID); err != nil {
+		return "", err
+	}
+	certID := e.CertificateID
+	// A certificate is the organization's training record, which the
+	// matcher reads (match.Org.Trained).
+	c.changed(ChangeOrganization, e.OrgID)
+	switch {
+	case status == incubation.Present && certID == "":
+		certID = newID()
+		if _, err := c.exec(ctx, `INSERT INTO certificates (id, enrollment_id, issued_at) VALUES (?, ?, ?)`,
+			certID, e.ID, c.now); err != nil {
+			return "", err
+		}
+	case status == incubation.Absent && certID != "":
+		if _, err := c.exec(ctx, `DELETE FROM certificates WHERE id = ?`, certID); err != nil {
+			return "", err
+		}
+		certID = ""
+	}
+	return certID, record(ctx, c, "enrollment.attendance", e.Resource(), map[string]any{"status": status, "method": method,
+		"certificate": certID})
 }
 
 // ---- certificates ----

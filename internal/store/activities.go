@@ -975,12 +975,25 @@ func (s *Store) FindActivityFlags(ctx context.Context, streetID string) ([]activ
 		return nil, s.translate(err)
 	}
 	var out []activities.Flag
+	var keys []string
 	for _, f := range activities.Flags(ps, c.now) {
 		if streetID == "" || involves(f, streetID) {
 			out = append(out, f)
+			keys = append(keys, f.Key())
 		}
 	}
-	return out, nil
+	// Flags staff dismissed leave the list (flag_dismissals.go).
+	gone, err := dismissedFlags(ctx, c, keys)
+	if err != nil {
+		return nil, s.translate(err)
+	}
+	open := out[:0]
+	for _, f := range out {
+		if !gone[f.Key()] {
+			open = append(open, f)
+		}
+	}
+	return open, nil
 }
 
 // involves reports whether any check-in of f happened in the street.

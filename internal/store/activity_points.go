@@ -20,14 +20,19 @@ const attendanceKeyPrefix = "signup:"
 // confirms hours, and again from the background sweep (huitian points
 // issue), which catches any that a failure left behind. It runs as the
 // system (the organizer who confirmed may not grant points); it returns
-// how many attendances it turned into awards.
+// how many attendances it turned into awards, and the first failure (the
+// others are still tried).
 func (s *Store) AwardConfirmedAttendance(ctx context.Context, notice time.Duration) (int, error) {
-	rows, err := s.read().query(ctx, `SELECT g.id, g.user_id, u.name, a.type, g.confirmed_minutes, a.starts_at, a.org_id, o.name,
+	// A corrected attendance earns under the key of its latest correction
+	// (attendanceKey); its earlier key's awards were withdrawn then.
+	rows, err := s.read().query(ctx, `SELECT g.id || CASE WHEN g.corrections > 0 THEN ':' || CAST(g.corrections AS TEXT) ELSE '' END,
+		g.user_id, u.name, a.type, g.confirmed_minutes, a.starts_at, a.org_id, o.name,
 		a.street_id
 		FROM activity_signups g JOIN activities a ON a.id = g.activity_id JOIN organizations o ON o.id = a.org_id
 		JOIN users u ON u.id = g.user_id
 		WHERE g.confirmed_at IS NOT NULL AND g.status = 'confirmed'
-		AND NOT EXISTS (SELECT 1 FROM points_attendances p WHERE p.idem_key = ? || g.id)
+		AND NOT EXISTS (SELECT 1 FROM points_attendances p WHERE p.idem_key = ? || g.id
+			|| CASE WHEN g.corrections > 0 THEN ':' || CAST(g.corrections AS TEXT) ELSE '' END)
 		ORDER BY g.confirmed_at, g.id`, attendanceKeyPrefix)
 	if err != nil {
 		return 0, s.translate(err)
@@ -47,11 +52,23 @@ func (s *Store) AwardConfirmedAttendance(ctx context.Context, notice time.Durati
 	if err := rows.Err(); err != nil {
 		return 0, s.translate(err)
 	}
+	// One attendance the rules refuse (or a failure) must not hold back
+	// the others: each is tried, and the first error is returned with the
+	// count of those awarded.
 	sys := accounts.WithActor(ctx, accounts.System())
-	for i, x := range todo {
-		if _, err := s.AwardAttendance(sys, x, notice); err != nil {
-			return i, err
+	n := 0
+	var first error
+	for _, x := range todo {
+		if ctx.Err() != nil {
+			return n, ctx.Err()
 		}
+		if _, err := s.AwardAttendance(sys, x, notice); err != nil {
+			if first == nil {
+				first = err
+			}
+			continue
+		}
+		n++
 	}
-	return len(todo), nil
+	return n, first
 }

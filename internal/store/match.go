@@ -69,7 +69,8 @@ func scanMatchOrg(sc interface{ Scan(...any) error }) (match.Org, error) {
 }
 
 // MatchOrganizations returns every organization as the matcher sees it, in
-// two queries (organizations with their load, then all domain tags).
+// three queries (organizations with their load, all domain tags, training
+// records).
 func (s *Store) MatchOrganizations(ctx context.Context) ([]match.Org, error) {
 	c := s.read()
 	rows, err := c.query(ctx, matchOrgSelect+` ORDER BY o.id`)
@@ -105,8 +106,34 @@ func (s *Store) MatchOrganizations(ctx context.Context) ([]match.Org, error) {
 			out[i].Domains = append(out[i].Domains, d)
 		}
 	}
+	if err := rows.Err(); err != nil {
+		return nil, s.translate(err)
+	}
+	rows.Close()
+	// Training records (academy certificates by course topic).
+	rows, err = c.query(ctx, trainedSelect+` ORDER BY e.org_id, co.topic`)
+	if err != nil {
+		return nil, s.translate(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, topic string
+		if err := rows.Scan(&id, &topic); err != nil {
+			return nil, s.translate(err)
+		}
+		if i, ok := byID[id]; ok {
+			out[i].Trained = append(out[i].Trained, topic)
+		}
+	}
 	return out, s.translate(rows.Err())
 }
+
+// trainedSelect reads the course topics in which each organization holds a
+// certificate (its training record, match.Org.Trained).
+const trainedSelect = `SELECT DISTINCT e.org_id, co.topic ` + trainedFrom
+
+const trainedFrom = `FROM certificates ct JOIN enrollments e ON e.id = ct.enrollment_id
+	JOIN course_sessions cs ON cs.id = e.session_id JOIN courses co ON co.id = cs.course_id`
 
 // MatchOrganization returns one organization as the matcher sees it.
 func (s *Store) MatchOrganization(ctx context.Context, id string) (match.Org, error) {
@@ -119,7 +146,12 @@ func (s *Store) MatchOrganization(ctx context.Context, id string) (match.Org, er
 		return match.Org{}, s.translate(err)
 	}
 	ids, err := queryIDs(ctx, c, `SELECT domain FROM organization_domains WHERE organization_id = ? ORDER BY position`, id)
+	if err != nil {
+		return match.Org{}, s.translate(err)
+	}
 	o.Domains = ids
+	topics, err := queryIDs(ctx, c, `SELECT DISTINCT co.topic `+trainedFrom+` WHERE e.org_id = ? ORDER BY co.topic`, id)
+	o.Trained = topics
 	return o, s.translate(err)
 }
 

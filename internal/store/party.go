@@ -133,6 +133,9 @@ func (s *Store) AssignInstructor(ctx context.Context, in *coordination.Instructo
 		in.ID = newID()
 		if _, err := c.exec(ctx, `INSERT INTO party_instructors (id, org_id, user_id, since, created_at) VALUES (?, ?, ?, ?, ?)`,
 			in.ID, in.OrgID, in.UserID, in.Since.UTC(), c.now); err != nil {
+			if errs.Is(s.translate(err), errs.Conflict) { // one assignment per person and organization, ended or not
+				return errs.Field("user", "party.instructor_assigned_before")
+			}
 			return err
 		}
 		return record(ctx, c, "party.instructor", res, map[string]any{"instructor": in.UserName})
@@ -147,7 +150,8 @@ func (s *Store) LogVisit(ctx context.Context, v *coordination.Visit) error {
 	}
 	return s.tx(ctx, func(c conn) error {
 		var orgID, userID string
-		err := c.row(ctx, `SELECT org_id, user_id FROM party_instructors WHERE id = ?`, v.InstructorID).Scan(&orgID, &userID)
+		var until sql.NullTime
+		err := c.row(ctx, `SELECT org_id, user_id, ended_on FROM party_instructors WHERE id = ?`, v.InstructorID).Scan(&orgID, &userID, &until)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("instructor")
 		} else if err != nil {
@@ -161,6 +165,9 @@ func (s *Store) LogVisit(ctx context.Context, v *coordination.Visit) error {
 		actor := accounts.ActorFrom(ctx)
 		if err := accounts.Can(actor, accounts.Create, res); err != nil {
 			return err
+		}
+		if until.Valid && v.On.After(until.Time) {
+			return errs.Field("on", "party.visit_after_end")
 		}
 		v.ID, v.CreatedAt, v.ByName = newID(), c.now, coordActorName(actor)
 		if _, err := c.exec(ctx, `INSERT INTO party_visits (id, instructor_id, visited_on, note, by_name, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
@@ -230,13 +237,17 @@ func (s *Store) FindPartyRecord(ctx context.Context, orgID string) (*coordinatio
 		return nil, err
 	}
 	ins := map[string]*coordination.Instructor{}
-	err = s.partyEach(ctx, c, `SELECT i.id, i.user_id, u.name, i.since FROM party_instructors i JOIN users u ON u.id = i.user_id
+	err = s.partyEach(ctx, c, `SELECT i.id, i.user_id, u.name, i.since, i.ended_on FROM party_instructors i JOIN users u ON u.id = i.user_id
 		WHERE i.org_id = ? ORDER BY i.since, i.id`, []any{orgID}, func(sc partyRow) error {
 		in := &coordination.Instructor{OrgID: orgID}
-		if err := sc.Scan(&in.ID, &in.UserID, &in.UserName, &in.Since); err != nil {
+		var until sql.NullTime
+		if err := sc.Scan(&in.ID, &in.UserID, &in.UserName, &in.Since, &until); err != nil {
 			return err
 		}
 		in.Since = in.Since.UTC()
+		if until.Valid {
+			in.Until = until.Time.UTC()
+		}
 		rec.Instructors, ins[in.ID] = append(rec.Instructors, in), in
 		return nil
 	})

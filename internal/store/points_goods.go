@@ -393,7 +393,7 @@ func (s *Store) FindRedemptions(ctx context.Context, f points.RedemptionFilter) 
 		add("r.created_at < ?", f.To)
 	}
 	if f.FlaggedOnly {
-		where = append(where, "r.flags <> ''")
+		where = append(where, "r.flags <> ''", "NOT EXISTS (SELECT 1 FROM flag_dismissals d WHERE d.flag_key = 'redemption:' || r.id)")
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 100_000 {

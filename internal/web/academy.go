@@ -133,6 +133,12 @@ type sessionData struct {
 	Staff   bool
 	Started bool
 	Open    bool // attendance can be taken
+	// Colleagues are the platform users of the actor's organizations an
+	// enrollment may be linked to (academy_code.go); Linked is the actor's
+	// own linked enrollment, which checks in with the code.
+	Colleagues []colleagueChoice
+	Linked     *incubation.Enrollment
+	CodeOpen   bool // the session's check-in code is accepted now
 }
 
 // sessionShow is one session: details, the enrollment form, and for its
@@ -153,6 +159,10 @@ func (a *app) sessionPage(w http.ResponseWriter, r *http.Request) (*page, error)
 		return nil, err
 	}
 	u := accounts.ActorFrom(ctx)
+	if u == nil && r.URL.Query().Get("code") != "" {
+		// The classroom's QR code: sign in first, then back here.
+		return nil, errs.E(errs.Unauthorized, "auth.required")
+	}
 	now := a.Store.Now()
 	d := &sessionData{Session: se, Started: !se.Start.After(now), Open: !now.Before(se.Start.Add(-time.Hour))}
 	res := se.Resource()
@@ -172,6 +182,9 @@ func (a *app) sessionPage(w http.ResponseWriter, r *http.Request) (*page, error)
 			}
 		}
 	}
+	if err := a.linkedEnrollment(ctx, d); err != nil {
+		return nil, err
+	}
 	res.OrgID = ""
 	if d.Staff = accounts.Allowed(u, accounts.Update, res); d.Staff {
 		if d.Roster, err = a.Store.FindRoster(ctx, se.ID); err != nil {
@@ -180,6 +193,9 @@ func (a *app) sessionPage(w http.ResponseWriter, r *http.Request) (*page, error)
 	}
 	p := a.newPage(w, r, "", d)
 	p.Title = se.CourseTitle
+	if c := r.URL.Query().Get("code"); c != "" && len(c) <= 6 {
+		p.Form.Set("code", c)
+	}
 	return p, nil
 }
 
@@ -190,7 +206,8 @@ func (a *app) enrollmentCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	e := &incubation.Enrollment{SessionID: id, OrgID: r.PostFormValue("org"), Person: r.PostFormValue("person")}
+	e := &incubation.Enrollment{SessionID: id, OrgID: r.PostFormValue("org"), Person: r.PostFormValue("person"),
+		UserID: r.PostFormValue("user")}
 	if err := a.Store.Enroll(r.Context(), e); err != nil {
 		a.formAgain(w, r, "academy_session.html", a.sessionPage, err)
 		return
@@ -208,8 +225,8 @@ func (a *app) enrollmentCancel(w http.ResponseWriter, r *http.Request) {
 }
 
 // attendanceMark is the staff's attendance list: present or absent per
-// enrollee (incubation.MethodList). The rotating-code check-in will call
-// Store.MarkAttendance with incubation.MethodCode.
+// enrollee (incubation.MethodList). Linked enrollees check in themselves
+// with the rotating code (academy_code.go).
 func (a *app) attendanceMark(w http.ResponseWriter, r *http.Request) {
 	status := incubation.AttendanceStatus(r.PostFormValue("status"))
 	if _, err := a.Store.MarkAttendance(r.Context(), r.PathValue("id"), status, incubation.MethodList); err != nil {

@@ -15,6 +15,11 @@ type activityAttendanceData struct {
 	// ToConfirm are the checked-in, unconfirmed signups (the batch form).
 	ToConfirm []*activities.Signup
 	Started   bool
+	// Confirmed are the signups with confirmed hours, which CanCorrect
+	// may correct (with the Corrections made so far).
+	Confirmed   []*activities.Signup
+	CanCorrect  bool
+	Corrections []*store.HoursCorrection
 }
 
 // activityAttendancePage is the organizer's list: who signed up, check-in
@@ -40,6 +45,18 @@ func (a *app) activityAttendancePage(w http.ResponseWriter, r *http.Request) (*p
 				p.Form.Set("hours_"+g.ID, activities.FormatHours(g.Minutes))
 				p.Form.Add("confirm", g.ID)
 			}
+		}
+	}
+	u, _ := actor(r)
+	d.CanCorrect = store.MayCorrectHours(u, act)
+	for _, g := range list {
+		if g.Confirmed && g.Status == activities.SignedUp {
+			d.Confirmed = append(d.Confirmed, g)
+		}
+	}
+	if len(d.Confirmed) > 0 {
+		if d.Corrections, err = a.Store.FindHoursCorrections(ctx, act.ID); err != nil {
+			return nil, err
 		}
 	}
 	return p, nil

@@ -10,36 +10,52 @@ import (
 
 type activityFlagsData struct {
 	Flags []activities.Flag
+	// Scope is the street each flag was read for, by its key ("" the
+	// district), which dismissing it names again.
+	Scope map[string]string
 }
 
 // adminActivityFlags lists attendance that needs a second look: the same
 // resident at two places at once, weeks far above their norm. Coordinators
 // see the district, street staff their street.
 func (a *app) adminActivityFlags(w http.ResponseWriter, r *http.Request) {
-	u, err := actor(r)
+	p, err := a.activityFlagsPage(w, r)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	d := &activityFlagsData{}
+	a.render(w, r, "admin_activity_flags.html", http.StatusOK, p)
+}
+
+func (a *app) activityFlagsPage(w http.ResponseWriter, r *http.Request) (*page, error) {
+	u, err := actor(r)
+	if err != nil {
+		return nil, err
+	}
+	d := &activityFlagsData{Scope: map[string]string{}}
 	switch {
 	case accounts.Allowed(u, accounts.View, accounts.Resource{Kind: accounts.KindActivityFlag}):
 		if d.Flags, err = a.Store.FindActivityFlags(r.Context(), ""); err != nil {
-			a.fail(w, r, err)
-			return
+			return nil, err
+		}
+		for _, f := range d.Flags {
+			d.Scope[f.Key()] = ""
 		}
 	case len(u.StreetScopes(accounts.StreetStaff)) > 0:
 		for _, st := range u.StreetScopes(accounts.StreetStaff) {
 			fs, err := a.Store.FindActivityFlags(r.Context(), st)
 			if err != nil {
-				a.fail(w, r, err)
-				return
+				return nil, err
 			}
-			d.Flags = append(d.Flags, fs...)
+			for _, f := range fs {
+				if _, seen := d.Scope[f.Key()]; !seen {
+					d.Scope[f.Key()] = st
+					d.Flags = append(d.Flags, f)
+				}
+			}
 		}
 	default:
-		a.fail(w, r, errs.E(errs.Forbidden, "auth.forbidden"))
-		return
+		return nil, errs.E(errs.Forbidden, "auth.forbidden")
 	}
-	a.render(w, r, "admin_activity_flags.html", http.StatusOK, a.newPage(w, r, "flags.title", d))
+	return a.newPage(w, r, "flags.title", d), nil
 }

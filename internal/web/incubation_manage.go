@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/huitian/huitian/internal/accounts"
@@ -129,7 +130,9 @@ func (a *app) spaceUpdate(w http.ResponseWriter, r *http.Request) {
 	a.redirect(w, r, "/incubation/spaces/"+id, "inc.flash_space_updated")
 }
 
-// spaceFromForm reads the space form: opening hours one field per weekday.
+// spaceFromForm reads the space form: opening hours one field per weekday
+// (the edit form), or one for Monday to Friday and one for the weekend (the
+// new-space form).
 func spaceFromForm(r *http.Request) (*incubation.Space, error) {
 	sp := &incubation.Space{BaseID: r.PostFormValue("base"), Name: r.PostFormValue("name"),
 		Kind: incubation.SpaceKind(r.PostFormValue("kind")), Audience: incubation.Audience(r.PostFormValue("audience")),
@@ -144,6 +147,16 @@ func spaceFromForm(r *http.Request) (*incubation.Space, error) {
 	}
 	if sp.AheadDays, ok = atoi(r.PostFormValue("ahead_days")); !ok {
 		l.Add("ahead_days", "inc.number_invalid")
+	}
+	if _, perDay := r.PostForm[dayField(time.Monday)]; perDay {
+		// The edit form: one field per weekday (incubation_space.html).
+		for i := range sp.Hours {
+			f := dayField(time.Weekday(i))
+			if sp.Hours[i], ok = incubation.ParseDay(r.PostFormValue(f)); !ok {
+				l.Add(f, "inc.hours_invalid")
+			}
+		}
+		return sp, l.Err()
 	}
 	weekday, ok1 := incubation.ParseDay(r.PostFormValue("hours_weekday"))
 	weekend, ok2 := incubation.ParseDay(r.PostFormValue("hours_weekend"))
@@ -187,4 +200,22 @@ func (a *app) spaceAssign(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.redirect(w, r, "/incubation/manage", "inc.flash_assigned")
+}
+
+// dayField is the edit form's field of one weekday's opening hours.
+func dayField(d time.Weekday) string { return "hours_" + strings.ToLower(d.String()[:3]) }
+
+// hoursDay is one weekday row of the edit form.
+type hoursDay struct {
+	Field, Label string
+}
+
+// hoursDays lists the edit form's weekday rows, Monday first.
+func hoursDays() []hoursDay {
+	var out []hoursDay
+	for i := 1; i <= 7; i++ {
+		d := time.Weekday(i % 7)
+		out = append(out, hoursDay{Field: dayField(d), Label: "inc.weekday." + d.String()})
+	}
+	return out
 }

@@ -39,8 +39,10 @@ type spaceData struct {
 	CanBook    bool
 	Manager    bool
 	MaxSlots   []int
-	// Edit fills the staff's form that changes the space.
-	Edit url.Values
+	// Edit fills the staff's form that changes the space; HoursDays are
+	// its opening-hours rows, one per weekday.
+	Edit      url.Values
+	HoursDays []hoursDay
 }
 
 // spaceShow is a space's day or week view with the booking form: a list a
@@ -106,8 +108,11 @@ func (a *app) spacePage(w http.ResponseWriter, r *http.Request) (*page, error) {
 	}
 	if d.Manager {
 		d.Edit = url.Values{"name": {sp.Name}, "capacity": {strconv.Itoa(sp.Capacity)}, "audience": {string(sp.Audience)},
-			"max_slots": {strconv.Itoa(sp.MaxSlots)}, "ahead_days": {strconv.Itoa(sp.AheadDays)}, "rules": {sp.Rules},
-			"hours_weekday": {or(sp.Hours.Day(time.Monday), "-")}, "hours_weekend": {or(sp.Hours.Day(time.Saturday), "-")}}
+			"max_slots": {strconv.Itoa(sp.MaxSlots)}, "ahead_days": {strconv.Itoa(sp.AheadDays)}, "rules": {sp.Rules}}
+		for i := range sp.Hours {
+			d.Edit.Set(dayField(time.Weekday(i)), or(sp.Hours.Day(time.Weekday(i)), "-"))
+		}
+		d.HoursDays = hoursDays()
 		if r.Method == http.MethodPost && r.PostFormValue("edit") == "1" {
 			d.Edit = r.PostForm
 		}

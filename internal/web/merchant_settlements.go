@@ -93,31 +93,43 @@ type flaggedData struct {
 	Held        []*points.Award // awards an objection holds, for a decision
 	Due         int             // awards whose notice has ended, to issue
 	Rules       bool            // the actor keeps the rules
+	// Dismiss holds the flagged redemptions the actor may dismiss (their
+	// street's staff and the coordinators, not auditors).
+	Dismiss map[string]bool
 }
 
 // adminPointsFlags lists flagged redemptions for staff review: a street's
 // staff see their street's, coordinators and auditors everyone's.
 func (a *app) adminPointsFlags(w http.ResponseWriter, r *http.Request) {
-	u, err := actor(r)
+	p, err := a.pointsFlagsPage(w, r)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
+	a.render(w, r, "admin_points.html", http.StatusOK, p)
+}
+
+func (a *app) pointsFlagsPage(w http.ResponseWriter, r *http.Request) (*page, error) {
+	u, err := actor(r)
+	if err != nil {
+		return nil, err
+	}
 	if !u.Has(accounts.PlatformAdmin) && !u.Has(accounts.Auditor) && !u.Has(accounts.StreetStaff) {
-		a.fail(w, r, errs.E(errs.Forbidden, "auth.forbidden"))
-		return
+		return nil, errs.E(errs.Forbidden, "auth.forbidden")
 	}
 	// FindRedemptions keeps only what this actor may see.
 	list, err := a.Store.FindRedemptions(r.Context(), points.RedemptionFilter{FlaggedOnly: true, Limit: 500})
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return nil, err
 	}
-	d := &flaggedData{Redemptions: list, Rules: accounts.Allowed(u, accounts.Create, (&points.Rule{}).Resource())}
+	d := &flaggedData{Redemptions: list, Rules: accounts.Allowed(u, accounts.Create, (&points.Rule{}).Resource()),
+		Dismiss: map[string]bool{}}
+	for _, red := range list {
+		d.Dismiss[red.ID] = accounts.Allowed(u, accounts.Update, accounts.Resource{Kind: accounts.KindActivityFlag, StreetID: red.StreetID})
+	}
 	held, err := a.Store.FindAwards(r.Context(), store.AwardFilter{Statuses: []points.AwardStatus{points.AwardHeld}})
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return nil, err
 	}
 	for _, aw := range held {
 		if accounts.Allowed(u, accounts.Update, aw.Resource()) {
@@ -126,13 +138,12 @@ func (a *app) adminPointsFlags(w http.ResponseWriter, r *http.Request) {
 	}
 	due, err := a.Store.FindAwards(r.Context(), store.AwardFilter{Due: true, Limit: 1000})
 	if err != nil {
-		a.fail(w, r, err)
-		return
+		return nil, err
 	}
 	for _, aw := range due {
 		if accounts.Allowed(u, accounts.Update, aw.Resource()) {
 			d.Due++
 		}
 	}
-	a.render(w, r, "admin_points.html", http.StatusOK, a.newPage(w, r, "points.flags_title", d))
+	return a.newPage(w, r, "points.flags_title", d), nil
 }

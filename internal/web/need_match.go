@@ -39,6 +39,12 @@ type matchPanel struct {
 	Confidence     int
 	Auto           bool
 	CanSetCategory bool
+
+	// Trained narrows the organizations to those with an academy
+	// certificate of the topic (?trained=finance: a need requiring
+	// finance-trained staff, match/training.go); Topics are the choices.
+	Trained string
+	Topics  []string
 }
 
 // orgMatch is one recommended organization.
@@ -109,6 +115,10 @@ func (a *app) loadMatch(r *http.Request, d *needShowData, canEdit bool) {
 		Auto: n.CategorySource != procurement.CategoryStaff, CanSetCategory: true}
 	d.Match = m
 	m.InviteClosed = inviteClosed(n, canEdit)
+	m.Topics = match.TrainingTopics()
+	if v := r.URL.Query().Get("trained"); match.ValidTraining(v) {
+		m.Trained = v
+	}
 	m.CanInvite = m.InviteClosed == ""
 	if a.Match == nil {
 		m.Unavailable = true
@@ -122,6 +132,7 @@ func (a *app) loadMatch(r *http.Request, d *needShowData, canEdit bool) {
 
 func (a *app) fillMatch(ctx context.Context, n *procurement.Need, m *matchPanel) error {
 	q := needQuery(n)
+	q.Trained = m.Trained
 	orgs, err := a.Match.Organizations(ctx, q, matchOrgs)
 	if err != nil {
 		return err

@@ -35,6 +35,7 @@ var pageFiles = []string{
 	"academy.html", "academy_session.html", "academy_certificate.html",
 	"meeting_list.html", "meeting_form.html", "meeting_show.html", "meeting_action.html",
 	"dashboard.html",
+	"admin_points_grant.html", "academy_code.html",
 }
 
 // pageParts are fragments parsed with one page only (the need page's sections).
