@@ -246,7 +246,7 @@ type RoundRecord struct {
 	FundID      string
 	FundName    string
 	Name        string
-	Route       Route // foundation_grant or micro_venture
+	Route       Route  // foundation_grant or micro_venture
 	StreetID    string // the owning street; "" when the foundation owns it
 	StreetName  string
 	Budget      int64
