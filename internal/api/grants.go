@@ -206,39 +206,39 @@ type grantMilestoneJSON struct {
 }
 
 type applicationIn struct {
-	OrgID           string           `json:"org_id"`
-	TopicID         string           `json:"topic_id"`
-	Title           string           `json:"title"`
-	Problem         string           `json:"problem"`
-	Plan            string           `json:"plan"`
-	Team            string           `json:"team"`
-	Lines           []grantLineJSON `json:"budget_lines"`
-	Milestones      []grantMilestoneJSON  `json:"milestones"`
-	RequestFen      int64            `json:"request_fen"`
-	MatchCashFen    int64            `json:"match_cash_fen"`
-	MatchHours      int64            `json:"match_hours"`
-	MatchHoursValue int64            `json:"match_hours_value_fen"`
+	OrgID           string               `json:"org_id"`
+	TopicID         string               `json:"topic_id"`
+	Title           string               `json:"title"`
+	Problem         string               `json:"problem"`
+	Plan            string               `json:"plan"`
+	Team            string               `json:"team"`
+	Lines           []grantLineJSON      `json:"budget_lines"`
+	Milestones      []grantMilestoneJSON `json:"milestones"`
+	RequestFen      int64                `json:"request_fen"`
+	MatchCashFen    int64                `json:"match_cash_fen"`
+	MatchHours      int64                `json:"match_hours"`
+	MatchHoursValue int64                `json:"match_hours_value_fen"`
 }
 
 type applicationJSON struct {
-	ID              string           `json:"id"`
-	RoundID         string           `json:"round_id"`
-	OrgID           string           `json:"org_id"`
-	Org             string           `json:"org"`
-	TopicID         string           `json:"topic_id"`
-	Title           string           `json:"title"`
-	Problem         string           `json:"problem"`
-	Plan            string           `json:"plan"`
-	Lines           []grantLineJSON `json:"budget_lines"`
-	Milestones      []grantMilestoneJSON  `json:"milestones"`
-	RequestFen      int64            `json:"request_fen"`
-	MatchCashFen    int64            `json:"match_cash_fen"`
-	MatchHours      int64            `json:"match_hours"`
-	MatchHoursValue int64            `json:"match_hours_value_fen"`
-	Status          string           `json:"status"`
-	AwardFen        int64            `json:"award_fen"`
-	Reason          string           `json:"reason"`
-	CreatedAt       string           `json:"created_at"`
+	ID              string               `json:"id"`
+	RoundID         string               `json:"round_id"`
+	OrgID           string               `json:"org_id"`
+	Org             string               `json:"org"`
+	TopicID         string               `json:"topic_id"`
+	Title           string               `json:"title"`
+	Problem         string               `json:"problem"`
+	Plan            string               `json:"plan"`
+	Lines           []grantLineJSON      `json:"budget_lines"`
+	Milestones      []grantMilestoneJSON `json:"milestones"`
+	RequestFen      int64                `json:"request_fen"`
+	MatchCashFen    int64                `json:"match_cash_fen"`
+	MatchHours      int64                `json:"match_hours"`
+	MatchHoursValue int64                `json:"match_hours_value_fen"`
+	Status          string               `json:"status"`
+	AwardFen        int64                `json:"award_fen"`
+	Reason          string               `json:"reason"`
+	CreatedAt       string               `json:"created_at"`
 }
 
 func applicationOut(x *grants.Application) applicationJSON {
@@ -363,17 +363,17 @@ type trancheJSON struct {
 }
 
 type agreementJSON struct {
-	ID            string           `json:"id"`
-	ApplicationID string           `json:"application_id"`
-	RoundID       string           `json:"round_id"`
-	Route         string           `json:"route"`
-	OrgID         string           `json:"org_id"`
-	Org           string           `json:"org"`
-	AmountFen     int64            `json:"amount_fen"`
-	DisbursedFen  int64            `json:"disbursed_fen"`
-	SpentFen      int64            `json:"spent_fen"`
-	Status        string           `json:"status"`
-	Tranches      []trancheJSON    `json:"tranches"`
+	ID            string          `json:"id"`
+	ApplicationID string          `json:"application_id"`
+	RoundID       string          `json:"round_id"`
+	Route         string          `json:"route"`
+	OrgID         string          `json:"org_id"`
+	Org           string          `json:"org"`
+	AmountFen     int64           `json:"amount_fen"`
+	DisbursedFen  int64           `json:"disbursed_fen"`
+	SpentFen      int64           `json:"spent_fen"`
+	Status        string          `json:"status"`
+	Tranches      []trancheJSON   `json:"tranches"`
 	Lines         []grantLineJSON `json:"budget_lines"`
 }
 
@@ -492,19 +492,19 @@ type grantFileJSON struct {
 }
 
 type expenseJSON struct {
-	ID              string     `json:"id"`
-	AgreementID     string     `json:"agreement_id"`
-	LineID          string     `json:"line_id"`
-	Category        string     `json:"category"`
-	Description     string     `json:"description"`
-	Payee           string     `json:"payee"`
-	AmountFen       int64      `json:"amount_fen"`
-	SpentOn         string     `json:"spent_on"`
-	Status          string     `json:"status"`
-	ApprovalsNeeded int        `json:"approvals_needed"`
-	Approvals       int        `json:"approvals"`
-	Note            string     `json:"note"`
-	PostingID       string     `json:"posting_id"`
+	ID              string          `json:"id"`
+	AgreementID     string          `json:"agreement_id"`
+	LineID          string          `json:"line_id"`
+	Category        string          `json:"category"`
+	Description     string          `json:"description"`
+	Payee           string          `json:"payee"`
+	AmountFen       int64           `json:"amount_fen"`
+	SpentOn         string          `json:"spent_on"`
+	Status          string          `json:"status"`
+	ApprovalsNeeded int             `json:"approvals_needed"`
+	Approvals       int             `json:"approvals"`
+	Note            string          `json:"note"`
+	PostingID       string          `json:"posting_id"`
 	Files           []grantFileJSON `json:"files"`
 }
 
