@@ -44,6 +44,7 @@ const usage = `huitian — 回天社区治理平台 / Huitian community governan
   huitian points verify                                  校验积分余额等于流水之和
   huitian points issue                                   发放公示期满的积分（可每小时定时运行）
   huitian points expire --year Y                         Y 年获得、到次年底仍未用的积分到期
+  huitian grants verify                                  校验基金、轮次、资助与资金流水一致
   huitian eval --orgs F --projects F --queries F [-v]   评测推荐质量（nDCG@5、recall@5，对比 FTS5 基线）
 
 DSN: SQLite 文件路径（或 sqlite:PATH）或 postgres:// URL；也可用 HUITIAN_DATABASE。
@@ -59,7 +60,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		return 0
 	}
 	cmd, rest := args[0], args[1:]
-	if len(rest) > 0 && (cmd == "import" || cmd == "export" || cmd == "user" || cmd == "token" || cmd == "audit" || cmd == "points") {
+	if len(rest) > 0 && (cmd == "import" || cmd == "export" || cmd == "user" || cmd == "token" || cmd == "audit" || cmd == "points" || cmd == "grants") {
 		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
 	run, ok := map[string]func(context.Context, []string, Env) error{
@@ -77,6 +78,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		"points verify":        runPointsVerify,
 		"points issue":         runPointsIssue,
 		"points expire":        runPointsExpire,
+		"grants verify":        runGrantsVerify,
 	}[cmd]
 	if !ok {
 		fmt.Fprintf(env.Stderr, "未知命令 / unknown command: %s\n\n%s", strings.Join(args, " "), usage)
