@@ -70,7 +70,7 @@ func (a *app) fundRows(r *http.Request, l i18n.Lang) (string, [][]string, error)
 		if name == "" {
 			name = T("grants.anonymous")
 		}
-		rows = append(rows, []string{d.DonatedOn, T("grants.kind_donation"), name, T("grants.channel." + d.Channel) + " " + d.Restriction,
+		rows = append(rows, []string{d.DonatedOn, T("grants.kind_donation"), name, T("grants.channel."+d.Channel) + " " + d.Restriction,
 			grants.FormatFen(d.Amount), d.ReceiptNo})
 	}
 	rounds, err := a.Store.FindRounds(ctx)
