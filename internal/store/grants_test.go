@@ -302,6 +302,10 @@ func TestGrantsFlow(t *testing.T) {
 		if _, body, err := s.GrantFile(as(f.foundation), fid); err != nil || string(body) != "%PDF-1.4 receipt" {
 			t.Fatalf("staff open a receipt: %v", err)
 		}
+		// The dashboard's money by funding route.
+		if o, err := s.Overview(ctx, store.DashboardFilter{StreetID: f.streetID}); err != nil || o.MoneyMatch != 3_000_000 || o.MoneyGrant != 0 {
+			t.Fatalf("dashboard money: %+v %v", o, err)
+		}
 		// Finishing the round returns what was not awarded.
 		s.CloseRound(as(f.foundation), r.ID)
 		if _, err := s.CloseRound(as(f.foundation), r.ID); err != nil {
