@@ -215,6 +215,9 @@ func (s *Store) RecordDonation(ctx context.Context, d *grants.Donation, key stri
 			*d = *first
 			return nil
 		}
+		// Receipt numbers run in sequence: the audit entry grantPost wrote
+		// holds the audit head's row lock, so on PostgreSQL a concurrent
+		// donation counts only after this one commits.
 		var n int
 		if err := c.row(ctx, `SELECT COUNT(*) FROM grant_donations`).Scan(&n); err != nil {
 			return err
@@ -312,6 +315,11 @@ func (s *Store) CreateRound(ctx context.Context, r *grants.RoundRecord) error {
 		}
 		if f.Kind == grants.StreetFund && f.StreetID != r.StreetID {
 			return errs.Field("fund", "grants.fund_other_street")
+		}
+		// A street's staff may spend only their street's own fund; the
+		// foundation's funds are allocated by the foundation.
+		if !grants.Manages(actor, "") && f.Kind != grants.StreetFund {
+			return errs.Field("fund", "grants.fund_not_yours")
 		}
 		r.ID, r.CreatedAt, r.Status, r.FundName = newID(), c.now, grants.RoundOpen, f.Name
 		if _, err := c.exec(ctx, `INSERT INTO grant_rounds (id, fund_id, name, route, street_id, budget, match_pct, themes,
@@ -803,8 +811,14 @@ func (s *Store) FindReviews(ctx context.Context, appID string) ([]*grants.Review
 	if err != nil {
 		return nil, s.translate(err)
 	}
-	if err := accounts.Can(accounts.ActorFrom(ctx), accounts.ViewPrivate, a.Resource()); err != nil {
-		return nil, err
+	// Who scored what is for those who decide and audit, not for the
+	// applicant (which sees the summary on the application).
+	actor := accounts.ActorFrom(ctx)
+	if !grants.Manages(actor, a.RoundStreetID) && !grants.MayReview(actor) && !actor.Has(accounts.Auditor) {
+		if actor == nil {
+			return nil, errs.E(errs.Unauthorized, "auth.required")
+		}
+		return nil, errs.E(errs.Forbidden, "auth.forbidden")
 	}
 	rows, err := s.read().query(ctx, `SELECT v.application_id, v.reviewer_id, COALESCE(u.name, ''), v.conflict, v.conflict_note,
 		COALESCE(v.score, 0), v.comment, v.created_at FROM grant_reviews v LEFT JOIN users u ON u.id = v.reviewer_id

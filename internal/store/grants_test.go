@@ -116,6 +116,13 @@ func TestGrantsFlow(t *testing.T) {
 		if err := s.CreateRound(as(f.foundation), big); errs.As(err) == nil || errs.As(err).Key != "grants.fund_insufficient" {
 			t.Fatalf("round over the fund: %v", err)
 		}
+		// A street's staff cannot spend the foundation's general fund.
+		streetStaff := &accounts.User{ID: "ss", Grants: []accounts.Grant{{Role: accounts.StreetStaff, ScopeID: f.streetID}}}
+		own := &grants.RoundRecord{FundID: f.fund.ID, Name: "街道自办轮次", Route: grants.RouteMatch, StreetID: f.streetID, Budget: 100_000,
+			MatchPct: 70, Eligibility: grants.StreetOrgs, OpensOn: "2026-11-01", ClosesOn: "2026-12-31"}
+		if err := s.CreateRound(as(streetStaff), own); errs.As(err) == nil || errs.As(err).Key != "grants.fund_not_yours" {
+			t.Fatalf("street staff spend the general fund: %v", err)
+		}
 		r := f.round(t, 10_000_000)
 		topic := &grants.Topic{RoundID: r.ID, CommunityID: f.communityID, Title: "楼门议事会", Description: "希望社会组织帮助楼门建立议事机制"}
 		cs := &accounts.User{ID: "cs", Grants: []accounts.Grant{{Role: accounts.CommunityStaff, ScopeID: f.communityID}}}
@@ -156,6 +163,12 @@ func TestGrantsFlow(t *testing.T) {
 		}
 		if err := s.ReviewApplication(as(f.orgAdmin2), &grants.Review{ApplicationID: a1.ID, Score: 10, Comment: "不行"}); code(t, err) != errs.Forbidden {
 			t.Fatalf("an organization reviews: %v", err)
+		}
+		if _, err := s.FindReviews(as(f.orgAdmin1), a1.ID); code(t, err) != errs.Forbidden {
+			t.Fatalf("the applicant reads who scored what: %v", err)
+		}
+		if rv, err := s.FindReviews(as(f.foundation), a1.ID); err != nil || len(rv) != 2 {
+			t.Fatalf("reviews: %v %v", rv, err)
 		}
 		got, _ := s.FindApplicationByID(as(f.foundation), a1.ID)
 		if got.Reviews != 1 || got.Conflict != 1 || got.Score != 88 {

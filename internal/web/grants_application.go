@@ -55,7 +55,7 @@ func (a *app) applicationPage(w http.ResponseWriter, r *http.Request) (*page, er
 	if u != nil {
 		d.Actor = u.ID
 	}
-	if d.Private {
+	if d.CanManage || d.MayReview || u.Has(accounts.Auditor) {
 		if d.Reviews, err = a.Store.FindReviews(ctx, x.ID); err != nil {
 			return nil, err
 		}
