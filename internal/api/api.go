@@ -214,6 +214,7 @@ var routes = []route{
 	{http.MethodPost, Prefix + "/applications/{id}/reviews", (*API).reviewApplication},
 	{http.MethodPost, Prefix + "/applications/{id}/award", (*API).awardApplication},
 	{http.MethodGet, Prefix + "/agreements/{id}", (*API).getAgreement},
+	{http.MethodPost, Prefix + "/agreements/{id}/terminate", (*API).terminateAgreement},
 	{http.MethodPost, Prefix + "/tranches/{id}/transitions", (*API).stepTranche},
 	{http.MethodPost, Prefix + "/tranches/{id}/pay", (*API).payTranche},
 	{http.MethodPost, Prefix + "/expenses", (*API).createExpense},

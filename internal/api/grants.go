@@ -604,3 +604,32 @@ func (a *API) decideExpense(w http.ResponseWriter, r *http.Request, approve bool
 	}
 	return writeJSON(w, http.StatusOK, expenseOut(e))
 }
+
+type terminateIn struct {
+	Reason string `json:"reason"`
+}
+
+// terminateAgreement: POST /api/v1/agreements/{id}/terminate — staff end
+// an active agreement early: open tranches are cancelled and the unpaid
+// rest of the award goes back to the round.
+func (a *API) terminateAgreement(w http.ResponseWriter, r *http.Request) error {
+	if _, err := requireActor(r); err != nil {
+		return err
+	}
+	id, err := pathID(r, "id", "agreement")
+	if err != nil {
+		return err
+	}
+	var in terminateIn
+	if err := a.decode(w, r, &in); err != nil {
+		return err
+	}
+	if err := a.store.TerminateAgreement(r.Context(), id, in.Reason); err != nil {
+		return err
+	}
+	g, err := a.store.FindAgreementByID(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, agreementOut(g))
+}

@@ -13,6 +13,6 @@ func TestAPIOpenAPIGrantsSchemas(t *testing.T) {
 		"GrantMilestone": grantMilestoneJSON{}, "ApplicationIn": applicationIn{}, "Application": applicationJSON{},
 		"GrantTransitionIn": grantTransitionIn{}, "ReviewIn": reviewIn{}, "AwardIn": awardIn{}, "Tranche": trancheJSON{},
 		"Agreement": agreementJSON{}, "PayIn": payIn{}, "GrantFile": grantFileJSON{}, "Expense": expenseJSON{},
-		"GrantDecideIn": grantDecideIn{},
+		"GrantDecideIn": grantDecideIn{}, "TerminateIn": terminateIn{},
 	})
 }

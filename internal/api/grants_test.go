@@ -127,5 +127,14 @@ func TestAPIGrants(t *testing.T) {
 			}
 		}
 		call("GET", "/api/v1/funds", "", "", 200, "")
+		agrID := agr["id"].(string)
+		call("POST", "/api/v1/agreements/"+agrID+"/terminate", "member1", `{"reason":"不做了"}`, 403, "forbidden")
+		if g := call("POST", "/api/v1/agreements/"+agrID+"/terminate", "admin", `{"reason":"组织未按期实施"}`, 200, ""); g["status"] != "terminated" ||
+			g["disbursed_fen"] != float64(300_000) {
+			t.Fatalf("terminate: %v", g)
+		}
+		if r := call("GET", "/api/v1/rounds", "", "", 200, "")["items"].([]any)[0].(map[string]any); r["available_fen"] != float64(700_000) {
+			t.Fatalf("round after terminating: %v", r)
+		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/audit"
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/grants"
 	"github.com/huitian/huitian/internal/registry"
@@ -280,6 +281,11 @@ func TestGrantsFlow(t *testing.T) {
 		if x, err = s.DecideExpense(as(f.second), staffAuthor.ID, false, "票据抬头不符"); err != nil || x.Status != grants.ExpRejected {
 			t.Fatalf("reject: %+v %v", x, err)
 		}
+		for _, action := range []string{"grants.expense_approve", "grants.expense_reject", "grants.expense"} {
+			if list, _, err := s.FindAuditEntries(storetest.Admin(), audit.Filter{Action: action}); err != nil || len(list) == 0 {
+				t.Errorf("no audit entry %s (%v)", action, err)
+			}
+		}
 		// More than was paid cannot be spent.
 		over := &grants.Expense{AgreementID: agr.ID, LineID: agr.Lines[0].ID, Description: "督导费", Payee: "刘督导",
 			Amount: 1_000_000, SpentOn: "2026-12-20"}
@@ -405,6 +411,84 @@ func TestGrantsConcurrentAwards(t *testing.T) {
 		var under int
 		if err := rawCount(t, s, `SELECT COUNT(*) FROM grant_applications WHERE status = ?`, "under_review", &under); err != nil || under != n-3 {
 			t.Fatalf("under review after the race: %d %v", under, err)
+		}
+	})
+}
+
+// TestGrantsCancelTerminateAudit: a cancelled tranche and a terminated
+// agreement send the unpaid money back to the round; a donation key reused
+// for other content is refused; every payment, approval and rejection is in
+// the audit log.
+func TestGrantsCancelTerminateAudit(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newGrantFixture(t, s)
+		ctx := context.Background()
+		f.donate(t, "某公司", false, 5_000_000, "d1")
+		if err := s.RecordDonation(as(f.foundation), &grants.Donation{FundID: f.fund.ID, DonorName: "某公司", Amount: 5_000_001,
+			Channel: "bank", DonatedOn: "2026-11-19"}, "d1"); errs.As(err) == nil || errs.As(err).Key != "grants.key_reused" {
+			t.Fatalf("key reused for another amount: %v", err)
+		}
+		r := f.round(t, 2_000_000)
+		a := application(r.ID, f.org1.ID, 700_000)
+		a.Milestones = []grants.Milestone{{Title: "一", Due: "2026-12-01", Pct: 30}, {Title: "二", Due: "2027-01-01", Pct: 30},
+			{Title: "三", Due: "2027-02-01", Pct: 40}}
+		if err := s.CreateApplication(as(f.orgAdmin1), a); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.StepApplication(as(f.foundation), a.ID, grants.ActReview, ""); err != nil {
+			t.Fatal(err)
+		}
+		agr, err := s.AwardApplication(as(f.foundation), a.ID, grants.Decision{Amount: 700_000, Reason: "评审通过"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t1, t2 := agr.Tranches[0], agr.Tranches[1]
+		s.StepTranche(as(f.orgAdmin1), t1.ID, grants.ActReport, "完成")
+		s.StepTranche(as(f.foundation), t1.ID, grants.ActAccept, "")
+		if _, err := s.PayTranche(as(f.foundation), t1.ID, "k1"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.StepTranche(as(f.orgAdmin1), t2.ID, grants.ActCancel, "不做了"); code(t, err) != errs.Forbidden {
+			t.Fatalf("organization cancels a tranche: %v", err)
+		}
+		if _, err := s.StepTranche(as(f.foundation), t2.ID, grants.ActCancel, "里程碑调整"); err != nil {
+			t.Fatal(err)
+		}
+		rr, _ := s.FindRoundByID(ctx, r.ID)
+		if rr.Available != 2_000_000-700_000+210_000 || rr.Awarded != 490_000 {
+			t.Fatalf("after cancelling: available %d awarded %d", rr.Available, rr.Awarded)
+		}
+		if err := s.TerminateAgreement(as(f.orgAdmin1), agr.ID, "组织解散"); code(t, err) != errs.Forbidden {
+			t.Fatalf("organization terminates: %v", err)
+		}
+		if err := s.TerminateAgreement(as(f.foundation), agr.ID, "组织未按期实施"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.TerminateAgreement(as(f.foundation), agr.ID, "再次终止"); code(t, err) != errs.Conflict {
+			t.Fatalf("terminate twice: %v", err)
+		}
+		rr, _ = s.FindRoundByID(ctx, r.ID)
+		if rr.Available != 2_000_000-210_000 || rr.Awarded != 210_000 || rr.Disbursed != 210_000 {
+			t.Fatalf("after terminating: %+v", rr)
+		}
+		g, _ := s.FindAgreementByID(ctx, agr.ID)
+		if g.Status != grants.AgrTerminated || g.Tranches[2].Status != grants.TrCancelled {
+			t.Fatalf("agreement after terminating: %s %s", g.Status, g.Tranches[2].Status)
+		}
+		// No more expenses on a terminated agreement.
+		e := &grants.Expense{AgreementID: agr.ID, LineID: agr.Lines[0].ID, Description: "督导费", Payee: "某机构", Amount: 10_000, SpentOn: "2026-12-05"}
+		if err := s.CreateExpense(as(f.orgAdmin1), e, receipt(), false); code(t, err) != errs.Conflict {
+			t.Fatalf("expense on a terminated agreement: %v", err)
+		}
+		if problems, _, err := s.VerifyGrants(ctx); err != nil || len(problems) != 0 {
+			t.Fatalf("verify: %+v %v", problems, err)
+		}
+		for _, action := range []string{"grants.tranche_pay", "grants.tranche_cancel", "grants.agreement_terminate", "grants.award", "grants.donation", "grants.post"} {
+			list, _, err := s.FindAuditEntries(storetest.Admin(), audit.Filter{Action: action})
+			if err != nil || len(list) == 0 {
+				t.Errorf("no audit entry %s (%v)", action, err)
+			}
 		}
 	})
 }

@@ -85,3 +85,13 @@ func (a *app) grantFile(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "private, no-cache")
 	w.Write(body)
 }
+
+// agreementTerminate ends an agreement early (staff, with a reason).
+func (a *app) agreementTerminate(w http.ResponseWriter, r *http.Request) {
+	app := r.PostFormValue("application")
+	if err := a.Store.TerminateAgreement(r.Context(), r.PathValue("id"), r.PostFormValue("reason")); err != nil {
+		a.applicationAgain(w, r, app, "terminate", err)
+		return
+	}
+	a.redirect(w, r, "/grants/applications/"+app+"#agreement", "grants.flash_saved")
+}

@@ -301,6 +301,7 @@ func New(d Deps) (http.Handler, error) {
 	handle("POST /grants/applications/{id}/award", a.applicationAward)
 	handle("POST /grants/tranches/{id}/{action}", a.trancheStep)
 	handle("POST /grants/agreements/{id}/expenses", a.expenseCreate)
+	handle("POST /grants/agreements/{id}/terminate", a.agreementTerminate)
 	handle("POST /grants/expenses/{id}/{decision}", a.expenseDecide)
 	handle("GET /grants/files/{id}", a.grantFile)
 	if d.Inbox != nil {
