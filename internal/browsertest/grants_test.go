@@ -188,6 +188,20 @@ func TestGrantsRound(t *testing.T) {
 	visit(t, ctx, s, "/grants/funds/"+fundID, "#donation-list")
 	contains(t, "thank-you list", text(t, ctx, "#donation-list"), "爱心人士（匿名）")
 	shot(t, ctx, s, "grants-fund.png")
+	// On a cheap phone the public pages fit the screen (tables scroll inside).
+	run(t, ctx, "emulate a phone",
+		chromedp.EmulateViewport(375, 740, chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateScale(2)))
+	for _, p := range []struct{ path, sel string }{
+		{"/grants", "#funds"}, {roundPath, "#ledger"}, {app1, "#agreement"}, {"/grants/funds/" + fundID, "#donation-list"},
+	} {
+		visit(t, ctx, s, p.path, p.sel)
+		width := get(t, ctx, "measure "+p.path, chromedp.Evaluate[struct {
+			Scroll, Inner int
+		}](`({Scroll: document.documentElement.scrollWidth, Inner: window.innerWidth})`))
+		if width.Scroll > width.Inner {
+			t.Errorf("%s on a phone: page %dpx wide in a %dpx window", p.path, width.Scroll, width.Inner)
+		}
+	}
 	if problems, _, err := s.Store.VerifyGrants(context.Background()); err != nil || len(problems) != 0 {
 		t.Fatalf("verify: %+v %v", problems, err)
 	}
