@@ -181,6 +181,28 @@ func (s *Store) FindFundByID(ctx context.Context, id string) (*grants.FundRecord
 	return f, nil
 }
 
+// FindFundSpending sums a fund's approved expenses by budget category,
+// from the expense postings (public).
+func (s *Store) FindFundSpending(ctx context.Context, fundID string) (map[string]int64, error) {
+	rows, err := s.read().query(ctx, `SELECT e.category, SUM(p.amount) FROM grant_postings p
+		JOIN grant_accounts fa ON fa.id = p.from_id JOIN grant_expenses e ON e.id = p.ref_id
+		WHERE p.kind = 'expense' AND fa.fund_id = ? GROUP BY e.category`, fundID)
+	if err != nil {
+		return nil, s.translate(err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var c string
+		var n int64
+		if err := rows.Scan(&c, &n); err != nil {
+			return nil, s.translate(err)
+		}
+		out[c] = n
+	}
+	return out, s.translate(rows.Err())
+}
+
 // RecordDonation records money received by a fund: a donation posting
 // (donor → fund) and the donation row with its receipt number and the
 // donor's receipt link. key makes it idempotent: recording the same key

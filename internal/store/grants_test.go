@@ -306,6 +306,9 @@ func TestGrantsFlow(t *testing.T) {
 		if fund.FundFigures != want {
 			t.Fatalf("fund figures %+v, want %+v", fund.FundFigures, want)
 		}
+		if sp, err := s.FindFundSpending(ctx, f.fund.ID); err != nil || len(sp) != 1 || sp["personnel"] != 500_000 {
+			t.Fatalf("fund spending: %v %v", sp, err)
+		}
 		rr, err := s.FindRoundByID(ctx, r.ID)
 		if err != nil || rr.Available != 7_000_000 || rr.Awarded != 3_000_000 || rr.Disbursed != 1_200_000 || rr.Spent != 500_000 {
 			t.Fatalf("round figures: %+v %v", rr, err)

@@ -18,7 +18,8 @@ type fundPageData struct {
 	Fund      *grants.FundRecord
 	Donations []*grants.Donation
 	Rounds    []*grants.RoundRecord
-	Private   bool // sees donors' names and receipt links
+	Spending  map[string]int64 // approved expenses by category
+	Private   bool             // sees donors' names and receipt links
 	CanDonate bool
 	Channels  []string
 	Key       string // the donation form's idempotency key
@@ -53,6 +54,9 @@ func (a *app) fundPage(w http.ResponseWriter, r *http.Request) (*page, error) {
 	d := &fundPageData{Fund: f, Donations: ds, Channels: grants.Channels, Key: uuid.NewString(),
 		Private:   accounts.Allowed(u, accounts.ViewPrivate, f.Resource()),
 		CanDonate: accounts.Allowed(u, accounts.Create, f.Resource())}
+	if d.Spending, err = a.Store.FindFundSpending(ctx, f.ID); err != nil {
+		return nil, err
+	}
 	for _, x := range rounds {
 		if x.FundID == f.ID {
 			d.Rounds = append(d.Rounds, x)
