@@ -1109,6 +1109,13 @@ func (s *Store) PayTranche(ctx context.Context, id, key string) (*grants.Tranche
 			return err
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
+			// Pressed on another node at the same moment: if that one paid
+			// it, this press is its repeat.
+			now, _, err := trancheAndAgreement(ctx, c, t.ID)
+			if err == nil && now.Status == grants.TrPaid {
+				out = now
+				return nil
+			}
 			return errs.E(errs.Conflict, "grants.tranche_changed")
 		}
 		p, _, err := grantPost(ctx, c, &ledger.Posting{Key: "tranche:" + t.ID, Kind: string(grants.PostTranche), Amount: t.Amount,
