@@ -1,6 +1,10 @@
 package web
 
-import "html/template"
+import (
+	"html/template"
+
+	"github.com/huitian/huitian/internal/i18n"
+)
 
 // grantsFuncs are the template helpers of the grants pages.
 func (a *app) grantsFuncs() template.FuncMap {
@@ -14,5 +18,12 @@ func (a *app) grantsFuncs() template.FuncMap {
 			return out
 		},
 		"sub100": func(n int) int { return 100 - n },
+		// flabel names a form field in an error list ("" when unnamed).
+		"flabel": func(l i18n.Lang, field string) string {
+			if a.Catalog.Has("field." + field) {
+				return a.Catalog.T(l, "field."+field)
+			}
+			return ""
+		},
 	}
 }
