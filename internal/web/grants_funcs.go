@@ -20,6 +20,9 @@ func (a *app) grantsFuncs() template.FuncMap {
 		"sub100": func(n int) int { return 100 - n },
 		// flabel names a form field in an error list ("" when unnamed).
 		"flabel": func(l i18n.Lang, field string) string {
+			if field == "amount" { // field.amount names points elsewhere
+				return a.Catalog.T(l, "grants.col_amount")
+			}
 			if a.Catalog.Has("field." + field) {
 				return a.Catalog.T(l, "field."+field)
 			}

@@ -32,7 +32,7 @@ func TestGrantsPages(t *testing.T) {
 		fpath := h.Get("Location")
 		code, body, _ := admin.post(fpath+"/donations", url.Values{"key": {"k1"}, "donor": {"北京某科技有限公司"}, "amount": {"12.345"},
 			"channel": {"bank"}, "donated_on": {"2026-11-19"}})
-		if code != 400 || !strings.Contains(body, "金额") {
+		if code != 400 || !strings.Contains(body, "金额：金额格式不正确") {
 			t.Fatalf("12.345 yuan: %d", code)
 		}
 		for _, d := range []url.Values{
