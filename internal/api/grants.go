@@ -41,9 +41,24 @@ type donationJSON struct {
 	PostingID   string `json:"posting_id"`
 }
 
+// fundDetail is a fund's figures at the top level (as the list has them)
+// and its thank-you list.
 type fundDetail struct {
-	Fund      fundJSON       `json:"fund"`
-	Donations []donationJSON `json:"donations"`
+	ID           string         `json:"id"`
+	Name         string         `json:"name"`
+	Kind         string         `json:"kind"`
+	Purpose      string         `json:"purpose"`
+	StreetID     string         `json:"street_id"`
+	Street       string         `json:"street"`
+	Description  string         `json:"description"`
+	BalanceFen   int64          `json:"balance_fen"`
+	DonationsFen int64          `json:"donations_fen"`
+	ReservedFen  int64          `json:"reserved_fen"`
+	AwardedFen   int64          `json:"awarded_fen"`
+	DisbursedFen int64          `json:"disbursed_fen"`
+	SpentFen     int64          `json:"spent_fen"`
+	CreatedAt    string         `json:"created_at"`
+	Donations    []donationJSON `json:"donations"`
 }
 
 type fundList struct {
@@ -93,7 +108,11 @@ func (a *API) getFund(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := fundDetail{Fund: fundOut(f), Donations: make([]donationJSON, 0, len(ds))}
+	j := fundOut(f)
+	out := fundDetail{ID: j.ID, Name: j.Name, Kind: j.Kind, Purpose: j.Purpose, StreetID: j.StreetID, Street: j.Street,
+		Description: j.Description, BalanceFen: j.BalanceFen, DonationsFen: j.DonationsFen, ReservedFen: j.ReservedFen,
+		AwardedFen: j.AwardedFen, DisbursedFen: j.DisbursedFen, SpentFen: j.SpentFen, CreatedAt: j.CreatedAt,
+		Donations: make([]donationJSON, 0, len(ds))}
 	for _, d := range ds {
 		out.Donations = append(out.Donations, donationOut(d))
 	}

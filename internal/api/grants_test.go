@@ -116,7 +116,7 @@ func TestAPIGrants(t *testing.T) {
 			t.Fatalf("approve: %v", x)
 		}
 		fd := call("GET", "/api/v1/funds/"+fund.ID, "", "", 200, "")
-		fj := fd["fund"].(map[string]any)
+		fj := fd
 		if fj["donations_fen"] != float64(5_020_000) || fj["awarded_fen"] != float64(600_000) || fj["disbursed_fen"] != float64(300_000) ||
 			fj["spent_fen"] != float64(150_050) || fj["balance_fen"] != float64(4_020_000) {
 			t.Fatalf("fund figures: %v", fj)
