@@ -37,6 +37,10 @@ const (
 	KindAction      Kind = "action"
 	KindParty       Kind = "party"
 	KindDashboard   Kind = "dashboard" // the statistics dashboard of a street or the district
+	// Foundation and micro-venture grants (internal/grants).
+	KindFund             Kind = "fund"              // a fund and its donations
+	KindGrantRound       Kind = "grant_round"       // a round, its topics and its figures
+	KindGrantApplication Kind = "grant_application" // an application, its agreement, tranches and expenses
 )
 
 // Action is a verb on a Kind.
@@ -319,6 +323,34 @@ var policy = map[Kind]map[Action][]rule{
 	KindDashboard: {
 		View:   {{PlatformAdmin, global}, {Auditor, global}, {StreetStaff, inStreet}},
 		Export: {{PlatformAdmin, global}, {Auditor, global}, {StreetStaff, inStreet}},
+	},
+	// Funds: public with their figures and thank-you list (donors' names
+	// as each chose); the foundation's staff and the coordinators keep
+	// them and record donations (Create); the donors' full list is private
+	// to them and the auditors.
+	KindFund: {
+		View:        {{"", anyone}},
+		ViewPrivate: {{PlatformAdmin, global}, {FoundationStaff, global}, {Auditor, global}},
+		Create:      {{PlatformAdmin, global}, {FoundationStaff, global}},
+		Update:      {{PlatformAdmin, global}, {FoundationStaff, global}},
+	},
+	// Rounds: public; opened by the foundation or, for its own street, by
+	// a street's staff. A community's staff post governance topics into a
+	// round (Update on the round is staff's; topics are checked in grants).
+	KindGrantRound: {
+		View:   {{"", anyone}},
+		Create: {{PlatformAdmin, global}, {FoundationStaff, global}, {StreetStaff, inStreet}},
+		Update: {{PlatformAdmin, global}, {FoundationStaff, global}, {StreetStaff, inStreet}},
+	},
+	// Applications: an awarded one is public through the round's
+	// transparency page; the whole file (team, reviews) is for the
+	// organization, the round's staff, reviewers and auditors. An
+	// organization's people apply; every later step is a transition in
+	// grants' own tables.
+	KindGrantApplication: {
+		ViewPrivate: {{PlatformAdmin, global}, {FoundationStaff, global}, {Auditor, global}, {Reviewer, global},
+			{StreetStaff, inStreet}, {OrgAdmin, inOrg}, {OrgMember, inOrg}},
+		Create: {{OrgAdmin, inOrg}, {OrgMember, inOrg}},
 	},
 }
 

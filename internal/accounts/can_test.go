@@ -16,7 +16,7 @@ var (
 		KindActivity, KindSignup, KindHours, KindActivityFlag,
 		KindPoints, KindGood, KindRedemption, KindSettlement, KindPointsRule, KindAward,
 		KindSpace, KindBooking, KindIncubation, KindCourse, KindEnrollment, KindCertificate,
-		KindMeeting, KindAction, KindParty, KindDashboard}
+		KindMeeting, KindAction, KindParty, KindDashboard, KindFund, KindGrantRound, KindGrantApplication}
 	allActions = []Action{View, ViewPrivate, Create, Update, Import, Export, ManageRoles, SetCredit}
 )
 
@@ -154,6 +154,18 @@ var matrix = []struct {
 
 	{KindDashboard, View, "platform_admin/* auditor/* street_staff"},
 	{KindDashboard, Export, "platform_admin/* auditor/* street_staff"},
+
+	{KindFund, View, "*"},
+	{KindFund, ViewPrivate, "platform_admin/* foundation_staff/* auditor/*"},
+	{KindFund, Create, "platform_admin/* foundation_staff/*"},
+	{KindFund, Update, "platform_admin/* foundation_staff/*"},
+
+	{KindGrantRound, View, "*"},
+	{KindGrantRound, Create, "platform_admin/* foundation_staff/* street_staff"},
+	{KindGrantRound, Update, "platform_admin/* foundation_staff/* street_staff"},
+
+	{KindGrantApplication, ViewPrivate, "platform_admin/* foundation_staff/* auditor/* reviewer/* street_staff org_admin org_member"},
+	{KindGrantApplication, Create, "org_admin org_member"},
 }
 
 // The resource every case acts on sits in street s1, community c1,

@@ -205,6 +205,22 @@ var routes = []route{
 	{http.MethodGet, Prefix + "/courses", (*API).listCourses},
 	{http.MethodPost, Prefix + "/sessions/{id}/enrollments", (*API).enroll},
 	{http.MethodGet, Prefix + "/certificates/{id}", (*API).getCertificate},
+	// The foundation and micro-venture grants (基金会与微创投).
+	{http.MethodGet, Prefix + "/funds", (*API).listFunds},
+	{http.MethodGet, Prefix + "/funds/{id}", (*API).getFund},
+	{http.MethodPost, Prefix + "/funds/{id}/donations", (*API).createDonation},
+	{http.MethodGet, Prefix + "/rounds", (*API).listRounds},
+	{http.MethodPost, Prefix + "/rounds/{id}/applications", (*API).createApplication},
+	{http.MethodPost, Prefix + "/applications/{id}/transitions", (*API).stepApplication},
+	{http.MethodPost, Prefix + "/applications/{id}/reviews", (*API).reviewApplication},
+	{http.MethodPost, Prefix + "/applications/{id}/award", (*API).awardApplication},
+	{http.MethodGet, Prefix + "/agreements/{id}", (*API).getAgreement},
+	{http.MethodPost, Prefix + "/agreements/{id}/terminate", (*API).terminateAgreement},
+	{http.MethodPost, Prefix + "/tranches/{id}/transitions", (*API).stepTranche},
+	{http.MethodPost, Prefix + "/tranches/{id}/pay", (*API).payTranche},
+	{http.MethodPost, Prefix + "/expenses", (*API).createExpense},
+	{http.MethodPost, Prefix + "/expenses/{id}/approve", (*API).approveExpense},
+	{http.MethodPost, Prefix + "/expenses/{id}/reject", (*API).rejectExpense},
 }
 
 // New returns the handler for everything under /api/v1/. It panics when

@@ -63,8 +63,8 @@ func runBackup(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "已备份并校验 / backed up and verified %s (%s): audit chain of %d entries intact, %d points accounts equal their postings\n",
-		*to, size(*to), v.AuditEntries, v.PointsAccounts)
+	fmt.Fprintf(env.Stdout, "已备份并校验 / backed up and verified %s (%s): audit chain of %d entries intact, %d points and %d money accounts equal their postings\n",
+		*to, size(*to), v.AuditEntries, v.PointsAccounts, v.Grants.Accounts)
 	return nil
 }
 
@@ -121,8 +121,8 @@ func runRestore(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "已恢复并校验 / restored and verified: audit chain of %d entries intact, %d points accounts equal their postings\n",
-		v.AuditEntries, v.PointsAccounts)
+	fmt.Fprintf(env.Stdout, "已恢复并校验 / restored and verified: audit chain of %d entries intact, %d points and %d money accounts equal their postings\n",
+		v.AuditEntries, v.PointsAccounts, v.Grants.Accounts)
 	if pending, err := s.Pending(ctx); err == nil && len(pending) > 0 {
 		fmt.Fprintf(env.Stdout, "备份来自旧版本，请运行 huitian migrate / the backup predates %s: run huitian migrate\n", strings.Join(pending, ", "))
 	}

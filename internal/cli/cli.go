@@ -47,6 +47,7 @@ const usage = `huitian — 回天社区治理平台 / Huitian community governan
   huitian reindex                                        让所有运行中的节点从数据库重建搜索和匹配索引
   huitian backup --to FILE                               在线备份（SQLite 快照；PostgreSQL 用 pg_dump）并校验
   huitian restore --from FILE                            恢复到空数据库并校验审计链和账本
+  huitian grants verify                                  校验基金、轮次、资助与资金流水一致
   huitian eval --orgs F --projects F --queries F [-v]   评测推荐质量（nDCG@5、recall@5，对比 FTS5 基线）
 
 DSN: SQLite 文件路径（或 sqlite:PATH）或 postgres:// URL；也可用 HUITIAN_DATABASE。
@@ -62,7 +63,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		return 0
 	}
 	cmd, rest := args[0], args[1:]
-	if len(rest) > 0 && (cmd == "import" || cmd == "export" || cmd == "user" || cmd == "token" || cmd == "audit" || cmd == "points") {
+	if len(rest) > 0 && (cmd == "import" || cmd == "export" || cmd == "user" || cmd == "token" || cmd == "audit" || cmd == "points" || cmd == "grants") {
 		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
 	run, ok := map[string]func(context.Context, []string, Env) error{
@@ -83,6 +84,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		"backup":               runBackup,
 		"reindex":              runReindex,
 		"restore":              runRestore,
+		"grants verify":        runGrantsVerify,
 	}[cmd]
 	if !ok {
 		fmt.Fprintf(env.Stderr, "未知命令 / unknown command: %s\n\n%s", strings.Join(args, " "), usage)

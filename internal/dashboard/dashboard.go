@@ -78,6 +78,13 @@ type Overview struct {
 	VolunteerHours  float64
 	TrainingPresent int
 	OverdueActions  int
+
+	// Money by funding route (资金渠道), in fen: contracts signed under
+	// government purchase, and grants awarded by the foundation directly
+	// or as micro-venture matches.
+	MoneyProcurement int64
+	MoneyGrant       int64
+	MoneyMatch       int64
 }
 
 // OwnStreetShare is the share of awards that went to an organization of

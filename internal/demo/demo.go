@@ -219,6 +219,9 @@ func Seed(ctx context.Context, s *store.Store, now time.Time) (*Result, error) {
 	if err := w.planIncubation(ctx); err != nil {
 		return nil, err
 	}
+	if err := w.planGrants(ctx, made); err != nil {
+		return nil, err
+	}
 	if err := w.run(); err != nil {
 		return nil, err
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/ledger"
 )
 
 // AccountKind says whose an account is.
@@ -174,12 +175,9 @@ func (p *Posting) Reversal(key, reason string) *Posting {
 	return &Posting{Key: key, Kind: KindReversal, From: p.To, To: p.From, Amount: p.Amount, Reason: reason, Reverses: p.ID}
 }
 
-// Mismatch is an account whose stored balance is not the sum of its postings.
-type Mismatch struct {
-	AccountID string
-	Balance   int64 // stored
-	Sum       int64 // from postings
-}
+// Mismatch is an account whose stored balance is not the sum of its
+// postings (the engine is shared with the money ledger of grants).
+type Mismatch = ledger.Mismatch
 
 // HashCode hashes a one-time code for storage: codes live 5 minutes and
 // are single-use, and the hash keeps a database reader from using one.

@@ -26,9 +26,11 @@ func (s *Store) BackupSQLite(ctx context.Context, path string) error {
 type Verification struct {
 	AuditEntries   int64
 	PointsAccounts int
+	Grants         GrantsCheck
 }
 
-// VerifyAll checks the audit chain and every ledger; the first failure is
+// VerifyAll checks the audit chain and every ledger (points, the grants'
+// money); the first failure is
 // returned as an error naming it.
 func (s *Store) VerifyAll(ctx context.Context) (Verification, error) {
 	var v Verification
@@ -48,5 +50,14 @@ func (s *Store) VerifyAll(ctx context.Context) (Verification, error) {
 		return v, errs.Wrap(fmt.Errorf("points account %s: balance %d, postings sum %d", m.AccountID, m.Balance, m.Sum), "verify")
 	}
 	v.PointsAccounts = accts
+	problems, g, err := s.VerifyGrants(ctx)
+	if err != nil {
+		return v, err
+	}
+	if len(problems) > 0 {
+		p := problems[0]
+		return v, errs.Wrap(fmt.Errorf("grants %s %s: %s", p.Kind, p.ID, p.Detail), "verify")
+	}
+	v.Grants = g
 	return v, nil
 }

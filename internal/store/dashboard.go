@@ -61,7 +61,7 @@ func (s *Store) overview(ctx context.Context, f DashboardFilter, count *int) (*d
 		return nil, errs.Field("to", "dash.err_period")
 	}
 	for _, step := range []func(context.Context, conn, DashboardFilter, *dashboard.Overview, map[string]string) error{
-		dashOrganizations, dashNeeds, dashPoints, dashActivities, dashOthers,
+		dashOrganizations, dashNeeds, dashPoints, dashActivities, dashOthers, dashMoney,
 	} {
 		if err := step(ctx, c, f, o, names); err != nil {
 			return nil, s.translate(err)
@@ -300,4 +300,24 @@ func dashOthers(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Ove
 	od, odArgs := inStreet("owner_street_id", f, `SELECT COUNT(*) FROM meeting_actions
 		WHERE status IN ('open', 'in_progress') AND due < ?`, []any{c.now})
 	return c.row(ctx, od, odArgs...).Scan(&o.OverdueActions)
+}
+
+// dashMoney: money by funding route (资金渠道) in the period, in one
+// statement: contracts signed (government purchase) by the need's street,
+// and grant awards posted by the organization's street, split by the
+// round's route.
+func dashMoney(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Overview, _ map[string]string) error {
+	pr, args := inStreet("n.street_id", f, `SELECT COALESCE(SUM(k.amount_fen), 0) FROM contracts k
+		JOIN needs n ON n.id = k.need_id WHERE 1 = 1`, nil)
+	pr, args = period("k.signed_at", f, pr, args)
+	grant := func(route string) string {
+		q, a := inStreet("og.street_id", f, `SELECT COALESCE(SUM(p.amount), 0) FROM grant_postings p
+			JOIN grant_applications a ON a.id = p.ref_id JOIN grant_rounds r ON r.id = a.round_id
+			JOIN organizations og ON og.id = a.org_id WHERE p.kind = 'award' AND r.route = '`+route+`'`, nil)
+		q, a = period("p.created_at", f, q, a)
+		args = append(args, a...)
+		return q
+	}
+	q := `SELECT (` + pr + `), (` + grant("foundation_grant") + `), (` + grant("micro_venture") + `)`
+	return c.row(ctx, q, args...).Scan(&o.MoneyProcurement, &o.MoneyGrant, &o.MoneyMatch)
 }

@@ -6,7 +6,7 @@ import (
 	"errors"
 
 	"github.com/huitian/huitian/internal/accounts"
-	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/ledger"
 	"github.com/huitian/huitian/internal/points"
 )
 
@@ -94,44 +94,14 @@ func post(ctx context.Context, c conn, p *points.Posting, fromStreet, toStreet s
 	if actor := accounts.ActorFrom(ctx); actor != nil {
 		p.ActorID = actor.ID
 	}
-	p.ID, p.CreatedAt = newID(), c.now
-	var id string
-	err := c.row(ctx, `INSERT INTO points_postings (id, idem_key, kind, from_id, to_id, amount, reason, rule_id, reverses,
-		actor_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idem_key) DO NOTHING RETURNING id`,
-		p.ID, p.Key, string(p.Kind), p.From, p.To, p.Amount, p.Reason, p.RuleID, p.Reverses, p.ActorID, c.now).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		first, err := findPosting(ctx, c, `idem_key = ?`, p.Key)
-		if err != nil {
-			return nil, err
-		}
-		if !first.SameContent(p) {
-			return nil, &errs.Error{Code: errs.Conflict, Key: "points.key_reused", Field: "idempotency_key"}
-		}
-		return first, nil
-	}
+	lp, replay, err := pointsBook.post(ctx, c, toLedger(p))
 	if err != nil {
 		return nil, err
 	}
-	// Debit and credit in account-id order (deadlock-free on PostgreSQL).
-	moves := []struct {
-		id    string
-		delta int64
-	}{{p.From, -p.Amount}, {p.To, p.Amount}}
-	if moves[1].id < moves[0].id {
-		moves[0], moves[1] = moves[1], moves[0]
+	if replay {
+		return fromLedger(lp), nil
 	}
-	for _, m := range moves {
-		res, err := c.exec(ctx, `UPDATE points_accounts SET balance = balance + ?
-			WHERE id = ? AND (kind = 'pool' OR balance + ? >= 0)`, m.delta, m.id, m.delta)
-		if err != nil {
-			return nil, err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return nil, err
-		} else if n != 1 {
-			return nil, errs.E(errs.Conflict, "points.insufficient")
-		}
-	}
+	p.ID, p.CreatedAt = lp.ID, lp.CreatedAt
 	data := postingAudit(p)
 	if c.batch != nil { // audited with its batch, in the same transaction
 		data["id"], data["actor"] = p.ID, p.ActorID
@@ -155,22 +125,24 @@ func postingAudit(p *points.Posting) map[string]any {
 	return data
 }
 
-const postingColumns = `id, idem_key, kind, from_id, to_id, amount, reason, rule_id, reverses, actor_id, created_at`
+// toLedger and fromLedger convert between a points posting and the
+// engine's (points' rule is the engine's Ref).
+func toLedger(p *points.Posting) *ledger.Posting {
+	return &ledger.Posting{ID: p.ID, Key: p.Key, Kind: string(p.Kind), From: p.From, To: p.To, Amount: p.Amount,
+		Reason: p.Reason, Ref: p.RuleID, Reverses: p.Reverses, ActorID: p.ActorID, CreatedAt: p.CreatedAt}
+}
 
-func scanPosting(sc interface{ Scan(...any) error }) (*points.Posting, error) {
-	p := &points.Posting{}
-	var kind string
-	err := sc.Scan(&p.ID, &p.Key, &kind, &p.From, &p.To, &p.Amount, &p.Reason, &p.RuleID, &p.Reverses, &p.ActorID, &p.CreatedAt)
-	p.Kind, p.CreatedAt = points.PostingKind(kind), p.CreatedAt.UTC()
-	return p, err
+func fromLedger(p *ledger.Posting) *points.Posting {
+	return &points.Posting{ID: p.ID, Key: p.Key, Kind: points.PostingKind(p.Kind), From: p.From, To: p.To,
+		Amount: p.Amount, Reason: p.Reason, RuleID: p.Ref, Reverses: p.Reverses, ActorID: p.ActorID, CreatedAt: p.CreatedAt}
 }
 
 func findPosting(ctx context.Context, c conn, where string, arg any) (*points.Posting, error) {
-	p, err := scanPosting(c.row(ctx, `SELECT `+postingColumns+` FROM points_postings WHERE `+where, arg))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("posting")
+	p, err := pointsBook.find(ctx, c, where, arg)
+	if err != nil {
+		return nil, err
 	}
-	return p, err
+	return fromLedger(p), nil
 }
 
 // FindPointsAccount returns an account (a zero balance for one never used)
@@ -246,25 +218,6 @@ func (s *Store) FindPointsEntries(ctx context.Context, accountID string, limit i
 // postings, in one statement (one snapshot), and returns the first account
 // (by id) that differs, or nil, and how many accounts were checked.
 func (s *Store) VerifyPoints(ctx context.Context) (*points.Mismatch, int, error) {
-	rows, err := s.read().query(ctx, `SELECT a.id, a.balance, COALESCE(i.s, 0) - COALESCE(o.s, 0)
-		FROM points_accounts a
-		LEFT JOIN (SELECT to_id, SUM(amount) AS s FROM points_postings GROUP BY to_id) i ON i.to_id = a.id
-		LEFT JOIN (SELECT from_id, SUM(amount) AS s FROM points_postings GROUP BY from_id) o ON o.from_id = a.id
-		ORDER BY a.id`)
-	if err != nil {
-		return nil, 0, s.translate(err)
-	}
-	defer rows.Close()
-	n := 0
-	for rows.Next() {
-		var m points.Mismatch
-		if err := rows.Scan(&m.AccountID, &m.Balance, &m.Sum); err != nil {
-			return nil, n, s.translate(err)
-		}
-		n++
-		if m.Balance != m.Sum {
-			return &m, n, nil
-		}
-	}
-	return nil, n, s.translate(rows.Err())
+	m, n, err := pointsBook.verify(ctx, s.read())
+	return m, n, s.translate(err)
 }

@@ -36,16 +36,18 @@ var pageFiles = []string{
 	"meeting_list.html", "meeting_form.html", "meeting_show.html", "meeting_action.html",
 	"dashboard.html",
 	"admin_points_grant.html", "academy_code.html",
+	"grants_home.html", "grants_fund.html", "grants_receipt.html", "grants_round.html", "grants_application.html",
 }
 
 // pageParts are fragments parsed with one page only (the need page's sections).
 var pageParts = map[string][]string{
+
 	"need_show.html": {"need_tender.html", "need_delivery.html", "need_attachments.html", "need_match.html"},
 	"org_show.html":  {"org_incubation.html", "party_org.html"},
 }
 
 // partialFiles are shared fragments parsed into every page.
-var partialFiles = []string{"layout.html", "partials.html", "solution_parts.html", "points_parts.html"}
+var partialFiles = []string{"layout.html", "partials.html", "solution_parts.html", "points_parts.html", "grants_parts.html"}
 
 type templates map[string]*template.Template
 
@@ -102,6 +104,9 @@ func (a *app) parseTemplates() (templates, error) {
 		funcs[k] = v
 	}
 	for k, v := range a.coordinationFuncs() {
+		funcs[k] = v
+	}
+	for k, v := range a.grantsFuncs() {
 		funcs[k] = v
 	}
 	out := templates{}

@@ -1,0 +1,84 @@
+package demo_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/huitian/huitian/internal/demo"
+	"github.com/huitian/huitian/internal/grants"
+	"github.com/huitian/huitian/internal/store"
+	"github.com/huitian/huitian/internal/store/storetest"
+)
+
+// TestSeedGrants: the foundation has funds with donations (some
+// anonymous), a finished round with paid tranches and approved expenses, a
+// grant under way and an open round; every figure equals its postings.
+func TestSeedGrants(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		s.Now = func() time.Time { return now }
+		if _, err := demo.Seed(ctx, s, now); err != nil {
+			t.Fatal(err)
+		}
+		funds, err := s.FindFunds(ctx)
+		if err != nil || len(funds) != 3 {
+			t.Fatalf("funds: %v %v", funds, err)
+		}
+		anonymous := 0
+		for _, f := range funds {
+			if f.Donations == 0 {
+				t.Errorf("%s has no donations", f.Name)
+			}
+			ds, _ := s.FindDonations(ctx, f.ID, 0)
+			for _, d := range ds {
+				if d.DonorName == "" {
+					anonymous++
+				}
+			}
+		}
+		if anonymous == 0 {
+			t.Error("no anonymous donor on the public lists")
+		}
+		rounds, err := s.FindRounds(ctx)
+		if err != nil || len(rounds) != 3 {
+			t.Fatalf("rounds: %v %v", rounds, err)
+		}
+		status := map[grants.RoundStatus]*grants.RoundRecord{}
+		for _, r := range rounds {
+			status[r.Status] = r
+		}
+		fin, open := status[grants.RoundFinished], status[grants.RoundOpen]
+		if fin == nil || open == nil || !open.AcceptsOn(now) {
+			t.Fatalf("no finished and open round: %+v", rounds)
+		}
+		if fin.Awarded != 9_000_000 || fin.Disbursed != 9_000_000 || fin.Spent == 0 || fin.Available != 0 {
+			t.Errorf("finished round: awarded %d disbursed %d spent %d left %d", fin.Awarded, fin.Disbursed, fin.Spent, fin.Available)
+		}
+		led, err := s.FindRoundLedger(ctx, fin.ID)
+		if err != nil || len(led.Agreements) != 2 || led.ByCategory["personnel"] == 0 {
+			t.Fatalf("ledger: %+v %v", led, err)
+		}
+		rejected, twoEyes := 0, 0
+		for _, ex := range led.Expenses {
+			for _, e := range ex {
+				if e.Status == grants.ExpRejected {
+					rejected++
+				}
+				if len(e.Approvals) == 2 {
+					twoEyes++
+				}
+			}
+		}
+		if rejected == 0 || twoEyes == 0 {
+			t.Errorf("expenses: %d rejected, %d with two approvers", rejected, twoEyes)
+		}
+		if topics, _ := s.FindTopics(ctx, open.ID); len(topics) != 2 {
+			t.Errorf("topics: %d", len(topics))
+		}
+		if problems, n, err := s.VerifyGrants(ctx); err != nil || len(problems) != 0 || n.Awards != 3 {
+			t.Fatalf("verify: %+v %+v %v", problems, n, err)
+		}
+	})
+}

@@ -1,0 +1,132 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/ledger"
+)
+
+// The posting engine both ledgers run on (points: points_*, grants'
+// money: grant_*). A book names its tables and rules; every name in the SQL
+// below comes from these constants, never from input.
+type book struct {
+	accounts, postings string // tables
+	refColumn          string // the postings column that holds Posting.Ref
+	negativeKind       string // the one account kind that may go below zero
+	errPrefix          string // "points" → points.key_reused, points.insufficient
+
+	insertSQL, moveSQL string // built once: the points batcher prepares them by their text
+}
+
+func newBook(accounts, postings, refColumn, negativeKind, errPrefix string) *book {
+	b := &book{accounts: accounts, postings: postings, refColumn: refColumn, negativeKind: negativeKind, errPrefix: errPrefix}
+	b.insertSQL = `INSERT INTO ` + postings + ` (id, idem_key, kind, from_id, to_id, amount, reason, ` + refColumn + `, reverses,
+		actor_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idem_key) DO NOTHING RETURNING id`
+	b.moveSQL = `UPDATE ` + accounts + ` SET balance = balance + ?
+			WHERE id = ? AND (kind = '` + negativeKind + `' OR balance + ? >= 0)`
+	return b
+}
+
+var (
+	pointsBook = newBook("points_accounts", "points_postings", "rule_id", "pool", "points")
+	grantsBook = newBook("grant_accounts", "grant_postings", "ref_id", "donor", "grants")
+)
+
+// post inserts p (its accounts already open) and moves the two balances,
+// inside c. The same key with the same content returns the first posting
+// and replay = true (nothing moves); with other content it is a conflict.
+// Balances move in account-id order, so two postings between the same pair
+// never deadlock on PostgreSQL, and the debit only if the account may
+// afford it: concurrent spenders of one balance are serialized by the row
+// and the loser gets <prefix>.insufficient. Auditing is the caller's, in
+// the same transaction.
+func (b *book) post(ctx context.Context, c conn, p *ledger.Posting) (out *ledger.Posting, replay bool, err error) {
+	if p.Amount <= 0 || p.Amount > ledger.MaxAmount {
+		return nil, false, errs.Field("amount", b.errPrefix+".amount_positive")
+	}
+	p.ID, p.CreatedAt = newID(), c.now
+	var id string
+	err = c.row(ctx, b.insertSQL, p.ID, p.Key, p.Kind, p.From, p.To, p.Amount, p.Reason, p.Ref, p.Reverses, p.ActorID, c.now).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		first, err := b.find(ctx, c, `idem_key = ?`, p.Key)
+		if err != nil {
+			return nil, false, err
+		}
+		if !first.SameContent(p) {
+			return nil, false, &errs.Error{Code: errs.Conflict, Key: b.errPrefix + ".key_reused", Field: "idempotency_key"}
+		}
+		return first, true, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	moves := []struct {
+		id    string
+		delta int64
+	}{{p.From, -p.Amount}, {p.To, p.Amount}}
+	if moves[1].id < moves[0].id {
+		moves[0], moves[1] = moves[1], moves[0]
+	}
+	for _, m := range moves {
+		res, err := c.exec(ctx, b.moveSQL, m.delta, m.id, m.delta)
+		if err != nil {
+			return nil, false, err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return nil, false, err
+		} else if n != 1 {
+			return nil, false, errs.E(errs.Conflict, b.errPrefix+".insufficient")
+		}
+	}
+	return p, false, nil
+}
+
+func (b *book) columns() string {
+	return `id, idem_key, kind, from_id, to_id, amount, reason, ` + b.refColumn + `, reverses, actor_id, created_at`
+}
+
+func scanLedgerPosting(sc interface{ Scan(...any) error }) (*ledger.Posting, error) {
+	p := &ledger.Posting{}
+	err := sc.Scan(&p.ID, &p.Key, &p.Kind, &p.From, &p.To, &p.Amount, &p.Reason, &p.Ref, &p.Reverses, &p.ActorID, &p.CreatedAt)
+	p.CreatedAt = p.CreatedAt.UTC()
+	return p, err
+}
+
+// find reads one posting; where is a constant condition of the caller.
+func (b *book) find(ctx context.Context, c conn, where string, arg any) (*ledger.Posting, error) {
+	p, err := scanLedgerPosting(c.row(ctx, `SELECT `+b.columns()+` FROM `+b.postings+` WHERE `+where, arg))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("posting")
+	}
+	return p, err
+}
+
+// verify compares every account's stored balance with the sum of its
+// postings, in one statement (one snapshot), and returns the first account
+// (by id) that differs, or nil, and how many accounts were checked.
+func (b *book) verify(ctx context.Context, c conn) (*ledger.Mismatch, int, error) {
+	rows, err := c.query(ctx, `SELECT a.id, a.balance, COALESCE(i.s, 0) - COALESCE(o.s, 0)
+		FROM `+b.accounts+` a
+		LEFT JOIN (SELECT to_id, SUM(amount) AS s FROM `+b.postings+` GROUP BY to_id) i ON i.to_id = a.id
+		LEFT JOIN (SELECT from_id, SUM(amount) AS s FROM `+b.postings+` GROUP BY from_id) o ON o.from_id = a.id
+		ORDER BY a.id`)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var m ledger.Mismatch
+		if err := rows.Scan(&m.AccountID, &m.Balance, &m.Sum); err != nil {
+			return nil, n, err
+		}
+		n++
+		if m.Balance != m.Sum {
+			return &m, n, nil
+		}
+	}
+	return nil, n, rows.Err()
+}

@@ -1,0 +1,177 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/huitian/huitian/internal/grants"
+	"github.com/huitian/huitian/internal/store"
+	"github.com/huitian/huitian/internal/store/storetest"
+)
+
+// TestGrantsPages walks a round through the pages: a fund and donations
+// (one anonymous), a round, an application (a short match refused with a
+// clear message), review, award, a milestone reported, accepted and paid,
+// an expense with its receipt approved by someone other than its author;
+// the public pages and the CSV show it all, names masked as chosen.
+func TestGrantsPages(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		admin, org, staff, anon := f.browser(t), f.browser(t), f.browser(t), f.browser(t)
+		admin.login(f.admin)
+		org.login(f.orgAdmin)
+		staff.login(f.staff)
+		code, _, h := admin.post("/grants/funds", url.Values{"name": {"回天社区治理基金"}, "kind": {"general"}})
+		if code != http.StatusSeeOther {
+			t.Fatalf("fund: %d", code)
+		}
+		fpath := h.Get("Location")
+		code, body, _ := admin.post(fpath+"/donations", url.Values{"key": {"k1"}, "donor": {"北京某科技有限公司"}, "amount": {"12.345"},
+			"channel": {"bank"}, "donated_on": {"2026-11-19"}})
+		if code != 400 || !strings.Contains(body, "金额：金额格式不正确") {
+			t.Fatalf("12.345 yuan: %d", code)
+		}
+		for _, d := range []url.Values{
+			{"key": {"k1"}, "donor": {"北京某科技有限公司"}, "amount": {"100,000"}, "channel": {"bank"}, "donated_on": {"2026-11-19"}},
+			{"key": {"k1"}, "donor": {"北京某科技有限公司"}, "amount": {"100,000"}, "channel": {"bank"}, "donated_on": {"2026-11-19"}},
+			{"key": {"k2"}, "donor": {"张建国"}, "anonymous": {"1"}, "amount": {"500"}, "channel": {"wechat"}, "donated_on": {"2026-11-20"}},
+		} {
+			if code, _, _ := admin.post(fpath+"/donations", d); code != http.StatusSeeOther {
+				t.Fatalf("donation: %d", code)
+			}
+		}
+		if _, body, _ := anon.get(fpath); strings.Contains(body, "张建国") || !strings.Contains(body, "北京某科技有限公司") ||
+			!strings.Contains(body, "100,500") || strings.Contains(body, "/grants/receipts/") {
+			t.Fatalf("public fund page: anonymity, totals or receipt links wrong")
+		}
+		_, body, _ = admin.get(fpath)
+		m := regexp.MustCompile(`href="(/grants/receipts/[0-9a-f]{32})"`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatal("staff see no receipt link")
+		}
+		if code, body, _ := anon.get(m[1]); code != 200 || !strings.Contains(body, "公益捐赠收据") {
+			t.Fatalf("receipt: %d", code)
+		}
+		today := s.Now().In(grants.Zone)
+		code, _, h = admin.post("/grants/rounds", url.Values{"name": {"2026 年回龙观微创投"}, "fund": {strings.TrimPrefix(fpath, "/grants/funds/")},
+			"route": {"micro_venture"}, "street": {f.street.ID}, "budget": {"50000"}, "match_pct": {"70"}, "themes": {"property"},
+			"eligibility": {"street_orgs"}, "criteria": {"问题真实\n方案可行"}, "opens_on": {today.AddDate(0, 0, -1).Format("2006-01-02")},
+			"closes_on": {today.AddDate(0, 1, 0).Format("2006-01-02")}})
+		if code != http.StatusSeeOther {
+			t.Fatalf("round: %d", code)
+		}
+		rpath := h.Get("Location")
+		app := url.Values{"org": {f.org.ID}, "title": {"楼门议事会培育"}, "problem": {"楼门长期无人议事，小事拖成大事"},
+			"plan": {"组建楼门议事会，每月开会一次，培养楼门长"}, "line_category": {"personnel", "materials"}, "line_item": {"督导费", "物料"},
+			"line_amount": {"7000", "3000"}, "request": {"8000"}, "match_cash": {"2000"},
+			"ms_title": {"议事会成立", "运行三个月"}, "ms_due": {"2026-12-20", "2027-03-20"}, "ms_pct": {"40", "60"}}
+		if code, body, _ := org.post(rpath+"/applications", app); code != 400 || !strings.Contains(body, "最多资助项目预算的 70%") {
+			t.Fatalf("short match: %d", code)
+		}
+		app.Set("request", "7000")
+		app.Set("match_cash", "3000")
+		code, _, h = org.post(rpath+"/applications", app)
+		if code != http.StatusSeeOther {
+			t.Fatalf("apply: %d", code)
+		}
+		apath := h.Get("Location")
+		if code, _, _ := anon.get(apath); code != 404 {
+			t.Fatalf("an application under review is public: %d", code)
+		}
+		for _, step := range []struct {
+			b    *browser
+			path string
+			form url.Values
+		}{
+			{admin, apath + "/actions/review", nil},
+			{admin, apath + "/reviews", url.Values{"score": {"88"}, "comment": {"方案扎实"}}},
+			{staff, apath + "/award", url.Values{"amount": {"6000"}, "reason": {"评分第一，物料部分压缩"}}},
+		} {
+			if code, _, _ := step.b.post(step.path, step.form); code != http.StatusSeeOther {
+				t.Fatalf("%s: %d", step.path, code)
+			}
+		}
+		_, body, _ = org.get(apath)
+		tr := regexp.MustCompile(`action="/grants/tranches/([^/]+)/report"`).FindStringSubmatch(body)
+		if tr == nil {
+			t.Fatal("no report form for the organization")
+		}
+		aid := strings.TrimPrefix(apath, "/grants/applications/")
+		if code, _, _ := admin.post("/grants/tranches/"+tr[1]+"/pay", url.Values{"application": {aid}, "key": {"p1"}}); code != 409 {
+			t.Fatalf("pay before acceptance: %d", code)
+		}
+		for _, step := range []struct {
+			b      *browser
+			action string
+			form   url.Values
+		}{
+			{org, "report", url.Values{"note": {"议事会已成立，附会议纪要"}}},
+			{staff, "accept", url.Values{"note": {"材料齐全"}}},
+			{admin, "pay", url.Values{"key": {"p1"}}},
+			{staff, "pay", url.Values{"key": {"p2"}}}, // pressed again elsewhere: still paid once
+		} {
+			step.form.Set("application", aid)
+			if code, _, _ := step.b.post("/grants/tranches/"+tr[1]+"/"+step.action, step.form); code != http.StatusSeeOther {
+				t.Fatalf("tranche %s: %d", step.action, code)
+			}
+		}
+		agr := regexp.MustCompile(`action="/grants/agreements/([^/]+)/expenses"`).FindStringSubmatch(mustGet(t, org, apath))
+		line := regexp.MustCompile(`<option value="([^"]+)">人员劳务`).FindStringSubmatch(mustGet(t, org, apath))
+		if agr == nil || line == nil {
+			t.Fatal("no expense form")
+		}
+		code, _ = org.uploadFiles("/grants/agreements/"+agr[1]+"/expenses", url.Values{"application": {aid}, "line": {line[1]},
+			"description": {"督导费（12 月）"}, "payee": {"刘建华"}, "payee_personal": {"true"}, "amount": {"1500"},
+			"spent_on": {"2026-12-05"}}, map[string][]byte{"发票.pdf": []byte("%PDF-1.4 receipt")})
+		if code != http.StatusSeeOther {
+			t.Fatalf("expense: %d", code)
+		}
+		_, body, _ = org.get(apath)
+		ex := regexp.MustCompile(`id="expense-([0-9a-f-]{36})"`).FindStringSubmatch(body)
+		if ex == nil || strings.Contains(body, `action="/grants/expenses/`+ex[1]+`/approve"`) {
+			t.Fatal("the author is offered the approval")
+		}
+		if code, _, _ := org.post("/grants/expenses/"+ex[1]+"/approve", url.Values{"application": {aid}}); code == http.StatusSeeOther {
+			t.Fatal("the author approved their own expense")
+		}
+		if code, body, _ := staff.post("/grants/expenses/"+ex[1]+"/approve", url.Values{"application": {aid}}); code != http.StatusSeeOther {
+			t.Fatalf("approve: %d %s", code, body[strings.Index(body, "<main"):])
+		}
+		_, body, _ = anon.get(rpath)
+		for _, want := range []string{"楼门议事会培育", "评分第一，物料部分压缩", "¥6,000", "¥2,400", "¥1,500", "刘**", "已批准", "微创投配套"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("public round page lacks %q", want)
+			}
+		}
+		if strings.Contains(body, "刘建华") {
+			t.Error("a personal payee's name is public")
+		}
+		code, csv, hdr := anon.get(rpath + "/ledger.csv")
+		if code != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), "text/csv") || !strings.Contains(csv, "1,500") || strings.Contains(csv, "刘建华") {
+			t.Fatalf("csv: %d %s", code, csv)
+		}
+		if code, _, hdr := anon.get(rpath + "/ledger.xlsx"); code != 200 || !strings.Contains(hdr.Get("Content-Type"), "spreadsheetml") {
+			t.Fatalf("xlsx: %d", code)
+		}
+		if problems, _, err := s.VerifyGrants(storetest.Admin()); err != nil || len(problems) != 0 {
+			t.Fatalf("verify: %v %v", problems, err)
+		}
+		rounds, err := s.FindRounds(storetest.Admin())
+		if err != nil || len(rounds) != 1 || rounds[0].Disbursed != 240000 || rounds[0].Spent != 150000 {
+			t.Fatalf("round figures after paying twice: %+v %v", rounds, err)
+		}
+	})
+}
+
+func mustGet(t *testing.T, b *browser, path string) string {
+	t.Helper()
+	code, body, _ := b.get(path)
+	if code != 200 {
+		t.Fatalf("GET %s: %d", path, code)
+	}
+	return body
+}
