@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"sort"
+	"strings"
 
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/ledger"
@@ -129,4 +131,80 @@ func (b *book) verify(ctx context.Context, c conn) (*ledger.Mismatch, int, error
 		}
 	}
 	return nil, n, rows.Err()
+}
+
+// postAll writes postings whose accounts are open with two statements
+// whatever their number (the points ledger's group commit): insert them
+// all (their idempotency keys unique), then move every balance at once,
+// each account by its net change but only if it can afford its debits
+// alone, so some order of the postings one by one exists in which none
+// overdraws. It returns errRetrySavepoints, the transaction to be rolled
+// back, when any posting would not simply succeed (a key seen before, an
+// account short), for the caller to post them one by one.
+func (b *book) postAll(ctx context.Context, c conn, ps []*ledger.Posting) error {
+	type move struct{ delta, debit int64 }
+	moves := map[string]*move{}
+	var ids []string // in id order: PostgreSQL locks the rows in that order
+	args := make([]any, 0, 11*len(ps))
+	for _, p := range ps {
+		if p.Amount <= 0 || p.Amount > ledger.MaxAmount {
+			return errRetrySavepoints
+		}
+		p.ID, p.CreatedAt = newID(), c.now
+		args = append(args, p.ID, p.Key, p.Kind, p.From, p.To, p.Amount, p.Reason, p.Ref, p.Reverses, p.ActorID, c.now)
+		for _, m := range []struct {
+			id    string
+			delta int64
+		}{{p.From, -p.Amount}, {p.To, p.Amount}} {
+			mv := moves[m.id]
+			if mv == nil {
+				mv = &move{}
+				moves[m.id] = mv
+				ids = append(ids, m.id)
+			}
+			mv.delta += m.delta
+			mv.debit += min(m.delta, 0)
+		}
+	}
+	res, err := c.exec(ctx, `INSERT INTO `+b.postings+` (`+b.columns()+`) VALUES `+
+		valuesList(len(ps), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")+` ON CONFLICT (idem_key) DO NOTHING`, args...)
+	if err != nil {
+		return errRetrySavepoints // e.g. a posting reversed twice: one by one says which
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n != int64(len(ps)) {
+		return errRetrySavepoints
+	}
+	sort.Strings(ids)
+	var delta, debit strings.Builder
+	args = args[:0]
+	for _, id := range ids {
+		delta.WriteString(" WHEN ? THEN CAST(? AS BIGINT)")
+		args = append(args, id, moves[id].delta)
+	}
+	for _, id := range ids {
+		debit.WriteString(" WHEN ? THEN CAST(? AS BIGINT)")
+		args = append(args, id, moves[id].debit)
+	}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	res, err = c.exec(ctx, `UPDATE `+b.accounts+` SET balance = balance + CASE id`+delta.String()+` END
+		WHERE (kind = '`+b.negativeKind+`' OR balance + CASE id`+debit.String()+` END >= 0) AND id IN (`+
+		valuesList(len(ids), "?")+`)`, args...)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n != int64(len(ids)) {
+		return errRetrySavepoints
+	}
+	return nil
+}
+
+// valuesList repeats one placeholder group n times, comma-separated.
+func valuesList(n int, group string) string {
+	return strings.TrimSuffix(strings.Repeat(group+", ", n), ", ")
 }

@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/ledger"
 	"github.com/huitian/huitian/internal/points"
 )
 
@@ -38,46 +39,30 @@ type PointsBatcher struct {
 var errRetrySavepoints = errors.New("a posting of the batch failed")
 
 // postSet writes a batch of postings with three statements whatever its
-// size: open the accounts not seen before, insert every posting (their
-// idempotency keys unique), and move every balance at once, each account
-// by its net change but only if it can afford its debits alone, so some
-// order of the postings one by one exists in which none overdraws. It
+// size: open the accounts not seen before, then the engine's postAll. It
 // returns errRetrySavepoints, leaving the transaction to be rolled back,
 // when any posting would not simply succeed: a key seen before (a replay
 // answers with the first posting), an account short of points.
 func postSet(c conn, batch []*batchReq) error {
 	ctx := context.Background()
 	bs := c.batch
-	type move struct{ delta, debit int64 }
-	moves := map[string]*move{}
-	var ids []string // accounts in id order: PostgreSQL locks them in that order
 	var open []any
 	opened := 0
-	for _, r := range batch {
+	ps := make([]*ledger.Posting, len(batch))
+	for i, r := range batch {
 		p := r.p
 		if actor := accounts.ActorFrom(r.ctx); actor != nil {
 			p.ActorID = actor.ID
 		}
-		p.ID, p.CreatedAt = newID(), c.now
-		for _, m := range []struct {
-			id    string
-			delta int64
-		}{{p.From, -p.Amount}, {p.To, p.Amount}} {
-			mv := moves[m.id]
-			if mv == nil {
-				mv = &move{}
-				moves[m.id] = mv
-				ids = append(ids, m.id)
-				if !bs.known[m.id] {
-					a := accountOf(m.id, "")
-					open = append(open, a.ID, string(a.Kind), a.OwnerID, a.StreetID, c.now)
-					bs.opened = append(bs.opened, a.ID)
-					opened++
-				}
+		for _, id := range []string{p.From, p.To} {
+			if !bs.known[id] && !slices.Contains(bs.opened, id) {
+				a := accountOf(id, "")
+				open = append(open, a.ID, string(a.Kind), a.OwnerID, a.StreetID, c.now)
+				bs.opened = append(bs.opened, a.ID)
+				opened++
 			}
-			mv.delta += m.delta
-			mv.debit += min(m.delta, 0)
 		}
+		ps[i] = toLedger(p)
 	}
 	if opened > 0 {
 		if _, err := c.exec(ctx, `INSERT INTO points_accounts (id, kind, owner_id, street_id, balance, created_at) VALUES `+
@@ -85,58 +70,18 @@ func postSet(c conn, batch []*batchReq) error {
 			return err
 		}
 	}
-	args := make([]any, 0, 11*len(batch))
-	for _, r := range batch {
+	if err := pointsBook.postAll(ctx, c, ps); err != nil {
+		return err
+	}
+	for i, r := range batch {
 		p := r.p
-		args = append(args, p.ID, p.Key, string(p.Kind), p.From, p.To, p.Amount, p.Reason, p.RuleID, p.Reverses, p.ActorID, c.now)
-	}
-	res, err := c.exec(ctx, `INSERT INTO points_postings (id, idem_key, kind, from_id, to_id, amount, reason, rule_id, reverses,
-		actor_id, created_at) VALUES `+valuesList(len(batch), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")+` ON CONFLICT (idem_key) DO NOTHING`, args...)
-	if err != nil {
-		return errRetrySavepoints // e.g. a posting reversed twice: the one-by-one path says which
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return err
-	} else if n != int64(len(batch)) {
-		return errRetrySavepoints
-	}
-	sort.Strings(ids)
-	var delta, debit strings.Builder
-	args = args[:0]
-	for _, id := range ids {
-		delta.WriteString(" WHEN ? THEN CAST(? AS BIGINT)")
-		args = append(args, id, moves[id].delta)
-	}
-	for _, id := range ids {
-		debit.WriteString(" WHEN ? THEN CAST(? AS BIGINT)")
-		args = append(args, id, moves[id].debit)
-	}
-	for _, id := range ids {
-		args = append(args, id)
-	}
-	res, err = c.exec(ctx, `UPDATE points_accounts SET balance = balance + CASE id`+delta.String()+` END
-		WHERE (kind = 'pool' OR balance + CASE id`+debit.String()+` END >= 0) AND id IN (`+valuesList(len(ids), "?")+`)`, args...)
-	if err != nil {
-		return err
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return err
-	} else if n != int64(len(ids)) {
-		return errRetrySavepoints
-	}
-	for _, r := range batch {
-		p := r.p
+		p.ID, p.CreatedAt = ps[i].ID, ps[i].CreatedAt
 		data := postingAudit(p)
 		data["id"], data["actor"] = p.ID, p.ActorID
 		bs.postings = append(bs.postings, data)
 		r.out, r.err = p, nil
 	}
 	return nil
-}
-
-// valuesList repeats one placeholder group n times, comma-separated.
-func valuesList(n int, group string) string {
-	return strings.TrimSuffix(strings.Repeat(group+", ", n), ", ")
 }
 
 // audit records the batch's postings in one entry (none when all failed).
