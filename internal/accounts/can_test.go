@@ -16,7 +16,8 @@ var (
 		KindActivity, KindSignup, KindHours, KindActivityFlag,
 		KindPoints, KindGood, KindRedemption, KindSettlement, KindPointsRule, KindAward,
 		KindSpace, KindBooking, KindIncubation, KindCourse, KindEnrollment, KindCertificate,
-		KindMeeting, KindAction, KindParty, KindDashboard}
+		KindMeeting, KindAction, KindParty, KindDashboard,
+		KindSuggestion, KindNotice, KindAssisted}
 	allActions = []Action{View, ViewPrivate, Create, Update, Import, Export, ManageRoles, SetCredit}
 )
 
@@ -152,6 +153,14 @@ var matrix = []struct {
 
 	{KindDashboard, View, "platform_admin/* auditor/* street_staff"},
 	{KindDashboard, Export, "platform_admin/* auditor/* street_staff"},
+
+	{KindSuggestion, View, "*"},
+	{KindSuggestion, ViewPrivate, "platform_admin/* street_staff community_staff owner"},
+	{KindSuggestion, Create, "resident/* owner"},
+	{KindSuggestion, Update, "platform_admin/* street_staff community_staff"},
+	{KindNotice, View, "*"},
+	{KindNotice, Create, "platform_admin/* street_staff community_staff"},
+	{KindAssisted, Create, "platform_admin/* community_staff"},
 }
 
 // The resource every case acts on sits in street s1, community c1,

@@ -41,6 +41,9 @@ type Deps struct {
 	// and analyzes trial sentences with an unsaved one; nil: a save reaches
 	// the pages' own highlighting only, until restart.
 	Thesaurus ThesaurusService
+	// Codes sends and checks residents' SMS sign-in codes with the limits
+	// the API shares; nil: the pages build their own.
+	Codes *server.CodeLogin
 }
 
 // ThesaurusService is the running server's side of the thesaurus page.
@@ -60,8 +63,6 @@ type app struct {
 	loc         *time.Location
 	loginLimit  *server.Limiter // password attempts per phone
 	ipLimit     *server.Limiter // sign-in attempts per address
-	codeLimit   *server.Limiter // code requests per phone
-	codeIPLimit *server.Limiter // code requests per address
 	redeemLimit *server.Limiter // redemption codes a merchant login checks (guessing codes)
 
 	hl *search.Analyzer // marks search hits in results (the shipped thesaurus)
@@ -78,11 +79,12 @@ func New(d Deps) (http.Handler, error) {
 	a := &app{Deps: d, loc: loc, hl: search.NewAnalyzer(search.Options{}),
 		loginLimit:  server.NewLimiter(5, 15*time.Minute),
 		ipLimit:     server.NewLimiter(30, 15*time.Minute),
-		codeLimit:   server.NewLimiter(3, 10*time.Minute),
-		codeIPLimit: server.NewLimiter(20, 10*time.Minute),
 
 		codeTryLimit: server.NewLimiter(10, 10*time.Minute),
 		redeemLimit:  server.NewLimiter(60, 10*time.Minute),
+	}
+	if a.Codes == nil {
+		a.Codes = server.NewCodeLogin(d.Store, d.Sender, d.Config.CodeTTL, d.Config.TrustProxy)
 	}
 	if a.tmpl, err = a.parseTemplates(); err != nil {
 		return nil, err
