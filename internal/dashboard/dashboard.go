@@ -78,6 +78,11 @@ type Overview struct {
 	VolunteerHours  float64
 	TrainingPresent int
 	OverdueActions  int
+
+	// The resident portal: page views, and daily unique visitors summed
+	// over the days of the period (district-wide).
+	PortalViews    int64
+	PortalVisitors int
 }
 
 // OwnStreetShare is the share of awards that went to an organization of
@@ -142,3 +147,7 @@ func SortStreets(ms []StreetMatch) {
 		return a.StreetID < b.StreetID
 	})
 }
+
+// Zone is the platform's local time zone (China has one, without daylight
+// saving): visit days are counted in it.
+func Zone() *time.Location { return time.FixedZone("Asia/Shanghai", 8*3600) }

@@ -56,7 +56,7 @@ const (
 	MaxBody       = 1000 // characters
 	MaxPlace      = 100
 	MaxReply      = 1000
-	MaxPhotoBytes = 3 << 20
+	MaxPhotoBytes = 5 << 20
 )
 
 // PhotoTypes are the image types a suggestion's photo may have.

@@ -77,6 +77,13 @@ func (s *Store) FindUserByPhone(ctx context.Context, phone string) (*accounts.Us
 	return u, s.translate(err)
 }
 
+// FindUserForLogin returns a user by id for a sign-in ceremony (a passkey
+// names its account): no actor check, like FindUserByPhone.
+func (s *Store) FindUserForLogin(ctx context.Context, id string) (*accounts.User, error) {
+	u, err := findUser(ctx, s.read(), `id = ?`, id)
+	return u, s.translate(err)
+}
+
 func userResource(u *accounts.User) accounts.Resource {
 	return accounts.Resource{Kind: accounts.KindUser, ID: u.ID, OwnerID: u.ID}
 }

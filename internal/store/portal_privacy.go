@@ -172,7 +172,7 @@ func (s *Store) ExportMyData(ctx context.Context) (*MyData, error) {
 			return nil, err
 		}
 		d.Points = MyPoints{Account: acc.ID, Balance: acc.Balance, Entries: []MyPointEntry{}}
-		es, err := s.FindPointsEntries(ctx, acc.ID, 1000)
+		es, err := s.FindPointsEntries(ctx, acc.ID, 500)
 		if err != nil {
 			return nil, err
 		}

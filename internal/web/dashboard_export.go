@@ -57,6 +57,8 @@ func (a *app) dashFigures(l i18n.Lang, o *dashboard.Overview) [][2]any {
 		{a.Catalog.T(l, "dash.f_hours"), dashboard.Round1(o.VolunteerHours)},
 		{a.Catalog.T(l, "dash.f_training"), o.TrainingPresent},
 		{a.Catalog.T(l, "dash.f_overdue"), o.OverdueActions},
+		{a.Catalog.T(l, "dash.f_portal_views"), o.PortalViews},
+		{a.Catalog.T(l, "dash.f_portal_visitors"), o.PortalVisitors},
 	}
 }
 

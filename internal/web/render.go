@@ -35,6 +35,8 @@ var pageFiles = []string{
 	"academy.html", "academy_session.html", "academy_certificate.html",
 	"meeting_list.html", "meeting_form.html", "meeting_show.html", "meeting_action.html",
 	"dashboard.html",
+	"portal_home.html", "portal_suggestion_form.html", "portal_suggestion.html", "portal_inbox.html",
+	"portal_privacy.html", "portal_export.html", "portal_assist.html", "portal_offline.html",
 }
 
 // pageParts are fragments parsed with one page only (the need page's sections).
@@ -103,6 +105,9 @@ func (a *app) parseTemplates() (templates, error) {
 	for k, v := range a.coordinationFuncs() {
 		funcs[k] = v
 	}
+	for k, v := range a.portalFuncs() {
+		funcs[k] = v
+	}
 	out := templates{}
 	for _, p := range pageFiles {
 		files := append([]string{}, partialFiles...)
@@ -151,6 +156,10 @@ type page struct {
 	Dev    bool
 	Data   any
 	Unread int // the signed-in person's unread notifications
+	// Elderly is elderly mode (长辈模式): larger type, higher contrast,
+	// bigger targets, fewer items; remembered in a cookie (and for a
+	// signed-in resident, in their preferences).
+	Elderly bool
 }
 
 // Can lets templates show only what the actor may do.
@@ -173,6 +182,7 @@ func (a *app) newPage(w http.ResponseWriter, r *http.Request, titleKey string, d
 	if titleKey != "" {
 		p.Title = a.Catalog.T(l, titleKey)
 	}
+	p.Elderly = elderlyCookie(r)
 	if p.Actor != nil {
 		// The header's count only: a failure here must not cost the page.
 		p.Unread, _ = a.Store.CountUnreadNotifications(r.Context())

@@ -68,6 +68,9 @@ type app struct {
 	hl *search.Analyzer // marks search hits in results (the shipped thesaurus)
 
 	codeTryLimit *server.Limiter // check-in code attempts per resident and activity
+
+	passkeys ceremonies // running WebAuthn ceremonies (portal_passkeys.go)
+	visits   *visitCounter
 }
 
 // New builds the page handler.
@@ -83,6 +86,7 @@ func New(d Deps) (http.Handler, error) {
 		codeTryLimit: server.NewLimiter(10, 10*time.Minute),
 		redeemLimit:  server.NewLimiter(60, 10*time.Minute),
 	}
+	a.visits = newVisitCounter(d.Store, d.Logger.Error)
 	if a.Codes == nil {
 		a.Codes = server.NewCodeLogin(d.Store, d.Sender, d.Config.CodeTTL, d.Config.TrustProxy)
 	}
@@ -100,6 +104,9 @@ func New(d Deps) (http.Handler, error) {
 	handle := func(pattern string, h http.HandlerFunc) {
 		mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			server.SetPattern(r)
+			if r.Method == http.MethodGet && portalPath(r.URL.Path) {
+				a.visits.count(r, a.Config.TrustProxy)
+			}
 			h(w, r)
 		}))
 	}
@@ -282,6 +289,36 @@ func New(d Deps) (http.Handler, error) {
 	handle("POST /organizations/{id}/party/pairings/{pid}/activities", a.partyActivity)
 	handle("POST /organizations/{id}/party/instructors", a.partyInstructor)
 	handle("POST /organizations/{id}/party/instructors/{iid}/visits", a.partyVisit)
+	// The resident portal (issue #10).
+	handle("GET /portal", a.portalHome)
+	handle("POST /portal/home", a.portalSetHome)
+	handle("POST /portal/elderly", a.portalElderly)
+	handle("POST /portal/activities/{id}/signup", a.portalSignup)
+	handle("GET /portal/suggestions/new", a.suggestionNew)
+	handle("POST /portal/suggestions", a.suggestionCreate)
+	handle("GET /portal/suggestions/{id}", a.suggestionShow)
+	handle("GET /portal/suggestions/{id}/photo", a.suggestionPhoto)
+	handle("POST /portal/suggestions/{id}/support", a.suggestionSupport)
+	handle("GET /community/inbox", a.inbox)
+	handle("POST /community/inbox/{id}/{action}", a.inboxStep)
+	handle("POST /community/notices", a.noticeCreate)
+	handle("GET /community/assist", a.assist)
+	handle("POST /community/assist/signup", a.assistSignup)
+	handle("POST /community/assist/suggestion", a.assistSuggestion)
+	handle("GET /me/privacy", a.privacy)
+	handle("GET /me/export", a.privacyExport)
+	handle("POST /me/privacy/name", a.privacyName)
+	handle("POST /me/privacy/consent", a.privacyConsent)
+	handle("POST /me/delete", a.privacyDelete)
+	handle("POST /me/passkeys/begin", a.passkeyRegisterBegin)
+	handle("POST /me/passkeys/finish", a.passkeyRegisterFinish)
+	handle("POST /me/passkeys/{id}/delete", a.passkeyRemove)
+	handle("POST /login/passkey/begin", a.passkeyLoginBegin)
+	handle("POST /login/passkey/finish", a.passkeyLoginFinish)
+	handle("GET /manifest.webmanifest", a.appManifest)
+	handle("GET /icons/{name}", a.appIcon)
+	handle("GET /sw.js", a.serviceWorker)
+	handle("GET /offline", a.offline)
 	if d.Inbox != nil {
 		handle("GET /dev/inbox", a.devInbox)
 	}
