@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"time"
-
 )
 
 // Passkey is a resident's registered WebAuthn credential; Credential is the
@@ -119,4 +118,3 @@ func (s *Store) RemovePasskey(ctx context.Context, id string) error {
 		return record(ctx, c, "user.passkey_remove", userResource(u), map[string]any{"passkey_id": id})
 	})
 }
-

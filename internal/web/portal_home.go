@@ -1,7 +1,12 @@
 package web
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
+	"html/template"
 	"net/http"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/huitian/huitian/internal/accounts"
@@ -91,6 +96,19 @@ func (a *app) portalPage(w http.ResponseWriter, r *http.Request) (*page, error) 
 	if d.Activities, _, err = a.Store.FindActivities(ctx, f); err != nil {
 		return nil, err
 	}
+	if f.StreetID != "" && len(d.Activities) < f.PerPage {
+		// My street's first, then the rest of the district's this week.
+		f.StreetID = ""
+		more, _, err := a.Store.FindActivities(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range more {
+			if len(d.Activities) < f.PerPage && x.StreetID != d.Home.StreetID {
+				d.Activities = append(d.Activities, x)
+			}
+		}
+	}
 	if d.Home == nil {
 		if d.Resident {
 			if d.Communities, err = a.Store.FindCommunities(ctx, ""); err != nil {
@@ -147,7 +165,35 @@ func (a *app) portalHome(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
+	a.leanPage(w, p)
 	a.render(w, r, "portal_home.html", http.StatusOK, p)
+}
+
+// appCSS is app.css and the CSP source that allows it inline.
+var appCSS struct {
+	once sync.Once
+	css  template.CSS
+	src  string
+}
+
+// leanPage makes p load in one round trip: the stylesheet inside the page
+// (allowed by its hash in this response's Content-Security-Policy) and no
+// scripts. The stylesheet's one source stays static/app.css.
+func (a *app) leanPage(w http.ResponseWriter, p *page) {
+	appCSS.once.Do(func() {
+		b, err := assets.ReadFile("static/app.css")
+		if err != nil {
+			return
+		}
+		sum := sha256.Sum256(b)
+		appCSS.css, appCSS.src = template.CSS(b), "'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'"
+	})
+	csp := w.Header().Get("Content-Security-Policy")
+	if appCSS.css == "" || !strings.Contains(csp, "style-src 'self'") {
+		return
+	}
+	w.Header().Set("Content-Security-Policy", strings.Replace(csp, "style-src 'self'", "style-src 'self' "+appCSS.src, 1))
+	p.InlineCSS, p.Lean = appCSS.css, true
 }
 
 // portalSetHome is the resident confirming their community, once.

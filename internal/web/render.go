@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -156,6 +157,11 @@ type page struct {
 	Dev    bool
 	Data   any
 	Unread int // the signed-in person's unread notifications
+	// InlineCSS, when set, is app.css delivered inside the page (the
+	// resident portal's home: one round trip on a slow phone network), and
+	// Lean leaves out the page scripts.
+	InlineCSS template.CSS
+	Lean      bool
 	// Elderly is elderly mode (长辈模式): larger type, higher contrast,
 	// bigger targets, fewer items; remembered in a cookie (and for a
 	// signed-in resident, in their preferences).
@@ -205,6 +211,22 @@ func (a *app) render(w http.ResponseWriter, r *http.Request, name string, status
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Add("Vary", "Accept-Encoding")
+	// The browser may fetch the stylesheet and script as soon as these
+	// headers arrive, in parallel with the page: one round trip less on a
+	// slow phone network.
+	if p.InlineCSS == "" {
+		w.Header().Add("Link", "</static/app.css>; rel=preload; as=style")
+	}
+	if !p.Lean {
+		w.Header().Add("Link", "</static/app.js>; rel=preload; as=script")
+	}
+	if buf.Len() > 1024 && acceptsGzip(r) {
+		w.Header().Set("Content-Encoding", "gzip")
+		w.WriteHeader(status)
+		w.Write(gzipBytes(buf.Bytes(), gzip.BestSpeed))
+		return
+	}
 	w.WriteHeader(status)
 	buf.WriteTo(w)
 }

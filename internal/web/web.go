@@ -80,8 +80,8 @@ func New(d Deps) (http.Handler, error) {
 		return nil, err
 	}
 	a := &app{Deps: d, loc: loc, hl: search.NewAnalyzer(search.Options{}),
-		loginLimit:  server.NewLimiter(5, 15*time.Minute),
-		ipLimit:     server.NewLimiter(30, 15*time.Minute),
+		loginLimit: server.NewLimiter(5, 15*time.Minute),
+		ipLimit:    server.NewLimiter(30, 15*time.Minute),
 
 		codeTryLimit: server.NewLimiter(10, 10*time.Minute),
 		redeemLimit:  server.NewLimiter(60, 10*time.Minute),
@@ -110,7 +110,7 @@ func New(d Deps) (http.Handler, error) {
 			h(w, r)
 		}))
 	}
-	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
+	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(&gzipStatic{fsys: static, next: http.FileServerFS(static)})))
 	handle("GET /{$}", a.home)
 	handle("GET /organizations", a.orgList)
 	handle("GET /organizations/new", a.orgNew)
