@@ -217,7 +217,8 @@ func TestPortalSlow3G(t *testing.T) {
 	ctx := newTab(t)
 	phone(t, ctx)
 	residentSignIn(t, ctx, s, "13800000010")
-	visit(t, ctx, s, "/portal", "#activities")
+	visit(t, ctx, s, "/portal", "#community-suggestions")
+	shot(t, ctx, s, "portal-resident.png")
 	run(t, ctx, "slow 3G, empty cache", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 		if _, err := chromedp.Call(ctx, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true}); err != nil {
 			return err
@@ -276,5 +277,47 @@ func TestPortalPasskey(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`header a[href="/me"]`)))
 	if got := text(t, ctx, `header a[href="/me"]`); got != "张桂兰" {
 		t.Fatalf("signed in as %q", got)
+	}
+}
+
+// TestPortalInbox: the community's staff see the residents' needs with the
+// "我也遇到" counts, reply, and act for a resident at the front desk.
+func TestPortalInbox(t *testing.T) {
+	needBrowser(t)
+	s := newSite(t, storetest.Open(t, store.SQLite))
+	ctx := newTab(t)
+	signIn(t, ctx, s, "13800000003", "王建华", "")
+	visit(t, ctx, s, "/community/inbox", "#inbox-list")
+	shot(t, ctx, s, "portal-inbox.png")
+	run(t, ctx, "open the most supported",
+		chromedp.Click(chromedp.CSS("#inbox-list li:first-child a")),
+		chromedp.WaitVisible(chromedp.CSS("#inbox-actions")),
+		chromedp.SendKeys(chromedp.CSS("#note"), "已约物业和消防站下周二一起清理楼道。"))
+	shot(t, ctx, s, "portal-inbox-item.png")
+	run(t, ctx, "reply", chromedp.Click(chromedp.CSS("#reply-submit")), chromedp.WaitVisible(chromedp.CSS("#inbox-list")))
+	if !strings.Contains(text(t, ctx, ".flash"), "已回复") {
+		t.Fatal("no confirmation of the reply")
+	}
+	// Assisted mode: find a resident of the community by phone and sign them
+	// up (the first of the community's residents not signed up already).
+	signed := false
+	for i, p := range []string{"13700000505", "13700000506", "13700000507", "13700000508"} {
+		visit(t, ctx, s, "/community/assist", "#assist-find")
+		run(t, ctx, "find the resident",
+			chromedp.SendKeys(chromedp.CSS("#aphone"), p),
+			chromedp.Click(chromedp.CSS("#assist-find-submit")),
+			chromedp.WaitVisible(chromedp.CSS("#assist-resident")),
+			chromedp.Click(chromedp.CSS("#assist-consent")))
+		if i == 0 {
+			shot(t, ctx, s, "portal-assist.png")
+		}
+		run(t, ctx, "sign up for them", chromedp.Click(chromedp.CSS("#assist-signup")),
+			chromedp.WaitVisible(chromedp.CSS("main .flash, main .alert")))
+		if signed = get(t, ctx, "answer", chromedp.Evaluate[bool](`!!document.querySelector("main .flash")`)); signed {
+			break
+		}
+	}
+	if !signed || !strings.Contains(text(t, ctx, ".flash"), "代为报名") {
+		t.Fatalf("assisted sign-up failed%s", pageState(ctx))
 	}
 }
