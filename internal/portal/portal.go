@@ -82,6 +82,7 @@ type Suggestion struct {
 	Supports      int    // "我也遇到"
 	Supported     bool   // the reader said "我也遇到"
 	Mine          bool   // the reader raised it
+	PublishName   bool   // the author consents to their masked name on public pages
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 }
@@ -157,6 +158,10 @@ type Prefs struct {
 
 // DefaultPrefs are the preferences of a resident who never chose.
 func DefaultPrefs() Prefs { return Prefs{PublishName: true} }
+
+// AnonymousName stands for a resident who withdrew consent to publish
+// their name.
+const AnonymousName = "居民"
 
 // DeleteConfirmation is what a resident types to delete their account.
 const DeleteConfirmation = "注销"

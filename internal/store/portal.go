@@ -9,6 +9,7 @@ import (
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/places"
+	"github.com/huitian/huitian/internal/points"
 	"github.com/huitian/huitian/internal/portal"
 	"github.com/huitian/huitian/internal/procurement"
 )
@@ -62,6 +63,15 @@ func (s *Store) SetPrefs(ctx context.Context, p portal.Prefs) error {
 			return err
 		}
 		if old.PublishName != p.PublishName {
+			// Points notices already up carry the masked name: it goes (or comes back) now.
+			name := portal.AnonymousName
+			if p.PublishName {
+				name = accounts.MaskName(u.Name)
+			}
+			if _, err := c.exec(ctx, `UPDATE points_awards SET recipient_name = ? WHERE recipient = ?`, name,
+				points.AccountID(points.Resident, u.ID)); err != nil {
+				return err
+			}
 			return record(ctx, c, "user.consent", userResource(u), map[string]any{"publish_name": p.PublishName})
 		}
 		return nil
@@ -158,7 +168,8 @@ const suggestionSelect = `SELECT g.id, g.community_id, cm.name, cm.street_id, g.
 	g.photo_type, g.status, g.reply, g.replied_by, COALESCE(g.merged_into, ''), COALESCE(g.need_id, ''), g.assisted_by,
 	g.created_at, g.updated_at,
 	(SELECT COUNT(*) FROM suggestion_supports p WHERE p.suggestion_id = g.id),
-	(SELECT COUNT(*) FROM suggestion_supports p WHERE p.suggestion_id = g.id AND p.user_id = ?)
+	(SELECT COUNT(*) FROM suggestion_supports p WHERE p.suggestion_id = g.id AND p.user_id = ?),
+	COALESCE((SELECT f.publish_name FROM user_prefs f WHERE f.user_id = g.user_id), ?)
 	FROM suggestions g JOIN communities cm ON cm.id = g.community_id JOIN users u ON u.id = g.user_id`
 
 func scanSuggestion(sc interface{ Scan(...any) error }) (*portal.Suggestion, error) {
@@ -167,7 +178,7 @@ func scanSuggestion(sc interface{ Scan(...any) error }) (*portal.Suggestion, err
 	var mine int
 	err := sc.Scan(&g.ID, &g.CommunityID, &g.CommunityName, &g.StreetID, &g.UserID, &g.UserName, &g.Body, &g.Place,
 		&photoType, &g.Status, &g.Reply, &g.RepliedBy, &g.MergedInto, &g.NeedID, &g.AssistedBy, &g.CreatedAt, &g.UpdatedAt,
-		&g.Supports, &mine)
+		&g.Supports, &mine, &g.PublishName)
 	g.HasPhoto, g.Supported = photoType != "", mine > 0
 	g.CreatedAt, g.UpdatedAt = g.CreatedAt.UTC(), g.UpdatedAt.UTC()
 	return g, err
@@ -179,12 +190,15 @@ func shapeSuggestion(actor *accounts.User, g *portal.Suggestion) {
 	g.Mine = actor != nil && actor.ID == g.UserID
 	if !accounts.Allowed(actor, accounts.ViewPrivate, g.Resource()) {
 		g.UserName = accounts.MaskName(g.UserName)
+		if !g.PublishName {
+			g.UserName = portal.AnonymousName
+		}
 		g.AssistedBy = ""
 	}
 }
 
 func findSuggestion(ctx context.Context, c conn, id, readerID string) (*portal.Suggestion, error) {
-	g, err := scanSuggestion(c.row(ctx, suggestionSelect+` WHERE g.id = ?`, readerID, id))
+	g, err := scanSuggestion(c.row(ctx, suggestionSelect+` WHERE g.id = ?`, readerID, true, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("suggestion")
 	}
@@ -234,7 +248,7 @@ func (s *Store) FindSuggestions(ctx context.Context, f portal.Filter) ([]*portal
 	limit, offset := paging(f.Page, f.PerPage, 100)
 	rows, err := c.query(ctx, suggestionSelect+` WHERE `+where+` ORDER BY CASE g.status WHEN 'open' THEN 0 WHEN 'replied' THEN 1 ELSE 2 END,
 		(SELECT COUNT(*) FROM suggestion_supports p WHERE p.suggestion_id = g.id) DESC, g.created_at DESC, g.id LIMIT ? OFFSET ?`,
-		append(append([]any{userID(actor)}, args...), limit, offset)...)
+		append(append([]any{userID(actor), true}, args...), limit, offset)...)
 	if err != nil {
 		return nil, 0, s.translate(err)
 	}
@@ -511,4 +525,11 @@ func needText(g *portal.Suggestion, note string) string {
 		t += "\n社区说明：" + note
 	}
 	return t
+}
+
+// publishesName reports whether a user consents to their (masked) name on
+// public pages (the default until they withdraw it in the privacy centre).
+func publishesName(ctx context.Context, c conn, userID string) (bool, error) {
+	p, err := findPrefs(ctx, c, userID)
+	return p.PublishName, err
 }

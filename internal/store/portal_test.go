@@ -145,6 +145,16 @@ func TestSuggestionsMergeConvertAndScope(t *testing.T) {
 		if len(ns) != 1 || ns[0].Kind != "suggestion_merged" {
 			t.Fatalf("merged author's notifications %+v", ns)
 		}
+		// Withdrawing consent hides even the masked name from neighbours, not from staff.
+		if err := s.SetPrefs(as(a), portal.Prefs{PublishName: false}); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.FindSuggestionByID(as(c), g1.ID); got.UserName != portal.AnonymousName {
+			t.Fatalf("after withdrawal a neighbour sees %q", got.UserName)
+		}
+		if got, _ := s.FindSuggestionByID(as(staff), g1.ID); got.UserName != a.Name {
+			t.Fatalf("after withdrawal staff see %q", got.UserName)
+		}
 	})
 }
 
