@@ -141,6 +141,10 @@ func TestSuggestionsMergeConvertAndScope(t *testing.T) {
 		if len(ns) != 1 || ns[0].Kind != "suggestion_converted" {
 			t.Fatalf("author's notifications %+v", ns)
 		}
+		var texts int
+		if err := rawCount(t, s, `SELECT COUNT(*) FROM outbox WHERE kind = 'suggestion_converted' AND user_id = ?`, a.ID, &texts); err != nil || texts != 1 {
+			t.Fatalf("text messages to the author: %d %v", texts, err)
+		}
 		ns, _, _, _ = s.FindNotifications(as(b), 1, 10)
 		if len(ns) != 1 || ns[0].Kind != "suggestion_merged" {
 			t.Fatalf("merged author's notifications %+v", ns)
