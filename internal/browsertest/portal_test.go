@@ -3,6 +3,8 @@ package browsertest
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
@@ -12,6 +14,10 @@ import (
 	cdpwebauthn "github.com/chromedp/cdproto/webauthn"
 	"github.com/chromedp/chromedp"
 
+	"github.com/huitian/huitian/internal/cli"
+	"github.com/huitian/huitian/internal/config"
+	"github.com/huitian/huitian/internal/demo"
+	"github.com/huitian/huitian/internal/sms"
 	"github.com/huitian/huitian/internal/store"
 	"github.com/huitian/huitian/internal/store/storetest"
 )
@@ -319,5 +325,48 @@ func TestPortalInbox(t *testing.T) {
 	}
 	if !signed || !strings.Contains(text(t, ctx, ".flash"), "代为报名") {
 		t.Fatalf("assisted sign-up failed%s", pageState(ctx))
+	}
+}
+
+// TestPortalInstallAndOffline: the portal is an installable web app (a
+// manifest with the 回 icons) and, once visited, shows its offline page
+// when the network is gone.
+func TestPortalInstallAndOffline(t *testing.T) {
+	needBrowser(t)
+	st := storetest.Open(t, store.SQLite)
+	if _, err := demo.Seed(context.Background(), st, st.Now()); err != nil {
+		t.Fatal(err)
+	}
+	inbox := sms.NewInbox(5)
+	h, err := cli.Handler(config.Default(), st, slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})), inbox, inbox)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	s := &site{URL: srv.URL, Store: st, Inbox: inbox}
+	ctx := newTab(t)
+	phone(t, ctx)
+	visit(t, ctx, s, "/login?tab=code", "#code-send")
+	manifest := get(t, ctx, "manifest", chromedp.Evaluate[string](
+		`fetch(document.querySelector("link[rel=manifest]").href).then(r => r.json()).then(m => m.start_url + " " + m.display + " " + m.icons.map(i => i.sizes).join(","))`,
+		chromedp.EvalAwaitPromise))
+	if manifest != "/portal standalone 192x192,512x512" {
+		t.Fatalf("manifest: %q", manifest)
+	}
+	if w := get(t, ctx, "icon", chromedp.Evaluate[int](`new Promise(ok => { const i = new Image(); i.onload = () => ok(i.naturalWidth); i.onerror = () => ok(0); i.src = "/icons/icon-512.png" })`,
+		chromedp.EvalAwaitPromise)); w != 512 {
+		t.Fatalf("icon width %d", w)
+	}
+	if !get(t, ctx, "service worker", chromedp.Evaluate[bool](
+		`navigator.serviceWorker.ready.then(r => caches.open("huitian-v1")).then(c => c.match("/offline")).then(r => !!r)`, chromedp.EvalAwaitPromise)) {
+		t.Fatal("the service worker did not keep the offline page")
+	}
+	// The network is gone: the server stops answering.
+	srv.CloseClientConnections()
+	srv.Close()
+	run(t, ctx, "open the portal offline", chromedp.Navigate(s.URL+"/portal"), chromedp.WaitVisible(chromedp.CSS("main h1")))
+	if got := text(t, ctx, "main h1"); got != "网络不通" {
+		t.Fatalf("offline the portal shows %q", got)
 	}
 }
