@@ -6,6 +6,7 @@ require (
 	github.com/chromedp/cdproto v0.159.0 // browser tests drive Debian's Chromium
 	github.com/chromedp/chromedp v0.23.0 // browser tests drive Debian's Chromium
 	github.com/go-ego/gse v0.80.3 // Chinese word segmentation with an embedded dictionary (search query word boundaries); the standard library and x/text have no segmenter
+	github.com/go-webauthn/webauthn v0.18.2 // passkeys (WebAuthn) for residents: the ceremonies' CBOR, COSE keys and attestation checks are security code the standard library does not have and we should not write
 	github.com/google/uuid v1.6.0 // UUIDv7 ids: time-ordered for indexes, not guessable like sequences
 	github.com/jackc/pgx/v5 v5.13.0 // PostgreSQL driver behind database/sql, so one SQL code base serves both databases
 	github.com/prometheus/client_golang v1.25.0 // /metrics: the standard exposition format and Go runtime collectors
@@ -27,7 +28,6 @@ require (
 	github.com/fxamacker/cbor/v2 v2.9.4 // indirect
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 	github.com/go-viper/mapstructure/v2 v2.5.0 // indirect
-	github.com/go-webauthn/webauthn v0.18.2 // indirect
 	github.com/go-webauthn/x v0.3.1 // indirect
 	github.com/golang-jwt/jwt/v5 v5.3.1 // indirect
 	github.com/golang/freetype v0.0.0-20170609003504-e2365dfdc4a0 // indirect
