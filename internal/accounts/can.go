@@ -41,6 +41,10 @@ const (
 	KindFund             Kind = "fund"              // a fund and its donations
 	KindGrantRound       Kind = "grant_round"       // a round, its topics and its figures
 	KindGrantApplication Kind = "grant_application" // an application, its agreement, tranches and expenses
+	// The resident portal (internal/portal).
+	KindSuggestion Kind = "suggestion" // a resident-raised need (居民提需求)
+	KindNotice     Kind = "notice"     // a community's notice to its residents
+	KindAssisted   Kind = "assisted"   // acting for a consenting resident at the front desk (代办)
 )
 
 // Action is a verb on a Kind.
@@ -351,6 +355,26 @@ var policy = map[Kind]map[Action][]rule{
 		ViewPrivate: {{PlatformAdmin, global}, {FoundationStaff, global}, {Auditor, global}, {Reviewer, global},
 			{StreetStaff, inStreet}, {OrgAdmin, inOrg}, {OrgMember, inOrg}},
 		Create: {{OrgAdmin, inOrg}, {OrgMember, inOrg}},
+	},
+	// Resident-raised needs: a resident raises one in their own community
+	// (the store checks it is their home) and sees its answer; the
+	// community's inbox (names, photos, places) is its staff's, the
+	// street's and the coordinators'; they reply, merge and convert.
+	KindSuggestion: {
+		View:        {{"", anyone}},
+		ViewPrivate: {{PlatformAdmin, global}, {StreetStaff, inStreet}, {CommunityStaff, inCommunity}, {"", self}},
+		Create:      {{Resident, global}},
+		Update:      {{PlatformAdmin, global}, {StreetStaff, inStreet}, {CommunityStaff, inCommunity}},
+	},
+	// Community notices are public; the community's staff post them.
+	KindNotice: {
+		View:   {{"", anyone}},
+		Create: {{PlatformAdmin, global}, {StreetStaff, inStreet}, {CommunityStaff, inCommunity}},
+	},
+	// Assisted mode: community staff act for a resident of their community
+	// who consents in person; every such action is audited with both names.
+	KindAssisted: {
+		Create: {{PlatformAdmin, global}, {CommunityStaff, inCommunity}},
 	},
 }
 

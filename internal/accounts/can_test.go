@@ -16,7 +16,8 @@ var (
 		KindActivity, KindSignup, KindHours, KindActivityFlag,
 		KindPoints, KindGood, KindRedemption, KindSettlement, KindPointsRule, KindAward,
 		KindSpace, KindBooking, KindIncubation, KindCourse, KindEnrollment, KindCertificate,
-		KindMeeting, KindAction, KindParty, KindDashboard, KindFund, KindGrantRound, KindGrantApplication}
+		KindMeeting, KindAction, KindParty, KindDashboard, KindFund, KindGrantRound, KindGrantApplication,
+		KindSuggestion, KindNotice, KindAssisted}
 	allActions = []Action{View, ViewPrivate, Create, Update, Import, Export, ManageRoles, SetCredit}
 )
 
@@ -166,6 +167,14 @@ var matrix = []struct {
 
 	{KindGrantApplication, ViewPrivate, "platform_admin/* foundation_staff/* auditor/* reviewer/* street_staff org_admin org_member"},
 	{KindGrantApplication, Create, "org_admin org_member"},
+
+	{KindSuggestion, View, "*"},
+	{KindSuggestion, ViewPrivate, "platform_admin/* street_staff community_staff owner"},
+	{KindSuggestion, Create, "resident/* owner"},
+	{KindSuggestion, Update, "platform_admin/* street_staff community_staff"},
+	{KindNotice, View, "*"},
+	{KindNotice, Create, "platform_admin/* street_staff community_staff"},
+	{KindAssisted, Create, "platform_admin/* community_staff"},
 }
 
 // The resource every case acts on sits in street s1, community c1,

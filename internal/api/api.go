@@ -59,6 +59,11 @@ type Deps struct {
 	Match *match.Live
 	// TrustProxy takes the client address from X-Forwarded-For (rate limits).
 	TrustProxy bool
+	// Codes sends and checks residents' SMS sign-in codes (shared limits
+	// with the pages); Sessions starts a browser session on
+	// POST /auth/verify. Nil Codes answers the auth routes "not ready".
+	Codes    *server.CodeLogin
+	Sessions *server.Sessions
 	// Solutions is the search index of the solution catalog behind
 	// GET /api/v1/solutions?q=…; nil (or not built yet) falls back to
 	// matching words in the text.
@@ -81,6 +86,8 @@ type API struct {
 	trustProxy bool
 	mux        *http.ServeMux
 	codeTries  *server.Limiter // check-in code tries per caller and activity
+	codes      *server.CodeLogin
+	sessions   *server.Sessions
 }
 
 // route is one entry of the route table: the mux, the OpenAPI test and
@@ -221,6 +228,12 @@ var routes = []route{
 	{http.MethodPost, Prefix + "/expenses", (*API).createExpense},
 	{http.MethodPost, Prefix + "/expenses/{id}/approve", (*API).approveExpense},
 	{http.MethodPost, Prefix + "/expenses/{id}/reject", (*API).rejectExpense},
+	// The resident portal: sign-in by SMS code, raising needs, the privacy centre.
+	{http.MethodPost, Prefix + "/auth/code", (*API).authCode},
+	{http.MethodPost, Prefix + "/auth/verify", (*API).authVerify},
+	{http.MethodPost, Prefix + "/suggestions", (*API).createSuggestion},
+	{http.MethodGet, Prefix + "/me/export", (*API).exportMe},
+	{http.MethodDelete, Prefix + "/me", (*API).deleteMe},
 }
 
 // New returns the handler for everything under /api/v1/. It panics when
@@ -232,7 +245,8 @@ func New(d Deps) http.Handler {
 	a := &API{store: d.Store, cat: d.Catalog, log: d.Logger, maxBody: d.MaxBodyBytes, maxUpload: d.MaxUploadBytes,
 		rules: d.Rules, ocds: ocdsConfig(d.OCDS), match: d.Match, solutions: d.Solutions, trustProxy: d.TrustProxy, matchRate: server.NewSharedLimiter(d.Store, "api.match", matchPerMinute, time.Minute),
 		mux: http.NewServeMux(), codeTries: server.NewSharedLimiter(d.Store, "api.checkin_code", 10, 10*time.Minute),
-		redeemRate: server.NewSharedLimiter(d.Store, "api.redeem", 60, 10*time.Minute)}
+		redeemRate: server.NewSharedLimiter(d.Store, "api.redeem", 60, 10*time.Minute),
+		codes:      d.Codes, sessions: d.Sessions}
 	if a.log == nil {
 		a.log = slog.Default()
 	}

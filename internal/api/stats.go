@@ -56,6 +56,8 @@ type statsOverview struct {
 	VolunteerHours              float64       `json:"volunteer_hours"`
 	TrainingAttendance          int           `json:"training_attendance"`
 	OverdueActionItems          int           `json:"overdue_action_items"`
+	PortalViews                 int64         `json:"portal_views"`
+	PortalVisitors              int           `json:"portal_visitors"`
 }
 
 func statsCounts(cs []dashboard.Count) []statsCount {
@@ -108,7 +110,7 @@ func (a *API) statsOverview(w http.ResponseWriter, r *http.Request) error {
 		AwardsOwnStreet: o.AwardsOwnStreet, Acceptances: o.Acceptances, Ratings: o.Ratings,
 		PointsIssued: o.PointsIssued, PointsRedeemed: o.PointsRedeemed, ActivitiesHeld: o.ActivitiesHeld,
 		VolunteerHours: dashboard.Round1(o.VolunteerHours), TrainingAttendance: o.TrainingPresent,
-		OverdueActionItems: o.OverdueActions}
+		OverdueActionItems: o.OverdueActions, PortalViews: o.PortalViews, PortalVisitors: o.PortalVisitors}
 	from, to := f.FormDates(beijing)
 	if from != "" {
 		out.From = &from

@@ -121,13 +121,16 @@ func handler(cfg config.Config, s *store.Store, log *slog.Logger, sender sms.Sen
 		return nil, err
 	}
 	sessions := server.NewSessions(s, cfg, log)
+	// One set of SMS-code limits for the pages and the API.
+	codes := server.NewCodeLogin(s, sender, cfg.CodeTTL, cfg.TrustProxy)
 	pages, err := web.New(web.Deps{Config: cfg, Store: s, Catalog: cat, Sessions: sessions, Logger: log,
-		Sender: sender, Inbox: inbox, Match: live, Solutions: sols, Thesaurus: th})
+		Sender: sender, Inbox: inbox, Match: live, Solutions: sols, Thesaurus: th, Codes: codes})
 	if err != nil {
 		return nil, err
 	}
 	apiHandler := api.New(api.Deps{Store: s, Catalog: cat, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes,
 		MaxUploadBytes: cfg.ImportMaxBytes, Rules: cfg.Rules(), Match: live, Solutions: sols, TrustProxy: cfg.TrustProxy,
+		Codes: codes, Sessions: sessions,
 		OCDS: ocds.Config{Prefix: cfg.OCDSPrefix, BaseURL: cfg.PublicURL(), PublisherName: cfg.Publisher}})
 	d := server.Deps{Config: cfg, Store: s, Logger: log, Web: pages, API: apiHandler, Sessions: sessions, Ready: live.Ready}
 	if m != nil {

@@ -21,6 +21,9 @@ type Config struct {
 	SessionIdle     time.Duration // HUITIAN_SESSION_IDLE
 	SessionAbsolute time.Duration // HUITIAN_SESSION_ABSOLUTE
 	CodeTTL         time.Duration // HUITIAN_CODE_TTL, one-time SMS code lifetime
+	// SessionRemember is how long a resident stays signed in on their own
+	// phone ("this is my phone"): idle and absolute limit both.
+	SessionRemember time.Duration // HUITIAN_SESSION_REMEMBER
 	MaxBodyBytes    int64         // HUITIAN_MAX_BODY_BYTES, request body bound
 	ImportMaxBytes  int64         // HUITIAN_IMPORT_MAX_BYTES, upload bound for imports
 	LogLevel        string        // HUITIAN_LOG_LEVEL: debug, info, warn, error
@@ -57,6 +60,7 @@ func Default() Config {
 		SessionIdle:     2 * time.Hour,
 		SessionAbsolute: 7 * 24 * time.Hour,
 		CodeTTL:         5 * time.Minute,
+		SessionRemember: 30 * 24 * time.Hour,
 		MaxBodyBytes:    1 << 20,
 		ImportMaxBytes:  20 << 20,
 		LogLevel:        "info",
@@ -140,6 +144,7 @@ func Load(getenv func(string) string) (Config, error) {
 	duration("HUITIAN_SESSION_IDLE", &c.SessionIdle)
 	duration("HUITIAN_SESSION_ABSOLUTE", &c.SessionAbsolute)
 	duration("HUITIAN_CODE_TTL", &c.CodeTTL)
+	duration("HUITIAN_SESSION_REMEMBER", &c.SessionRemember)
 	size("HUITIAN_MAX_BODY_BYTES", &c.MaxBodyBytes)
 	size("HUITIAN_IMPORT_MAX_BYTES", &c.ImportMaxBytes)
 	return c, err

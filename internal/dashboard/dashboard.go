@@ -85,6 +85,11 @@ type Overview struct {
 	MoneyProcurement int64
 	MoneyGrant       int64
 	MoneyMatch       int64
+
+	// The resident portal: page views, and daily unique visitors summed
+	// over the days of the period (district-wide).
+	PortalViews    int64
+	PortalVisitors int
 }
 
 // OwnStreetShare is the share of awards that went to an organization of
@@ -149,3 +154,7 @@ func SortStreets(ms []StreetMatch) {
 		return a.StreetID < b.StreetID
 	})
 }
+
+// Zone is the platform's local time zone (China has one, without daylight
+// saving): visit days are counted in it.
+func Zone() *time.Location { return time.FixedZone("Asia/Shanghai", 8*3600) }

@@ -222,6 +222,7 @@ func Seed(ctx context.Context, s *store.Store, now time.Time) (*Result, error) {
 	if err := w.planGrants(ctx, made); err != nil {
 		return nil, err
 	}
+	w.planPortal()
 	if err := w.run(); err != nil {
 		return nil, err
 	}
@@ -232,6 +233,9 @@ func Seed(ctx context.Context, s *store.Store, now time.Time) (*Result, error) {
 		return nil, err
 	}
 	if err := w.settlePoints(ctx, merchantIDs); err != nil {
+		return nil, err
+	}
+	if err := w.seedVisits(); err != nil {
 		return nil, err
 	}
 	if res.Needs, err = countNeeds(ctx, s); err != nil {

@@ -113,7 +113,8 @@ func limitBody(next http.Handler, limit, uploadLimit int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body != nil && r.Body != http.NoBody {
 			n := limit
-			if p := r.URL.Path; strings.HasSuffix(p, "/import") || strings.HasSuffix(p, "/report") || strings.HasSuffix(p, "/attachments") || strings.HasSuffix(p, "/proposals") || strings.HasSuffix(p, "/expenses") {
+			if p := r.URL.Path; strings.HasSuffix(p, "/import") || strings.HasSuffix(p, "/report") || strings.HasSuffix(p, "/attachments") || strings.HasSuffix(p, "/proposals") ||
+				strings.HasSuffix(p, "/expenses") || p == "/portal/suggestions" {
 				n = uploadLimit
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, n)

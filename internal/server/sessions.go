@@ -41,7 +41,8 @@ type Sessions struct {
 
 // NewSessions builds the session manager from the config.
 func NewSessions(s *store.Store, cfg config.Config, log *slog.Logger) *Sessions {
-	return &Sessions{store: s, policy: store.SessionPolicy{Idle: cfg.SessionIdle, Absolute: cfg.SessionAbsolute},
+	return &Sessions{store: s, policy: store.SessionPolicy{Idle: cfg.SessionIdle, Absolute: cfg.SessionAbsolute,
+		Remember: cfg.SessionRemember},
 		secure: cfg.SecureCookies, log: log, cop: http.NewCrossOriginProtection(),
 		OnCSRF: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			http.Error(w, "页面已过期，请刷新后重新提交。", http.StatusForbidden)
@@ -162,14 +163,26 @@ func safeMethod(m string) bool {
 // SignIn starts a new session for u, replacing any earlier session of this
 // browser, and rotates the CSRF token (no fixation of either).
 func (s *Sessions) SignIn(w http.ResponseWriter, r *http.Request, u *accounts.User) error {
+	return s.SignInRemember(w, r, u, false)
+}
+
+// SignInRemember is SignIn that, when remember is set and u is a resident
+// without staff roles, keeps the session for SessionRemember (30 days on
+// the resident's own phone). Staff sessions stay short whatever is asked.
+func (s *Sessions) SignInRemember(w http.ResponseWriter, r *http.Request, u *accounts.User, remember bool) error {
+	remember = remember && !u.IsStaff()
 	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
 		_ = s.store.DeleteSession(r.Context(), c.Value)
 	}
-	token, err := s.store.CreateSession(r.Context(), u.ID, s.policy)
+	token, err := s.store.StartSession(r.Context(), u.ID, s.policy, remember)
 	if err != nil {
 		return err
 	}
-	http.SetCookie(w, s.cookie(r, sessionCookie, token, s.policy.Absolute))
+	maxAge := s.policy.Absolute
+	if remember && s.policy.Remember > 0 {
+		maxAge = s.policy.Remember
+	}
+	http.SetCookie(w, s.cookie(r, sessionCookie, token, maxAge))
 	http.SetCookie(w, s.cookie(r, csrfCookie, newToken(), 0))
 	return nil
 }

@@ -77,6 +77,13 @@ func (s *Store) FindUserByPhone(ctx context.Context, phone string) (*accounts.Us
 	return u, s.translate(err)
 }
 
+// FindUserForLogin returns a user by id for a sign-in ceremony (a passkey
+// names its account): no actor check, like FindUserByPhone.
+func (s *Store) FindUserForLogin(ctx context.Context, id string) (*accounts.User, error) {
+	u, err := findUser(ctx, s.read(), `id = ?`, id)
+	return u, s.translate(err)
+}
+
 func userResource(u *accounts.User) accounts.Resource {
 	return accounts.Resource{Kind: accounts.KindUser, ID: u.ID, OwnerID: u.ID}
 }
@@ -368,19 +375,39 @@ type Session struct {
 type SessionPolicy struct {
 	Idle     time.Duration
 	Absolute time.Duration
+	// Remember is the idle and absolute limit of a remembered session (a
+	// resident on their own phone); zero: remembered sessions follow Idle
+	// and Absolute like any other.
+	Remember time.Duration
+}
+
+// limits returns the idle and absolute limit of a session.
+func (p SessionPolicy) limits(remember bool) (idle, absolute time.Duration) {
+	if remember && p.Remember > 0 {
+		return p.Remember, p.Remember
+	}
+	return p.Idle, p.Absolute
 }
 
 // CreateSession starts a session for userID and returns its secret token;
 // only the token's hash is stored.
 func (s *Store) CreateSession(ctx context.Context, userID string, p SessionPolicy) (string, error) {
+	return s.StartSession(ctx, userID, p, false)
+}
+
+// StartSession is CreateSession with the choice of a remembered session
+// (30 days on a resident's own phone, see SessionPolicy.Remember).
+func (s *Store) StartSession(ctx context.Context, userID string, p SessionPolicy, remember bool) (string, error) {
 	token := randomToken(32)
+	_, absolute := p.limits(remember)
 	err := s.tx(ctx, func(c conn) error {
 		// Housekeeping on the write path keeps the table small without a cron.
-		if _, err := c.exec(ctx, `DELETE FROM sessions WHERE expires_at < ? OR last_seen_at < ?`, c.now, c.now.Add(-p.Idle)); err != nil {
+		if _, err := c.exec(ctx, `DELETE FROM sessions WHERE expires_at < ? OR (last_seen_at < ? AND remember = ?)`,
+			c.now, c.now.Add(-p.Idle), false); err != nil {
 			return err
 		}
-		_, err := c.exec(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at)
-			VALUES (?, ?, ?, ?, ?)`, hashToken(token), userID, c.now, c.now, c.now.Add(p.Absolute))
+		_, err := c.exec(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, remember)
+			VALUES (?, ?, ?, ?, ?, ?)`, hashToken(token), userID, c.now, c.now, c.now.Add(absolute), remember)
 		return err
 	})
 	return token, err
@@ -395,15 +422,17 @@ func (s *Store) SessionUser(ctx context.Context, token string, p SessionPolicy) 
 	h := hashToken(token)
 	c := s.read()
 	var sess Session
-	err := c.row(ctx, `SELECT user_id, created_at, last_seen_at, expires_at FROM sessions WHERE token_hash = ?`, h).
-		Scan(&sess.UserID, &sess.CreatedAt, &sess.LastSeen, &sess.ExpiresAt)
+	var remember bool
+	err := c.row(ctx, `SELECT user_id, created_at, last_seen_at, expires_at, remember FROM sessions WHERE token_hash = ?`, h).
+		Scan(&sess.UserID, &sess.CreatedAt, &sess.LastSeen, &sess.ExpiresAt, &remember)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errs.E(errs.Unauthorized, "auth.session_expired")
 	}
 	if err != nil {
 		return nil, s.translate(err)
 	}
-	if c.now.After(sess.ExpiresAt) || c.now.Sub(sess.LastSeen) > p.Idle {
+	idle, _ := p.limits(remember)
+	if c.now.After(sess.ExpiresAt) || c.now.Sub(sess.LastSeen) > idle {
 		_ = s.DeleteSession(ctx, token)
 		return nil, errs.E(errs.Unauthorized, "auth.session_expired")
 	}

@@ -25,6 +25,10 @@ func record(ctx context.Context, c conn, action string, res accounts.Resource, d
 	if data == nil {
 		data = map[string]any{}
 	}
+	if as := assistantFrom(ctx); as != nil {
+		// Assisted mode: the entry names the staff member who acted for the resident.
+		data = map[string]any{"assisted_by": as.ID, "assisted_by_name": as.Name, "data": data}
+	}
 	b, err := json.Marshal(data)
 	if err != nil {
 		return errs.Wrap(err, "audit data")

@@ -61,7 +61,7 @@ func (s *Store) overview(ctx context.Context, f DashboardFilter, count *int) (*d
 		return nil, errs.Field("to", "dash.err_period")
 	}
 	for _, step := range []func(context.Context, conn, DashboardFilter, *dashboard.Overview, map[string]string) error{
-		dashOrganizations, dashNeeds, dashPoints, dashActivities, dashOthers, dashMoney,
+		dashOrganizations, dashNeeds, dashPoints, dashActivities, dashOthers, dashMoney, dashVisits,
 	} {
 		if err := step(ctx, c, f, o, names); err != nil {
 			return nil, s.translate(err)
@@ -320,4 +320,21 @@ func dashMoney(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Over
 	}
 	q := `SELECT (` + pr + `), (` + grant("foundation_grant") + `), (` + grant("micro_venture") + `)`
 	return c.row(ctx, q, args...).Scan(&o.MoneyProcurement, &o.MoneyGrant, &o.MoneyMatch)
+}
+
+// dashVisits: page views of the resident portal and the sum of its daily
+// unique visitors in the period, in one statement. Visits are counted for
+// the whole district (a visitor has no street), whatever the street filter.
+func dashVisits(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Overview, _ map[string]string) error {
+	from, to := "0000-00-00", "9999-99-99"
+	loc := dashboard.Zone()
+	if !f.From.IsZero() {
+		from = f.From.In(loc).Format("2006-01-02")
+	}
+	if !f.To.IsZero() {
+		to = f.To.In(loc).Format("2006-01-02")
+	}
+	return c.row(ctx, `SELECT (SELECT COALESCE(SUM(views), 0) FROM portal_visits WHERE day >= ? AND day < ?),
+		(SELECT COUNT(*) FROM portal_visitors WHERE day >= ? AND day < ?)`, from, to, from, to).
+		Scan(&o.PortalViews, &o.PortalVisitors)
 }

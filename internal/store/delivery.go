@@ -17,6 +17,7 @@ import (
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/portal"
 	"github.com/huitian/huitian/internal/procurement"
 )
 
@@ -533,8 +534,9 @@ func (s *Store) FindRatings(ctx context.Context, needID string) ([]PublicRating,
 	if _, err := s.FindNeedByID(ctx, needID); err != nil {
 		return nil, err
 	}
-	rows, err := s.read().query(ctx, `SELECT COALESCE(u.name, ''), r.stars, r.comment, r.at FROM ratings r
-		LEFT JOIN users u ON u.id = r.user_id WHERE r.need_id = ? ORDER BY r.at DESC, r.user_id`, needID)
+	rows, err := s.read().query(ctx, `SELECT COALESCE(u.name, ''), r.stars, r.comment, r.at, COALESCE(p.publish_name, ?) FROM ratings r
+		LEFT JOIN users u ON u.id = r.user_id LEFT JOIN user_prefs p ON p.user_id = r.user_id
+		WHERE r.need_id = ? ORDER BY r.at DESC, r.user_id`, true, needID)
 	if err != nil {
 		return nil, s.translate(err)
 	}
@@ -543,10 +545,14 @@ func (s *Store) FindRatings(ctx context.Context, needID string) ([]PublicRating,
 	for rows.Next() {
 		var r PublicRating
 		var name string
-		if err := rows.Scan(&name, &r.Stars, &r.Comment, &r.At); err != nil {
+		var publish bool
+		if err := rows.Scan(&name, &r.Stars, &r.Comment, &r.At, &publish); err != nil {
 			return nil, s.translate(err)
 		}
 		r.Rater = accounts.MaskName(phoneInText.ReplaceAllStringFunc(name, accounts.MaskPhone))
+		if !publish { // consent withdrawn in the privacy centre
+			r.Rater = portal.AnonymousName
+		}
 		// A resident who typed a phone number into a public comment gets it masked.
 		r.Comment = phoneInText.ReplaceAllStringFunc(r.Comment, accounts.MaskPhone)
 		out = append(out, r)

@@ -699,7 +699,9 @@ func notify(ctx context.Context, c conn, userIDs []string, needID, kind string, 
 // smsKinds are the notifications also sent as a text message.
 var smsKinds = map[string]bool{"need_submitted": true, "need_returned": true, "awarded": true, "milestone_returned": true,
 	"need_changed": true, "deadline_passed": true,
-	"activity_reminder": true}
+	"activity_reminder": true,
+	// The resident portal: an answer to a resident's need, and who signed them up (代办).
+	"suggestion_replied": true, "suggestion_converted": true, "assisted_signup": true}
 
 // notifyBidders notifies every organization with a live proposal.
 func notifyBidders(ctx context.Context, c conn, n *procurement.Need, kind string, args ...any) error {

@@ -12,6 +12,7 @@ import (
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/points"
+	"github.com/huitian/huitian/internal/portal"
 )
 
 const ruleColumns = `id, name, kind, activity_type, points_per_hour, points, daily_cap, threshold, active, updated_at`
@@ -224,6 +225,12 @@ func (s *Store) AwardAttendance(ctx context.Context, att points.Attendance, noti
 				Amount: ln.Amount, Reason: ln.Reason, Status: points.AwardNoticed, NoticeEnds: c.now.Add(notice), CreatedAt: c.now}
 			if strings.HasPrefix(ln.Recipient, string(points.Resident)+":") {
 				a.RecipientName = accounts.MaskName(ln.Name)
+				// A resident who withdrew consent (privacy centre) is noticed without a name.
+				if ok, err := publishesName(ctx, c, strings.TrimPrefix(ln.Recipient, string(points.Resident)+":")); err != nil {
+					return err
+				} else if !ok {
+					a.RecipientName = portal.AnonymousName
+				}
 			}
 			if _, err := c.exec(ctx, `INSERT INTO points_awards (id, idem_key, attendance_key, rule_id, recipient, recipient_name,
 				street_id, amount, reason, day, status, notice_ends, created_at, updated_at)

@@ -60,6 +60,8 @@ func (a *app) dashFigures(l i18n.Lang, o *dashboard.Overview) [][2]any {
 		{a.Catalog.T(l, "grants.dash_procurement"), float64(o.MoneyProcurement) / 100},
 		{a.Catalog.T(l, "grants.dash_grant"), float64(o.MoneyGrant) / 100},
 		{a.Catalog.T(l, "grants.dash_match"), float64(o.MoneyMatch) / 100},
+		{a.Catalog.T(l, "dash.f_portal_views"), o.PortalViews},
+		{a.Catalog.T(l, "dash.f_portal_visitors"), o.PortalVisitors},
 	}
 }
 

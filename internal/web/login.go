@@ -1,10 +1,8 @@
 package web
 
 import (
-	"crypto/rand"
-	"fmt"
-	"math/big"
 	"net/http"
+	"strings"
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/errs"
@@ -16,6 +14,7 @@ type loginData struct {
 	Tab      string // "password" or "code"
 	CodeSent bool
 	Phone    string
+	Remember bool // "this is my own phone": stay signed in 30 days
 }
 
 func (a *app) loginPage(w http.ResponseWriter, r *http.Request) {
@@ -83,14 +82,8 @@ func (a *app) loginPassword(w http.ResponseWriter, r *http.Request) {
 	a.redirect(w, r, d.Next, "flash.signed_in")
 }
 
-// newCode returns a six-digit one-time code.
-func newCode() string {
-	n, _ := rand.Int(rand.Reader, big.NewInt(1000000))
-	return fmt.Sprintf("%06d", n.Int64())
-}
-
 func (a *app) loginCodeSend(w http.ResponseWriter, r *http.Request) {
-	d := &loginData{Next: safeNext(r.PostFormValue("next")), Tab: "code"}
+	d := &loginData{Next: safeNext(r.PostFormValue("next")), Tab: "code", Remember: true}
 	p := a.newPage(w, r, "login.title", d)
 	p.Form = r.PostForm
 	phone, err := accounts.NormalizePhone(r.PostFormValue("phone"))
@@ -98,21 +91,22 @@ func (a *app) loginCodeSend(w http.ResponseWriter, r *http.Request) {
 		a.formFailed(w, r, "login.html", p, err)
 		return
 	}
-	if err := a.limited(r, a.codeLimit, a.codeIPLimit, phone); err != nil {
+	// Every valid phone gets a code: a first sign-in creates a resident
+	// account, so the answer is the same whether the phone is known or not.
+	sendErr, err := a.Codes.Send(r.Context(), r, phone, func(code string, minutes int) string {
+		return a.Catalog.T(p.Lang, "login.sms", code, minutes)
+	})
+	if errs.CodeOf(err) == errs.TooMany {
 		p.Error = a.Catalog.Error(p.Lang, err)
 		a.render(w, r, "login.html", http.StatusTooManyRequests, p)
 		return
 	}
-	// Every valid phone gets a code: a first sign-in creates a resident
-	// account, so the answer is the same whether the phone is known or not.
-	code := newCode()
-	if err := a.Store.SaveLoginCode(r.Context(), phone, code, a.Config.CodeTTL); err != nil {
+	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	text := a.Catalog.T(p.Lang, "login.sms", code, int(a.Config.CodeTTL.Minutes()))
-	if err := a.Sender.Send(r.Context(), phone, text); err != nil {
-		a.Logger.Error("sms send failed", "request_id", server.RequestID(r.Context()), "err", err)
+	if sendErr != nil {
+		a.Logger.Error("sms send failed", "request_id", server.RequestID(r.Context()), "err", sendErr)
 	}
 	d.CodeSent, d.Phone = true, phone
 	p.Flash = a.Catalog.T(p.Lang, "login.code_sent", accounts.MaskPhone(phone), int(a.Config.CodeTTL.Minutes()))
@@ -120,7 +114,8 @@ func (a *app) loginCodeSend(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *app) loginCodeVerify(w http.ResponseWriter, r *http.Request) {
-	d := &loginData{Next: safeNext(r.PostFormValue("next")), Tab: "code", CodeSent: true}
+	remember := r.PostFormValue("remember") != ""
+	d := &loginData{Next: safeNext(r.PostFormValue("next")), Tab: "code", CodeSent: true, Remember: remember}
 	p := a.newPage(w, r, "login.title", d)
 	p.Form = r.PostForm
 	phone, err := accounts.NormalizePhone(r.PostFormValue("phone"))
@@ -129,33 +124,26 @@ func (a *app) loginCodeVerify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Phone = phone
-	if err := a.limited(r, a.loginLimit, a.ipLimit, phone); err != nil {
+	u, err := a.Codes.Verify(r.Context(), r, phone, strings.TrimSpace(r.PostFormValue("code")))
+	switch {
+	case errs.CodeOf(err) == errs.TooMany:
 		p.Error = a.Catalog.Error(p.Lang, err)
 		a.render(w, r, "login.html", http.StatusTooManyRequests, p)
 		return
-	}
-	if err := a.Store.CheckLoginCode(r.Context(), phone, r.PostFormValue("code")); err != nil {
-		a.formFailed(w, r, "login.html", p, err)
-		return
-	}
-	u, err := a.Store.EnsureResident(r.Context(), phone)
-	if err != nil {
-		a.fail(w, r, err)
-		return
-	}
-	if u.Disabled {
-		a.fail(w, r, errs.E(errs.Forbidden, "auth.forbidden"))
-		return
-	}
-	// A code proves only the phone: staff roles need the password.
-	if u.IsStaff() {
+	case errs.As(err).Key == "login.staff_use_password":
+		// A code proves only the phone: staff roles need the password.
 		p.Error = a.Catalog.T(p.Lang, "login.staff_use_password")
 		d.Tab = "password"
 		a.render(w, r, "login.html", http.StatusForbidden, p)
 		return
+	case errs.CodeOf(err) == errs.Invalid:
+		a.formFailed(w, r, "login.html", p, err)
+		return
+	case err != nil:
+		a.fail(w, r, err)
+		return
 	}
-	a.loginLimit.Reset(phone)
-	if err := a.Sessions.SignIn(w, r, u); err != nil {
+	if err := a.Sessions.SignInRemember(w, r, u, remember); err != nil {
 		a.fail(w, r, err)
 		return
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -37,6 +38,8 @@ var pageFiles = []string{
 	"dashboard.html",
 	"admin_points_grant.html", "academy_code.html",
 	"grants_home.html", "grants_fund.html", "grants_receipt.html", "grants_round.html", "grants_application.html",
+	"portal_home.html", "portal_suggestion_form.html", "portal_suggestion.html", "portal_inbox.html",
+	"portal_privacy.html", "portal_export.html", "portal_assist.html", "portal_offline.html",
 }
 
 // pageParts are fragments parsed with one page only (the need page's sections).
@@ -109,6 +112,9 @@ func (a *app) parseTemplates() (templates, error) {
 	for k, v := range a.grantsFuncs() {
 		funcs[k] = v
 	}
+	for k, v := range a.portalFuncs() {
+		funcs[k] = v
+	}
 	out := templates{}
 	for _, p := range pageFiles {
 		files := append([]string{}, partialFiles...)
@@ -157,6 +163,15 @@ type page struct {
 	Dev    bool
 	Data   any
 	Unread int // the signed-in person's unread notifications
+	// InlineCSS, when set, is app.css delivered inside the page (the
+	// resident portal's home: one round trip on a slow phone network), and
+	// Lean leaves out the page scripts.
+	InlineCSS template.CSS
+	Lean      bool
+	// Elderly is elderly mode (长辈模式): larger type, higher contrast,
+	// bigger targets, fewer items; remembered in a cookie (and for a
+	// signed-in resident, in their preferences).
+	Elderly bool
 }
 
 // Can lets templates show only what the actor may do.
@@ -179,6 +194,7 @@ func (a *app) newPage(w http.ResponseWriter, r *http.Request, titleKey string, d
 	if titleKey != "" {
 		p.Title = a.Catalog.T(l, titleKey)
 	}
+	p.Elderly = elderlyCookie(r)
 	if p.Actor != nil {
 		// The header's count only: a failure here must not cost the page.
 		p.Unread, _ = a.Store.CountUnreadNotifications(r.Context())
@@ -201,6 +217,22 @@ func (a *app) render(w http.ResponseWriter, r *http.Request, name string, status
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Add("Vary", "Accept-Encoding")
+	// The browser may fetch the stylesheet and script as soon as these
+	// headers arrive, in parallel with the page: one round trip less on a
+	// slow phone network.
+	if p.InlineCSS == "" {
+		w.Header().Add("Link", "</static/app.css>; rel=preload; as=style")
+	}
+	if !p.Lean {
+		w.Header().Add("Link", "</static/app.js>; rel=preload; as=script")
+	}
+	if buf.Len() > 1024 && acceptsGzip(r) {
+		w.Header().Set("Content-Encoding", "gzip")
+		w.WriteHeader(status)
+		w.Write(gzipBytes(buf.Bytes(), gzip.BestSpeed))
+		return
+	}
 	w.WriteHeader(status)
 	buf.WriteTo(w)
 }

@@ -41,6 +41,9 @@ type Deps struct {
 	// and analyzes trial sentences with an unsaved one; nil: a save reaches
 	// the pages' own highlighting only, until restart.
 	Thesaurus ThesaurusService
+	// Codes sends and checks residents' SMS sign-in codes with the limits
+	// the API shares; nil: the pages build their own.
+	Codes *server.CodeLogin
 }
 
 // ThesaurusService is the running server's side of the thesaurus page.
@@ -60,13 +63,14 @@ type app struct {
 	loc         *time.Location
 	loginLimit  *server.Limiter // password attempts per phone
 	ipLimit     *server.Limiter // sign-in attempts per address
-	codeLimit   *server.Limiter // code requests per phone
-	codeIPLimit *server.Limiter // code requests per address
 	redeemLimit *server.Limiter // redemption codes a merchant login checks (guessing codes)
 
 	hl *search.Analyzer // marks search hits in results (the shipped thesaurus)
 
 	codeTryLimit *server.Limiter // check-in code attempts per resident and activity
+
+	passkeys ceremonies // running WebAuthn ceremonies (portal_passkeys.go)
+	visits   *visitCounter
 }
 
 // New builds the page handler.
@@ -77,13 +81,15 @@ func New(d Deps) (http.Handler, error) {
 	}
 	a := &app{Deps: d, loc: loc, hl: search.NewAnalyzer(search.Options{}),
 		// Counted in the database, so every app node sees every attempt.
-		loginLimit:  server.NewSharedLimiter(d.Store, "web.login", 5, 15*time.Minute),
-		ipLimit:     server.NewSharedLimiter(d.Store, "web.login_ip", 30, 15*time.Minute),
-		codeLimit:   server.NewSharedLimiter(d.Store, "web.code", 3, 10*time.Minute),
-		codeIPLimit: server.NewSharedLimiter(d.Store, "web.code_ip", 20, 10*time.Minute),
+		loginLimit: server.NewSharedLimiter(d.Store, "web.login", 5, 15*time.Minute),
+		ipLimit:    server.NewSharedLimiter(d.Store, "web.login_ip", 30, 15*time.Minute),
 
 		codeTryLimit: server.NewSharedLimiter(d.Store, "web.checkin_code", 10, 10*time.Minute),
 		redeemLimit:  server.NewSharedLimiter(d.Store, "web.redeem", 60, 10*time.Minute),
+	}
+	a.visits = newVisitCounter(d.Store, d.Logger.Error)
+	if a.Codes == nil {
+		a.Codes = server.NewCodeLogin(d.Store, d.Sender, d.Config.CodeTTL, d.Config.TrustProxy)
 	}
 	if a.tmpl, err = a.parseTemplates(); err != nil {
 		return nil, err
@@ -99,10 +105,13 @@ func New(d Deps) (http.Handler, error) {
 	handle := func(pattern string, h http.HandlerFunc) {
 		mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			server.SetPattern(r)
+			if r.Method == http.MethodGet && portalPath(r.URL.Path) {
+				a.visits.count(r, a.Config.TrustProxy)
+			}
 			h(w, r)
 		}))
 	}
-	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(http.FileServerFS(static))))
+	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(&gzipStatic{fsys: static, next: http.FileServerFS(static)})))
 	handle("GET /{$}", a.home)
 	handle("GET /organizations", a.orgList)
 	handle("GET /organizations/new", a.orgNew)
@@ -316,6 +325,36 @@ func New(d Deps) (http.Handler, error) {
 	handle("POST /grants/agreements/{id}/terminate", a.agreementTerminate)
 	handle("POST /grants/expenses/{id}/{decision}", a.expenseDecide)
 	handle("GET /grants/files/{id}", a.grantFile)
+	// The resident portal (issue #10).
+	handle("GET /portal", a.portalHome)
+	handle("POST /portal/home", a.portalSetHome)
+	handle("POST /portal/elderly", a.portalElderly)
+	handle("POST /portal/activities/{id}/signup", a.portalSignup)
+	handle("GET /portal/suggestions/new", a.suggestionNew)
+	handle("POST /portal/suggestions", a.suggestionCreate)
+	handle("GET /portal/suggestions/{id}", a.suggestionShow)
+	handle("GET /portal/suggestions/{id}/photo", a.suggestionPhoto)
+	handle("POST /portal/suggestions/{id}/support", a.suggestionSupport)
+	handle("GET /community/inbox", a.inbox)
+	handle("POST /community/inbox/{id}/{action}", a.inboxStep)
+	handle("POST /community/notices", a.noticeCreate)
+	handle("GET /community/assist", a.assist)
+	handle("POST /community/assist/signup", a.assistSignup)
+	handle("POST /community/assist/suggestion", a.assistSuggestion)
+	handle("GET /me/privacy", a.privacy)
+	handle("GET /me/export", a.privacyExport)
+	handle("POST /me/privacy/name", a.privacyName)
+	handle("POST /me/privacy/consent", a.privacyConsent)
+	handle("POST /me/delete", a.privacyDelete)
+	handle("POST /me/passkeys/begin", a.passkeyRegisterBegin)
+	handle("POST /me/passkeys/finish", a.passkeyRegisterFinish)
+	handle("POST /me/passkeys/{id}/delete", a.passkeyRemove)
+	handle("POST /login/passkey/begin", a.passkeyLoginBegin)
+	handle("POST /login/passkey/finish", a.passkeyLoginFinish)
+	handle("GET /manifest.webmanifest", a.appManifest)
+	handle("GET /icons/{name}", a.appIcon)
+	handle("GET /sw.js", a.serviceWorker)
+	handle("GET /offline", a.offline)
 	if d.Inbox != nil {
 		handle("GET /dev/inbox", a.devInbox)
 	}

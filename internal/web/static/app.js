@@ -1,6 +1,7 @@
 // Progressive enhancement only: every page works without this file.
 // 1. A street <select data-communities="ID"> narrows the community list to that street.
 // 2. On the directory filters, changing a select submits the form.
+// 3. The service worker (static/sw.js) keeps an offline page for the portal.
 (function () {
   "use strict";
   document.querySelectorAll("select[data-communities]").forEach(function (street) {
@@ -26,5 +27,8 @@
         filters.submit();
       });
     });
+  }
+  if ("serviceWorker" in navigator) {
+    window.addEventListener("load", function () { navigator.serviceWorker.register("/sw.js").catch(function () {}); });
   }
 })();

@@ -1,0 +1,321 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"net"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/go-webauthn/webauthn/protocol"
+	"github.com/go-webauthn/webauthn/webauthn"
+
+	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/server"
+	"github.com/huitian/huitian/internal/store"
+)
+
+// Passkeys (通行密钥): after a first sign-in by SMS code a resident may add
+// a passkey on their phone and from then on sign in with one tap (the
+// phone's fingerprint or screen lock). The ceremonies are go-webauthn's;
+// the page's small script (static/passkey.js) only carries the browser's
+// side. Without JavaScript the SMS code still works.
+
+const ceremonyCookie = "huitian_webauthn"
+
+// ceremonies keeps the server side of running WebAuthn ceremonies for five
+// minutes, keyed by a random id in an HttpOnly cookie. In memory: a
+// ceremony begins and ends on the same node within seconds.
+type ceremonies struct {
+	mu sync.Mutex
+	m  map[string]ceremony
+}
+
+type ceremony struct {
+	data    webauthn.SessionData
+	userID  string // registration: who is adding a key
+	expires time.Time
+}
+
+func (c *ceremonies) put(id string, cm ceremony) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = map[string]ceremony{}
+	}
+	now := time.Now()
+	for k, v := range c.m {
+		if now.After(v.expires) {
+			delete(c.m, k)
+		}
+	}
+	c.m[id] = cm
+}
+
+// take returns and forgets a ceremony: each is used once.
+func (c *ceremonies) take(id string) (ceremony, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cm, ok := c.m[id]
+	delete(c.m, id)
+	return cm, ok && time.Now().Before(cm.expires)
+}
+
+// relyingParty is the WebAuthn relying party: the configured base URL's
+// host and origin; with none configured (development, tests) the
+// request's own host, which a browser only accepts on localhost or HTTPS.
+func (a *app) relyingParty(r *http.Request) (*webauthn.WebAuthn, error) {
+	origin := a.Config.BaseURL
+	if origin == "" {
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		origin = scheme + "://" + r.Host
+	}
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" {
+		return nil, errs.E(errs.Internal, "passkey.unavailable")
+	}
+	host := u.Hostname()
+	if ip := net.ParseIP(host); ip != nil {
+		return nil, errs.E(errs.Conflict, "passkey.unavailable")
+	}
+	return webauthn.New(&webauthn.Config{RPID: host, RPDisplayName: a.Catalog.T("zh-CN", "site.name"),
+		RPOrigins: []string{u.Scheme + "://" + u.Host}})
+}
+
+// passkeyUser is a user as go-webauthn sees them.
+type passkeyUser struct {
+	u     *accounts.User
+	creds []webauthn.Credential
+	rows  []store.Passkey
+}
+
+func (p *passkeyUser) WebAuthnID() []byte                         { return []byte(p.u.ID) }
+func (p *passkeyUser) WebAuthnName() string                       { return accounts.MaskPhone(p.u.Phone) }
+func (p *passkeyUser) WebAuthnDisplayName() string                { return p.u.Name }
+func (p *passkeyUser) WebAuthnCredentials() []webauthn.Credential { return p.creds }
+
+func loadPasskeyUser(u *accounts.User, rows []store.Passkey) (*passkeyUser, error) {
+	pu := &passkeyUser{u: u, rows: rows}
+	for _, k := range rows {
+		var c webauthn.Credential
+		if err := json.Unmarshal([]byte(k.Credential), &c); err != nil {
+			return nil, errs.Wrap(err, "passkey %s", k.ID)
+		}
+		pu.creds = append(pu.creds, c)
+	}
+	return pu, nil
+}
+
+func (a *app) jsonError(w http.ResponseWriter, r *http.Request, err error) {
+	e := errs.As(err)
+	if e.Code == errs.Internal {
+		a.Logger.Error("passkey", "request_id", server.RequestID(r.Context()), "err", err)
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(errs.HTTPStatus(err))
+	json.NewEncoder(w).Encode(map[string]string{"error": string(e.Code), "message": a.Catalog.Error(server.Lang(r), err)})
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	json.NewEncoder(w).Encode(v)
+}
+
+func (a *app) startCeremony(w http.ResponseWriter, r *http.Request, cm ceremony) {
+	id := randomID()
+	cm.expires = time.Now().Add(5 * time.Minute)
+	a.passkeys.put(id, cm)
+	http.SetCookie(w, &http.Cookie{Name: ceremonyCookie, Value: id, Path: "/", MaxAge: 300, HttpOnly: true,
+		Secure: a.Config.SecureCookies || r.TLS != nil, SameSite: http.SameSiteStrictMode})
+}
+
+func (a *app) endCeremony(w http.ResponseWriter, r *http.Request) (ceremony, bool) {
+	c, err := r.Cookie(ceremonyCookie)
+	http.SetCookie(w, &http.Cookie{Name: ceremonyCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
+	if err != nil {
+		return ceremony{}, false
+	}
+	return a.passkeys.take(c.Value)
+}
+
+// passkeyRegisterBegin answers the options for navigator.credentials.create.
+func (a *app) passkeyRegisterBegin(w http.ResponseWriter, r *http.Request) {
+	u, err := actor(r)
+	if err != nil {
+		a.jsonError(w, r, err)
+		return
+	}
+	rp, err := a.relyingParty(r)
+	if err != nil {
+		a.jsonError(w, r, err)
+		return
+	}
+	rows, err := a.Store.FindPasskeys(r.Context())
+	if err != nil {
+		a.jsonError(w, r, err)
+		return
+	}
+	pu, err := loadPasskeyUser(u, rows)
+	if err != nil {
+		a.jsonError(w, r, err)
+		return
+	}
+	var exclude []protocol.CredentialDescriptor
+	for _, c := range pu.creds {
+		exclude = append(exclude, c.Descriptor())
+	}
+	opts, data, err := rp.BeginRegistration(pu,
+		webauthn.WithResidentKeyRequirement(protocol.ResidentKeyRequirementRequired),
+		webauthn.WithExclusions(exclude))
+	if err != nil {
+		a.jsonError(w, r, errs.Wrap(err, "begin registration"))
+		return
+	}
+	a.startCeremony(w, r, ceremony{data: *data, userID: u.ID})
+	writeJSON(w, opts)
+}
+
+// passkeyRegisterFinish verifies the new credential and keeps it.
+func (a *app) passkeyRegisterFinish(w http.ResponseWriter, r *http.Request) {
+	u, err := actor(r)
+	if err != nil {
+		a.jsonError(w, r, err)
+		return
+	}
+	cm, ok := a.endCeremony(w, r)
+	if !ok || cm.userID != u.ID {
+		a.jsonError(w, r, errs.E(errs.Invalid, "passkey.expired"))
+		return
+	}
+	rp, err := a.relyingParty(r)
+	if err != nil {
+		a.jsonError(w, r, err)
+		return
+	}
+	rows, err := a.Store.FindPasskeys(r.Context())
+	if err != nil {
+		a.jsonError(w, r, err)
+		return
+	}
+	pu, err := loadPasskeyUser(u, rows)
+	if err != nil {
+		a.jsonError(w, r, err)
+		return
+	}
+	cred, err := rp.FinishRegistration(pu, cm.data, r)
+	if err != nil {
+		a.jsonError(w, r, errs.E(errs.Invalid, "passkey.failed"))
+		return
+	}
+	b, err := json.Marshal(cred)
+	if err != nil {
+		a.jsonError(w, r, errs.Wrap(err, "passkey json"))
+		return
+	}
+	name := a.Catalog.T(server.Lang(r), "passkey.default_name", a.Store.Now().In(a.loc).Format("2006-01-02"))
+	k := &store.Passkey{CredentialID: base64.RawURLEncoding.EncodeToString(cred.ID), Credential: string(b), Name: name}
+	if err := a.Store.AddPasskey(r.Context(), k); err != nil {
+		a.jsonError(w, r, err)
+		return
+	}
+	writeJSON(w, map[string]string{"status": "ok", "id": k.ID})
+}
+
+// passkeyLoginBegin answers the options for navigator.credentials.get
+// (discoverable: the phone offers its passkeys for this site).
+func (a *app) passkeyLoginBegin(w http.ResponseWriter, r *http.Request) {
+	rp, err := a.relyingParty(r)
+	if err != nil {
+		a.jsonError(w, r, err)
+		return
+	}
+	opts, data, err := rp.BeginDiscoverableLogin(webauthn.WithUserVerification(protocol.VerificationPreferred))
+	if err != nil {
+		a.jsonError(w, r, errs.Wrap(err, "begin login"))
+		return
+	}
+	a.startCeremony(w, r, ceremony{data: *data})
+	writeJSON(w, opts)
+}
+
+// passkeyLoginFinish verifies the assertion and signs the resident in for
+// 30 days (a passkey lives on their own phone).
+func (a *app) passkeyLoginFinish(w http.ResponseWriter, r *http.Request) {
+	cm, ok := a.endCeremony(w, r)
+	if !ok {
+		a.jsonError(w, r, errs.E(errs.Invalid, "passkey.expired"))
+		return
+	}
+	if err := a.limited(r, a.loginLimit, a.ipLimit, ""); err != nil {
+		a.jsonError(w, r, err)
+		return
+	}
+	rp, err := a.relyingParty(r)
+	if err != nil {
+		a.jsonError(w, r, err)
+		return
+	}
+	var found *passkeyUser
+	var usedRow *store.Passkey
+	handler := func(rawID, userHandle []byte) (webauthn.User, error) {
+		k, err := a.Store.FindPasskeyByCredentialID(r.Context(), base64.RawURLEncoding.EncodeToString(rawID))
+		if err != nil {
+			return nil, err
+		}
+		if string(userHandle) != k.UserID {
+			return nil, errs.E(errs.Unauthorized, "passkey.failed")
+		}
+		u, err := a.Store.FindUserForLogin(r.Context(), k.UserID)
+		if err != nil {
+			return nil, err
+		}
+		rows, err := a.Store.UserPasskeys(r.Context(), u.ID)
+		if err != nil {
+			return nil, err
+		}
+		if found, err = loadPasskeyUser(u, rows); err != nil {
+			return nil, err
+		}
+		usedRow = k
+		return found, nil
+	}
+	_, cred, err := rp.FinishPasskeyLogin(handler, cm.data, r)
+	if err != nil || found == nil || found.u.Disabled {
+		a.jsonError(w, r, errs.E(errs.Unauthorized, "passkey.failed"))
+		return
+	}
+	if b, err := json.Marshal(cred); err == nil {
+		if err := a.Store.UsePasskey(r.Context(), usedRow.ID, string(b)); err != nil {
+			a.jsonError(w, r, err)
+			return
+		}
+	}
+	if err := a.Sessions.SignInRemember(w, r, found.u, true); err != nil {
+		a.jsonError(w, r, err)
+		return
+	}
+	writeJSON(w, map[string]string{"status": "ok"})
+}
+
+// passkeyRemove deletes one of the signed-in person's passkeys.
+func (a *app) passkeyRemove(w http.ResponseWriter, r *http.Request) {
+	if err := a.Store.RemovePasskey(r.Context(), r.PathValue("id")); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	a.redirect(w, r, "/me/privacy#passkeys", "passkey.flash_removed")
+}
+
+func randomID() string {
+	b := make([]byte, 24)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
