@@ -241,12 +241,21 @@ func (bs *batchState) stmt(ctx context.Context, c conn, query string) *sql.Stmt 
 // (not a posting), every posting in it gets the error.
 func (b *PointsBatcher) commit(batch []*batchReq) {
 	bs := b.state
-	// First the whole batch in three statements (postSet); in the common
-	// case every posting succeeds. When one would fail the transaction is
-	// rolled back and the batch runs again posting by posting, each in its
-	// own savepoint, so the others still commit.
+	// First the whole batch without savepoints: on PostgreSQL in three
+	// statements (postSet), on SQLite posting by posting (postEach); in the
+	// common case every posting succeeds. When one would fail the
+	// transaction is rolled back and the batch runs again posting by
+	// posting, each in its own savepoint, so the others still commit.
 	err := b.s.txBatch(context.Background(), bs, func(c conn) error {
-		if err := postSet(c, batch); err != nil {
+		post := postSet
+		if c.d == SQLite {
+			// In process, a statement costs no round trip, and the same
+			// few statements, prepared once per transaction, beat one
+			// long statement parsed anew for every batch (ledgerbench:
+			// 6.0–6.3k against 4.5k postings/s).
+			post = postEach
+		}
+		if err := post(c, batch); err != nil {
 			return err
 		}
 		return b.audit(c)
@@ -288,4 +297,15 @@ func (b *PointsBatcher) commit(batch []*batchReq) {
 		}
 		close(r.ok)
 	}
+}
+
+// postEach posts the batch one posting after another without savepoints,
+// returning errRetrySavepoints at the first that would fail.
+func postEach(c conn, batch []*batchReq) error {
+	for _, r := range batch {
+		if r.out, r.err = post(r.ctx, c, r.p, "", ""); r.err != nil {
+			return errRetrySavepoints
+		}
+	}
+	return nil
 }
