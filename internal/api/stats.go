@@ -58,6 +58,10 @@ type statsOverview struct {
 	OverdueActionItems          int           `json:"overdue_action_items"`
 	PortalViews                 int64         `json:"portal_views"`
 	PortalVisitors              int           `json:"portal_visitors"`
+	// Money by funding route (资金渠道), in fen.
+	MoneyProcurementFen int64 `json:"money_procurement_fen"`
+	MoneyGrantFen       int64 `json:"money_grant_fen"`
+	MoneyMatchFen       int64 `json:"money_match_fen"`
 }
 
 func statsCounts(cs []dashboard.Count) []statsCount {
@@ -110,7 +114,8 @@ func (a *API) statsOverview(w http.ResponseWriter, r *http.Request) error {
 		AwardsOwnStreet: o.AwardsOwnStreet, Acceptances: o.Acceptances, Ratings: o.Ratings,
 		PointsIssued: o.PointsIssued, PointsRedeemed: o.PointsRedeemed, ActivitiesHeld: o.ActivitiesHeld,
 		VolunteerHours: dashboard.Round1(o.VolunteerHours), TrainingAttendance: o.TrainingPresent,
-		OverdueActionItems: o.OverdueActions, PortalViews: o.PortalViews, PortalVisitors: o.PortalVisitors}
+		OverdueActionItems: o.OverdueActions, PortalViews: o.PortalViews, PortalVisitors: o.PortalVisitors,
+		MoneyProcurementFen: o.MoneyProcurement, MoneyGrantFen: o.MoneyGrant, MoneyMatchFen: o.MoneyMatch}
 	from, to := f.FormDates(beijing)
 	if from != "" {
 		out.From = &from

@@ -26,6 +26,12 @@ func TestAPIStatsOverview(t *testing.T) {
 		if code != 200 || num(v["organizations"]) != 5 || str(v["street_id"]) != "" || v["median_hours_to_contract"] != nil || v["from"] != nil {
 			t.Fatalf("district: %d %v", code, v)
 		}
+		// The money by funding route the page shows (none signed or awarded here).
+		for _, k := range []string{"money_procurement_fen", "money_grant_fen", "money_match_fen"} {
+			if x, ok := v[k].(float64); !ok || x != 0 {
+				t.Errorf("%s: %v", k, v[k])
+			}
+		}
 		byStreet := map[string]int{}
 		for _, c := range arr(v["organizations_by_street"]) {
 			m := c.(map[string]any)
