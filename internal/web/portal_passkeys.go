@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"sync"
 	"time"
 
 	"github.com/go-webauthn/webauthn/protocol"
@@ -27,42 +26,12 @@ import (
 
 const ceremonyCookie = "huitian_webauthn"
 
-// ceremonies keeps the server side of running WebAuthn ceremonies for five
-// minutes, keyed by a random id in an HttpOnly cookie. In memory: a
-// ceremony begins and ends on the same node within seconds.
-type ceremonies struct {
-	mu sync.Mutex
-	m  map[string]ceremony
-}
-
+// ceremony is the server side of a running WebAuthn ceremony, kept in the
+// database for five minutes under a random id in an HttpOnly cookie, so it
+// may end on another app node than it began on (store.PutCeremony).
 type ceremony struct {
-	data    webauthn.SessionData
-	userID  string // registration: who is adding a key
-	expires time.Time
-}
-
-func (c *ceremonies) put(id string, cm ceremony) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil {
-		c.m = map[string]ceremony{}
-	}
-	now := time.Now()
-	for k, v := range c.m {
-		if now.After(v.expires) {
-			delete(c.m, k)
-		}
-	}
-	c.m[id] = cm
-}
-
-// take returns and forgets a ceremony: each is used once.
-func (c *ceremonies) take(id string) (ceremony, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	cm, ok := c.m[id]
-	delete(c.m, id)
-	return cm, ok && time.Now().Before(cm.expires)
+	data   webauthn.SessionData
+	userID string // registration: who is adding a key
 }
 
 // relyingParty is the WebAuthn relying party: the configured base URL's
@@ -129,12 +98,19 @@ func writeJSON(w http.ResponseWriter, v any) {
 	json.NewEncoder(w).Encode(v)
 }
 
-func (a *app) startCeremony(w http.ResponseWriter, r *http.Request, cm ceremony) {
+func (a *app) startCeremony(w http.ResponseWriter, r *http.Request, cm ceremony) error {
 	id := randomID()
-	cm.expires = time.Now().Add(5 * time.Minute)
-	a.passkeys.put(id, cm)
+	data, err := json.Marshal(cm.data)
+	if err != nil {
+		return errs.Wrap(err, "passkey ceremony")
+	}
+	if err := a.Store.PutCeremony(r.Context(), id, store.Ceremony{Data: string(data), UserID: cm.userID},
+		time.Now().Add(5*time.Minute)); err != nil {
+		return err
+	}
 	http.SetCookie(w, &http.Cookie{Name: ceremonyCookie, Value: id, Path: "/", MaxAge: 300, HttpOnly: true,
 		Secure: a.Config.SecureCookies || r.TLS != nil, SameSite: http.SameSiteStrictMode})
+	return nil
 }
 
 func (a *app) endCeremony(w http.ResponseWriter, r *http.Request) (ceremony, bool) {
@@ -143,7 +119,16 @@ func (a *app) endCeremony(w http.ResponseWriter, r *http.Request) (ceremony, boo
 	if err != nil {
 		return ceremony{}, false
 	}
-	return a.passkeys.take(c.Value)
+	sc, ok, err := a.Store.TakeCeremony(r.Context(), c.Value)
+	if err != nil || !ok {
+		return ceremony{}, false
+	}
+	var cm ceremony
+	if json.Unmarshal([]byte(sc.Data), &cm.data) != nil {
+		return ceremony{}, false
+	}
+	cm.userID = sc.UserID
+	return cm, true
 }
 
 // passkeyRegisterBegin answers the options for navigator.credentials.create.
@@ -179,7 +164,10 @@ func (a *app) passkeyRegisterBegin(w http.ResponseWriter, r *http.Request) {
 		a.jsonError(w, r, errs.Wrap(err, "begin registration"))
 		return
 	}
-	a.startCeremony(w, r, ceremony{data: *data, userID: u.ID})
+	if err := a.startCeremony(w, r, ceremony{data: *data, userID: u.ID}); err != nil {
+		a.jsonError(w, r, err)
+		return
+	}
 	writeJSON(w, opts)
 }
 
@@ -242,7 +230,10 @@ func (a *app) passkeyLoginBegin(w http.ResponseWriter, r *http.Request) {
 		a.jsonError(w, r, errs.Wrap(err, "begin login"))
 		return
 	}
-	a.startCeremony(w, r, ceremony{data: *data})
+	if err := a.startCeremony(w, r, ceremony{data: *data}); err != nil {
+		a.jsonError(w, r, err)
+		return
+	}
 	writeJSON(w, opts)
 }
 

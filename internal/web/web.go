@@ -69,8 +69,7 @@ type app struct {
 
 	codeTryLimit *server.Limiter // check-in code attempts per resident and activity
 
-	passkeys ceremonies // running WebAuthn ceremonies (portal_passkeys.go)
-	visits   *visitCounter
+	visits *visitCounter
 }
 
 // New builds the page handler.
