@@ -12,6 +12,7 @@ import (
 	"github.com/huitian/huitian/internal/grants"
 	"github.com/huitian/huitian/internal/i18n"
 	"github.com/huitian/huitian/internal/server"
+	"github.com/huitian/huitian/internal/store"
 )
 
 // The transparency pages' downloads: every row the page shows, as CSV or
@@ -23,9 +24,21 @@ func (a *app) roundRows(r *http.Request, l i18n.Lang) (string, [][]string, error
 	if err != nil {
 		return "", nil, err
 	}
+	return "round-" + led.Round.ID, append([][]string{a.ledgerHeader(l)}, a.ledgerRows(led, l)...), nil
+}
+
+// ledgerHeader names the columns of a round's or a fund's public ledger.
+func (a *app) ledgerHeader(l i18n.Lang) []string {
+	T := func(k string) string { return a.Catalog.T(l, k) }
+	return []string{T("grants.col_date"), T("grants.col_kind"), T("grants.col_org"), T("grants.col_what"),
+		T("grants.col_category"), T("grants.col_amount"), T("grants.col_status"), T("grants.col_receipt")}
+}
+
+// ledgerRows lists a round's awards, paid tranches and expenses (personal
+// payees masked, personal receipts withheld with their hash).
+func (a *app) ledgerRows(led *store.RoundLedger, l i18n.Lang) [][]string {
 	T := func(k string, args ...any) string { return a.Catalog.T(l, k, args...) }
-	rows := [][]string{{T("grants.col_date"), T("grants.col_kind"), T("grants.col_org"), T("grants.col_what"),
-		T("grants.col_category"), T("grants.col_amount"), T("grants.col_status"), T("grants.col_receipt")}}
+	var rows [][]string
 	for _, g := range led.Agreements {
 		rows = append(rows, []string{g.CreatedAt.In(a.loc).Format("2006-01-02"), T("grants.kind_award"), g.OrgName, g.Title, "",
 			grants.FormatFen(g.Amount), T("grants.agr." + string(g.Status)), ""})
@@ -49,7 +62,7 @@ func (a *app) roundRows(r *http.Request, l i18n.Lang) (string, [][]string, error
 				T("grants.cat." + e.Category), grants.FormatFen(e.Amount), T("grants.exp." + string(e.Status)), strings.Join(rec, "; ")})
 		}
 	}
-	return "round-" + led.Round.ID, rows, nil
+	return rows
 }
 
 func (a *app) fundRows(r *http.Request, l i18n.Lang) (string, [][]string, error) {
@@ -63,24 +76,31 @@ func (a *app) fundRows(r *http.Request, l i18n.Lang) (string, [][]string, error)
 		return "", nil, err
 	}
 	T := func(k string, args ...any) string { return a.Catalog.T(l, k, args...) }
-	rows := [][]string{{T("grants.col_date"), T("grants.col_kind"), T("grants.col_donor"), T("grants.col_what"), T("grants.col_amount"),
-		T("grants.col_receipt_no")}}
+	// The round ledger's columns; a donation's donor stands where an
+	// organization does.
+	rows := [][]string{a.ledgerHeader(l)}
 	for _, d := range ds {
 		name := d.PublicName()
 		if name == "" {
 			name = T("grants.anonymous")
 		}
 		rows = append(rows, []string{d.DonatedOn, T("grants.kind_donation"), name, T("grants.channel."+d.Channel) + " " + d.Restriction,
-			grants.FormatFen(d.Amount), d.ReceiptNo})
+			"", grants.FormatFen(d.Amount), "", d.ReceiptNo})
 	}
 	rounds, err := a.Store.FindRounds(ctx)
 	if err != nil {
 		return "", nil, err
 	}
 	for _, x := range rounds {
-		if x.FundID == f.ID {
-			rows = append(rows, []string{x.OpensOn, T("grants.kind_reserve"), "", x.Name, grants.FormatFen(x.Budget), ""})
+		if x.FundID != f.ID {
+			continue
 		}
+		rows = append(rows, []string{x.OpensOn, T("grants.kind_reserve"), "", x.Name, "", grants.FormatFen(x.Budget), "", ""})
+		led, err := a.Store.FindRoundLedger(ctx, x.ID)
+		if err != nil {
+			return "", nil, err
+		}
+		rows = append(rows, a.ledgerRows(led, l)...)
 	}
 	return "fund-" + f.ID, rows, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/grants"
+	"github.com/huitian/huitian/internal/store"
 )
 
 // A fund's public page: its figures (sums of postings), the thank-you list
@@ -18,8 +19,9 @@ type fundPageData struct {
 	Fund      *grants.FundRecord
 	Donations []*grants.Donation
 	Rounds    []*grants.RoundRecord
-	Spending  map[string]int64 // approved expenses by category
-	Private   bool             // sees donors' names and receipt links
+	Ledgers   []*store.RoundLedger // the rounds' agreements and expenses
+	Spending  map[string]int64     // approved expenses by category
+	Private   bool                 // sees donors' names and receipt links
 	CanDonate bool
 	Channels  []string
 	Key       string // the donation form's idempotency key
@@ -60,6 +62,13 @@ func (a *app) fundPage(w http.ResponseWriter, r *http.Request) (*page, error) {
 	for _, x := range rounds {
 		if x.FundID == f.ID {
 			d.Rounds = append(d.Rounds, x)
+			// Every yuan from this fund: each round's agreements, tranches
+			// and expenses with their receipts, as on the round's page.
+			led, err := a.Store.FindRoundLedger(ctx, x.ID)
+			if err != nil {
+				return nil, err
+			}
+			d.Ledgers = append(d.Ledgers, led)
 		}
 	}
 	p := a.newPage(w, r, "", d)

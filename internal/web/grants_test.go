@@ -157,6 +157,18 @@ func TestGrantsPages(t *testing.T) {
 		if code, _, hdr := anon.get(rpath + "/ledger.xlsx"); code != 200 || !strings.Contains(hdr.Get("Content-Type"), "spreadsheetml") {
 			t.Fatalf("xlsx: %d", code)
 		}
+		// The fund's page and ledger show every yuan it gave: the round's
+		// awards and each expense with its masked payee.
+		_, body, _ = anon.get(fpath)
+		for _, want := range []string{"¥1,500", "刘**", "已批准"} {
+			if !strings.Contains(body, want) {
+				t.Errorf("public fund page lacks %q", want)
+			}
+		}
+		code, csv, _ = anon.get(fpath + "/ledger.csv")
+		if code != 200 || !strings.Contains(csv, "1,500") || !strings.Contains(csv, "刘**") || strings.Contains(csv, "刘建华") {
+			t.Fatalf("fund csv: %d %s", code, csv)
+		}
 		if problems, _, err := s.VerifyGrants(storetest.Admin()); err != nil || len(problems) != 0 {
 			t.Fatalf("verify: %v %v", problems, err)
 		}
