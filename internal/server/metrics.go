@@ -7,11 +7,14 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/huitian/huitian/internal/store"
 )
 
 type metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	queries  *prometheus.HistogramVec
 }
 
 func newMetrics(reg *prometheus.Registry) *metrics {
@@ -23,8 +26,12 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 			Name: "huitian_http_request_duration_seconds", Help: "HTTP request latency by route pattern.",
 			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
 		}, []string{"route"}),
+		queries: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "huitian_http_request_queries", Help: "SQL statements run for one request, by route pattern.",
+			Buckets: []float64{0, 1, 2, 5, 10, 20, 50, 100},
+		}, []string{"route"}),
 	}
-	reg.MustRegister(m.requests, m.duration)
+	reg.MustRegister(m.requests, m.duration, m.queries)
 	return m
 }
 
@@ -34,7 +41,8 @@ func (m *metrics) middleware(next http.Handler) http.Handler {
 		start := time.Now()
 		pattern := new(string)
 		sw := &statusWriter{ResponseWriter: w}
-		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), patternKey{}, pattern)))
+		ctx, queries := store.CountQueries(context.WithValue(r.Context(), patternKey{}, pattern))
+		next.ServeHTTP(sw, r.WithContext(ctx))
 		route := *pattern
 		if route == "" {
 			route = "unmatched"
@@ -44,5 +52,6 @@ func (m *metrics) middleware(next http.Handler) http.Handler {
 		}
 		m.requests.WithLabelValues(route, strconv.Itoa(sw.status)).Inc()
 		m.duration.WithLabelValues(route).Observe(time.Since(start).Seconds())
+		m.queries.WithLabelValues(route).Observe(float64(queries.Load()))
 	})
 }

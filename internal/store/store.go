@@ -130,7 +130,24 @@ type conn struct {
 	s     *Store      // set on the read pool's conn: reads may go to a replica
 }
 
+// CountQueries returns ctx counting every statement the store runs with
+// it: the server's per-request metric, and the tests that a page's
+// queries stay few and constant as its lists grow.
+func CountQueries(ctx context.Context) (context.Context, *atomic.Int64) {
+	n := new(atomic.Int64)
+	return context.WithValue(ctx, queryCounterKey{}, n), n
+}
+
+type queryCounterKey struct{}
+
+func countQuery(ctx context.Context) {
+	if n, ok := ctx.Value(queryCounterKey{}).(*atomic.Int64); ok {
+		n.Add(1)
+	}
+}
+
 func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	countQuery(ctx)
 	if st := c.batch.stmt(ctx, c, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -138,6 +155,7 @@ func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, 
 }
 
 func (c conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	countQuery(ctx)
 	if st := c.batch.stmt(ctx, c, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -145,6 +163,7 @@ func (c conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 }
 
 func (c conn) row(ctx context.Context, query string, args ...any) *sql.Row {
+	countQuery(ctx)
 	if st := c.batch.stmt(ctx, c, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
