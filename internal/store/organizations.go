@@ -407,3 +407,29 @@ func (s *Store) backfillNameSort(ctx context.Context) error {
 		return rows.Err()
 	})
 }
+
+// FindOrganizationNames returns the names of the organizations with ids
+// (public directory data), in one statement; unknown ids are left out.
+func (s *Store) FindOrganizationNames(ctx context.Context, ids []string) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := s.read().query(ctx, `SELECT id, name FROM organizations WHERE id IN (`+valuesList(len(ids), "?")+`)`, args...)
+	if err != nil {
+		return nil, s.translate(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, s.translate(err)
+		}
+		out[id] = name
+	}
+	return out, s.translate(rows.Err())
+}

@@ -215,9 +215,13 @@ func (a *app) needPage(w http.ResponseWriter, r *http.Request) (*page, error) {
 	if d.Adopted, err = a.Store.FindNeedAdoption(ctx, n.ID); err != nil {
 		return nil, err
 	}
+	names, err := a.Store.FindOrganizationNames(ctx, n.InvitedOrgIDs)
+	if err != nil {
+		return nil, err
+	}
 	for _, id := range n.InvitedOrgIDs {
-		if o, err := a.Store.FindOrganizationByID(ctx, id); err == nil {
-			d.Invited = append(d.Invited, o.Name)
+		if name, ok := names[id]; ok {
+			d.Invited = append(d.Invited, name)
 		}
 	}
 	if actor != nil {

@@ -20,7 +20,8 @@ import (
 // queries per row), and at most 20 — except the need page, which reads
 // each of its sections (questions, proposals, panel, award, contract,
 // reports, ratings …) separately: 33 statements for a visitor, 38 for
-// staff. Issue 11's 20 is not met there yet; its bound here keeps it from
+// staff, one more for an invited need's list of invitees (one statement
+// however many; it was one per invitee). Issue 11's 20 is not met there yet; its bound here keeps it from
 // growing. The count is the server's own metric, huitian_http_request_queries.
 func TestPageQueriesBounded(t *testing.T) {
 	t.Parallel()
@@ -33,7 +34,8 @@ func TestPageQueriesBounded(t *testing.T) {
 			}
 			return accounts.WithActor(context.Background(), u)
 		}
-		var firstNeed, firstOrg string
+		var firstNeed, firstOrg, invited string
+		var orgs []string
 		add := func(from, to int) {
 			for i := from; i < to; i++ {
 				o := &registry.Organization{Name: fmt.Sprintf("龙锦苑第%d志愿服务队", i), StreetID: f.street.ID, CommunityID: f.community.ID,
@@ -41,6 +43,7 @@ func TestPageQueriesBounded(t *testing.T) {
 				if err := s.CreateOrganization(storetest.Admin(), o); err != nil {
 					t.Fatal(err)
 				}
+				orgs = append(orgs, o.ID)
 				n := &procurement.Need{Title: fmt.Sprintf("独居老人探访服务第%d期", i), Description: "为社区独居老人定期上门探访。",
 					CommunityID: f.community.ID, BudgetFen: 5_000_000, Procedure: procurement.Open, Deadline: s.Now().Add(96 * time.Hour),
 					Criteria: []procurement.Criterion{{Name: "方案可行性", Weight: 100}}}
@@ -54,6 +57,18 @@ func TestPageQueriesBounded(t *testing.T) {
 					firstNeed, firstOrg = n.ID, o.ID
 				}
 			}
+			// An invited need naming every organization so far (its page
+			// lists them by name).
+			n := &procurement.Need{Title: "楼门议事邀请", Description: "邀请本街道的组织参与。", CommunityID: f.community.ID,
+				BudgetFen: 5_000_000, Procedure: procurement.Invited, InvitedOrgIDs: append([]string(nil), orgs...),
+				Deadline: s.Now().Add(96 * time.Hour), Criteria: []procurement.Criterion{{Name: "方案可行性", Weight: 100}}}
+			if err := s.CreateNeed(as(f.commStaff), n, procurement.DefaultRules()); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.TransitionNeed(as(f.staff), n.ID, procurement.ActPublish, "", procurement.DefaultRules()); err != nil {
+				t.Fatal(err)
+			}
+			invited = n.ID
 		}
 		anon, staff := f.browser(t), f.browser(t)
 		staff.login(f.staff)
@@ -70,6 +85,7 @@ func TestPageQueriesBounded(t *testing.T) {
 				{anon, "GET /organizations", "/organizations", 20},
 				{anon, "GET /organizations/{id}", "/organizations/" + firstOrg, 20},
 				{staff, "GET /needs/{id}", "/needs/" + firstNeed, 38},
+				{staff, "GET /needs/{id}", "/needs/" + invited, 39},
 			}
 		}
 		count := func(v visit) int {
