@@ -43,7 +43,7 @@ func (s *Store) AddReplica(ctx context.Context, dsn string, maxLag, check time.D
 	db.SetMaxOpenConns(20)
 	db.SetMaxIdleConns(10)
 	r := &replica{db: db, maxLag: maxLag}
-	r.check(ctx)
+	r.check(ctx, s.db)
 	s.replicas = append(s.replicas, r)
 	go func() {
 		t := time.NewTicker(check)
@@ -55,7 +55,7 @@ func (s *Store) AddReplica(ctx context.Context, dsn string, maxLag, check time.D
 				r.fresh.Store(false)
 				return
 			case <-t.C:
-				r.check(ctx)
+				r.check(ctx, s.db)
 			}
 		}
 	}()
@@ -64,18 +64,24 @@ func (s *Store) AddReplica(ctx context.Context, dsn string, maxLag, check time.D
 
 var errNotPostgres = errs.E(errs.Invalid, "db.replica_postgres_only")
 
-// check measures the replica's lag: none when it has replayed everything
-// it received and the primary has nothing newer, else the age of its last
-// replayed transaction. A replica that does not answer, or is not in
-// recovery (promoted: a primary of its own now), is not fresh.
-func (r *replica) check(ctx context.Context) {
+// check measures the replica's lag against primary: none when it has
+// replayed everything the primary had written when the check began, else
+// the age of its last replayed transaction. A replica that does not
+// answer, or is not in recovery (promoted: a primary of its own now), is
+// not fresh.
+func (r *replica) check(ctx context.Context, primary *sql.DB) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()
+	var lsn string
+	if err := primary.QueryRowContext(ctx, `SELECT pg_current_wal_lsn()::text`).Scan(&lsn); err != nil {
+		r.fresh.Store(false)
+		return
+	}
 	var inRecovery, caughtUp bool
 	var lag sql.NullFloat64
 	err := r.db.QueryRowContext(ctx, `SELECT pg_is_in_recovery(),
-		pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn(),
-		EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())`).Scan(&inRecovery, &caughtUp, &lag)
+		COALESCE(pg_last_wal_replay_lsn() >= $1::pg_lsn, false),
+		EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp())`, lsn).Scan(&inRecovery, &caughtUp, &lag)
 	fresh := err == nil && inRecovery && (caughtUp || (lag.Valid && time.Duration(lag.Float64*float64(time.Second)) <= r.maxLag))
 	r.fresh.Store(fresh)
 }

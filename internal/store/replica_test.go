@@ -41,6 +41,31 @@ func TestReplicaReads(t *testing.T) {
 		t.Fatal(err)
 	}
 	st, c1, _ := seed(t, s)
+	// The standby replays the schema and the seed before it serves: a
+	// replica within its bound may still lack a table created a moment ago.
+	pdb, err := sql.Open("pgx", primary.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pdb.Close()
+	sdb, err := sql.Open("pgx", standby.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sdb.Close()
+	var lsn string
+	if err := pdb.QueryRow(`SELECT pg_current_wal_lsn()::text`).Scan(&lsn); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		var done bool
+		if err := sdb.QueryRow(`SELECT COALESCE(pg_last_wal_replay_lsn() >= $1::pg_lsn, false)`, lsn).Scan(&done); err == nil && done {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the standby does not replay the schema")
+		}
+	}
 	const bound = 2 * time.Second
 	if err := s.AddReplica(ctx, standby.URL(), bound, 50*time.Millisecond); err != nil {
 		t.Fatal(err)
@@ -78,11 +103,7 @@ func TestReplicaReads(t *testing.T) {
 	first := newOrg("龙锦苑舞蹈队")
 	waitSeq(onReplica, first, 10*time.Second, "the replica catches up")
 
-	sb, err := sql.Open("pgx", standby.URL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer sb.Close()
+	sb := sdb
 	if _, err := sb.Exec(`SELECT pg_wal_replay_pause()`); err != nil {
 		t.Fatal(err)
 	}
