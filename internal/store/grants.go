@@ -1393,70 +1393,59 @@ func expenseDeciders(ctx context.Context, c conn, id string) ([]string, error) {
 // and files (public: personal payees masked, personal receipts marked so
 // pages withhold them).
 func (s *Store) FindExpenses(ctx context.Context, agreementID string) ([]*grants.Expense, error) {
-	c := s.read()
-	rows, err := c.query(ctx, expenseSelect+` WHERE e.agreement_id = ? ORDER BY e.spent_on, e.created_at`, agreementID)
-	if err != nil {
-		return nil, s.translate(err)
-	}
-	var out []*grants.Expense
-	for rows.Next() {
-		e, err := scanExpense(rows)
-		if err != nil {
-			rows.Close()
-			return nil, s.translate(err)
-		}
-		out = append(out, e)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, s.translate(err)
-	}
-	for _, e := range out {
-		if err := expenseDetails(ctx, c, e); err != nil {
-			return nil, s.translate(err)
-		}
-	}
-	return out, nil
-}
-
-func expenseDetails(ctx context.Context, c conn, e *grants.Expense) error {
-	rows, err := c.query(ctx, `SELECT COALESCE(u.name, d.approver_id) FROM grant_expense_decisions d LEFT JOIN users u ON u.id = d.approver_id
-		WHERE d.expense_id = ? AND d.decision = 'approve' ORDER BY d.created_at`, e.ID)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			rows.Close()
-			return err
-		}
-		e.Approvals = append(e.Approvals, n)
-	}
-	rows.Close()
-	rows, err = c.query(ctx, `SELECT id, name, mime_type, size, sha256, personal FROM grant_files WHERE expense_id = ? ORDER BY uploaded_at, id`, e.ID)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var f grants.File
-		if err := rows.Scan(&f.ID, &f.Name, &f.Type, &f.Size, &f.SHA256, &f.Personal); err != nil {
-			return err
-		}
-		e.Files = append(e.Files, f)
-	}
-	return rows.Err()
+	out, err := expensesWhere(ctx, s.read(), `e.agreement_id = ?`, agreementID)
+	return out, s.translate(err)
 }
 
 // FindExpenseByID returns one expense with its approvers and files.
 func (s *Store) FindExpenseByID(ctx context.Context, id string) (*grants.Expense, error) {
-	c := s.read()
-	e, err := scanExpense(c.row(ctx, expenseSelect+` WHERE e.id = ?`, id))
+	out, err := expensesWhere(ctx, s.read(), `e.id = ?`, id)
+	if err == nil && len(out) == 0 {
+		err = notFound("expense")
+	}
 	if err != nil {
 		return nil, s.translate(err)
 	}
-	return e, s.translate(expenseDetails(ctx, c, e))
+	return out[0], nil
+}
+
+// expensesWhere reads the expenses that match where (over grant_expenses
+// e) with their approvers and files: three statements however many.
+func expensesWhere(ctx context.Context, c conn, where string, args ...any) ([]*grants.Expense, error) {
+	var out []*grants.Expense
+	byID := map[string]*grants.Expense{}
+	if err := c.each(ctx, expenseSelect+` WHERE `+where+` ORDER BY e.spent_on, e.created_at`, args, func(sc scanner) error {
+		e, err := scanExpense(sc)
+		if err != nil {
+			return err
+		}
+		out, byID[e.ID] = append(out, e), e
+		return nil
+	}); err != nil || len(out) == 0 {
+		return out, err
+	}
+	ids := `(SELECT e.id FROM grant_expenses e WHERE ` + where + `)`
+	if err := c.each(ctx, `SELECT d.expense_id, COALESCE(u.name, d.approver_id) FROM grant_expense_decisions d LEFT JOIN users u ON u.id = d.approver_id
+		WHERE d.expense_id IN `+ids+` AND d.decision = 'approve' ORDER BY d.expense_id, d.created_at`, args, func(sc scanner) error {
+		var id, name string
+		if err := sc.Scan(&id, &name); err != nil {
+			return err
+		}
+		byID[id].Approvals = append(byID[id].Approvals, name)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	return out, c.each(ctx, `SELECT expense_id, id, name, mime_type, size, sha256, personal FROM grant_files
+		WHERE expense_id IN `+ids+` ORDER BY expense_id, uploaded_at, id`, args, func(sc scanner) error {
+		var id string
+		var f grants.File
+		if err := sc.Scan(&id, &f.ID, &f.Name, &f.Type, &f.Size, &f.SHA256, &f.Personal); err != nil {
+			return err
+		}
+		byID[id].Files = append(byID[id].Files, f)
+		return nil
+	})
 }
 
 // GrantFile returns a receipt file's content: public unless it shows a
@@ -1504,37 +1493,91 @@ func (s *Store) FindRoundLedger(ctx context.Context, roundID string) (*RoundLedg
 	if err != nil {
 		return nil, err
 	}
-	out := &RoundLedger{Round: r, Expenses: map[string][]*grants.Expense{}, ByCategory: map[string]int64{}}
-	rows, err := s.read().query(ctx, `SELECT id FROM grant_agreements WHERE round_id = ? ORDER BY created_at, id`, roundID)
+	out, err := s.FindRoundLedgers(ctx, []*grants.RoundRecord{r})
 	if err != nil {
-		return nil, s.translate(err)
+		return nil, err
 	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, s.translate(err)
-		}
-		ids = append(ids, id)
+	return out[0], nil
+}
+
+// FindRoundLedgers assembles the ledgers of rounds already read (a fund's
+// page lists all of its rounds'): the same six statements however many
+// rounds, agreements and expenses there are.
+func (s *Store) FindRoundLedgers(ctx context.Context, rounds []*grants.RoundRecord) ([]*RoundLedger, error) {
+	out := make([]*RoundLedger, len(rounds))
+	if len(rounds) == 0 {
+		return out, nil
 	}
-	rows.Close()
-	for _, id := range ids {
-		g, err := s.FindAgreementByID(ctx, id)
-		if err != nil {
-			return nil, err
+	byRound := map[string]*RoundLedger{}
+	ids := make([]any, len(rounds))
+	for i, r := range rounds {
+		out[i] = &RoundLedger{Round: r, Expenses: map[string][]*grants.Expense{}, ByCategory: map[string]int64{}}
+		byRound[r.ID], ids[i] = out[i], r.ID
+	}
+	in := `(` + placeholders(len(ids)) + `)`
+	agreementsIn := `(SELECT id FROM grant_agreements WHERE round_id IN ` + in + `)`
+	c := s.read()
+	err := func() error {
+		agreements := map[string]*grants.Agreement{}
+		byApp := map[string]*grants.Agreement{}
+		if err := c.each(ctx, agreementSelect+` WHERE g.round_id IN `+in+` ORDER BY g.created_at, g.id`, ids, func(sc scanner) error {
+			g := &grants.Agreement{}
+			var route, status string
+			if err := sc.Scan(&g.ID, &g.ApplicationID, &g.Title, &g.RoundID, &g.RoundName, &route,
+				&g.StreetID, &g.OrgID, &g.OrgName, &g.Amount, &status, &g.CreatedAt, &g.Disbursed, &g.Spent); err != nil {
+				return err
+			}
+			g.Route, g.Status, g.CreatedAt = grants.Route(route), grants.State(status), g.CreatedAt.UTC()
+			agreements[g.ID], byApp[g.ApplicationID] = g, g
+			l := byRound[g.RoundID]
+			l.Agreements = append(l.Agreements, g)
+			l.Expenses[g.ID] = nil
+			return nil
+		}); err != nil {
+			return err
 		}
-		out.Agreements = append(out.Agreements, g)
-		ex, err := s.FindExpenses(ctx, id)
-		if err != nil {
-			return nil, err
+		if len(agreements) == 0 {
+			return nil
 		}
-		out.Expenses[id] = ex
-		for _, e := range ex {
+		if err := c.each(ctx, `SELECT id, agreement_id, position, milestone, due_on, amount, status, report, note, posting_id, paid_at
+			FROM grant_tranches WHERE agreement_id IN `+agreementsIn+` ORDER BY agreement_id, position`, ids, func(sc scanner) error {
+			t, err := scanTranche(sc)
+			if err != nil {
+				return err
+			}
+			g := agreements[t.AgreementID]
+			g.Tranches = append(g.Tranches, t)
+			return nil
+		}); err != nil {
+			return err
+		}
+		if err := c.each(ctx, `SELECT l.application_id, l.id, l.category, l.item, l.amount, COALESCE((SELECT SUM(e.amount) FROM grant_expenses e
+			WHERE e.line_id = l.id AND e.status = 'approved'), 0) FROM grant_budget_lines l
+			WHERE l.application_id IN (SELECT application_id FROM grant_agreements WHERE round_id IN `+in+`)
+			ORDER BY l.application_id, l.position`, ids, func(sc scanner) error {
+			var app string
+			var l grants.BudgetLine
+			if err := sc.Scan(&app, &l.ID, &l.Category, &l.Item, &l.Amount, &l.Spent); err != nil {
+				return err
+			}
+			g := byApp[app]
+			g.Lines = append(g.Lines, l)
+			return nil
+		}); err != nil {
+			return err
+		}
+		expenses, err := expensesWhere(ctx, c, `e.agreement_id IN `+agreementsIn, ids...)
+		for _, e := range expenses {
+			l := byRound[agreements[e.AgreementID].RoundID]
+			l.Expenses[e.AgreementID] = append(l.Expenses[e.AgreementID], e)
 			if e.Status == grants.ExpApproved {
-				out.ByCategory[e.Category] += e.Amount
+				l.ByCategory[e.Category] += e.Amount
 			}
 		}
+		return err
+	}()
+	if err != nil {
+		return nil, s.translate(err)
 	}
 	return out, nil
 }

@@ -170,6 +170,22 @@ func (c conn) row(ctx context.Context, query string, args ...any) *sql.Row {
 	return c.pool(ctx).QueryRowContext(ctx, rebind(c.d, query), args...)
 }
 
+// each runs a query and calls fn with every row, closing the rows
+// whatever happens.
+func (c conn) each(ctx context.Context, query string, args []any, fn func(scanner) error) error {
+	rows, err := c.query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
 // pool is where a read goes: a read connection may move to a fresh
 // replica when ctx allows it (replica.go); a transaction stays put.
 func (c conn) pool(ctx context.Context) querier {

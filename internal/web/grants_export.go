@@ -91,16 +91,19 @@ func (a *app) fundRows(r *http.Request, l i18n.Lang) (string, [][]string, error)
 	if err != nil {
 		return "", nil, err
 	}
+	var mine []*grants.RoundRecord
 	for _, x := range rounds {
-		if x.FundID != f.ID {
-			continue
+		if x.FundID == f.ID {
+			mine = append(mine, x)
 		}
+	}
+	leds, err := a.Store.FindRoundLedgers(ctx, mine)
+	if err != nil {
+		return "", nil, err
+	}
+	for i, x := range mine {
 		rows = append(rows, []string{x.OpensOn, T("grants.kind_reserve"), "", x.Name, "", grants.FormatFen(x.Budget), "", ""})
-		led, err := a.Store.FindRoundLedger(ctx, x.ID)
-		if err != nil {
-			return "", nil, err
-		}
-		rows = append(rows, a.ledgerRows(led, l)...)
+		rows = append(rows, a.ledgerRows(leds[i], l)...)
 	}
 	return "fund-" + f.ID, rows, nil
 }

@@ -62,14 +62,12 @@ func (a *app) fundPage(w http.ResponseWriter, r *http.Request) (*page, error) {
 	for _, x := range rounds {
 		if x.FundID == f.ID {
 			d.Rounds = append(d.Rounds, x)
-			// Every yuan from this fund: each round's agreements, tranches
-			// and expenses with their receipts, as on the round's page.
-			led, err := a.Store.FindRoundLedger(ctx, x.ID)
-			if err != nil {
-				return nil, err
-			}
-			d.Ledgers = append(d.Ledgers, led)
 		}
+	}
+	// Every yuan from this fund: each round's agreements, tranches and
+	// expenses with their receipts, as on the round's page.
+	if d.Ledgers, err = a.Store.FindRoundLedgers(ctx, d.Rounds); err != nil {
+		return nil, err
 	}
 	p := a.newPage(w, r, "", d)
 	p.Title = f.Name

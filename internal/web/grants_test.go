@@ -1,13 +1,16 @@
 package web_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/grants"
+	"github.com/huitian/huitian/internal/registry"
 	"github.com/huitian/huitian/internal/store"
 	"github.com/huitian/huitian/internal/store/storetest"
 )
@@ -186,4 +189,109 @@ func mustGet(t *testing.T, b *browser, path string) string {
 		t.Fatalf("GET %s: %d", path, code)
 	}
 	return body
+}
+
+// TestGrantsPagesQueriesBounded (issue 11): a round's and a fund's public
+// pages run the same number of SQL statements, at most 20, with one award
+// and with three awards over two rounds (each with a paid tranche and an
+// approved expense with a receipt): no statement per agreement, expense or
+// round.
+func TestGrantsPagesQueriesBounded(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		admin, staff, anon := f.browser(t), f.browser(t), f.browser(t)
+		admin.login(f.admin)
+		staff.login(f.staff)
+		must := func(b *browser, path string, form url.Values) string {
+			t.Helper()
+			code, body, h := b.post(path, form)
+			if code != http.StatusSeeOther {
+				t.Fatalf("%s: %d %s", path, code, body)
+			}
+			return h.Get("Location")
+		}
+		fpath := must(admin, "/grants/funds", url.Values{"name": {"回天社区治理基金"}, "kind": {"general"}})
+		must(admin, fpath+"/donations", url.Values{"key": {"d1"}, "donor": {"北京某科技有限公司"}, "amount": {"500,000"},
+			"channel": {"bank"}, "donated_on": {"2026-11-19"}})
+		today := s.Now().In(grants.Zone)
+		round := func(name string) string {
+			return must(admin, "/grants/rounds", url.Values{"name": {name}, "fund": {strings.TrimPrefix(fpath, "/grants/funds/")},
+				"route": {"micro_venture"}, "street": {f.street.ID}, "budget": {"50000"}, "match_pct": {"70"}, "themes": {"property"},
+				"eligibility": {"street_orgs"}, "criteria": {"问题真实\n方案可行"}, "opens_on": {today.AddDate(0, 0, -1).Format("2006-01-02")},
+				"closes_on": {today.AddDate(0, 1, 0).Format("2006-01-02")}})
+		}
+		n := 0
+		award := func(rpath string) {
+			t.Helper()
+			n++
+			o := &registry.Organization{Name: fmt.Sprintf("回龙观第%d社工服务社", n), StreetID: f.street.ID, CommunityID: f.community.ID,
+				Domains: []string{"养老服务"}, Description: "楼门议事"}
+			if err := s.CreateOrganization(storetest.Admin(), o); err != nil {
+				t.Fatal(err)
+			}
+			hash, _ := accounts.HashPassword(password)
+			phone := fmt.Sprintf("1370000%04d", n)
+			if err := s.CreateUser(storetest.Admin(), &accounts.User{Phone: phone, Name: "组织负责人", PasswordHash: hash,
+				Grants: []accounts.Grant{{Role: accounts.OrgAdmin, ScopeID: o.ID}}}); err != nil {
+				t.Fatal(err)
+			}
+			org := f.browser(t)
+			org.login(phone)
+			apath := must(org, rpath+"/applications", url.Values{"org": {o.ID}, "title": {"楼门议事会培育"}, "problem": {"楼门长期无人议事，小事拖成大事"},
+				"plan": {"组建楼门议事会，每月开会一次，培养楼门长"}, "line_category": {"personnel"}, "line_item": {"督导费"}, "line_amount": {"10000"},
+				"request": {"7000"}, "match_cash": {"3000"}, "ms_title": {"议事会成立"}, "ms_due": {"2026-12-20"}, "ms_pct": {"100"}})
+			aid := strings.TrimPrefix(apath, "/grants/applications/")
+			must(admin, apath+"/actions/review", nil)
+			must(admin, apath+"/reviews", url.Values{"score": {"88"}, "comment": {"方案扎实"}})
+			must(staff, apath+"/award", url.Values{"amount": {"6000"}, "reason": {"评分第一"}})
+			body := mustGet(t, org, apath)
+			tr := regexp.MustCompile(`action="/grants/tranches/([^/]+)/report"`).FindStringSubmatch(body)
+			if tr == nil {
+				t.Fatal("no report form")
+			}
+			must(org, "/grants/tranches/"+tr[1]+"/report", url.Values{"application": {aid}, "note": {"已成立"}})
+			must(staff, "/grants/tranches/"+tr[1]+"/accept", url.Values{"application": {aid}, "note": {"齐全"}})
+			must(admin, "/grants/tranches/"+tr[1]+"/pay", url.Values{"application": {aid}, "key": {"p" + aid}})
+			body = mustGet(t, org, apath)
+			agr := regexp.MustCompile(`action="/grants/agreements/([^/]+)/expenses"`).FindStringSubmatch(body)
+			line := regexp.MustCompile(`<option value="([^"]+)">人员劳务`).FindStringSubmatch(body)
+			if agr == nil || line == nil {
+				t.Fatal("no expense form")
+			}
+			if code, _ := org.uploadFiles("/grants/agreements/"+agr[1]+"/expenses", url.Values{"application": {aid}, "line": {line[1]},
+				"description": {"督导费"}, "payee": {"北京某督导机构"}, "amount": {"1500"}, "spent_on": {"2026-12-05"}},
+				map[string][]byte{"发票.pdf": []byte("%PDF-1.4 receipt")}); code != http.StatusSeeOther {
+				t.Fatalf("expense: %d", code)
+			}
+			ex := regexp.MustCompile(`id="expense-([0-9a-f-]{36})"`).FindStringSubmatch(mustGet(t, org, apath))
+			if ex == nil {
+				t.Fatal("no expense")
+			}
+			must(staff, "/grants/expenses/"+ex[1]+"/approve", url.Values{"application": {aid}})
+		}
+		count := func(route, path string) int {
+			t.Helper()
+			before := querySum(t, anon, route)
+			if body := mustGet(t, anon, path); !strings.Contains(body, "¥1,500") {
+				t.Fatalf("%s lacks the expense", path)
+			}
+			return int(querySum(t, anon, route) - before)
+		}
+		r1 := round("2026 年回龙观微创投")
+		award(r1)
+		few := []int{count("GET /grants/rounds/{id}", r1), count("GET /grants/funds/{id}", fpath)}
+		award(r1)
+		award(round("2027 年回龙观微创投"))
+		award(r1)
+		many := []int{count("GET /grants/rounds/{id}", r1), count("GET /grants/funds/{id}", fpath)}
+		for i, p := range []string{r1, fpath} {
+			if few[i] != many[i] || many[i] > 20 {
+				t.Errorf("%s: %d statements with one award, %d with four over two rounds (at most 20, the same)", p, few[i], many[i])
+			}
+		}
+		if problems, _, err := s.VerifyGrants(storetest.Admin()); err != nil || len(problems) != 0 {
+			t.Fatalf("verify: %v %v", problems, err)
+		}
+	})
 }
