@@ -161,7 +161,7 @@ func (s *Store) FindNeedAttachments(ctx context.Context, needID string) ([]procu
 	if _, err := s.FindNeedByID(ctx, needID); err != nil {
 		return nil, err
 	}
-	docs, err := findDocuments(ctx, s.read(), `need_id = ? AND owner_kind = 'need'`, needID)
+	docs, err := needDocuments(ctx, s.read(), needID, "need")
 	return docs, s.translate(err)
 }
 
@@ -204,9 +204,39 @@ func findDocuments(ctx context.Context, c conn, where string, args ...any) ([]pr
 	return out, rows.Err()
 }
 
+// needDocuments describes a need's documents of one owner kind (need,
+// proposal, report, contract). Under ReadOnce the need's documents of
+// every kind are read once.
+func needDocuments(ctx context.Context, c conn, needID, kind string) ([]procurement.Document, error) {
+	type doc struct {
+		kind string
+		procurement.Document
+	}
+	all, err := once(ctx, c, "documents:"+needID, func() ([]doc, error) {
+		var out []doc
+		err := c.each(ctx, `SELECT owner_kind, id, owner_id, name, mime_type, size, sha256, uploaded_at FROM documents
+			WHERE need_id = ? ORDER BY uploaded_at, id`, []any{needID}, func(sc scanner) error {
+			var d doc
+			if err := sc.Scan(&d.kind, &d.ID, &d.Owner, &d.Name, &d.Type, &d.Size, &d.SHA256, &d.Uploaded); err != nil {
+				return err
+			}
+			out = append(out, d)
+			return nil
+		})
+		return out, err
+	}, func(ds []doc) []doc { return ds })
+	var out []procurement.Document
+	for _, d := range all {
+		if d.kind == kind {
+			out = append(out, d.Document)
+		}
+	}
+	return out, err
+}
+
 // proposalFiles loads the files of every proposal of a need, by proposal id.
 func proposalFiles(ctx context.Context, c conn, needID string) (map[string][]procurement.Document, error) {
-	docs, err := findDocuments(ctx, c, `need_id = ? AND owner_kind = 'proposal'`, needID)
+	docs, err := needDocuments(ctx, c, needID, "proposal")
 	if err != nil {
 		return nil, err
 	}

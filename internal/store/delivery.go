@@ -422,7 +422,7 @@ func (s *Store) FindReports(ctx context.Context, needID string) ([]procurement.R
 	if err := rows.Err(); err != nil {
 		return nil, s.translate(err)
 	}
-	files, err := findDocuments(ctx, c, `need_id = ? AND owner_kind = 'report'`, needID)
+	files, err := needDocuments(ctx, c, needID, "report")
 	if err != nil {
 		return nil, s.translate(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -15,6 +16,11 @@ import (
 
 // findPanel loads a need's reviewers with their declarations.
 func findPanel(ctx context.Context, c conn, needID string) ([]procurement.PanelMember, error) {
+	return once(ctx, c, "panel:"+needID, func() ([]procurement.PanelMember, error) { return readPanel(ctx, c, needID) },
+		slices.Clone[[]procurement.PanelMember])
+}
+
+func readPanel(ctx context.Context, c conn, needID string) ([]procurement.PanelMember, error) {
 	rows, err := c.query(ctx, `SELECT m.need_id, m.user_id, u.name, m.declared, m.conflicted, m.statement, m.assigned_at,
 		m.declared_at FROM panel_members m JOIN users u ON u.id = m.user_id WHERE m.need_id = ? ORDER BY m.assigned_at, m.user_id`, needID)
 	if err != nil {

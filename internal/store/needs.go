@@ -55,8 +55,15 @@ func joinQuals(qs []procurement.Qualification) string {
 	return strings.Join(s, ",")
 }
 
-// findNeed loads a need with its criteria and invitations (no visibility check).
+// findNeed loads a need with its criteria and invitations (no visibility
+// check). On the read pool under ReadOnce, a need already read in this
+// request is not read again.
 func findNeed(ctx context.Context, c conn, id string) (*procurement.Need, error) {
+	return once(ctx, c, "need:"+id, func() (*procurement.Need, error) { return readNeed(ctx, c, id) },
+		func(n *procurement.Need) *procurement.Need { cp := *n; return &cp })
+}
+
+func readNeed(ctx context.Context, c conn, id string) (*procurement.Need, error) {
 	n, _, err := scanNeed(c.row(ctx, needSelect+` WHERE n.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("need")
@@ -67,38 +74,23 @@ func findNeed(ctx context.Context, c conn, id string) (*procurement.Need, error)
 	return n, loadNeedParts(ctx, c, n)
 }
 
+// loadNeedParts reads a need's criteria and invitations in one statement.
 func loadNeedParts(ctx context.Context, c conn, n *procurement.Need) error {
-	rows, err := c.query(ctx, `SELECT id, name, weight FROM need_criteria WHERE need_id = ? ORDER BY position`, n.ID)
-	if err != nil {
-		return err
-	}
-	n.Criteria = nil
-	for rows.Next() {
+	n.Criteria, n.InvitedOrgIDs = nil, nil
+	return c.each(ctx, `SELECT 0, position, id, name, weight FROM need_criteria WHERE need_id = ?
+		UNION ALL SELECT 1, 0, org_id, '', 0 FROM need_invites WHERE need_id = ? ORDER BY 1, 2, 3`, []any{n.ID, n.ID}, func(sc scanner) error {
+		var kind, pos int
 		var cr procurement.Criterion
-		if err := rows.Scan(&cr.ID, &cr.Name, &cr.Weight); err != nil {
-			rows.Close()
+		if err := sc.Scan(&kind, &pos, &cr.ID, &cr.Name, &cr.Weight); err != nil {
 			return err
 		}
-		n.Criteria = append(n.Criteria, cr)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	rows, err = c.query(ctx, `SELECT org_id FROM need_invites WHERE need_id = ? ORDER BY org_id`, n.ID)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	n.InvitedOrgIDs = nil
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return err
+		if kind == 0 {
+			n.Criteria = append(n.Criteria, cr)
+		} else {
+			n.InvitedOrgIDs = append(n.InvitedOrgIDs, cr.ID)
 		}
-		n.InvitedOrgIDs = append(n.InvitedOrgIDs, id)
-	}
-	return rows.Err()
+		return nil
+	})
 }
 
 // FindNeedByID returns a need the actor may see; a draft someone may not see

@@ -49,6 +49,18 @@ func findProposal(ctx context.Context, c conn, where string, args ...any) (*proc
 // listProposals loads every proposal of a need, withdrawn ones included,
 // oldest first (no visibility check).
 func listProposals(ctx context.Context, c conn, needID string) ([]*procurement.Proposal, error) {
+	return once(ctx, c, "proposals:"+needID, func() ([]*procurement.Proposal, error) { return readProposals(ctx, c, needID) },
+		func(ps []*procurement.Proposal) []*procurement.Proposal {
+			out := make([]*procurement.Proposal, len(ps))
+			for i, p := range ps {
+				cp := *p
+				out[i] = &cp
+			}
+			return out
+		})
+}
+
+func readProposals(ctx context.Context, c conn, needID string) ([]*procurement.Proposal, error) {
 	rows, err := c.query(ctx, proposalSelect+` WHERE p.need_id = ? ORDER BY p.submitted_at, p.id`, needID)
 	if err != nil {
 		return nil, err

@@ -138,6 +138,45 @@ func CountQueries(ctx context.Context) (context.Context, *atomic.Int64) {
 	return context.WithValue(ctx, queryCounterKey{}, n), n
 }
 
+// ReadOnce returns ctx in which the read pool remembers some of what it
+// read (a need, its panel, proposals and documents) for the rest of ctx's
+// life: a page whose sections each ask about one need reads it once. Only
+// for a request that reads (a page); transactions never use what it
+// remembers.
+func ReadOnce(ctx context.Context) context.Context {
+	return context.WithValue(ctx, readOnceKey{}, &readOnce{seen: map[string]any{}})
+}
+
+type readOnceKey struct{}
+
+type readOnce struct {
+	mu   sync.Mutex
+	seen map[string]any
+}
+
+// once returns load's result, loaded once per key on the read pool under
+// ReadOnce; every caller gets its own copy (clone) to change.
+func once[T any](ctx context.Context, c conn, key string, load func() (T, error), clone func(T) T) (T, error) {
+	m, _ := ctx.Value(readOnceKey{}).(*readOnce)
+	if m == nil || c.s == nil {
+		return load()
+	}
+	m.mu.Lock()
+	v, ok := m.seen[key]
+	m.mu.Unlock()
+	if !ok {
+		x, err := load()
+		if err != nil {
+			return x, err
+		}
+		m.mu.Lock()
+		m.seen[key] = x
+		m.mu.Unlock()
+		v = x
+	}
+	return clone(v.(T)), nil
+}
+
 type queryCounterKey struct{}
 
 func countQuery(ctx context.Context) {

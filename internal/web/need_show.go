@@ -186,6 +186,8 @@ func (d *needShowData) shows(form string) bool {
 }
 
 func (a *app) needPage(w http.ResponseWriter, r *http.Request) (*page, error) {
+	// Its sections each ask about the need: read it once.
+	r = r.WithContext(store.ReadOnce(r.Context()))
 	ctx := r.Context()
 	n, err := a.Store.FindNeedByID(ctx, r.PathValue("id"))
 	if err != nil {
