@@ -32,6 +32,15 @@ func newNodeMetrics(s *store.Store, following bool) *nodeMetrics {
 			}
 			return 0
 		}))
+	for i, name := range []string{"points", "grants"} {
+		m.list = append(m.list, prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "huitian_ledger_postings_total", Help: "Ledger postings this node has committed since it started.",
+			ConstLabels: prometheus.Labels{"ledger": name},
+		}, func() float64 {
+			p, g := s.Posted()
+			return float64([]int64{p, g}[i])
+		}))
+	}
 	if read != write {
 		m.list = append(m.list, collectors.NewDBStatsCollector(read, "read"))
 	}

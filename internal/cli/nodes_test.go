@@ -161,7 +161,8 @@ func TestNodesFollowEachOther(t *testing.T) {
 				if i == leader || d == store.SQLite {
 					lead = "huitian_leader 1"
 				}
-				for _, want := range []string{lead, "huitian_change_feed_lag 0", `go_sql_open_connections{db_name="write"}`} {
+				for _, want := range []string{lead, "huitian_change_feed_lag 0", `go_sql_open_connections{db_name="write"}`,
+					`huitian_ledger_postings_total{ledger="points"}`, `huitian_ledger_postings_total{ledger="grants"}`} {
 					if !strings.Contains(m, want) {
 						t.Fatalf("node %d /metrics lacks %q:\n%s", i, want, grep(m, "huitian_"))
 					}

@@ -37,8 +37,16 @@ type Change struct {
 
 // changeSet collects the changes of one transaction, each once, in order.
 type changeSet struct {
-	list []Change
-	seen map[Change]bool
+	list   []Change
+	seen   map[Change]bool
+	posted [2]int64 // postings written: points, grants (Store.Posted after the commit)
+}
+
+// posted counts n postings of a book written by this transaction.
+func (c conn) posted(slot int, n int64) {
+	if c.ch != nil {
+		c.ch.posted[slot] += n
+	}
 }
 
 // changed marks objects of kind as written by this transaction. On a read
@@ -94,6 +102,9 @@ func (s *Store) OnChange(fn func(ctx context.Context, changes []Change)) {
 }
 
 func (s *Store) notifyChanges(ctx context.Context, ch *changeSet) {
+	for i, n := range ch.posted {
+		s.posted[i].Add(n)
+	}
 	if len(ch.list) == 0 {
 		return
 	}

@@ -19,12 +19,13 @@ type book struct {
 	refColumn          string // the postings column that holds Posting.Ref
 	negativeKind       string // the one account kind that may go below zero
 	errPrefix          string // "points" → points.key_reused, points.insufficient
+	slot               int    // its counter in Store.Posted
 
 	insertSQL, moveSQL string // built once: the points batcher prepares them by their text
 }
 
-func newBook(accounts, postings, refColumn, negativeKind, errPrefix string) *book {
-	b := &book{accounts: accounts, postings: postings, refColumn: refColumn, negativeKind: negativeKind, errPrefix: errPrefix}
+func newBook(slot int, accounts, postings, refColumn, negativeKind, errPrefix string) *book {
+	b := &book{slot: slot, accounts: accounts, postings: postings, refColumn: refColumn, negativeKind: negativeKind, errPrefix: errPrefix}
 	b.insertSQL = `INSERT INTO ` + postings + ` (id, idem_key, kind, from_id, to_id, amount, reason, ` + refColumn + `, reverses,
 		actor_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (idem_key) DO NOTHING RETURNING id`
 	b.moveSQL = `UPDATE ` + accounts + ` SET balance = balance + ?
@@ -33,8 +34,8 @@ func newBook(accounts, postings, refColumn, negativeKind, errPrefix string) *boo
 }
 
 var (
-	pointsBook = newBook("points_accounts", "points_postings", "rule_id", "pool", "points")
-	grantsBook = newBook("grant_accounts", "grant_postings", "ref_id", "donor", "grants")
+	pointsBook = newBook(0, "points_accounts", "points_postings", "rule_id", "pool", "points")
+	grantsBook = newBook(1, "grant_accounts", "grant_postings", "ref_id", "donor", "grants")
 )
 
 // post inserts p (its accounts already open) and moves the two balances,
@@ -83,6 +84,7 @@ func (b *book) post(ctx context.Context, c conn, p *ledger.Posting) (out *ledger
 			return nil, false, errs.E(errs.Conflict, b.errPrefix+".insufficient")
 		}
 	}
+	c.posted(b.slot, 1)
 	return p, false, nil
 }
 
@@ -201,6 +203,7 @@ func (b *book) postAll(ctx context.Context, c conn, ps []*ledger.Posting) error 
 	} else if n != int64(len(ids)) {
 		return errRetrySavepoints
 	}
+	c.posted(b.slot, int64(len(ps)))
 	return nil
 }
 

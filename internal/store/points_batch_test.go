@@ -118,6 +118,7 @@ func TestPointsBatchOrder(t *testing.T) {
 				}
 			}
 		}
+		before, _ := s.Posted()
 		// All affordable: written at once.
 		check(b.CommitForTest(ctx, grant("g1", a, 10), grant("g2", c, 5), tr("t1", a, m, 4)), true, true, true)
 		// The spend comes before the credit it needs: one by one, it fails.
@@ -128,6 +129,12 @@ func TestPointsBatchOrder(t *testing.T) {
 		check(b.CommitForTest(ctx, tr("t4", a, c, 6), tr("t5", c, a, 6)), true, true)
 		// Each would need the other's credit: neither may go.
 		check(b.CommitForTest(ctx, tr("t6", a, c, 9), tr("t7", c, a, 9), tr("t8", c, m, 1)), false, false, true)
+		// A replayed key is not a new posting.
+		check(b.CommitForTest(ctx, grant("g1", a, 10)), true)
+		// The metric huitian_ledger_postings_total counts the nine written.
+		if after, _ := s.Posted(); after-before != 9 {
+			t.Fatalf("Posted: %d postings counted, want 9", after-before)
+		}
 		for id, want := range map[string]int64{a: 6, c: 0, m: 19} {
 			if got, err := s.FindPointsAccount(ctx, id); err != nil || got.Balance != want {
 				t.Fatalf("%s: %+v %v, want %d", id, got, err, want)

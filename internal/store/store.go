@@ -47,10 +47,11 @@ type Store struct {
 
 	boardPartMin int // MatchBoard's smallest range; 0: boardPartMin (tests lower it)
 
-	replicas []*replica   // PostgreSQL hot standbys for ReplicaOK reads (replica.go)
-	node     string       // this process among the app nodes (change_log)
-	leading  atomic.Bool  // Lead: this process runs the background jobs
-	followed atomic.Int64 // FollowChanges: the last change_log sequence read
+	replicas []*replica      // PostgreSQL hot standbys for ReplicaOK reads (replica.go)
+	node     string          // this process among the app nodes (change_log)
+	leading  atomic.Bool     // Lead: this process runs the background jobs
+	followed atomic.Int64    // FollowChanges: the last change_log sequence read
+	posted   [2]atomic.Int64 // committed postings on this node: points, grants (Posted)
 }
 
 // Pools returns the write and read connection pools (the same on
@@ -59,6 +60,10 @@ func (s *Store) Pools() (write, read *sql.DB) { return s.db, s.rdb }
 
 // Leading says whether this process leads the background jobs (Lead).
 func (s *Store) Leading() bool { return s.leading.Load() }
+
+// Posted returns how many points and grant postings this process has
+// committed since it started (a replayed key is not a posting).
+func (s *Store) Posted() (points, grants int64) { return s.posted[0].Load(), s.posted[1].Load() }
 
 // FollowedSeq is the last change_log sequence FollowChanges has read.
 func (s *Store) FollowedSeq() int64 { return s.followed.Load() }
