@@ -78,10 +78,11 @@ func runGen(ctx context.Context, args []string, env Env) error {
 		batches := produce(ctx, g, u, done, total, size, sc.Name, *seed)
 		for b := range batches {
 			if err := s.WriteGenBatch(ctx, b); err != nil {
+				stopped := ctx.Err() != nil
 				cancel()
 				for range batches { // let the producer finish
 				}
-				if ctx.Err() != nil {
+				if stopped {
 					return interrupted(env, err)
 				}
 				return err

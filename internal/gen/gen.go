@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -267,7 +268,9 @@ func (g *Gen) Org(i int) registry.Organization {
 	cat := registry.CategoryByCode(b.cat)
 	tags := []string{cat.Name}
 	for _, k := range r.Perm(len(cat.Keywords))[:min(len(cat.Keywords), 1+r.IntN(3))] {
-		tags = append(tags, cat.Keywords[k])
+		if kw := cat.Keywords[k]; !slices.Contains(tags, kw) {
+			tags = append(tags, kw)
+		}
 	}
 	o.Domains = tags
 	return o
@@ -281,7 +284,7 @@ func (g *Gen) creditCode(i int, typ byte) string {
 	const space = 31 * 31 * 31 * 31 * 31 * 31 * 31 // seven characters
 	// An affine map modulo 31⁷ with a multiplier prime to 31 is a
 	// bijection: distinct organizations, distinct codes.
-	n := (uint64(i)*1_000_003 + g.Seed%space) % space
+	n := (uint64(i)*16_983_425_311 + mix(g.Seed)%space) % space
 	b := []byte{'5', typ}
 	b = append(b, "110114MJ"...)
 	var tail [7]byte
@@ -329,7 +332,7 @@ func (g *Gen) ResidentID(i int) string { return g.ID(saltResident, i, g.resident
 // bijection of i gives, so they never repeat (up to 10⁸ residents).
 func (g *Gen) Resident(i int) Resident {
 	s, c, r := g.residentPlace(i)
-	return Resident{ID: g.ResidentID(i), GrantID: g.ID(saltResident, 1<<31|i, g.residentCreated(i)), Phone: fmt.Sprintf("195%08d", (uint64(i)*48_271+g.Seed)%100_000_000),
+	return Resident{ID: g.ResidentID(i), GrantID: g.ID(saltResident, 1<<31|i, g.residentCreated(i)), Phone: fmt.Sprintf("195%08d", (uint64(i)*61_803_399+mix(g.Seed)%100_000_000)%100_000_000),
 		Name: personName(r), StreetID: g.streetID(s), CommunityID: g.communityID(s, c), CreatedAt: g.residentCreated(i)}
 }
 
@@ -502,7 +505,7 @@ func (g *Gen) Project(i int) Project {
 		k := r.IntN(4)
 		first := r.IntN(g.Scale.Residents)
 		for j := range min(k, g.Scale.Residents) {
-			stars := 5 - int(3*r.Float64()*r.Float64()*r.Float64()*r.Float64()*2)
+			stars := 5 - int(4.99*r.Float64()*r.Float64()*r.Float64())
 			stars = max(1, min(5, stars))
 			at := end.AddDate(0, 0, 1+r.IntN(20))
 			if at.After(g.Anchor) {
