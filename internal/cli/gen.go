@@ -66,7 +66,7 @@ func runGen(ctx context.Context, args []string, env Env) error {
 	}
 	g := gen.New(uint64(*seed), sc, run.Anchor, pl, rule)
 	bar := newProgress(env.Stderr)
-	committed, written := 0, int64(0)
+	committed, written, tableRows := 0, int64(0), int64(0)
 	for _, u := range gen.Units {
 		total := int64(sc.Total(u))
 		done := run.Rows[u]
@@ -77,7 +77,8 @@ func runGen(ctx context.Context, args []string, env Env) error {
 		bar.start(u, done, total)
 		batches := produce(ctx, g, u, done, total, size, sc.Name, *seed)
 		for b := range batches {
-			if err := s.WriteGenBatch(ctx, b); err != nil {
+			n, err := s.WriteGenBatch(ctx, b)
+			if err != nil {
 				stopped := ctx.Err() != nil
 				cancel()
 				for range batches { // let the producer finish
@@ -89,6 +90,7 @@ func runGen(ctx context.Context, args []string, env Env) error {
 			}
 			done += b.Rows
 			written += b.Rows
+			tableRows += int64(n)
 			bar.update(done)
 			committed++
 			if *stopAfter > 0 && committed == *stopAfter {
@@ -101,8 +103,8 @@ func runGen(ctx context.Context, args []string, env Env) error {
 		bar.finish(done)
 	}
 	el := time.Since(start)
-	fmt.Fprintf(env.Stdout, "生成完成 / generated: scale %s, seed %d, %d rows this run in %s (%.0f rows/s)\n",
-		sc.Name, *seed, written, el.Round(time.Second), float64(written)/max(el.Seconds(), 0.001))
+	fmt.Fprintf(env.Stdout, "生成完成 / generated: scale %s, seed %d, %d rows this run (%d table rows) in %s (%.0f table rows/s)\n",
+		sc.Name, *seed, written, tableRows, el.Round(time.Second), float64(tableRows)/max(el.Seconds(), 0.001))
 	for _, u := range gen.Units {
 		fmt.Fprintf(env.Stdout, "  %-28s %d\n", u.Label(), sc.Total(u))
 	}

@@ -102,6 +102,11 @@ func (g *Gen) daysAgo(r *rand.Rand, d int) time.Time {
 	return g.Anchor.AddDate(0, 0, -d).Add(-time.Duration(r.IntN(10*3600)) * time.Second)
 }
 
+// spread places row i of n between from and to, in number order.
+func (g *Gen) spread(i, n int, from, to time.Time) time.Time {
+	return from.Add(time.Duration(int64(to.Sub(from)) / int64(max(n, 1)) * int64(i))).Truncate(time.Second)
+}
+
 // theme picks a category, a few much more often than others as in real
 // demand (Zipf-like).
 func (g *Gen) theme(r *rand.Rand) string {
@@ -484,10 +489,13 @@ func (g *Gen) Project(i int) Project {
 	if c >= 0 {
 		where = Geography[s].Communities[c]
 	}
+	// Created in number order over five years (so ids, which carry the
+	// time, grow with the row number and inserts append to the indexes),
+	// awarded three to eight weeks later, completed at least a week ago.
 	duration := 30 + r.IntN(335)
-	end := g.daysAgo(r, 7+r.IntN(5*365))
-	start := end.AddDate(0, 0, -duration)
-	created := start.AddDate(0, 0, -20-r.IntN(40))
+	created := g.spread(i, g.Scale.Projects, g.Anchor.AddDate(-6, 0, 0), g.Anchor.AddDate(0, 0, -432))
+	start := created.AddDate(0, 0, 20+r.IntN(40))
+	end := start.AddDate(0, 0, duration)
 	n := procurement.Need{ID: g.ID(saltProject, i, created), StreetID: g.streetID(s), CommunityID: g.communityID(s, c),
 		Category: cat, CategorySource: procurement.CategoryStaff, CategoryConfidence: 100,
 		BudgetFen: int64(20+r.IntN(280)) * 1000_00, Procedure: procurement.Open, Status: procurement.Closed,
@@ -561,7 +569,7 @@ func (g *Gen) Need(i int) OpenNeed {
 	if c >= 0 {
 		where = Geography[s].Communities[c]
 	}
-	created := g.daysAgo(r, 10+r.IntN(80))
+	created := g.spread(i, g.Scale.Needs, g.Anchor.AddDate(0, 0, -90), g.Anchor.AddDate(0, 0, -10))
 	n := procurement.Need{ID: g.ID(saltNeed, i, created), StreetID: g.streetID(s), CommunityID: g.communityID(s, c),
 		Category: cat, CategorySource: procurement.CategoryStaff, CategoryConfidence: 100,
 		BudgetFen: int64(10+r.IntN(290)) * 1000_00, Procedure: procurement.Open, Status: status,
@@ -751,7 +759,7 @@ func (g *Gen) posting(i int) points.Posting {
 	r, spend, award, price := g.step(i, bal)
 	s, _, _ := g.residentPlace(res)
 	resident := points.AccountID(points.Resident, g.ResidentID(res))
-	p := points.Posting{ID: g.ID(saltPosting, i, g.postingAt(i)), Key: fmt.Sprintf("gen:%d", i), CreatedAt: g.postingAt(i)}
+	p := points.Posting{ID: g.ID(saltPosting, i, g.postingAt(i)), Key: fmt.Sprintf("gen:%09d", i), CreatedAt: g.postingAt(i)}
 	if spend {
 		m := r.IntN(g.Scale.Merchants)
 		if ms := g.merchantsOf[s]; len(ms) > 0 {
