@@ -83,7 +83,9 @@ func (g *Gen) ID(salt, i int, t time.Time) string {
 	b[7] = byte(h)
 	b[8] = 0x80 | byte(h>>8)&0x3f
 	b[9], b[10], b[11] = byte(h>>16), byte(h>>24), byte(h>>32)
-	binary.BigEndian.PutUint32(b[12:], uint32(i))
+	// The row number through a bijection of 32 bits (an odd multiplier,
+	// then a key of the seed and unit): unique, but not 00000001.
+	binary.BigEndian.PutUint32(b[12:], uint32(i)*0x9e3779b1^uint32(mix(g.Seed^uint64(salt))))
 	return uuid.UUID(b).String()
 }
 

@@ -5,6 +5,7 @@ CREATE TABLE gen_runs (
     id          INTEGER PRIMARY KEY CHECK (id = 1),
     scale       TEXT NOT NULL,
     seed        BIGINT NOT NULL,
+    version     INTEGER NOT NULL, -- gen.Version: rows of another generator would not match a resume
     anchor      TIMESTAMP NOT NULL,
     started_at  TIMESTAMP NOT NULL
 );
