@@ -537,6 +537,7 @@ type OpenNeed struct {
 	Criteria   []procurement.Criterion // with ids
 	Proposals  []procurement.Proposal
 	Contract   bool
+	AcceptedAt time.Time // accepted (验收), not yet closed
 	Start, End time.Time
 	Milestones []procurement.Milestone
 	EventID    string
@@ -547,8 +548,8 @@ var needStatuses = []struct {
 	s procurement.Status
 	w int
 }{{procurement.Draft, 6}, {procurement.Submitted, 6}, {procurement.Published, 40}, {procurement.Evaluating, 10},
-	{procurement.Awarded, 5}, {procurement.Contracted, 5}, {procurement.InProgress, 12}, {procurement.Delivered, 4},
-	{procurement.Cancelled, 7}, {procurement.Failed, 5}}
+	{procurement.Awarded, 5}, {procurement.Contracted, 5}, {procurement.InProgress, 12}, {procurement.Delivered, 3},
+	{procurement.Accepted, 2}, {procurement.Cancelled, 6}, {procurement.Failed, 5}}
 
 // Need is need i.
 func (g *Gen) Need(i int) OpenNeed {
@@ -604,7 +605,8 @@ func (g *Gen) Need(i int) OpenNeed {
 	switch status {
 	case procurement.Published:
 		bidders = r.IntN(4)
-	case procurement.Evaluating, procurement.Awarded, procurement.Contracted, procurement.InProgress, procurement.Delivered:
+	case procurement.Evaluating, procurement.Awarded, procurement.Contracted, procurement.InProgress, procurement.Delivered,
+		procurement.Accepted:
 		bidders = 1 + r.IntN(4)
 	}
 	seen := map[int]bool{}
@@ -644,7 +646,7 @@ func (g *Gen) Need(i int) OpenNeed {
 			for k, t := range titles {
 				st := procurement.MilestonePending
 				switch {
-				case status == procurement.Delivered:
+				case status == procurement.Delivered || status == procurement.Accepted:
 					st = procurement.MilestoneAccepted
 				case status == procurement.InProgress && k == 0:
 					st = procurement.MilestoneAccepted
@@ -659,6 +661,12 @@ func (g *Gen) Need(i int) OpenNeed {
 					NeedID: n.ID, Position: k + 1, Title: t,
 					Due: on.Start.Add(on.End.Sub(on.Start) * time.Duration(k+1) / 3), AmountFen: amt, Status: st})
 			}
+		}
+	}
+	if status == procurement.Accepted && on.Contract {
+		on.AcceptedAt = on.End
+		if on.AcceptedAt.After(g.Anchor) {
+			on.AcceptedAt = g.Anchor.Add(-time.Hour)
 		}
 	}
 	on.Need = n

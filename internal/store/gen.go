@@ -357,11 +357,14 @@ func (w *bulkWriter) projects(ctx context.Context, ps []gen.Project) {
 }
 
 func (w *bulkWriter) needs(ctx context.Context, ns []gen.OpenNeed) {
-	var needs, crits, props, awards, contracts, stones, events [][]any
+	var needs, crits, props, awards, contracts, stones, accepts, events [][]any
 	for i := range ns {
 		on := &ns[i]
 		n := &on.Need
 		needs = append(needs, genNeedRow(n))
+		if !on.AcceptedAt.IsZero() {
+			accepts = append(accepts, []any{n.ID, "passed", "服务内容按合同完成，验收通过。", "", on.AcceptedAt, nil})
+		}
 		for k, cr := range on.Criteria {
 			crits = append(crits, []any{cr.ID, n.ID, k + 1, cr.Name, cr.Weight})
 		}
@@ -386,6 +389,7 @@ func (w *bulkWriter) needs(ctx context.Context, ns []gen.OpenNeed) {
 	w.insert(ctx, "awards", `need_id, proposal_id, org_id, amount_fen, reason, decided_by, decided_at`, awards)
 	w.insert(ctx, "contracts", `need_id, amount_fen, start_at, end_at, amendment, signed_by, signed_at`, contracts)
 	w.insert(ctx, "milestones", genMilestoneCols, stones)
+	w.insert(ctx, "acceptances", `need_id, result, comment, by_user, at, beneficiaries`, accepts)
 	w.insert(ctx, "need_events", genEventCols, events)
 }
 
