@@ -25,10 +25,10 @@ func runGen(ctx context.Context, args []string, env Env) error {
 	db := dbFlag(fs)
 	scaleName := fs.String("scale", "", "规模 / scale: street | district | city")
 	seed := fs.Int64("seed", 1, "随机种子：同样的种子生成同样的数据 / seed: the same seed makes the same data")
-	// For tests and tuning, not in the usage: rows per batch, and stopping
-	// as if interrupted after this many batches.
-	batch := fs.Int("batch", 0, "")
-	stopAfter := fs.Int("stop-after", 0, "")
+	// For tests and tuning (not in the command list): rows per batch, and
+	// stopping as if interrupted after this many batches.
+	batch := fs.Int("batch", 0, "每批行数（调试用，默认按表而定）/ rows per batch (tuning; default per table)")
+	stopAfter := fs.Int("stop-after", 0, "提交这么多批后停下，如同被中断（测试用）/ stop as if interrupted after N batches (tests)")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
