@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -65,43 +67,39 @@ func runGen(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	g := gen.New(uint64(*seed), sc, run.Anchor, pl, rule)
-	bar := newProgress(env.Stderr)
-	committed, written, tableRows := 0, int64(0), int64(0)
-	for _, u := range gen.Units {
-		total := int64(sc.Total(u))
-		done := run.Rows[u]
-		size := int64(gen.BatchSize(u))
-		if *batch > 0 {
-			size = int64(*batch)
+	l := &loader{s: s, g: g, sc: sc, seed: *seed, run: run, batch: *batch, stopAfter: int64(*stopAfter),
+		cancel: cancel, bar: newProgress(env.Stderr)}
+	for _, phase := range gen.Phases {
+		errc := make(chan error, len(phase))
+		for _, lane := range phase {
+			go func() {
+				for _, u := range lane {
+					if err := l.load(ctx, u); err != nil {
+						errc <- err
+						return
+					}
+				}
+				errc <- nil
+			}()
 		}
-		bar.start(u, done, total)
-		batches := produce(ctx, g, u, done, total, size, sc.Name, *seed)
-		for b := range batches {
-			n, err := s.WriteGenBatch(ctx, b)
-			if err != nil {
-				stopped := ctx.Err() != nil
-				cancel()
-				for range batches { // let the producer finish
-				}
-				if stopped {
-					return interrupted(env, err)
-				}
-				return err
-			}
-			done += b.Rows
-			written += b.Rows
-			tableRows += int64(n)
-			bar.update(done)
-			committed++
-			if *stopAfter > 0 && committed == *stopAfter {
-				cancel() // as if interrupted: the next batch is not written
+		var failed, stopped error
+		for range phase {
+			switch err := <-errc; {
+			case err == nil:
+			case errors.Is(err, context.Canceled):
+				stopped = err
+			case failed == nil:
+				failed = err
 			}
 		}
-		if ctx.Err() != nil {
-			return interrupted(env, ctx.Err())
+		if failed != nil {
+			return failed
 		}
-		bar.finish(done)
+		if stopped != nil {
+			return interrupted(env)
+		}
 	}
+	written, tableRows := l.written.Load(), l.tableRows.Load()
 	el := time.Since(start)
 	fmt.Fprintf(env.Stdout, "生成完成 / generated: scale %s, seed %d, %d rows this run (%d table rows) in %s (%.0f table rows/s)\n",
 		sc.Name, *seed, written, tableRows, el.Round(time.Second), float64(tableRows)/max(el.Seconds(), 0.001))
@@ -112,11 +110,61 @@ func runGen(ctx context.Context, args []string, env Env) error {
 	return nil
 }
 
-// interrupted says how to resume and ends with exit code 130.
-func interrupted(env Env, err error) error {
-	if !errors.Is(err, context.Canceled) {
-		fmt.Fprintln(env.Stderr, "huitian gen:", err)
+// loader writes the units of one run; its lanes share it.
+type loader struct {
+	s         *store.Store
+	g         *gen.Gen
+	sc        gen.Scale
+	seed      int64
+	run       *store.GenRun
+	batch     int   // rows per batch; 0: gen.BatchSize
+	stopAfter int64 // cancel after this many batches (tests); 0: never
+	cancel    context.CancelFunc
+	bar       *progress
+
+	committed, written, tableRows atomic.Int64
+}
+
+// load writes the batches of u not yet committed. A failure cancels ctx,
+// so the other lane stops too; once ctx is cancelled (Ctrl-C, --stop-after
+// or the other lane's failure) it returns context.Canceled.
+func (l *loader) load(ctx context.Context, u gen.Unit) error {
+	total, done := int64(l.sc.Total(u)), l.run.Rows[u]
+	size := int64(gen.BatchSize(u))
+	if l.batch > 0 {
+		size = int64(l.batch)
 	}
+	l.bar.start(u, done, total)
+	batches := produce(ctx, l.g, u, done, total, size, l.sc.Name, l.seed)
+	for b := range batches {
+		n, err := l.s.WriteGenBatch(ctx, b)
+		if err != nil {
+			cerr := ctx.Err()
+			l.cancel()
+			for range batches { // let the producer finish
+			}
+			if cerr != nil {
+				return cerr
+			}
+			return err
+		}
+		done += b.Rows
+		l.written.Add(b.Rows)
+		l.tableRows.Add(int64(n))
+		l.bar.update(u, done)
+		if c := l.committed.Add(1); l.stopAfter > 0 && c == l.stopAfter {
+			l.cancel() // as if interrupted: the next batch is not written
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	l.bar.finish(u, done)
+	return nil
+}
+
+// interrupted says how to resume and ends with exit code 130.
+func interrupted(env Env) error {
 	fmt.Fprintln(env.Stderr, "\n已中断；已提交的批次保留，用同样的命令再次运行即可续做。\n"+
 		"interrupted; committed batches are kept, run the same command again to resume.")
 	return exitError(130)
@@ -159,21 +207,25 @@ func produce(ctx context.Context, g *gen.Gen, u gen.Unit, done, total, size int6
 	return out
 }
 
-// progress draws one line per unit on stderr: rows done of the total,
-// the rate and the time left. On a terminal the line is redrawn in place
-// (\r); in a log it is printed every ten seconds and at the end.
+// progress draws the units being loaded on stderr: rows done of the
+// total, the rate and the time left. On a terminal one line is redrawn in
+// place (\r), the units loading side by side on it; in a log each unit
+// gets a line every ten seconds and one at its end.
 type progress struct {
+	mu       sync.Mutex
 	w        io.Writer
 	tty      bool
-	unit     gen.Unit
-	total    int64
-	from     int64 // rows done before this run
-	started  time.Time
+	bars     map[gen.Unit]*unitBar
 	lastDraw time.Time
 }
 
+type unitBar struct {
+	total, from, done int64 // from: rows done before this run
+	started, printed  time.Time
+}
+
 func newProgress(w io.Writer) *progress {
-	p := &progress{w: w}
+	p := &progress{w: w, bars: map[gen.Unit]*unitBar{}}
 	if f, ok := w.(*os.File); ok {
 		if fi, err := f.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
 			p.tty = true
@@ -183,43 +235,81 @@ func newProgress(w io.Writer) *progress {
 }
 
 func (p *progress) start(u gen.Unit, done, total int64) {
-	p.unit, p.total, p.from, p.started, p.lastDraw = u, total, done, time.Now(), time.Now()
-	if done > 0 && done < total {
-		fmt.Fprintf(p.w, "%s: 从第 %d 行续做 / resuming at row %d\n", u.Label(), done, done)
-	}
-}
-
-func (p *progress) line(done int64) string {
-	el := time.Since(p.started).Seconds()
-	rate := float64(done-p.from) / max(el, 0.001)
-	eta := "-"
-	if rate > 0 && done < p.total {
-		eta = (time.Duration(float64(p.total-done)/rate) * time.Second).Round(time.Second).String()
-	}
-	pct := 100.0
-	if p.total > 0 {
-		pct = float64(done) * 100 / float64(p.total)
-	}
-	return fmt.Sprintf("%-28s %10d/%-10d %5.1f%% %9.0f rows/s  ETA %s", p.unit.Label(), done, p.total, pct, rate, eta)
-}
-
-func (p *progress) update(done int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	now := time.Now()
-	switch {
-	case p.tty && now.Sub(p.lastDraw) >= 200*time.Millisecond:
-		fmt.Fprintf(p.w, "\r%s\x1b[K", p.line(done))
-	case !p.tty && now.Sub(p.lastDraw) >= 10*time.Second:
-		fmt.Fprintln(p.w, strings.TrimRight(p.line(done), " "))
-	default:
+	p.bars[u] = &unitBar{total: total, from: done, done: done, started: now, printed: now}
+	if done > 0 && done < total {
+		p.println(fmt.Sprintf("%s: 从第 %d 行续做 / resuming at row %d", u.Label(), done, done))
+	}
+}
+
+// println prints a line of its own, above the redrawn one on a terminal.
+func (p *progress) println(line string) {
+	if p.tty {
+		fmt.Fprintf(p.w, "\r%s\x1b[K\n", line)
+		return
+	}
+	fmt.Fprintln(p.w, strings.TrimRight(line, " "))
+}
+
+func (b *unitBar) rate() (rate float64, eta string) {
+	rate = float64(b.done-b.from) / max(time.Since(b.started).Seconds(), 0.001)
+	eta = "-"
+	if rate > 0 && b.done < b.total {
+		eta = (time.Duration(float64(b.total-b.done)/rate) * time.Second).Round(time.Second).String()
+	}
+	return rate, eta
+}
+
+func (b *unitBar) pct() float64 {
+	if b.total == 0 {
+		return 100
+	}
+	return float64(b.done) * 100 / float64(b.total)
+}
+
+func (p *progress) line(u gen.Unit) string {
+	b := p.bars[u]
+	rate, eta := b.rate()
+	return fmt.Sprintf("%-28s %10d/%-10d %5.1f%% %9.0f rows/s  ETA %s", u.Label(), b.done, b.total, b.pct(), rate, eta)
+}
+
+func (p *progress) update(u gen.Unit, done int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	b := p.bars[u]
+	b.done = done
+	now := time.Now()
+	if !p.tty {
+		if now.Sub(b.printed) >= 10*time.Second {
+			p.println(p.line(u))
+			b.printed = now
+		}
+		return
+	}
+	if now.Sub(p.lastDraw) < 200*time.Millisecond {
 		return
 	}
 	p.lastDraw = now
-}
-
-func (p *progress) finish(done int64) {
-	if p.tty {
-		fmt.Fprintf(p.w, "\r%s\x1b[K\n", p.line(done))
+	if len(p.bars) == 1 {
+		fmt.Fprintf(p.w, "\r%s\x1b[K", p.line(u))
 		return
 	}
-	fmt.Fprintln(p.w, strings.TrimRight(p.line(done), " "))
+	var parts []string // side by side: short, so the line fits
+	for _, x := range gen.Units {
+		if b := p.bars[x]; b != nil {
+			rate, eta := b.rate()
+			parts = append(parts, fmt.Sprintf("%s %.1f%% %.0f/s ETA %s", x, b.pct(), rate, eta))
+		}
+	}
+	fmt.Fprintf(p.w, "\r%s\x1b[K", strings.Join(parts, " | "))
+}
+
+func (p *progress) finish(u gen.Unit, done int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.bars[u].done = done
+	p.println(p.line(u))
+	delete(p.bars, u)
 }

@@ -17,7 +17,8 @@ import (
 	"github.com/huitian/huitian/internal/registry"
 )
 
-// Gen makes the rows of one run. It is safe to call from one goroutine.
+// Gen makes the rows of one run. It does not change after New, so any
+// number of goroutines may use it.
 type Gen struct {
 	Seed   uint64
 	Scale  Scale

@@ -34,10 +34,18 @@ const (
 	Postings   Unit = "postings"
 )
 
-// Units are loaded in this order: later units refer to earlier ones
-// (projects to organizations and residents, postings to residents and
-// merchants).
+// Units lists every unit, in the order of Phases.
 var Units = []Unit{Orgs, Residents, Merchants, Projects, Needs, Activities, Postings}
+
+// Phases say what may be loaded at the same time: a phase's lanes run side
+// by side, each lane's units one after the other, and a phase starts when
+// the one before has finished. Later units refer to earlier ones (projects
+// to organizations and residents, postings to residents' and merchants'
+// accounts); postings and projects, the two largest, share no table.
+var Phases = [][][]Unit{
+	{{Orgs, Residents, Merchants}},
+	{{Projects, Needs, Activities}, {Postings}},
+}
 
 // Label is the unit's name on the progress line.
 func (u Unit) Label() string {
