@@ -49,6 +49,7 @@ const usage = `huitian — 回天社区治理平台 / Huitian community governan
   huitian restore --from FILE                            恢复到空数据库并校验审计链和账本
   huitian grants verify                                  校验基金、轮次、资助与资金流水一致
   huitian eval --orgs F --projects F --queries F [-v]   评测推荐质量（nDCG@5、recall@5，对比 FTS5 基线）
+  huitian gen --scale street|district|city --db DSN [--seed N]  生成整街道/区/市规模的测试数据（可中断续做）
 
 DSN: SQLite 文件路径（或 sqlite:PATH）或 postgres:// URL；也可用 HUITIAN_DATABASE。
 `
@@ -85,6 +86,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		"reindex":              runReindex,
 		"restore":              runRestore,
 		"grants verify":        runGrantsVerify,
+		"gen":                  runGen,
 	}[cmd]
 	if !ok {
 		fmt.Fprintf(env.Stderr, "未知命令 / unknown command: %s\n\n%s", strings.Join(args, " "), usage)
