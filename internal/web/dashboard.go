@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"math"
 	"net/http"
 	"strings"
@@ -205,7 +206,9 @@ func barChartSVG(rows []dashboard.Count) ([]byte, error) {
 		if label == "" {
 			label = c.Key
 		}
-		bc.Bars = append(bc.Bars, chart.Value{Label: label, Value: float64(c.N)})
+		// go-chart writes a label into the SVG as it is: a name with "<" or
+		// "&" (an organization's, a category's) would be markup there.
+		bc.Bars = append(bc.Bars, chart.Value{Label: html.EscapeString(label), Value: float64(c.N)})
 		max = math.Max(max, float64(c.N))
 	}
 	if len(bc.Bars) == 0 {
