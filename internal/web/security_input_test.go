@@ -1,0 +1,204 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/huitian/huitian/internal/portal"
+	"github.com/huitian/huitian/internal/store"
+	"github.com/huitian/huitian/internal/store/storetest"
+)
+
+// XSS payloads: a script element, an attribute breakout into an element with
+// an event handler, an SVG with onload, a single-quote attribute breakout, a
+// javascript: URL and template syntax. Each calls __x(n), which the browser
+// check defines; here the rendered HTML must hold them only as text.
+const (
+	xssLong  = `<script>__x(1)</script>"><img src=x onerror=__x(2)><svg onload=__x(3)>' onmouseover='__x(4)' {{.}}`
+	xssShort = `"><svg onload=__x(3)>{{.}}社区活动`
+	xssURL   = `javascript:__x(5)`
+)
+
+// rawXSS are fragments that appear in a page only if a payload escaped its
+// text: an element or attribute the payloads would create.
+var rawXSS = []string{"<script>__x", "<img src=x", "<svg onload", "' onmouseover='", `href="javascript:`, `src="javascript:`,
+	`onmouseover='__x`}
+
+// assertInert fails if body holds a payload as markup, or (when shown) lacks
+// it as text: the check must see the field to prove anything.
+func assertInert(t *testing.T, what, body string, shown bool) {
+	t.Helper()
+	for _, bad := range rawXSS {
+		if strings.Contains(body, bad) {
+			i := strings.Index(body, bad)
+			t.Errorf("%s: payload rendered as markup %q: …%s…", what, bad, body[max(0, i-80):min(len(body), i+80)])
+		}
+	}
+	if shown && !strings.Contains(body, "__x(") {
+		t.Errorf("%s: the payload is not on the page, so the check proves nothing", what)
+	}
+}
+
+// assertHTMLHeaders: every HTML answer carries the CSP (no inline script)
+// and nosniff.
+func assertHTMLHeaders(t *testing.T, what string, h http.Header) {
+	t.Helper()
+	if !strings.HasPrefix(h.Get("Content-Type"), "text/html") {
+		return
+	}
+	csp := h.Get("Content-Security-Policy")
+	if !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline'") && strings.Contains(csp, "script-src 'self' 'unsafe-inline'") ||
+		!strings.Contains(csp, "object-src 'none'") || !strings.Contains(csp, "base-uri 'none'") {
+		t.Errorf("%s: CSP %q", what, csp)
+	}
+	if h.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("%s: no nosniff", what)
+	}
+}
+
+// Attack: stored XSS through every user-writable field (organization name
+// and description, need title and description, question and answer,
+// proposal summary, plan and file name, activity title, team and address,
+// meeting title, place and agenda, resident suggestion text and place) and
+// reflected XSS through search boxes and the login's next. Rule: every page
+// that shows them escapes them; every HTML answer has the CSP header.
+func TestXSSPayloadsRenderInert(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newTenderFixture(t, s)
+		orgA := f.signedIn(t, f.orgAdmin)
+		comm := f.signedIn(t, f.commStaff)
+		street := f.signedIn(t, f.staff)
+		admin := f.signedIn(t, f.admin)
+		anon := f.browser(t)
+
+		check := func(b *browser, who, path string, shown bool) string {
+			t.Helper()
+			code, body, h := b.get(path)
+			if code != 200 {
+				t.Fatalf("%s %s: %d %s", who, path, code, regexpAlert(body))
+			}
+			assertHTMLHeaders(t, path, h)
+			assertInert(t, who+" "+path, body, shown)
+			return body
+		}
+
+		// Organization: its admin writes the name and description.
+		_, body, _ := orgA.get("/organizations/" + f.org.ID + "/edit")
+		form := url.Values{"name": {"惠民社工" + xssShort}, "registration": {"registered"}, "credit_code": {f.org.CreditCode},
+			"street": {f.street.ID}, "community": {f.community.ID}, "description": {xssLong + "\n" + xssURL}, "domains": {"养老服务"},
+			"staff": {"3"}, "volunteers": {"10"}, "contact_name": {"王芳"}, "contact_phone": {"13812345678"}}
+		if code, body, _ := orgA.post("/organizations/"+f.org.ID, form); code != 303 {
+			t.Fatalf("org update: %d %s", code, regexpAlert(body))
+		}
+		_ = body
+
+		// Need: the community drafts one with payloads, the street publishes it.
+		deadline := f.clock.now().Add(10 * 24 * time.Hour).In(time.FixedZone("CST", 8*3600)).Format("2006-01-02T15:04")
+		code, body, h := comm.post("/needs", url.Values{"title": {"需求" + xssLong[:60]}, "description": {xssLong + " " + xssURL},
+			"community": {f.community.ID}, "budget": {"5万"}, "procedure": {"open"}, "deadline": {deadline},
+			"criteria_name_0": {xssShort}, "criteria_weight_0": {"100"}})
+		if code != 303 {
+			t.Fatalf("need draft: %d %s", code, regexpAlert(body))
+		}
+		need := h.Get("Location")
+		comm.post(need+"/actions/submit", url.Values{})
+		if code, body, _ := street.post(need+"/actions/publish", url.Values{}); code != 303 {
+			t.Fatalf("publish: %d %s", code, regexpAlert(body))
+		}
+
+		// Question and answer on the fixture's need; a proposal with a payload file name.
+		if code, body, _ := orgA.post(f.page()+"/questions", url.Values{"text": {"请问" + xssLong}}); code != 303 {
+			t.Fatalf("ask: %d %s", code, regexpAlert(body))
+		}
+		qs, err := s.FindQuestions(storetest.Admin(), f.need.ID)
+		if err != nil || len(qs) != 1 {
+			t.Fatalf("questions: %v %d", err, len(qs))
+		}
+		if code, body, _ := comm.post(f.page()+"/questions/"+qs[0].ID+"/answer", url.Values{"answer": {"答复" + xssLong}}); code != 303 {
+			t.Fatalf("answer: %d %s", code, regexpAlert(body))
+		}
+		_, body, _ = orgA.get(f.page())
+		m := keyField.FindStringSubmatch(body)
+		if m == nil {
+			t.Fatal("no proposal form")
+		}
+		if code, body := orgA.uploadFiles(f.page()+"/proposals", url.Values{"summary": {"方案" + xssLong}, "plan": {"计划" + xssLong},
+			"team": {xssShort}, "price": {"7万"}, "duration_days": {"90"}, "idempotency_key": {m[1]}},
+			map[string][]byte{`"><img src=x onerror=__x(2)>.pdf`: attachPDF}); code != 303 {
+			t.Fatalf("proposal: %d %s", code, regexpAlert(body))
+		}
+
+		// Activity and meeting.
+		loc, _ := time.LoadLocation("Asia/Shanghai")
+		start := time.Now().Add(48 * time.Hour).In(loc)
+		code, body, h = orgA.post("/activities", url.Values{"title": {xssShort}, "type": {"greening"}, "org": {f.org.ID},
+			"team": {xssShort}, "street": {f.street.ID}, "community": {f.community.ID}, "address": {xssShort},
+			"description": {xssLong}, "starts_at": {start.Format("2006-01-02T15:04")}, "ends_at": {start.Add(2 * time.Hour).Format("2006-01-02T15:04")},
+			"capacity": {"10"}, "eligibility": {"community"}, "points_rule": {"volunteer_hour"}, "publish": {"1"}})
+		if code != 303 {
+			t.Fatalf("activity: %d %s", code, regexpAlert(body))
+		}
+		activity := h.Get("Location")
+		code, body, h = admin.post("/meetings", url.Values{"title": {"联席会" + xssShort}, "held_on": {"2026-03-05"}, "held_time": {"09:30"},
+			"place": {xssShort}, "agenda": {xssLong}, "departments": {"区民政局"}, "resolutions": {xssLong}})
+		if code != 303 {
+			t.Fatalf("meeting: %d %s", code, regexpAlert(body))
+		}
+		meeting := h.Get("Location")
+
+		// A resident's suggestion reaches the community's inbox.
+		res := residentBrowser(t, f.fixture, "13700007301", false)
+		if code, body, _ := res.post("/portal/suggestions", url.Values{"body": {"路灯坏了" + xssLong}, "place": {xssShort}}); code != 303 {
+			t.Fatalf("suggestion: %d %s", code, regexpAlert(body))
+		}
+		sugs, _, err := s.FindSuggestions(storetest.Admin(), portal.Filter{CommunityID: f.community.ID})
+		if err != nil || len(sugs) != 1 {
+			t.Fatalf("suggestions: %v", err)
+		}
+
+		// Every page that shows them, to those who see them.
+		check(anon, "anon", "/", false)
+		check(anon, "anon", "/organizations", true)
+		check(anon, "anon", "/organizations/"+f.org.ID, true)
+		check(orgA, "org", "/organizations/"+f.org.ID+"/edit", true)
+		check(anon, "anon", "/needs", true)
+		check(anon, "anon", need, true)
+		check(street, "street", need+"/edit", true)
+		check(anon, "anon", f.page(), true) // question and answer
+		check(orgA, "org", f.page(), true)  // own proposal with its file
+		check(orgA, "org", "/me/proposals", false)
+		check(comm, "community", "/me/needs", true)
+		check(anon, "anon", "/activities", true)
+		check(orgA, "org", activity, true)
+		check(anon, "anon", activity, true)
+		check(orgA, "org", activity+"/edit", true)
+		check(admin, "admin", "/meetings", true)
+		check(admin, "admin", meeting, true)
+		check(res, "resident", "/portal/suggestions/"+sugs[0].ID, true)
+		check(comm, "community", "/community/inbox", true)
+		check(res, "resident", "/portal", false)
+		check(admin, "admin", "/admin/audit", false)
+		check(street, "street", "/dashboard", false)
+		// Reflected: search boxes and filters echo the query; the login page keeps next.
+		for _, p := range []string{"/organizations?q=", "/needs?q=", "/solutions?q=", "/activities?q=", "/needs?status=", "/organizations?street="} {
+			check(anon, "anon", p+url.QueryEscape(xssLong), false)
+		}
+		check(anon, "anon", "/login?next="+url.QueryEscape("/needs?x="+xssLong), false)
+		check(anon, "anon", "/login?next="+url.QueryEscape(xssURL), false)
+
+		// The uploaded file downloads as an attachment with a safe name and type.
+		own, _, err := s.FindProposals(f.as(t, f.orgAdmin), f.need.ID)
+		if err != nil || len(own) != 1 || len(own[0].Files) != 1 {
+			t.Fatalf("proposal files: %v", err)
+		}
+		code, _, h = orgA.get("/documents/" + own[0].Files[0].ID)
+		if code != 200 || h.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(h.Get("Content-Disposition"), "attachment;") ||
+			h.Get("X-Content-Type-Options") != "nosniff" || !strings.Contains(h.Get("Content-Security-Policy"), "sandbox") {
+			t.Fatalf("download: %d %v", code, h)
+		}
+	})
+}
