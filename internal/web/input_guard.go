@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/huitian/huitian/internal/errs"
@@ -38,3 +39,9 @@ func badInput(r *http.Request) error {
 }
 
 func cleanText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
+
+// The years a deadline, a booking or an activity may fall in: year 0 or
+// 9999 is a typo or an attack (the API keeps the same bounds).
+const minYear, maxYear = 2000, 2199
+
+func timeInRange(t time.Time) bool { y := t.UTC().Year(); return y >= minYear && y <= maxYear }

@@ -7,7 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/huitian/huitian/internal/activities"
 	"github.com/huitian/huitian/internal/portal"
+	"github.com/huitian/huitian/internal/procurement"
 	"github.com/huitian/huitian/internal/registry"
 	"github.com/huitian/huitian/internal/store"
 	"github.com/huitian/huitian/internal/store/storetest"
@@ -270,6 +272,92 @@ func TestSearchMetacharactersHarmless(t *testing.T) {
 		_, bogus, _ := anon.get("/organizations?sort=" + url.QueryEscape("name; DROP TABLE organizations"))
 		if between(byName, "<main", "</main>") != between(bogus, "<main", "</main>") {
 			t.Error("an unknown sort key changed the listing")
+		}
+	})
+}
+
+// Attack: hostile form input — an oversized body, NUL and bad UTF-8,
+// negative and overflowing amounts and weights, dates out of range. Rule: a
+// 400 (413 for the size) with a Chinese message on the page and nothing
+// stored.
+func TestHostileFormsRefused(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		comm := f.browser(t)
+		comm.login(f.commStaff)
+		needs := func() int {
+			_, n, err := s.FindNeeds(storetest.Admin(), procurement.Filter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		good := url.Values{"title": {"龙锦苑二区业委会组建指导"}, "description": {"社区希望在专业指导下依法依规组建业主委员会。"},
+			"community": {f.community.ID}, "budget": {"8万"}, "procedure": {"open"},
+			"criteria_name_0": {"方案可行性"}, "criteria_weight_0": {"100"}}
+		with := func(k, v string) url.Values {
+			c := url.Values{}
+			for kk, vv := range good {
+				c[kk] = vv
+			}
+			c.Set(k, v)
+			return c
+		}
+		cases := []struct {
+			name string
+			form url.Values
+			want string // on the page
+		}{
+			{"negative budget", with("budget", "-8万"), "金额"},
+			{"negative fen", with("budget", "-1"), "金额"},
+			{"overflowing budget", with("budget", "99999999999999999999"), "金额"},
+			{"overflowing yuan", with("budget", "9223372036854775807万"), "金额"},
+			{"budget as exponent", with("budget", "1e300"), "金额"},
+			{"negative weight", with("criteria_weight_0", "-100"), "权重"},
+			{"overflowing weight", with("criteria_weight_0", "99999999999999999999"), "权重"},
+			{"deadline year 0", with("deadline", "0000-01-01T10:00"), "日期超出可接受的范围"},
+			{"deadline year 9999", with("deadline", "9999-12-31T10:00"), "日期超出可接受的范围"},
+			{"deadline month 13", with("deadline", "2026-13-01T10:00"), "时间格式"},
+			{"NUL in the title", with("title", "业委会\x00组建指导"), "无法识别的字符"},
+			{"bad UTF-8 in the description", with("description", "社区希望\xff\xfe组建业主委员会。"), "无法识别的字符"},
+		}
+		before := needs()
+		for _, c := range cases {
+			code, body, _ := comm.post("/needs", c.form)
+			if code != 400 || !strings.Contains(body, c.want) {
+				t.Errorf("%s: %d, want 400 with %q: %.200s", c.name, code, c.want, regexpAlert(body))
+			}
+		}
+		// Over the body limit: 413 with a Chinese page.
+		code, body, _ := comm.post("/needs", with("description", strings.Repeat("长", 1<<20)))
+		if code != 413 || !strings.Contains(body, "太大") {
+			t.Errorf("oversized form: %d %.200s", code, regexpAlert(body))
+		}
+		if after := needs(); after != before {
+			t.Fatalf("needs %d → %d: a refused form stored something", before, after)
+		}
+		// An activity's capacity and times, and a resident's suggestion.
+		org := f.browser(t)
+		org.login(f.orgAdmin)
+		loc, _ := time.LoadLocation("Asia/Shanghai")
+		start := time.Now().Add(48 * time.Hour).In(loc)
+		act := url.Values{"title": {"龙锦苑中心花园绿植认养"}, "type": {"greening"}, "org": {f.org.ID}, "team": {"绿植认养队"},
+			"street": {f.street.ID}, "community": {f.community.ID}, "address": {"龙锦苑二区中心花园"},
+			"starts_at": {start.Format("2006-01-02T15:04")}, "ends_at": {start.Add(2 * time.Hour).Format("2006-01-02T15:04")},
+			"capacity": {"10"}, "eligibility": {"community"}, "points_rule": {"volunteer_hour"}, "publish": {"1"}}
+		for k, v := range map[string]string{"capacity": "-5", "ends_at": "9999-01-01T10:00", "starts_at": "0001-01-01T00:00"} {
+			bad := url.Values{}
+			for kk, vv := range act {
+				bad[kk] = vv
+			}
+			bad.Set(k, v)
+			if code, body, _ := org.post("/activities", bad); code != 400 || !strings.Contains(body, `role="alert"`) {
+				t.Errorf("activity %s=%s: %d", k, v, code)
+			}
+		}
+		if _, n, _ := s.FindActivities(storetest.Admin(), activities.Filter{}); n != 0 {
+			t.Fatalf("a refused activity was stored: %d", n)
 		}
 	})
 }
