@@ -314,6 +314,7 @@ func TestHostileFormsRefused(t *testing.T) {
 			{"overflowing budget", with("budget", "99999999999999999999"), "金额"},
 			{"overflowing yuan", with("budget", "9223372036854775807万"), "金额"},
 			{"budget as exponent", with("budget", "1e300"), "金额"},
+			{"sign inside the fraction", with("budget", "80000.-5"), "金额"},
 			{"negative weight", with("criteria_weight_0", "-100"), "权重"},
 			{"overflowing weight", with("criteria_weight_0", "99999999999999999999"), "权重"},
 			{"deadline year 0", with("deadline", "0000-01-01T10:00"), "日期超出可接受的范围"},
