@@ -1,7 +1,11 @@
 package web_test
 
 import (
+	"archive/zip"
+	"bytes"
+	"mime/multipart"
 	"net/http"
+	"net/textproto"
 	"net/url"
 	"strings"
 	"testing"
@@ -361,4 +365,127 @@ func TestHostileFormsRefused(t *testing.T) {
 			t.Fatalf("a refused activity was stored: %d", n)
 		}
 	})
+}
+
+// uploadAs posts a multipart form with one file under field, declared an image.
+func (b *browser) uploadAs(path, field, name string, content []byte, fields url.Values) (int, string) {
+	b.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("csrf_token", b.csrf())
+	for k, vs := range fields {
+		for _, v := range vs {
+			mw.WriteField(k, v)
+		}
+	}
+	h := textproto.MIMEHeader{}
+	h.Set("Content-Disposition", `form-data; name="`+field+`"; filename="`+name+`"`)
+	h.Set("Content-Type", "image/png") // what the client claims counts for nothing
+	fw, _ := mw.CreatePart(h)
+	fw.Write(content)
+	mw.Close()
+	req, _ := http.NewRequest("POST", b.url+path, &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	code, body, _ := b.do(req)
+	return code, body
+}
+
+// Attack: uploads that a browser would run — SVG with a script, HTML, a
+// script, polyglots that start like an image or PDF but are HTML, a
+// macro-enabled workbook — through every upload path (need attachments,
+// proposal files and progress reports share one door; resident suggestion
+// photos have their own). Rule: refused at upload with a Chinese message
+// (content sniffed, the name and declared type ignored), nothing stored;
+// what is stored downloads with its sniffed type, nosniff, a sandbox CSP,
+// and as an attachment unless it is an image.
+func TestHostileUploadsRefused(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newTenderFixture(t, s)
+		street := f.signedIn(t, f.staff)
+		hostile := map[string][]byte{
+			"x.svg":      []byte(`<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(2)</script></svg>`),
+			"x.png":      []byte("<!DOCTYPE html><script>alert(1)</script>"),
+			"x.html":     []byte("<html><body onload=alert(1)>"),
+			"x.js":       []byte("alert(document.cookie)"),
+			"bom.pdf":    []byte("\xef\xbb\xbf<svg onload=alert(1)>"),
+			"x.xml":      []byte(`<?xml version="1.0"?><x:script xmlns:x="http://www.w3.org/1999/xhtml">alert(1)</x:script>`),
+			"gif.jpg":    []byte("GIF89a/*<script>alert(1)</script>*/"),
+			"macro.xlsm": zipWith(t, "xl/workbook.xml", "xl/vbaProject.bin"),
+			"empty.pdf":  {},
+		}
+		for name, content := range hostile {
+			code, body := street.uploadAs(f.page()+"/attachments", "files", name, content, nil)
+			if code != 400 || !strings.Contains(body, `id="attach-files-error"`) {
+				t.Errorf("attachment %s: %d %s", name, code, regexpAlert(body))
+			}
+		}
+		if docs, _ := s.FindNeedAttachments(f.as(t, f.staff), f.need.ID); len(docs) != 0 {
+			t.Fatalf("%d hostile attachments stored", len(docs))
+		}
+		// Too large: over the document limit, refused with its size.
+		if code, body := street.uploadAs(f.page()+"/attachments", "files", "big.pdf", append([]byte("%PDF-"), make([]byte, store.MaxDocumentBytes)...), nil); code != 400 && code != 413 {
+			t.Errorf("oversized attachment: %d %s", code, regexpAlert(body))
+		}
+
+		// A resident's photo: only images, sniffed.
+		res := residentBrowser(t, f.fixture, "13700007401", false)
+		for _, name := range []string{"x.svg", "x.png", "x.html", "bom.pdf"} {
+			code, body := res.uploadAs("/portal/suggestions", "photo", name, hostile[name], url.Values{"body": {"3号楼门口路灯坏了，晚上很黑"}})
+			if code != 400 || !strings.Contains(body, "只能上传照片") {
+				t.Errorf("photo %s: %d %s", name, code, regexpAlert(body))
+			}
+		}
+		if list, _, _ := s.FindSuggestions(storetest.Admin(), portal.Filter{CommunityID: f.community.ID}); len(list) != 0 {
+			t.Fatalf("a suggestion with a hostile photo was stored")
+		}
+		if code, body := res.uploadAs("/portal/suggestions", "photo", "灯.png", attachPNG, url.Values{"body": {"3号楼门口路灯坏了，晚上很黑"}}); code != 303 {
+			t.Fatalf("a real photo: %d %s", code, regexpAlert(body))
+		}
+		list, _, _ := s.FindSuggestions(storetest.Admin(), portal.Filter{CommunityID: f.community.ID})
+		if len(list) != 1 {
+			t.Fatalf("%d suggestions", len(list))
+		}
+		if code, _, h := res.get("/portal/suggestions/" + list[0].ID + "/photo"); code != 200 || h.Get("Content-Type") != "image/png" ||
+			h.Get("X-Content-Type-Options") != "nosniff" || !strings.Contains(h.Get("Content-Security-Policy"), "sandbox") {
+			t.Errorf("photo download: %d %v", code, h)
+		}
+
+		// What is accepted downloads safely: a PDF as an attachment, an image inline, both sandboxed.
+		if code, body := street.uploadFiles(f.page()+"/attachments", nil, map[string][]byte{`"><svg onload=alert(1)>.pdf`: attachPDF, "现场.png": attachPNG}); code != 303 {
+			t.Fatalf("good upload: %d %s", code, regexpAlert(body))
+		}
+		docs, _ := s.FindNeedAttachments(f.as(t, f.staff), f.need.ID)
+		if len(docs) != 2 {
+			t.Fatalf("%d attachments", len(docs))
+		}
+		anon := f.browser(t)
+		for _, d := range docs {
+			code, _, h := anon.get("/documents/" + d.ID)
+			disp := h.Get("Content-Disposition")
+			if code != 200 || h.Get("X-Content-Type-Options") != "nosniff" || !strings.Contains(h.Get("Content-Security-Policy"), "sandbox") ||
+				(d.Type == "application/pdf") != strings.HasPrefix(disp, "attachment;") || strings.Contains(disp, "<svg") && !strings.Contains(disp, `"`) {
+				t.Errorf("download %s (%s): %d %v", d.Name, d.Type, code, h)
+			}
+			if d.Type != "application/pdf" && d.Type != "image/png" {
+				t.Errorf("%s stored as %s", d.Name, d.Type)
+			}
+		}
+	})
+}
+
+// zipWith is a zip archive holding empty files with these names.
+func zipWith(t *testing.T, names ...string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, n := range names {
+		if _, err := zw.Create(n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
