@@ -1,9 +1,11 @@
 package api_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -63,10 +65,40 @@ func TestAPIHostileBodies(t *testing.T) {
 		}
 		const okDeadline = "2026-12-30T10:00:00+08:00"
 		// The body that works, so the failures below are about what they change.
-		if w := f.do(t, request{method: "POST", path: "/api/v1/needs", as: "admin", body: need("3000000", okDeadline)}); w.Code != 201 {
+		w := f.do(t, request{method: "POST", path: "/api/v1/needs", as: "admin", body: need("3000000", okDeadline)})
+		if w.Code != 201 {
 			t.Fatalf("a good need: %d %s", w.Code, w.Body)
 		}
+		var created struct{ ID string }
+		json.Unmarshal(w.Body.Bytes(), &created)
 		before := needs()
+
+		// Multipart: text parts that are not UTF-8 or hold NUL (files: the web suite, the same store door).
+		multi := func(path string, text map[string]string, files map[string][]byte) *httptest.ResponseRecorder {
+			var buf bytes.Buffer
+			mw := multipart.NewWriter(&buf)
+			for k, v := range text {
+				mw.WriteField(k, v)
+			}
+			for name, b := range files {
+				fw, _ := mw.CreateFormFile("files", name)
+				fw.Write(b)
+			}
+			mw.Close()
+			r := httptest.NewRequest("POST", path, &buf)
+			r.Header.Set("Authorization", "Bearer "+f.tokens["admin"])
+			r.Header.Set("Content-Type", mw.FormDataContentType())
+			rw := httptest.NewRecorder()
+			f.h.ServeHTTP(rw, r)
+			return rw
+		}
+		for name, text := range map[string]string{"bad UTF-8": "方案\xff\xfe", "NUL": "方案\x00"} {
+			rw := multi("/api/v1/needs/"+created.ID+"/proposals", map[string]string{"summary": text, "plan": "计划", "price_fen": "100",
+				"duration_days": "30", "idempotency_key": "k1"}, nil)
+			if code, field := apiError(t, name, rw); rw.Code != 400 || code != "invalid" || field != "summary" {
+				t.Errorf("multipart %s: %d %s", name, rw.Code, rw.Body)
+			}
+		}
 
 		nested := `{"title":` + strings.Repeat("[", 200000) + strings.Repeat("]", 200000) + `}`
 		cases := []struct {
