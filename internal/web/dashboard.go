@@ -151,7 +151,7 @@ func (a *app) dashboardPage(w http.ResponseWriter, r *http.Request) {
 func (a *app) dashboardChart(w http.ResponseWriter, r *http.Request) {
 	name, ok := strings.CutSuffix(r.PathValue("name"), ".svg")
 	if !ok {
-		a.fail(w, r, errs.E(errs.NotFound, "notfound.page"))
+		a.fail(w, r, errs.E(errs.NotFound, "error.not_found_page"))
 		return
 	}
 	o, err := a.dashOverview(r, accounts.View)
@@ -167,7 +167,7 @@ func (a *app) dashboardChart(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if t == nil {
-		a.fail(w, r, errs.E(errs.NotFound, "notfound.page"))
+		a.fail(w, r, errs.E(errs.NotFound, "error.not_found_page"))
 		return
 	}
 	svg, err := barChartSVG(t.Rows)

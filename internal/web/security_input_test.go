@@ -364,6 +364,18 @@ func TestHostileFormsRefused(t *testing.T) {
 		if _, n, _ := s.FindActivities(storetest.Admin(), activities.Filter{}); n != 0 {
 			t.Fatalf("a refused activity was stored: %d", n)
 		}
+		// A joint meeting dated in year 1 or 9999.
+		admin := f.browser(t)
+		admin.login(f.admin)
+		for _, day := range []string{"0001-01-01", "9999-03-05"} {
+			if code, body, _ := admin.post("/meetings", url.Values{"title": {"2026年第一季度联席会"}, "held_on": {day}, "held_time": {"09:30"},
+				"place": {"回天党群服务中心"}, "agenda": {"通报"}}); code != 400 || !strings.Contains(body, "日期超出可接受的范围") {
+				t.Errorf("meeting on %s: %d %.200s", day, code, regexpAlert(body))
+			}
+		}
+		if list, _ := s.FindMeetings(storetest.Admin(), store.MeetingFilter{}); len(list) != 0 {
+			t.Fatalf("a refused meeting was recorded")
+		}
 	})
 }
 
