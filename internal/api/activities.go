@@ -194,6 +194,10 @@ func (a *API) createActivity(w http.ResponseWriter, r *http.Request) error {
 			l.Add(t.field, "api.activity_time")
 			continue
 		}
+		if !timeInRange(v) {
+			l.Add(t.field, "date.out_of_range", minYear, maxYear)
+			continue
+		}
 		*t.dst = v.UTC()
 	}
 	if err := l.Err(); err != nil {

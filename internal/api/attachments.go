@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/procurement"
@@ -155,6 +156,9 @@ func (a *API) readMultipart(w http.ResponseWriter, r *http.Request, fields ...st
 		}
 		if strings.ContainsRune(vs[0], 0) {
 			return nil, nil, errs.Field(name, "api.body_nul")
+		}
+		if !utf8.ValidString(vs[0]) {
+			return nil, nil, errs.Field(name, "api.body_bad_utf8")
 		}
 		values[name] = vs[0]
 	}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -8,6 +9,7 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/errs"
@@ -118,7 +120,20 @@ func (a *API) decode(w http.ResponseWriter, r *http.Request, dst any) error {
 	if r.ContentLength > a.maxBody {
 		return tooLarge()
 	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, a.maxBody))
+	// Read it whole (it is bounded) to refuse text that is not UTF-8:
+	// encoding/json would quietly turn it into U+FFFD and store that.
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, a.maxBody))
+	if err != nil {
+		var mb *http.MaxBytesError
+		if errors.As(err, &mb) {
+			return tooLarge()
+		}
+		return &errs.Error{Code: errs.Invalid, Key: "error.bad_request", Err: err}
+	}
+	if !utf8.Valid(body) {
+		return errs.E(errs.Invalid, "api.body_bad_utf8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return decodeError(err, dst)

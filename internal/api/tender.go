@@ -34,8 +34,18 @@ func parseTime(l *errs.List, field, v string) time.Time {
 		l.Add(field, "api.time_invalid")
 		return time.Time{}
 	}
+	if !timeInRange(t) {
+		l.Add(field, "date.out_of_range", minYear, maxYear)
+		return time.Time{}
+	}
 	return t.UTC()
 }
+
+// The years a deadline, a booking, a contract or an activity may fall in:
+// year 0 or 9999 is a typo or an attack, and year 1 would read as unset.
+const minYear, maxYear = 2000, 2199
+
+func timeInRange(t time.Time) bool { y := t.UTC().Year(); return y >= minYear && y <= maxYear }
 
 // decodeOptional is decode for actions whose body may be left out: an
 // empty body reads as {}.

@@ -102,9 +102,7 @@ func (e *Expense) Validate() error {
 	if err := CheckAmount("amount", e.Amount); err != nil {
 		l = append(l, errs.As(err))
 	}
-	if _, err := time.Parse("2006-01-02", e.SpentOn); err != nil {
-		l.Add("spent_on", "grants.date_invalid")
-	}
+	checkDay(&l, "spent_on", e.SpentOn)
 	if e.LineID == "" {
 		l.Add("line", "field.required")
 	}

@@ -124,7 +124,7 @@ func (a *Application) Validate(r *RoundRecord) error {
 		if c := utf8.RuneCountInString(m.Title); c == 0 || c > 100 {
 			l.Add("milestones", "grants.milestone_invalid", i+1)
 		}
-		if _, err := time.Parse("2006-01-02", m.Due); err != nil {
+		if _, err := ParseDay(m.Due); err != nil {
 			l.Add("milestones", "grants.milestone_invalid", i+1)
 		}
 		if m.Pct < 1 || m.Pct > 100 {

@@ -8,6 +8,7 @@
 package grants
 
 import (
+	"errors"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -204,9 +205,7 @@ func (d *Donation) Validate() error {
 	if utf8.RuneCountInString(d.Restriction) > 200 {
 		l.Add("restriction", "field.too_long", 200)
 	}
-	if _, err := time.Parse("2006-01-02", d.DonatedOn); err != nil {
-		l.Add("donated_on", "grants.date_invalid")
-	}
+	checkDay(&l, "donated_on", d.DonatedOn)
 	if d.FundID == "" {
 		l.Add("fund", "field.required")
 	}
@@ -320,13 +319,13 @@ func (r *RoundRecord) Validate() error {
 	if utf8.RuneCountInString(r.Description) > 2000 {
 		l.Add("description", "field.too_long", 2000)
 	}
-	o, err1 := time.Parse("2006-01-02", r.OpensOn)
-	c, err2 := time.Parse("2006-01-02", r.ClosesOn)
+	o, err1 := ParseDay(r.OpensOn)
+	c, err2 := ParseDay(r.ClosesOn)
 	switch {
 	case err1 != nil:
-		l.Add("opens_on", "grants.date_invalid")
+		checkDay(&l, "opens_on", r.OpensOn)
 	case err2 != nil:
-		l.Add("closes_on", "grants.date_invalid")
+		checkDay(&l, "closes_on", r.ClosesOn)
 	case c.Before(o):
 		l.Add("closes_on", "grants.dates_order")
 	}
@@ -394,5 +393,34 @@ func textField(l *errs.List, field, s string, min, max int) {
 		l.Add(field, "grants.too_short", min)
 	case c > max:
 		l.Add(field, "field.too_long", max)
+	}
+}
+
+// The years a donation, an expense, a round or a milestone may fall on:
+// year 0 or 9999 is a typo or an attack (and would print on a receipt).
+const minYear, maxYear = 2000, 2199
+
+// errDayRange is a well-formed day outside [minYear, maxYear].
+var errDayRange = errors.New("grants: day out of range")
+
+// ParseDay reads a day written 2026-11-20 within the years allowed.
+func ParseDay(s string) (time.Time, error) {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return t, err
+	}
+	if y := t.Year(); y < minYear || y > maxYear {
+		return t, errDayRange
+	}
+	return t, nil
+}
+
+// checkDay adds to l what is wrong with the day s of field.
+func checkDay(l *errs.List, field, s string) {
+	switch _, err := ParseDay(s); {
+	case errors.Is(err, errDayRange):
+		l.Add(field, "date.out_of_range", minYear, maxYear)
+	case err != nil:
+		l.Add(field, "grants.date_invalid")
 	}
 }

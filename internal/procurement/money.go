@@ -23,7 +23,8 @@ func ParseYuan(field, s string) (int64, error) {
 	if whole == "" {
 		whole = "0"
 	}
-	if len(frac) > 2 && mult == 1 || strings.HasPrefix(whole, "-") || strings.HasPrefix(whole, "+") {
+	// Digits only on both sides: strconv would take a sign, so "0.-5" was -5 fen.
+	if len(frac) > 2 && mult == 1 || !asciiDigits(whole) || !asciiDigits(frac) {
 		return 0, errs.Field(field, "money.invalid")
 	}
 	w, err := strconv.ParseInt(whole, 10, 64)
@@ -44,10 +45,28 @@ func ParseYuan(field, s string) (int64, error) {
 			return 0, errs.Field(field, "money.invalid")
 		}
 	}
+	fen := w*100 + f
 	if mult == 10000 {
-		return w*10000*100 + f, nil // f is in units of 0.000001 万 = 0.01 yuan
+		fen = w*10000*100 + f // f is in units of 0.000001 万 = 0.01 yuan
 	}
-	return w*100 + f, nil
+	// The same bound with or without 万 (w alone let "100000001万" through).
+	if fen > maxYuanFen {
+		return 0, errs.Field(field, "money.invalid")
+	}
+	return fen, nil
+}
+
+// maxYuanFen is the largest amount ParseYuan reads: 10^12 yuan.
+const maxYuanFen = 1e14
+
+// asciiDigits reports whether s is only 0-9 ("" counts).
+func asciiDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // FormatFen shows fen as yuan with thousands separators: 8000000 → "80,000",

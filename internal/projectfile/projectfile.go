@@ -164,9 +164,17 @@ func (p *ProjectRow) set(field, v string) {
 			p.problem(field, "date.invalid")
 			return
 		}
+		if d.Year() < minYear || d.Year() > maxYear {
+			p.problem(field, "date.out_of_range", minYear, maxYear)
+			return
+		}
 		p.Completed = d
 	}
 }
+
+// The years a completion date may fall in: year 1 or 9999 is a typo (the
+// store refuses dates still to come).
+const minYear, maxYear = 1990, 2199
 
 // MaxDurationDays bounds a project's duration (ten years).
 const MaxDurationDays = 3660

@@ -232,6 +232,8 @@ func (o *Organization) Validate() error {
 			l.Add("founded", "date.invalid")
 		} else if t.After(time.Now()) {
 			l.Add("founded", "date.future")
+		} else if t.Year() < minFoundedYear {
+			l.Add("founded", "date.out_of_range", minFoundedYear, time.Now().Year())
 		}
 	}
 	if o.Staff < 0 || o.Staff > 100000 {
@@ -245,16 +247,20 @@ func (o *Organization) Validate() error {
 		l.Add("contact_name", "field.too_long", 50)
 	}
 	if strings.TrimSpace(o.ContactPhone) != "" {
-		p, err := accounts.NormalizePhone(o.ContactPhone)
-		if err != nil {
+		// A bad number stays as typed (to show it again), not blanked.
+		if p, err := accounts.NormalizePhone(o.ContactPhone); err != nil {
 			l.Add("contact_phone", "phone.invalid")
+		} else {
+			o.ContactPhone = p
 		}
-		o.ContactPhone = p
 	} else {
 		o.ContactPhone = ""
 	}
 	return l.Err()
 }
+
+// minFoundedYear bounds a founding date from below: year 1 is a typo.
+const minFoundedYear = 1900
 
 func validPartyForm(p PartyForm) bool {
 	for _, x := range PartyForms {

@@ -792,13 +792,14 @@ func prepareUploads(files []Upload) ([]preparedUpload, error) {
 }
 
 // cleanDocumentName keeps the last part of a path a browser may send, without
-// control characters; "" when nothing usable is left or it is too long.
+// control characters or bidirectional overrides (which make "x\u202Efdp.exe"
+// read as "xexe.pdf"); "" when nothing usable is left or it is too long.
 func cleanDocumentName(s string) string {
 	if i := strings.LastIndexAny(s, `/\`); i >= 0 {
 		s = s[i+1:]
 	}
 	s = strings.TrimSpace(strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == utf8.RuneError {
+		if unicode.IsControl(r) || r == utf8.RuneError || unicode.Is(unicode.Bidi_Control, r) {
 			return -1
 		}
 		return r

@@ -83,6 +83,8 @@ func (a *app) activityCreate(w http.ResponseWriter, r *http.Request) {
 		t, err := time.ParseInLocation(formTime, v, a.loc)
 		if err != nil {
 			l.Add(field, "date.invalid_time")
+		} else if !timeInRange(t) {
+			l.Add(field, "date.out_of_range", minYear, maxYear)
 		}
 		return t.UTC()
 	}
@@ -178,6 +180,10 @@ func (a *app) activityUpdate(w http.ResponseWriter, r *http.Request) {
 		tm, err := time.ParseInLocation(formTime, v, a.loc)
 		if err != nil {
 			l.Add(t.field, "date.invalid_time")
+			continue
+		}
+		if !timeInRange(tm) {
+			l.Add(t.field, "date.out_of_range", minYear, maxYear)
 			continue
 		}
 		tm = tm.UTC()

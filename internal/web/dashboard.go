@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"fmt"
+	"html"
 	"math"
 	"net/http"
 	"strings"
@@ -150,7 +151,7 @@ func (a *app) dashboardPage(w http.ResponseWriter, r *http.Request) {
 func (a *app) dashboardChart(w http.ResponseWriter, r *http.Request) {
 	name, ok := strings.CutSuffix(r.PathValue("name"), ".svg")
 	if !ok {
-		a.fail(w, r, errs.E(errs.NotFound, "notfound.page"))
+		a.fail(w, r, errs.E(errs.NotFound, "error.not_found_page"))
 		return
 	}
 	o, err := a.dashOverview(r, accounts.View)
@@ -166,7 +167,7 @@ func (a *app) dashboardChart(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if t == nil {
-		a.fail(w, r, errs.E(errs.NotFound, "notfound.page"))
+		a.fail(w, r, errs.E(errs.NotFound, "error.not_found_page"))
 		return
 	}
 	svg, err := barChartSVG(t.Rows)
@@ -205,7 +206,9 @@ func barChartSVG(rows []dashboard.Count) ([]byte, error) {
 		if label == "" {
 			label = c.Key
 		}
-		bc.Bars = append(bc.Bars, chart.Value{Label: label, Value: float64(c.N)})
+		// go-chart writes a label into the SVG as it is: a name with "<" or
+		// "&" (an organization's, a category's) would be markup there.
+		bc.Bars = append(bc.Bars, chart.Value{Label: html.EscapeString(label), Value: float64(c.N)})
 		max = math.Max(max, float64(c.N))
 	}
 	if len(bc.Bars) == 0 {

@@ -49,7 +49,7 @@ func localDay(s string, now time.Time) time.Time {
 // localTime parses a day and an HH:MM clock time in Shanghai.
 func localTime(day, clock string) (time.Time, bool) {
 	t, err := time.ParseInLocation("2006-01-02 15:04", day+" "+clock, incubation.Zone)
-	return t, err == nil
+	return t, err == nil && timeInRange(t)
 }
 
 // actorOrgs lists the organizations the actor belongs to (admins first

@@ -58,7 +58,7 @@ func (a *app) incubationShowPage(w http.ResponseWriter, r *http.Request) (*page,
 
 func formDay(r *http.Request, field string) time.Time {
 	t, err := time.ParseInLocation("2006-01-02", r.PostFormValue(field), incubation.Zone)
-	if err != nil {
+	if err != nil || !timeInRange(t) {
 		return time.Time{}
 	}
 	return t

@@ -248,6 +248,13 @@ func TestSearchBoxes(t *testing.T) {
 		for _, q := range []string{"😀😀", "\x00\x01", "？！。", strings.Repeat("养老", 500), "养老\x00电梯", "<script>alert(1)</script>"} {
 			for _, p := range []string{"/needs?q=", "/organizations?q="} {
 				code, body, _ := anon.get(p + url.QueryEscape(q))
+				// NUL is refused before any page with a clear message (security_input.json).
+				if strings.ContainsRune(q, 0) {
+					if code != 400 || !strings.Contains(body, "无法识别的字符") {
+						t.Fatalf("%s%q: %d", p, q, code)
+					}
+					continue
+				}
 				if code != 200 {
 					t.Fatalf("%s%q: %d", p, q, code)
 				}
@@ -255,7 +262,7 @@ func TestSearchBoxes(t *testing.T) {
 					t.Fatalf("%s%q: not escaped", p, q)
 				}
 				switch q {
-				case "😀😀", "\x00\x01", "？！。":
+				case "😀😀", "？！。":
 					if !strings.Contains(body, "没有可搜索的文字") {
 						t.Fatalf("%s%q: no message", p, q)
 					}

@@ -58,7 +58,9 @@ func (a *app) meetingCreate(w http.ResponseWriter, r *http.Request) {
 	if clock == "" {
 		clock = "00:00"
 	}
-	if t, err := time.ParseInLocation(formDate+" 15:04", strings.TrimSpace(f.Get("held_on"))+" "+clock, a.loc); err == nil {
+	if t, err := time.ParseInLocation(formDate+" 15:04", strings.TrimSpace(f.Get("held_on"))+" "+clock, a.loc); err == nil && !timeInRange(t) {
+		l.Add("held_on", "date.out_of_range", minYear, maxYear)
+	} else if err == nil {
 		m.HeldAt = t
 	} else {
 		l.Add("held_on", "date.invalid")

@@ -111,6 +111,8 @@ func (a *app) meetingAction(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		if x.Due, err = time.ParseInLocation(formDate, strings.TrimSpace(r.PostFormValue("due")), a.loc); err != nil {
 			err = errs.Field("due", "date.invalid")
+		} else if !timeInRange(x.Due) {
+			err = errs.Field("due", "date.out_of_range", minYear, maxYear)
 		}
 	}
 	if err == nil {

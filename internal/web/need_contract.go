@@ -103,6 +103,8 @@ func (a *app) contractFromForm(f url.Values) (*procurement.Contract, error) {
 		t, err := time.ParseInLocation(formDate, strings.TrimSpace(v), a.loc)
 		if err != nil {
 			l.Add(field, "date.invalid")
+		} else if !timeInRange(t) {
+			l.Add(field, "date.out_of_range", minYear, maxYear)
 		}
 		return t
 	}
@@ -115,7 +117,7 @@ func (a *app) contractFromForm(f url.Values) (*procurement.Contract, error) {
 			continue
 		}
 		m := procurement.Milestone{Title: title}
-		if t, err := time.ParseInLocation(formDate, due, a.loc); err == nil {
+		if t, err := time.ParseInLocation(formDate, due, a.loc); err == nil && timeInRange(t) {
 			m.Due = t
 		} else {
 			l.Add("milestones", "contract.milestone_due", i+1)

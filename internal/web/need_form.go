@@ -92,6 +92,8 @@ func (a *app) needFromForm(r *http.Request) (store.NeedUpdate, string, error) {
 		t, err := time.ParseInLocation(formTime, v, a.loc)
 		if err != nil {
 			l.Add(field, "date.invalid_time")
+		} else if !timeInRange(t) {
+			l.Add(field, "date.out_of_range", minYear, maxYear)
 		}
 		t = t.UTC()
 		return &t

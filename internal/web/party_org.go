@@ -74,6 +74,9 @@ func (a *app) partyDate(r *http.Request, field string) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, errs.Field(strings.TrimPrefix(field, "party_"), "date.invalid")
 	}
+	if !timeInRange(t) {
+		return time.Time{}, errs.Field(strings.TrimPrefix(field, "party_"), "date.out_of_range", minYear, maxYear)
+	}
 	return t, nil
 }
 

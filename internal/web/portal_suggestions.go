@@ -135,5 +135,7 @@ func (a *app) suggestionPhoto(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", typ)
 	w.Header().Set("Cache-Control", "private, max-age=3600")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	// A photo is never a page, even opened directly.
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; sandbox")
 	w.Write(b)
 }

@@ -324,9 +324,18 @@ func (a *app) csrfFailed(w http.ResponseWriter, r *http.Request) {
 	a.fail(w, r, errs.E(errs.Forbidden, "error.csrf"))
 }
 
-// safeNext keeps a post-login redirect on this site.
+// safeNext keeps a post-login redirect on this site: a path on this host,
+// never another host. Browsers drop tabs and newlines from a Location and
+// read a backslash as a slash, so "/\t/evil.example" or "/\\evil.example"
+// would leave the site: any control character or backslash, and anything
+// that parses with a scheme or host, gives "/".
 func safeNext(s string) string {
-	if s == "" || !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasPrefix(s, "/\\") {
+	if s == "" || !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.ContainsRune(s, '\\') ||
+		strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return "/"
+	}
+	if u, err := url.Parse(s); err != nil || u.Scheme != "" || u.Host != "" || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") ||
+		strings.HasPrefix(u.Path, "//") {
 		return "/"
 	}
 	return s

@@ -32,7 +32,10 @@ func TestEveryTemplateIsRegistered(t *testing.T) {
 }
 
 func TestSafeNext(t *testing.T) {
-	for in, want := range map[string]string{"": "/", "/admin": "/admin", "//evil.example": "/", "https://evil": "/", "/\\evil": "/"} {
+	for in, want := range map[string]string{"": "/", "/admin": "/admin", "//evil.example": "/", "https://evil": "/", "/\\evil": "/",
+		// Browsers drop tabs and newlines and read a backslash as a slash.
+		"/\t/evil.example": "/", "/\n/evil.example": "/", "/\r\n/evil.example": "/", "\\/evil.example": "/",
+		"/x\\..\\\\evil": "/", "javascript:alert(1)": "/", "/needs?q=%E8%80%81": "/needs?q=%E8%80%81", " /admin": "/"} {
 		if got := safeNext(in); got != want {
 			t.Errorf("%q → %q, want %q", in, got, want)
 		}

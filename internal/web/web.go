@@ -104,6 +104,10 @@ func New(d Deps) (http.Handler, error) {
 	handle := func(pattern string, h http.HandlerFunc) {
 		mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			server.SetPattern(r)
+			if err := badInput(r); err != nil {
+				a.fail(w, r, err)
+				return
+			}
 			if r.Method == http.MethodGet && portalPath(r.URL.Path) {
 				a.visits.count(r, a.Config.TrustProxy)
 			}
