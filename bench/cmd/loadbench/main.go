@@ -91,7 +91,7 @@ func run(ctx context.Context, args []string) (*result, error) {
 	fs.IntVar(&o.merchants, "merchants", 12, "merchant logins that redeem (each may check 60 codes in 10 minutes)")
 	fs.IntVar(&o.residents, "residents", 12, "residents who spend points")
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory (databases, node logs) and the PostgreSQL database")
-	fs.StringVar(&o.pprofDir, "pprof", "", "write a 10 s CPU profile of each node under load into this directory (builds huitian with net/http/pprof on a side port)")
+	fs.StringVar(&o.pprofDir, "pprof", "", "write CPU profiles of each node under the mix and under each route alone into this directory (builds huitian with net/http/pprof on a side port)")
 	mix := fs.String("mix", defaultMix, "route weights, name=weight,…")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
@@ -154,14 +154,16 @@ func run(ctx context.Context, args []string) (*result, error) {
 			}
 			fmt.Printf("   found %d needs (%d open to proposals), %d organizations, %d merchants; need board page %d bytes\n",
 				len(d.needs), len(d.open), len(d.orgs), len(d.merchantIDs), d.boardBytes)
-			stopProf := t.profile(ctx, o)
+			stopProf := t.profile(ctx, o, "mix", o.warm, o.dur)
 			rep := drive(ctx, cl, t.urls, d, o, o.weights, o.warm, o.dur)
 			stopProf()
 			for _, route := range []string{"board", "need"} {
 				if o.solo <= 0 {
 					break
 				}
+				stopProf := t.profile(ctx, o, route, 0, o.solo)
 				solo := drive(ctx, cl, t.urls, d, o, map[string]int{route: 1}, 0, o.solo)
+				stopProf()
 				rep.Solo[route] = solo.Routes[route]
 				rep.Errors += solo.Errors
 				for k, n := range solo.Samples {

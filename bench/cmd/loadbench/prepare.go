@@ -298,10 +298,10 @@ func freshPostgres(ctx context.Context, server string, keep bool) (string, func(
 	return u.String(), drop, nil
 }
 
-// profile takes a CPU profile of every node for 10 s (or the measured
-// duration, if shorter), starting 1 s into the measured load; the returned
-// function waits for the profiles.
-func (t *target) profile(ctx context.Context, o options) func() {
+// profile takes a CPU profile of every node for up to 10 s of a phase of
+// dur that starts after warm: from 1 s into the measured part (half a
+// second when it is short); the returned function waits for the profiles.
+func (t *target) profile(ctx context.Context, o options, phase string, warm, dur time.Duration) func() {
 	if o.pprofDir == "" {
 		return func() {}
 	}
@@ -309,7 +309,11 @@ func (t *target) profile(ctx context.Context, o options) func() {
 		fmt.Fprintln(os.Stderr, "loadbench: pprof:", err)
 		return func() {}
 	}
-	secs := int(min(10*time.Second, o.dur-time.Second).Seconds())
+	lead := time.Second
+	if dur < 4*time.Second {
+		lead = dur / 4
+	}
+	secs := int(min(10*time.Second, dur-lead).Seconds())
 	if secs < 1 {
 		secs = 1
 	}
@@ -317,14 +321,14 @@ func (t *target) profile(ctx context.Context, o options) func() {
 	for i, n := range t.nodes {
 		go func() {
 			defer func() { done <- struct{}{} }()
-			time.Sleep(o.warm + time.Second)
+			time.Sleep(warm + lead)
 			resp, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", n.pprof, secs))
 			if err != nil {
 				fmt.Fprintln(os.Stderr, "loadbench: pprof:", err)
 				return
 			}
 			defer resp.Body.Close()
-			path := filepath.Join(o.pprofDir, fmt.Sprintf("%s-node%d.pprof", t.name, i+1))
+			path := filepath.Join(o.pprofDir, fmt.Sprintf("%s-%s-node%d.pprof", t.name, phase, i+1))
 			f, err := os.Create(path)
 			if err != nil {
 				fmt.Fprintln(os.Stderr, "loadbench: pprof:", err)
@@ -332,7 +336,7 @@ func (t *target) profile(ctx context.Context, o options) func() {
 			}
 			io.Copy(f, resp.Body)
 			f.Close()
-			fmt.Printf("   CPU profile of %s node %d: %s\n", t.name, i+1, abs(path))
+			fmt.Printf("   CPU profile of %s node %d, %s: %s\n", t.name, i+1, phase, abs(path))
 		}()
 	}
 	return func() {
