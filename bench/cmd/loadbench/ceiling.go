@@ -108,7 +108,7 @@ func runCeiling(ctx context.Context, cl *http.Client, size int, gz bool, o optio
 	if !okk || got != size {
 		fmt.Printf("   ceiling page is %d bytes (board %d)\n", got, size)
 	}
-	return drive(ctx, cl, []string{u}, &discovery{}, o, map[string]int{"ceiling": 1}, o.warm, o.dur), nil
+	return drive(ctx, cl, []string{u}, nil, &discovery{}, o, map[string]int{"ceiling": 1}, o.warm, o.dur), nil
 }
 
 func (w *worker) fetchLen(u string) (int, bool) {

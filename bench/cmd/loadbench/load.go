@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"regexp"
 	"slices"
 	"sort"
@@ -18,6 +19,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -399,7 +401,8 @@ func (w *worker) api(route, token, path string, in, out any) bool {
 }
 
 type routeReport struct {
-	Requests int     `json:"requests"`
+	ServerCPUms float64 `json:"server_cpu_ms_per_req,omitempty"` // alone only
+	Requests    int     `json:"requests"`
 	RPS      float64 `json:"rps"`
 	P50ms    float64 `json:"p50_ms"`
 	P99ms    float64 `json:"p99_ms"`
@@ -418,11 +421,47 @@ type report struct {
 	Solo     map[string]*routeReport `json:"solo,omitempty"`
 	Skipped  map[string]int          `json:"skipped,omitempty"`
 	Samples  map[string]int          `json:"error_samples,omitempty"`
+	// CPU per request of the server processes (all nodes; 0 for the
+	// ceiling, which runs in this process) and of this process (the
+	// client, and the ceiling's server), and the cores each used.
+	ServerCPUms float64 `json:"server_cpu_ms_per_req"`
+	ClientCPUms float64 `json:"client_cpu_ms_per_req"`
+	ServerCores float64 `json:"server_cores"`
+	ClientCores float64 `json:"client_cores"`
+}
+
+// procsCPU is the user and system CPU time the processes used so far
+// (Linux /proc; 0 where it cannot be read).
+func procsCPU(pids []int) time.Duration {
+	var total time.Duration
+	for _, pid := range pids {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			continue
+		}
+		s := string(b)
+		f := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
+		if len(f) < 13 {
+			continue
+		}
+		ut, _ := strconv.ParseInt(f[11], 10, 64)
+		st, _ := strconv.ParseInt(f[12], 10, 64)
+		total += time.Duration(ut+st) * time.Second / 100 // USER_HZ
+	}
+	return total
+}
+
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // drive runs conns workers on the weighted mix: warm (not counted), then
 // dur measured. Requests go to the urls round robin.
-func drive(ctx context.Context, cl *http.Client, urls []string, d *discovery, o options, weights map[string]int, warm, dur time.Duration) *report {
+func drive(ctx context.Context, cl *http.Client, urls []string, pids []int, d *discovery, o options, weights map[string]int, warm, dur time.Duration) *report {
 	var names []string
 	var cum []int
 	total := 0
@@ -455,7 +494,9 @@ func drive(ctx context.Context, cl *http.Client, urls []string, d *discovery, o 
 	if warm > 0 {
 		phase(warm, uint64(o.seed)+1000)
 	}
+	srv0, self0 := procsCPU(pids), selfCPU()
 	workers, took := phase(dur, uint64(o.seed))
+	srv, self := procsCPU(pids)-srv0, selfCPU()-self0
 
 	rep := &report{Routes: map[string]*routeReport{}, Solo: map[string]*routeReport{}, Skipped: map[string]int{}, Samples: map[string]int{}}
 	all := map[string]*routeStats{}
@@ -490,6 +531,12 @@ func drive(ctx context.Context, cl *http.Client, urls []string, d *discovery, o 
 	slices.Sort(every)
 	rep.RPS = round(float64(len(every))/took.Seconds(), 1)
 	rep.P50ms, rep.P99ms = round(pct(every, 50), 2), round(pct(every, 99), 2)
+	if n := float64(len(every)); n > 0 {
+		rep.ServerCPUms = round(float64(srv.Microseconds())/1000/n, 3)
+		rep.ClientCPUms = round(float64(self.Microseconds())/1000/n, 3)
+		rep.ServerCores = round(srv.Seconds()/took.Seconds(), 2)
+		rep.ClientCores = round(self.Seconds()/took.Seconds(), 2)
+	}
 	return rep
 }
 
@@ -514,9 +561,10 @@ func (r *report) print(name string) {
 		fmt.Printf("   %-16s %9d %9.1f %9.2f %9.2f %8d %7d\n", k, x.Requests, x.RPS, x.P50ms, x.P99ms, x.Refused, x.Errors)
 	}
 	fmt.Printf("   %-16s %9d %9.1f %9.2f %9.2f %8d %7d\n", "all ("+name+")", r.Requests, r.RPS, r.P50ms, r.P99ms, r.Refused, r.Errors)
+	fmt.Printf("   CPU a request: server %.2f ms (%.2f cores), this process %.2f ms (%.2f cores)\n", r.ServerCPUms, r.ServerCores, r.ClientCPUms, r.ClientCores)
 	for _, k := range []string{"board", "need"} {
 		if x := r.Solo[k]; x != nil {
-			fmt.Printf("   %-16s %9d %9.1f %9.2f %9.2f %8d %7d\n", k+" alone", x.Requests, x.RPS, x.P50ms, x.P99ms, x.Refused, x.Errors)
+			fmt.Printf("   %-16s %9d %9.1f %9.2f %9.2f %8d %7d   server CPU %.2f ms a request\n", k+" alone", x.Requests, x.RPS, x.P50ms, x.P99ms, x.Refused, x.Errors, x.ServerCPUms)
 		}
 	}
 	for k, n := range r.Skipped {

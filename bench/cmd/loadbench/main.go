@@ -155,16 +155,17 @@ func run(ctx context.Context, args []string) (*result, error) {
 			fmt.Printf("   found %d needs (%d open to proposals), %d organizations, %d merchants; need board page %d bytes\n",
 				len(d.needs), len(d.open), len(d.orgs), len(d.merchantIDs), d.boardBytes)
 			stopProf := t.profile(ctx, o, "mix", o.warm, o.dur)
-			rep := drive(ctx, cl, t.urls, d, o, o.weights, o.warm, o.dur)
+			rep := drive(ctx, cl, t.urls, t.pids(), d, o, o.weights, o.warm, o.dur)
 			stopProf()
 			for _, route := range []string{"board", "need"} {
 				if o.solo <= 0 {
 					break
 				}
 				stopProf := t.profile(ctx, o, route, 0, o.solo)
-				solo := drive(ctx, cl, t.urls, d, o, map[string]int{route: 1}, 0, o.solo)
+				solo := drive(ctx, cl, t.urls, t.pids(), d, o, map[string]int{route: 1}, 0, o.solo)
 				stopProf()
 				rep.Solo[route] = solo.Routes[route]
+				rep.Solo[route].ServerCPUms = solo.ServerCPUms
 				rep.Errors += solo.Errors
 				for k, n := range solo.Samples {
 					rep.Samples[route+" alone: "+k] += n

@@ -240,6 +240,14 @@ func waitReady(ctx context.Context, n *node, limit time.Duration) error {
 	return fmt.Errorf("node %s not ready after %s: see %s", n.url, limit, n.log)
 }
 
+func (t *target) pids() []int {
+	var out []int
+	for _, n := range t.nodes {
+		out = append(out, n.cmd.Process.Pid)
+	}
+	return out
+}
+
 // stop ends the nodes (SIGTERM, then kill) and drops the database.
 func (t *target) stop() {
 	for _, n := range t.nodes {
