@@ -403,11 +403,11 @@ func (w *worker) api(route, token, path string, in, out any) bool {
 type routeReport struct {
 	ServerCPUms float64 `json:"server_cpu_ms_per_req,omitempty"` // alone only
 	Requests    int     `json:"requests"`
-	RPS      float64 `json:"rps"`
-	P50ms    float64 `json:"p50_ms"`
-	P99ms    float64 `json:"p99_ms"`
-	Refused  int     `json:"refused,omitempty"` // expected refusals (a second proposal)
-	Errors   int     `json:"errors"`
+	RPS         float64 `json:"rps"`
+	P50ms       float64 `json:"p50_ms"`
+	P99ms       float64 `json:"p99_ms"`
+	Refused     int     `json:"refused,omitempty"` // expected refusals (a second proposal)
+	Errors      int     `json:"errors"`
 }
 
 type report struct {

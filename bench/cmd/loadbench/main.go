@@ -93,6 +93,7 @@ func run(ctx context.Context, args []string) (*result, error) {
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory (databases, node logs) and the PostgreSQL database")
 	fs.StringVar(&o.pprofDir, "pprof", "", "write CPU profiles of each node under the mix and under each route alone into this directory (builds huitian with net/http/pprof on a side port)")
 	mix := fs.String("mix", defaultMix, "route weights, name=weight,…")
+	prebuilt := fs.String("bin", "", "use this huitian binary instead of building one (to compare builds)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
@@ -123,11 +124,13 @@ func run(ctx context.Context, args []string) (*result, error) {
 	}
 	o.logDir = tmp
 	start := time.Now()
-	bin, err := buildHuitian(ctx, tmp, o.pprofDir != "")
-	if err != nil {
-		return nil, err
+	bin := abs(*prebuilt)
+	if *prebuilt == "" {
+		if bin, err = buildHuitian(ctx, tmp, o.pprofDir != ""); err != nil {
+			return nil, err
+		}
+		fmt.Printf("built huitian in %.1fs\n", time.Since(start).Seconds())
 	}
-	fmt.Printf("built huitian in %.1fs\n", time.Since(start).Seconds())
 	hasGen := knowsGen(ctx, bin)
 
 	res := &result{Conns: o.conns, Seconds: o.dur.Seconds(), Targets: map[string]*report{},
