@@ -51,6 +51,8 @@ type Store struct {
 	node     string       // this process among the app nodes (change_log)
 	leading  atomic.Bool  // Lead: this process runs the background jobs
 	followed atomic.Int64 // FollowChanges: the last change_log sequence read
+
+	stmts stmtCache // the SQLite read pool's prepared statements (stmtcache.go)
 }
 
 // Pools returns the write and read connection pools (the same on
@@ -89,6 +91,7 @@ func (s *Store) Dialect() Dialect { return s.dialect }
 
 // Close releases the pools.
 func (s *Store) Close() error {
+	s.closeStmts()
 	err := s.db.Close()
 	if s.rdb != s.db {
 		if e := s.rdb.Close(); err == nil {
@@ -159,7 +162,11 @@ func (c conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 	if st := c.batch.stmt(ctx, c, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
-	return c.pool(ctx).QueryContext(ctx, rebind(c.d, query), args...)
+	q := c.pool(ctx)
+	if st := c.cached(ctx, q, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return q.QueryContext(ctx, rebind(c.d, query), args...)
 }
 
 func (c conn) row(ctx context.Context, query string, args ...any) *sql.Row {
@@ -167,7 +174,23 @@ func (c conn) row(ctx context.Context, query string, args ...any) *sql.Row {
 	if st := c.batch.stmt(ctx, c, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
-	return c.pool(ctx).QueryRowContext(ctx, rebind(c.d, query), args...)
+	q := c.pool(ctx)
+	if st := c.cached(ctx, q, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return q.QueryRowContext(ctx, rebind(c.d, query), args...)
+}
+
+// cached returns the read pool's prepared statement of query when q is
+// that pool (not a transaction, not a replica) and it caches statements.
+func (c conn) cached(ctx context.Context, q querier, query string) *sql.Stmt {
+	if c.s == nil {
+		return nil
+	}
+	if db, ok := q.(*sql.DB); !ok || db != c.s.rdb {
+		return nil
+	}
+	return c.s.readStmt(ctx, query)
 }
 
 // pool is where a read goes: a read connection may move to a fresh
