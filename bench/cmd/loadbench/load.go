@@ -402,6 +402,7 @@ func (w *worker) api(route, token, path string, in, out any) bool {
 
 type routeReport struct {
 	ServerCPUms float64 `json:"server_cpu_ms_per_req,omitempty"` // alone only
+	ClientCPUms float64 `json:"client_cpu_ms_per_req,omitempty"` // alone only
 	Requests    int     `json:"requests"`
 	RPS         float64 `json:"rps"`
 	P50ms       float64 `json:"p50_ms"`

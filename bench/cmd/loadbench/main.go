@@ -74,6 +74,13 @@ type result struct {
 	// The need board's and the need page's rps as a share of the ceiling's.
 	BoardPctCeiling map[string]float64 `json:"board_pct_of_ceiling"`
 	NeedPctCeiling  map[string]float64 `json:"need_pct_of_ceiling"`
+	// The same by CPU a request, which the machine's other load moves far
+	// less than req/s: the ceiling server's CPU a request (this process's,
+	// less the client's a request as measured on the board alone) over the
+	// route's server CPU a request, in percent.
+	BoardCPUPctCeiling map[string]float64 `json:"board_cpu_pct_of_ceiling"`
+	NeedCPUPctCeiling  map[string]float64 `json:"need_cpu_pct_of_ceiling"`
+	CeilingServerCPUms float64            `json:"ceiling_server_cpu_ms_per_req"`
 }
 
 func run(ctx context.Context, args []string) (*result, error) {
@@ -134,7 +141,8 @@ func run(ctx context.Context, args []string) (*result, error) {
 	hasGen := knowsGen(ctx, bin)
 
 	res := &result{Conns: o.conns, Seconds: o.dur.Seconds(), Targets: map[string]*report{},
-		BoardPctCeiling: map[string]float64{}, NeedPctCeiling: map[string]float64{}}
+		BoardPctCeiling: map[string]float64{}, NeedPctCeiling: map[string]float64{},
+		BoardCPUPctCeiling: map[string]float64{}, NeedCPUPctCeiling: map[string]float64{}}
 	cl := newClient(o.conns)
 	var boardBytes int
 	var boardGzip bool
@@ -169,6 +177,7 @@ func run(ctx context.Context, args []string) (*result, error) {
 				stopProf()
 				rep.Solo[route] = solo.Routes[route]
 				rep.Solo[route].ServerCPUms = solo.ServerCPUms
+				rep.Solo[route].ClientCPUms = solo.ClientCPUms
 				rep.Errors += solo.Errors
 				for k, n := range solo.Samples {
 					rep.Samples[route+" alone: "+k] += n
@@ -228,6 +237,13 @@ func run(ctx context.Context, args []string) (*result, error) {
 			res.NeedPctCeiling[name] = round(100*n.RPS/c.RPS, 1)
 			fmt.Printf("%s: need board alone %.0f rps (p99 %.1f ms) = %.1f%% of the ceiling's %.0f; need pages alone %.0f rps (p99 %.1f ms) = %.1f%%\n",
 				name, b.RPS, b.P99ms, res.BoardPctCeiling[name], c.RPS, n.RPS, n.P99ms, res.NeedPctCeiling[name])
+			if cs := c.ClientCPUms - b.ClientCPUms; cs > 0 && b.ServerCPUms > 0 && n.ServerCPUms > 0 {
+				res.CeilingServerCPUms = round(cs, 3)
+				res.BoardCPUPctCeiling[name] = round(100*cs/b.ServerCPUms, 1)
+				res.NeedCPUPctCeiling[name] = round(100*cs/n.ServerCPUms, 1)
+				fmt.Printf("%s by CPU a request: ceiling server %.2f ms; need board %.2f ms = %.1f%% of the ceiling's rate; need page %.2f ms = %.1f%%\n",
+					name, cs, b.ServerCPUms, res.BoardCPUPctCeiling[name], n.ServerCPUms, res.NeedCPUPctCeiling[name])
+			}
 		}
 	}
 	fmt.Printf("targets: need board and need page ≥ 60%% of the ceiling, p99 ≤ 50 ms at %d connections, zero errors (this run: p99 %.1f ms, %d errors)\n",
