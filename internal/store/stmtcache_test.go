@@ -74,6 +74,20 @@ func TestReadStmtCache(t *testing.T) {
 	if n := s.cachedStmts(); n != 2 {
 		t.Fatalf("cached statements: %d, want the 2 queries", n)
 	}
+	// A cached statement holds no old snapshot: it sees a later write.
+	if err := s.tx(ctx, func(c conn) error {
+		_, err := c.exec(ctx, `INSERT INTO streets (id, name, kind, district, created_at) VALUES (?, ?, 'town', '昌平区', ?)`,
+			newID(), "街道新", c.now)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for range 8 { // on every connection of the pool
+		var n int
+		if err := s.read().row(ctx, q, "街道%").Scan(&n); err != nil || n != 6 {
+			t.Fatalf("after a write the cached read counts %d (%v), want 6", n, err)
+		}
+	}
 	// A bad query is not cached and still reports its error.
 	if err := s.read().row(ctx, `SELECT nope FROM streets`).Scan(new(int)); err == nil {
 		t.Fatal("a bad query answered")
