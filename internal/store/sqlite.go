@@ -64,6 +64,10 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 			return nil, errs.Wrap(err, "open sqlite")
 		}
 		r.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
+		// Keep every read connection (the default keeps 2 and closes the
+		// rest after each use): a connection reopened under load loses
+		// its prepared statements (stmtcache.go) and runs the pragmas again.
+		r.SetMaxIdleConns(max(4, runtime.NumCPU()*2))
 	}
 	return &Store{dialect: SQLite, db: w, rdb: r}, nil
 }

@@ -52,6 +52,8 @@ type Store struct {
 	leading  atomic.Bool     // Lead: this process runs the background jobs
 	followed atomic.Int64    // FollowChanges: the last change_log sequence read
 	posted   [2]atomic.Int64 // committed postings on this node: points, grants (Posted)
+
+	stmts stmtCache // the SQLite read pool's prepared statements (stmtcache.go)
 }
 
 // Pools returns the write and read connection pools (the same on
@@ -94,6 +96,7 @@ func (s *Store) Dialect() Dialect { return s.dialect }
 
 // Close releases the pools.
 func (s *Store) Close() error {
+	s.closeStmts()
 	err := s.db.Close()
 	if s.rdb != s.db {
 		if e := s.rdb.Close(); err == nil {
@@ -203,7 +206,11 @@ func (c conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 	if st := c.batch.stmt(ctx, c, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
-	return c.pool(ctx).QueryContext(ctx, rebind(c.d, query), args...)
+	q := c.pool(ctx)
+	if st := c.cached(ctx, q, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return q.QueryContext(ctx, rebind(c.d, query), args...)
 }
 
 func (c conn) row(ctx context.Context, query string, args ...any) *sql.Row {
@@ -211,7 +218,23 @@ func (c conn) row(ctx context.Context, query string, args ...any) *sql.Row {
 	if st := c.batch.stmt(ctx, c, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
-	return c.pool(ctx).QueryRowContext(ctx, rebind(c.d, query), args...)
+	q := c.pool(ctx)
+	if st := c.cached(ctx, q, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return q.QueryRowContext(ctx, rebind(c.d, query), args...)
+}
+
+// cached returns the read pool's prepared statement of query when q is
+// that pool (not a transaction, not a replica) and it caches statements.
+func (c conn) cached(ctx context.Context, q querier, query string) *sql.Stmt {
+	if c.s == nil {
+		return nil
+	}
+	if db, ok := q.(*sql.DB); !ok || db != c.s.rdb {
+		return nil
+	}
+	return c.s.readStmt(ctx, query)
 }
 
 // each runs a query and calls fn with every row, closing the rows
