@@ -229,12 +229,9 @@ func (g *Gen) Org(i int) registry.Organization {
 	if b.comm >= 0 {
 		where = sp.Communities[b.comm]
 	}
-	if r.IntN(3) == 0 && b.comm >= 0 { // about a third are registered
-		o.Registration = registry.Registered
-	} else {
-		o.Registration = registry.Filed
-	}
-	if o.Registration == registry.Registered || b.comm < 0 {
+	// Those serving a whole street are registered with civil affairs, and
+	// one in ten of the community ones: about 40 %.
+	if r.IntN(10) == 0 || b.comm < 0 {
 		o.Registration = registry.Registered
 		pre := pick(r, []string{"北京市昌平区", "昌平区", "北京"})
 		suffix := pick(r, orgSuffixes[b.cat])
@@ -251,6 +248,7 @@ func (g *Gen) Org(i int) registry.Organization {
 		o.Staff, o.Volunteers = 2+r.IntN(40), 10+r.IntN(400)
 		o.PartyForm = registry.PartyForms[r.IntN(len(registry.PartyForms))]
 	} else {
+		o.Registration = registry.Filed
 		o.Name = strings.TrimSuffix(where, "社区") + "社区" + pick(r, th.subjects) + pick(r, teamSuffixes)
 		if r.IntN(2) == 0 {
 			o.Kind = registry.KindTeam
