@@ -46,6 +46,10 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// Msg is an argument that is itself a catalog key: it is shown translated
+// (a status or an action's name, not its code).
+type Msg string
+
 // E builds an error of the given code with a catalog key.
 func E(code Code, key string, args ...any) *Error {
 	return &Error{Code: code, Key: key, Args: args}

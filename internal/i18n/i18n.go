@@ -7,6 +7,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/huitian/huitian/internal/errs"
@@ -84,6 +85,15 @@ func (c *Catalog) T(l Lang, key string, args ...any) string {
 	}
 	if len(args) == 0 {
 		return m
+	}
+	cloned := false
+	for i, a := range args {
+		if k, ok := a.(errs.Msg); ok {
+			if !cloned {
+				args, cloned = slices.Clone(args), true
+			}
+			args[i] = c.T(l, string(k))
+		}
 	}
 	return fmt.Sprintf(m, args...)
 }

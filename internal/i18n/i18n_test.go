@@ -1,6 +1,7 @@
 package i18n
 
 import (
+	"github.com/huitian/huitian/internal/errs"
 	"sort"
 	"strings"
 	"testing"
@@ -42,5 +43,24 @@ func TestParse(t *testing.T) {
 		if got := Parse(in); got != want {
 			t.Errorf("%q: %s, want %s", in, got, want)
 		}
+	}
+}
+
+// An errs.Msg argument is shown translated: a refused step names the
+// need's status and the action in words, not their codes.
+func TestMsgArgs(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := []any{errs.Msg("need_status.published"), errs.Msg("need.act.edit")}
+	if got := c.T(ZH, "need.bad_transition", args...); got != "需求当前状态（征集中）不能进行“修改需求”操作" {
+		t.Errorf("zh: %q", got)
+	}
+	if got := c.T(EN, "need.bad_transition", args...); strings.Contains(got, "published") || !strings.Contains(got, "Edit the need") {
+		t.Errorf("en: %q", got)
+	}
+	if args[0] != errs.Msg("need_status.published") {
+		t.Error("T changed its caller's arguments")
 	}
 }

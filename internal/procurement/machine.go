@@ -110,7 +110,7 @@ func Step(n *Need, action Action, actor *accounts.User, now time.Time) (Transiti
 	if !mayEver {
 		return Transition{}, errs.E(errs.Forbidden, "auth.forbidden")
 	}
-	return Transition{}, errs.E(errs.Conflict, "need.bad_transition", string(status), string(action))
+	return Transition{}, errs.E(errs.Conflict, "need.bad_transition", errs.Msg("need_status."+string(status)), errs.Msg("need.act."+string(action)))
 }
 
 func holdsAny(u *accounts.User, roles []accounts.Role, res accounts.Resource) bool {
