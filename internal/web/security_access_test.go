@@ -1010,3 +1010,90 @@ func (f *secFixture) snapshotDiff(a, b map[string]string) string {
 	sort.Strings(diff)
 	return strings.Join(diff, ", ")
 }
+
+// secOther names, for the ID-swapping attack, objects of other streets
+// than 回龙观街道 that stand in for the "street" actor's own.
+func (f *secFixture) secOther(t *testing.T) map[string]string {
+	st := f.ids["street"] // every query below takes another street than this
+	other := map[string]string{}
+	var missing []string
+	q := func(name, query string, args ...any) {
+		var v string
+		if err := f.db.QueryRow(f.rebind(query), args...).Scan(&v); err != nil {
+			missing = append(missing, name+": "+err.Error())
+		}
+		other[name] = v
+	}
+	other["street"] = f.ids["street2"]
+	q("org", `SELECT id FROM organizations WHERE street_id <> ? ORDER BY id LIMIT 1`, st)
+	q("community", `SELECT id FROM communities WHERE street_id <> ? ORDER BY id LIMIT 1`, st)
+	for _, n := range []struct{ name, status string }{{"need", "published"}, {"needDraft", "draft"}, {"needEval", "evaluating"},
+		{"needAwarded", "awarded"}} {
+		q(n.name, `SELECT id FROM needs WHERE street_id <> ? AND status = ? ORDER BY id LIMIT 1`, st, n.status)
+	}
+	q("needProgress", `SELECT n.id FROM needs n WHERE n.street_id <> ? AND n.status IN ('in_progress', 'contracted', 'delivered') AND EXISTS (SELECT 1 FROM milestones m WHERE m.need_id = n.id) ORDER BY n.id LIMIT 1`, st)
+	q("milestone", `SELECT id FROM milestones WHERE need_id = ? ORDER BY position LIMIT 1`, other["needProgress"])
+	q("proposal", `SELECT id FROM proposals WHERE need_id IN (SELECT id FROM needs WHERE street_id <> ?) ORDER BY id LIMIT 1`, st)
+	q("question", `SELECT id FROM questions WHERE need_id IN (SELECT id FROM needs WHERE street_id <> ?) ORDER BY id LIMIT 1`, st)
+	q("activity", `SELECT id FROM activities WHERE street_id <> ? ORDER BY id LIMIT 1`, st)
+	// The demo holds every joint meeting in 回龙观街道: an action item of
+	// another street's owner stands in.
+	q("action", `SELECT id FROM meeting_actions WHERE owner_street_id <> ? ORDER BY id LIMIT 1`, st)
+	q("merchant", `SELECT id FROM merchants WHERE street_id <> ? ORDER BY id LIMIT 1`, st)
+	q("space", `SELECT s.id FROM spaces s JOIN incubation_bases b ON b.id = s.base_id WHERE b.street_id <> ? ORDER BY s.id LIMIT 1`, st)
+	q("suggestion", `SELECT id FROM suggestions WHERE community_id IN (SELECT id FROM communities WHERE street_id <> ?) ORDER BY id LIMIT 1`, st)
+	if len(missing) > 0 {
+		t.Fatalf("the demo data lacks other-street objects:\n%s", strings.Join(missing, "\n"))
+	}
+	return other
+}
+
+// TestSecurityIDSwap: attack "replace the id in the URL with another
+// street's object" (rule: a grant reaches only its own scope; the swapped
+// call is refused and changes nothing). Every change route the actor may
+// use on its own objects is called with the other street's objects.
+func TestSecurityIDSwap(t *testing.T) {
+	t.Parallel()
+	routes := append(webRoutes(t), apiRoutes(t)...)
+	eachSec(t, func(t *testing.T, f *secFixture) {
+		other := f.secOther(t)
+		own := f.ids
+		swapped := map[string]string{}
+		for k, v := range own {
+			swapped[k] = v
+		}
+		for k, v := range other {
+			swapped[k] = v
+		}
+		before := f.snapshot(t)
+		tried := 0
+		for _, rt := range routes {
+			spec := secAccess[rt.String()]
+			if rt.method == http.MethodGet || spec == "all" || spec == "signed" || !strings.Contains(rt.path, "{") {
+				continue
+			}
+			f.ids = swapped
+			path := f.secPath(t, rt)
+			f.ids = own
+			if path == f.secPath(t, rt) {
+				continue // no street-scoped object in this route
+			}
+			for _, a := range []string{"street", "comm", "orgadmin", "member", "merchant"} {
+				if !secAllowed(spec, a) {
+					continue
+				}
+				tried++
+				w := f.secDo(rt.method, path, a, secEmptyBody(path), secEmptyType(path))
+				if !denied(w) && w.Code < 400 {
+					t.Errorf("%s as %s on another street's object (%s): %d, want a refusal", rt, a, path, w.Code)
+				}
+			}
+		}
+		if tried < 40 {
+			t.Fatalf("only %d swapped calls tried: the swap no longer reaches the routes", tried)
+		}
+		if diff := f.snapshotDiff(before, f.snapshot(t)); diff != "" {
+			t.Errorf("swapped ids changed the database: %s", diff)
+		}
+	})
+}
