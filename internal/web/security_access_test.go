@@ -8,6 +8,8 @@ package web_test
 // open it.
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -1096,4 +1098,107 @@ func TestSecurityIDSwap(t *testing.T) {
 			t.Errorf("swapped ids changed the database: %s", diff)
 		}
 	})
+}
+
+// secText returns a response's text; for a workbook or any zip, the text
+// of every file in it (an export's cells are in its XML).
+func secText(t *testing.T, w *httptest.ResponseRecorder) string {
+	body := w.Body.Bytes()
+	if len(body) > 4 && string(body[:2]) == "PK" {
+		zr, err := zip.NewReader(bytes.NewReader(body), int64(len(body)))
+		if err == nil {
+			var b strings.Builder
+			for _, zf := range zr.File {
+				rc, err := zf.Open()
+				if err != nil {
+					t.Fatal(err)
+				}
+				x, _ := io.ReadAll(rc)
+				rc.Close()
+				b.Write(x)
+			}
+			return b.String()
+		}
+	}
+	return string(body)
+}
+
+// TestSecurityNoLeaks: attack "read a draft need or a sealed proposal
+// through a side door" (rule: a draft is seen only by staff of its scope,
+// auditors and admins; a proposal is sealed — seen only by its own
+// organization — until the tender closes). Every GET route of the pages
+// and the API (lists, search, exports, OCDS, notifications, the audit
+// viewer, error pages) is read by every actor, on the demo objects and
+// again with the draft need in place of the published one, plus the
+// searches for the secret words themselves.
+func TestSecurityNoLeaks(t *testing.T) {
+	t.Parallel()
+	routes := append(webRoutes(t), apiRoutes(t)...)
+	eachSec(t, func(t *testing.T, f *secFixture) {
+		// A draft whose title no other need shares, and a sealed proposal
+		// (on a published need, still open) whose summary no other
+		// proposal shares, with the organization that wrote it.
+		draft := f.one(t, `SELECT title FROM needs n WHERE id = ?`, f.ids["needDraft"])
+		if n := f.one(t, `SELECT COUNT(*) FROM needs WHERE title = ?`, draft); n != "1" {
+			t.Fatalf("the draft's title %q is not unique", draft)
+		}
+		sealedID := f.one(t, `SELECT p.id FROM proposals p JOIN needs n ON n.id = p.need_id
+			WHERE n.status = 'published' AND n.street_id = ? AND p.status = 'submitted'
+			AND (SELECT COUNT(*) FROM proposals q WHERE q.summary = p.summary) = 1 ORDER BY p.id LIMIT 1`, f.ids["street"])
+		sealed := f.one(t, `SELECT summary FROM proposals WHERE id = ?`, sealedID)
+		sealedNeed := f.one(t, `SELECT need_id FROM proposals WHERE id = ?`, sealedID)
+		bidder := f.one(t, `SELECT org_id FROM proposals WHERE id = ?`, sealedID)
+		mayDraft := map[string]bool{"admin": true, "auditor": true, "street": true, "comm": f.one(t, `SELECT community_id FROM needs WHERE id = ?`, f.ids["needDraft"]) == f.ids["community"]}
+		maySealed := map[string]bool{"orgadmin": bidder == f.ids["org"], "member": bidder == f.ids["org"]}
+		own := f.ids
+		check := func(label, path string, ids map[string]string) {
+			for _, a := range secActorNames {
+				w := f.secDo(http.MethodGet, path, a, "", "")
+				text := secText(t, w)
+				if !mayDraft[a] && strings.Contains(text, draft) {
+					t.Errorf("%s as %s (%s): the draft need's title %q leaks", label, a, path, draft)
+				}
+				if !maySealed[a] && strings.Contains(text, sealed) {
+					t.Errorf("%s as %s (%s): the sealed proposal's summary leaks", label, a, path)
+				}
+			}
+		}
+		variants := []map[string]string{{}, {"need": f.ids["needDraft"]}, {"need": sealedNeed, "proposal": sealedID}}
+		for _, v := range variants {
+			ids := map[string]string{}
+			for k, x := range own {
+				ids[k] = x
+			}
+			for k, x := range v {
+				ids[k] = x
+			}
+			f.ids = ids
+			f.ids["ocid"] = ocds.DefaultConfig().OCID(ids["need"])
+			for _, rt := range routes {
+				if rt.method == http.MethodGet && !strings.HasPrefix(rt.path, "/static/") {
+					check(rt.String(), f.secPath(t, rt), ids)
+				}
+			}
+			f.ids = own
+		}
+		// Searched by their first words (a search page shows its query back,
+		// so the whole secret in the answer is a leak, the query is not).
+		for _, words := range []string{firstWords(draft), firstWords(sealed)} {
+			q := url.QueryEscape(words)
+			for _, path := range []string{"/needs?q=" + q, "/api/v1/needs?q=" + q, "/api/v1/match/projects?q=" + q,
+				"/api/v1/match/organizations?q=" + q, "/solutions?q=" + q, "/api/v1/solutions?q=" + q,
+				"/needs/suggest?q=" + q, "/api/v1/ocds/releases?limit=1000", "/me/notifications", "/admin/audit?q=" + q} {
+				check("search "+path, path, own)
+			}
+		}
+	})
+}
+
+// firstWords is the start of a text, for searching by part of it.
+func firstWords(s string) string {
+	r := []rune(s)
+	if len(r) > 6 {
+		r = r[:6]
+	}
+	return string(r)
 }
