@@ -1202,3 +1202,78 @@ func firstWords(s string) string {
 	}
 	return string(r)
 }
+
+// TestSecurityProtectedFields: attack "set a field one may not choose in
+// the request body" — status, money, role, scope, the street or community
+// an object belongs to (rule: such fields are ignored or the request is
+// refused; never applied).
+func TestSecurityProtectedFields(t *testing.T) {
+	t.Parallel()
+	eachSec(t, func(t *testing.T, f *secFixture) {
+		st, st2 := f.ids["street"], f.ids["street2"]
+		comm2 := f.one(t, `SELECT id FROM communities WHERE street_id = ? ORDER BY id LIMIT 1`, st2)
+		org := f.ids["org"]
+		grantsBefore := f.one(t, `SELECT COUNT(*) || ':' || MIN(role) FROM grants WHERE user_id = ?`, f.actors["resident"].id)
+		cases := []struct {
+			name, actor, method, path, body, ctype string
+			check                                 func(t *testing.T)
+		}{
+			{"API organization moved to another street by its admin", "orgadmin", "PATCH", "/api/v1/organizations/" + org,
+				`{"street_id":"` + st2 + `","community_id":"` + comm2 + `","staff":3}`, "application/json", func(t *testing.T) {
+					if got := f.one(t, `SELECT street_id FROM organizations WHERE id = ?`, org); got != st {
+						t.Errorf("the organization's street became %s", got)
+					}
+				}},
+			{"form organization moved to another street by its admin", "orgadmin", "POST", "/organizations/" + org,
+				"name=" + url.QueryEscape("回龙观惠民社工") + "&street_id=" + st2 + "&community_id=" + comm2, "", func(t *testing.T) {
+					if got := f.one(t, `SELECT street_id FROM organizations WHERE id = ?`, org); got != st {
+						t.Errorf("the organization's street became %s", got)
+					}
+				}},
+			{"API need created published, in another street", "street", "POST", "/api/v1/needs",
+				`{"title":"安全测试受保护字段需求","description":"为楼道加装扶手，服务高龄独居老人出行安全。","street_id":"` + st2 +
+					`","status":"published","budget_fen":100000,"awarded_org_id":"` + org + `"}`, "application/json", func(t *testing.T) {
+					var street, status string
+					var awarded sql.NullString
+					err := f.db.QueryRow(f.rebind(`SELECT street_id, status, awarded_org_id FROM needs WHERE title = ?`), "安全测试受保护字段需求").Scan(&street, &status, &awarded)
+					if err == sql.ErrNoRows {
+						return // refused: fine
+					}
+					if err != nil {
+						t.Fatal(err)
+					}
+					if street == st2 || status != "draft" || awarded.String != "" {
+						t.Errorf("created with street %s, status %s, awarded %q: the body chose them", street, status, awarded.String)
+					}
+				}},
+			{"API draft need patched to published and to another street", "street", "PATCH", "/api/v1/needs/" + f.ids["needDraft"],
+				`{"status":"published","street_id":"` + st2 + `","awarded_org_id":"` + org + `"}`, "application/json", func(t *testing.T) {
+					got := f.one(t, `SELECT street_id || ':' || status FROM needs WHERE id = ?`, f.ids["needDraft"])
+					if got != st+":draft" {
+						t.Errorf("the draft became %s", got)
+					}
+				}},
+			{"form resident grants themself a role", "resident", "POST", "/me/privacy/name",
+				"name=" + url.QueryEscape("张桂兰") + "&role=platform_admin&scope_id=&status=active&balance=99999", "", func(t *testing.T) {
+					if got := f.one(t, `SELECT COUNT(*) || ':' || MIN(role) FROM grants WHERE user_id = ?`, f.actors["resident"].id); got != grantsBefore {
+						t.Errorf("the resident's grants became %s (were %s)", got, grantsBefore)
+					}
+				}},
+			{"API resident sets their points balance", "resident", "POST", "/api/v1/redemption-codes",
+				`{"good_id":"` + f.ids["good"] + `","balance":999999,"amount":-5}`, "application/json", func(t *testing.T) {
+					if n := f.one(t, `SELECT COUNT(*) FROM points_postings WHERE amount > 100000`); n != "0" {
+						t.Errorf("%s postings over 100000 points", n)
+					}
+				}},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				w := f.secDo(c.method, c.path, c.actor, c.body, c.ctype)
+				if w.Code >= 500 {
+					t.Fatalf("%d %s", w.Code, w.Body.String())
+				}
+				c.check(t)
+			})
+		}
+	})
+}
