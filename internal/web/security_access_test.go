@@ -1216,7 +1216,7 @@ func TestSecurityProtectedFields(t *testing.T) {
 		grantsBefore := f.one(t, `SELECT COUNT(*) || ':' || MIN(role) FROM grants WHERE user_id = ?`, f.actors["resident"].id)
 		cases := []struct {
 			name, actor, method, path, body, ctype string
-			check                                 func(t *testing.T)
+			check                                  func(t *testing.T)
 		}{
 			{"API organization moved to another street by its admin", "orgadmin", "PATCH", "/api/v1/organizations/" + org,
 				`{"street_id":"` + st2 + `","community_id":"` + comm2 + `","staff":3}`, "application/json", func(t *testing.T) {
