@@ -851,7 +851,7 @@ func secAllowed(spec, actor string) bool {
 // district per database, in an order where each finds the data as seeded:
 // the read-only leak sweep, the swapped ids and the protected fields
 // (both checked against the database), then the route table, whose
-// allowed calls may change things.
+// allowed calls may change things, and the downloads' expiry.
 func TestSecurityAccessControl(t *testing.T) {
 	t.Parallel()
 	routes := append(webRoutes(t), apiRoutes(t)...)
@@ -880,6 +880,8 @@ func TestSecurityAccessControl(t *testing.T) {
 		t.Run("id_swap", func(t *testing.T) { secIDSwap(t, f, routes) })
 		t.Run("protected_fields", func(t *testing.T) { secProtectedFields(t, f) })
 		t.Run("route_table", func(t *testing.T) { secRouteTable(t, f, routes) })
+		// Last: it moves the store's clock past every session.
+		t.Run("exports_expire", func(t *testing.T) { secExpiry(t, f) })
 	})
 }
 
@@ -1288,6 +1290,43 @@ func secProtectedFields(t *testing.T, f *secFixture) {
 				}
 				c.check(t)
 			})
+		}
+	}
+}
+
+// secExpiry: attack "keep a download link and use it after the session
+// has ended" (rule: every export and download of non-public data needs a
+// live session of a user in scope, and is not kept by shared caches). The
+// downloads are fetched with a live session, then once the store's clock
+// is past the session's idle limit.
+func secExpiry(t *testing.T, f *secFixture) {
+	downloads := []struct{ actor, path string }{
+		{"street", "/dashboard.xlsx"},
+		{"admin", "/admin/organizations/export?format=csv"},
+		{"orgadmin", "/activities/" + f.ids["activity"] + "/attendance/export"},
+		{"merchant", "/merchant/" + f.ids["merchant"] + "/settlements/" + f.ids["settlement"] + "/statement"},
+		{"resident", "/me/export"},
+		{"foundation", "/grants/files/" + f.ids["grantFile"]},
+	}
+	for _, d := range downloads {
+		w := f.secDo(http.MethodGet, d.path, d.actor, "", "")
+		if w.Code != http.StatusOK {
+			t.Fatalf("%s as %s with a live session: %d", d.path, d.actor, w.Code)
+		}
+		if cc := w.Header().Get("Cache-Control"); !strings.Contains(cc, "no-store") && !strings.Contains(cc, "private") {
+			t.Errorf("%s: Cache-Control %q lets a shared cache keep a private download", d.path, cc)
+		}
+		if a := f.secDo(http.MethodGet, d.path, "anon", "", ""); !denied(a) {
+			t.Errorf("%s without a session: %d, want the sign-in page", d.path, a.Code)
+		}
+	}
+	cfg := config.Default()
+	real := f.s.Now
+	f.s.Now = func() time.Time { return real().Add(cfg.SessionIdle + time.Minute) }
+	defer func() { f.s.Now = real }()
+	for _, d := range downloads {
+		if w := f.secDo(http.MethodGet, d.path, d.actor, "", ""); !denied(w) {
+			t.Errorf("%s as %s after the session's idle limit: %d, want the sign-in page", d.path, d.actor, w.Code)
 		}
 	}
 }
