@@ -303,6 +303,10 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, errs.E(errs.Unauthorized, "auth.required"))
 		return
 	}
+	if actor != nil && !safeMethod(r.Method) && !mayWrite(actor, pattern) {
+		a.fail(w, r, errs.E(errs.Forbidden, "auth.forbidden"))
+		return
+	}
 	a.mux.ServeHTTP(w, r.WithContext(accounts.WithActor(r.Context(), actor)))
 }
 
