@@ -289,13 +289,22 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Add("Vary", "Accept-Language, Authorization")
 
-	if handler, pattern := a.mux.Handler(r); pattern == "" {
+	handler, pattern := a.mux.Handler(r)
+	if pattern == "" {
 		a.unrouted(w, r, handler)
 		return
 	}
 	actor, err := a.authenticate(r)
 	if err != nil {
 		a.fail(w, r, err)
+		return
+	}
+	if actor == nil && !safeMethod(r.Method) && !anonymousWrites[pattern] {
+		a.fail(w, r, errs.E(errs.Unauthorized, "auth.required"))
+		return
+	}
+	if actor != nil && !safeMethod(r.Method) && !mayWrite(actor, pattern) {
+		a.fail(w, r, errs.E(errs.Forbidden, "auth.forbidden"))
 		return
 	}
 	a.mux.ServeHTTP(w, r.WithContext(accounts.WithActor(r.Context(), actor)))

@@ -84,7 +84,7 @@ func TestAPIPoints(t *testing.T) {
 		if len(code) != 8 || c["price"] != float64(30) {
 			t.Fatalf("code: %v", c)
 		}
-		call("POST", "/api/v1/redemptions", "admin", `{"code":"`+code+`","idempotency_key":"a1"}`, 404, "not_found")
+		call("POST", "/api/v1/redemptions", "admin", `{"code":"`+code+`","idempotency_key":"a1"}`, 403, "forbidden")
 		call("POST", "/api/v1/redemptions", "cashier", `{"code":"12ab","idempotency_key":"a1"}`, 400, "invalid")
 		call("POST", "/api/v1/redemptions", "cashier", `{"code":"`+code+`"}`, 400, "invalid")
 		red := call("POST", "/api/v1/redemptions", "cashier", `{"code":"`+code+`","idempotency_key":"a1"}`, 201, "")

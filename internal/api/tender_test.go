@@ -510,7 +510,7 @@ func lifecycle() []step {
 		refused(post("a zero price", "orgadmin1", needPath+"/proposals", offer("a-zero", 0), 400), "invalid", "price_fen"),
 		refused(post("a price over the budget", "orgadmin1", needPath+"/proposals", offer("a-over", 8000001), 400), "invalid", "price_fen"),
 		refused(post("no idempotency key", "orgadmin1", needPath+"/proposals", offer("", 7000000), 400), "invalid", "idempotency_key"),
-		refused(post("a resident cannot propose", "resident", needPath+"/proposals", offer("r-1", 7000000), 400), "invalid", "org_id"),
+		refused(post("a resident cannot propose", "resident", needPath+"/proposals", offer("r-1", 7000000), 403), "forbidden", ""),
 		refused(post("nor for an organization of someone else", "orgadmin2", needPath+"/proposals",
 			strings.Replace(offer("b-x", 7000000), `"idempotency_key"`, `"org_id":"{o1}","idempotency_key"`, 1), 403), "forbidden", ""),
 		with(post("organization B submits", "orgadmin2", needPath+"/proposals", offer("b-1", 7000000), 201), saveID("pB")),

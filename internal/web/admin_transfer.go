@@ -88,6 +88,11 @@ func (a *app) adminImport(w http.ResponseWriter, r *http.Request) {
 // adminExport downloads every organization as XLSX or CSV, without contact
 // data (the command line's --contacts is for internal use).
 func (a *app) adminExport(w http.ResponseWriter, r *http.Request) {
+	// Who may export first: a stranger learns nothing from the format check.
+	if err := accounts.Can(accounts.ActorFrom(r.Context()), accounts.Export, accounts.Resource{Kind: accounts.KindOrganization}); err != nil {
+		a.fail(w, r, err)
+		return
+	}
 	format, err := orgfile.ParseFormat(r.URL.Query().Get("format"))
 	if err != nil {
 		a.fail(w, r, err)

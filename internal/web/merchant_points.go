@@ -134,13 +134,19 @@ func (a *app) merchantGoodUpdate(w http.ResponseWriter, r *http.Request) {
 		on := v == "1"
 		u.Active = &on
 	}
-	err := errs.Merge(errList...)
+	// The good must be the merchant's of the address, checked before the
+	// change: a good id put under another merchant is not found.
+	g, err := a.Store.FindGoodByID(r.Context(), r.PathValue("gid"))
+	if err == nil && g.MerchantID != r.PathValue("id") {
+		err = errs.E(errs.NotFound, "notfound.good")
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	err = errs.Merge(errList...)
 	if err == nil {
-		var g *points.Good
-		g, err = a.Store.UpdateGood(r.Context(), r.PathValue("gid"), u)
-		if err == nil && g.MerchantID != r.PathValue("id") {
-			err = errs.E(errs.NotFound, "notfound.good")
-		}
+		_, err = a.Store.UpdateGood(r.Context(), g.ID, u)
 	}
 	if err != nil {
 		a.formAgain(w, r, "merchant_points.html", a.merchantPage, err)

@@ -52,7 +52,17 @@ func (a *app) merchantSettlementCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *app) merchantSettlementApprove(w http.ResponseWriter, r *http.Request) {
-	t, err := a.Store.ApproveSettlement(r.Context(), r.PathValue("sid"))
+	// The settlement must be the merchant's of the address: a statement id
+	// put under another merchant is not found, whoever asks.
+	t, _, err := a.Store.FindSettlementByID(r.Context(), r.PathValue("sid"))
+	if err == nil && t.MerchantID != r.PathValue("id") {
+		err = errs.E(errs.NotFound, "notfound.settlement")
+	}
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	t, err = a.Store.ApproveSettlement(r.Context(), t.ID)
 	if err != nil {
 		a.formAgain(w, r, "merchant_settlements.html", a.settlementsPage, err)
 		return

@@ -52,6 +52,17 @@ func (a *app) pointsObject(w http.ResponseWriter, r *http.Request) {
 // adminPointsIssue posts the awards whose notice has ended (the actor's
 // street's, or all for coordinators).
 func (a *app) adminPointsIssue(w http.ResponseWriter, r *http.Request) {
+	// IssueDueAwards skips what the actor may not issue; refuse outright
+	// who may issue nothing, rather than answer them "issued".
+	u, err := actor(r)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if !u.Has(accounts.PlatformAdmin) && !u.Has(accounts.StreetStaff) {
+		a.fail(w, r, errs.E(errs.Forbidden, "auth.forbidden"))
+		return
+	}
 	if _, err := a.Store.IssueDueAwards(r.Context()); err != nil {
 		a.fail(w, r, err)
 		return

@@ -111,6 +111,9 @@ func New(d Deps) (http.Handler, error) {
 			if r.Method == http.MethodGet && portalPath(r.URL.Path) {
 				a.visits.count(r, a.Config.TrustProxy)
 			}
+			if a.signInFirst(w, r) {
+				return
+			}
 			h(w, r)
 		}))
 	}
