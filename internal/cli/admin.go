@@ -132,6 +132,27 @@ func runUserPassword(ctx context.Context, args []string, env Env) error {
 	return nil
 }
 
+// runUserDisable closes an account: no more sign-in, and every session and
+// API token of it ends now (a lost phone, a departed staff member).
+func runUserDisable(ctx context.Context, args []string, env Env) error {
+	fs := flags("user disable", env)
+	db := dbFlag(fs)
+	phone := fs.String("phone", "", "账号手机号 / the account's phone")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	s, u, err := userByPhone(ctx, *db, *phone, env)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.DisableUser(system(ctx), u.ID); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "已停用账号，所有会话和 API 令牌已失效 / account %s disabled; all sessions and API tokens ended\n", u.Name)
+	return nil
+}
+
 // userByPhone opens the (current) database and finds the account with this
 // phone; the caller closes the store.
 func userByPhone(ctx context.Context, db, phone string, env Env) (*store.Store, *accounts.User, error) {
