@@ -51,6 +51,8 @@ type Store struct {
 	node     string       // this process among the app nodes (change_log)
 	leading  atomic.Bool  // Lead: this process runs the background jobs
 	followed atomic.Int64 // FollowChanges: the last change_log sequence read
+
+	heads auditHeads // the published daily heads of the audit chain (audit_heads.go)
 }
 
 // Pools returns the write and read connection pools (the same on
