@@ -73,4 +73,3 @@ func TestSecurityLoadSignupBurst(t *testing.T) {
 		}
 	})
 }
-
