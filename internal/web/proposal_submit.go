@@ -55,6 +55,8 @@ func (a *app) proposalSubmit(w http.ResponseWriter, r *http.Request) {
 			// then edited): show it again with a fresh key, so the next
 			// press submits the changed proposal.
 			r.PostForm.Del("idempotency_key")
+			// The key is a hidden field: say it for the whole form.
+			err = errs.E(errs.Conflict, "proposal.key_reused_content")
 		}
 		a.formAgain(w, r, "need_show.html", a.needPageFor("proposal"), err)
 		return
