@@ -234,6 +234,9 @@ var routes = []route{
 	{http.MethodPost, Prefix + "/suggestions", (*API).createSuggestion},
 	{http.MethodGet, Prefix + "/me/export", (*API).exportMe},
 	{http.MethodDelete, Prefix + "/me", (*API).deleteMe},
+
+	// The audit chain's daily heads, published for outsiders (SECURITY.md).
+	{http.MethodGet, Prefix + "/audit/heads", (*API).auditHeads},
 }
 
 // New returns the handler for everything under /api/v1/. It panics when

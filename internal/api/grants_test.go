@@ -54,7 +54,12 @@ func TestAPIGrants(t *testing.T) {
 			t.Fatalf("negative amount: %v", bad)
 		}
 		call("POST", "/api/v1/funds/"+fund.ID+"/donations", "admin", `{"donor":"某公司","amount_fen":12.345,"channel":"bank","donated_on":"2026-11-19","idempotency_key":"d1"}`, 400, "invalid")
-		call("POST", "/api/v1/funds/"+fund.ID+"/donations", "admin", `{"donor":"某公司","amount_fen":5000000,"channel":"bank","donated_on":"2026-11-19","idempotency_key":"d1"}`, 201, "")
+		first := call("POST", "/api/v1/funds/"+fund.ID+"/donations", "admin", `{"donor":"某公司","amount_fen":5000000,"channel":"bank","donated_on":"2026-11-19","idempotency_key":"d1"}`, 201, "")
+		// Idempotency (SECURITY.md): the same request again is the same donation; the key with other content is refused.
+		if again := call("POST", "/api/v1/funds/"+fund.ID+"/donations", "admin", `{"donor":"某公司","amount_fen":5000000,"channel":"bank","donated_on":"2026-11-19","idempotency_key":"d1"}`, 201, ""); again["id"] != first["id"] || again["receipt_no"] != first["receipt_no"] {
+			t.Fatalf("replayed donation: %v, first %v", again, first)
+		}
+		call("POST", "/api/v1/funds/"+fund.ID+"/donations", "admin", `{"donor":"某公司","amount_fen":6000000,"channel":"bank","donated_on":"2026-11-19","idempotency_key":"d1"}`, 409, "conflict")
 		call("POST", "/api/v1/funds/"+fund.ID+"/donations", "admin", `{"donor":"李女士","anonymous":true,"amount_fen":20000,"channel":"wechat","donated_on":"2026-11-19","idempotency_key":"d2"}`, 201, "")
 		r := &grants.RoundRecord{FundID: fund.ID, Name: "2026 年回龙观微创投", Route: grants.RouteMatch, StreetID: f.st1.ID,
 			Budget: 1_000_000, MatchPct: 70, Eligibility: grants.StreetOrgs, OpensOn: "2026-11-01", ClosesOn: "2026-12-31"}

@@ -201,6 +201,10 @@ func (a *API) replayedProposal(r *http.Request, actor *accounts.User, needID str
 	}
 	for _, p := range ps {
 		if p.OrgID == org && p.IdempotencyKey == key {
+			if !store.SameProposal(p, &procurement.Proposal{Summary: in.Summary, Plan: in.Plan, Team: in.Team,
+				PriceFen: in.PriceFen, DurationDays: in.DurationDays}) {
+				return nil // other content: the store refuses the key
+			}
 			return p
 		}
 	}

@@ -500,7 +500,8 @@ func lifecycle() []step {
 				}
 				tf.vars["receiptA"] = str(b["receipt_sha256"])
 			})),
-		with(post("the same key again returns the original", "orgadmin1", needPath+"/proposals", offer("a-1", 7400000), 200),
+		refused(post("the same key with other content is refused", "orgadmin1", needPath+"/proposals", offer("a-1", 7400000), 409), "conflict", "idempotency_key"),
+		with(post("the same key again returns the original", "orgadmin1", needPath+"/proposals", offer("a-1", 7500000), 200),
 			func(t *testing.T, tf *tender, w *httptest.ResponseRecorder, b map[string]any) {
 				if b["id"] != tf.vars["pA"] || b["receipt_sha256"] != tf.vars["receiptA"] || num(b["price_fen"]) != 7500000 {
 					t.Fatalf("replay: %v", b)
@@ -609,7 +610,7 @@ func lifecycle() []step {
 		refused(post("a proposal after the deadline is refused", "orgadmin1", needPath+"/proposals", offer("a-late", 7000000), 409),
 			"conflict", ""),
 		refused(post("and a withdrawal", "orgadmin1", "/api/v1/proposals/{pA}/withdraw", "", 409), "conflict", ""),
-		with(post("a repeat after the deadline still returns the original", "orgadmin1", needPath+"/proposals", offer("a-1", 1), 200),
+		with(post("a repeat after the deadline still returns the original", "orgadmin1", needPath+"/proposals", offer("a-1", 7500000), 200),
 			in("{pA}")),
 		with(get("A still reads its own only", "orgadmin1", needPath+"/proposals", 200), proposals(2, "pA")),
 		with(get("B reads its own and not A's", "orgadmin2", needPath+"/proposals", 200), notIn("{pA}", "7500000")),

@@ -31,12 +31,29 @@ type Entry struct {
 	Hash       string
 }
 
-// ComputeHash hashes the entry's content together with the previous hash.
+// ComputeHash hashes the entry's content together with the previous hash:
+// every column, the actor's name included, so editing any of them shows.
 // Fields are length-prefixed so no two different entries share an input.
 func (e *Entry) ComputeHash() string {
+	return hashFields("v2", strconv.FormatInt(e.Seq, 10), e.ID, e.At.UTC().Format(time.RFC3339Nano),
+		e.ActorID, e.ActorName, e.Action, e.ObjectKind, e.ObjectID, e.StreetID, e.Data, e.PrevHash)
+}
+
+// legacyHash is the hash of entries written before the actor's name was
+// hashed (it left actor_name out). Such entries still verify; a v2 entry
+// can never pass as legacy, because its stored hash is the v2 one and both
+// differ for the same content.
+func (e *Entry) legacyHash() string {
+	return hashFields(strconv.FormatInt(e.Seq, 10), e.ID, e.At.UTC().Format(time.RFC3339Nano),
+		e.ActorID, e.Action, e.ObjectKind, e.ObjectID, e.StreetID, e.Data, e.PrevHash)
+}
+
+// Intact reports whether the stored hash is the hash of the content.
+func (e *Entry) Intact() bool { return e.Hash == e.ComputeHash() || e.Hash == e.legacyHash() }
+
+func hashFields(fields ...string) string {
 	var b strings.Builder
-	for _, f := range []string{strconv.FormatInt(e.Seq, 10), e.ID, e.At.UTC().Format(time.RFC3339Nano),
-		e.ActorID, e.Action, e.ObjectKind, e.ObjectID, e.StreetID, e.Data, e.PrevHash} {
+	for _, f := range fields {
 		b.WriteString(strconv.Itoa(len(f)))
 		b.WriteByte(':')
 		b.WriteString(f)
@@ -77,7 +94,7 @@ func (v *Verifier) Check(e *Entry) *Break {
 		return &Break{Seq: v.nextSeq, ID: e.ID, Reason: "gap"}
 	case e.PrevHash != v.prev:
 		return &Break{Seq: e.Seq, ID: e.ID, Reason: "link"}
-	case e.ComputeHash() != e.Hash:
+	case !e.Intact():
 		return &Break{Seq: e.Seq, ID: e.ID, Reason: "hash"}
 	}
 	v.prev, v.nextSeq = e.Hash, e.Seq+1
@@ -93,4 +110,64 @@ type Filter struct {
 	StreetID   string
 	Page       int
 	PerPage    int
+}
+
+// DayHead is the published head of one day's entries (days in Asia/Shanghai):
+// the hash of the day's last entry and how many entries the day has.
+// Outsiders keep copies; `huitian audit verify --heads FILE` checks the
+// database against them, so even a rewrite of the whole chain with
+// recomputed hashes shows at the first published day it changed.
+type DayHead struct {
+	Day      string `json:"day"` // YYYY-MM-DD, Asia/Shanghai
+	Count    int64  `json:"count"`
+	FirstSeq int64  `json:"first_seq"`
+	LastSeq  int64  `json:"last_seq"`
+	Hash     string `json:"hash"` // hash of entry LastSeq
+	// Closed: the day was over when this head was published, so its count
+	// and head are final (today's head moves on as entries are added).
+	Closed bool `json:"closed"`
+}
+
+// Heads groups entries streamed in sequence order into days. A day is a run
+// of consecutive entries: an entry whose time falls (by a few milliseconds
+// of concurrent writers) before the day already reached stays in that day,
+// so each day is one range of sequence numbers ending at its head.
+type Heads struct {
+	loc  *time.Location
+	days []DayHead
+}
+
+// NewHeads starts an empty grouping in loc (Asia/Shanghai).
+func NewHeads(loc *time.Location) *Heads { return &Heads{loc: loc} }
+
+// Add takes the next entry's sequence number, time and hash.
+func (h *Heads) Add(seq int64, at time.Time, hash string) {
+	day := at.In(h.loc).Format(time.DateOnly)
+	if n := len(h.days); n > 0 && day <= h.days[n-1].Day {
+		d := &h.days[n-1]
+		d.Count++
+		d.LastSeq, d.Hash = seq, hash
+		return
+	}
+	h.days = append(h.days, DayHead{Day: day, Count: 1, FirstSeq: seq, LastSeq: seq, Hash: hash})
+}
+
+// LastSeq is the sequence number of the last entry added (0: none).
+func (h *Heads) LastSeq() int64 {
+	if len(h.days) == 0 {
+		return 0
+	}
+	return h.days[len(h.days)-1].LastSeq
+}
+
+// Days returns the heads, newest day first (a copy), those before the day
+// of now marked closed.
+func (h *Heads) Days(now time.Time) []DayHead {
+	today := now.In(h.loc).Format(time.DateOnly)
+	out := make([]DayHead, len(h.days))
+	for i, d := range h.days {
+		d.Closed = d.Day < today
+		out[len(h.days)-1-i] = d
+	}
+	return out
 }

@@ -4,10 +4,13 @@ import (
 	"bufio"
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/audit"
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/store"
 )
@@ -132,6 +135,27 @@ func runUserPassword(ctx context.Context, args []string, env Env) error {
 	return nil
 }
 
+// runUserDisable closes an account: no more sign-in, and every session and
+// API token of it ends now (a lost phone, a departed staff member).
+func runUserDisable(ctx context.Context, args []string, env Env) error {
+	fs := flags("user disable", env)
+	db := dbFlag(fs)
+	phone := fs.String("phone", "", "账号手机号 / the account's phone")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	s, u, err := userByPhone(ctx, *db, *phone, env)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.DisableUser(system(ctx), u.ID); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "已停用账号，所有会话和 API 令牌已失效 / account %s disabled; all sessions and API tokens ended\n", u.Name)
+	return nil
+}
+
 // userByPhone opens the (current) database and finds the account with this
 // phone; the caller closes the store.
 func userByPhone(ctx context.Context, db, phone string, env Env) (*store.Store, *accounts.User, error) {
@@ -191,7 +215,20 @@ func runTokenCreate(ctx context.Context, args []string, env Env) error {
 }
 
 func runAuditVerify(ctx context.Context, args []string, env Env) error {
-	s, err := openDBOnly(ctx, "audit verify", args, env)
+	fs := flags("audit verify", env)
+	db := dbFlag(fs)
+	headsFile := fs.String("heads", "", "对照先前保存的每日链头（/api/v1/audit/heads 的 JSON）/ check against daily heads saved earlier")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	var published []audit.DayHead
+	if *headsFile != "" {
+		var err error
+		if published, err = readHeads(*headsFile); err != nil {
+			return err
+		}
+	}
+	s, err := openCurrent(ctx, *db, env)
 	if err != nil {
 		return err
 	}
@@ -206,8 +243,45 @@ func runAuditVerify(ctx context.Context, args []string, env Env) error {
 		fmt.Fprintf(env.Stdout, "审计日志链断开 / audit chain BROKEN at entry %d (id %s): %s\n", b.Seq, b.ID, reason)
 		return exitError(1)
 	}
+	if *headsFile != "" {
+		bad, err := s.VerifyAuditHeads(ctx, published)
+		if err != nil {
+			return err
+		}
+		for _, m := range bad {
+			reason := map[string]string{"hash": "该日链头的哈希已变（记录被改或整条链被重算）/ head hash changed (entries edited or chain rewritten)",
+				"missing": "该日链头的记录已不存在 / head entry gone",
+				"count":   "已结束的一天记录条数变了 / a closed day's entries changed"}[m.Reason]
+			fmt.Fprintf(env.Stdout, "与公布的每日链头不符 / published head MISMATCH for %s (entry %d): %s\n", m.Day, m.Seq, reason)
+		}
+		if len(bad) > 0 {
+			return exitError(1)
+		}
+		fmt.Fprintf(env.Stdout, "与公布的 %d 个每日链头一致 / matches %d published daily heads\n", len(published), len(published))
+	}
 	fmt.Fprintf(env.Stdout, "审计日志链完整 / audit chain intact: %d entries\n", n)
 	return nil
+}
+
+// readHeads reads daily heads saved from GET /api/v1/audit/heads (the
+// whole answer, or just its "days" array).
+func readHeads(path string) ([]audit.DayHead, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var doc struct {
+		Days []audit.DayHead `json:"days"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil {
+		if err := json.Unmarshal(b, &doc.Days); err != nil {
+			return nil, fmt.Errorf("%s: 不是每日链头的 JSON / not a daily heads JSON: %w", path, err)
+		}
+	}
+	if len(doc.Days) == 0 {
+		return nil, fmt.Errorf("%s: 没有每日链头 / no daily heads", path)
+	}
+	return doc.Days, nil
 }
 
 // runReindex asks every running node to rebuild its search and matching

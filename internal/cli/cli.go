@@ -39,8 +39,9 @@ const usage = `huitian — 回天社区治理平台 / Huitian community governan
   huitian export organizations FILE [--contacts]         导出组织（.jsonl .csv .xlsx）
   huitian user add --phone P --name N --role R [--scope ID|KEY|名称] [--password-stdin]
   huitian user password --phone P [--password-stdin]      重设工作人员密码（并让其重新登录）
+  huitian user disable --phone P                         停用账号：立即结束其所有会话并作废其 API 令牌
   huitian token create --phone P                         创建 API 访问令牌（打印到标准输出）
-  huitian audit verify                                   校验审计日志链
+  huitian audit verify [--heads FILE]                    校验审计日志链（可对照保存的每日链头）
   huitian points verify                                  校验积分余额等于流水之和
   huitian points issue                                   发放公示期满的积分（可每小时定时运行）
   huitian points expire --year Y                         Y 年获得、到次年底仍未用的积分到期
@@ -76,6 +77,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		"export organizations": runExport,
 		"user add":             runUserAdd,
 		"user password":        runUserPassword,
+		"user disable":         runUserDisable,
 		"token create":         runTokenCreate,
 		"audit verify":         runAuditVerify,
 		"eval":                 runEval,

@@ -187,10 +187,11 @@ func (s *Sessions) SignInRemember(w http.ResponseWriter, r *http.Request, u *acc
 	return nil
 }
 
-// SignOut ends the session server-side and clears the cookies.
+// SignOut ends every session of the signed-in user server-side (all
+// devices) and clears the cookies.
 func (s *Sessions) SignOut(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
-		if err := s.store.DeleteSession(r.Context(), c.Value); err != nil {
+		if err := s.store.EndSessions(r.Context(), c.Value); err != nil {
 			s.log.Error("sign out", "err", err)
 		}
 	}

@@ -457,6 +457,52 @@ func (s *Store) DeleteSession(ctx context.Context, token string) error {
 	})
 }
 
+// EndSessions signs the user of this session out everywhere (logout): every
+// session of that user goes, on every device, so a session left open on a
+// shared or stolen device ends with the one the user can still reach. An
+// unknown token ends nothing. API tokens stay (they are revoked by
+// DisableUser or by deleting the account).
+func (s *Store) EndSessions(ctx context.Context, token string) error {
+	return s.tx(ctx, func(c conn) error {
+		_, err := c.exec(ctx, `DELETE FROM sessions WHERE user_id IN (SELECT user_id FROM sessions WHERE token_hash = ?)`, hashToken(token))
+		return err
+	})
+}
+
+// DisableUser closes an account (platform admins): it can no longer sign
+// in, and every session and API token of it ends now, so a stolen device or
+// token stops working at once. Disabling the last platform admin is refused.
+func (s *Store) DisableUser(ctx context.Context, userID string) error {
+	if err := accounts.Can(accounts.ActorFrom(ctx), accounts.ManageRoles, accounts.Resource{Kind: accounts.KindUser, ID: userID}); err != nil {
+		return err
+	}
+	return s.tx(ctx, func(c conn) error {
+		u, err := findUser(ctx, c, `id = ?`, userID)
+		if err != nil {
+			return err
+		}
+		if u.Has(accounts.PlatformAdmin) {
+			var n int
+			if err := c.row(ctx, `SELECT COUNT(*) FROM grants g JOIN users u ON u.id = g.user_id
+				WHERE g.role = 'platform_admin' AND NOT u.disabled`).Scan(&n); err != nil {
+				return err
+			}
+			if n <= 1 {
+				return errs.E(errs.Conflict, "role.last_admin")
+			}
+		}
+		if _, err := c.exec(ctx, `UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?`, true, c.now, userID); err != nil {
+			return err
+		}
+		for _, q := range []string{`DELETE FROM sessions WHERE user_id = ?`, `DELETE FROM api_tokens WHERE user_id = ?`} {
+			if _, err := c.exec(ctx, q, userID); err != nil {
+				return err
+			}
+		}
+		return record(ctx, c, "user.disable", userResource(u), nil)
+	})
+}
+
 // CreateAPIToken issues a bearer token for a user; it is shown once.
 func (s *Store) CreateAPIToken(ctx context.Context, userID string) (string, error) {
 	token := "ht_" + randomToken(24)

@@ -210,7 +210,7 @@ func (s *Store) SubmitProposal(ctx context.Context, needID string, p *procuremen
 			if orig, ferr = withFiles(ctx, s.read(), orig); ferr != nil {
 				return nil, s.translate(ferr)
 			}
-			return replayed(orig, needID)
+			return replayed(orig, needID, &in)
 		}
 		if !errs.Is(ferr, errs.NotFound) {
 			return nil, s.translate(ferr)
@@ -222,14 +222,28 @@ func (s *Store) SubmitProposal(ctx context.Context, needID string, p *procuremen
 }
 
 // replayed answers a repeated idempotency key with the original proposal,
-// refusing a key already used for another need.
-func replayed(orig *procurement.Proposal, needID string) (*procurement.Proposal, error) {
+// refusing a key already used for another need or for other content (a
+// changed proposal under an old key would otherwise be silently dropped).
+func replayed(orig *procurement.Proposal, needID string, in *procurement.Proposal) (*procurement.Proposal, error) {
 	if orig.NeedID != needID {
 		e := errs.Field("idempotency_key", "proposal.key_reused")
 		e.Code = errs.Conflict
 		return nil, e
 	}
+	if !SameProposal(orig, in) {
+		e := errs.Field("idempotency_key", "proposal.key_reused_content")
+		e.Code = errs.Conflict
+		return nil, e
+	}
 	return orig, nil
+}
+
+// SameProposal says whether in repeats orig's content (the text, price and
+// duration; attachments of a repeat are ignored, as documented).
+func SameProposal(orig, in *procurement.Proposal) bool {
+	t := strings.TrimSpace
+	return t(orig.Summary) == t(in.Summary) && t(orig.Plan) == t(in.Plan) && t(orig.Team) == t(in.Team) &&
+		orig.PriceFen == in.PriceFen && orig.DurationDays == in.DurationDays
 }
 
 func (s *Store) submitProposal(ctx context.Context, needID string, in *procurement.Proposal, files []Upload) (*procurement.Proposal, error) {
@@ -260,7 +274,7 @@ func (s *Store) submitProposal(ctx context.Context, needID string, in *procureme
 			if orig, err = withFiles(ctx, c, orig); err != nil {
 				return err
 			}
-			out, err = replayed(orig, n.ID)
+			out, err = replayed(orig, n.ID, in)
 			return err
 		}
 		if !errs.Is(err, errs.NotFound) {

@@ -234,9 +234,14 @@ func TestProposalWithdrawResubmit(t *testing.T) {
 
 		p1 := bidSubmit(t, s, tt.orgAdmin, n, bidOffer("k1", 6_000_000))
 		tt.now = tt.now.Add(time.Hour)
-		again := bidSubmit(t, s, tt.orgAdmin, n, bidOffer("k1", 1_000_000)) // a retry: the original, unchanged
+		again := bidSubmit(t, s, tt.orgAdmin, n, bidOffer("k1", 6_000_000)) // a retry: the original, unchanged
 		if again.ID != p1.ID || again.Receipt != p1.Receipt || again.PriceFen != 6_000_000 || count() != 1 {
 			t.Fatalf("replay: %+v", again)
+		}
+		// The same key with other content is refused, not silently dropped.
+		if _, err := s.SubmitProposal(as(tt.orgAdmin), n.ID, bidOffer("k1", 1_000_000)); errs.CodeOf(err) != errs.Conflict ||
+			errs.As(err).Key != "proposal.key_reused_content" {
+			t.Fatalf("same key, other price: %v", err)
 		}
 		p2 := bidSubmit(t, s, tt.orgAdmin, n, bidOffer("k2", 5_500_000)) // a new key replaces it
 		own, k, _ := s.FindProposals(as(tt.orgAdmin), n.ID)
@@ -313,7 +318,7 @@ func TestProposalWithdrawResubmit(t *testing.T) {
 			t.Fatalf("a late submission was written: %d → %d", rows, after)
 		}
 		// A retry of an accepted submission still gets its receipt: nothing new is accepted.
-		if r, err := s.SubmitProposal(as(tt.orgAdmin), n.ID, bidOffer("k3", 1)); err != nil || r.ID != p3.ID {
+		if r, err := s.SubmitProposal(as(tt.orgAdmin), n.ID, bidOffer("k3", 5_800_000)); err != nil || r.ID != p3.ID {
 			t.Fatalf("late retry of an accepted key: %+v %v", r, err)
 		}
 		// The buyer opens the live proposals only, never the withdrawn ones.
@@ -432,6 +437,9 @@ func TestConcurrentProposalSubmissions(t *testing.T) {
 				u := admins[idx/perOrg]
 				<-start
 				price := int64(1_000_000 + idx)
+				if idx%perOrg == perOrg-1 {
+					price-- // the same request as the one with its key
+				}
 				r.p, r.err = s.SubmitProposal(as(u), n.ID, bidOffer(r.key, price))
 				if idx%3 == 0 {
 					rs := &result{org: r.org, key: r.key}

@@ -53,7 +53,8 @@ type Store struct {
 	followed atomic.Int64    // FollowChanges: the last change_log sequence read
 	posted   [2]atomic.Int64 // committed postings on this node: points, grants (Posted)
 
-	stmts stmtCache // the SQLite read pool's prepared statements (stmtcache.go)
+	stmts stmtCache  // the SQLite read pool's prepared statements (stmtcache.go)
+	heads auditHeads // the published daily heads of the audit chain (audit_heads.go)
 }
 
 // Pools returns the write and read connection pools (the same on

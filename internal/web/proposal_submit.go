@@ -50,6 +50,14 @@ func (a *app) proposalSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	p, err := a.Store.SubmitProposal(ctx, id, in, files...)
 	if err != nil {
+		if errs.As(err).Key == "proposal.key_reused_content" {
+			// The form was already sent with other content (back button,
+			// then edited): show it again with a fresh key, so the next
+			// press submits the changed proposal.
+			r.PostForm.Del("idempotency_key")
+			// The key is a hidden field: say it for the whole form.
+			err = errs.E(errs.Conflict, "proposal.key_reused_content")
+		}
 		a.formAgain(w, r, "need_show.html", a.needPageFor("proposal"), err)
 		return
 	}

@@ -40,6 +40,7 @@ var pageFiles = []string{
 	"grants_home.html", "grants_fund.html", "grants_receipt.html", "grants_round.html", "grants_application.html",
 	"portal_home.html", "portal_suggestion_form.html", "portal_suggestion.html", "portal_inbox.html",
 	"portal_privacy.html", "portal_export.html", "portal_assist.html", "portal_offline.html",
+	"audit_heads.html",
 }
 
 // pageParts are fragments parsed with one page only (the need page's sections).

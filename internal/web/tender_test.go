@@ -164,6 +164,17 @@ func TestProposalSealedOnPages(t *testing.T) {
 		if n := f.reload(t); n.Proposals != 1 {
 			t.Fatalf("double submit made %d proposals", n.Proposals)
 		}
+		// Back, edit, send again with the old key: refused with a clear
+		// message and a fresh key, so the next press goes through.
+		edited := url.Values{}
+		for k, v := range form {
+			edited[k] = v
+		}
+		edited.Set("price", "7.2万")
+		code, body, _ = orgA.post(f.page()+"/proposals", edited)
+		if m2 := keyField.FindStringSubmatch(body); code != 409 || !strings.Contains(body, "内容不同的方案") || m2 == nil || m2[1] == m[1] {
+			t.Fatalf("same key, other content: %d %s", code, regexpAlert(body))
+		}
 		own, _, err := s.FindProposals(f.as(t, f.orgAdmin), f.need.ID)
 		if err != nil || len(own) != 1 {
 			t.Fatalf("own proposals: %v %v", own, err)

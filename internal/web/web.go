@@ -361,6 +361,8 @@ func New(d Deps) (http.Handler, error) {
 	handle("GET /icons/{name}", a.appIcon)
 	handle("GET /sw.js", a.serviceWorker)
 	handle("GET /offline", a.offline)
+	// The audit chain's daily heads, published (SECURITY.md, Audit).
+	handle("GET /audit/heads", a.auditHeads)
 	if d.Inbox != nil {
 		handle("GET /dev/inbox", a.devInbox)
 	}
