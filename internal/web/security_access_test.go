@@ -603,6 +603,8 @@ var secAccess = map[string]string{
 	"GET /api/v1/solutions/{id}":                               "all",
 	"GET /api/v1/meetings":                                     "all",
 	"GET /api/v1/stats/overview":                               "auditor street street2 admin",
+	"GET /audit/heads":                                         "all", // the audit chain's daily heads are public
+	"GET /api/v1/audit/heads":                                  "all",
 	"GET /api/v1/ocds/releases":                                "all",
 	"GET /api/v1/ocds/releases/{ocid}":                         "all",
 	"GET /api/v1/ocds/records/{ocid}":                          "all",
