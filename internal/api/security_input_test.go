@@ -86,7 +86,9 @@ func TestAPIHostileBodies(t *testing.T) {
 			}
 			mw.Close()
 			r := httptest.NewRequest("POST", path, &buf)
-			r.Header.Set("Authorization", "Bearer "+f.tokens["admin"])
+			// An organization's admin: the one who may submit a proposal
+			// (anyone else is refused before the body is read).
+			r.Header.Set("Authorization", "Bearer "+f.tokens["orgadmin1"])
 			r.Header.Set("Content-Type", mw.FormDataContentType())
 			rw := httptest.NewRecorder()
 			f.h.ServeHTTP(rw, r)
