@@ -37,7 +37,7 @@ func New(seed uint64, sc Scale, anchor time.Time, pl Places, ruleID string) *Gen
 	g := &Gen{Seed: seed, Scale: sc, Anchor: anchor.UTC().Truncate(time.Second), Places: pl, RuleID: ruleID,
 		orgsByCat: map[string][]int{}, merchantsOf: make([][]int, len(Geography))}
 	for _, c := range registry.Categories {
-		if _, ok := themes[c.Code]; ok {
+		if _, ok := Themes[c.Code]; ok {
 			g.cats = append(g.cats, c.Code)
 		}
 	}
@@ -219,7 +219,7 @@ var (
 // Org is organization i.
 func (g *Gen) Org(i int) registry.Organization {
 	b := g.orgBasics(i)
-	r, th := b.r, themes[b.cat]
+	r, th := b.r, Themes[b.cat]
 	sp := Geography[b.street]
 	o := registry.Organization{ID: g.OrgID(i), Category: b.cat, StreetID: g.streetID(b.street),
 		CommunityID: g.communityID(b.street, b.comm), Kind: registry.KindOrganization,
@@ -249,7 +249,7 @@ func (g *Gen) Org(i int) registry.Organization {
 		o.PartyForm = registry.PartyForms[r.IntN(len(registry.PartyForms))]
 	} else {
 		o.Registration = registry.Filed
-		o.Name = strings.TrimSuffix(where, "社区") + "社区" + pick(r, th.subjects) + pick(r, teamSuffixes)
+		o.Name = strings.TrimSuffix(where, "社区") + "社区" + pick(r, th.Subjects) + pick(r, teamSuffixes)
 		if r.IntN(2) == 0 {
 			o.Kind = registry.KindTeam
 		}
@@ -259,12 +259,12 @@ func (g *Gen) Org(i int) registry.Organization {
 			registry.PartyJoint}[r.IntN(4)]
 	}
 	var d strings.Builder
-	fmt.Fprintf(&d, "扎根%s，主要服务%s的%s和%s，针对%s、%s等问题，", where, sp.Name, pick(r, th.subjects), pick(r, th.subjects),
-		pick(r, th.problems), pick(r, th.problems))
-	fmt.Fprintf(&d, "长期%s、%s。", pick(r, th.actions), pick(r, th.actions))
+	fmt.Fprintf(&d, "扎根%s，主要服务%s的%s和%s，针对%s、%s等问题，", where, sp.Name, pick(r, th.Subjects), pick(r, th.Subjects),
+		pick(r, th.Problems), pick(r, th.Problems))
+	fmt.Fprintf(&d, "长期%s、%s。", pick(r, th.Actions), pick(r, th.Actions))
 	switch r.IntN(4) {
 	case 0:
-		fmt.Fprintf(&d, "依托%s开展常态化服务，每年服务居民%d人次。", pick(r, th.places), 200+r.IntN(5000))
+		fmt.Fprintf(&d, "依托%s开展常态化服务，每年服务居民%d人次。", pick(r, th.Places), 200+r.IntN(5000))
 	case 1:
 		fmt.Fprintf(&d, "现有骨干志愿者%d名，与辖区学校、物业和驻区单位建立了合作。", o.Volunteers)
 	case 2:
@@ -405,18 +405,18 @@ var (
 
 // projectText is a completed project's title and description.
 func projectText(r *rand.Rand, cat, street, comm string) (title, desc string) {
-	th := themes[cat]
-	title = comm + pick(r, th.subjects) + pick(r, th.actions) + pick(r, formats)
+	th := Themes[cat]
+	title = comm + pick(r, th.Subjects) + pick(r, th.Actions) + pick(r, formats)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s位于%s，现有%s%d余人，%s、%s。", comm, street, pick(r, th.subjects), 20+r.IntN(900), pick(r, th.problems), pick(r, th.problems))
+	fmt.Fprintf(&b, "%s位于%s，现有%s%d余人，%s、%s。", comm, street, pick(r, th.Subjects), 20+r.IntN(900), pick(r, th.Problems), pick(r, th.Problems))
 	for range 1 + r.IntN(3) {
 		switch r.IntN(4) {
 		case 0:
-			fmt.Fprintf(&b, "%s%s，并%s，每月开展活动%d次。", pick(r, projectLeads), pick(r, th.actions), pick(r, th.actions), 1+r.IntN(8))
+			fmt.Fprintf(&b, "%s%s，并%s，每月开展活动%d次。", pick(r, projectLeads), pick(r, th.Actions), pick(r, th.Actions), 1+r.IntN(8))
 		case 1:
-			fmt.Fprintf(&b, "依托%s，联合志愿者%s，服务%s%d人次。", pick(r, th.places), pick(r, th.actions), pick(r, th.subjects), 50+r.IntN(2000))
+			fmt.Fprintf(&b, "依托%s，联合志愿者%s，服务%s%d人次。", pick(r, th.Places), pick(r, th.Actions), pick(r, th.Subjects), 50+r.IntN(2000))
 		case 2:
-			fmt.Fprintf(&b, "前期走访发现“%s”，居民意见较集中。", pick(r, th.gripes))
+			fmt.Fprintf(&b, "前期走访发现“%s”，居民意见较集中。", pick(r, th.Gripes))
 		default:
 			fmt.Fprintf(&b, "周期%d个月，满意度达到%d%%，形成可复制的经验。", 3+r.IntN(10), 80+r.IntN(20))
 		}
@@ -426,26 +426,26 @@ func projectText(r *rand.Rand, cat, street, comm string) (title, desc string) {
 
 // needText is an open need's title and description, as a community writes it.
 func needText(r *rand.Rand, cat, street, comm string) (title, desc string) {
-	th := themes[cat]
-	gripe := pick(r, th.gripes)
+	th := Themes[cat]
+	gripe := pick(r, th.Gripes)
 	if r.IntN(2) == 0 {
-		title = comm + pick(r, th.subjects) + pick(r, th.problems)
+		title = comm + pick(r, th.Subjects) + pick(r, th.Problems)
 	} else {
-		title = comm + pick(r, th.actions) + "服务需求"
+		title = comm + pick(r, th.Actions) + "服务需求"
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s%s，%s。", pick(r, needOpeners), gripe, pick(r, th.problems))
+	fmt.Fprintf(&b, "%s%s，%s。", pick(r, needOpeners), gripe, pick(r, th.Problems))
 	for range r.IntN(3) {
 		switch r.IntN(3) {
 		case 0:
-			fmt.Fprintf(&b, "%s%s也是个问题。", pick(r, connectors), pick(r, th.gripes))
+			fmt.Fprintf(&b, "%s%s也是个问题。", pick(r, connectors), pick(r, th.Gripes))
 		case 1:
-			fmt.Fprintf(&b, "%s那边大概有%d户受影响。", pick(r, th.places), 5+r.IntN(300))
+			fmt.Fprintf(&b, "%s那边大概有%d户受影响。", pick(r, th.Places), 5+r.IntN(300))
 		default:
 			fmt.Fprintf(&b, "主要在%s%s。", street, comm)
 		}
 	}
-	fmt.Fprintf(&b, needAsks[r.IntN(len(needAsks))]+"。", pick(r, th.actions))
+	fmt.Fprintf(&b, needAsks[r.IntN(len(needAsks))]+"。", pick(r, th.Actions))
 	return title, b.String()
 }
 
@@ -620,7 +620,7 @@ func (g *Gen) Need(i int) OpenNeed {
 			at = g.Anchor.Add(-time.Duration(1+r.IntN(48)) * time.Hour)
 		}
 		p := procurement.Proposal{ID: g.ID(saltProposal, 1<<29|i<<3|k, at), NeedID: n.ID, OrgID: g.OrgID(oi),
-			Summary: pick(r, approaches), Plan: fmt.Sprintf("围绕“%s”，%s", n.Title, pick(r, themes[cat].actions)),
+			Summary: pick(r, approaches), Plan: fmt.Sprintf("围绕“%s”，%s", n.Title, pick(r, Themes[cat].Actions)),
 			PriceFen: n.BudgetFen - int64(r.IntN(10))*1000_00/2, DurationDays: 60 + r.IntN(300),
 			Status: procurement.ProposalSubmitted, SubmittedAt: at}
 		on.Proposals = append(on.Proposals, p)
@@ -695,7 +695,7 @@ func (g *Gen) Activity(i int) Activity {
 	if c < 0 {
 		c = r.IntN(len(Geography[s].Communities))
 	}
-	th := themes[ob.cat]
+	th := Themes[ob.cat]
 	typ, ok := activityTypes[ob.cat]
 	if !ok {
 		typ = "volunteer"
@@ -713,9 +713,9 @@ func (g *Gen) Activity(i int) Activity {
 	a := Activity{ID: g.ID(saltActivity, i, starts.AddDate(0, 0, -14)), OrgID: g.OrgID(oi), StreetID: g.streetID(s),
 		CommunityID: g.communityID(s, c), Type: typ, Starts: starts, Ends: starts.Add(time.Duration(1+r.IntN(3)) * time.Hour),
 		Created: starts.AddDate(0, 0, -14), Capacity: 10 + r.IntN(50), Status: status, Secret: hexToken(r, 16)}
-	a.Title = fmt.Sprintf("%s%s志愿活动", strings.TrimSuffix(comm, "社区"), pick(r, th.actions))
-	a.Description = fmt.Sprintf("面向%s，%s。欢迎居民报名参加，活动结束后由组织方确认服务时长。", pick(r, th.subjects), pick(r, th.actions))
-	a.Address = comm + pick(r, th.places)
+	a.Title = fmt.Sprintf("%s%s志愿活动", strings.TrimSuffix(comm, "社区"), pick(r, th.Actions))
+	a.Description = fmt.Sprintf("面向%s，%s。欢迎居民报名参加，活动结束后由组织方确认服务时长。", pick(r, th.Subjects), pick(r, th.Actions))
+	a.Address = comm + pick(r, th.Places)
 	return a
 }
 

@@ -1,21 +1,19 @@
 package gen
 
 // The vocabulary of generated texts, one theme per registry category (the
-// same lists the search benchmark's corpus uses, bench/internal/corpus,
-// written for Huitian; product code cannot import bench, so they live here
-// too).
+// search benchmark's corpus, bench/internal/corpus, uses the same lists).
 
-// theme is the vocabulary of one registry category.
-type theme struct {
-	subjects []string // who
-	problems []string // formal problem statements
-	gripes   []string // the same, as residents say it
-	actions  []string // what a project does
-	places   []string // where
+// Theme is the vocabulary of one registry category.
+type Theme struct {
+	Subjects []string // who
+	Problems []string // formal problem statements
+	Gripes   []string // the same, as residents say it
+	Actions  []string // what a project does
+	Places   []string // where
 }
 
-// themes maps registry category codes to their vocabulary.
-var themes = map[string]theme{
+// Themes maps registry category codes to their vocabulary.
+var Themes = map[string]Theme{
 	"elderly": {
 		[]string{"老年人", "独居老人", "高龄老人", "空巢老人", "失能老人", "退休职工"},
 		[]string{"缺少日间照料", "就餐不便", "健康状况无人关注", "社交活动少"},
