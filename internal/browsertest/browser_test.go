@@ -286,7 +286,18 @@ func pageState(ctx context.Context) string {
 // text returns the visible text of the first element matching sel.
 func text(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()
-	return get(t, ctx, "read "+sel, chromedp.Text(chromedp.CSS(sel)))
+	// The node the selector found can be replaced while a page settles
+	// ("No node with given id found", seen once after a sign-in): read again.
+	for i := 0; ; i++ {
+		v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err == nil {
+			return v
+		}
+		if i == 2 || !strings.Contains(err.Error(), "No node with given id") {
+			t.Fatalf("read %s: %v%s", sel, err, pageState(ctx))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // visit opens path on the site and waits until sel shows.
