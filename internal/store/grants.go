@@ -124,42 +124,34 @@ func scanFund(sc interface{ Scan(...any) error }) (*grants.FundRecord, error) {
 // FindFunds lists every fund with its figures (public).
 func (s *Store) FindFunds(ctx context.Context) ([]*grants.FundRecord, error) {
 	c := s.read()
-	rows, err := c.query(ctx, fundSelect+` ORDER BY f.created_at, f.id`)
-	if err != nil {
-		return nil, s.translate(err)
-	}
 	var out []*grants.FundRecord
 	byID := map[string]*grants.FundRecord{}
-	for rows.Next() {
-		f, err := scanFund(rows)
+	err := c.each(ctx, fundSelect+` ORDER BY f.created_at, f.id`, nil, func(sc scanner) error {
+		f, err := scanFund(sc)
 		if err != nil {
-			rows.Close()
-			return nil, s.translate(err)
+			return err
 		}
-		out = append(out, f)
-		byID[f.ID] = f
+		out, byID[f.ID] = append(out, f), f
+		return nil
+	})
+	if err == nil {
+		err = c.each(ctx, fundFiguresSQL+` GROUP BY fa.fund_id`, nil, func(sc scanner) error {
+			var id string
+			var x grants.FundFigures
+			if err := sc.Scan(&id, &x.Donations, &x.Reserved, &x.Awarded, &x.Disbursed, &x.Spent); err != nil {
+				return err
+			}
+			if f := byID[id]; f != nil {
+				x.Balance = f.Balance
+				f.FundFigures = x
+			}
+			return nil
+		})
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, s.translate(err)
-	}
-	rows, err = c.query(ctx, fundFiguresSQL+` GROUP BY fa.fund_id`)
 	if err != nil {
 		return nil, s.translate(err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		var x grants.FundFigures
-		if err := rows.Scan(&id, &x.Donations, &x.Reserved, &x.Awarded, &x.Disbursed, &x.Spent); err != nil {
-			return nil, s.translate(err)
-		}
-		if f := byID[id]; f != nil {
-			x.Balance = f.Balance
-			f.FundFigures = x
-		}
-	}
-	return out, s.translate(rows.Err())
+	return out, nil
 }
 
 // FindFundByID returns one fund with its figures (public).
@@ -398,41 +390,33 @@ const roundFiguresSQL = `SELECT fa.round_id,
 // FindRounds lists rounds newest first with their figures (public).
 func (s *Store) FindRounds(ctx context.Context) ([]*grants.RoundRecord, error) {
 	c := s.read()
-	rows, err := c.query(ctx, roundSelect+` ORDER BY r.opens_on DESC, r.id`)
-	if err != nil {
-		return nil, s.translate(err)
-	}
 	var out []*grants.RoundRecord
 	byID := map[string]*grants.RoundRecord{}
-	for rows.Next() {
-		r, err := scanRound(rows)
+	err := c.each(ctx, roundSelect+` ORDER BY r.opens_on DESC, r.id`, nil, func(sc scanner) error {
+		r, err := scanRound(sc)
 		if err != nil {
-			rows.Close()
-			return nil, s.translate(err)
+			return err
 		}
-		out = append(out, r)
-		byID[r.ID] = r
+		out, byID[r.ID] = append(out, r), r
+		return nil
+	})
+	if err == nil {
+		err = c.each(ctx, roundFiguresSQL+` GROUP BY fa.round_id`, nil, func(sc scanner) error {
+			var id string
+			var aw, di, sp int64
+			if err := sc.Scan(&id, &aw, &di, &sp); err != nil {
+				return err
+			}
+			if r := byID[id]; r != nil {
+				r.Awarded, r.Disbursed, r.Spent = aw, di, sp
+			}
+			return nil
+		})
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, s.translate(err)
-	}
-	rows, err = c.query(ctx, roundFiguresSQL+` GROUP BY fa.round_id`)
 	if err != nil {
 		return nil, s.translate(err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		var aw, di, sp int64
-		if err := rows.Scan(&id, &aw, &di, &sp); err != nil {
-			return nil, s.translate(err)
-		}
-		if r := byID[id]; r != nil {
-			r.Awarded, r.Disbursed, r.Spent = aw, di, sp
-		}
-	}
-	return out, s.translate(rows.Err())
+	return out, nil
 }
 
 // FindRoundByID returns one round with its figures (public).
