@@ -305,6 +305,10 @@ type Filter struct {
 	Statuses []Status
 	Page     int
 	PerPage  int
+	// CountUpTo, when positive, stops counting there: the total is then
+	// CountUpTo+1, "more than CountUpTo" (a city's board does not count a
+	// million completed projects for every visitor).
+	CountUpTo int
 }
 
 // MaxPerPage bounds every list of needs.

@@ -176,29 +176,59 @@ func (s *Store) FindNeeds(ctx context.Context, f procurement.Filter) ([]*procure
 		args = append(args, like, like)
 	}
 	w := " WHERE " + strings.Join(where, " AND ")
-	var total int
-	if err := c.row(ctx, `SELECT COUNT(*) FROM needs n`+w, args...).Scan(&total); err != nil {
+	total, err := countUpTo(ctx, c, `FROM needs n`+w, args, f.CountUpTo)
+	if err != nil {
 		return nil, 0, s.translate(err)
 	}
 	limit, offset := paging(f.Page, f.PerPage, procurement.MaxPerPage)
 	// Open tenders first, closing soonest first (what an organization looks
-	// for); then everything else, most recently changed first.
-	order := ` ORDER BY CASE WHEN n.status = 'published' AND n.deadline > ? THEN 0 ELSE 1 END,
-		CASE WHEN n.status = 'published' AND n.deadline > ? THEN n.deadline END, n.updated_at DESC, n.id`
-	rows, err := c.query(ctx, needSelect+w+order+` LIMIT ? OFFSET ?`, append(args, c.now, c.now, limit, offset)...)
-	if err != nil {
-		return nil, 0, s.translate(err)
+	// for); then everything else, most recently changed first. Two reads,
+	// each in the order of an index (needs_status; needs_updated and
+	// needs_status_updated), so a page costs the same on a board of a
+	// hundred needs and of a million completed projects.
+	out, err := s.scanNeeds(ctx, c, needSelect+w+` AND `+openTender+` ORDER BY n.deadline, n.id LIMIT ? OFFSET ?`,
+		append(slices.Clone(args), c.now, limit, offset)...)
+	if err != nil || len(out) == limit {
+		return out, total, err
 	}
-	defer rows.Close()
-	var out []*procurement.Need
-	for rows.Next() {
-		n, _, err := scanNeed(rows)
-		if err != nil {
+	// How many open tenders came before this page: known from the page
+	// itself unless it held none of them.
+	open := offset + len(out)
+	if len(out) == 0 && offset > 0 {
+		if err := c.row(ctx, `SELECT COUNT(*) FROM needs n`+w+` AND `+openTender, append(slices.Clone(args), c.now)...).Scan(&open); err != nil {
 			return nil, 0, s.translate(err)
 		}
-		out = append(out, n)
 	}
-	return out, total, s.translate(rows.Err())
+	rest, err := s.scanNeeds(ctx, c, needSelect+w+` AND NOT `+openTender+` ORDER BY n.updated_at DESC, n.id DESC LIMIT ? OFFSET ?`,
+		append(args, c.now, limit-len(out), max(0, offset-open))...)
+	return append(out, rest...), total, err
+}
+
+// openTender is a need open for proposals now (its argument: now).
+const openTender = `(n.status = 'published' AND n.deadline IS NOT NULL AND n.deadline > ?)`
+
+// scanNeeds reads the needs a needSelect query returns.
+func (s *Store) scanNeeds(ctx context.Context, c conn, query string, args ...any) ([]*procurement.Need, error) {
+	var out []*procurement.Need
+	err := c.each(ctx, query, args, func(rows scanner) error {
+		n, _, err := scanNeed(rows)
+		out = append(out, n)
+		return err
+	})
+	return out, s.translate(err)
+}
+
+// countUpTo counts the rows of from (a FROM … WHERE … clause), stopping
+// past upTo when it is positive: the count is then upTo+1, "more than upTo".
+func countUpTo(ctx context.Context, c conn, from string, args []any, upTo int) (int, error) {
+	q := `SELECT COUNT(*) ` + from
+	if upTo > 0 {
+		q = `SELECT COUNT(*) FROM (SELECT 1 ` + from + ` LIMIT ?) capped`
+		args = append(slices.Clone(args), upTo+1)
+	}
+	var n int
+	err := c.row(ctx, q, args...).Scan(&n)
+	return n, err
 }
 
 // CreateNeed saves a new draft need (community or street staff of its place).

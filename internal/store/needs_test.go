@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -227,6 +228,60 @@ func TestNeedBoardByClock(t *testing.T) {
 		evs, _ := s.FindNeedEvents(as(tt.streetStaff), got.ID)
 		if last := evs[len(evs)-1]; last.Action != "retender" {
 			t.Fatalf("the failed need's timeline: %+v", last)
+		}
+	})
+}
+
+// The board is read in two parts (open tenders, then the rest); every page
+// size must give the one order: open tenders closing soonest first, then
+// everything else most recently changed first, each need exactly once.
+func TestNeedBoardOrderAcrossPages(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		tt := newTender(t, s)
+		var open, rest []*procurement.Need
+		for i := range 9 {
+			tt.now = tt.now.Add(time.Minute)
+			if i%2 == 1 {
+				rest = append([]*procurement.Need{tt.draft(t)}, rest...) // newest first
+				continue
+			}
+			// Open tenders, their deadlines in an order other than creation's.
+			n := &procurement.Need{Title: "楼道堆物清理", Description: "清理楼道堆物，消除消防隐患。", CommunityID: tt.community.ID,
+				BudgetFen: 1_000_000, Procedure: procurement.Open, Criteria: procurement.DefaultCriteria(),
+				Deadline: tt.now.Add(time.Duration(20-i) * 24 * time.Hour)}
+			if err := s.CreateNeed(as(tt.commStaff), n, tt.rules); err != nil {
+				t.Fatal(err)
+			}
+			open = append(open, tt.step(t, tt.streetStaff, n, procurement.ActPublish, ""))
+		}
+		want := append(slices.Clone(open), rest...)
+		slices.SortStableFunc(want[:len(open)], func(a, b *procurement.Need) int { return a.Deadline.Compare(b.Deadline) })
+		for per := 1; per <= len(want)+1; per++ {
+			var got []string
+			for page := 1; page <= len(want)/per+1; page++ {
+				list, total, err := s.FindNeeds(as(tt.commStaff), procurement.Filter{Page: page, PerPage: per})
+				if err != nil || total != len(want) {
+					t.Fatalf("per %d page %d: total %d, %v", per, page, total, err)
+				}
+				for _, n := range list {
+					got = append(got, n.ID)
+				}
+			}
+			var ids []string
+			for _, n := range want {
+				ids = append(ids, n.ID)
+			}
+			if !slices.Equal(got, ids) {
+				t.Fatalf("%d a page:\n got  %v\n want %v", per, got, ids)
+			}
+		}
+		// Counting stops past CountUpTo: "more than 3".
+		if _, total, _ := s.FindNeeds(as(tt.commStaff), procurement.Filter{CountUpTo: 3}); total != 4 {
+			t.Fatalf("counted up to 3: %d", total)
+		}
+		if _, total, _ := s.FindNeeds(as(tt.commStaff), procurement.Filter{CountUpTo: 50}); total != len(want) {
+			t.Fatalf("counted up to 50: %d", total)
 		}
 	})
 }

@@ -27,14 +27,24 @@ func scanOrg(sc interface{ Scan(...any) error }) (*registry.Organization, error)
 
 var orgSorts = map[string]string{
 	"name":       "o.name_sort, o.id",
-	"newest":     "o.created_at DESC, o.id",
+	"newest":     "o.created_at DESC, o.id DESC",
 	"founded":    "o.founded = '', o.founded, o.id",
 	"volunteers": "o.volunteers DESC, o.id",
 }
 
-// FindOrganizations lists organizations matching f (public data: anyone may).
-func (s *Store) FindOrganizations(ctx context.Context, f registry.Filter) ([]*registry.Organization, int, error) {
+// CountOrganizations counts the organizations matching f, without reading
+// a page of them (public data: anyone may).
+func (s *Store) CountOrganizations(ctx context.Context, f registry.Filter) (int, error) {
 	f.Normalize()
+	w, args := orgWhere(f)
+	var total int
+	err := s.read().row(ctx, `SELECT COUNT(*) FROM organizations o`+w, args...).Scan(&total)
+	return total, s.translate(err)
+}
+
+// orgWhere is the WHERE clause (empty, or with its leading space) of a
+// filter of organizations, and its arguments.
+func orgWhere(f registry.Filter) (string, []any) {
 	var where []string
 	var args []any
 	eq := func(col, v string) {
@@ -64,6 +74,13 @@ func (s *Store) FindOrganizations(ctx context.Context, f registry.Filter) ([]*re
 	if len(where) > 0 {
 		w = " WHERE " + strings.Join(where, " AND ")
 	}
+	return w, args
+}
+
+// FindOrganizations lists organizations matching f (public data: anyone may).
+func (s *Store) FindOrganizations(ctx context.Context, f registry.Filter) ([]*registry.Organization, int, error) {
+	f.Normalize()
+	w, args := orgWhere(f)
 	c := s.read()
 	var total int
 	if err := c.row(ctx, `SELECT COUNT(*) FROM organizations o`+w, args...).Scan(&total); err != nil {

@@ -34,7 +34,7 @@ func (a *app) home(w http.ResponseWriter, r *http.Request) {
 		d.Communities += s.Communities
 		d.Organizations += s.Organizations
 	}
-	if _, d.Registered, err = a.Store.FindOrganizations(ctx, registry.Filter{Registration: registry.Registered, PerPage: 1}); err != nil {
+	if d.Registered, err = a.Store.CountOrganizations(ctx, registry.Filter{Registration: registry.Registered}); err != nil {
 		a.fail(w, r, err)
 		return
 	}

@@ -28,7 +28,14 @@ type needListData struct {
 	MinYuan     string
 	MaxYuan     string
 	Search      searchState
+	// CountOver: there are more than CountUpTo needs (Total is not exact).
+	CountOver bool
+	CountUpTo int
 }
+
+// boardCountUpTo is as far as the board counts: past it, it says "more
+// than 1,000 needs" and offers a filter (pages further on still open).
+const boardCountUpTo = 1000
 
 // boardStatuses are the statuses offered as a filter on the board.
 var boardStatuses = []procurement.Status{procurement.Published, procurement.Evaluating, procurement.Awarded,
@@ -36,7 +43,8 @@ var boardStatuses = []procurement.Status{procurement.Published, procurement.Eval
 	procurement.Failed, procurement.Cancelled, procurement.Draft, procurement.Submitted}
 
 func needFilter(q url.Values) procurement.Filter {
-	f := procurement.Filter{Query: q.Get("q"), StreetID: q.Get("street"), CommunityID: q.Get("community"), PerPage: 20}
+	f := procurement.Filter{Query: q.Get("q"), StreetID: q.Get("street"), CommunityID: q.Get("community"), PerPage: 20,
+		CountUpTo: boardCountUpTo}
 	for _, st := range boardStatuses {
 		if string(st) == q.Get("status") {
 			f.Status = st
@@ -80,7 +88,7 @@ func (a *app) needList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := &needListData{Needs: needs, Total: total, Filter: f, Query: q, MinYuan: q.Get("min"), MaxYuan: q.Get("max"),
-		Search: search}
+		Search: search, CountOver: total > boardCountUpTo, CountUpTo: boardCountUpTo}
 	if d.Streets, err = a.Store.FindStreets(ctx); err != nil {
 		a.fail(w, r, err)
 		return
