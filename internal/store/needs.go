@@ -204,6 +204,38 @@ func (s *Store) FindNeeds(ctx context.Context, f procurement.Filter) ([]*procure
 	return append(out, rest...), total, err
 }
 
+// FindNeedsByIDs reads the needs of a search's hits in one statement, in the
+// order of ids, leaving out those the actor may not see (as FindNeedByID
+// would) and those that are gone. Like FindNeeds, without their criteria.
+func (s *Store) FindNeedsByIDs(ctx context.Context, ids []string) ([]*procurement.Need, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	found, err := s.scanNeeds(ctx, s.read(), needSelect+` WHERE n.id IN (`+placeholders(len(ids))+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	actor := accounts.ActorFrom(ctx)
+	byID := make(map[string]*procurement.Need, len(found))
+	for _, n := range found {
+		if procurement.CanView(n, actor) {
+			byID[n.ID] = n
+		}
+	}
+	out := make([]*procurement.Need, 0, len(byID))
+	for _, id := range ids {
+		if n := byID[id]; n != nil {
+			out = append(out, n)
+			delete(byID, id) // an id given twice is listed once
+		}
+	}
+	return out, nil
+}
+
 // openTender is a need open for proposals now (its argument: now).
 const openTender = `(n.status = 'published' AND n.deadline IS NOT NULL AND n.deadline > ?)`
 

@@ -283,5 +283,15 @@ func TestNeedBoardOrderAcrossPages(t *testing.T) {
 		if _, total, _ := s.FindNeeds(as(tt.commStaff), procurement.Filter{CountUpTo: 50}); total != len(want) {
 			t.Fatalf("counted up to 50: %d", total)
 		}
+		// A search's hits are read in their order, once each, without what
+		// the reader may not see (the drafts, for a visitor).
+		hits := []string{rest[0].ID, open[1].ID, "missing", open[0].ID, open[1].ID}
+		got, err := s.FindNeedsByIDs(context.Background(), hits)
+		if err != nil || len(got) != 2 || got[0].ID != open[1].ID || got[1].ID != open[0].ID {
+			t.Fatalf("hits for a visitor: %v %v", got, err)
+		}
+		if got, _ := s.FindNeedsByIDs(as(tt.commStaff), hits); len(got) != 3 || got[0].ID != rest[0].ID {
+			t.Fatalf("hits for the community's staff: %v", got)
+		}
 	})
 }

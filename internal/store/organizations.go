@@ -157,6 +157,39 @@ func findOrg(ctx context.Context, c conn, where string, arg any) (*registry.Orga
 	return o, loadDomains(ctx, c, []*registry.Organization{o})
 }
 
+// FindOrganizationsByIDs reads the organizations of a search's hits in two
+// statements (their rows, then their domains), in the order of ids, leaving
+// out those that are gone (public data: anyone may).
+func (s *Store) FindOrganizationsByIDs(ctx context.Context, ids []string) ([]*registry.Organization, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	c := s.read()
+	byID := make(map[string]*registry.Organization, len(ids))
+	err := c.each(ctx, orgSelect+` WHERE o.id IN (`+placeholders(len(ids))+`)`, args, func(sc scanner) error {
+		o, err := scanOrg(sc)
+		if err == nil {
+			byID[o.ID] = o
+		}
+		return err
+	})
+	if err != nil {
+		return nil, s.translate(err)
+	}
+	out := make([]*registry.Organization, 0, len(byID))
+	for _, id := range ids {
+		if o := byID[id]; o != nil {
+			out = append(out, o)
+			delete(byID, id)
+		}
+	}
+	return out, s.translate(loadDomains(ctx, c, out))
+}
+
 // checkOrgPlaces checks the street exists and the community belongs to it.
 func checkOrgPlaces(ctx context.Context, c conn, o *registry.Organization) error {
 	st, err := findStreet(ctx, c, `id = ?`, o.StreetID)

@@ -52,6 +52,19 @@ func TestOrganizations(t *testing.T) {
 				t.Fatalf("filed %s: %v", n, err)
 			}
 		}
+		// A search's hits in their order, with their domains; counting alone.
+		filed, _, err := s.FindOrganizations(context.Background(), registry.Filter{Registration: registry.Filed})
+		if err != nil || len(filed) != 2 {
+			t.Fatalf("filed: %v %v", filed, err)
+		}
+		hits, err := s.FindOrganizationsByIDs(context.Background(), []string{filed[1].ID, "gone", o.ID, filed[1].ID})
+		if err != nil || len(hits) != 2 || hits[0].ID != filed[1].ID || hits[1].ID != o.ID || len(hits[1].Domains) != 2 ||
+			hits[0].Domains[0] != "文体活动" {
+			t.Fatalf("hits: %+v %v", hits, err)
+		}
+		if n, err := s.CountOrganizations(context.Background(), registry.Filter{Registration: registry.Filed}); n != 2 || err != nil {
+			t.Fatalf("count: %d %v", n, err)
+		}
 		// A community of another street is refused.
 		other := &registry.Organization{Name: "错街道组织", StreetID: st.ID, CommunityID: "nope"}
 		if err := s.CreateOrganization(admin, other); errs.As(err).Field != "community" {

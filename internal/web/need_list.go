@@ -158,15 +158,9 @@ func (a *app) searchNeeds(r *http.Request, l i18n.Lang, f procurement.Filter) ([
 	total := len(ids)
 	from := min((f.Page-1)*f.PerPage, total)
 	to := min(from+f.PerPage, total)
-	var needs []*procurement.Need
-	for _, id := range ids[from:to] {
-		n, err := a.Store.FindNeedByID(ctx, id)
-		if optional(err) != nil {
-			return nil, 0, st, err
-		}
-		if err == nil {
-			needs = append(needs, n)
-		}
+	needs, err := a.Store.FindNeedsByIDs(ctx, ids[from:to])
+	if err != nil {
+		return nil, 0, st, err
 	}
 	return needs, total, st, nil
 }

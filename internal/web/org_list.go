@@ -103,16 +103,19 @@ func (a *app) searchOrgs(r *http.Request, l i18n.Lang, f registry.Filter) ([]*re
 	if len(results) == searchHits {
 		st.Capped = searchHits
 	}
+	ids := make([]string, len(results))
+	for i, res := range results {
+		ids[i] = res.ID
+	}
+	found, err := a.Store.FindOrganizationsByIDs(ctx, ids)
+	if err != nil {
+		return nil, 0, st, err
+	}
 	var all []*registry.Organization
-	for _, res := range results {
-		o, err := a.Store.FindOrganizationByID(ctx, res.ID)
-		if optional(err) != nil {
-			return nil, 0, st, err
+	for _, o := range found {
+		if orgMatches(o, f) {
+			all = append(all, o)
 		}
-		if err != nil || !orgMatches(o, f) {
-			continue
-		}
-		all = append(all, o)
 	}
 	from := min((f.Page-1)*f.PerPage, len(all))
 	to := min(from+f.PerPage, len(all))

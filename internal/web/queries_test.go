@@ -16,9 +16,9 @@ import (
 	"github.com/huitian/huitian/internal/store/storetest"
 )
 
-// TestPageQueriesBounded (issue 11): the busiest pages run exactly as many
-// SQL statements with three times the needs and organizations (no page
-// queries per row), and at most 20 — the need page too, published,
+// TestPageQueriesBounded (issue 11): the busiest pages, searches included,
+// run exactly as many SQL statements with three times the needs and
+// organizations (no page queries per row or per hit), and at most 20 — the need page too, published,
 // invited (its invitees' names in one statement however many) and
 // completed (award, contract, reports and ratings), for a visitor and for
 // staff: its sections share one read of the need, its panel, proposals and
@@ -99,6 +99,9 @@ func TestPageQueriesBounded(t *testing.T) {
 				{anon, "GET /needs/{id}", "/needs/" + firstNeed, 20},
 				{anon, "GET /needs/{id}", "/needs/" + completed, 20},
 				{anon, "GET /organizations", "/organizations", 20},
+				// Searches read their hits in one statement, not one a hit.
+				{anon, "GET /needs", "/needs?q=%E8%80%81%E4%BA%BA%E6%8E%A2%E8%AE%BF", 20},
+				{anon, "GET /organizations", "/organizations?q=%E5%BF%97%E6%84%BF%E6%9C%8D%E5%8A%A1", 20},
 				{anon, "GET /organizations/{id}", "/organizations/" + firstOrg, 20},
 				{staff, "GET /needs/{id}", "/needs/" + firstNeed, 20},
 				{staff, "GET /needs/{id}", "/needs/" + invited, 20},

@@ -51,6 +51,7 @@ type options struct {
 	merchants  int
 	residents  int
 	keep       bool
+	dataDir    string
 	pprofDir   string
 	logDir     string
 	weights    map[string]int
@@ -98,6 +99,7 @@ func run(ctx context.Context, args []string) (*result, error) {
 	fs.IntVar(&o.merchants, "merchants", 8, "merchant logins that redeem (each may check 60 codes in 10 minutes)")
 	fs.IntVar(&o.residents, "residents", 6, "residents who spend points")
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory (databases, node logs) and the PostgreSQL database")
+	fs.StringVar(&o.dataDir, "data", "", "keep the generated data here and reuse it in later runs of the same -scale and -seed (a SQLite file in this directory, a template database on the PostgreSQL server); each run works on a copy")
 	fs.StringVar(&o.pprofDir, "pprof", "", "write CPU profiles of each node under the mix and under each route alone into this directory (builds huitian with net/http/pprof on a side port)")
 	mix := fs.String("mix", defaultMix, "route weights, name=weight,…")
 	prebuilt := fs.String("bin", "", "use this huitian binary instead of building one (to compare builds)")

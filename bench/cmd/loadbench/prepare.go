@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -89,6 +90,8 @@ type target struct {
 	urls  []string
 	nodes []*node
 	drop  func()
+	// cached: the data is a copy of what -data kept, not generated now.
+	cached bool
 }
 
 type node struct {
@@ -114,11 +117,25 @@ func startTarget(ctx context.Context, name, bin string, hasGen bool, o options) 
 		t.dsn = filepath.Join(dir, "huitian.db")
 	case "pg":
 		t.name, nodes = "pg_two_nodes", 2
-		dsn, drop, err := freshPostgres(ctx, o.pg, o.keep)
+		tpl := ""
+		if o.dataDir != "" && hasGen {
+			var err error
+			if tpl, err = pgTemplate(ctx, bin, o); err != nil {
+				return nil, err
+			}
+		}
+		dsn, drop, err := freshPostgres(ctx, o.pg, tpl, o.keep)
 		if err != nil {
 			return nil, err
 		}
 		t.dsn, t.drop = dsn, drop
+		t.cached = tpl != ""
+	}
+	if name == "sqlite" && o.dataDir != "" && hasGen {
+		if err := sqliteCopy(ctx, bin, o, t.dsn); err != nil {
+			return nil, err
+		}
+		t.cached = true
 	}
 	ok := false
 	defer func() {
@@ -130,7 +147,10 @@ func startTarget(ctx context.Context, name, bin string, hasGen bool, o options) 
 	if _, err := huitian(ctx, bin, "", "migrate", "--db", t.dsn); err != nil {
 		return nil, err
 	}
-	if hasGen {
+	if t.cached {
+		t.data = fmt.Sprintf("huitian gen --scale %s --seed %d, kept in %s (copied in %.0f s)", o.scale, o.seed, o.dataDir,
+			time.Since(start).Seconds())
+	} else if hasGen {
 		args := []string{"gen", "--scale", o.scale, "--db", t.dsn, "--seed", fmt.Sprint(o.seed)}
 		out, err := huitian(ctx, bin, "", args...)
 		if err != nil {
@@ -270,9 +290,9 @@ func (t *target) stop() {
 	t.drop()
 }
 
-// freshPostgres creates a database loadbench_<pid> on the server and
-// returns its URL and how to drop it.
-func freshPostgres(ctx context.Context, server string, keep bool) (string, func(), error) {
+// freshPostgres creates a database loadbench_<pid> on the server (a copy of
+// template when it is named) and returns its URL and how to drop it.
+func freshPostgres(ctx context.Context, server, template string, keep bool) (string, func(), error) {
 	u, err := url.Parse(server)
 	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 		return "", nil, fmt.Errorf("-pg: a postgres:// URL, not %q", server)
@@ -286,7 +306,11 @@ func freshPostgres(ctx context.Context, server string, keep bool) (string, func(
 		admin.Close()
 		return "", nil, err
 	}
-	if _, err := admin.ExecContext(ctx, `CREATE DATABASE "`+name+`"`); err != nil {
+	create := `CREATE DATABASE "` + name + `"`
+	if template != "" {
+		create += ` TEMPLATE "` + template + `"`
+	}
+	if _, err := admin.ExecContext(ctx, create); err != nil {
 		admin.Close()
 		return "", nil, err
 	}
@@ -352,4 +376,94 @@ func (t *target) profile(ctx context.Context, o options, phase string, warm, dur
 			<-done
 		}
 	}
+}
+
+// sqliteCopy puts a copy of the kept SQLite data of this scale and seed at
+// dst, generating it into -data first when it is not there yet.
+func sqliteCopy(ctx context.Context, bin string, o options, dst string) error {
+	kept := filepath.Join(o.dataDir, fmt.Sprintf("%s-%d.db", o.scale, o.seed))
+	if _, err := os.Stat(kept); err != nil {
+		if err := os.MkdirAll(o.dataDir, 0o755); err != nil {
+			return err
+		}
+		partial := kept + ".partial"
+		if _, err := huitian(ctx, bin, "", "migrate", "--db", partial); err != nil {
+			return err
+		}
+		start := time.Now()
+		out, err := huitian(ctx, bin, "", "gen", "--scale", o.scale, "--db", partial, "--seed", fmt.Sprint(o.seed))
+		if err != nil {
+			return err
+		}
+		fmt.Printf("sqlite: generated %s in %.0f s: %s\n", kept, time.Since(start).Seconds(), lastLine(out))
+		// A clean close leaves no WAL; a resumed gen picks up the partial file.
+		if err := os.Rename(partial, kept); err != nil {
+			return err
+		}
+	}
+	for _, suffix := range []string{"", "-wal"} {
+		if err := copyFile(kept+suffix, dst+suffix); err != nil && !(suffix != "" && errors.Is(err, os.ErrNotExist)) {
+			return err
+		}
+	}
+	return nil
+}
+
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(to)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// pgTemplate names the template database holding the kept PostgreSQL data of
+// this scale and seed, generating it first when the server has none.
+func pgTemplate(ctx context.Context, bin string, o options) (string, error) {
+	name := fmt.Sprintf("loadbench_tpl_%s_%d", o.scale, o.seed)
+	admin, err := sql.Open("pgx", o.pg)
+	if err != nil {
+		return "", err
+	}
+	defer admin.Close()
+	var done bool
+	err = admin.QueryRowContext(ctx, `SELECT datistemplate FROM pg_database WHERE datname = $1`, name).Scan(&done)
+	if err == nil && done {
+		return name, nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		if _, err := admin.ExecContext(ctx, `CREATE DATABASE "`+name+`"`); err != nil {
+			return "", err
+		}
+	} else if err != nil {
+		return "", err
+	}
+	// Not yet a template: generate (a gen interrupted earlier resumes).
+	u, err := url.Parse(o.pg)
+	if err != nil {
+		return "", err
+	}
+	u.Path = "/" + name
+	if _, err := huitian(ctx, bin, "", "migrate", "--db", u.String()); err != nil {
+		return "", err
+	}
+	start := time.Now()
+	out, err := huitian(ctx, bin, "", "gen", "--scale", o.scale, "--db", u.String(), "--seed", fmt.Sprint(o.seed))
+	if err != nil {
+		return "", err
+	}
+	fmt.Printf("pg: generated template database %s in %.0f s: %s\n", name, time.Since(start).Seconds(), lastLine(out))
+	if _, err := admin.ExecContext(ctx, `ALTER DATABASE "`+name+`" WITH IS_TEMPLATE true`); err != nil {
+		return "", err
+	}
+	return name, nil
 }
