@@ -26,7 +26,7 @@ func (a *API) listStreets(w http.ResponseWriter, r *http.Request) error {
 	if err := readParams(r.URL).l.Err(); err != nil {
 		return err
 	}
-	streets, err := a.store.FindStreets(r.Context())
+	streets, err := a.store.FindStreetsCounted(r.Context())
 	if err != nil {
 		return err
 	}

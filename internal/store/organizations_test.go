@@ -65,6 +65,12 @@ func TestOrganizations(t *testing.T) {
 		if n, err := s.CountOrganizations(context.Background(), registry.Filter{Registration: registry.Filed}); n != 2 || err != nil {
 			t.Fatalf("count: %d %v", n, err)
 		}
+		if sts, err := s.FindStreetsCounted(context.Background()); err != nil || len(sts) != 1 || sts[0].Organizations != 3 {
+			t.Fatalf("streets counted: %+v %v", sts, err)
+		}
+		if sts, err := s.FindStreets(context.Background()); err != nil || sts[0].Organizations != 0 || sts[0].Communities != 2 {
+			t.Fatalf("streets for a menu: %+v %v", sts, err)
+		}
 		// A community of another street is refused.
 		other := &registry.Organization{Name: "错街道组织", StreetID: st.ID, CommunityID: "nope"}
 		if err := s.CreateOrganization(admin, other); errs.As(err).Field != "community" {

@@ -9,25 +9,29 @@ import (
 	"github.com/huitian/huitian/internal/places"
 )
 
-// FindStreets lists every street with its community and organization counts.
+// FindStreets lists every street with its number of communities (its
+// Organizations left at 0: see FindStreetsCounted).
 func (s *Store) FindStreets(ctx context.Context) ([]*places.Street, error) {
-	rows, err := s.read().query(ctx, `SELECT s.id, s.name, s.kind, s.district, s.created_at,
-		(SELECT COUNT(*) FROM communities c WHERE c.street_id = s.id),
-		(SELECT COUNT(*) FROM organizations o WHERE o.street_id = s.id)
-		FROM streets s ORDER BY s.created_at, s.name`)
-	if err != nil {
-		return nil, s.translate(err)
-	}
-	defer rows.Close()
+	return s.findStreets(ctx, `0`)
+}
+
+// FindStreetsCounted is FindStreets with each street's number of
+// organizations too (a count over every organization: for the pages that
+// show it, not for every street menu).
+func (s *Store) FindStreetsCounted(ctx context.Context) ([]*places.Street, error) {
+	return s.findStreets(ctx, `(SELECT COUNT(*) FROM organizations o WHERE o.street_id = s.id)`)
+}
+
+func (s *Store) findStreets(ctx context.Context, orgs string) ([]*places.Street, error) {
 	var out []*places.Street
-	for rows.Next() {
+	err := s.read().each(ctx, `SELECT s.id, s.name, s.kind, s.district, s.created_at,
+		(SELECT COUNT(*) FROM communities c WHERE c.street_id = s.id), `+orgs+`
+		FROM streets s ORDER BY s.created_at, s.name`, nil, func(sc scanner) error {
 		st := &places.Street{}
-		if err := rows.Scan(&st.ID, &st.Name, &st.Kind, &st.District, &st.CreatedAt, &st.Communities, &st.Organizations); err != nil {
-			return nil, s.translate(err)
-		}
 		out = append(out, st)
-	}
-	return out, s.translate(rows.Err())
+		return sc.Scan(&st.ID, &st.Name, &st.Kind, &st.District, &st.CreatedAt, &st.Communities, &st.Organizations)
+	})
+	return out, s.translate(err)
 }
 
 // FindStreetByID returns one street.

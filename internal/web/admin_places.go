@@ -40,7 +40,7 @@ func (a *app) adminStreets(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	streets, err := a.Store.FindStreets(r.Context())
+	streets, err := a.Store.FindStreetsCounted(r.Context())
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -51,7 +51,7 @@ func (a *app) adminStreets(w http.ResponseWriter, r *http.Request) {
 func (a *app) adminStreetCreate(w http.ResponseWriter, r *http.Request) {
 	st := &places.Street{Name: r.PostFormValue("name"), District: r.PostFormValue("district")}
 	if err := a.Store.CreateStreet(r.Context(), st); err != nil {
-		streets, ferr := a.Store.FindStreets(r.Context())
+		streets, ferr := a.Store.FindStreetsCounted(r.Context())
 		if ferr != nil {
 			a.fail(w, r, ferr)
 			return

@@ -24,7 +24,7 @@ type categoryCount struct {
 
 func (a *app) home(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
-	streets, err := a.Store.FindStreets(ctx)
+	streets, err := a.Store.FindStreetsCounted(ctx)
 	if err != nil {
 		a.fail(w, r, err)
 		return
