@@ -211,13 +211,12 @@ func TestPasswordsDefaults(t *testing.T) {
 
 func TestPasswordsBusyOutsideSignIn(t *testing.T) {
 	t.Parallel()
-	p := NewPasswords(PasswordLimits{Concurrent: 1, Queue: 1})
+	queued := make(chan struct{}, 1)
+	p := NewPasswords(PasswordLimits{Concurrent: 1, Queue: 1, MaxWait: time.Hour, Queued: func() { queued <- struct{}{} }})
 	turn, err := p.Wait(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	queued := make(chan struct{}, 1)
-	p.gate.queued = func() { queued <- struct{}{} }
 	waiting := make(chan error, 1)
 	go func() { _, err := p.Hash(context.Background(), "new-password-1"); waiting <- err }()
 	<-queued

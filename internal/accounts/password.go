@@ -131,6 +131,9 @@ type PasswordLimits struct {
 	Queue int
 	// MaxWait is the longest a caller waits for a turn; 0: two seconds.
 	MaxWait time.Duration
+	// Queued, when set, is called each time a caller joins the line (tests
+	// wait on it instead of sleeping).
+	Queued func()
 }
 
 // NewPasswords returns a Passwords with limits l (zero fields: defaults).
@@ -144,7 +147,9 @@ func NewPasswords(l PasswordLimits) *Passwords {
 	if l.MaxWait <= 0 {
 		l.MaxWait = 2 * time.Second
 	}
-	return &Passwords{gate: newGate(l.Concurrent, l.Queue, l.MaxWait)}
+	g := newGate(l.Concurrent, l.Queue, l.MaxWait)
+	g.queued = l.Queued
+	return &Passwords{gate: g}
 }
 
 // RetryAfter is what to tell a caller turned away: the longest wait,
