@@ -86,10 +86,17 @@ func (a *app) loginPassword(w http.ResponseWriter, r *http.Request) {
 		a.render(w, r, "login.html", http.StatusUnauthorized, p)
 		return
 	}
+	var rehashed string
 	if stale {
-		a.rehash(r, turn, u, password)
+		var err error
+		if rehashed, err = turn.Hash(password); err != nil {
+			a.Logger.Error("password rehash failed", "request_id", server.RequestID(r.Context()), "err", err)
+		}
 	}
-	turn.Done()
+	turn.Done() // the database work below needs no core of the line
+	if rehashed != "" {
+		a.rehash(r, u, rehashed)
+	}
 	a.loginLimit.Reset(phone)
 	if err := a.Sessions.SignIn(w, r, u); err != nil {
 		a.fail(w, r, err)
@@ -98,15 +105,11 @@ func (a *app) loginPassword(w http.ResponseWriter, r *http.Request) {
 	a.redirect(w, r, d.Next, "flash.signed_in")
 }
 
-// rehash stores the password just proved with the current argon2id
-// parameters, in place of a hash made with older ones. A failure only
-// postpones it to the next sign-in.
-func (a *app) rehash(r *http.Request, turn *accounts.Turn, u *accounts.User, password string) {
-	hash, err := turn.Hash(password)
-	if err == nil {
-		_, err = a.Store.RehashPassword(r.Context(), u.ID, u.PasswordHash, hash)
-	}
-	if err != nil {
+// rehash stores hash, the password just proved made with the current
+// argon2id parameters, in place of u's hash made with older ones. A failure
+// only postpones it to the next sign-in.
+func (a *app) rehash(r *http.Request, u *accounts.User, hash string) {
+	if _, err := a.Store.RehashPassword(r.Context(), u.ID, u.PasswordHash, hash); err != nil {
 		a.Logger.Error("password rehash failed", "request_id", server.RequestID(r.Context()), "user", u.ID, "err", err)
 	}
 }
