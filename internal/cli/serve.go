@@ -12,6 +12,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/api"
 	"github.com/huitian/huitian/internal/config"
 	"github.com/huitian/huitian/internal/i18n"
@@ -123,8 +124,11 @@ func handler(cfg config.Config, s *store.Store, log *slog.Logger, sender sms.Sen
 	sessions := server.NewSessions(s, cfg, log)
 	// One set of SMS-code limits for the pages and the API.
 	codes := server.NewCodeLogin(s, sender, cfg.CodeTTL, cfg.TrustProxy)
+	// This process's bound on password hashing (HUITIAN_PASSWORD_HASHES).
+	passwords := accounts.NewPasswords(accounts.PasswordLimits{Concurrent: cfg.PasswordHashes})
+	m.passwords(passwords)
 	pages, err := web.New(web.Deps{Config: cfg, Store: s, Catalog: cat, Sessions: sessions, Logger: log,
-		Sender: sender, Inbox: inbox, Match: live, Solutions: sols, Thesaurus: th, Codes: codes})
+		Sender: sender, Inbox: inbox, Match: live, Solutions: sols, Thesaurus: th, Codes: codes, Passwords: passwords})
 	if err != nil {
 		return nil, err
 	}

@@ -50,6 +50,10 @@ type Config struct {
 	// replay lag stays under ReplicaMaxLag.
 	Replicas      []string      // HUITIAN_DATABASE_REPLICAS
 	ReplicaMaxLag time.Duration // HUITIAN_REPLICA_MAX_LAG
+	// PasswordHashes is how many password hashes (staff sign-ins, password
+	// changes) one process runs at once; more wait in a short line, and a
+	// burst beyond it is asked to try again. 0: half the cores, at least 1.
+	PasswordHashes int // HUITIAN_PASSWORD_HASHES
 }
 
 // Default returns the built-in defaults.
@@ -124,6 +128,9 @@ func Load(getenv func(string) string) (Config, error) {
 	integer("HUITIAN_DIRECT_THRESHOLD_YUAN", &c.DirectThresholdYuan, 0, 10_000_000)
 	integer("HUITIAN_OBJECTION_DAYS", &objection, 0, 30)
 	c.ObjectionDays = int(objection)
+	hashes := int64(c.PasswordHashes)
+	integer("HUITIAN_PASSWORD_HASHES", &hashes, 0, 256)
+	c.PasswordHashes = int(hashes)
 	str("HUITIAN_ADDR", &c.Addr)
 	str("HUITIAN_BASE_URL", &c.BaseURL)
 	str("HUITIAN_OCDS_PREFIX", &c.OCDSPrefix)

@@ -16,6 +16,15 @@ func TestLoad(t *testing.T) {
 	if _, err := Load(func(k string) string { return map[string]string{"HUITIAN_SESSION_IDLE": "soon"}[k] }); err == nil {
 		t.Fatal("bad duration accepted")
 	}
+	if c.PasswordHashes != 0 {
+		t.Fatalf("password hashes default to 0 (half the cores): %d", c.PasswordHashes)
+	}
+	if c, err := Load(func(k string) string { return map[string]string{"HUITIAN_PASSWORD_HASHES": "3"}[k] }); err != nil || c.PasswordHashes != 3 {
+		t.Fatalf("HUITIAN_PASSWORD_HASHES=3: %d %v", c.PasswordHashes, err)
+	}
+	if _, err := Load(func(k string) string { return map[string]string{"HUITIAN_PASSWORD_HASHES": "-1"}[k] }); err == nil {
+		t.Fatal("negative password hashes accepted")
+	}
 }
 
 // TestDeployEnvExample: every variable the operators' example environment

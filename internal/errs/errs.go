@@ -20,6 +20,10 @@ const (
 	Forbidden    Code = "forbidden"
 	TooMany      Code = "rate_limited"
 	Internal     Code = "internal"
+	// Busy: the server turned the request away to protect everyone else
+	// (too many sign-ins waiting for a password check); nothing changed,
+	// try again in a moment.
+	Busy Code = "busy"
 )
 
 // Error is a user-facing error. Key names a message in the i18n catalog
@@ -140,6 +144,7 @@ var httpStatus = map[Code]int{
 	Forbidden:    http.StatusForbidden,
 	TooMany:      http.StatusTooManyRequests,
 	Internal:     http.StatusInternalServerError,
+	Busy:         http.StatusServiceUnavailable,
 }
 
 // HTTPStatus returns the HTTP status for err's code.

@@ -64,7 +64,7 @@ func (a *app) adminUserCreate(w http.ResponseWriter, r *http.Request) {
 	g, err := a.grantFromForm(r)
 	if err == nil && accounts.StaffRole(g.Role) {
 		if err = accounts.ValidatePassword(r.PostFormValue("password")); err == nil {
-			u.PasswordHash, err = accounts.HashPassword(r.PostFormValue("password"))
+			u.PasswordHash, err = a.Passwords.Hash(r.Context(), r.PostFormValue("password"))
 		}
 	}
 	if err == nil {
@@ -135,7 +135,7 @@ func (a *app) adminPasswordReset(w http.ResponseWriter, r *http.Request) {
 	err := accounts.ValidatePassword(pw)
 	var hash string
 	if err == nil {
-		hash, err = accounts.HashPassword(pw)
+		hash, err = a.Passwords.Hash(r.Context(), pw)
 	}
 	if err == nil {
 		err = a.Store.SetPassword(r.Context(), id, hash)

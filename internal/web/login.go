@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/huitian/huitian/internal/accounts"
@@ -44,6 +45,17 @@ func (a *app) loginPassword(w http.ResponseWriter, r *http.Request) {
 	d := &loginData{Next: safeNext(r.PostFormValue("next")), Tab: "password"}
 	p := a.newPage(w, r, "login.title", d)
 	phone, perr := accounts.NormalizePhone(r.PostFormValue("phone"))
+	// The turn to hash comes first: a sign-in turned away because too many
+	// are waiting has changed nothing, not even the attempt counters.
+	var turn *accounts.Turn
+	if perr == nil {
+		var err error
+		if turn, err = a.Passwords.Wait(r.Context()); err != nil {
+			a.signInBusy(w, r, p, err)
+			return
+		}
+		defer turn.Done()
+	}
 	if err := a.limited(r, a.loginLimit, a.ipLimit, phone); err != nil {
 		p.Error = a.Catalog.Error(p.Lang, err)
 		p.Form = r.PostForm
@@ -52,16 +64,16 @@ func (a *app) loginPassword(w http.ResponseWriter, r *http.Request) {
 	}
 	password := r.PostFormValue("password")
 	var u *accounts.User
-	ok := false
+	ok, stale := false, false
 	if perr == nil {
 		var err error
 		u, err = a.Store.FindUserByPhone(r.Context(), phone)
 		switch {
 		case err == nil && u.PasswordHash != "" && !u.Disabled:
-			ok = accounts.CheckPassword(u.PasswordHash, password)
+			ok, stale = turn.Check(u.PasswordHash, password)
 		case err == nil || errs.Is(err, errs.NotFound):
 			// Same work and same answer whether the phone is registered or not.
-			accounts.CheckNoUser(password)
+			turn.CheckNoUser(password)
 		default:
 			a.fail(w, r, err)
 			return
@@ -74,12 +86,48 @@ func (a *app) loginPassword(w http.ResponseWriter, r *http.Request) {
 		a.render(w, r, "login.html", http.StatusUnauthorized, p)
 		return
 	}
+	var rehashed string
+	if stale {
+		var err error
+		if rehashed, err = turn.Hash(password); err != nil {
+			a.Logger.Error("password rehash failed", "request_id", server.RequestID(r.Context()), "err", err)
+		}
+	}
+	turn.Done() // the database work below needs no core of the line
+	if rehashed != "" {
+		a.rehash(r, u, rehashed)
+	}
 	a.loginLimit.Reset(phone)
 	if err := a.Sessions.SignIn(w, r, u); err != nil {
 		a.fail(w, r, err)
 		return
 	}
 	a.redirect(w, r, d.Next, "flash.signed_in")
+}
+
+// rehash stores hash, the password just proved made with the current
+// argon2id parameters, in place of u's hash made with older ones. A failure
+// only postpones it to the next sign-in.
+func (a *app) rehash(r *http.Request, u *accounts.User, hash string) {
+	if _, err := a.Store.RehashPassword(r.Context(), u.ID, u.PasswordHash, hash); err != nil {
+		a.Logger.Error("password rehash failed", "request_id", server.RequestID(r.Context()), "user", u.ID, "err", err)
+	}
+}
+
+// signInBusy answers a sign-in that did not get a turn to check its
+// password: 503 and Retry-After when the server turned it away, nothing
+// when the client gave up.
+func (a *app) signInBusy(w http.ResponseWriter, r *http.Request, p *page, err error) {
+	if !errs.Is(err, errs.Busy) {
+		// The client went away (its context ended): nobody reads an answer.
+		w.WriteHeader(http.StatusServiceUnavailable)
+		return
+	}
+	w.Header().Set("Retry-After", strconv.Itoa(int(a.Passwords.RetryAfter().Seconds())))
+	p.Error = a.Catalog.Error(p.Lang, err)
+	p.Form = r.PostForm
+	p.Form.Del("password")
+	a.render(w, r, "login.html", http.StatusServiceUnavailable, p)
 }
 
 func (a *app) loginCodeSend(w http.ResponseWriter, r *http.Request) {

@@ -31,9 +31,16 @@ func (a *app) mePassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := a.newPage(w, r, "me.title", nil)
-	if u.PasswordHash != "" && !accounts.CheckPassword(u.PasswordHash, r.PostFormValue("current")) {
-		a.formFailed(w, r, "me.html", p, errs.Field("current", "me.current_wrong"))
-		return
+	if u.PasswordHash != "" {
+		ok, err := a.Passwords.Check(r.Context(), u.PasswordHash, r.PostFormValue("current"))
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		if !ok {
+			a.formFailed(w, r, "me.html", p, errs.Field("current", "me.current_wrong"))
+			return
+		}
 	}
 	next := r.PostFormValue("password")
 	if err := accounts.ValidatePassword(next); err != nil {
@@ -44,7 +51,7 @@ func (a *app) mePassword(w http.ResponseWriter, r *http.Request) {
 		a.formFailed(w, r, "me.html", p, errs.Field("confirm", "me.confirm_mismatch"))
 		return
 	}
-	hash, err := accounts.HashPassword(next)
+	hash, err := a.Passwords.Hash(r.Context(), next)
 	if err == nil {
 		err = a.Store.SetPassword(r.Context(), u.ID, hash)
 	}

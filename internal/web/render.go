@@ -249,6 +249,9 @@ func (a *app) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if e.Code == errs.Internal {
 		a.Logger.Error("request failed", "request_id", server.RequestID(r.Context()), "path", r.URL.Path, "err", err)
 	}
+	if e.Code == errs.Busy {
+		w.Header().Set("Retry-After", strconv.Itoa(int(a.Passwords.RetryAfter().Seconds())))
+	}
 	p := a.newPage(w, r, "error.title", nil)
 	p.Error = a.Catalog.Error(p.Lang, err)
 	if e.Code == errs.Internal {

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/config"
 	"github.com/huitian/huitian/internal/i18n"
 	"github.com/huitian/huitian/internal/match"
@@ -44,6 +45,9 @@ type Deps struct {
 	// Codes sends and checks residents' SMS sign-in codes with the limits
 	// the API shares; nil: the pages build their own.
 	Codes *server.CodeLogin
+	// Passwords hashes and checks staff passwords, a few at a time (the
+	// process's bound); nil: the pages build one from Config.PasswordHashes.
+	Passwords *accounts.Passwords
 }
 
 // ThesaurusService is the running server's side of the thesaurus page.
@@ -89,6 +93,9 @@ func New(d Deps) (http.Handler, error) {
 	a.visits = newVisitCounter(d.Store, d.Logger.Error)
 	if a.Codes == nil {
 		a.Codes = server.NewCodeLogin(d.Store, d.Sender, d.Config.CodeTTL, d.Config.TrustProxy)
+	}
+	if a.Passwords == nil {
+		a.Passwords = accounts.NewPasswords(accounts.PasswordLimits{Concurrent: d.Config.PasswordHashes})
 	}
 	if a.tmpl, err = a.parseTemplates(); err != nil {
 		return nil, err

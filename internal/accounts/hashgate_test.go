@@ -1,0 +1,238 @@
+package accounts
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/huitian/huitian/internal/errs"
+)
+
+// testGate returns a gate whose waiters report on queued when they have
+// joined the line, and whose maxWait timers fire only when the test closes
+// the returned channel.
+func testGate(n, queue int) (g *gate, queued chan struct{}, expire chan time.Time) {
+	g = newGate(n, queue, time.Hour)
+	queued = make(chan struct{}, 100)
+	expire = make(chan time.Time)
+	g.queued = func() { queued <- struct{}{} }
+	g.timer = func(time.Duration) (<-chan time.Time, func()) { return expire, func() {} }
+	return g, queued, expire
+}
+
+func TestGateNeverRunsMoreThanN(t *testing.T) {
+	t.Parallel()
+	const n, callers = 2, 40
+	g := newGate(n, callers, time.Hour)
+	var running, most atomic.Int32
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for range callers {
+		wg.Go(func() {
+			<-start
+			if err := g.acquire(context.Background()); err != nil {
+				t.Error(err)
+				return
+			}
+			now := running.Add(1)
+			for {
+				m := most.Load()
+				if now <= m || most.CompareAndSwap(m, now) {
+					break
+				}
+			}
+			// Some work so that holders overlap.
+			CheckNoUser("x")
+			running.Add(-1)
+			g.release()
+		})
+	}
+	close(start)
+	wg.Wait()
+	if m := most.Load(); m > n || m < 1 {
+		t.Fatalf("at most %d at once, saw %d", n, m)
+	}
+	if s := g.stats(); s.running != 0 || s.waiting != 0 {
+		t.Fatalf("after all: %+v", s)
+	}
+}
+
+func TestGateFirstComeFirstServed(t *testing.T) {
+	t.Parallel()
+	g, queued, _ := testGate(1, 10)
+	if err := g.acquire(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	order := make(chan int, 5)
+	for i := range 5 {
+		go func() {
+			if err := g.acquire(context.Background()); err != nil {
+				t.Error(err)
+				order <- -1
+				return
+			}
+			order <- i
+			g.release()
+		}()
+		<-queued // the next one joins the line after this one
+	}
+	if s := g.stats(); s.waiting != 5 || s.running != 1 {
+		t.Fatalf("five waiting behind one: %+v", s)
+	}
+	g.release()
+	for want := range 5 {
+		if got := <-order; got != want {
+			t.Fatalf("turn %d went to caller %d", want, got)
+		}
+	}
+}
+
+func TestGateCancelledWaiterLeavesTheLine(t *testing.T) {
+	t.Parallel()
+	g, queued, _ := testGate(1, 10)
+	if err := g.acquire(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	got := make(chan error, 1)
+	go func() { got <- g.acquire(ctx) }()
+	<-queued
+	cancel()
+	if err := <-got; !errors.Is(err, context.Canceled) {
+		t.Fatalf("a client that gave up: %v", err)
+	}
+	if s := g.stats(); s.waiting != 0 || s.canceled != 1 || s.refusedWait != 0 {
+		t.Fatalf("after the cancel: %+v", s)
+	}
+	// The slot still works: released, the next caller gets it at once.
+	g.release()
+	if err := g.acquire(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	g.release()
+	// A context that already ended never joins the line.
+	if err := g.acquire(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("ended context: %v", err)
+	}
+}
+
+func TestGateRefusesWhenTheLineIsFull(t *testing.T) {
+	t.Parallel()
+	g, queued, _ := testGate(1, 2)
+	if err := g.acquire(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 2)
+	for range 2 {
+		go func() {
+			err := g.acquire(context.Background())
+			if err == nil {
+				g.release()
+			}
+			done <- err
+		}()
+		<-queued
+	}
+	err := g.acquire(context.Background())
+	if !errs.Is(err, errs.Busy) || errs.As(err).Key != "auth.busy" {
+		t.Fatalf("a third waiter behind a line of two: %v", err)
+	}
+	if s := g.stats(); s.refusedFull != 1 || s.waiting != 2 {
+		t.Fatalf("stats: %+v", s)
+	}
+	g.release()
+	for range 2 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestGateRefusesAfterMaxWait(t *testing.T) {
+	t.Parallel()
+	g, queued, expire := testGate(1, 10)
+	if err := g.acquire(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan error, 1)
+	go func() { got <- g.acquire(context.Background()) }()
+	<-queued
+	close(expire) // the wait reached its bound
+	if err := <-got; !errs.Is(err, errs.Busy) {
+		t.Fatalf("waited too long: %v", err)
+	}
+	if s := g.stats(); s.refusedWait != 1 || s.waiting != 0 || s.running != 1 {
+		t.Fatalf("stats: %+v", s)
+	}
+	g.release()
+	if s := g.stats(); s.running != 0 {
+		t.Fatalf("released: %+v", s)
+	}
+}
+
+// A waiter whose turn comes as it gives up passes the slot on rather than
+// losing it.
+func TestGateSlotPassedOnByALateCancel(t *testing.T) {
+	t.Parallel()
+	for range 50 {
+		g, queued, _ := testGate(1, 10)
+		if err := g.acquire(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		got := make(chan error, 1)
+		go func() { got <- g.acquire(ctx) }()
+		<-queued
+		cancel()
+		g.release() // races with the cancel on purpose
+		if err := <-got; err == nil {
+			g.release()
+		}
+		if s := g.stats(); s.running != 0 || s.waiting != 0 {
+			t.Fatalf("a slot was lost: %+v", s)
+		}
+	}
+}
+
+func TestPasswordsDefaults(t *testing.T) {
+	t.Parallel()
+	p := NewPasswords(PasswordLimits{})
+	if s := p.Stats(); s.Limit < 1 || p.gate.queue != 4*s.Limit || p.RetryAfter() != 2*time.Second {
+		t.Fatalf("defaults: %+v queue %d retry %v", s, p.gate.queue, p.RetryAfter())
+	}
+	p = NewPasswords(PasswordLimits{Concurrent: 3, MaxWait: 1500 * time.Millisecond})
+	if s := p.Stats(); s.Limit != 3 || p.gate.queue != 12 || p.RetryAfter() != 2*time.Second {
+		t.Fatalf("set: %+v queue %d retry %v", s, p.gate.queue, p.RetryAfter())
+	}
+}
+
+func TestPasswordsBusyOutsideSignIn(t *testing.T) {
+	t.Parallel()
+	queued := make(chan struct{}, 1)
+	p := NewPasswords(PasswordLimits{Concurrent: 1, Queue: 1, MaxWait: time.Hour, Queued: func() { queued <- struct{}{} }})
+	turn, err := p.Wait(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	waiting := make(chan error, 1)
+	go func() { _, err := p.Hash(context.Background(), "new-password-1"); waiting <- err }()
+	<-queued
+	// A password change turned away says so in its own words.
+	if _, err := p.Hash(context.Background(), "new-password-2"); !errs.Is(err, errs.Busy) || errs.As(err).Key != "password.busy" {
+		t.Fatalf("hash while busy: %v", err)
+	}
+	if _, err := p.Check(context.Background(), dummyHash, "x"); !errs.Is(err, errs.Busy) || errs.As(err).Key != "password.busy" {
+		t.Fatalf("check while busy: %v", err)
+	}
+	turn.Done()
+	turn.Done() // twice is harmless
+	if err := <-waiting; err != nil {
+		t.Fatal(err)
+	}
+	if s := p.Stats(); s.Running != 0 || s.RefusedFull != 2 {
+		t.Fatalf("stats: %+v", s)
+	}
+}
