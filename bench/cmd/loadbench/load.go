@@ -205,6 +205,10 @@ func (w *worker) signin() {
 		switch {
 		case err != nil:
 			w.record(route, start, failed, errNote(err))
+		case route == "signin" && status == http.StatusServiceUnavailable:
+			// The product's back-pressure: more password checks waiting
+			// than it allows ("登录人数较多，请稍后再试"), nothing changed.
+			w.record(route, start, refused, "")
 		case route == "signin_form" && status != http.StatusOK, route == "signin" && status != http.StatusSeeOther:
 			w.record(route, start, failed, fmt.Sprintf("HTTP %d", status))
 		default:
