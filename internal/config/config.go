@@ -54,6 +54,11 @@ type Config struct {
 	// changes) one process runs at once; more wait in a short line, and a
 	// burst beyond it is asked to try again. 0: half the cores, at least 1.
 	PasswordHashes int // HUITIAN_PASSWORD_HASHES
+	// VisitorCache is how long a public page made for a visitor without a
+	// session (need board, need page, home, organization page) is served
+	// again to other visitors, unless a change is committed first; 0 (or
+	// "off") makes every visit its own.
+	VisitorCache time.Duration // HUITIAN_VISITOR_CACHE
 }
 
 // Default returns the built-in defaults.
@@ -68,6 +73,7 @@ func Default() Config {
 		MaxBodyBytes:    1 << 20,
 		ImportMaxBytes:  20 << 20,
 		LogLevel:        "info",
+		VisitorCache:    time.Second,
 
 		DirectThresholdYuan: 50_000,
 		ObjectionDays:       5,
@@ -144,6 +150,11 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 	}
 	duration("HUITIAN_REPLICA_MAX_LAG", &c.ReplicaMaxLag)
+	if v := getenv("HUITIAN_VISITOR_CACHE"); v == "0" || v == "off" {
+		c.VisitorCache = 0
+	} else {
+		duration("HUITIAN_VISITOR_CACHE", &c.VisitorCache)
+	}
 	str("HUITIAN_LOG_LEVEL", &c.LogLevel)
 	boolean("HUITIAN_SECURE_COOKIES", &c.SecureCookies)
 	boolean("HUITIAN_DEV_INBOX", &c.DevInbox)

@@ -67,6 +67,13 @@ func CSRFToken(r *http.Request) string {
 	return ""
 }
 
+// HasSessionCookie reports whether the request carries a session cookie,
+// valid or not (such a request is never served a page made for visitors).
+func HasSessionCookie(r *http.Request) bool {
+	_, err := r.Cookie(sessionCookie)
+	return err == nil
+}
+
 // Lang returns the language chosen for this request.
 func Lang(r *http.Request) i18n.Lang {
 	if in, ok := r.Context().Value(infoKey{}).(*reqInfo); ok {

@@ -108,6 +108,7 @@ func (s *Store) notifyChanges(ctx context.Context, ch *changeSet) {
 	if len(ch.list) == 0 {
 		return
 	}
+	s.notified.Add(1)
 	s.notify(ctx, ch.list)
 }
 

@@ -51,6 +51,7 @@ type Store struct {
 	node     string          // this process among the app nodes (change_log)
 	leading  atomic.Bool     // Lead: this process runs the background jobs
 	followed atomic.Int64    // FollowChanges: the last change_log sequence read
+	notified atomic.Int64    // this process's committed transactions that changed something listened for
 	posted   [2]atomic.Int64 // committed postings on this node: points, grants (Posted)
 
 	stmts stmtCache  // the SQLite read pool's prepared statements (stmtcache.go)
@@ -70,6 +71,11 @@ func (s *Store) Posted() (points, grants int64) { return s.posted[0].Load(), s.p
 
 // FollowedSeq is the last change_log sequence FollowChanges has read.
 func (s *Store) FollowedSeq() int64 { return s.followed.Load() }
+
+// ChangeGeneration moves whenever this process commits a change of a kind
+// listeners hear (ChangeKind) or reads one another process committed: what
+// a copy of a page made before it may no longer show.
+func (s *Store) ChangeGeneration() int64 { return s.notified.Load() + s.followed.Load() }
 
 // Open connects to dsn: a file path, "sqlite:PATH", ":memory:" or a
 // postgres:// URL. It does not migrate.

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"compress/gzip"
 	"fmt"
 	"html/template"
 	"net/http"
@@ -195,6 +193,9 @@ func (a *app) newPage(w http.ResponseWriter, r *http.Request, titleKey string, d
 	if titleKey != "" {
 		p.Title = a.Catalog.T(l, titleKey)
 	}
+	if ph := csrfPlaceholder(r.Context()); ph != "" {
+		p.CSRF = ph // a copy for every visitor (visitor_cache.go)
+	}
 	p.Elderly = elderlyCookie(r)
 	if p.Actor != nil {
 		// The header's count only: a failure here must not cost the page.
@@ -210,8 +211,9 @@ func (a *app) newPage(w http.ResponseWriter, r *http.Request, titleKey string, d
 // render executes a page into a buffer first, so a template error never
 // sends half a page.
 func (a *app) render(w http.ResponseWriter, r *http.Request, name string, status int, p *page) {
-	var buf bytes.Buffer
-	if err := a.tmpl[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+	buf := a.pages.buffer()
+	defer a.pages.release(buf)
+	if err := a.tmpl[name].ExecuteTemplate(buf, "layout", p); err != nil {
 		a.Logger.Error("render", "template", name, "request_id", server.RequestID(r.Context()), "err", err)
 		http.Error(w, a.Catalog.T(p.Lang, "error.internal"), http.StatusInternalServerError)
 		return
@@ -231,7 +233,7 @@ func (a *app) render(w http.ResponseWriter, r *http.Request, name string, status
 	if buf.Len() > 1024 && acceptsGzip(r) {
 		w.Header().Set("Content-Encoding", "gzip")
 		w.WriteHeader(status)
-		w.Write(gzipBytes(buf.Bytes(), gzip.BestSpeed))
+		a.pages.writeGzip(w, buf.Bytes())
 		return
 	}
 	w.WriteHeader(status)

@@ -74,6 +74,9 @@ type app struct {
 	codeTryLimit *server.Limiter // check-in code attempts per resident and activity
 
 	visits *visitCounter
+
+	pages        pagePools     // buffers and compressors of rendered pages, reused
+	visitorPages *visitorCache // nil: off (Config.VisitorCache 0)
 }
 
 // New builds the page handler.
@@ -91,6 +94,9 @@ func New(d Deps) (http.Handler, error) {
 		redeemLimit:  server.NewSharedLimiter(d.Store, "web.redeem", 60, 10*time.Minute),
 	}
 	a.visits = newVisitCounter(d.Store, d.Logger.Error)
+	if d.Config.VisitorCache > 0 {
+		a.visitorPages = newVisitorCache(d.Config.VisitorCache, 512, d.Store.ChangeGeneration)
+	}
 	if a.Codes == nil {
 		a.Codes = server.NewCodeLogin(d.Store, d.Sender, d.Config.CodeTTL, d.Config.TrustProxy)
 	}
@@ -125,18 +131,18 @@ func New(d Deps) (http.Handler, error) {
 		}))
 	}
 	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(&gzipStatic{fsys: static, next: http.FileServerFS(static)})))
-	handle("GET /{$}", a.home)
+	handle("GET /{$}", a.cached(a.home))
 	handle("GET /organizations", a.orgList)
 	handle("GET /organizations/new", a.orgNew)
 	handle("POST /organizations", a.orgCreate)
-	handle("GET /organizations/{id}", a.orgShow)
+	handle("GET /organizations/{id}", a.cached(a.orgShow))
 	handle("GET /organizations/{id}/edit", a.orgEdit)
 	handle("POST /organizations/{id}", a.orgUpdate)
 	handle("POST /organizations/{id}/credit", a.orgCredit)
-	handle("GET /needs", a.needList)
+	handle("GET /needs", a.cached(a.needList))
 	handle("GET /needs/new", a.needNew)
 	handle("POST /needs", a.needCreate)
-	handle("GET /needs/{id}", a.needShow)
+	handle("GET /needs/{id}", a.cached(a.needShow))
 	handle("GET /needs/{id}/edit", a.needEdit)
 	handle("POST /needs/{id}/edit", a.needUpdate)
 	handle("POST /needs/{id}/actions/{action}", a.needAction)
