@@ -55,7 +55,7 @@ type Config struct {
 	// burst beyond it is asked to try again. 0: half the cores, at least 1.
 	PasswordHashes int // HUITIAN_PASSWORD_HASHES
 	// VisitorCache is how long a public page made for a visitor without a
-	// session (need board, need page, home, organization page) is served
+	// session (need board, need page, home, directory, organization page) is served
 	// again to other visitors, unless a change is committed first; 0 (or
 	// "off") makes every visit its own.
 	VisitorCache time.Duration // HUITIAN_VISITOR_CACHE

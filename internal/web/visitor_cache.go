@@ -14,7 +14,8 @@ import (
 )
 
 // visitorCache keeps, for a second, the public pages visitors read most (the
-// need board, need pages, the home page, organization pages) as rendered for
+// need board and its searches, need pages, the home page, the directory of
+// organizations and its searches, organization pages) as rendered for
 // a visitor without a session, one copy per address, language and display
 // mode. A crowd reading the board then costs the node one database read and
 // one rendering a second, not one a visit. Only visitors share a copy: a

@@ -132,7 +132,7 @@ func New(d Deps) (http.Handler, error) {
 	}
 	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheStatic(&gzipStatic{fsys: static, next: http.FileServerFS(static)})))
 	handle("GET /{$}", a.cached(a.home))
-	handle("GET /organizations", a.orgList)
+	handle("GET /organizations", a.cached(a.orgList))
 	handle("GET /organizations/new", a.orgNew)
 	handle("POST /organizations", a.orgCreate)
 	handle("GET /organizations/{id}", a.cached(a.orgShow))
