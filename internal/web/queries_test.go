@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/procurement"
 	"github.com/huitian/huitian/internal/projectfile"
 	"github.com/huitian/huitian/internal/registry"
@@ -28,13 +27,7 @@ func TestPageQueriesBounded(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
-		as := func(phone string) context.Context {
-			u, err := s.FindUserByPhone(context.Background(), phone)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return accounts.WithActor(context.Background(), u)
-		}
+		as := func(phone string) context.Context { return f.as(t, phone) }
 		var firstNeed, firstOrg, firstOrgKey, invited, completed string
 		var orgs []string
 		add := func(from, to int) {

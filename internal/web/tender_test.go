@@ -80,16 +80,6 @@ func newTenderFixture(t *testing.T, s *store.Store) *tenderFixture {
 	return f
 }
 
-// as is a context acting as the user with this phone.
-func (f *tenderFixture) as(t *testing.T, phone string) context.Context {
-	t.Helper()
-	u, err := f.s.FindUserByPhone(context.Background(), phone)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return accounts.WithActor(context.Background(), u)
-}
-
 func (f *tenderFixture) reload(t *testing.T) *procurement.Need {
 	t.Helper()
 	n, err := f.s.FindNeedByID(storetest.Admin(), f.need.ID)

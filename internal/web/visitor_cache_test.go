@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/procurement"
 	"github.com/huitian/huitian/internal/store"
 	"github.com/huitian/huitian/internal/store/storetest"
@@ -22,13 +21,7 @@ func TestVisitorCache(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
-		as := func(phone string) context.Context {
-			u, err := s.FindUserByPhone(context.Background(), phone)
-			if err != nil {
-				t.Fatal(err)
-			}
-			return accounts.WithActor(context.Background(), u)
-		}
+		as := func(phone string) context.Context { return f.as(t, phone) }
 		publish := func(title string) *procurement.Need {
 			n := &procurement.Need{Title: title, Description: "楼道里堆满杂物，影响消防通道，需要专业力量协助清理。",
 				CommunityID: f.community.ID, BudgetFen: 2_000_000, Procedure: procurement.Open, Deadline: s.Now().Add(96 * time.Hour),

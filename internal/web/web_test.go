@@ -42,6 +42,16 @@ type fixture struct {
 	logs             *syncBuffer
 }
 
+// as is a context acting as the user with this phone.
+func (f *fixture) as(t *testing.T, phone string) context.Context {
+	t.Helper()
+	u, err := f.s.FindUserByPhone(context.Background(), phone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return accounts.WithActor(context.Background(), u)
+}
+
 // syncBuffer collects the server's log lines for checks on what they hold.
 type syncBuffer struct {
 	mu sync.Mutex
