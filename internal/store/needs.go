@@ -211,10 +211,7 @@ func (s *Store) FindNeedsByIDs(ctx context.Context, ids []string) ([]*procuremen
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
+	args := idArgs(ids)
 	found, err := s.scanNeeds(ctx, s.read(), needSelect+` WHERE n.id IN (`+placeholders(len(ids))+`)`, args...)
 	if err != nil {
 		return nil, err

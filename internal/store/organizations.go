@@ -164,10 +164,7 @@ func (s *Store) FindOrganizationsByIDs(ctx context.Context, ids []string) ([]*re
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
+	args := idArgs(ids)
 	c := s.read()
 	byID := make(map[string]*registry.Organization, len(ids))
 	err := c.each(ctx, orgSelect+` WHERE o.id IN (`+placeholders(len(ids))+`)`, args, func(sc scanner) error {
@@ -465,10 +462,7 @@ func (s *Store) FindOrganizationNames(ctx context.Context, ids []string) (map[st
 	if len(ids) == 0 {
 		return out, nil
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
+	args := idArgs(ids)
 	rows, err := s.read().query(ctx, `SELECT id, name FROM organizations WHERE id IN (`+valuesList(len(ids), "?")+`)`, args...)
 	if err != nil {
 		return nil, s.translate(err)

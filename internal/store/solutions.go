@@ -110,10 +110,7 @@ func findProviders(ctx context.Context, c conn, ids []string, version map[string
 	if len(ids) == 0 {
 		return out, nil
 	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
+	args := idArgs(ids)
 	rows, err := c.query(ctx, `SELECT p.solution_id, p.version, p.org_id, o.name FROM solution_providers p
 		JOIN organizations o ON o.id = p.org_id WHERE p.solution_id IN (`+placeholders(len(ids))+`)
 		ORDER BY p.solution_id, p.version, p.position`, args...)
