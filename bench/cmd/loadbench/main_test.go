@@ -39,7 +39,7 @@ func TestShort(t *testing.T) {
 	if res.Errors != 0 {
 		t.Errorf("%d errors\n%s", res.Errors, out.String())
 	}
-	if res.SQLiteRPS <= 0 || res.CeilingRPS <= 0 || res.P99ms <= 0 {
+	if res.SQLiteRPS <= 0 || res.CeilingRPS <= 0 || res.P99ms <= 0 || res.PagesP99ms <= 0 {
 		t.Errorf("figures: %+v", res)
 	}
 	targets := []string{"sqlite"}
