@@ -18,7 +18,7 @@ import (
 )
 
 type needListData struct {
-	Needs       []*procurement.Need
+	Cards       []needCard
 	Total       int
 	Filter      procurement.Filter
 	Query       url.Values
@@ -87,7 +87,7 @@ func (a *app) needList(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	d := &needListData{Needs: needs, Total: total, Filter: f, Query: q, MinYuan: q.Get("min"), MaxYuan: q.Get("max"),
+	d := &needListData{Cards: a.needCards(l, needs, search.Text), Total: total, Filter: f, Query: q, MinYuan: q.Get("min"), MaxYuan: q.Get("max"),
 		Search: search, CountOver: total > boardCountUpTo, CountUpTo: boardCountUpTo}
 	if d.Streets, err = a.Store.FindStreets(ctx); err != nil {
 		a.fail(w, r, err)
@@ -163,4 +163,43 @@ func (a *app) searchNeeds(r *http.Request, l i18n.Lang, f procurement.Filter) ([
 		return nil, 0, st, err
 	}
 	return needs, total, st, nil
+}
+
+// needCard is what the board shows of a need, its words already in the
+// reader's language: made here in one pass instead of by some thirty
+// template calls a card (most of the board's rendering).
+type needCard struct {
+	ID, Title, Description, Q                  string
+	Status                                     procurement.Status // at the board's now
+	StatusLabel, ProcedureLabel, CategoryLabel string
+	Place                                      string // street · community
+	BudgetWord, Budget                         string
+	Deadline                                   string // "方案截止 …" while open for proposals
+	Proposals                                  string // "已收到 N 份方案" once public
+}
+
+func (a *app) needCards(l i18n.Lang, needs []*procurement.Need, q string) []needCard {
+	now := a.Store.Now()
+	out := make([]needCard, len(needs))
+	for i, n := range needs {
+		st := n.EffectiveStatus(now)
+		c := needCard{ID: n.ID, Title: n.Title, Description: n.Description, Q: q, Status: st,
+			StatusLabel:    a.Catalog.T(l, "need_status."+string(st)),
+			ProcedureLabel: a.Catalog.T(l, "procedure."+string(n.Procedure)),
+			Place:          n.StreetName, BudgetWord: a.Catalog.T(l, "need.budget"), Budget: procurement.FormatFen(n.BudgetFen)}
+		if n.Category != "" {
+			c.CategoryLabel = a.Catalog.T(l, "category."+n.Category)
+		}
+		if n.CommunityName != "" {
+			c.Place += " · " + n.CommunityName
+		}
+		if st == procurement.Published {
+			c.Deadline = a.Catalog.T(l, "need.deadline") + " " + n.Deadline.In(a.loc).Format("2006-01-02 15:04")
+		}
+		if n.Status.Public() {
+			c.Proposals = a.Catalog.T(l, "need.proposal_count", n.Proposals)
+		}
+		out[i] = c
+	}
+	return out
 }
