@@ -79,7 +79,7 @@ var logins = []demoLogin{
 // from an empty database.
 func Seed(ctx context.Context, s *store.Store, now time.Time) (*Result, error) {
 	ctx = accounts.WithActor(ctx, accounts.System())
-	streets, err := s.FindStreets(ctx)
+	streets, err := s.FindStreetsCounted(ctx) // existing reports their organizations
 	if err != nil {
 		return nil, fmt.Errorf("demo: list streets: %w", err)
 	}

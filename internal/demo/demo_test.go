@@ -38,7 +38,7 @@ func TestSeed(t *testing.T) {
 			t.Errorf("the store's clock is not put back: %s", got)
 		}
 
-		streets, err := s.FindStreets(ctx)
+		streets, err := s.FindStreetsCounted(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
