@@ -518,7 +518,9 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 						skip = true
 						break
 					}
-					c.advance(d)
+					if c.doc < d {
+						c.advance(d)
+					}
 					if c.doc == d {
 						score += sc.contrib(c, lens)
 					}
@@ -538,6 +540,9 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 		for _, c := range order[e:] {
 			c.advance(hi + 1)
 		}
+		// Searching in parallel, the other segments' heaps may have raised
+		// the shared threshold meanwhile.
+		theta = max(theta, top.threshold())
 		for e < m && prefix[e] < theta {
 			e++
 		}
