@@ -26,8 +26,10 @@
 // per-field weights and length normalization, saturation after the fields
 // are summed. Retrieval is Block-Max MaxScore (see blockmax.go): terms sorted
 // by upper bound, windows of ordinals passed over when their block bounds
-// cannot reach the k-th score, with optional facet filters (a selective facet
-// drives the iteration) and an Accept callback; a large query searches the
-// segments in parallel, sharing the k-th score. Results are exact — the
-// tests compare them with a brute-force scorer.
+// cannot reach the k-th score, within a window the terms of most postings per
+// unit of bound left out of the candidates (partitionByCost), with optional
+// facet filters (a selective facet drives the iteration) and an Accept
+// callback; a large query searches the segments in parallel, sharing the
+// k-th score. Field normalizations are tabulated by length per snapshot.
+// Results are exact — the tests compare them with a brute-force scorer.
 package search

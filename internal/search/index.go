@@ -73,6 +73,16 @@ type snapshot struct {
 	maxDoc int // documents in segments, deleted included
 	live   int
 	sumLen [MaxFields]uint64
+
+	tablesOnce sync.Once
+	tables     *normTables
+}
+
+// normTables returns the snapshot's normalization tables, computing them
+// with sc (whose constants are the snapshot's) on first use.
+func (sn *snapshot) normTables(sc *scorer) *normTables {
+	sn.tablesOnce.Do(func() { sn.tables = newNormTables(sc) })
+	return sn.tables
 }
 
 // NewIndex returns an empty index over the schema's fields.

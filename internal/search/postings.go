@@ -124,6 +124,7 @@ type cursor struct {
 	bmBlk int       // the block whose bound bmVal caches, or -1
 	bmVal float64   //
 	wmax  float64   // bound within the current window of the search
+	cost  float64   // postings per unit of wmax, see partitionByCost
 }
 
 func (c *cursor) init(data []byte, skips []uint32, df int) {
@@ -186,9 +187,49 @@ func (c *cursor) advance(target uint32) {
 		c.pos = int(c.skips[2*(lo-1)+1])
 		c.read = lo * blockSize
 	}
-	for c.doc < target {
-		c.next()
+	// Walk the postings before target reading only their gaps, and the
+	// frequencies of the one reached. c.read > 0 here: the cursor was
+	// initialized on its first posting, or jumped past a block.
+	data, pos, doc, read := c.data, c.pos, c.doc, c.read
+	for {
+		if read == c.df {
+			c.doc, c.read, c.pos = endDoc, read, pos
+			return
+		}
+		if b := data[pos]; b < 0x80 {
+			doc += uint32(b)
+			pos++
+		} else {
+			gap, n := binary.Uvarint(data[pos:])
+			doc += uint32(gap)
+			pos += n
+		}
+		read++
+		if doc >= target {
+			break
+		}
+		if b := data[pos]; b < 0x80 {
+			pos++
+		} else {
+			pos += 1 + bits.OnesCount8(b&0x7f)
+		}
 	}
+	c.doc, c.read = doc, read
+	b := data[pos]
+	pos++
+	if b < 0x80 {
+		f := b >> 4
+		c.fmask = 1 << f
+		c.tfs[f] = b & 15
+		c.pos = pos
+		return
+	}
+	c.fmask = b & 0x7f
+	for m := c.fmask; m != 0; m &= m - 1 {
+		c.tfs[bits.TrailingZeros8(m)] = data[pos]
+		pos++
+	}
+	c.pos = pos
 }
 
 // block is the number of the block holding the current posting.

@@ -80,7 +80,7 @@ type resolved struct {
 }
 
 // scorer holds the BM25F constants of one search. A term's contribution to
-// a document is qw·idf·x/(k1+x) with x = Σ_fields w_f·tf_f / (1 − b_f +
+// a document is qw·idf·x/(k1+x) with x = Σ_fields tf_f·w_f / (1 − b_f +
 // b_f·len_f/avglen_f), and idf = ln(1 + (N − df + 0.5)/(df + 0.5)).
 type scorer struct {
 	k1  float64
@@ -88,15 +88,68 @@ type scorer struct {
 	w   [MaxFields]float64
 	omb [MaxFields]float64 // 1 − b
 	boa [MaxFields]float64 // b / average length
+	// norm and sat1, when set, tabulate fieldNorm and a lone frequency-1
+	// posting's x/(k1+x) by field length (see normTables).
+	norm [MaxFields][]float64
+	sat1 [MaxFields][]float64
+}
+
+// normTableLen is how many field lengths (0 to normTableLen−1) the tables
+// of a snapshot cover; longer fields are computed.
+const normTableLen = 2048
+
+// normTables are a snapshot's field normalizations by length, computed on
+// its first search: a posting then costs a lookup instead of a division per
+// field (and, for the common lone frequency-1 posting, no division at all).
+// They hold exactly what the scorer computes without them.
+type normTables struct {
+	norm [MaxFields][]float64
+	sat1 [MaxFields][]float64
+}
+
+func newNormTables(sc *scorer) *normTables {
+	t := &normTables{}
+	for f := 0; f < sc.nf; f++ {
+		t.norm[f] = make([]float64, normTableLen)
+		t.sat1[f] = make([]float64, normTableLen)
+		for l := range normTableLen {
+			n := sc.computeNorm(f, uint16(l))
+			t.norm[f][l] = n
+			t.sat1[f][l] = n / (sc.k1 + n)
+		}
+	}
+	return t
+}
+
+func (sc *scorer) useTables(t *normTables) {
+	sc.norm, sc.sat1 = t.norm, t.sat1
+}
+
+// computeNorm is a field's weight over its length normalization.
+func (sc *scorer) computeNorm(f int, l uint16) float64 {
+	return sc.w[f] / (sc.omb[f] + sc.boa[f]*float64(l))
+}
+
+func (sc *scorer) fieldNorm(f int, l uint16) float64 {
+	if int(l) < len(sc.norm[f]) {
+		return sc.norm[f][l]
+	}
+	return sc.computeNorm(f, l)
 }
 
 func (sc *scorer) fieldScore(f int, tf uint8, l uint16) float64 {
-	return sc.w[f] * float64(tf) / (sc.omb[f] + sc.boa[f]*float64(l))
+	return float64(tf) * sc.fieldNorm(f, l)
 }
 
 // contrib is the contribution of the cursor's current posting to document
 // lens.
 func (sc *scorer) contrib(c *cursor, lens []uint16) float64 {
+	if m := c.fmask; m&(m-1) == 0 {
+		f := bits.TrailingZeros8(m)
+		if l := lens[f]; c.tfs[f] == 1 && int(l) < len(sc.sat1[f]) {
+			return c.qwIdf * sc.sat1[f][l]
+		}
+	}
 	x := 0.0
 	for m := c.fmask; m != 0; m &= m - 1 {
 		f := bits.TrailingZeros8(m)
@@ -141,6 +194,7 @@ func (ix *Index) Search(q Query, o SearchOptions) []Hit {
 		}
 		sc.w[f], sc.omb[f], sc.boa[f] = fd.Weight, 1-fd.B, fd.B/avg
 	}
+	sc.useTables(sn.normTables(sc))
 	terms := make([]resolved, 0, len(q.Terms))
 	postings := 0 // of the query's terms, in all segments
 	for _, t := range q.Terms {
@@ -419,20 +473,13 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 			total += c.wmax
 		}
 		if total >= theta {
-			copy(win, order)
-			for i := 1; i < m; i++ { // insertion sort: nearly sorted already
-				for j := i; j > 0 && win[j].wmax < win[j-1].wmax; j-- {
-					win[j], win[j-1] = win[j-1], win[j]
-				}
-			}
+			// win[:we] are the window's non-essential terms, win[we:]
+			// produce its candidates.
+			we := partitionByCost(win, order, theta)
 			sum := 0.0
 			for i, c := range win {
 				sum += c.wmax
 				wpre[i] = sum
-			}
-			we := 0 // win[we:] produce the window's candidates
-			for we < m && wpre[we] < theta {
-				we++
 			}
 			for _, c := range win[we:] {
 				c.advance(lo)
@@ -471,7 +518,9 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 						skip = true
 						break
 					}
-					c.advance(d)
+					if c.doc < d {
+						c.advance(d)
+					}
 					if c.doc == d {
 						score += sc.contrib(c, lens)
 					}
@@ -491,10 +540,54 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 		for _, c := range order[e:] {
 			c.advance(hi + 1)
 		}
+		// Searching in parallel, the other segments' heaps may have raised
+		// the shared threshold meanwhile.
+		theta = max(theta, top.threshold())
 		for e < m && prefix[e] < theta {
 			e++
 		}
 	}
+}
+
+// partitionByCost arranges order's cursors into win: first the window's
+// non-essential ones, ascending by window bound (wmax), whose bounds add up
+// to less than theta, then the essential ones, which produce the
+// candidates, and returns how many are non-essential. Any such split is
+// exact (a document without an essential term cannot reach theta). Plain
+// MaxScore makes the terms of lowest bound non-essential; this split
+// greedily makes those of most postings per unit of bound non-essential, so
+// fewer postings produce candidates: on long queries whose frequent terms
+// (a word of the query and its bigrams, 希望, 孩子) bound about as high as
+// rare ones, that is a tenth less work.
+func partitionByCost(win, order []*cursor, theta float64) int {
+	copy(win, order)
+	for _, c := range win {
+		c.cost = math.Inf(1) // no posting in the window: free to leave out
+		if c.wmax > 0 {
+			c.cost = float64(c.df) / c.wmax
+		}
+	}
+	for i := 1; i < len(win); i++ {
+		for j := i; j > 0 && win[j].cost > win[j-1].cost; j-- {
+			win[j], win[j-1] = win[j-1], win[j]
+		}
+	}
+	sum := 0.0
+	n := 0
+	for i, c := range win {
+		if sum+c.wmax < theta {
+			sum += c.wmax
+			win[n], win[i] = win[i], win[n]
+			n++
+		}
+	}
+	ne := win[:n]
+	for i := 1; i < n; i++ {
+		for j := i; j > 0 && ne[j].wmax < ne[j-1].wmax; j-- {
+			ne[j], ne[j-1] = ne[j-1], ne[j]
+		}
+	}
+	return n
 }
 
 // scoreAll scores every matching document (SearchOptions.Exhaustive).
