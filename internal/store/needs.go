@@ -186,7 +186,7 @@ func (s *Store) FindNeeds(ctx context.Context, f procurement.Filter) ([]*procure
 	// each in the order of an index (needs_status; needs_updated and
 	// needs_status_updated), so a page costs the same on a board of a
 	// hundred needs and of a million completed projects.
-	out, err := s.scanNeeds(ctx, c, needSelect+w+` AND `+openTender+` ORDER BY n.deadline, n.id LIMIT ? OFFSET ?`,
+	out, err := s.scanNeeds(ctx, c, needPage(w+` AND `+openTender, `n.deadline, n.id`),
 		append(slices.Clone(args), c.now, limit, offset)...)
 	if err != nil || len(out) == limit {
 		return out, total, err
@@ -199,7 +199,7 @@ func (s *Store) FindNeeds(ctx context.Context, f procurement.Filter) ([]*procure
 			return nil, 0, s.translate(err)
 		}
 	}
-	rest, err := s.scanNeeds(ctx, c, needSelect+w+` AND NOT `+openTender+` ORDER BY n.updated_at DESC, n.id DESC LIMIT ? OFFSET ?`,
+	rest, err := s.scanNeeds(ctx, c, needPage(w+` AND NOT `+openTender, `n.updated_at DESC, n.id DESC`),
 		append(args, c.now, limit-len(out), max(0, offset-open))...)
 	return append(out, rest...), total, err
 }
@@ -231,6 +231,15 @@ func (s *Store) FindNeedsByIDs(ctx context.Context, ids []string) ([]*procuremen
 		}
 	}
 	return out, nil
+}
+
+// needPage is needSelect for one page of the needs matching where, in
+// order: the page is cut from the needs table alone, then joined. Joined
+// first, PostgreSQL misjudged how many open tenders there are (a status and
+// a deadline that go together) and sorted all of them for every page.
+func needPage(where, order string) string {
+	return strings.Replace(needSelect, `FROM needs n `, `FROM (SELECT * FROM needs n`+where+` ORDER BY `+order+
+		` LIMIT ? OFFSET ?) n `, 1) + ` ORDER BY ` + order
 }
 
 // openTender is a need open for proposals now (its argument: now).
