@@ -567,7 +567,7 @@ func (m *Matcher) Organizations(ctx context.Context, q Query, limit int) ([]Resu
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
-	all, err := m.scoreOrgs(ctx, p, q)
+	all, reasons, err := m.scoreOrgs(ctx, p, q)
 	if err != nil {
 		return nil, err
 	}
@@ -583,12 +583,18 @@ func (m *Matcher) Organizations(ctx context.Context, q Query, limit int) ([]Resu
 			excluded = append(excluded, r)
 		}
 	}
-	return append(out, excluded...), nil
+	out = append(out, excluded...)
+	for i := range out {
+		out[i].Reasons = reasons[out[i].ID]()
+	}
+	return out, nil
 }
 
 // scoreOrgs scores every candidate organization for the prepared query,
-// unsorted, eligible or not; m.mu is read-locked.
-func (m *Matcher) scoreOrgs(ctx context.Context, p *prepared, q Query) ([]Result, error) {
+// unsorted, eligible or not, with how to word each one's reasons (asked only
+// for the few shown: wording them all was a tenth of a search); m.mu is
+// read-locked, and must stay so until the reasons are made.
+func (m *Matcher) scoreOrgs(ctx context.Context, p *prepared, q Query) ([]Result, map[string]func() []string, error) {
 	w := m.w
 	mean := m.globalMean()
 	// Candidates: organizations whose text fits, and those with a similar
@@ -603,9 +609,10 @@ func (m *Matcher) scoreOrgs(ctx context.Context, p *prepared, q Query) ([]Result
 		}
 	}
 	var all []Result
+	reasons := make(map[string]func() []string, len(cand))
 	for id := range cand {
 		if ctx.Err() != nil {
-			return nil, ctx.Err()
+			return nil, nil, ctx.Err()
 		}
 		o := m.orgs[id]
 		if o == nil {
@@ -645,13 +652,16 @@ func (m *Matcher) scoreOrgs(ctx context.Context, p *prepared, q Query) ([]Result
 		score := w.Text*f.Text + w.Category*f.Category + w.SameCommunity*f.SameCommunity + w.SameStreet*f.SameStreet +
 			w.TrackSimilar*f.Similar + w.Satisfaction*f.Satisfaction + w.Load*f.Load
 		r := Result{ID: id, Key: o.Key, Name: o.Name, Score: score, Features: f, Excluded: ineligible(o, q)}
-		r.Reasons = m.orgReasons(o, f, p.orgHits[id], similar, bayes, rated, p)
-		if tr := trainedReason(o, q); tr != "" && r.Excluded == "" {
-			r.Reasons = append(r.Reasons, tr)
+		reasons[id] = func() []string {
+			rs := m.orgReasons(o, f, p.orgHits[id], similar, bayes, rated, p)
+			if tr := trainedReason(o, q); tr != "" && r.Excluded == "" {
+				rs = append(rs, tr)
+			}
+			return rs
 		}
 		all = append(all, r)
 	}
-	return all, nil
+	return all, reasons, nil
 }
 
 // Reasons an organization is not offered for a need's qualification rules.
