@@ -117,7 +117,11 @@ func (c *visitorCache) lookup(key string) (e *cachedPage, fill bool) {
 				return e, false
 			}
 		default:
-			return e, false // being made: wait for it
+			if e.seq == seq {
+				return e, false // being made: wait for it
+			}
+			// Being made from before a change: a visitor who comes after
+			// the change gets a page made after it.
 		}
 	}
 	if len(c.entries) >= c.max {

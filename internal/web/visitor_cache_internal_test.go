@@ -54,6 +54,38 @@ func TestVisitorCacheMakesOnce(t *testing.T) {
 	if made.Load() != 2 {
 		t.Fatal("a new change generation did not make the page again")
 	}
+	// A visitor arriving after a change does not wait for a page being
+	// made before it.
+	slow, release := make(chan struct{}), make(chan struct{})
+	var calls atomic.Int32
+	later := a.cached(func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			close(slow)
+			<-release
+		}
+		w.Write([]byte("page"))
+	})
+	go func() {
+		rec := httptest.NewRecorder()
+		later(rec, httptest.NewRequest("GET", "/needs/later", nil))
+	}()
+	<-slow
+	gen.Add(1)
+	done := make(chan struct{})
+	go func() {
+		later(httptest.NewRecorder(), httptest.NewRequest("GET", "/needs/later", nil))
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		close(release)
+		t.Fatal("a visitor after a change waited for a page made before it")
+	}
+	close(release)
+	if calls.Load() != 2 {
+		t.Fatalf("made %d times", calls.Load())
+	}
 	// Not kept: an error page, a page setting a cookie, a signed-in request.
 	for _, h := range []http.HandlerFunc{
 		func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(404) },
