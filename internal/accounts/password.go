@@ -6,15 +6,14 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
-	"runtime"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
 
 	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/heavy"
 )
 
 // Argon2id parameters: OWASP's Password Storage Cheat Sheet's first
@@ -112,71 +111,50 @@ func CheckNoUser(p string) bool {
 	return false
 }
 
-// Passwords hashes and checks passwords for a server, at most a few at a
-// time: each argon2id run takes a whole core for about a tenth of a
-// second, so a burst of sign-ins would otherwise take every core from the
-// pages. Callers beyond the limit wait in line with their own context; when
-// the line is full or the wait too long they are turned away with a Busy
-// error (and should change nothing).
+// Passwords hashes and checks passwords for a server on the turns of a
+// heavy.Gate: each argon2id run takes a whole core for about 50 ms, so a
+// burst of sign-ins would otherwise take every core from the pages. Callers
+// beyond the limit wait in line with their own context; when the line is
+// full or the wait too long they are turned away with a Busy error (and
+// should change nothing).
 type Passwords struct {
-	gate *gate
+	gate *heavy.Gate
 }
 
-// PasswordLimits bound the password work of one process.
-type PasswordLimits struct {
-	// Concurrent is how many hashes run at once; 0: half the cores the Go
-	// scheduler uses (GOMAXPROCS), at least one.
-	Concurrent int
-	// Queue is how many callers may wait for a turn; 0: four per Concurrent.
-	Queue int
-	// MaxWait is the longest a caller waits for a turn; 0: two seconds.
-	MaxWait time.Duration
-	// Queued, when set, is called each time a caller joins the line (tests
-	// wait on it instead of sleeping).
-	Queued func()
-}
-
-// NewPasswords returns a Passwords with limits l (zero fields: defaults).
-func NewPasswords(l PasswordLimits) *Passwords {
-	if l.Concurrent <= 0 {
-		l.Concurrent = max(1, runtime.GOMAXPROCS(0)/2)
+// NewPasswords returns a Passwords that hashes on g's turns (shared with the
+// process's other heavy work); nil: a gate of its own with the defaults.
+func NewPasswords(g *heavy.Gate) *Passwords {
+	if g == nil {
+		g = heavy.New(heavy.Limits{})
 	}
-	if l.Queue <= 0 {
-		l.Queue = 4 * l.Concurrent
-	}
-	if l.MaxWait <= 0 {
-		l.MaxWait = 2 * time.Second
-	}
-	g := newGate(l.Concurrent, l.Queue, l.MaxWait)
-	g.queued = l.Queued
 	return &Passwords{gate: g}
 }
 
-// RetryAfter is what to tell a caller turned away: the longest wait,
-// rounded up to whole seconds.
-func (p *Passwords) RetryAfter() time.Duration {
-	return max(1, (p.gate.maxWait+time.Second-1)/time.Second) * time.Second
-}
+// RetryAfter is what to tell a caller turned away.
+func (p *Passwords) RetryAfter() time.Duration { return p.gate.RetryAfter() }
 
 // Wait returns a turn to hash, after the callers before it. The error is a
 // Busy one (key auth.busy) when the line is full or the turn did not come
-// within MaxWait, or ctx's error when the caller gave up. Every turn must be
-// ended with Done.
+// within the gate's wait, or ctx's error when the caller gave up. Every turn
+// must be ended with Done.
 func (p *Passwords) Wait(ctx context.Context) (*Turn, error) {
-	if err := p.gate.acquire(ctx); err != nil {
+	t, err := p.gate.Wait(ctx)
+	if err != nil {
+		if errs.Is(err, errs.Busy) {
+			return nil, errs.E(errs.Busy, "auth.busy")
+		}
 		return nil, err
 	}
-	return &Turn{p: p}, nil
+	return &Turn{t: t}, nil
 }
 
 // Turn is one caller's permission to run password hashes.
 type Turn struct {
-	p    *Passwords
-	once sync.Once
+	t *heavy.Turn
 }
 
 // Done gives the turn to the next caller (a second call does nothing).
-func (t *Turn) Done() { t.once.Do(t.p.gate.release) }
+func (t *Turn) Done() { t.t.Done() }
 
 // Check reports whether pw matches encoded, and whether encoded should be
 // replaced with Hash(pw) because it was made with older parameters.
@@ -217,21 +195,4 @@ func forPassword(err error) error {
 		return errs.E(errs.Busy, "password.busy")
 	}
 	return err
-}
-
-// PasswordStats is a snapshot of the password work for the metrics.
-type PasswordStats struct {
-	Limit, Running, Waiting int
-	// Refused counts callers turned away because the line was full
-	// (Full) or their turn did not come in time (Wait).
-	RefusedFull, RefusedWait int64
-	// Canceled counts callers that gave up waiting.
-	Canceled int64
-}
-
-// Stats returns the current figures.
-func (p *Passwords) Stats() PasswordStats {
-	s := p.gate.stats()
-	return PasswordStats{Limit: s.limit, Running: s.running, Waiting: s.waiting,
-		RefusedFull: s.refusedFull, RefusedWait: s.refusedWait, Canceled: s.canceled}
 }

@@ -1,12 +1,17 @@
 package accounts
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/crypto/argon2"
+
+	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/heavy"
 )
 
 // oldHash encodes p the way Huitian did before the OWASP parameters
@@ -48,5 +53,33 @@ func TestPasswordParameters(t *testing.T) {
 		if ok, _ := checkPassword(bad, "x"); ok {
 			t.Fatalf("%q matched", bad)
 		}
+	}
+}
+
+func TestPasswordsBusyOutsideSignIn(t *testing.T) {
+	t.Parallel()
+	queued := make(chan struct{}, 1)
+	p := NewPasswords(heavy.New(heavy.Limits{Concurrent: 1, Queue: 1, MaxWait: time.Hour, Queued: func() { queued <- struct{}{} }}))
+	turn, err := p.Wait(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	waiting := make(chan error, 1)
+	go func() { _, err := p.Hash(context.Background(), "new-password-1"); waiting <- err }()
+	<-queued
+	// A sign-in turned away, and a password change, say so in their own words.
+	if _, err := p.Wait(context.Background()); !errs.Is(err, errs.Busy) || errs.As(err).Key != "auth.busy" {
+		t.Fatalf("sign-in while busy: %v", err)
+	}
+	if _, err := p.Hash(context.Background(), "new-password-2"); !errs.Is(err, errs.Busy) || errs.As(err).Key != "password.busy" {
+		t.Fatalf("hash while busy: %v", err)
+	}
+	if _, err := p.Check(context.Background(), dummyHash, "x"); !errs.Is(err, errs.Busy) || errs.As(err).Key != "password.busy" {
+		t.Fatalf("check while busy: %v", err)
+	}
+	turn.Done()
+	turn.Done() // twice is harmless
+	if err := <-waiting; err != nil {
+		t.Fatal(err)
 	}
 }

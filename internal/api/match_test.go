@@ -12,6 +12,7 @@ import (
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/api"
 	"github.com/huitian/huitian/internal/incubation"
+	"github.com/huitian/huitian/internal/heavy"
 	"github.com/huitian/huitian/internal/match"
 	"github.com/huitian/huitian/internal/procurement"
 	"github.com/huitian/huitian/internal/projectfile"
@@ -292,6 +293,45 @@ func TestAPIMatchNotReady(t *testing.T) {
 	_ = json.Unmarshal(w.Body.Bytes(), &b)
 	if w.Code != http.StatusServiceUnavailable || b["error"] == nil {
 		t.Fatalf("not ready: %d %s", w.Code, w.Body.String())
+	}
+}
+
+// TestAPIMatchBusy: while every heavy-work turn is taken, a match call
+// waits a moment and then answers 503 with the stable code busy and
+// Retry-After, never a 500; with the turn free it ranks.
+func TestAPIMatchBusy(t *testing.T) {
+	t.Parallel()
+	s := storetest.Open(t, store.SQLite)
+	live, err := match.NewLive(s, search.NewAnalyzer(search.Options{}), match.DefaultWeights())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := live.Build(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	live.Work = heavy.New(heavy.Limits{Concurrent: 1, MaxWait: 10 * time.Millisecond})
+	h := api.New(api.Deps{Store: s, Catalog: catalog(t), Match: live})
+	call := func(path string) (*httptest.ResponseRecorder, map[string]any) {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest("GET", path+"?text="+esc("养老"), nil))
+		var b map[string]any
+		_ = json.Unmarshal(w.Body.Bytes(), &b)
+		return w, b
+	}
+	turn, err := live.Work.Wait(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/api/v1/match/organizations", "/api/v1/match/projects"} {
+		w, b := call(p)
+		e, _ := b["error"].(map[string]any)
+		if w.Code != http.StatusServiceUnavailable || e["code"] != "busy" || w.Header().Get("Retry-After") == "" {
+			t.Fatalf("%s while busy: %d %s", p, w.Code, w.Body.String())
+		}
+	}
+	turn.Done()
+	if w, _ := call("/api/v1/match/projects"); w.Code != http.StatusOK {
+		t.Fatalf("free again: %d %s", w.Code, w.Body.String())
 	}
 }
 

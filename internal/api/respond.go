@@ -73,6 +73,10 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errs.Unauthorized:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="huitian"`)
 		body.Message = a.cat.Error(l, e)
+	case errs.Busy:
+		// Turned away by the heavy-work gate: its default wait is two seconds.
+		w.Header().Set("Retry-After", "2")
+		body.Message = a.cat.Error(l, e)
 	default:
 		body.Message = a.cat.Error(l, e)
 		body.Field = e.Field

@@ -7,7 +7,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
-	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/heavy"
 	"github.com/huitian/huitian/internal/store"
 )
 
@@ -61,35 +61,35 @@ func newNodeMetrics(s *store.Store, following bool) *nodeMetrics {
 	return m
 }
 
-// passwords adds the figures of the process's password hashing: how many
-// run and wait now, and how many sign-ins were turned away (line full or
-// waited too long) or gave up waiting.
-func (m *nodeMetrics) passwords(p *accounts.Passwords) {
+// heavy adds the figures of the process's heavy work (password hashes and
+// ranked matching): how many run and wait now, and how many were turned
+// away (line full or waited too long) or given up by the client.
+func (m *nodeMetrics) heavy(g *heavy.Gate) {
 	if m == nil {
 		return
 	}
 	m.list = append(m.list,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "huitian_password_hashes_running", Help: "Password hashes (sign-ins, password changes) running now.",
-		}, func() float64 { return float64(p.Stats().Running) }),
+			Name: "huitian_heavy_work_running", Help: "Heavy calls (password hashes, ranked matching) running now.",
+		}, func() float64 { return float64(g.Stats().Running) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "huitian_password_hashes_limit", Help: "Password hashes this process runs at once (HUITIAN_PASSWORD_HASHES).",
-		}, func() float64 { return float64(p.Stats().Limit) }),
+			Name: "huitian_heavy_work_limit", Help: "Heavy calls this process runs at once (HUITIAN_HEAVY_WORK).",
+		}, func() float64 { return float64(g.Stats().Limit) }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Name: "huitian_password_hashes_waiting", Help: "Password hashes waiting for a turn.",
-		}, func() float64 { return float64(p.Stats().Waiting) }))
+			Name: "huitian_heavy_work_waiting", Help: "Heavy calls waiting for a turn.",
+		}, func() float64 { return float64(g.Stats().Waiting) }))
 	for _, r := range []struct {
 		reason string
-		n      func(accounts.PasswordStats) int64
+		n      func(heavy.Stats) int64
 	}{
-		{"queue_full", func(s accounts.PasswordStats) int64 { return s.RefusedFull }},
-		{"waited_too_long", func(s accounts.PasswordStats) int64 { return s.RefusedWait }},
-		{"client_gone", func(s accounts.PasswordStats) int64 { return s.Canceled }},
+		{"queue_full", func(s heavy.Stats) int64 { return s.RefusedFull }},
+		{"waited_too_long", func(s heavy.Stats) int64 { return s.RefusedWait }},
+		{"client_gone", func(s heavy.Stats) int64 { return s.Canceled }},
 	} {
 		m.list = append(m.list, prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Name: "huitian_password_hashes_refused_total", Help: "Password hashes that never ran: turned away (queue_full, waited_too_long) or given up by the client (client_gone).",
+			Name: "huitian_heavy_work_refused_total", Help: "Heavy calls that never ran: turned away (queue_full, waited_too_long) or given up by the client (client_gone).",
 			ConstLabels: prometheus.Labels{"reason": r.reason},
-		}, func() float64 { return float64(r.n(p.Stats())) }))
+		}, func() float64 { return float64(r.n(g.Stats())) }))
 	}
 }
 

@@ -163,7 +163,7 @@ func TestNodesFollowEachOther(t *testing.T) {
 				}
 				for _, want := range []string{lead, "huitian_change_feed_lag 0", `go_sql_open_connections{db_name="write"}`,
 					`huitian_ledger_postings_total{ledger="points"}`, `huitian_ledger_postings_total{ledger="grants"}`,
-					"huitian_password_hashes_waiting 0", `huitian_password_hashes_refused_total{reason="queue_full"} 0`} {
+					"huitian_heavy_work_waiting 0", `huitian_heavy_work_refused_total{reason="queue_full"} 0`} {
 					if !strings.Contains(m, want) {
 						t.Fatalf("node %d /metrics lacks %q:\n%s", i, want, grep(m, "huitian_"))
 					}

@@ -15,6 +15,7 @@ import (
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/api"
 	"github.com/huitian/huitian/internal/config"
+	"github.com/huitian/huitian/internal/heavy"
 	"github.com/huitian/huitian/internal/i18n"
 	"github.com/huitian/huitian/internal/match"
 	"github.com/huitian/huitian/internal/ocds"
@@ -124,9 +125,12 @@ func handler(cfg config.Config, s *store.Store, log *slog.Logger, sender sms.Sen
 	sessions := server.NewSessions(s, cfg, log)
 	// One set of SMS-code limits for the pages and the API.
 	codes := server.NewCodeLogin(s, sender, cfg.CodeTTL, cfg.TrustProxy)
-	// This process's bound on password hashing (HUITIAN_PASSWORD_HASHES).
-	passwords := accounts.NewPasswords(accounts.PasswordLimits{Concurrent: cfg.PasswordHashes})
-	m.passwords(passwords)
+	// This process's bound on heavy work (HUITIAN_HEAVY_WORK): password
+	// hashes and ranked matching take turns, so pages keep a core.
+	work := heavy.New(heavy.Limits{Concurrent: cfg.HeavyWork})
+	live.Work = work
+	passwords := accounts.NewPasswords(work)
+	m.heavy(work)
 	pages, err := web.New(web.Deps{Config: cfg, Store: s, Catalog: cat, Sessions: sessions, Logger: log,
 		Sender: sender, Inbox: inbox, Match: live, Solutions: sols, Thesaurus: th, Codes: codes, Passwords: passwords})
 	if err != nil {

@@ -50,10 +50,12 @@ type Config struct {
 	// replay lag stays under ReplicaMaxLag.
 	Replicas      []string      // HUITIAN_DATABASE_REPLICAS
 	ReplicaMaxLag time.Duration // HUITIAN_REPLICA_MAX_LAG
-	// PasswordHashes is how many password hashes (staff sign-ins, password
-	// changes) one process runs at once; more wait in a short line, and a
-	// burst beyond it is asked to try again. 0: half the cores, at least 1.
-	PasswordHashes int // HUITIAN_PASSWORD_HASHES
+	// HeavyWork is how many heavy calls one process runs at once: password
+	// hashes (staff sign-ins, password changes) and ranked matching (the
+	// directory's search, a need's recommendations, the match API). More
+	// wait in line, and a burst beyond it is asked to try again, so pages
+	// keep a core. 0: half the cores, at least 1.
+	HeavyWork int // HUITIAN_HEAVY_WORK
 	// VisitorCache is how long a public page made for a visitor without a
 	// session (need board, need page, home, directory, organization page) is served
 	// again to other visitors, unless a change is committed first; 0 (or
@@ -134,9 +136,9 @@ func Load(getenv func(string) string) (Config, error) {
 	integer("HUITIAN_DIRECT_THRESHOLD_YUAN", &c.DirectThresholdYuan, 0, 10_000_000)
 	integer("HUITIAN_OBJECTION_DAYS", &objection, 0, 30)
 	c.ObjectionDays = int(objection)
-	hashes := int64(c.PasswordHashes)
-	integer("HUITIAN_PASSWORD_HASHES", &hashes, 0, 256)
-	c.PasswordHashes = int(hashes)
+	heavyWork := int64(c.HeavyWork)
+	integer("HUITIAN_HEAVY_WORK", &heavyWork, 0, 256)
+	c.HeavyWork = int(heavyWork)
 	str("HUITIAN_ADDR", &c.Addr)
 	str("HUITIAN_BASE_URL", &c.BaseURL)
 	str("HUITIAN_OCDS_PREFIX", &c.OCDSPrefix)

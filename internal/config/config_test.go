@@ -16,14 +16,14 @@ func TestLoad(t *testing.T) {
 	if _, err := Load(func(k string) string { return map[string]string{"HUITIAN_SESSION_IDLE": "soon"}[k] }); err == nil {
 		t.Fatal("bad duration accepted")
 	}
-	if c.PasswordHashes != 0 {
-		t.Fatalf("password hashes default to 0 (half the cores): %d", c.PasswordHashes)
+	if c.HeavyWork != 0 {
+		t.Fatalf("heavy work defaults to 0 (half the cores): %d", c.HeavyWork)
 	}
-	if c, err := Load(func(k string) string { return map[string]string{"HUITIAN_PASSWORD_HASHES": "3"}[k] }); err != nil || c.PasswordHashes != 3 {
-		t.Fatalf("HUITIAN_PASSWORD_HASHES=3: %d %v", c.PasswordHashes, err)
+	if c, err := Load(func(k string) string { return map[string]string{"HUITIAN_HEAVY_WORK": "3"}[k] }); err != nil || c.HeavyWork != 3 {
+		t.Fatalf("HUITIAN_HEAVY_WORK=3: %d %v", c.HeavyWork, err)
 	}
-	if _, err := Load(func(k string) string { return map[string]string{"HUITIAN_PASSWORD_HASHES": "-1"}[k] }); err == nil {
-		t.Fatal("negative password hashes accepted")
+	if _, err := Load(func(k string) string { return map[string]string{"HUITIAN_HEAVY_WORK": "-1"}[k] }); err == nil {
+		t.Fatal("negative heavy work accepted")
 	}
 }
 

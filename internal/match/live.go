@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/heavy"
 	"github.com/huitian/huitian/internal/registry"
 	"github.com/huitian/huitian/internal/search"
 )
@@ -121,6 +122,10 @@ type Live struct {
 	// Now is the clock deciding which needs still take proposals; tests
 	// replace it (before any query).
 	Now func() time.Time
+	// Work, when set, bounds the ranked queries (Organizations, Projects,
+	// SearchOrganizations): each waits for a turn, shared with the
+	// process's password hashes (see package heavy). Set before any query.
+	Work *heavy.Gate
 
 	src Source
 	a   *search.Analyzer
@@ -522,12 +527,38 @@ const (
 
 // Organizations ranks organizations for q (see Matcher.Organizations).
 func (l *Live) Organizations(ctx context.Context, q Query, limit int) ([]Result, error) {
+	done, err := l.turn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	return l.m.Load().Organizations(ctx, q, clampLimit(limit))
 }
 
 // Projects ranks past completed projects for q (see Matcher.Projects).
 func (l *Live) Projects(ctx context.Context, q Query, limit int) ([]Result, error) {
+	done, err := l.turn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	return l.m.Load().Projects(ctx, q, clampLimit(limit))
+}
+
+// turn waits for a turn at l.Work (at once without one) and returns what
+// ends it; a refusal is a Busy error with key match.busy.
+func (l *Live) turn(ctx context.Context) (done func(), err error) {
+	if l.Work == nil {
+		return func() {}, nil
+	}
+	t, err := l.Work.Wait(ctx)
+	if errs.Is(err, errs.Busy) {
+		return nil, errs.E(errs.Busy, "match.busy")
+	}
+	if err != nil {
+		return nil, err
+	}
+	return t.Done, nil
 }
 
 // Categorize guesses the category of a need's text (see Matcher.Categorize).
@@ -592,6 +623,11 @@ func (l *Live) SearchOrganizations(ctx context.Context, text string, limit int) 
 	if err != nil {
 		return nil, err
 	}
+	done, err := l.turn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer done()
 	rs, err := l.m.Load().Organizations(ctx, Query{Text: text, IncludeExcluded: true}, clampLimit(limit))
 	if err != nil {
 		return nil, err

@@ -79,7 +79,12 @@ func (a *app) orgList(w http.ResponseWriter, r *http.Request) {
 	actor := accounts.ActorFrom(ctx)
 	d.CanCreate = accounts.Allowed(actor, accounts.Create, accounts.Resource{Kind: accounts.KindOrganization}) ||
 		len(actor.StreetScopes(accounts.StreetStaff)) > 0
-	a.render(w, r, "org_list.html", http.StatusOK, a.newPage(w, r, "org.directory", d))
+	status := http.StatusOK
+	if search.Busy {
+		w.Header().Set("Retry-After", strconv.Itoa(int(a.Passwords.RetryAfter().Seconds())))
+		status = http.StatusServiceUnavailable
+	}
+	a.render(w, r, "org_list.html", status, a.newPage(w, r, "org.directory", d))
 }
 
 // searchOrgs answers the directory's search box from the matcher's index:
@@ -93,8 +98,9 @@ func (a *app) searchOrgs(r *http.Request, l i18n.Lang, f registry.Filter) ([]*re
 	}
 	text := st.Text
 	results, err := a.Match.SearchOrganizations(ctx, text, searchHits)
-	if errs.CodeOf(err) == errs.Invalid {
-		st.Notice, st.Ranked = a.Catalog.Error(l, err), false
+	if c := errs.CodeOf(err); c == errs.Invalid || c == errs.Busy {
+		// A busy server says so above an empty list (503, see orgList).
+		st.Notice, st.Ranked, st.Busy = a.Catalog.Error(l, err), false, c == errs.Busy
 		return nil, 0, st, nil
 	}
 	if err != nil {

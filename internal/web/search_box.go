@@ -64,6 +64,7 @@ type searchState struct {
 	Ranked bool   // results come from the search index, best first
 	Notice string // a message about the text (cut, nothing to search for)
 	Capped int    // the index gave its most results (this many): there may be more
+	Busy   bool   // the server turned the search away for now (heavy work)
 }
 
 // phoneInText finds mainland mobile numbers in free text.

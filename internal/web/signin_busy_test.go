@@ -18,6 +18,7 @@ import (
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/config"
+	"github.com/huitian/huitian/internal/heavy"
 	"github.com/huitian/huitian/internal/i18n"
 	"github.com/huitian/huitian/internal/server"
 	"github.com/huitian/huitian/internal/store"
@@ -54,8 +55,9 @@ func TestSignInBurst(t *testing.T) {
 		}
 
 		queued := make(chan struct{}, 10)
-		pw := accounts.NewPasswords(accounts.PasswordLimits{Concurrent: 1, Queue: 1, MaxWait: time.Minute,
+		work := heavy.New(heavy.Limits{Concurrent: 1, Queue: 1, MaxWait: time.Minute,
 			Queued: func() { queued <- struct{}{} }})
+		pw := accounts.NewPasswords(work)
 		cfg := config.Default()
 		log := slog.New(slog.NewTextHandler(f.logs, nil))
 		cat, err := i18n.Load()
@@ -119,7 +121,7 @@ func TestSignInBurst(t *testing.T) {
 			turn.Done()
 			return
 		}
-		if st := pw.Stats(); st.RefusedFull != 7 || st.Waiting != 1 || st.Running != 1 {
+		if st := work.Stats(); st.RefusedFull != 7 || st.Waiting != 1 || st.Running != 1 {
 			t.Fatalf("stats during the burst: %+v", st)
 		}
 		select {

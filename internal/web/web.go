@@ -13,6 +13,7 @@ import (
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/config"
+	"github.com/huitian/huitian/internal/heavy"
 	"github.com/huitian/huitian/internal/i18n"
 	"github.com/huitian/huitian/internal/match"
 	"github.com/huitian/huitian/internal/search"
@@ -46,7 +47,8 @@ type Deps struct {
 	// the API shares; nil: the pages build their own.
 	Codes *server.CodeLogin
 	// Passwords hashes and checks staff passwords, a few at a time (the
-	// process's bound); nil: the pages build one from Config.PasswordHashes.
+	// process's heavy-work bound); nil: the pages build one from
+	// Config.HeavyWork.
 	Passwords *accounts.Passwords
 }
 
@@ -101,7 +103,7 @@ func New(d Deps) (http.Handler, error) {
 		a.Codes = server.NewCodeLogin(d.Store, d.Sender, d.Config.CodeTTL, d.Config.TrustProxy)
 	}
 	if a.Passwords == nil {
-		a.Passwords = accounts.NewPasswords(accounts.PasswordLimits{Concurrent: d.Config.PasswordHashes})
+		a.Passwords = accounts.NewPasswords(heavy.New(heavy.Limits{Concurrent: d.Config.HeavyWork}))
 	}
 	if a.tmpl, err = a.parseTemplates(); err != nil {
 		return nil, err

@@ -141,7 +141,13 @@ func (w *worker) get(route string, c *http.Client, u string) ([]byte, bool) {
 		w.record(route, start, failed, errNote(err))
 		return nil, false
 	}
-	if resp.StatusCode != http.StatusOK {
+	switch {
+	case resp.StatusCode == http.StatusServiceUnavailable && resp.Header.Get("Retry-After") != "":
+		// The product's back-pressure: a ranked search that waited its
+		// longest for a heavy-work turn ("请稍后再试"), nothing changed.
+		w.record(route, start, refused, "")
+		return body, false
+	case resp.StatusCode != http.StatusOK:
 		w.record(route, start, failed, fmt.Sprintf("HTTP %d: %s", resp.StatusCode, pageText(body)))
 		return body, false
 	}

@@ -1,4 +1,4 @@
-package accounts
+package heavy
 
 import (
 	"context"
@@ -45,7 +45,7 @@ func TestGateNeverRunsMoreThanN(t *testing.T) {
 				}
 			}
 			// Some work so that holders overlap.
-			CheckNoUser("x")
+			time.Sleep(time.Millisecond)
 			running.Add(-1)
 			g.release()
 		})
@@ -137,7 +137,7 @@ func TestGateRefusesWhenTheLineIsFull(t *testing.T) {
 		<-queued
 	}
 	err := g.acquire(context.Background())
-	if !errs.Is(err, errs.Busy) || errs.As(err).Key != "auth.busy" {
+	if !errs.Is(err, errs.Busy) || errs.As(err).Key != "server.busy" {
 		t.Fatalf("a third waiter behind a line of two: %v", err)
 	}
 	if s := g.stats(); s.refusedFull != 1 || s.waiting != 2 {
@@ -197,42 +197,34 @@ func TestGateSlotPassedOnByALateCancel(t *testing.T) {
 	}
 }
 
-func TestPasswordsDefaults(t *testing.T) {
+func TestGateDefaults(t *testing.T) {
 	t.Parallel()
-	p := NewPasswords(PasswordLimits{})
-	if s := p.Stats(); s.Limit < 1 || p.gate.queue != 4*s.Limit || p.RetryAfter() != 2*time.Second {
-		t.Fatalf("defaults: %+v queue %d retry %v", s, p.gate.queue, p.RetryAfter())
+	g := New(Limits{})
+	if s := g.Stats(); s.Limit < 1 || g.g.queue != 32*s.Limit || g.RetryAfter() != 2*time.Second {
+		t.Fatalf("defaults: %+v queue %d retry %v", s, g.g.queue, g.RetryAfter())
 	}
-	p = NewPasswords(PasswordLimits{Concurrent: 3, MaxWait: 1500 * time.Millisecond})
-	if s := p.Stats(); s.Limit != 3 || p.gate.queue != 12 || p.RetryAfter() != 2*time.Second {
-		t.Fatalf("set: %+v queue %d retry %v", s, p.gate.queue, p.RetryAfter())
+	g = New(Limits{Concurrent: 3, MaxWait: 1500 * time.Millisecond})
+	if s := g.Stats(); s.Limit != 3 || g.g.queue != 96 || g.RetryAfter() != 2*time.Second {
+		t.Fatalf("set: %+v queue %d retry %v", s, g.g.queue, g.RetryAfter())
 	}
 }
 
-func TestPasswordsBusyOutsideSignIn(t *testing.T) {
+func TestTurnDoneTwice(t *testing.T) {
 	t.Parallel()
-	queued := make(chan struct{}, 1)
-	p := NewPasswords(PasswordLimits{Concurrent: 1, Queue: 1, MaxWait: time.Hour, Queued: func() { queued <- struct{}{} }})
-	turn, err := p.Wait(context.Background())
+	g := New(Limits{Concurrent: 1})
+	turn, err := g.Wait(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	waiting := make(chan error, 1)
-	go func() { _, err := p.Hash(context.Background(), "new-password-1"); waiting <- err }()
-	<-queued
-	// A password change turned away says so in its own words.
-	if _, err := p.Hash(context.Background(), "new-password-2"); !errs.Is(err, errs.Busy) || errs.As(err).Key != "password.busy" {
-		t.Fatalf("hash while busy: %v", err)
-	}
-	if _, err := p.Check(context.Background(), dummyHash, "x"); !errs.Is(err, errs.Busy) || errs.As(err).Key != "password.busy" {
-		t.Fatalf("check while busy: %v", err)
-	}
 	turn.Done()
-	turn.Done() // twice is harmless
-	if err := <-waiting; err != nil {
+	turn.Done() // twice is harmless: the slot is given back once
+	if s := g.Stats(); s.Running != 0 || s.Limit != 1 {
+		t.Fatalf("after Done twice: %+v", s)
+	}
+	if _, err := g.Wait(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if s := p.Stats(); s.Running != 0 || s.RefusedFull != 2 {
-		t.Fatalf("stats: %+v", s)
+	if s := g.Stats(); s.Running != 1 {
+		t.Fatalf("one turn: %+v", s)
 	}
 }
