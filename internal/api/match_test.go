@@ -11,8 +11,8 @@ import (
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/api"
-	"github.com/huitian/huitian/internal/incubation"
 	"github.com/huitian/huitian/internal/heavy"
+	"github.com/huitian/huitian/internal/incubation"
 	"github.com/huitian/huitian/internal/match"
 	"github.com/huitian/huitian/internal/procurement"
 	"github.com/huitian/huitian/internal/projectfile"
