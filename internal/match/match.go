@@ -603,9 +603,19 @@ func (m *Matcher) scoreOrgs(ctx context.Context, p *prepared, q Query) ([]Result
 	for id := range p.orgText {
 		cand[id] = true
 	}
+	// An organization's similar past projects, in id order as in m.byOrg
+	// (so sums add up in the same order every time): one pass over the
+	// project hits, not one over every candidate's projects.
+	similarOf := map[string][]*Project{}
 	for id, t := range p.projText {
 		if pr := m.projs[id]; pr != nil && t >= w.SimilarThreshold {
 			cand[pr.OrgID] = true
+			similarOf[pr.OrgID] = append(similarOf[pr.OrgID], pr)
+		}
+	}
+	for _, list := range similarOf {
+		if len(list) > 1 {
+			slices.SortFunc(list, func(a, b *Project) int { return strings.Compare(a.ID, b.ID) })
 		}
 	}
 	var all []Result
@@ -629,17 +639,14 @@ func (m *Matcher) scoreOrgs(ctx context.Context, p *prepared, q Query) ([]Result
 		if place(o.StreetID, o.StreetName, q.Street) {
 			f.SameStreet = 1
 		}
-		var similar []*Project
+		similar := similarOf[id]
 		var stars float64
 		var rated int
-		for _, pr := range m.byOrg[id] {
-			if p.projText[pr.ID] >= w.SimilarThreshold {
-				similar = append(similar, pr)
-				f.Similar += p.projText[pr.ID]
-				if pr.Stars > 0 {
-					stars += pr.Stars
-					rated++
-				}
+		for _, pr := range similar {
+			f.Similar += p.projText[pr.ID]
+			if pr.Stars > 0 {
+				stars += pr.Stars
+				rated++
 			}
 		}
 		f.Similar = 1 - math.Exp(-f.Similar) // saturating: the third similar project adds less than the first
@@ -718,7 +725,7 @@ func (m *Matcher) orgReasons(o *Org, f Features, h search.Hit, similar []*Projec
 	if f.Category > 0.3 {
 		best, bs := "", 0.0
 		for c := range m.orgCats[o.ID] {
-			if p.cats[c] > bs {
+			if p.cats[c] > bs || (p.cats[c] == bs && c < best) { // ties: the same wording every time
 				best, bs = c, p.cats[c]
 			}
 		}
