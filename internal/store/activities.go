@@ -132,7 +132,12 @@ func (s *Store) FindActivities(ctx context.Context, f activities.Filter) ([]*act
 		order = ` ORDER BY a.starts_at, a.id`
 	}
 	limit, offset := paging(f.Page, f.PerPage, 100)
-	rows, err := c.query(ctx, activitySelect+cond+order+` LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+	// The page is cut from the activities table alone, then joined and its
+	// sign-ups counted: joined first, every activity of the filter was
+	// joined and counted before the sort.
+	page := strings.Replace(activitySelect, `FROM activities a `, `FROM (SELECT * FROM activities a`+cond+order+
+		` LIMIT ? OFFSET ?) a `, 1) + order
+	rows, err := c.query(ctx, page, append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, s.translate(err)
 	}

@@ -87,7 +87,7 @@ func (s *Store) FindOrganizations(ctx context.Context, f registry.Filter) ([]*re
 		return nil, 0, s.translate(err)
 	}
 	limit, offset := paging(f.Page, f.PerPage, registry.MaxPerPage)
-	rows, err := c.query(ctx, orgSelect+w+` ORDER BY `+orgSorts[f.Sort]+` LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+	rows, err := c.query(ctx, orgPage(w, orgSorts[f.Sort]), append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, s.translate(err)
 	}
@@ -104,6 +104,14 @@ func (s *Store) FindOrganizations(ctx context.Context, f registry.Filter) ([]*re
 		return nil, 0, s.translate(err)
 	}
 	return out, total, s.translate(loadDomains(ctx, c, out))
+}
+
+// orgPage is orgSelect for one page of the organizations matching where,
+// in order: the page is cut from the organizations table alone, then joined
+// (joined first, every row before the page's offset was joined too).
+func orgPage(where, order string) string {
+	return strings.Replace(orgSelect, `FROM organizations o `, `FROM (SELECT * FROM organizations o`+where+
+		` ORDER BY `+order+` LIMIT ? OFFSET ?) o `, 1) + ` ORDER BY ` + order
 }
 
 // loadDomains fills the domain tags of a page of organizations in one query.

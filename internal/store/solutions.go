@@ -1448,16 +1448,29 @@ type ProjectCluster struct {
 	Score    float64
 }
 
+// ClusterWindow is how many of the most recently completed projects of
+// each status (accepted, closed) SuggestSolutionClusters compares: the
+// comparison is pairwise within a category, and a city has a million
+// completed projects.
+const ClusterWindow = 200
+
 // SuggestSolutionClusters groups the completed projects that no solution
 // links yet by category and similar text (catalog.ClusterProjects), largest
-// first: solutions waiting to be written. Platform staff only.
+// first: solutions waiting to be written. It looks at the ClusterWindow most
+// recently changed accepted and closed projects each, read in the order of
+// an index (needs_status_updated). Platform staff only.
 func (s *Store) SuggestSolutionClusters(ctx context.Context) ([]ProjectCluster, error) {
 	if err := requireCoordinator(ctx); err != nil {
 		return nil, err
 	}
 	c := s.read()
-	rows, err := c.query(ctx, needSelect+` WHERE n.status IN ('accepted', 'closed')
-		AND NOT EXISTS (SELECT 1 FROM solution_projects sp WHERE sp.need_id = n.id) ORDER BY n.id`)
+	recent := func(status string) string {
+		return `SELECT id FROM (SELECT r.id FROM needs r WHERE r.status = '` + status + `'
+			AND NOT EXISTS (SELECT 1 FROM solution_projects sp WHERE sp.need_id = r.id)
+			ORDER BY r.updated_at DESC, r.id DESC LIMIT ?) ` + status
+	}
+	rows, err := c.query(ctx, needSelect+` WHERE n.id IN (`+recent("accepted")+` UNION ALL `+recent("closed")+`)
+		ORDER BY n.id`, ClusterWindow, ClusterWindow)
 	if err != nil {
 		return nil, s.translate(err)
 	}
