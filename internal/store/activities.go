@@ -132,11 +132,12 @@ func (s *Store) FindActivities(ctx context.Context, f activities.Filter) ([]*act
 		order = ` ORDER BY a.starts_at, a.id`
 	}
 	limit, offset := paging(f.Page, f.PerPage, 100)
-	// The page is cut from the activities table alone, then joined and its
-	// sign-ups counted: joined first, every activity of the filter was
-	// joined and counted before the sort.
-	page := strings.Replace(activitySelect, `FROM activities a `, `FROM (SELECT * FROM activities a`+cond+order+
-		` LIMIT ? OFFSET ?) a `, 1) + order
+	// The page's ids are cut from an index alone (activities_status_start
+	// holds every column a public filter and its order read), then joined
+	// and their sign-ups counted: joined first, every activity of the
+	// filter was read, joined and counted before the sort.
+	page := strings.Replace(activitySelect, `FROM activities a `, `FROM (SELECT a.id FROM activities a`+cond+order+
+		` LIMIT ? OFFSET ?) pg JOIN activities a ON a.id = pg.id `, 1) + order
 	rows, err := c.query(ctx, page, append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, s.translate(err)

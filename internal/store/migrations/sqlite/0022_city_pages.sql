@@ -11,3 +11,11 @@ DROP INDEX organizations_category;
 CREATE INDEX organizations_category_name ON organizations (category, name_sort, id);
 -- The admins' list of users (store.FindUsers), oldest first.
 CREATE INDEX users_created ON users (created_at, id);
+-- The activities page (store.FindActivities): upcoming or past public
+-- activities in time order, counted and cut from this index alone, without
+-- reading each activity's row.
+DROP INDEX activities_status_start;
+CREATE INDEX activities_status_start ON activities (status, starts_at, ends_at, id);
+-- The solutions' lead times (store.CategoryStats, SolutionStats): the most
+-- recently published contracted needs of a category, newest first.
+CREATE INDEX needs_category_published ON needs (category, published_at);
