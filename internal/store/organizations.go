@@ -36,10 +36,35 @@ var orgSorts = map[string]string{
 // a page of them (public data: anyone may).
 func (s *Store) CountOrganizations(ctx context.Context, f registry.Filter) (int, error) {
 	f.Normalize()
-	w, args := orgWhere(f)
-	var total int
-	err := s.read().row(ctx, `SELECT COUNT(*) FROM organizations o`+w, args...).Scan(&total)
+	total, err := countOrgs(ctx, s.read(), f)
 	return total, s.translate(err)
+}
+
+// countOrgs counts the organizations matching f: from organization_tallies
+// (a few hundred rows, kept by triggers) when f filters by street,
+// category and registration alone, else by counting them.
+func countOrgs(ctx context.Context, c conn, f registry.Filter) (int, error) {
+	var total int
+	if f == (registry.Filter{StreetID: f.StreetID, Category: f.Category, Registration: f.Registration,
+		Sort: f.Sort, Page: f.Page, PerPage: f.PerPage}) {
+		var where []string
+		var args []any
+		for _, cv := range [][2]string{{"street_id", f.StreetID}, {"category", f.Category}, {"registration", string(f.Registration)}} {
+			if cv[1] != "" {
+				where = append(where, cv[0]+" = ?")
+				args = append(args, cv[1])
+			}
+		}
+		w := ""
+		if len(where) > 0 {
+			w = ` WHERE ` + strings.Join(where, ` AND `)
+		}
+		err := c.row(ctx, `SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM organization_tallies`+w, args...).Scan(&total)
+		return total, err
+	}
+	w, args := orgWhere(f)
+	err := c.row(ctx, `SELECT COUNT(*) FROM organizations o`+w, args...).Scan(&total)
+	return total, err
 }
 
 // orgWhere is the WHERE clause (empty, or with its leading space) of a
@@ -82,8 +107,8 @@ func (s *Store) FindOrganizations(ctx context.Context, f registry.Filter) ([]*re
 	f.Normalize()
 	w, args := orgWhere(f)
 	c := s.read()
-	var total int
-	if err := c.row(ctx, `SELECT COUNT(*) FROM organizations o`+w, args...).Scan(&total); err != nil {
+	total, err := countOrgs(ctx, c, f)
+	if err != nil {
 		return nil, 0, s.translate(err)
 	}
 	limit, offset := paging(f.Page, f.PerPage, registry.MaxPerPage)
@@ -385,9 +410,11 @@ func orgChanges(a, b *registry.Organization) map[string]any {
 	return map[string]any{"name": b.Name, "changes": ch}
 }
 
-// CountOrganizationsByCategory returns how many organizations each category has.
+// CountOrganizationsByCategory returns how many organizations each category
+// has (from organization_tallies: the same cost for a city as for a street).
 func (s *Store) CountOrganizationsByCategory(ctx context.Context) (map[string]int, error) {
-	rows, err := s.read().query(ctx, `SELECT category, COUNT(*) FROM organizations GROUP BY category`)
+	rows, err := s.read().query(ctx, `SELECT category, CAST(SUM(n) AS BIGINT) FROM organization_tallies
+		GROUP BY category HAVING SUM(n) > 0`)
 	if err != nil {
 		return nil, s.translate(err)
 	}
