@@ -132,11 +132,13 @@ func (s *Store) FindOrganizations(ctx context.Context, f registry.Filter) ([]*re
 }
 
 // orgPage is orgSelect for one page of the organizations matching where,
-// in order: the page is cut from the organizations table alone, then joined
-// (joined first, every row before the page's offset was joined too).
+// in order: the page's ids are cut first, from an index alone when one holds
+// the filter and the order (organizations_name_sort, _street_name,
+// _community_name, _category_name, _created), then their rows are read and
+// joined (joined first, every row before the page's offset was read too).
 func orgPage(where, order string) string {
-	return strings.Replace(orgSelect, `FROM organizations o `, `FROM (SELECT * FROM organizations o`+where+
-		` ORDER BY `+order+` LIMIT ? OFFSET ?) o `, 1) + ` ORDER BY ` + order
+	return strings.Replace(orgSelect, `FROM organizations o `, `FROM (SELECT o.id FROM organizations o`+where+
+		` ORDER BY `+order+` LIMIT ? OFFSET ?) pg JOIN organizations o ON o.id = pg.id `, 1) + ` ORDER BY ` + order
 }
 
 // loadDomains fills the domain tags of a page of organizations in one query.

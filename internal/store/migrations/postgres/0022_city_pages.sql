@@ -9,6 +9,10 @@ DROP INDEX organizations_community;
 CREATE INDEX organizations_community_name ON organizations (community_id, name_sort, id);
 DROP INDEX organizations_category;
 CREATE INDEX organizations_category_name ON organizations (category, name_sort, id);
+-- The directory in its default order, unfiltered: a page's ids from the
+-- index alone.
+DROP INDEX organizations_name_sort;
+CREATE INDEX organizations_name_sort ON organizations (name_sort, id);
 -- The admins' list of users (store.FindUsers), oldest first.
 CREATE INDEX users_created ON users (created_at, id);
 -- The activities page (store.FindActivities): upcoming or past public
