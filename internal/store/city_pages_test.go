@@ -2,8 +2,11 @@ package store_test
 
 import (
 	"context"
+	"slices"
 	"testing"
+	"time"
 
+	"github.com/huitian/huitian/internal/activities"
 	"github.com/huitian/huitian/internal/places"
 	"github.com/huitian/huitian/internal/registry"
 	"github.com/huitian/huitian/internal/store"
@@ -123,5 +126,63 @@ func TestOrganizationTallies(t *testing.T) {
 			t.Fatal(err)
 		}
 		check("renamed")
+	})
+}
+
+// TestActivityPagesMerged: the public list reads published and finished
+// activities separately, each in its index's order, and merges them: the
+// pages together are every public activity once, in time order (latest
+// first, or soonest first from a date), with drafts and cancelled ones out.
+func TestActivityPagesMerged(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := newActivityWorld(t, s, 0)
+		ctx := context.Background()
+		start := *w.clock
+		var made []string
+		for i := range 7 {
+			a := w.activityInput()
+			a.StartsAt, a.EndsAt = start.Add(time.Duration(i+1)*time.Hour), start.Add(time.Duration(i+1)*time.Hour+30*time.Minute)
+			a.Status = activities.Published
+			if err := s.CreateActivity(as(w.organizer), a); err != nil {
+				t.Fatal(err)
+			}
+			made = append(made, a.ID)
+		}
+		*w.clock = start.Add(5 * time.Hour) // the first four have ended
+		for _, i := range []int{0, 2, 3} {
+			if _, err := s.StepActivity(as(w.organizer), made[i], activities.ActFinish); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.StepActivity(as(w.organizer), made[5], activities.ActCancel); err != nil {
+			t.Fatal(err)
+		}
+		pages := func(f activities.Filter) []string {
+			t.Helper()
+			var got []string
+			for page := 1; page <= 4; page++ {
+				f.Page, f.PerPage = page, 2
+				list, n, err := s.FindActivities(ctx, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, a := range list {
+					got = append(got, a.ID)
+				}
+				if want := 6; f.From.IsZero() && n != want {
+					t.Fatalf("total %d, want %d", n, want)
+				}
+			}
+			return got
+		}
+		latest := []string{made[6], made[4], made[3], made[2], made[1], made[0]}
+		if got := pages(activities.Filter{}); !slices.Equal(got, latest) {
+			t.Errorf("latest first: %v, want %v", got, latest)
+		}
+		soonest := []string{made[4], made[6]} // not yet ended at 5 h
+		if got := pages(activities.Filter{From: *w.clock}); !slices.Equal(got, soonest) {
+			t.Errorf("from now: %v, want %v", got, soonest)
+		}
 	})
 }
