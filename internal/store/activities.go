@@ -115,8 +115,11 @@ func (s *Store) FindActivities(ctx context.Context, f activities.Filter) ([]*act
 		args = append(args, f.Type)
 	}
 	if !f.From.IsZero() {
-		where = append(where, `a.ends_at >= ?`)
-		args = append(args, f.From.UTC())
+		// Implied by the end (no activity runs longer than MaxDuration),
+		// the start bounds the index's range: the activities ended long
+		// ago are not read one by one.
+		where = append(where, `a.ends_at >= ?`, `a.starts_at >= ?`)
+		args = append(args, f.From.UTC(), f.From.Add(-activities.MaxDuration).UTC())
 	}
 	if !f.To.IsZero() {
 		where = append(where, `a.starts_at < ?`)
