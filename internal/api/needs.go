@@ -86,7 +86,14 @@ type needList struct {
 	Total   int        `json:"total"`
 	Page    int        `json:"page"`
 	PerPage int        `json:"per_page"`
+	// TotalExact is false when the count stopped at needCountUpTo: total
+	// is then needCountUpTo+1, "more than needCountUpTo".
+	TotalExact bool `json:"total_exact"`
 }
+
+// needCountUpTo is as far as the list of needs counts (as the board does):
+// a city's million completed projects are not counted on every request.
+const needCountUpTo = 1000
 
 // needOut is the list view of a need.
 func (a *API) needOut(n *procurement.Need) needJSON {
@@ -186,11 +193,12 @@ func (a *API) listNeeds(w http.ResponseWriter, r *http.Request) error {
 		"page", "per_page")
 	maxFen := int(a.rules.MaxBudgetFen)
 	f := procurement.Filter{
-		Query:   p.str("q"),
-		MinFen:  int64(p.int("min_fen", 0, 0, maxFen, "api.fen_range")),
-		MaxFen:  int64(p.int("max_fen", 0, 0, maxFen, "api.fen_range")),
-		Page:    p.int("page", 1, 1, maxPage, "api.page_range"),
-		PerPage: p.int("per_page", defaultPerPage, 1, procurement.MaxPerPage, "api.per_page_range"),
+		Query:     p.str("q"),
+		MinFen:    int64(p.int("min_fen", 0, 0, maxFen, "api.fen_range")),
+		MaxFen:    int64(p.int("max_fen", 0, 0, maxFen, "api.fen_range")),
+		Page:      p.int("page", 1, 1, maxPage, "api.page_range"),
+		PerPage:   p.int("per_page", defaultPerPage, 1, procurement.MaxPerPage, "api.per_page_range"),
+		CountUpTo: needCountUpTo,
 	}
 	if f.MaxFen > 0 && f.MinFen > f.MaxFen {
 		p.l.Add("min_fen", "api.fen_order")
@@ -237,7 +245,8 @@ func (a *API) listNeeds(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := needList{Items: make([]needJSON, 0, len(needs)), Total: total, Page: f.Page, PerPage: f.PerPage}
+	out := needList{Items: make([]needJSON, 0, len(needs)), Total: total, Page: f.Page, PerPage: f.PerPage,
+		TotalExact: total <= needCountUpTo}
 	for _, n := range needs {
 		out.Items = append(out.Items, a.needOut(n))
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -67,6 +68,9 @@ func (s *Store) FindActivityByID(ctx context.Context, id string) (*activities.Ac
 	return a, nil
 }
 
+// publicActivity is the condition of the activities anyone may list.
+const publicActivity = `a.status IN ('published', 'finished')`
+
 // FindActivities lists activities: published and finished ones by default,
 // soonest first (From set) or latest first; with f.Private and f.OrgID,
 // every status of that organization's, for those who may see them.
@@ -88,7 +92,7 @@ func (s *Store) FindActivities(ctx context.Context, f activities.Filter) ([]*act
 		where = append(where, `a.status = ?`)
 		args = append(args, f.Status)
 	default:
-		where = append(where, `a.status IN ('published', 'finished')`)
+		where = append(where, publicActivity)
 	}
 	if f.Private && f.Status != "" {
 		where = append(where, `a.status = ?`)
@@ -111,8 +115,11 @@ func (s *Store) FindActivities(ctx context.Context, f activities.Filter) ([]*act
 		args = append(args, f.Type)
 	}
 	if !f.From.IsZero() {
-		where = append(where, `a.ends_at >= ?`)
-		args = append(args, f.From.UTC())
+		// Implied by the end (no activity runs longer than MaxDuration),
+		// the start bounds the index's range: the activities ended long
+		// ago are not read one by one.
+		where = append(where, `a.ends_at >= ?`, `a.starts_at >= ?`)
+		args = append(args, f.From.UTC(), f.From.Add(-activities.MaxDuration).UTC())
 	}
 	if !f.To.IsZero() {
 		where = append(where, `a.starts_at < ?`)
@@ -132,7 +139,28 @@ func (s *Store) FindActivities(ctx context.Context, f activities.Filter) ([]*act
 		order = ` ORDER BY a.starts_at, a.id`
 	}
 	limit, offset := paging(f.Page, f.PerPage, 100)
-	rows, err := c.query(ctx, activitySelect+cond+order+` LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+	// The page's ids are cut from an index alone (activities_status_start
+	// holds every column a public filter and its order read), then joined
+	// and their sign-ups counted: joined first, every activity of the
+	// filter was read, joined and counted before the sort.
+	ids, idArgs := `SELECT a.id FROM activities a`+cond+order+` LIMIT ? OFFSET ?`, append(slices.Clone(args), limit, offset)
+	if len(where) > 0 && where[0] == publicActivity && offset+limit <= 1000 {
+		// Published and finished activities in time order: each status
+		// read in the index's order up to the page's end, then merged
+		// (IN of two statuses, the index gave no order and every public
+		// activity was sorted).
+		rest := strings.Replace(cond, publicActivity, `a.status = ?`, 1)
+		var parts []string
+		idArgs = nil
+		for _, st := range []activities.Status{activities.Published, activities.Finished} {
+			parts = append(parts, `SELECT * FROM (SELECT a.id, a.starts_at FROM activities a`+rest+order+` LIMIT ?) s_`+string(st))
+			idArgs = append(append(append(idArgs, st), args...), offset+limit)
+		}
+		ids = `SELECT a.id FROM (` + strings.Join(parts, ` UNION ALL `) + `) a` + order + ` LIMIT ? OFFSET ?`
+		idArgs = append(idArgs, limit, offset)
+	}
+	page := strings.Replace(activitySelect, `FROM activities a `, `FROM (`+ids+`) pg JOIN activities a ON a.id = pg.id `, 1) + order
+	rows, err := c.query(ctx, page, idArgs...)
 	if err != nil {
 		return nil, 0, s.translate(err)
 	}

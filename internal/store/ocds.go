@@ -328,7 +328,9 @@ const ocdsListed = `n.status NOT IN ('draft', 'submitted') AND (n.published_at I
 // FindOCDSNeedIDs lists, in a stable order (by id: UUIDv7, so oldest
 // first), the ids of the needs that have a public OCDS release, and how many
 // there are. With a non-zero since only needs with a release dated at or
-// after since count. Pages hold perPage ids (at most MaxOCDSPerPage).
+// after since count; without since they are counted up to one past this
+// page (enough to tell whether a next page exists). Pages hold perPage ids
+// (at most MaxOCDSPerPage).
 //
 // Release dates are decided by the ocds builder (some by the clock: the
 // deadline, the end of the objection period), so SQL only narrows the
@@ -340,10 +342,12 @@ func (s *Store) FindOCDSNeedIDs(ctx context.Context, since time.Time, page, perP
 	total := 0
 	err := s.readTx(ctx, func(c conn) error {
 		if since.IsZero() {
-			if err := c.row(ctx, `SELECT COUNT(*) FROM needs n WHERE `+ocdsListed).Scan(&total); err != nil {
+			// Counted only past this page (whether there is a next one):
+			// a city's feed lists a million completed projects.
+			var err error
+			if total, err = countUpTo(ctx, c, `FROM needs n WHERE `+ocdsListed, nil, offset+limit); err != nil {
 				return err
 			}
-			var err error
 			ids, err = queryIDs(ctx, c, `SELECT n.id FROM needs n WHERE `+ocdsListed+` ORDER BY n.id LIMIT ? OFFSET ?`,
 				limit, offset)
 			return err

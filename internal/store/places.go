@@ -16,10 +16,10 @@ func (s *Store) FindStreets(ctx context.Context) ([]*places.Street, error) {
 }
 
 // FindStreetsCounted is FindStreets with each street's number of
-// organizations too (a count over every organization: for the pages that
-// show it, not for every street menu).
+// organizations too (added up from organization_tallies, which triggers
+// keep: for the pages that show it, not for every street menu).
 func (s *Store) FindStreetsCounted(ctx context.Context) ([]*places.Street, error) {
-	return s.findStreets(ctx, `(SELECT COUNT(*) FROM organizations o WHERE o.street_id = s.id)`)
+	return s.findStreets(ctx, `(SELECT CAST(COALESCE(SUM(t.n), 0) AS BIGINT) FROM organization_tallies t WHERE t.street_id = s.id)`)
 }
 
 func (s *Store) findStreets(ctx context.Context, orgs string) ([]*places.Street, error) {

@@ -178,16 +178,19 @@ func (s *Store) FindPointsEntries(ctx context.Context, accountID string, limit i
 	if limit <= 0 || limit > 500 {
 		limit = 100
 	}
+	// The newest postings out of the account and into it, each read in the
+	// order of its index (points_postings_from, points_postings_to) and cut
+	// at limit before they are merged: a street's pool has millions.
 	rows, err := s.read().query(ctx, `SELECT p.id, p.idem_key, p.kind, p.from_id, p.to_id, p.amount, p.reason, p.rule_id,
 		p.reverses, p.actor_id, p.created_at, a.kind, COALESCE(st.name, m.name, o.name, u.name, '')
-		FROM points_postings p
+		FROM (SELECT * FROM (SELECT * FROM points_postings WHERE from_id = ? ORDER BY created_at DESC, id DESC LIMIT ?) pf
+			UNION ALL SELECT * FROM (SELECT * FROM points_postings WHERE to_id = ? ORDER BY created_at DESC, id DESC LIMIT ?) pt) p
 		JOIN points_accounts a ON a.id = CASE WHEN p.from_id = ? THEN p.to_id ELSE p.from_id END
 		LEFT JOIN streets st ON a.kind = 'pool' AND st.id = a.owner_id
 		LEFT JOIN merchants m ON a.kind = 'merchant' AND m.id = a.owner_id
 		LEFT JOIN organizations o ON a.kind = 'organization' AND o.id = a.owner_id
 		LEFT JOIN users u ON a.kind = 'resident' AND u.id = a.owner_id
-		WHERE p.from_id = ? OR p.to_id = ?
-		ORDER BY p.created_at DESC, p.id DESC LIMIT ?`, accountID, accountID, accountID, limit)
+		ORDER BY p.created_at DESC, p.id DESC LIMIT ?`, accountID, limit, accountID, limit, accountID, limit)
 	if err != nil {
 		return nil, s.translate(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -1448,16 +1449,29 @@ type ProjectCluster struct {
 	Score    float64
 }
 
+// ClusterWindow is how many of the most recently completed projects of
+// each status (accepted, closed) SuggestSolutionClusters compares: the
+// comparison is pairwise within a category, and a city has a million
+// completed projects.
+const ClusterWindow = 200
+
 // SuggestSolutionClusters groups the completed projects that no solution
 // links yet by category and similar text (catalog.ClusterProjects), largest
-// first: solutions waiting to be written. Platform staff only.
+// first: solutions waiting to be written. It looks at the ClusterWindow most
+// recently changed accepted and closed projects each, read in the order of
+// an index (needs_status_updated). Platform staff only.
 func (s *Store) SuggestSolutionClusters(ctx context.Context) ([]ProjectCluster, error) {
 	if err := requireCoordinator(ctx); err != nil {
 		return nil, err
 	}
 	c := s.read()
-	rows, err := c.query(ctx, needSelect+` WHERE n.status IN ('accepted', 'closed')
-		AND NOT EXISTS (SELECT 1 FROM solution_projects sp WHERE sp.need_id = n.id) ORDER BY n.id`)
+	recent := func(status string) string {
+		return `SELECT id FROM (SELECT r.id FROM needs r WHERE r.status = '` + status + `'
+			AND NOT EXISTS (SELECT 1 FROM solution_projects sp WHERE sp.need_id = r.id)
+			ORDER BY r.updated_at DESC, r.id DESC LIMIT ?) ` + status
+	}
+	rows, err := c.query(ctx, needSelect+` WHERE n.id IN (`+recent("accepted")+` UNION ALL `+recent("closed")+`)
+		ORDER BY n.id`, ClusterWindow, ClusterWindow)
 	if err != nil {
 		return nil, s.translate(err)
 	}
@@ -1503,7 +1517,7 @@ func requireCoordinator(ctx context.Context) error {
 // SolutionStats returns one listed solution's figures: adoptions,
 // deliveries, and the average time from publication to contract of the
 // needs that adopted it against the needs of its category that adopted
-// nothing. Public.
+// nothing (the leadSample most recently published of each). Public.
 func (s *Store) SolutionStats(ctx context.Context, id string) (catalog.Stats, error) {
 	sol, err := s.FindSolutionByID(ctx, id, 0)
 	if err != nil {
@@ -1527,7 +1541,8 @@ func (s *Store) SolutionStats(ctx context.Context, id string) (catalog.Stats, er
 
 // CategoryStats returns, for every category with a listed solution, the
 // catalog's figures: listed solutions, adoptions, deliveries, and the lead
-// time of adopting needs against fresh ones. Public.
+// time of adopting needs against fresh ones (the leadSample most recently
+// published of each). Public.
 func (s *Store) CategoryStats(ctx context.Context) ([]catalog.Stats, error) {
 	c := s.read()
 	rows, err := c.query(ctx, `SELECT s.id, s.category FROM solutions s WHERE s.published_version > 0
@@ -1575,33 +1590,45 @@ func (s *Store) CategoryStats(ctx context.Context) ([]catalog.Stats, error) {
 		st.Adoptions += ad[id]
 		st.Deliveries += len(ds[id])
 	}
-	// Lead times: one read of every contracted need with its category and
-	// whether it adopted a solution.
-	spans, err := c.query(ctx, `SELECT n.category, n.adopted_solution_id IS NOT NULL, n.published_at, k.signed_at
-		FROM needs n JOIN contracts k ON k.need_id = n.id WHERE n.published_at IS NOT NULL`)
-	if err != nil {
-		return nil, s.translate(err)
-	}
+	sort.Strings(order)
+	// Lead times: in one statement, the leadSample most recently published
+	// contracted needs of each listed category that adopted a solution, and
+	// as many that did not (a city has a million contracted needs).
 	adoptedSpans, freshSpans := map[string][]catalog.Span{}, map[string][]catalog.Span{}
-	for spans.Next() {
-		var cat string
-		var adopted bool
-		var sp catalog.Span
-		if err := spans.Scan(&cat, &adopted, &sp.Published, &sp.Contracted); err != nil {
-			spans.Close()
+	if len(order) > 0 {
+		var parts []string
+		var args []any
+		for i, cat := range order {
+			for _, adopted := range []string{"1", "0"} {
+				cond := `n.adopted_solution_id IS NULL`
+				if adopted == "1" {
+					cond = `n.adopted_solution_id IS NOT NULL`
+				}
+				parts = append(parts, `SELECT * FROM (SELECT n.category, `+adopted+` AS adopted, n.published_at, k.signed_at
+					FROM needs n JOIN contracts k ON k.need_id = n.id
+					WHERE n.published_at IS NOT NULL AND n.category = ? AND `+cond+`
+					ORDER BY n.published_at DESC LIMIT ?) l`+strconv.Itoa(i)+`_`+adopted)
+				args = append(args, cat, leadSample)
+			}
+		}
+		err := c.each(ctx, strings.Join(parts, ` UNION ALL `), args, func(sc scanner) error {
+			var cat string
+			var adopted int
+			var sp catalog.Span
+			if err := sc.Scan(&cat, &adopted, &sp.Published, &sp.Contracted); err != nil {
+				return err
+			}
+			if adopted == 1 {
+				adoptedSpans[cat] = append(adoptedSpans[cat], sp)
+			} else {
+				freshSpans[cat] = append(freshSpans[cat], sp)
+			}
+			return nil
+		})
+		if err != nil {
 			return nil, s.translate(err)
 		}
-		if adopted {
-			adoptedSpans[cat] = append(adoptedSpans[cat], sp)
-		} else {
-			freshSpans[cat] = append(freshSpans[cat], sp)
-		}
 	}
-	spans.Close()
-	if err := spans.Err(); err != nil {
-		return nil, s.translate(err)
-	}
-	sort.Strings(order)
 	out := make([]catalog.Stats, 0, len(order))
 	for _, cat := range order {
 		st := by[cat]
@@ -1611,10 +1638,16 @@ func (s *Store) CategoryStats(ctx context.Context) ([]catalog.Stats, error) {
 	return out, nil
 }
 
-// leadSpans reads publication and contract times of the needs matching cond.
+// leadSample is how many contracted needs a lead time averages: the most
+// recently published ones (needs_category_published gives their order
+// within a category).
+const leadSample = 500
+
+// leadSpans reads publication and contract times of the leadSample most
+// recently published contracted needs matching cond.
 func leadSpans(ctx context.Context, c conn, cond string, args ...any) ([]catalog.Span, error) {
 	rows, err := c.query(ctx, `SELECT n.published_at, k.signed_at FROM needs n JOIN contracts k ON k.need_id = n.id
-		WHERE n.published_at IS NOT NULL AND `+cond, args...)
+		WHERE n.published_at IS NOT NULL AND `+cond+` ORDER BY n.published_at DESC LIMIT ?`, append(args, leadSample)...)
 	if err != nil {
 		return nil, err
 	}

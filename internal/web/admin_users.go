@@ -11,15 +11,21 @@ import (
 )
 
 type usersData struct {
-	Users  []*accounts.User
-	Total  int
-	Filter store.UserFilter
-	Query  url.Values
+	Users []*accounts.User
+	Total int
+	// CountOver: there are more than Filter.CountUpTo users (Total is not exact).
+	CountOver bool
+	Filter    store.UserFilter
+	Query     url.Values
 }
+
+// userCountUpTo is as far as the list of users counts: a city has a
+// million residents (past it: "more than 1,000 users"; later pages open).
+const userCountUpTo = 1000
 
 func (a *app) usersPage(w http.ResponseWriter, r *http.Request) (*page, error) {
 	q := r.URL.Query()
-	f := store.UserFilter{Query: q.Get("q"), PerPage: 50}
+	f := store.UserFilter{Query: q.Get("q"), PerPage: 50, CountUpTo: userCountUpTo}
 	if role := accounts.Role(q.Get("role")); accounts.ValidRole(role) {
 		f.Role = role
 	}
@@ -31,7 +37,7 @@ func (a *app) usersPage(w http.ResponseWriter, r *http.Request) (*page, error) {
 	if err != nil {
 		return nil, err
 	}
-	return a.newPage(w, r, "admin.users", &usersData{Users: users, Total: total, Filter: f, Query: q}), nil
+	return a.newPage(w, r, "admin.users", &usersData{Users: users, Total: total, CountOver: total > userCountUpTo, Filter: f, Query: q}), nil
 }
 
 func (a *app) adminUsers(w http.ResponseWriter, r *http.Request) {

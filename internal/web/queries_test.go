@@ -78,8 +78,9 @@ func TestPageQueriesBounded(t *testing.T) {
 				completed = ps[0].ID
 			}
 		}
-		anon, staff := f.browser(t), f.browser(t)
+		anon, staff, admin := f.browser(t), f.browser(t), f.browser(t)
 		staff.login(f.staff)
+		admin.login(f.admin)
 		type visit struct {
 			b           *browser
 			route, path string
@@ -99,6 +100,16 @@ func TestPageQueriesBounded(t *testing.T) {
 				{staff, "GET /needs/{id}", "/needs/" + firstNeed, 20},
 				{staff, "GET /needs/{id}", "/needs/" + invited, 20},
 				{staff, "GET /needs/{id}", "/needs/" + completed, 20},
+				// Pages of city-scale lists (bench/README.md, "City scale, page by page").
+				{anon, "GET /organizations", "/organizations?street=" + f.street.ID + "&page=2&per_page=5", 20},
+				{anon, "GET /organizations", "/organizations?category=elderly", 20},
+				{anon, "GET /activities", "/activities", 20},
+				{anon, "GET /activities", "/activities?when=past", 20},
+				{staff, "GET /admin/points/grant", "/admin/points/grant", 20},
+				{admin, "GET /admin/users", "/admin/users", 20},
+				{admin, "GET /admin/users", "/admin/users?q=13900000001", 20},
+				{admin, "GET /admin/streets", "/admin/streets", 20},
+				{admin, "GET /admin/solutions", "/admin/solutions", 20},
 			}
 		}
 		count := func(v visit) int {
