@@ -290,8 +290,8 @@ type bulkWriter struct {
 	tables map[string]int // rows written per table, for the audit entry
 }
 
-// maxVars keeps a statement under SQLite's 32766 variables (PostgreSQL
-// allows 65535) and its text reasonable.
+// maxVars keeps a multi-row INSERT (SQLite's path) under SQLite's 32766
+// variables and its text reasonable.
 const maxVars = 30000
 
 // insert writes rows (each len(cols) values) into table.
