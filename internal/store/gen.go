@@ -9,6 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/gen"
 	"github.com/huitian/huitian/internal/points"
@@ -16,9 +19,9 @@ import (
 	"github.com/huitian/huitian/internal/registry"
 )
 
-// The bulk insert path of `huitian gen`: generated rows go in with
-// multi-row INSERTs, one transaction per batch that also records the batch
-// in gen_progress, so a run killed at any point resumes at the first batch
+// The bulk insert path of `huitian gen`: generated rows go in with COPY
+// on PostgreSQL and multi-row INSERTs on SQLite, one transaction per batch
+// that also records the batch in gen_progress, so a run killed at any point resumes at the first batch
 // not committed and never writes a row twice. Each unit's last batch writes
 // one audit entry (gen.load) through the ordinary chain, and points
 // balances move with their postings in the same transaction, so `huitian
@@ -183,7 +186,7 @@ type GenBatch struct {
 // before anything is written.
 func (s *Store) WriteGenBatch(ctx context.Context, b *GenBatch) (int, error) {
 	var written int
-	err := s.tx(ctx, func(c conn) error {
+	err := s.genTx(ctx, func(c conn, cp copier) error {
 		var batches, rowsDone int64
 		err := c.row(ctx, `SELECT batches, rows_done FROM gen_progress WHERE unit = ?`, string(b.Unit)).Scan(&batches, &rowsDone)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
@@ -192,7 +195,7 @@ func (s *Store) WriteGenBatch(ctx context.Context, b *GenBatch) (int, error) {
 		if rowsDone != b.Start {
 			return fmt.Errorf("gen: %s from row %d is not the next batch (%d rows committed)", b.Unit, b.Start, rowsDone)
 		}
-		w := &bulkWriter{c: c}
+		w := &bulkWriter{c: c, copy: cp}
 		w.orgs(ctx, b.Orgs)
 		w.residents(ctx, b.Residents)
 		w.merchants(ctx, b.Merchants)
@@ -225,16 +228,70 @@ func (s *Store) WriteGenBatch(ctx context.Context, b *GenBatch) (int, error) {
 	return written, err
 }
 
-// bulkWriter inserts rows table by table with multi-row statements; the
-// first error sticks and stops the rest.
+// copier writes rows (each one value per column of cols) into table with
+// COPY, on the connection of the batch's transaction.
+type copier func(ctx context.Context, table string, cols []string, rows [][]any) error
+
+// genTx is tx for one batch of huitian gen. On PostgreSQL the transaction
+// runs on a connection held for it, so that COPY (which database/sql
+// cannot send) goes through pgx on that same connection and inside the
+// same transaction as the batch's other statements and its gen_progress
+// row: the batch still commits or rolls back whole. SQLite gets tx as it
+// is and no copier.
+func (s *Store) genTx(ctx context.Context, fn func(c conn, cp copier) error) error {
+	if s.dialect != Postgres {
+		return s.tx(ctx, func(c conn) error { return fn(c, nil) })
+	}
+	sc, err := s.db.Conn(ctx)
+	if err != nil {
+		return s.translate(err)
+	}
+	defer sc.Close()
+	t, err := sc.BeginTx(ctx, nil)
+	if err != nil {
+		return s.translate(err)
+	}
+	defer t.Rollback() // before sc.Close: deferred calls run last first
+	ch := &changeSet{}
+	c := conn{q: t, d: s.dialect, now: s.Now().Truncate(time.Microsecond), ch: ch}
+	cp := func(ctx context.Context, table string, cols []string, rows [][]any) error {
+		return sc.Raw(func(dc any) error {
+			pc, ok := dc.(*stdlib.Conn)
+			if !ok {
+				return fmt.Errorf("gen: COPY needs a pgx connection, not %T", dc)
+			}
+			n, err := pc.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+			if err == nil && n != int64(len(rows)) {
+				err = fmt.Errorf("gen: COPY into %s wrote %d of %d rows", table, n, len(rows))
+			}
+			return err
+		})
+	}
+	if err := fn(c, cp); err != nil {
+		return s.translate(err)
+	}
+	if err := s.logChanges(ctx, c, ch); err != nil {
+		return s.translate(err)
+	}
+	if err := t.Commit(); err != nil {
+		return s.translate(err)
+	}
+	s.notifyChanges(ctx, ch)
+	return nil
+}
+
+// bulkWriter inserts rows table by table, with COPY when it has a copier
+// and multi-row statements otherwise; the first error sticks and stops the
+// rest.
 type bulkWriter struct {
 	c      conn
+	copy   copier // nil: multi-row INSERTs (SQLite)
 	err    error
 	tables map[string]int // rows written per table, for the audit entry
 }
 
-// maxVars keeps a statement under SQLite's 32766 variables (PostgreSQL
-// allows 65535) and its text reasonable.
+// maxVars keeps a multi-row INSERT (SQLite's path) under SQLite's 32766
+// variables and its text reasonable.
 const maxVars = 30000
 
 // insert writes rows (each len(cols) values) into table.
@@ -246,6 +303,16 @@ func (w *bulkWriter) insert(ctx context.Context, table, cols string, rows [][]an
 		w.tables = map[string]int{}
 	}
 	w.tables[table] += len(rows)
+	if w.copy != nil {
+		names := strings.Split(cols, ",")
+		for i := range names {
+			names[i] = strings.TrimSpace(names[i])
+		}
+		if err := w.copy(ctx, table, names, rows); err != nil {
+			w.err = fmt.Errorf("gen: copy into %s: %w", table, err)
+		}
+		return
+	}
 	n := len(rows[0])
 	group := "(" + placeholders(n) + ")"
 	per := min(maxVars/n, 1000)
@@ -403,10 +470,13 @@ func (w *bulkWriter) activities(ctx context.Context, as []gen.Activity) {
 		ends_at, capacity, eligibility, status, secret, created_at, updated_at`, rows)
 }
 
-// postings inserts the postings and moves every account they touch by its
-// net change in one statement per 500 accounts. The generator never
-// lets a resident's running balance go below zero, so neither does the
-// net change of a batch.
+// postings moves every account the postings touch by its net change, in
+// one statement per 500 accounts, then inserts the postings. The generator
+// never lets a resident's running balance go below zero, so neither does
+// the net change of a batch. Balances first: on PostgreSQL the postings'
+// foreign key checks then find each account already locked by this
+// transaction's update instead of locking it once more (a WAL record and
+// a dirtied page per account).
 func (w *bulkWriter) postings(ctx context.Context, ps []points.Posting) {
 	if len(ps) == 0 {
 		return
@@ -418,8 +488,13 @@ func (w *bulkWriter) postings(ctx context.Context, ps []points.Posting) {
 		net[p.From] -= p.Amount
 		net[p.To] += p.Amount
 	}
+	w.balances(ctx, net)
 	w.insert(ctx, "points_postings", `id, idem_key, kind, from_id, to_id, amount, reason, rule_id, reverses, actor_id,
 		created_at`, rows)
+}
+
+// balances adds net to the accounts' balances.
+func (w *bulkWriter) balances(ctx context.Context, net map[string]int64) {
 	if w.err != nil {
 		return
 	}
