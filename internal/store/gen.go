@@ -247,13 +247,6 @@ func (s *Store) genTx(ctx context.Context, fn func(c conn, cp copier) error) err
 		return s.translate(err)
 	}
 	defer sc.Close()
-	t, err := sc.BeginTx(ctx, nil)
-	if err != nil {
-		return s.translate(err)
-	}
-	defer t.Rollback() // before sc.Close: deferred calls run last first
-	ch := &changeSet{}
-	c := conn{q: t, d: s.dialect, now: s.Now().Truncate(time.Microsecond), ch: ch}
 	cp := func(ctx context.Context, table string, cols []string, rows [][]any) error {
 		return sc.Raw(func(dc any) error {
 			pc, ok := dc.(*stdlib.Conn)
@@ -267,17 +260,9 @@ func (s *Store) genTx(ctx context.Context, fn func(c conn, cp copier) error) err
 			return err
 		})
 	}
-	if err := fn(c, cp); err != nil {
-		return s.translate(err)
-	}
-	if err := s.logChanges(ctx, c, ch); err != nil {
-		return s.translate(err)
-	}
-	if err := t.Commit(); err != nil {
-		return s.translate(err)
-	}
-	s.notifyChanges(ctx, ch)
-	return nil
+	// The transaction ends (commit or rollback) inside txBegun, before
+	// the deferred sc.Close gives the connection back.
+	return s.txBegun(ctx, sc.BeginTx, nil, func(c conn) error { return fn(c, cp) })
 }
 
 // bulkWriter inserts rows table by table, with COPY when it has a copier

@@ -286,7 +286,14 @@ func (s *Store) tx(ctx context.Context, fn func(c conn) error) error {
 
 // txBatch is tx for the ledger's group commit: its conn carries bs.
 func (s *Store) txBatch(ctx context.Context, bs *batchState, fn func(c conn) error) error {
-	t, err := s.db.BeginTx(ctx, nil)
+	return s.txBegun(ctx, s.db.BeginTx, bs, fn)
+}
+
+// txBegun is tx on a transaction begun by begin: the pool's, or one
+// connection's held by the caller (huitian gen's COPY on PostgreSQL).
+func (s *Store) txBegun(ctx context.Context, begin func(context.Context, *sql.TxOptions) (*sql.Tx, error),
+	bs *batchState, fn func(c conn) error) error {
+	t, err := begin(ctx, nil)
 	if err != nil {
 		return s.translate(err)
 	}
