@@ -297,13 +297,24 @@ func (s *Store) MatchBoard(ctx context.Context) ([]match.Need, []match.Project, 
 		wg.Go(func() { parts[i].needs, parts[i].projects, parts[i].err = readBoard(ctx, c, places, lo, hi) })
 	}
 	wg.Wait()
-	var needs []match.Need
-	var projects []match.Project
+	var nn, np int
 	for _, p := range parts {
 		if p.err != nil {
 			return nil, nil, s.translate(p.err)
 		}
+		nn, np = nn+len(p.needs), np+len(p.projects)
+	}
+	var needs []match.Need
+	var projects []match.Project
+	if nn > 0 {
+		needs = make([]match.Need, 0, nn)
+	}
+	if np > 0 {
+		projects = make([]match.Project, 0, np)
+	}
+	for i, p := range parts {
 		needs, projects = append(needs, p.needs...), append(projects, p.projects...)
+		parts[i] = part{} // the copy is the one kept
 	}
 	byID := make(map[string]int, len(needs))
 	for i := range needs {
