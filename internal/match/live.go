@@ -246,8 +246,9 @@ func (l *Live) read(ctx context.Context) (*built, error) {
 	})
 	wg.Go(func() {
 		docs := make([]search.Doc, len(needs))
+		in := facetStrings{}
 		for i := range needs {
-			docs[i] = needDoc(&needs[i])
+			docs[i] = needDocIn(&needs[i], in)
 		}
 		eBoard = l.needs.Build(docs)
 	})
@@ -453,13 +454,37 @@ func (l *Live) deleteProjectLocked(id string) {
 
 // needDoc is a need's search document. Places are facets, not text: a
 // shared "社区" or street name says nothing about fit.
-func needDoc(n *Need) search.Doc {
-	facets := []string{FacetStatus + n.Status, FacetStreet + n.StreetID}
+func needDoc(n *Need) search.Doc { return needDocIn(n, nil) }
+
+// facetStrings hands out one string per facet (prefix, then value): a
+// build's million documents share a few hundred facets instead of
+// allocating each anew. Not safe for concurrent use.
+type facetStrings map[string]map[string]string
+
+// needDocIn is needDoc with the facets taken from in (nil: allocated).
+func needDocIn(n *Need, in facetStrings) search.Doc {
+	facet := func(prefix, v string) string {
+		if in == nil {
+			return prefix + v
+		}
+		m := in[prefix]
+		if m == nil {
+			m = map[string]string{}
+			in[prefix] = m
+		}
+		f, ok := m[v]
+		if !ok {
+			f = prefix + v
+			m[v] = f
+		}
+		return f
+	}
+	facets := []string{facet(FacetStatus, n.Status), facet(FacetStreet, n.StreetID)}
 	if n.CommunityID != "" {
-		facets = append(facets, FacetCommunity+n.CommunityID)
+		facets = append(facets, facet(FacetCommunity, n.CommunityID))
 	}
 	if n.Category != "" {
-		facets = append(facets, FacetCategory+n.Category)
+		facets = append(facets, facet(FacetCategory, n.Category))
 	}
 	if n.Completed {
 		facets = append(facets, FacetProject)
