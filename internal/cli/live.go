@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"log/slog"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -17,8 +18,9 @@ import (
 // every server and test in the process shares it.
 var segmenter = sync.OnceValues(gseseg.New)
 
-// newAnalyzer is the analyzer of the matcher and the search boxes — the same
-// as huitian eval's, so the API ranks as the evaluation measured.
+// newAnalyzer is huitian eval's analyzer, the same as the matcher's and the
+// search boxes' (thesaurus.analyzer: the same options and segmenter, its
+// dictionary loaded later), so the API ranks as the evaluation measured.
 func newAnalyzer() (*search.Analyzer, error) {
 	seg, err := segmenter()
 	if err != nil {
@@ -89,6 +91,13 @@ func buildLive(ctx context.Context, live *match.Live, log *slog.Logger) error {
 	orgs, projects, needs := live.Len()
 	_, took := live.BuiltAt()
 	log.Info("匹配索引就绪", "orgs", orgs, "projects", projects, "needs", needs, "took", took.Round(time.Millisecond))
+	if _, err := segmenter(); err != nil {
+		log.Error("分词词典加载失败，查询不分词 / segmenter dictionary failed to load, queries are not segmented", "err", err)
+	}
+	// The build's garbage (rows, documents, postings buffers) is about as
+	// large as what it keeps: give it back to the system now rather than
+	// over the next minutes (a city-scale node holds gigabytes more).
+	debug.FreeOSMemory()
 	return nil
 }
 
@@ -130,13 +139,28 @@ func loadThesaurus(ctx context.Context, s *store.Store, log *slog.Logger) (*thes
 	return th, nil
 }
 
-// analyzer returns a new analyzer on the current thesaurus that later
-// Applies reach.
-func (th *thesaurus) analyzer() (*search.Analyzer, error) {
-	a, err := newAnalyzer()
+// lateSegmenter is the segmenter of a server's analyzers: gse's dictionary
+// loads in the background, beside the database reads of the start-up
+// rebuild (indexing never cuts, only queries do), instead of before them on
+// the way to ready. A query that comes earlier waits for it. The dictionary
+// is embedded: should it ever fail to load, buildLive logs why and queries
+// go on without word boundaries (bigrams still find every word).
+type lateSegmenter struct{}
+
+func (lateSegmenter) Cut(run string) []string {
+	seg, err := segmenter()
 	if err != nil {
-		return nil, err
+		return []string{run}
 	}
+	return seg.Cut(run)
+}
+
+// analyzer returns a new analyzer on the current thesaurus that later
+// Applies reach. Its segmenter's dictionary starts loading now and is ready
+// long before the indexes are (see lateSegmenter).
+func (th *thesaurus) analyzer() (*search.Analyzer, error) {
+	go segmenter()
+	a := search.NewAnalyzer(search.Options{Segmenter: lateSegmenter{}})
 	th.mu.Lock()
 	defer th.mu.Unlock()
 	a.SetThesaurus(th.cur)

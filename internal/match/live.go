@@ -184,7 +184,7 @@ func (l *Live) Build(ctx context.Context) error {
 	}
 	l.building = true
 	l.wmu.Unlock()
-	m, needs, err := l.read(ctx)
+	m, err := l.read(ctx)
 	l.wmu.Lock()
 	defer l.wmu.Unlock()
 	l.building = false
@@ -192,17 +192,7 @@ func (l *Live) Build(ctx context.Context) error {
 		return err
 	}
 	l.mu.Lock()
-	l.orgs, l.projects, l.byOrg, l.board = map[string]*Org{}, map[string]*Project{}, map[string]map[string]*Project{},
-		make(map[string]*Need, len(needs))
-	for i := range m.orgsIn {
-		l.orgs[m.orgsIn[i].ID] = &m.orgsIn[i]
-	}
-	for i := range m.projsIn {
-		l.putProjectLocked(&m.projsIn[i])
-	}
-	for i := range needs {
-		l.board[needs[i].ID] = &needs[i]
-	}
+	l.orgs, l.projects, l.byOrg, l.board = m.orgs, m.projects, m.byOrg, m.board
 	l.mu.Unlock()
 	l.m.Store(m.Matcher)
 	pending := l.pending
@@ -212,11 +202,14 @@ func (l *Live) Build(ctx context.Context) error {
 	return l.applyLocked(ctx, pending)
 }
 
-// built is what a Build read: the new matcher and its input.
+// built is what a Build read: the new matcher and the Live's maps of what
+// it indexed.
 type built struct {
 	*Matcher
-	orgsIn  []Org
-	projsIn []Project
+	orgs     map[string]*Org
+	projects map[string]*Project
+	byOrg    map[string]map[string]*Project
+	board    map[string]*Need
 }
 
 // read loads everything from the source, builds a matcher on it and
@@ -225,7 +218,7 @@ type built struct {
 // so do the matcher and the board: a start-up at city scale is bound by the
 // CPUs, not by one of them. A completed project and its board need share
 // their texts (one read), so they are held once.
-func (l *Live) read(ctx context.Context) (*built, []Need, error) {
+func (l *Live) read(ctx context.Context) (*built, error) {
 	var (
 		orgs          []Org
 		projects      []Project
@@ -238,34 +231,54 @@ func (l *Live) read(ctx context.Context) (*built, []Need, error) {
 	wg.Wait()
 	switch {
 	case eOrgs != nil:
-		return nil, nil, fmt.Errorf("match: reading organizations: %w", eOrgs)
+		return nil, fmt.Errorf("match: reading organizations: %w", eOrgs)
 	case eBoard != nil:
-		return nil, nil, fmt.Errorf("match: reading the board: %w", eBoard)
+		return nil, fmt.Errorf("match: reading the board: %w", eBoard)
 	}
-	var (
-		m  *Matcher
-		eM error
-	)
-	wg.Go(func() { m, eM = newMatcher(l.a, orgs, projects, l.w, l.needs) })
+	// Three tasks at once: the matcher (then the board's places, in the
+	// order a sequential build adds them), the board's index, and the
+	// Live's own maps (no serial tail after the indexes).
+	b := &built{}
+	var eM error
+	wg.Go(func() {
+		if b.Matcher, eM = newMatcher(l.a, orgs, projects, l.w, l.needs); eM != nil {
+			return
+		}
+		for i := range needs {
+			n := &needs[i]
+			b.AddPlace(n.StreetID, n.StreetName, n.CommunityID, n.CommunityName)
+		}
+	})
 	wg.Go(func() {
 		docs := make([]search.Doc, len(needs))
+		in := facetStrings{}
 		for i := range needs {
-			docs[i] = needDoc(&needs[i])
+			docs[i] = needDocIn(&needs[i], in)
 		}
 		eBoard = l.needs.Build(docs)
 	})
+	wg.Go(func() {
+		b.orgs = make(map[string]*Org, len(orgs))
+		for i := range orgs {
+			b.orgs[orgs[i].ID] = &orgs[i]
+		}
+		b.projects, b.byOrg = make(map[string]*Project, len(projects)), map[string]map[string]*Project{}
+		for i := range projects {
+			putProject(b.projects, b.byOrg, &projects[i])
+		}
+		b.board = make(map[string]*Need, len(needs))
+		for i := range needs {
+			b.board[needs[i].ID] = &needs[i]
+		}
+	})
 	wg.Wait()
 	if eM != nil {
-		return nil, nil, eM
+		return nil, eM
 	}
 	if eBoard != nil {
-		return nil, nil, eBoard
+		return nil, eBoard
 	}
-	for i := range needs {
-		n := &needs[i]
-		m.AddPlace(n.StreetID, n.StreetName, n.CommunityID, n.CommunityName)
-	}
-	return &built{Matcher: m, orgsIn: orgs, projsIn: projects}, needs, nil
+	return b, nil
 }
 
 // Ready reports whether the first Build has finished.
@@ -426,12 +439,15 @@ func (l *Live) applyNeed(ctx context.Context, m *Matcher, id string) error {
 	return nil
 }
 
-func (l *Live) putProjectLocked(p *Project) {
-	l.projects[p.ID] = p
-	if l.byOrg[p.OrgID] == nil {
-		l.byOrg[p.OrgID] = map[string]*Project{}
+func (l *Live) putProjectLocked(p *Project) { putProject(l.projects, l.byOrg, p) }
+
+// putProject records p in the Live's maps of projects.
+func putProject(projects map[string]*Project, byOrg map[string]map[string]*Project, p *Project) {
+	projects[p.ID] = p
+	if byOrg[p.OrgID] == nil {
+		byOrg[p.OrgID] = map[string]*Project{}
 	}
-	l.byOrg[p.OrgID][p.ID] = p
+	byOrg[p.OrgID][p.ID] = p
 }
 
 func (l *Live) deleteProjectLocked(id string) {
@@ -443,13 +459,37 @@ func (l *Live) deleteProjectLocked(id string) {
 
 // needDoc is a need's search document. Places are facets, not text: a
 // shared "社区" or street name says nothing about fit.
-func needDoc(n *Need) search.Doc {
-	facets := []string{FacetStatus + n.Status, FacetStreet + n.StreetID}
+func needDoc(n *Need) search.Doc { return needDocIn(n, nil) }
+
+// facetStrings hands out one string per facet (prefix, then value): a
+// build's million documents share a few hundred facets instead of
+// allocating each anew. Not safe for concurrent use.
+type facetStrings map[string]map[string]string
+
+// needDocIn is needDoc with the facets taken from in (nil: allocated).
+func needDocIn(n *Need, in facetStrings) search.Doc {
+	facet := func(prefix, v string) string {
+		if in == nil {
+			return prefix + v
+		}
+		m := in[prefix]
+		if m == nil {
+			m = map[string]string{}
+			in[prefix] = m
+		}
+		f, ok := m[v]
+		if !ok {
+			f = prefix + v
+			m[v] = f
+		}
+		return f
+	}
+	facets := []string{facet(FacetStatus, n.Status), facet(FacetStreet, n.StreetID)}
 	if n.CommunityID != "" {
-		facets = append(facets, FacetCommunity+n.CommunityID)
+		facets = append(facets, facet(FacetCommunity, n.CommunityID))
 	}
 	if n.Category != "" {
-		facets = append(facets, FacetCategory+n.Category)
+		facets = append(facets, facet(FacetCategory, n.Category))
 	}
 	if n.Completed {
 		facets = append(facets, FacetProject)

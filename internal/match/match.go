@@ -174,7 +174,7 @@ const (
 
 // New builds a matcher over orgs and projects with analyzer a.
 func New(a *search.Analyzer, orgs []Org, projects []Project, w Weights) (*Matcher, error) {
-	return newMatcher(a, orgs, projects, w, nil)
+	return newMatcher(a, orgs, slices.Clone(projects), w, nil) // the matcher keeps its projects
 }
 
 // newMatcher is New with the projects searched in board, a need index
@@ -200,7 +200,7 @@ func newMatcher(a *search.Analyzer, orgs []Org, projects []Project, w Weights, b
 		if projects[i].ID == "" {
 			return nil, fmt.Errorf("match: a project without an id")
 		}
-		m.addProject(projects[i])
+		m.addProject(&projects[i])
 	}
 	for i := range orgs {
 		if orgs[i].ID == "" {
@@ -231,16 +231,17 @@ func newMatcher(a *search.Analyzer, orgs []Org, projects []Project, w Weights, b
 }
 
 // addProject records p in the maps (not the indexes); m.mu is held or m is
-// not shared yet.
-func (m *Matcher) addProject(p Project) {
+// not shared yet. The matcher keeps p itself (never changed, only
+// replaced): a build shares its million projects with the Live's maps
+// rather than copying each.
+func (m *Matcher) addProject(p *Project) {
 	m.removeProject(p.ID)
-	pp := &p
-	m.projs[p.ID] = pp
+	m.projs[p.ID] = p
 	list := m.byOrg[p.OrgID]
 	i := sort.Search(len(list), func(i int) bool { return list[i].ID >= p.ID })
 	list = append(list, nil)
 	copy(list[i+1:], list[i:])
-	list[i] = pp
+	list[i] = p
 	m.byOrg[p.OrgID] = list
 	m.projCat[p.ID] = registry.GuessCategory(nil, p.Title+" "+p.Description)
 	m.places.add(p.StreetID, p.StreetName, p.CommunityID, p.CommunityName)
@@ -369,7 +370,7 @@ func (m *Matcher) PutProject(p Project) error {
 	}
 	m.mu.Lock()
 	old := m.projs[p.ID]
-	m.addProject(p)
+	m.addProject(&p)
 	var docs []search.Doc
 	if old != nil && old.OrgID != p.OrgID && m.orgs[old.OrgID] != nil {
 		docs = append(docs, m.orgDoc(old.OrgID))

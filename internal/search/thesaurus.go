@@ -35,6 +35,14 @@ type Thesaurus struct {
 	// firstLong holds the first runes of the terms of wordRunes or more
 	// runes within the BMP: all a document's scan looks for.
 	firstLong runeSet
+	// pairLong holds, hashed (pairHash), the first two runes of the terms
+	// of wordRunes or more runes: a document's scan stops at a first rune
+	// only when the next one may continue a term (most do not).
+	pairLong runeSet
+	// pairTerms are the terms of wordRunes or more runes by their first two
+	// runes (biKey), longest first: where the pair filter lets a position
+	// through, only these are compared.
+	pairTerms map[uint64][]thTerm
 	// bmp finds byFirst's list of a rune within the BMP without hashing
 	// (the scan asks at most runes of a million documents): lists[bmp[r]-1].
 	bmp   []uint16
@@ -171,6 +179,15 @@ func ParseThesaurus(r io.Reader) (*Thesaurus, error) {
 		})
 		t.byFirst[r] = terms
 	}
+	t.pairTerms = map[uint64][]thTerm{}
+	for _, terms := range t.byFirst {
+		for _, c := range terms { // longest first
+			if len(c.rs) >= wordRunes {
+				k := biKey(c.rs[0], c.rs[1])
+				t.pairTerms[k] = append(t.pairTerms[k], c)
+			}
+		}
+	}
 	t.bmp = make([]uint16, 1<<16)
 	for r, terms := range t.byFirst {
 		if r < 1<<16 && len(t.lists) < 1<<16-1 {
@@ -257,6 +274,7 @@ func (t *Thesaurus) know(term string) {
 	t.first.add(rs[0])
 	if len(rs) >= wordRunes {
 		t.firstLong.add(rs[0])
+		t.pairLong.add(pairHash(rs[0], rs[1]))
 	}
 }
 
@@ -351,6 +369,11 @@ func (t *Thesaurus) Synonyms(term string) []string {
 	return out
 }
 
+// pairHash maps two runes into the range of a runeSet.
+func pairHash(a, b rune) rune {
+	return rune((uint32(a)*0x9E3779B1 ^ uint32(b)*0x85EBCA77) >> 16)
+}
+
 // scan calls fn for every occurrence of a thesaurus term in the normalized
 // rune run, with its rune offsets. Several terms may start at one position
 // (独居老人 and 独居); fn sees each. With long, only the terms of wordRunes
@@ -367,6 +390,19 @@ func (t *Thesaurus) scan(run []rune, long bool, fn func(start, end int, term str
 		if r < 1<<16 && !first.has(r) {
 			continue
 		}
+		if long {
+			// A long term has a second rune: the pair filter can only say
+			// no where no term starts (a hash collision lets a pair through).
+			if i+1 == len(run) || !t.pairLong.has(pairHash(r, run[i+1])) {
+				continue
+			}
+			for _, c := range t.pairTerms[biKey(r, run[i+1])] { // longest first
+				if len(c.rs) <= len(run)-i && slices.Equal(run[i+2:i+len(c.rs)], c.rs[2:]) {
+					fn(i, i+len(c.rs), c.s)
+				}
+			}
+			continue
+		}
 		var cands []thTerm
 		if r < 1<<16 && t.bmp[r] != 0 {
 			cands = t.lists[t.bmp[r]-1]
@@ -374,9 +410,6 @@ func (t *Thesaurus) scan(run []rune, long bool, fn func(start, end int, term str
 			cands = t.byFirst[r]
 		}
 		for _, c := range cands { // longest first
-			if long && len(c.rs) < wordRunes {
-				break
-			}
 			if len(c.rs) <= len(run)-i && slices.Equal(run[i:i+len(c.rs)], c.rs) {
 				fn(i, i+len(c.rs), c.s)
 			}

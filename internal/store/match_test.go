@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/huitian/huitian/internal/audit"
 	"github.com/huitian/huitian/internal/errs"
@@ -200,8 +201,15 @@ func TestMatchReads(t *testing.T) {
 			t.Fatalf("missing organization: %v", err)
 		}
 
+		// Residents' ratings count where no average was imported.
+		for _, u := range []string{"u1", "u2"} {
+			if err := s.ExecForTest(ctx, `INSERT INTO ratings (need_id, user_id, stars, at) VALUES (?, ?, ?, ?)`,
+				p2, u, map[string]int{"u1": 4, "u2": 5}[u], time.Now().UTC()); err != nil {
+				t.Fatal(err)
+			}
+		}
 		// Every completed project, with its key and stars (the imported
-		// average), however many the organization has.
+		// average, else the residents' mean), however many the organization has.
 		projects, err := s.MatchProjects(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -210,7 +218,7 @@ func TestMatchReads(t *testing.T) {
 		for _, p := range projects {
 			keys[p.Key] = p
 		}
-		if len(projects) != 2 || keys["p1"].Stars != 4.7 || keys["p2"].Stars != 0 || keys["p1"].OrgID != d.org.ID ||
+		if len(projects) != 2 || keys["p1"].Stars != 4.7 || keys["p2"].Stars != 4.5 || keys["p1"].OrgID != d.org.ID ||
 			keys["p1"].CommunityName != "天通苑北一区社区" {
 			t.Fatalf("projects: %+v", projects)
 		}
@@ -245,6 +253,13 @@ func TestMatchReads(t *testing.T) {
 		split, splitProjects, err := s.MatchBoard(ctx)
 		if err != nil || !reflect.DeepEqual(split, needs) || !reflect.DeepEqual(splitProjects, projects) {
 			t.Fatalf("MatchBoard in parts: %+v %+v %v", split, splitProjects, err)
+		}
+		// Each need as the one-need read (joined in SQL) gives it.
+		for _, n := range split {
+			one, err := s.MatchNeed(ctx, n.ID)
+			if err != nil || !reflect.DeepEqual(one, n) {
+				t.Fatalf("MatchBoard %+v, MatchNeed %+v %v", n, one, err)
+			}
 		}
 		if _, err := s.MatchNeed(ctx, draft.ID); !errs.Is(err, errs.NotFound) {
 			t.Fatalf("a draft is on the board: %v", err)
