@@ -58,8 +58,9 @@ func (s *segment) computeBlockMaxes(fp *fieldParams) {
 			norm[d*s.nf+f] = fp.w[f] / (fp.omb[f] + boa[f]*float64(s.lens[d*s.nf+f]))
 		}
 	}
-	// The search format takes about as much room as the build format:
-	// one byte for most gaps either way, plus a byte per block.
+	// The search format takes at most about as much room as the build
+	// format: one byte for most gaps either way, one for most frequencies,
+	// plus a byte per block.
 	data := make([]byte, 0, len(s.data)+len(s.data)/16+64)
 	w := new(sealer)
 	for ti := range s.terms {
@@ -69,6 +70,9 @@ func (s *segment) computeBlockMaxes(fp *fieldParams) {
 		start := len(data)
 		data, s.bmax, t.xmax = sealTerm(data, s.bmax, raw, skips, int(t.df), norm, s.nf, w)
 		t.off, t.size = uint64(start), uint32(len(data)-start)
+	}
+	if cap(data)-len(data) > len(data)/64 {
+		data = append(make([]byte, 0, len(data)), data...) // give the estimate's excess back
 	}
 	s.data = data
 }

@@ -44,6 +44,10 @@ type termBuf struct {
 	front []uint32 // length-normalization frontier, see frontEntry
 	last  uint32
 	df    uint32
+	// frontMin[f] is 1 + the shortest length of the frontier's entries in
+	// field f, 0 when it has none: a frequency-1 posting no shorter is
+	// dominated (every entry has a frequency of at least 1).
+	frontMin [MaxFields]uint32
 }
 
 // frontEntry packs (field, tf, field length) of a posting that no other
@@ -102,6 +106,14 @@ func (t *termBuf) add(doc uint32, tfs *[MaxFields]uint8, lens []uint16) {
 }
 
 func (t *termBuf) addFront(f int, tf uint8, l uint16) {
+	if tf == 1 && uint32(l) >= t.frontMin[f] && t.frontMin[f] > 0 {
+		return // the common case, decided without a walk
+	}
+	// Entries are only ever replaced by shorter or equally long ones, so
+	// the shortest length only decreases.
+	if t.frontMin[f] == 0 || uint32(l)+1 < t.frontMin[f] {
+		t.frontMin[f] = uint32(l) + 1
+	}
 	w := t.front[:0]
 	for _, e := range t.front {
 		ef, etf, el := frontParts(e)
@@ -122,62 +134,10 @@ func (t *termBuf) addFront(f int, tf uint8, l uint16) {
 // frequencies are in the block's escapes.
 const codeEscape = 0xC0
 
-// rawReader reads one term's postings in the build format (termBuf).
-type rawReader struct {
-	data  []byte
-	pos   int
-	df    int
-	read  int // postings decoded so far
-	doc   uint32
-	fmask uint8
-	tfs   [MaxFields]uint8
-}
-
-func (r *rawReader) init(data []byte, df int) {
-	r.data, r.df = data, df
-	r.pos, r.read, r.doc = 0, 0, 0
-	r.next()
-}
-
-// next moves to the following posting, or sets doc to endDoc.
-func (r *rawReader) next() {
-	if r.read == r.df {
-		r.doc = endDoc
-		return
-	}
-	gap, n := binary.Uvarint(r.data[r.pos:])
-	r.pos += n
-	if r.read == 0 {
-		r.doc = uint32(gap)
-	} else {
-		r.doc += uint32(gap)
-	}
-	r.read++
-	b := r.data[r.pos]
-	r.pos++
-	if b < 0x80 {
-		f := b >> 4
-		r.fmask = 1 << f
-		r.tfs[f] = b & 15
-		return
-	}
-	r.fmask = b & 0x7f
-	for m := r.fmask; m != 0; m &= m - 1 {
-		r.tfs[bits.TrailingZeros8(m)] = r.data[r.pos]
-		r.pos++
-	}
-}
-
-// freqCode is the search format's frequency code of a posting.
+// freqCode is the search format's frequency code of a posting in several
+// fields, or in one more than 15 times.
 func freqCode(fmask uint8, tfs *[MaxFields]uint8) byte {
-	if fmask&(fmask-1) == 0 {
-		f := bits.TrailingZeros8(fmask)
-		if tfs[f] <= 15 {
-			return byte(f<<4) | tfs[f]
-		}
-		return codeEscape
-	}
-	if fmask&^7 == 0 {
+	if fmask&(fmask-1) != 0 && fmask&^7 == 0 {
 		var t [3]uint8
 		for f := range t {
 			if fmask&(1<<f) != 0 {
@@ -195,15 +155,8 @@ func freqCode(fmask uint8, tfs *[MaxFields]uint8) byte {
 type sealer struct {
 	n     int
 	docs  [blockSize]uint32
-	masks [blockSize]uint8
 	codes [blockSize]byte
-	tfs   [blockSize][MaxFields]uint8
-}
-
-func (w *sealer) add(doc uint32, fmask uint8, tfs *[MaxFields]uint8) {
-	w.docs[w.n], w.masks[w.n], w.tfs[w.n] = doc, fmask, *tfs
-	w.codes[w.n] = freqCode(fmask, tfs)
-	w.n++
+	esc   []byte
 }
 
 // flush appends the collected block, whose previous ordinal is base (0 for
@@ -226,31 +179,32 @@ func (w *sealer) flush(dst []byte, base uint32) []byte {
 	}
 	dst = append(dst, byte(width))
 	prev = base
-	for _, d := range docs {
-		g := d - prev
-		prev = d
-		switch width {
-		case 1:
-			dst = append(dst, byte(g))
-		case 2:
-			dst = append(dst, byte(g), byte(g>>8))
-		case 3:
+	switch width {
+	case 1:
+		for _, d := range docs {
+			dst = append(dst, byte(d-prev))
+			prev = d
+		}
+	case 2:
+		for _, d := range docs {
+			dst = binary.LittleEndian.AppendUint16(dst, uint16(d-prev))
+			prev = d
+		}
+	case 3:
+		for _, d := range docs {
+			g := d - prev
 			dst = append(dst, byte(g), byte(g>>8), byte(g>>16))
-		default:
-			dst = binary.LittleEndian.AppendUint32(dst, g)
+			prev = d
+		}
+	default:
+		for _, d := range docs {
+			dst = binary.LittleEndian.AppendUint32(dst, d-prev)
+			prev = d
 		}
 	}
 	dst = append(dst, w.codes[:w.n]...)
-	for i, code := range w.codes[:w.n] {
-		if code == codeEscape {
-			m := w.masks[i]
-			dst = append(dst, m)
-			for ; m != 0; m &= m - 1 {
-				dst = append(dst, w.tfs[i][bits.TrailingZeros8(m)])
-			}
-		}
-	}
-	w.n = 0
+	dst = append(dst, w.esc...)
+	w.n, w.esc = 0, w.esc[:0]
 	return dst
 }
 
@@ -262,24 +216,53 @@ func (w *sealer) flush(dst []byte, base uint32) []byte {
 // scratch.
 func sealTerm(dst []byte, bmax []float32, raw []byte, skips []uint32, df int, norm []float64, nf int, w *sealer) ([]byte, []float32, float32) {
 	start := len(dst)
-	base := uint32(0)
+	base, doc := uint32(0), uint32(0)
 	best, tbest := 0.0, 0.0
-	var r rawReader
-	for r.init(raw, df); r.doc != endDoc; r.next() {
-		if norm != nil {
-			nd := norm[int(r.doc)*nf : int(r.doc+1)*nf]
-			x := 0.0
-			for m := r.fmask; m != 0; m &= m - 1 {
-				f := bits.TrailingZeros8(m)
-				x += float64(r.tfs[f]) * nd[f]
-			}
-			best = max(best, x)
+	var tfs [MaxFields]uint8
+	pos := 0
+	for i := range df {
+		if b := raw[pos]; b < 0x80 {
+			doc += uint32(b)
+			pos++
+		} else {
+			gap, n := binary.Uvarint(raw[pos:])
+			doc += uint32(gap)
+			pos += n
 		}
-		w.add(r.doc, r.fmask, &r.tfs)
-		if w.n == blockSize || r.read == df {
-			b := (r.read - 1) / blockSize
+		code := raw[pos] // one field at most 15 times: the same code
+		pos++
+		x := 0.0
+		if code < 0x80 {
+			if norm != nil {
+				x = float64(code&15) * norm[int(doc)*nf+int(code>>4)]
+			}
+		} else {
+			mask := code & 0x7f
+			for m := mask; m != 0; m &= m - 1 {
+				tfs[bits.TrailingZeros8(m)] = raw[pos]
+				pos++
+			}
+			if code = freqCode(mask, &tfs); code == codeEscape {
+				w.esc = append(w.esc, mask)
+				for m := mask; m != 0; m &= m - 1 {
+					w.esc = append(w.esc, tfs[bits.TrailingZeros8(m)])
+				}
+			}
+			if norm != nil {
+				nd := norm[int(doc)*nf : int(doc+1)*nf]
+				for m := mask; m != 0; m &= m - 1 {
+					f := bits.TrailingZeros8(m)
+					x += float64(tfs[f]) * nd[f]
+				}
+			}
+		}
+		best = max(best, x)
+		w.docs[w.n], w.codes[w.n] = doc, code
+		w.n++
+		if w.n == blockSize || i == df-1 {
+			b := i / blockSize
 			dst = w.flush(dst, base)
-			base = r.doc
+			base = doc
 			if 2*b+1 < len(skips) {
 				skips[2*b+1] = uint32(len(dst) - start)
 			}

@@ -154,3 +154,67 @@ func TestFrontier(t *testing.T) {
 		t.Errorf("frontier (%d,%d,%d), want (0,3,5)", f, tf, l)
 	}
 }
+
+// TestFrontierRandom checks the frontier (with its shortcut for
+// frequency-1 postings) against the Pareto set computed naively: the
+// distinct (field, tf, length) of the postings that no other beats with a
+// higher or equal frequency at a shorter or equal length.
+func TestFrontierRandom(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(15, 16))
+	for trial := 0; trial < 3000; trial++ {
+		var tb termBuf
+		lens := make([]uint16, MaxFields)
+		type pt struct {
+			f  int
+			tf uint8
+			l  uint16
+		}
+		var pts []pt
+		n := 1 + r.IntN(200)
+		for d := 0; d < n; d++ {
+			var tfs [MaxFields]uint8
+			for f := range 3 {
+				if r.IntN(3) == 0 {
+					tfs[f] = uint8(1 + r.IntN([]int{1, 2, 5}[r.IntN(3)]))
+					lens[f] = uint16(r.IntN([]int{5, 50, 65536}[r.IntN(3)]))
+					pts = append(pts, pt{f, tfs[f], lens[f]})
+				}
+			}
+			if tfs == [MaxFields]uint8{} {
+				continue
+			}
+			tb.add(uint32(d), &tfs, lens)
+		}
+		want := map[pt]bool{}
+		for _, p := range pts {
+			dominated := false
+			for _, q := range pts {
+				if q != p && q.f == p.f && q.tf >= p.tf && q.l <= p.l {
+					dominated = true
+					break
+				}
+			}
+			if !dominated {
+				want[p] = true
+			}
+		}
+		got := map[pt]bool{}
+		for _, e := range tb.front {
+			f, tf, l := frontParts(e)
+			p := pt{f, tf, l}
+			if got[p] {
+				t.Fatalf("trial %d: %v twice in the frontier", trial, p)
+			}
+			got[p] = true
+		}
+		if len(got) != len(want) {
+			t.Fatalf("trial %d: frontier %v, want %v", trial, got, want)
+		}
+		for p := range want {
+			if !got[p] {
+				t.Fatalf("trial %d: frontier %v lacks %v", trial, got, p)
+			}
+		}
+	}
+}
