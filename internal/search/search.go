@@ -155,6 +155,19 @@ func (sc *scorer) contrib(c *cursor, lens []uint16) float64 {
 		x := sc.fieldScore(int(f), tf, l)
 		return c.qwIdf * (x / (sc.k1 + x))
 	}
+	if code < codeEscape { // fields 0 to 2, packed
+		x := 0.0
+		if t := code >> 4 & 3; t > 0 {
+			x += sc.fieldScore(0, t, lens[0])
+		}
+		if t := code >> 2 & 3; t > 0 {
+			x += sc.fieldScore(1, t, lens[1])
+		}
+		if t := code & 3; t > 0 {
+			x += sc.fieldScore(2, t, lens[2])
+		}
+		return c.qwIdf * (x / (sc.k1 + x))
+	}
 	c.loadFreqs()
 	return sc.contribTFs(c.qwIdf, c.fmask, &c.tfs, lens)
 }
@@ -508,20 +521,22 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 			for _, c := range win[we:] {
 				c.seek(lo)
 			}
-			for we < m {
-				d := uint32(endDoc)
-				for _, c := range win[we:] {
-					d = min(d, c.doc)
-				}
-				if d > hi {
-					break
-				}
+			// d is the candidate, the essential terms' least ordinal; next,
+			// found while they are scored and stepped past it, the one after.
+			d := uint32(endDoc)
+			for _, c := range win[we:] {
+				d = min(d, c.doc)
+			}
+			for d <= hi {
+				next := uint32(endDoc)
 				if (del != nil && del.has(d)) || !ff.match(d) {
 					for _, c := range win[we:] {
 						if c.doc == d {
 							c.step()
 						}
+						next = min(next, c.doc)
 					}
+					d = next
 					continue
 				}
 				lens := lensOf(d)
@@ -531,6 +546,7 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 						score += sc.contrib(c, lens)
 						c.step()
 					}
+					next = min(next, c.doc)
 				}
 				skip := false
 				for i := we - 1; i >= 0; i-- {
@@ -549,14 +565,27 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 						score += sc.contrib(c, lens)
 					}
 				}
+				cand := d
+				d = next
 				if skip || score < theta {
 					continue
 				}
-				offer(d, score)
+				offer(cand, score)
 				if t := top.threshold(); t > theta {
 					theta = t
-					for we < m && wpre[we] < theta {
-						we++
+					if wpre[we] < theta {
+						// Fewer terms are essential: the next candidate
+						// is the least ordinal of those left.
+						for we < m && wpre[we] < theta {
+							we++
+						}
+						if we == m {
+							break
+						}
+						d = uint32(endDoc)
+						for _, c := range win[we:] {
+							d = min(d, c.doc)
+						}
 					}
 				}
 			}
