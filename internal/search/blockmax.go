@@ -1,9 +1,6 @@
 package search
 
-import (
-	"math"
-	"math/bits"
-)
+import "math"
 
 // Block-max bounds. A term's upper bound over a whole segment (the frontier,
 // see scorer.upperBound) is reached by few of its postings; within one block
@@ -39,7 +36,10 @@ func newFieldParams(s Schema) fieldParams {
 	return fp
 }
 
-// computeBlockMaxes fills the segment's block maxima from its postings.
+// computeBlockMaxes seals the segment's postings into the search format
+// (see postings.go) and fills their block maxima. It is the last step of
+// building a segment: the postings are read in the build format, and the
+// segment's data holds the search format afterwards.
 func (s *segment) computeBlockMaxes(fp *fieldParams) {
 	var boa [MaxFields]float64
 	for f := 0; f < s.nf; f++ {
@@ -58,28 +58,23 @@ func (s *segment) computeBlockMaxes(fp *fieldParams) {
 			norm[d*s.nf+f] = fp.w[f] / (fp.omb[f] + boa[f]*float64(s.lens[d*s.nf+f]))
 		}
 	}
-	var c cursor
+	// The search format takes at most about as much room as the build
+	// format: one byte for most gaps either way, one for most frequencies,
+	// plus a byte per block.
+	data := make([]byte, 0, len(s.data)+len(s.data)/16+64)
+	w := new(sealer)
 	for ti := range s.terms {
 		t := &s.terms[ti]
 		t.bmax = uint32(len(s.bmax))
-		data, skips := s.postings(t)
-		best, tbest := 0.0, 0.0
-		for c.init(data, skips, int(t.df)); c.doc != endDoc; c.next() {
-			nd := norm[int(c.doc)*s.nf : int(c.doc+1)*s.nf]
-			x := 0.0
-			for m := c.fmask; m != 0; m &= m - 1 {
-				f := bits.TrailingZeros8(m)
-				x += float64(c.tfs[f]) * nd[f]
-			}
-			best = max(best, x)
-			if c.read%blockSize == 0 || c.read == c.df {
-				s.bmax = append(s.bmax, roundUp32(best*(1+1e-12)))
-				tbest = max(tbest, best)
-				best = 0
-			}
-		}
-		t.xmax = roundUp32(tbest * (1 + 1e-12))
+		raw, skips := s.postings(t)
+		start := len(data)
+		data, s.bmax, t.xmax = sealTerm(data, s.bmax, raw, skips, int(t.df), norm, s.nf, w)
+		t.off, t.size = uint64(start), uint32(len(data)-start)
 	}
+	if cap(data)-len(data) > len(data)/64 {
+		data = append(make([]byte, 0, len(data)), data...) // give the estimate's excess back
+	}
+	s.data = data
 }
 
 // roundUp32 returns the least float32 at or above x.

@@ -6,16 +6,30 @@ import (
 	"math/bits"
 )
 
-// Postings format. A term's postings in a segment are one byte string: for
-// each document in ascending ordinal order, the uvarint gap from the previous
-// ordinal (the first gap is the ordinal itself), then its term frequencies:
-// one byte field<<4|tf when the term occurs in a single field at most 15
-// times (the common case), otherwise 0x80|fieldMask followed by one byte per
-// field in the mask (frequencies saturate at 255). Every blockSize postings a
-// skip entry records the last ordinal of the block and the byte offset where
-// the next block starts, so a cursor can jump over blocks. Every block also
-// has a bound on the scores of its postings (see blockmax.go), so a search
-// can pass over blocks that cannot reach the top k.
+// Postings formats. A term's postings in a segment are one byte string,
+// cut into blocks of blockSize postings in ascending ordinal order; every
+// block but the last has a skip entry: the last ordinal of the block and the
+// byte offset where the next block starts, so a cursor can jump over blocks.
+// Every block also has a bound on the scores of its postings (see
+// blockmax.go), so a search can pass over blocks that cannot reach the top k.
+//
+// While a segment is built (termBuf) the postings are written as they come,
+// one after the other: the uvarint gap from the previous ordinal (the first
+// gap is the ordinal itself), then the term frequencies: one byte
+// field<<4|tf when the term occurs in a single field at most 15 times (the
+// common case), otherwise 0x80|fieldMask followed by one byte per field in
+// the mask (frequencies saturate at 255).
+//
+// A finished segment is sealed (sealTerm) into the search format, which a
+// cursor reads a block at a time: one byte w, the width of the block's gaps;
+// the n gaps, w little-endian bytes each (the first from the last ordinal of
+// the previous block, or from 0); then n frequency codes, one byte each;
+// then the escapes of the codes that need them. A code is field<<4|tf as
+// above, or 0x80|t0<<4|t1<<2|t2 for a term in several of the fields 0 to 2
+// at most 3 times in each, or codeEscape, whose field mask and frequencies
+// (a byte each) follow in the escapes, in posting order. So a cursor decodes
+// a block's ordinals in one tight loop, skips to a target by comparing
+// integers, and reads the frequencies of the postings it scores only.
 const (
 	blockSize = 128
 	maxTF     = 255
@@ -30,6 +44,10 @@ type termBuf struct {
 	front []uint32 // length-normalization frontier, see frontEntry
 	last  uint32
 	df    uint32
+	// frontMin[f] is 1 + the shortest length of the frontier's entries in
+	// field f, 0 when it has none: a frequency-1 posting no shorter is
+	// dominated (every entry has a frequency of at least 1).
+	frontMin [MaxFields]uint32
 }
 
 // frontEntry packs (field, tf, field length) of a posting that no other
@@ -88,6 +106,14 @@ func (t *termBuf) add(doc uint32, tfs *[MaxFields]uint8, lens []uint16) {
 }
 
 func (t *termBuf) addFront(f int, tf uint8, l uint16) {
+	if tf == 1 && uint32(l) >= t.frontMin[f] && t.frontMin[f] > 0 {
+		return // the common case, decided without a walk
+	}
+	// Entries are only ever replaced by shorter or equally long ones, so
+	// the shortest length only decreases.
+	if t.frontMin[f] == 0 || uint32(l)+1 < t.frontMin[f] {
+		t.frontMin[f] = uint32(l) + 1
+	}
 	w := t.front[:0]
 	for _, e := range t.front {
 		ef, etf, el := frontParts(e)
@@ -104,14 +130,171 @@ func (t *termBuf) addFront(f int, tf uint8, l uint16) {
 	t.front = append(w, frontEntry(f, tf, l))
 }
 
-// cursor iterates one term's postings within a segment.
+// codeEscape is the frequency code of a posting whose field mask and
+// frequencies are in the block's escapes.
+const codeEscape = 0xC0
+
+// freqCode is the search format's frequency code of a posting in several
+// fields, or in one more than 15 times.
+func freqCode(fmask uint8, tfs *[MaxFields]uint8) byte {
+	if fmask&(fmask-1) != 0 && fmask&^7 == 0 {
+		var t [3]uint8
+		for f := range t {
+			if fmask&(1<<f) != 0 {
+				t[f] = tfs[f]
+			}
+		}
+		if t[0] <= 3 && t[1] <= 3 && t[2] <= 3 {
+			return 0x80 | t[0]<<4 | t[1]<<2 | t[2]
+		}
+	}
+	return codeEscape
+}
+
+// sealer collects a block of postings and writes it in the search format.
+type sealer struct {
+	n     int
+	docs  [blockSize]uint32
+	codes [blockSize]byte
+	esc   []byte
+}
+
+// flush appends the collected block, whose previous ordinal is base (0 for
+// the first block), to dst and empties the sealer.
+func (w *sealer) flush(dst []byte, base uint32) []byte {
+	docs := w.docs[:w.n]
+	maxGap, prev := uint32(0), base
+	for _, d := range docs {
+		maxGap = max(maxGap, d-prev)
+		prev = d
+	}
+	width := 1
+	switch {
+	case maxGap > 0xffffff:
+		width = 4
+	case maxGap > 0xffff:
+		width = 3
+	case maxGap > 0xff:
+		width = 2
+	}
+	dst = append(dst, byte(width))
+	prev = base
+	switch width {
+	case 1:
+		for _, d := range docs {
+			dst = append(dst, byte(d-prev))
+			prev = d
+		}
+	case 2:
+		for _, d := range docs {
+			dst = binary.LittleEndian.AppendUint16(dst, uint16(d-prev))
+			prev = d
+		}
+	case 3:
+		for _, d := range docs {
+			g := d - prev
+			dst = append(dst, byte(g), byte(g>>8), byte(g>>16))
+			prev = d
+		}
+	default:
+		for _, d := range docs {
+			dst = binary.LittleEndian.AppendUint32(dst, d-prev)
+			prev = d
+		}
+	}
+	dst = append(dst, w.codes[:w.n]...)
+	dst = append(dst, w.esc...)
+	w.n, w.esc = 0, w.esc[:0]
+	return dst
+}
+
+// sealTerm appends one term's postings, read from the build format, to dst
+// in the search format, and rewrites the byte offsets of its skip entries
+// (relative to the term's start in dst) in place. When norm is not nil
+// (each document's nf field normalizations, see computeBlockMaxes) it also
+// appends the block maxima of x to bmax and returns the highest; w is
+// scratch.
+func sealTerm(dst []byte, bmax []float32, raw []byte, skips []uint32, df int, norm []float64, nf int, w *sealer) ([]byte, []float32, float32) {
+	start := len(dst)
+	base, doc := uint32(0), uint32(0)
+	best, tbest := 0.0, 0.0
+	var tfs [MaxFields]uint8
+	pos := 0
+	for i := range df {
+		if b := raw[pos]; b < 0x80 {
+			doc += uint32(b)
+			pos++
+		} else {
+			gap, n := binary.Uvarint(raw[pos:])
+			doc += uint32(gap)
+			pos += n
+		}
+		code := raw[pos] // one field at most 15 times: the same code
+		pos++
+		x := 0.0
+		if code < 0x80 {
+			if norm != nil {
+				x = float64(code&15) * norm[int(doc)*nf+int(code>>4)]
+			}
+		} else {
+			mask := code & 0x7f
+			for m := mask; m != 0; m &= m - 1 {
+				tfs[bits.TrailingZeros8(m)] = raw[pos]
+				pos++
+			}
+			if code = freqCode(mask, &tfs); code == codeEscape {
+				w.esc = append(w.esc, mask)
+				for m := mask; m != 0; m &= m - 1 {
+					w.esc = append(w.esc, tfs[bits.TrailingZeros8(m)])
+				}
+			}
+			if norm != nil {
+				nd := norm[int(doc)*nf : int(doc+1)*nf]
+				for m := mask; m != 0; m &= m - 1 {
+					f := bits.TrailingZeros8(m)
+					x += float64(tfs[f]) * nd[f]
+				}
+			}
+		}
+		best = max(best, x)
+		w.docs[w.n], w.codes[w.n] = doc, code
+		w.n++
+		if w.n == blockSize || i == df-1 {
+			b := i / blockSize
+			dst = w.flush(dst, base)
+			base = doc
+			if 2*b+1 < len(skips) {
+				skips[2*b+1] = uint32(len(dst) - start)
+			}
+			if norm != nil {
+				bmax = append(bmax, roundUp32(best*(1+1e-12)))
+				tbest = max(tbest, best)
+				best = 0
+			}
+		}
+	}
+	return dst, bmax, roundUp32(tbest * (1 + 1e-12))
+}
+
+// cursor iterates one term's postings within a segment, in the search
+// format, a decoded block at a time.
 type cursor struct {
 	data  []byte
 	skips []uint32
-	pos   int
 	df    int
-	read  int // postings decoded so far
-	doc   uint32
+	nblk  int    // blocks
+	blk   int    // the block decoded into docs
+	n     int    // its postings
+	i     int    // the current posting's index in it; n past the last
+	doc   uint32 // the current posting's ordinal, endDoc past the last
+	codes []byte // the block's frequency codes
+	esc   []byte // the block's escapes
+	escI  int    // the escapes of codes[:escI] take
+	escE  int    // esc[:escE]
+
+	// The current posting's fields and frequencies, filled by init, next
+	// and advance (not by step and seek, which the search uses: it reads
+	// the codes of the postings it scores only, see scorer.contrib).
 	fmask uint8
 	tfs   [MaxFields]uint8
 
@@ -125,115 +308,180 @@ type cursor struct {
 	bmVal float64   //
 	wmax  float64   // bound within the current window of the search
 	cost  float64   // postings per unit of wmax, see partitionByCost
+
+	docs [blockSize + 1]uint32 // the block's ordinals, then endDoc
 }
 
+// init positions the cursor on the first posting of data (a term's
+// postings in the search format), with its frequencies.
 func (c *cursor) init(data []byte, skips []uint32, df int) {
 	c.data, c.skips, c.df = data, skips, df
-	c.pos, c.read, c.doc = 0, 0, 0
-	c.next()
-}
-
-// next moves to the following posting, or sets doc to endDoc.
-func (c *cursor) next() {
-	if c.read == c.df {
-		c.doc = endDoc
+	c.nblk = (df + blockSize - 1) / blockSize
+	if df == 0 {
+		c.blk, c.n, c.i, c.doc = 0, 0, 0, endDoc
 		return
 	}
-	var gap uint64
-	if b := c.data[c.pos]; b < 0x80 { // most gaps fit one byte
-		gap = uint64(b)
-		c.pos++
-	} else {
-		var n int
-		gap, n = binary.Uvarint(c.data[c.pos:])
-		c.pos += n
-	}
-	if c.read == 0 {
-		c.doc = uint32(gap)
-	} else {
-		c.doc += uint32(gap)
-	}
-	c.read++
-	b := c.data[c.pos]
-	c.pos++
-	if b < 0x80 {
-		f := b >> 4
-		c.fmask = 1 << f
-		c.tfs[f] = b & 15
-		return
-	}
-	c.fmask = b & 0x7f
-	for m := c.fmask; m != 0; m &= m - 1 {
-		c.tfs[bits.TrailingZeros8(m)] = c.data[c.pos]
-		c.pos++
-	}
+	c.load(0)
+	c.doc = c.docs[0]
+	c.loadFreqs()
 }
 
-// advance moves to the first posting at or after target.
-func (c *cursor) advance(target uint32) {
+// load decodes block b and positions the cursor on its first posting
+// (without setting doc).
+func (c *cursor) load(b int) {
+	off, base := 0, uint32(0)
+	if b > 0 {
+		base, off = c.skips[2*b-2], int(c.skips[2*b-1])
+	}
+	end := len(c.data)
+	if 2*b+1 < len(c.skips) {
+		end = int(c.skips[2*b+1])
+	}
+	n := blockSize
+	if b == c.nblk-1 {
+		n = c.df - b*blockSize
+	}
+	blk := c.data[off:end]
+	w := int(blk[0])
+	docs := c.docs[:n]
+	d := base
+	switch w {
+	case 1:
+		g := blk[1 : 1+n]
+		g = g[:len(docs)]
+		for j := range docs {
+			d += uint32(g[j])
+			docs[j] = d
+		}
+	case 2:
+		g := blk[1 : 1+2*n]
+		for j := range docs {
+			d += uint32(binary.LittleEndian.Uint16(g[2*j:]))
+			docs[j] = d
+		}
+	case 3:
+		g := blk[1 : 1+3*n]
+		for j := range docs {
+			d += uint32(g[3*j]) | uint32(g[3*j+1])<<8 | uint32(g[3*j+2])<<16
+			docs[j] = d
+		}
+	default:
+		g := blk[1 : 1+4*n]
+		for j := range docs {
+			d += binary.LittleEndian.Uint32(g[4*j:])
+			docs[j] = d
+		}
+	}
+	c.docs[n] = endDoc
+	p := 1 + n*w
+	c.codes = blk[p : p+n]
+	c.esc = blk[p+n:]
+	c.escI, c.escE = 0, 0
+	c.blk, c.n, c.i = b, n, 0
+}
+
+// step moves to the following posting, or sets doc to endDoc.
+func (c *cursor) step() {
+	c.i++
+	if c.i < c.n {
+		c.doc = c.docs[c.i]
+		return
+	}
+	if c.blk+1 < c.nblk {
+		c.load(c.blk + 1)
+		c.doc = c.docs[0]
+		return
+	}
+	c.i, c.doc = c.n, endDoc
+}
+
+// seek moves to the first posting at or after target.
+func (c *cursor) seek(target uint32) {
 	if c.doc >= target {
 		return
 	}
 	if target == endDoc {
-		c.doc, c.read = endDoc, c.df
+		c.blk, c.i, c.doc = c.nblk-1, c.n, endDoc
 		return
 	}
-	// Skip whole blocks: the block being read is (read-1)/blockSize; entry b
-	// describes the end of block b.
-	blk := c.block()
-	if lo := c.findBlock(blk, target); lo > blk {
-		// Continue right after block lo-1.
-		c.doc = c.skips[2*(lo-1)]
-		c.pos = int(c.skips[2*(lo-1)+1])
-		c.read = lo * blockSize
+	// docs[n] is endDoc, and only the last block can end before target.
+	if b := c.findBlock(c.blk, target); b > c.blk {
+		c.load(b)
+		lo, hi := 0, c.n // binary search in a new block
+		for lo < hi {
+			mid := int(uint(lo+hi) >> 1)
+			if c.docs[mid] < target {
+				lo = mid + 1
+			} else {
+				hi = mid
+			}
+		}
+		c.i, c.doc = lo, c.docs[lo]
+		return
 	}
-	// Walk the postings before target reading only their gaps, and the
-	// frequencies of the one reached. c.read > 0 here: the cursor was
-	// initialized on its first posting, or jumped past a block.
-	data, pos, doc, read := c.data, c.pos, c.doc, c.read
-	for {
-		if read == c.df {
-			c.doc, c.read, c.pos = endDoc, read, pos
-			return
-		}
-		if b := data[pos]; b < 0x80 {
-			doc += uint32(b)
-			pos++
-		} else {
-			gap, n := binary.Uvarint(data[pos:])
-			doc += uint32(gap)
-			pos += n
-		}
-		read++
-		if doc >= target {
-			break
-		}
-		if b := data[pos]; b < 0x80 {
-			pos++
-		} else {
-			pos += 1 + bits.OnesCount8(b&0x7f)
-		}
+	i := c.i // a short walk in the current one
+	for c.docs[i] < target {
+		i++
 	}
-	c.doc, c.read = doc, read
-	b := data[pos]
-	pos++
-	if b < 0x80 {
-		f := b >> 4
+	c.i, c.doc = i, c.docs[i]
+}
+
+// next moves to the following posting and reads its frequencies.
+func (c *cursor) next() {
+	c.step()
+	c.loadFreqs()
+}
+
+// advance moves to the first posting at or after target and reads its
+// frequencies.
+func (c *cursor) advance(target uint32) {
+	c.seek(target)
+	c.loadFreqs()
+}
+
+// loadFreqs fills fmask and tfs from the current posting's code.
+func (c *cursor) loadFreqs() {
+	if c.doc == endDoc {
+		return
+	}
+	code := c.codes[c.i]
+	switch {
+	case code < 0x80:
+		f := code >> 4
 		c.fmask = 1 << f
-		c.tfs[f] = b & 15
-		c.pos = pos
-		return
+		c.tfs[f] = code & 15
+	case code < codeEscape:
+		c.fmask = 0
+		for f := range 3 {
+			if t := code >> (4 - 2*f) & 3; t > 0 {
+				c.fmask |= 1 << f
+				c.tfs[f] = t
+			}
+		}
+	default:
+		e := c.escape()
+		c.fmask = c.esc[e]
+		for m := c.fmask; m != 0; m &= m - 1 {
+			e++
+			c.tfs[bits.TrailingZeros8(m)] = c.esc[e]
+		}
 	}
-	c.fmask = b & 0x7f
-	for m := c.fmask; m != 0; m &= m - 1 {
-		c.tfs[bits.TrailingZeros8(m)] = data[pos]
-		pos++
+}
+
+// escape returns where the current posting's escape starts in esc: after
+// those of the escaped codes before it, counted from where the last call
+// stopped (the cursor only moves forward within a block).
+func (c *cursor) escape() int {
+	for ; c.escI < c.i; c.escI++ {
+		if c.codes[c.escI] >= codeEscape {
+			c.escE += 1 + bits.OnesCount8(c.esc[c.escE])
+		}
 	}
-	c.pos = pos
+	return c.escE
 }
 
 // block is the number of the block holding the current posting.
-func (c *cursor) block() int { return (c.read - 1) / blockSize }
+func (c *cursor) block() int { return c.blk }
 
 // findBlock returns the first block from blk on whose last ordinal is at or
 // after target (the last block when none).

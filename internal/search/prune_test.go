@@ -57,7 +57,9 @@ func TestPartitionByCost(t *testing.T) {
 
 // TestNormTables checks that the tabulated field normalizations give
 // exactly the contributions computed without them, for lengths inside and
-// beyond the tables, single and multiple fields, all frequencies.
+// beyond the tables, single and multiple fields, all frequencies; and that
+// contributions read from the search format's frequency codes (one field,
+// several packed, escaped) are exactly those of the frequencies written.
 func TestNormTables(t *testing.T) {
 	t.Parallel()
 	r := rand.New(rand.NewPCG(7, 8))
@@ -67,29 +69,56 @@ func TestNormTables(t *testing.T) {
 	}
 	tab := *plain
 	tab.useTables(newNormTables(plain))
-	lens := make([]uint16, 3)
-	for trial := 0; trial < 200000; trial++ {
-		var c cursor
-		c.qwIdf = r.Float64() * 5
-		c.fmask = uint8(1 + r.IntN(7))
+	const n = 200000
+	type post struct {
+		fmask uint8
+		tfs   [MaxFields]uint8
+		lens  []uint16
+		qwIdf float64
+	}
+	posts := make([]post, n)
+	var tb termBuf
+	for d := range posts {
+		p := &posts[d]
+		p.qwIdf = r.Float64() * 5
+		p.fmask = uint8(1 + r.IntN(7))
+		p.lens = make([]uint16, 3)
 		for f := range 3 {
-			c.tfs[f] = uint8(1 + r.IntN([]int{1, 3, 255}[r.IntN(3)]))
-			lens[f] = uint16(r.IntN([]int{normTableLen, 2 * normTableLen, math.MaxUint16 + 1}[r.IntN(3)]))
+			if p.fmask&(1<<f) != 0 {
+				p.tfs[f] = uint8(1 + r.IntN([]int{1, 3, 15, 255}[r.IntN(4)]))
+			}
+			p.lens[f] = uint16(r.IntN([]int{normTableLen, 2 * normTableLen, math.MaxUint16 + 1}[r.IntN(3)]))
 		}
-		want := 0.0
+		tb.add(uint32(d), &p.tfs, p.lens)
+	}
+	data, skips := sealBuf(&tb)
+	var c cursor
+	c.init(data, skips, n)
+	for d := range posts {
+		p := &posts[d]
 		x := 0.0
 		for f := range 3 {
-			if c.fmask&(1<<f) != 0 {
-				x += float64(c.tfs[f]) * plain.computeNorm(f, lens[f])
+			if p.fmask&(1<<f) != 0 {
+				x += float64(p.tfs[f]) * plain.computeNorm(f, p.lens[f])
 			}
 		}
-		want = c.qwIdf * (x / (plain.k1 + x))
-		if got := tab.contrib(&c, lens); got != want {
-			t.Fatalf("mask %b tfs %v lens %v: %v with tables, %v without", c.fmask, c.tfs[:3], lens, got, want)
+		want := p.qwIdf * (x / (plain.k1 + x))
+		if got := tab.contribTFs(p.qwIdf, p.fmask, &p.tfs, p.lens); got != want {
+			t.Fatalf("mask %b tfs %v lens %v: %v with tables, %v without", p.fmask, p.tfs[:3], p.lens, got, want)
 		}
-		if got := plain.contrib(&c, lens); got != want {
-			t.Fatalf("mask %b tfs %v lens %v: %v, want %v", c.fmask, c.tfs[:3], lens, got, want)
+		if got := plain.contribTFs(p.qwIdf, p.fmask, &p.tfs, p.lens); got != want {
+			t.Fatalf("mask %b tfs %v lens %v: %v, want %v", p.fmask, p.tfs[:3], p.lens, got, want)
 		}
+		if c.doc != uint32(d) {
+			t.Fatalf("cursor at %d, want %d", c.doc, d)
+		}
+		c.qwIdf = p.qwIdf
+		for _, sc := range []*scorer{plain, &tab} {
+			if got := sc.contrib(&c, p.lens); got != want {
+				t.Fatalf("code %#x for mask %b tfs %v lens %v: %v, want %v", c.codes[c.i], p.fmask, p.tfs[:3], p.lens, got, want)
+			}
+		}
+		c.step()
 	}
 }
 

@@ -142,20 +142,51 @@ func (sc *scorer) fieldScore(f int, tf uint8, l uint16) float64 {
 }
 
 // contrib is the contribution of the cursor's current posting to document
-// lens.
+// lens, read from its frequency code.
 func (sc *scorer) contrib(c *cursor, lens []uint16) float64 {
-	if m := c.fmask; m&(m-1) == 0 {
-		f := bits.TrailingZeros8(m)
-		if l := lens[f]; c.tfs[f] == 1 && int(l) < len(sc.sat1[f]) {
+	code := c.codes[c.i]
+	if code < 0x80 { // one field
+		f := code >> 4
+		tf := code & 15
+		l := lens[f]
+		if tf == 1 && int(l) < len(sc.sat1[f]) {
 			return c.qwIdf * sc.sat1[f][l]
+		}
+		x := sc.fieldScore(int(f), tf, l)
+		return c.qwIdf * (x / (sc.k1 + x))
+	}
+	if code < codeEscape { // fields 0 to 2, packed
+		x := 0.0
+		if t := code >> 4 & 3; t > 0 {
+			x += sc.fieldScore(0, t, lens[0])
+		}
+		if t := code >> 2 & 3; t > 0 {
+			x += sc.fieldScore(1, t, lens[1])
+		}
+		if t := code & 3; t > 0 {
+			x += sc.fieldScore(2, t, lens[2])
+		}
+		return c.qwIdf * (x / (sc.k1 + x))
+	}
+	c.loadFreqs()
+	return sc.contribTFs(c.qwIdf, c.fmask, &c.tfs, lens)
+}
+
+// contribTFs is the contribution of a posting with the given fields and
+// frequencies to document lens.
+func (sc *scorer) contribTFs(qwIdf float64, fmask uint8, tfs *[MaxFields]uint8, lens []uint16) float64 {
+	if fmask&(fmask-1) == 0 {
+		f := bits.TrailingZeros8(fmask)
+		if l := lens[f]; tfs[f] == 1 && int(l) < len(sc.sat1[f]) {
+			return qwIdf * sc.sat1[f][l]
 		}
 	}
 	x := 0.0
-	for m := c.fmask; m != 0; m &= m - 1 {
+	for m := fmask; m != 0; m &= m - 1 {
 		f := bits.TrailingZeros8(m)
-		x += sc.fieldScore(f, c.tfs[f], lens[f])
+		x += sc.fieldScore(f, tfs[f], lens[f])
 	}
-	return c.qwIdf * (x / (sc.k1 + x))
+	return qwIdf * (x / (sc.k1 + x))
 }
 
 // upperBound bounds the term's contribution to any document of the segment:
@@ -366,7 +397,12 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 		}
 		ff.add(b, list)
 	}
-	curs := make([]cursor, 0, len(terms))
+	ss := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(ss)
+	if cap(ss.curs) < len(terms) {
+		ss.curs = make([]cursor, len(terms))
+	}
+	curs := ss.curs[:0]
 	scale := sc.segmentScale(seg)
 	dfSum := 0
 	for ti := range terms {
@@ -374,7 +410,7 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 		if !ok {
 			continue
 		}
-		curs = append(curs, cursor{})
+		curs = curs[:len(curs)+1] // init and the lines below set every field a search reads
 		c := &curs[len(curs)-1]
 		data, skips := seg.postings(info)
 		c.init(data, skips, int(info.df))
@@ -387,12 +423,13 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 	if m == 0 {
 		return
 	}
-	order := make([]*cursor, m)
+	ss.grow(m)
+	order := ss.order[:m]
 	for i := range curs {
 		order[i] = &curs[i]
 	}
 	slices.SortStableFunc(order, func(a, b *cursor) int { return cmp.Compare(a.ub, b.ub) })
-	prefix := make([]float64, m)
+	prefix := ss.prefix[:m]
 	sum := 0.0
 	for i, c := range order {
 		sum += c.ub
@@ -426,7 +463,7 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 					break
 				}
 				c := order[i]
-				c.advance(d)
+				c.seek(d)
 				if c.doc == d {
 					score += sc.contrib(c, lensOf(d))
 					matched = true
@@ -453,8 +490,8 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 	for e < m && prefix[e] < theta {
 		e++
 	}
-	win := make([]*cursor, m)  // the cursors by window bound
-	wpre := make([]float64, m) // prefix sums of window bounds
+	win := ss.win[:m]   // the cursors by window bound
+	wpre := ss.wpre[:m] // prefix sums of window bounds
 	for e < m {
 		lo, hi := uint32(endDoc), uint32(endDoc-1)
 		for _, c := range order[e:] {
@@ -482,22 +519,24 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 				wpre[i] = sum
 			}
 			for _, c := range win[we:] {
-				c.advance(lo)
+				c.seek(lo)
 			}
-			for we < m {
-				d := uint32(endDoc)
-				for _, c := range win[we:] {
-					d = min(d, c.doc)
-				}
-				if d > hi {
-					break
-				}
+			// d is the candidate, the essential terms' least ordinal; next,
+			// found while they are scored and stepped past it, the one after.
+			d := uint32(endDoc)
+			for _, c := range win[we:] {
+				d = min(d, c.doc)
+			}
+			for d <= hi {
+				next := uint32(endDoc)
 				if (del != nil && del.has(d)) || !ff.match(d) {
 					for _, c := range win[we:] {
 						if c.doc == d {
-							c.next()
+							c.step()
 						}
+						next = min(next, c.doc)
 					}
+					d = next
 					continue
 				}
 				lens := lensOf(d)
@@ -505,8 +544,9 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 				for _, c := range win[we:] {
 					if c.doc == d {
 						score += sc.contrib(c, lens)
-						c.next()
+						c.step()
 					}
+					next = min(next, c.doc)
 				}
 				skip := false
 				for i := we - 1; i >= 0; i-- {
@@ -519,26 +559,39 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 						break
 					}
 					if c.doc < d {
-						c.advance(d)
+						c.seek(d)
 					}
 					if c.doc == d {
 						score += sc.contrib(c, lens)
 					}
 				}
-				if skip {
+				cand := d
+				d = next
+				if skip || score < theta {
 					continue
 				}
-				offer(d, score)
+				offer(cand, score)
 				if t := top.threshold(); t > theta {
 					theta = t
-					for we < m && wpre[we] < theta {
-						we++
+					if wpre[we] < theta {
+						// Fewer terms are essential: the next candidate
+						// is the least ordinal of those left.
+						for we < m && wpre[we] < theta {
+							we++
+						}
+						if we == m {
+							break
+						}
+						d = uint32(endDoc)
+						for _, c := range win[we:] {
+							d = min(d, c.doc)
+						}
 					}
 				}
 			}
 		}
 		for _, c := range order[e:] {
-			c.advance(hi + 1)
+			c.seek(hi + 1)
 		}
 		// Searching in parallel, the other segments' heaps may have raised
 		// the shared threshold meanwhile.
@@ -546,6 +599,23 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 		for e < m && prefix[e] < theta {
 			e++
 		}
+	}
+}
+
+// scratch is the memory searchSegment needs, reused across searches.
+type scratch struct {
+	curs         []cursor
+	order, win   []*cursor
+	prefix, wpre []float64
+}
+
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// grow makes room for m cursors.
+func (ss *scratch) grow(m int) {
+	if cap(ss.order) < m {
+		ss.order, ss.win = make([]*cursor, m), make([]*cursor, m)
+		ss.prefix, ss.wpre = make([]float64, m), make([]float64, m)
 	}
 }
 
@@ -608,7 +678,7 @@ func (ix *Index) scoreAll(sc *scorer, seg *segment, del bitset, ff *facetFilter,
 				if live {
 					score += sc.contrib(c, lensOf(d))
 				}
-				c.next()
+				c.step()
 			}
 		}
 		if live {
