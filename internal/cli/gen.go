@@ -180,22 +180,7 @@ func produce(ctx context.Context, g *gen.Gen, u gen.Unit, done, total, size int6
 			to := min(from+size, total)
 			b := &store.GenBatch{Unit: u, Start: from, Rows: to - from, Total: total, Final: to == total, Scale: scale, Seed: seed}
 			for i := int(from); i < int(to); i++ {
-				switch u {
-				case gen.Orgs:
-					b.Orgs = append(b.Orgs, g.Org(i))
-				case gen.Residents:
-					b.Residents = append(b.Residents, g.Resident(i))
-				case gen.Merchants:
-					b.Merchants = append(b.Merchants, g.Merchant(i))
-				case gen.Projects:
-					b.Projects = append(b.Projects, g.Project(i))
-				case gen.Needs:
-					b.Needs = append(b.Needs, g.Need(i))
-				case gen.Activities:
-					b.Activities = append(b.Activities, g.Activity(i))
-				case gen.Postings:
-					b.Postings = append(b.Postings, g.Posting(i))
-				}
+				b.Add(g, i)
 			}
 			select {
 			case out <- b:

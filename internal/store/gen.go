@@ -180,6 +180,26 @@ type GenBatch struct {
 	Postings   []points.Posting
 }
 
+// Add appends row i of b's unit, made by g.
+func (b *GenBatch) Add(g *gen.Gen, i int) {
+	switch b.Unit {
+	case gen.Orgs:
+		b.Orgs = append(b.Orgs, g.Org(i))
+	case gen.Residents:
+		b.Residents = append(b.Residents, g.Resident(i))
+	case gen.Merchants:
+		b.Merchants = append(b.Merchants, g.Merchant(i))
+	case gen.Projects:
+		b.Projects = append(b.Projects, g.Project(i))
+	case gen.Needs:
+		b.Needs = append(b.Needs, g.Need(i))
+	case gen.Activities:
+		b.Activities = append(b.Activities, g.Activity(i))
+	case gen.Postings:
+		b.Postings = append(b.Postings, g.Posting(i))
+	}
+}
+
 // WriteGenBatch writes b in one transaction with its progress and returns
 // how many table rows it wrote; a batch that does not start at the unit's
 // first row not committed (another process got there first) is refused

@@ -34,22 +34,7 @@ func TestWriteGenBatch(t *testing.T) {
 			n := sc.Total(u)
 			b := &store.GenBatch{Unit: u, Rows: int64(n), Total: int64(n), Final: true, Scale: sc.Name, Seed: 3}
 			for i := range n {
-				switch u {
-				case gen.Orgs:
-					b.Orgs = append(b.Orgs, g.Org(i))
-				case gen.Residents:
-					b.Residents = append(b.Residents, g.Resident(i))
-				case gen.Merchants:
-					b.Merchants = append(b.Merchants, g.Merchant(i))
-				case gen.Projects:
-					b.Projects = append(b.Projects, g.Project(i))
-				case gen.Needs:
-					b.Needs = append(b.Needs, g.Need(i))
-				case gen.Activities:
-					b.Activities = append(b.Activities, g.Activity(i))
-				case gen.Postings:
-					b.Postings = append(b.Postings, g.Posting(i))
-				}
+				b.Add(g, i)
 			}
 			return b
 		}
