@@ -296,12 +296,9 @@ func TestAPIMatchNotReady(t *testing.T) {
 	}
 }
 
-// TestAPIMatchBusy: while every heavy-work turn is taken, a match call
-// waits a moment and then answers 503 with the stable code busy and
-// Retry-After, never a 500; with the turn free it ranks.
-func TestAPIMatchBusy(t *testing.T) {
-	t.Parallel()
-	s := storetest.Open(t, store.SQLite)
+// builtLive is a matcher over s with its indexes built (no change listener).
+func builtLive(t *testing.T, s *store.Store) *match.Live {
+	t.Helper()
 	live, err := match.NewLive(s, search.NewAnalyzer(search.Options{}), match.DefaultWeights())
 	if err != nil {
 		t.Fatal(err)
@@ -309,6 +306,16 @@ func TestAPIMatchBusy(t *testing.T) {
 	if err := live.Build(context.Background()); err != nil {
 		t.Fatal(err)
 	}
+	return live
+}
+
+// TestAPIMatchBusy: while every heavy-work turn is taken, a match call
+// waits a moment and then answers 503 with the stable code busy and
+// Retry-After, never a 500; with the turn free it ranks.
+func TestAPIMatchBusy(t *testing.T) {
+	t.Parallel()
+	s := storetest.Open(t, store.SQLite)
+	live := builtLive(t, s)
 	live.Work = heavy.New(heavy.Limits{Concurrent: 1, MaxWait: 10 * time.Millisecond})
 	h := api.New(api.Deps{Store: s, Catalog: catalog(t), Match: live})
 	call := func(path string) (*httptest.ResponseRecorder, map[string]any) {
@@ -339,13 +346,7 @@ func TestAPIMatchBusy(t *testing.T) {
 func TestAPIMatchRateLimit(t *testing.T) {
 	t.Parallel()
 	s := storetest.Open(t, store.SQLite)
-	live, err := match.NewLive(s, search.NewAnalyzer(search.Options{}), match.DefaultWeights())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := live.Build(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	live := builtLive(t, s)
 	h := api.New(api.Deps{Store: s, Catalog: catalog(t), Match: live})
 	call := func(addr string) int {
 		r := httptest.NewRequest("GET", "/api/v1/match/projects?text="+esc("养老"), nil)
