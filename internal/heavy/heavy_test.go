@@ -11,15 +11,19 @@ import (
 	"github.com/huitian/huitian/internal/errs"
 )
 
-// testGate returns a gate whose waiters report on queued when they have
-// joined the line, and whose maxWait timers fire only when the test closes
-// the returned channel.
-func testGate(n, queue int) (g *gate, queued chan struct{}, expire chan time.Time) {
-	g = newGate(n, queue, time.Hour)
+// heldGate returns a gate of one slot, already taken, whose waiters report
+// on queued when they have joined the line, and whose maxWait timers fire
+// only when the test closes the returned channel.
+func heldGate(t *testing.T, queue int) (g *gate, queued chan struct{}, expire chan time.Time) {
+	t.Helper()
+	g = newGate(1, queue, time.Hour)
 	queued = make(chan struct{}, 100)
 	expire = make(chan time.Time)
 	g.queued = func() { queued <- struct{}{} }
 	g.timer = func(time.Duration) (<-chan time.Time, func()) { return expire, func() {} }
+	if err := g.acquire(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	return g, queued, expire
 }
 
@@ -62,10 +66,7 @@ func TestGateNeverRunsMoreThanN(t *testing.T) {
 
 func TestGateFirstComeFirstServed(t *testing.T) {
 	t.Parallel()
-	g, queued, _ := testGate(1, 10)
-	if err := g.acquire(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	g, queued, _ := heldGate(t, 10)
 	order := make(chan int, 5)
 	for i := range 5 {
 		go func() {
@@ -92,10 +93,7 @@ func TestGateFirstComeFirstServed(t *testing.T) {
 
 func TestGateCancelledWaiterLeavesTheLine(t *testing.T) {
 	t.Parallel()
-	g, queued, _ := testGate(1, 10)
-	if err := g.acquire(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	g, queued, _ := heldGate(t, 10)
 	ctx, cancel := context.WithCancel(context.Background())
 	got := make(chan error, 1)
 	go func() { got <- g.acquire(ctx) }()
@@ -121,10 +119,7 @@ func TestGateCancelledWaiterLeavesTheLine(t *testing.T) {
 
 func TestGateRefusesWhenTheLineIsFull(t *testing.T) {
 	t.Parallel()
-	g, queued, _ := testGate(1, 2)
-	if err := g.acquire(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	g, queued, _ := heldGate(t, 2)
 	done := make(chan error, 2)
 	for range 2 {
 		go func() {
@@ -153,10 +148,7 @@ func TestGateRefusesWhenTheLineIsFull(t *testing.T) {
 
 func TestGateRefusesAfterMaxWait(t *testing.T) {
 	t.Parallel()
-	g, queued, expire := testGate(1, 10)
-	if err := g.acquire(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	g, queued, expire := heldGate(t, 10)
 	got := make(chan error, 1)
 	go func() { got <- g.acquire(context.Background()) }()
 	<-queued
@@ -178,10 +170,7 @@ func TestGateRefusesAfterMaxWait(t *testing.T) {
 func TestGateSlotPassedOnByALateCancel(t *testing.T) {
 	t.Parallel()
 	for range 50 {
-		g, queued, _ := testGate(1, 10)
-		if err := g.acquire(context.Background()); err != nil {
-			t.Fatal(err)
-		}
+		g, queued, _ := heldGate(t, 10)
 		ctx, cancel := context.WithCancel(context.Background())
 		got := make(chan error, 1)
 		go func() { got <- g.acquire(ctx) }()
