@@ -22,6 +22,8 @@ var anonymousWrites = map[string]bool{
 var writeRoles = map[string][]accounts.Role{
 	http.MethodPost + " " + Prefix + "/needs":                     {accounts.PlatformAdmin, accounts.StreetStaff, accounts.CommunityStaff},
 	http.MethodPost + " " + Prefix + "/needs/{id}/questions":      {accounts.OrgAdmin, accounts.OrgMember},
+	http.MethodPost + " " + Prefix + "/needs/{id}/attachments":    {accounts.PlatformAdmin, accounts.StreetStaff, accounts.CommunityStaff},
+	http.MethodPost + " " + Prefix + "/solutions/{id}/adopt":      {accounts.PlatformAdmin, accounts.StreetStaff, accounts.CommunityStaff},
 	http.MethodPost + " " + Prefix + "/needs/{id}/proposals":      {accounts.OrgAdmin, accounts.OrgMember},
 	http.MethodPost + " " + Prefix + "/meetings/{id}/actions":     {accounts.PlatformAdmin, accounts.StreetStaff},
 	http.MethodPost + " " + Prefix + "/redemptions":               {accounts.Merchant},

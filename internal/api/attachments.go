@@ -55,11 +55,17 @@ func (a *API) attachToNeed(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	multipart, err := bodyKind(r)
-	if err != nil {
-		return err
+	if err == nil && !multipart {
+		err = unsupportedType()
 	}
-	if !multipart {
-		return unsupportedType()
+	if err != nil {
+		// Who may attach is settled before the body is answered: the
+		// store, given no file, checks the caller and then refuses the
+		// empty upload (invalid); any other answer is the caller's.
+		if _, access := a.store.AttachToNeed(r.Context(), id, nil); !errs.Is(access, errs.Invalid) {
+			return access
+		}
+		return err
 	}
 	_, files, err := a.readMultipart(w, r)
 	if err != nil {

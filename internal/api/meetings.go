@@ -146,10 +146,15 @@ func (a *API) createMeetingAction(w http.ResponseWriter, r *http.Request) error 
 	}
 	x := &coordination.Action{MeetingID: id, Title: in.Title, OwnerKind: coordination.OwnerKind(in.OwnerKind),
 		OwnerID: strings.TrimSpace(in.OwnerID), ResolutionID: strings.TrimSpace(in.ResolutionID)}
-	if x.Due, err = time.ParseInLocation(time.DateOnly, strings.TrimSpace(in.Due), beijing); err != nil {
-		return errs.Field("due", "date.invalid")
+	// A due date that is not one goes to the store as none, refused there
+	// once it has checked who may add actions to this meeting.
+	var perr error
+	if due := strings.TrimSpace(in.Due); due != "" {
+		if x.Due, err = time.ParseInLocation(time.DateOnly, due, beijing); err != nil {
+			x.Due, perr = time.Time{}, errs.Field("due", "date.invalid")
+		}
 	}
-	if err := a.store.AddAction(r.Context(), x); err != nil {
+	if err := errs.Unparsed(a.store.AddAction(r.Context(), x), perr); err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusCreated, a.actionOut(x))

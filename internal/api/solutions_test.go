@@ -154,9 +154,12 @@ func TestAPISolutions(t *testing.T) {
 		}
 		call(t, request{method: "GET", path: "/api/v1/solutions/nope"}, 404, "not_found", "")
 		// Adoption: a draft need of the caller's community, pre-filled, inviting the provider.
-		call(t, request{method: "POST", path: "/api/v1/solutions/{id}/adopt", as: "orgadmin2"}, 400, "invalid", "community")
+		// An organization does not adopt (it is refused before the body is
+		// read); staff without one community of their own must name it.
+		call(t, request{method: "POST", path: "/api/v1/solutions/{id}/adopt", as: "orgadmin2"}, 403, "forbidden", "")
 		call(t, request{method: "POST", path: "/api/v1/solutions/{id}/adopt", as: "orgadmin2",
 			body: `{"community":"龙锦苑二区社区"}`}, 403, "forbidden", "")
+		call(t, request{method: "POST", path: "/api/v1/solutions/{id}/adopt", as: "admin"}, 400, "invalid", "community")
 		call(t, request{method: "POST", path: "/api/v1/solutions/{id}/adopt", as: "community1",
 			body: `{"procedure":"direct","budget_fen":6000000}`}, 400, "invalid", "procedure")
 		w := f.do(t, request{method: "POST", path: "/api/v1/solutions/" + id + "/adopt", as: "community1", body: `{"procedure":"invited"}`})

@@ -171,3 +171,37 @@ func Merge(all ...error) error {
 	}
 	return l.Err()
 }
+
+// Unparsed answers a change whose form had input that could not be read (a
+// date or an amount that is not one): the handler passes the store the zero
+// value instead, which the store refuses as a field error once it has
+// checked who may act on the object, and this puts the reading errors in
+// place of the store's for the same fields. A refusal, a conflict or any
+// other error that is not about fields wins outright, so someone who may not
+// act learns nothing from their input. The zero value must be one the store
+// refuses: with a reading error and no error from the store, Unparsed
+// reports an internal error rather than success.
+func Unparsed(stored error, parsing ...error) error {
+	var l List
+	seen := map[string]bool{}
+	for _, err := range parsing {
+		for _, e := range Fields(err) {
+			l = append(l, e)
+			seen[e.Field] = true
+		}
+	}
+	switch {
+	case len(l) == 0:
+		return stored
+	case stored == nil:
+		return Wrap(errors.New("a change was accepted with input that could not be read"), "errs.Unparsed")
+	case CodeOf(stored) != Invalid || len(Fields(stored)) == 0:
+		return stored
+	}
+	for _, e := range Fields(stored) {
+		if !seen[e.Field] {
+			l = append(l, e)
+		}
+	}
+	return l.Err()
+}

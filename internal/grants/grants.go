@@ -91,6 +91,21 @@ func Manages(u *accounts.User, streetID string) bool {
 	return streetID != "" && u.Holds(accounts.StreetStaff, accounts.Resource{StreetID: streetID})
 }
 
+// MayProposeTopic is the first check on a topic proposed for a round of
+// streetID ("" for the district), before its form is read: the grant
+// managers, the round's street staff (any street's for a district round)
+// and community staff. Which community is the form's; the store then
+// checks the proposer holds it.
+func MayProposeTopic(u *accounts.User, streetID string) bool {
+	if Manages(u, streetID) {
+		return true
+	}
+	if u == nil || u.Disabled {
+		return false
+	}
+	return u.Has(accounts.CommunityStaff) || (streetID == "" && u.Has(accounts.StreetStaff))
+}
+
 // FundKind is what a fund may be spent on.
 type FundKind string
 

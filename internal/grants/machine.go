@@ -3,6 +3,7 @@ package grants
 import (
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/errs"
+	"slices"
 )
 
 // State is where an application, agreement, tranche or expense stands.
@@ -115,27 +116,34 @@ type Parties struct {
 	OrgID    string
 }
 
-// Step finds the transition for action from state that u may take.
+// Step finds the transition for action from state that u may take. Who
+// may is settled before the state: someone who could take the action from
+// no state is refused (401/403) whatever the object's state, and only
+// someone who could is told the state does not allow it (409).
 func (m Machine) Step(u *accounts.User, p Parties, from State, action Action) (State, error) {
-	found := false
+	known, found, may := false, false, false
 	for _, t := range m {
-		if t.From != from || t.Action != action {
+		if t.Action != action {
 			continue
 		}
-		found = true
-		for _, w := range t.Who {
-			if w.holds(u, p) {
+		known = true
+		holds := slices.ContainsFunc(t.Who, func(w Who) bool { return w.holds(u, p) })
+		if t.From == from {
+			found = true
+			if holds {
 				return t.To, nil
 			}
 		}
+		may = may || holds
 	}
-	if !found {
-		return "", errs.E(errs.Conflict, "grants.bad_transition", string(from), string(action))
-	}
-	if u == nil {
+	switch {
+	case !known: // no such step in this machine, whoever asks
+	case !may && u == nil:
 		return "", errs.E(errs.Unauthorized, "auth.required")
+	case !may || found:
+		return "", errs.E(errs.Forbidden, "auth.forbidden")
 	}
-	return "", errs.E(errs.Forbidden, "auth.forbidden")
+	return "", errs.E(errs.Conflict, "grants.bad_transition", string(from), string(action))
 }
 
 func (w Who) holds(u *accounts.User, p Parties) bool {

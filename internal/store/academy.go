@@ -309,12 +309,6 @@ func (s *Store) findEnrollments(ctx context.Context, where string, args ...any) 
 // certificate id, "" when none.
 func (s *Store) MarkAttendance(ctx context.Context, enrollmentID string, status incubation.AttendanceStatus,
 	method incubation.AttendanceMethod) (string, error) {
-	if status != incubation.Present && status != incubation.Absent {
-		return "", errs.Field("status", "enrollment.status_invalid")
-	}
-	if method != incubation.MethodList && method != incubation.MethodCode {
-		return "", errs.Field("method", "enrollment.method_invalid")
-	}
 	var certID string
 	err := s.tx(ctx, func(c conn) error {
 		e, err := scanEnrollment(c.row(ctx, enrollmentSelect+` WHERE e.id = ?`, enrollmentID))
@@ -326,6 +320,12 @@ func (s *Store) MarkAttendance(ctx context.Context, enrollmentID string, status 
 		}
 		if err := accounts.Can(accounts.ActorFrom(ctx), accounts.Update, e.Resource()); err != nil {
 			return err
+		}
+		if status != incubation.Present && status != incubation.Absent {
+			return errs.Field("status", "enrollment.status_invalid")
+		}
+		if method != incubation.MethodList && method != incubation.MethodCode {
+			return errs.Field("method", "enrollment.method_invalid")
 		}
 		certID, err = markAttendance(ctx, c, e, status, method)
 		return err

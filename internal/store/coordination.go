@@ -408,9 +408,6 @@ func (s *Store) queryActions(ctx context.Context, c conn, where string, args ...
 // AddAction hands an action item to an owner (the meeting's coordinators)
 // and notifies the owner: the user, or the owning body's staff.
 func (s *Store) AddAction(ctx context.Context, a *coordination.Action) error {
-	if err := a.Validate(); err != nil {
-		return err
-	}
 	a.Status = coordination.Open
 	return s.tx(ctx, func(c conn) error {
 		m, err := scanMeeting(c.row(ctx, meetingSelect+` WHERE m.id = ?`, a.MeetingID))
@@ -420,6 +417,9 @@ func (s *Store) AddAction(ctx context.Context, a *coordination.Action) error {
 			return err
 		}
 		if err := accounts.Can(accounts.ActorFrom(ctx), accounts.Update, m.Resource()); err != nil {
+			return err
+		}
+		if err := a.Validate(); err != nil {
 			return err
 		}
 		a.MeetingTitle, a.MeetingStreetID = m.Title, m.StreetID

@@ -489,13 +489,16 @@ func (s *Store) CloseRound(ctx context.Context, id string) (*grants.RoundRecord,
 // CreateTopic posts a community's governance micro-project into an open
 // round: the community's staff, the round's street's staff, coordinators.
 func (s *Store) CreateTopic(ctx context.Context, t *grants.Topic) error {
-	if err := t.Validate(); err != nil {
-		return err
-	}
 	actor := accounts.ActorFrom(ctx)
 	return s.tx(ctx, func(c conn) error {
 		r, err := roundByID(ctx, c, t.RoundID)
 		if err != nil {
+			return err
+		}
+		if !grants.MayProposeTopic(actor, r.StreetID) {
+			return errs.E(errs.Forbidden, "auth.forbidden")
+		}
+		if err := t.Validate(); err != nil {
 			return err
 		}
 		var street string
@@ -1061,9 +1064,6 @@ func (s *Store) StepTranche(ctx context.Context, id string, act grants.Action, t
 // kept with the payment.
 func (s *Store) PayTranche(ctx context.Context, id, key string) (*grants.Tranche, error) {
 	key = strings.TrimSpace(key)
-	if key == "" || len(key) > 100 {
-		return nil, errs.Field("idempotency_key", "field.required")
-	}
 	actor := accounts.ActorFrom(ctx)
 	var out *grants.Tranche
 	err := s.tx(ctx, func(c conn) error {
@@ -1071,16 +1071,20 @@ func (s *Store) PayTranche(ctx context.Context, id, key string) (*grants.Tranche
 		if err != nil {
 			return err
 		}
+		var to grants.State
 		if t.Status == grants.TrPaid {
 			if !grants.Manages(actor, g.StreetID) {
 				return errs.E(errs.Forbidden, "auth.forbidden")
 			}
+		} else if to, err = grants.TrancheMachine.Step(actor, g.Parties(), t.Status, grants.ActPay); err != nil {
+			return err
+		}
+		if key == "" || len(key) > 100 {
+			return errs.Field("idempotency_key", "field.required")
+		}
+		if t.Status == grants.TrPaid {
 			out = t // pressed again: already paid, once
 			return nil
-		}
-		to, err := grants.TrancheMachine.Step(actor, g.Parties(), t.Status, grants.ActPay)
-		if err != nil {
-			return err
 		}
 		r, err := roundByID(ctx, c, g.RoundID)
 		if err != nil {
@@ -1140,13 +1144,6 @@ func (s *Store) PayTranche(ctx context.Context, id, key string) (*grants.Tranche
 // cancelled and the unpaid rest of the award goes back to the round.
 func (s *Store) TerminateAgreement(ctx context.Context, id, reason string) error {
 	actor := accounts.ActorFrom(ctx)
-	reason, err := grants.NoteField("reason", reason, 500)
-	if err != nil {
-		return err
-	}
-	if reason == "" {
-		return errs.Field("reason", "field.required")
-	}
 	return s.tx(ctx, func(c conn) error {
 		g, err := agreementByID(ctx, c, `g.id = ?`, id)
 		if err != nil {
@@ -1155,6 +1152,12 @@ func (s *Store) TerminateAgreement(ctx context.Context, id, reason string) error
 		to, err := grants.AgreementMachine.Step(actor, g.Parties(), g.Status, grants.ActTerminate)
 		if err != nil {
 			return err
+		}
+		if reason, err = grants.NoteField("reason", reason, 500); err != nil {
+			return err
+		}
+		if reason == "" {
+			return errs.Field("reason", "field.required")
 		}
 		res, err := c.exec(ctx, `UPDATE grant_agreements SET status = ?, updated_at = ? WHERE id = ? AND status = 'active'`, string(to), c.now, g.ID)
 		if err != nil {
@@ -1272,19 +1275,12 @@ func scanExpense(sc interface{ Scan(...any) error }) (*grants.Expense, error) {
 // are audited.
 func (s *Store) DecideExpense(ctx context.Context, id string, approve bool, note string) (*grants.Expense, error) {
 	actor := accounts.ActorFrom(ctx)
-	note, err := grants.NoteField("note", note, 500)
-	if err != nil {
-		return nil, err
-	}
 	act := grants.ActApprove
 	if !approve {
 		act = grants.ActReject
-		if note == "" {
-			return nil, errs.Field("note", "field.required")
-		}
 	}
 	var out *grants.Expense
-	err = s.tx(ctx, func(c conn) error {
+	err := s.tx(ctx, func(c conn) error {
 		e, err := scanExpense(c.row(ctx, expenseSelect+` WHERE e.id = ?`, id))
 		if err != nil {
 			return err
@@ -1296,6 +1292,12 @@ func (s *Store) DecideExpense(ctx context.Context, id string, approve bool, note
 		to, err := grants.ExpenseMachine.Step(actor, g.Parties(), e.Status, act)
 		if err != nil {
 			return err
+		}
+		if note, err = grants.NoteField("note", note, 500); err != nil {
+			return err
+		}
+		if !approve && note == "" {
+			return errs.Field("note", "field.required")
 		}
 		// Lock the expense row before counting decisions: two approvers at
 		// once are serialized, and the second sees the first.

@@ -23,9 +23,6 @@ func partyOrg(ctx context.Context, c conn, orgID string) (streetID string, err e
 // history (its street's staff or the coordinators). The newest entry is the
 // organization's current form, so its party_form follows.
 func (s *Store) RecordPartyForm(ctx context.Context, f *coordination.FormChange) error {
-	if err := f.Validate(); err != nil {
-		return err
-	}
 	return s.tx(ctx, func(c conn) error {
 		street, err := partyOrg(ctx, c, f.OrgID)
 		if err != nil {
@@ -33,6 +30,10 @@ func (s *Store) RecordPartyForm(ctx context.Context, f *coordination.FormChange)
 		}
 		res := coordination.PartyResource(f.OrgID, street, "")
 		if err := accounts.Can(accounts.ActorFrom(ctx), accounts.Update, res); err != nil {
+			return err
+		}
+		// The form is read only for someone who may act.
+		if err := f.Validate(); err != nil {
 			return err
 		}
 		f.ID, f.CreatedAt = newID(), c.now
@@ -58,9 +59,6 @@ func (s *Store) RecordPartyForm(ctx context.Context, f *coordination.FormChange)
 
 // CreatePairing pairs an organization with a community or a street (党建联建).
 func (s *Store) CreatePairing(ctx context.Context, p *coordination.Pairing) error {
-	if err := p.Validate(); err != nil {
-		return err
-	}
 	return s.tx(ctx, func(c conn) error {
 		street, err := partyOrg(ctx, c, p.OrgID)
 		if err != nil {
@@ -68,6 +66,10 @@ func (s *Store) CreatePairing(ctx context.Context, p *coordination.Pairing) erro
 		}
 		res := coordination.PartyResource(p.OrgID, street, "")
 		if err := accounts.Can(accounts.ActorFrom(ctx), accounts.Update, res); err != nil {
+			return err
+		}
+		// The form is read only for someone who may act.
+		if err := p.Validate(); err != nil {
 			return err
 		}
 		if p.PartnerName, _, err = partyName(ctx, c, p.PartnerKind, p.PartnerID); err != nil {
@@ -84,9 +86,6 @@ func (s *Store) CreatePairing(ctx context.Context, p *coordination.Pairing) erro
 
 // AddJointActivity records an activity a pair held together.
 func (s *Store) AddJointActivity(ctx context.Context, j *coordination.JointActivity) error {
-	if err := j.Validate(); err != nil {
-		return err
-	}
 	return s.tx(ctx, func(c conn) error {
 		var orgID string
 		err := c.row(ctx, `SELECT org_id FROM party_pairings WHERE id = ?`, j.PairingID).Scan(&orgID)
@@ -101,6 +100,10 @@ func (s *Store) AddJointActivity(ctx context.Context, j *coordination.JointActiv
 		}
 		res := coordination.PartyResource(orgID, street, "")
 		if err := accounts.Can(accounts.ActorFrom(ctx), accounts.Update, res); err != nil {
+			return err
+		}
+		// The form is read only for someone who may act.
+		if err := j.Validate(); err != nil {
 			return err
 		}
 		j.ID = newID()
@@ -145,9 +148,6 @@ func (s *Store) AssignInstructor(ctx context.Context, in *coordination.Instructo
 // LogVisit records an instructor's visit: by the instructor, or by the
 // organization's street staff and the coordinators.
 func (s *Store) LogVisit(ctx context.Context, v *coordination.Visit) error {
-	if err := v.Validate(); err != nil {
-		return err
-	}
 	return s.tx(ctx, func(c conn) error {
 		var orgID, userID string
 		var until sql.NullTime
@@ -164,6 +164,10 @@ func (s *Store) LogVisit(ctx context.Context, v *coordination.Visit) error {
 		res := coordination.PartyResource(orgID, street, userID)
 		actor := accounts.ActorFrom(ctx)
 		if err := accounts.Can(actor, accounts.Create, res); err != nil {
+			return err
+		}
+		// The form is read only for someone who may act.
+		if err := v.Validate(); err != nil {
 			return err
 		}
 		if until.Valid && v.On.After(until.Time) {

@@ -16,9 +16,6 @@ import (
 // assignment stays in the history with its end; its visits up to then
 // remain, later ones are refused.
 func (s *Store) EndInstructor(ctx context.Context, orgID, instructorID string, on time.Time) error {
-	if on.IsZero() {
-		return errs.Field("until", "field.required")
-	}
 	return s.tx(ctx, func(c conn) error {
 		var userID string
 		var since time.Time
@@ -37,6 +34,9 @@ func (s *Store) EndInstructor(ctx context.Context, orgID, instructorID string, o
 		res := coordination.PartyResource(orgID, street, "")
 		if err := accounts.Can(accounts.ActorFrom(ctx), accounts.Update, res); err != nil {
 			return err
+		}
+		if on.IsZero() {
+			return errs.Field("until", "field.required")
 		}
 		if until.Valid {
 			return errs.E(errs.Conflict, "party.instructor_ended")

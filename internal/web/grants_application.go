@@ -120,11 +120,14 @@ func (a *app) applicationReview(w http.ResponseWriter, r *http.Request) {
 // applicationAward awards an application with a published reason.
 func (a *app) applicationAward(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	amount, err := grants.ParseAmount("amount", r.PostFormValue("amount"))
-	if err == nil {
-		_, err = a.Store.AwardApplication(r.Context(), id, grants.Decision{Amount: amount, Reason: r.PostFormValue("reason")})
+	// An amount that is not one goes to the store as 0, refused there
+	// once it has checked who may award.
+	amount, perr := grants.ParseAmount("amount", r.PostFormValue("amount"))
+	if perr != nil {
+		amount = 0
 	}
-	if err != nil {
+	_, err := a.Store.AwardApplication(r.Context(), id, grants.Decision{Amount: amount, Reason: r.PostFormValue("reason")})
+	if err = errs.Unparsed(err, perr); err != nil {
 		a.applicationAgain(w, r, id, "award", err)
 		return
 	}

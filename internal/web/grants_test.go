@@ -94,6 +94,16 @@ func TestGrantsPages(t *testing.T) {
 			{admin, apath + "/reviews", url.Values{"score": {"88"}, "comment": {"方案扎实"}}},
 			{staff, apath + "/award", url.Values{"amount": {"6000"}, "reason": {"评分第一，物料部分压缩"}}},
 		} {
+			if strings.HasSuffix(step.path, "/award") {
+				// Who may award is settled before the amount is read.
+				bad := url.Values{"amount": {"12.345"}, "reason": {"评分第一，物料部分压缩"}}
+				if code, body, _ := org.post(step.path, bad); code != 403 || strings.Contains(body, "金额格式不正确") {
+					t.Fatalf("the organization awards itself a bad amount: %d", code)
+				}
+				if code, body, _ := staff.post(step.path, bad); code != 400 || !strings.Contains(body, "金额格式不正确") {
+					t.Fatalf("staff, an amount that is not one: %d", code)
+				}
+			}
 			if code, _, _ := step.b.post(step.path, step.form); code != http.StatusSeeOther {
 				t.Fatalf("%s: %d", step.path, code)
 			}

@@ -501,6 +501,12 @@ func TestEndInstructorPage(t *testing.T) {
 		if code, _, _ := other.post(m[1], url.Values{"party_until": {"2025-12-31"}}); code != 403 {
 			t.Fatalf("another street ends it: %d", code)
 		}
+		if code, body, _ := other.post(m[1], url.Values{"party_until": {"2025-13-31"}}); code != 403 || strings.Contains(body, "日期格式") {
+			t.Fatalf("another street, a date that is not one: %d", code)
+		}
+		if code, body, _ := staff.post(m[1], url.Values{"party_until": {"2025-13-31"}, "party_iid": {iid}}); code != 400 || !strings.Contains(body, "日期格式") {
+			t.Fatalf("the street's staff, a date that is not one: %d", code)
+		}
 		if code, _, _ := staff.post(m[1], url.Values{"party_until": {"2025-12-31"}}); code != 303 {
 			t.Fatalf("end: %d", code)
 		}

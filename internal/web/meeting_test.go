@@ -144,6 +144,13 @@ func TestPartySection(t *testing.T) {
 		if code, _, _ := other.post(opath+"/party/forms", url.Values{"party_form": {"none"}, "party_since": {"2024-01-01"}}); code != 403 {
 			t.Fatalf("other street: %d", code)
 		}
+		// Who may act is settled before the input is read: another street's
+		// staff learn nothing from a date that is not one.
+		for _, path := range []string{"/party/forms", "/party/pairings"} {
+			if code, body, _ := other.post(opath+path, url.Values{"party_form": {"joint"}, "party_since": {"2019-13-01"}}); code != 403 || strings.Contains(body, "日期格式") {
+				t.Fatalf("other street, bad date on %s: %d", path, code)
+			}
+		}
 		if code, _, _ := other.post(opath+"/party/instructors", url.Values{"party_phone": {f.commStaff}, "party_since": {"2021-09-01"}}); code != 403 {
 			t.Fatalf("other street assigns: %d", code)
 		}

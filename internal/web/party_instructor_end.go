@@ -1,6 +1,10 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/huitian/huitian/internal/errs"
+)
 
 // partyInstructorEnd ends an instructor's assignment on a date; the
 // history keeps it with its end.
@@ -9,9 +13,7 @@ func (a *app) partyInstructorEnd(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	until, err := a.partyDate(r, "party_until")
-	if err == nil {
-		err = a.Store.EndInstructor(r.Context(), r.PathValue("id"), r.PathValue("iid"), until)
-	}
-	a.partyDone(w, r, err)
+	until, perr := a.partyDate(r, "party_until")
+	err := a.Store.EndInstructor(r.Context(), r.PathValue("id"), r.PathValue("iid"), until)
+	a.partyDone(w, r, errs.Unparsed(err, perr))
 }

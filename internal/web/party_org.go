@@ -96,12 +96,10 @@ func (a *app) partyForm(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	since, err := a.partyDate(r, "party_since")
-	if err == nil {
-		err = a.Store.RecordPartyForm(r.Context(), &coordination.FormChange{OrgID: r.PathValue("id"),
-			Form: registry.PartyForm(r.PostFormValue("party_form")), Since: since, Note: r.PostFormValue("party_note")})
-	}
-	a.partyDone(w, r, err)
+	since, perr := a.partyDate(r, "party_since")
+	err := a.Store.RecordPartyForm(r.Context(), &coordination.FormChange{OrgID: r.PathValue("id"),
+		Form: registry.PartyForm(r.PostFormValue("party_form")), Since: since, Note: r.PostFormValue("party_note")})
+	a.partyDone(w, r, errs.Unparsed(err, perr))
 }
 
 // partyPairing pairs the organization with a community or street ("kind:id").
@@ -111,12 +109,10 @@ func (a *app) partyPairing(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	kind, id, _ := strings.Cut(r.PostFormValue("party_partner"), ":")
-	since, err := a.partyDate(r, "party_since")
-	if err == nil {
-		err = a.Store.CreatePairing(r.Context(), &coordination.Pairing{OrgID: r.PathValue("id"),
-			PartnerKind: coordination.OwnerKind(kind), PartnerID: id, Since: since, Note: r.PostFormValue("party_note")})
-	}
-	a.partyDone(w, r, err)
+	since, perr := a.partyDate(r, "party_since")
+	err := a.Store.CreatePairing(r.Context(), &coordination.Pairing{OrgID: r.PathValue("id"),
+		PartnerKind: coordination.OwnerKind(kind), PartnerID: id, Since: since, Note: r.PostFormValue("party_note")})
+	a.partyDone(w, r, errs.Unparsed(err, perr))
 }
 
 // partyActivity records a pair's joint activity.
@@ -125,12 +121,10 @@ func (a *app) partyActivity(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	on, err := a.partyDate(r, "party_on")
-	if err == nil {
-		err = a.Store.AddJointActivity(r.Context(), &coordination.JointActivity{PairingID: r.PathValue("pid"), On: on,
-			Title: r.PostFormValue("party_title"), Note: r.PostFormValue("party_note")})
-	}
-	a.partyDone(w, r, err)
+	on, perr := a.partyDate(r, "party_on")
+	err := a.Store.AddJointActivity(r.Context(), &coordination.JointActivity{PairingID: r.PathValue("pid"), On: on,
+		Title: r.PostFormValue("party_title"), Note: r.PostFormValue("party_note")})
+	a.partyDone(w, r, errs.Unparsed(err, perr))
 }
 
 // partyInstructor assigns an instructor, named by their mobile number.
@@ -167,9 +161,7 @@ func (a *app) partyVisit(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	on, err := a.partyDate(r, "party_on")
-	if err == nil {
-		err = a.Store.LogVisit(r.Context(), &coordination.Visit{InstructorID: r.PathValue("iid"), On: on, Note: r.PostFormValue("party_note")})
-	}
-	a.partyDone(w, r, err)
+	on, perr := a.partyDate(r, "party_on")
+	err := a.Store.LogVisit(r.Context(), &coordination.Visit{InstructorID: r.PathValue("iid"), On: on, Note: r.PostFormValue("party_note")})
+	a.partyDone(w, r, errs.Unparsed(err, perr))
 }
