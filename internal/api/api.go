@@ -64,6 +64,8 @@ type Deps struct {
 	// POST /auth/verify. Nil Codes answers the auth routes "not ready".
 	Codes    *server.CodeLogin
 	Sessions *server.Sessions
+	// TokenIdle: an API token unused this long stops working (0: 90 days).
+	TokenIdle time.Duration
 	// Solutions is the search index of the solution catalog behind
 	// GET /api/v1/solutions?q=…; nil (or not built yet) falls back to
 	// matching words in the text.
@@ -88,6 +90,7 @@ type API struct {
 	codeTries  *server.Limiter // check-in code tries per caller and activity
 	codes      *server.CodeLogin
 	sessions   *server.Sessions
+	tokenIdle  time.Duration
 }
 
 // route is one entry of the route table: the mux, the OpenAPI test and
@@ -249,7 +252,10 @@ func New(d Deps) http.Handler {
 		rules: d.Rules, ocds: ocdsConfig(d.OCDS), match: d.Match, solutions: d.Solutions, trustProxy: d.TrustProxy, matchRate: server.NewSharedLimiter(d.Store, "api.match", matchPerMinute, time.Minute),
 		mux: http.NewServeMux(), codeTries: server.NewSharedLimiter(d.Store, "api.checkin_code", 10, 10*time.Minute),
 		redeemRate: server.NewSharedLimiter(d.Store, "api.redeem", 60, 10*time.Minute),
-		codes:      d.Codes, sessions: d.Sessions}
+		codes:      d.Codes, sessions: d.Sessions, tokenIdle: d.TokenIdle}
+	if a.tokenIdle <= 0 {
+		a.tokenIdle = store.DefaultTokenIdle
+	}
 	if a.log == nil {
 		a.log = slog.Default()
 	}
@@ -342,7 +348,7 @@ func (a *API) authenticate(r *http.Request) (*accounts.User, error) {
 	if !strings.EqualFold(scheme, "Bearer") || token == "" {
 		return nil, errs.E(errs.Unauthorized, "auth.token_invalid")
 	}
-	return a.store.TokenUser(r.Context(), token)
+	return a.store.TokenUser(r.Context(), token, a.tokenIdle)
 }
 
 // requireActor refuses anonymous callers before any input is looked at.

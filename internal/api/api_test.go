@@ -107,7 +107,7 @@ func newFixture(t *testing.T, s *store.Store, logs io.Writer) *fixture {
 		if err := s.CreateUser(ctx, user); err != nil {
 			t.Fatal(err)
 		}
-		tok, err := s.CreateAPIToken(ctx, user.ID)
+		tok, err := s.CreateAPIToken(ctx, user.ID, store.DefaultTokenIdle)
 		if err != nil {
 			t.Fatal(err)
 		}

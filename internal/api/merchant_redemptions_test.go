@@ -44,7 +44,7 @@ func TestAPIMerchantRedemptions(t *testing.T) {
 			if err := s.CreateUser(ctx, user); err != nil {
 				t.Fatal(err)
 			}
-			tok, err := s.CreateAPIToken(ctx, user.ID)
+			tok, err := s.CreateAPIToken(ctx, user.ID, store.DefaultTokenIdle)
 			if err != nil {
 				t.Fatal(err)
 			}

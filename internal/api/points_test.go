@@ -38,7 +38,7 @@ func TestAPIPoints(t *testing.T) {
 			if err := s.CreateUser(ctx, user); err != nil {
 				t.Fatal(err)
 			}
-			tok, err := s.CreateAPIToken(ctx, user.ID)
+			tok, err := s.CreateAPIToken(ctx, user.ID, store.DefaultTokenIdle)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -88,7 +88,7 @@ func (a *API) authVerify(w http.ResponseWriter, r *http.Request) error {
 	}
 	out := authVerifiedJSON{UserID: u.ID, Name: u.Name}
 	if in.Client == "app" {
-		if out.Token, err = a.store.CreateAPIToken(accounts.WithActor(r.Context(), u), u.ID); err != nil {
+		if out.Token, err = a.store.CreateAPIToken(accounts.WithActor(r.Context(), u), u.ID, a.tokenIdle); err != nil {
 			return err
 		}
 		return writeJSON(w, http.StatusOK, out)

@@ -35,7 +35,7 @@ func TestAPISignupBurst(t *testing.T) {
 			if err := s.CreateUser(storetest.Admin(), u); err != nil {
 				t.Fatal(err)
 			}
-			tok, err := s.CreateAPIToken(storetest.Admin(), u.ID)
+			tok, err := s.CreateAPIToken(storetest.Admin(), u.ID, store.DefaultTokenIdle)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -45,7 +45,7 @@ func newCatalogFixture(t *testing.T, s *store.Store) (*fixture, string) {
 	if err := s.CreateUser(ctx, u); err != nil {
 		t.Fatal(err)
 	}
-	tok, err := s.CreateAPIToken(ctx, u.ID)
+	tok, err := s.CreateAPIToken(ctx, u.ID, store.DefaultTokenIdle)
 	if err != nil {
 		t.Fatal(err)
 	}

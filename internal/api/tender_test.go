@@ -82,7 +82,7 @@ func newTender(t *testing.T, s *store.Store) *tender {
 		if err := s.CreateUser(ctx, u); err != nil {
 			t.Fatalf("%s: %v", p.key, err)
 		}
-		tok, err := s.CreateAPIToken(ctx, u.ID)
+		tok, err := s.CreateAPIToken(ctx, u.ID, store.DefaultTokenIdle)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/audit"
@@ -206,11 +207,17 @@ func runTokenCreate(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer s.Close()
-	token, err := s.CreateAPIToken(system(ctx), u.ID)
+	cfg, err := loadConfig(env)
+	if err != nil {
+		return err
+	}
+	token, err := s.CreateAPIToken(system(ctx), u.ID, cfg.APITokenIdle)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(env.Stdout, token)
+	fmt.Fprintf(env.Stderr, "未使用满 %s 即失效（HUITIAN_API_TOKEN_IDLE）/ stops working once unused for %s\n",
+		idleText(cfg.APITokenIdle), idleText(cfg.APITokenIdle))
 	return nil
 }
 
@@ -298,4 +305,12 @@ func runReindex(ctx context.Context, args []string, env Env) error {
 	}
 	fmt.Fprintln(env.Stdout, "已请求所有运行中的节点重建索引 / every running node will rebuild its indexes within seconds")
 	return nil
+}
+
+// idleText says a duration in days when it is whole days.
+func idleText(d time.Duration) string {
+	if d >= 24*time.Hour && d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%d 天 / days", d/(24*time.Hour))
+	}
+	return d.String()
 }

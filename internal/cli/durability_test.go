@@ -309,7 +309,7 @@ func durabilityFixture(t *testing.T, s *store.Store) durFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fx.token, err = s.CreateAPIToken(admin, u.ID); err != nil {
+	if fx.token, err = s.CreateAPIToken(admin, u.ID, store.DefaultTokenIdle); err != nil {
 		t.Fatal(err)
 	}
 	needs, _, err := s.FindNeeds(admin, procurement.Filter{Status: procurement.Published, PerPage: 100})

@@ -138,7 +138,7 @@ func handler(cfg config.Config, s *store.Store, log *slog.Logger, sender sms.Sen
 	}
 	apiHandler := api.New(api.Deps{Store: s, Catalog: cat, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes,
 		MaxUploadBytes: cfg.ImportMaxBytes, Rules: cfg.Rules(), Match: live, Solutions: sols, TrustProxy: cfg.TrustProxy,
-		Codes: codes, Sessions: sessions,
+		Codes: codes, Sessions: sessions, TokenIdle: cfg.APITokenIdle,
 		OCDS: ocds.Config{Prefix: cfg.OCDSPrefix, BaseURL: cfg.PublicURL(), PublisherName: cfg.Publisher}})
 	d := server.Deps{Config: cfg, Store: s, Logger: log, Web: pages, API: apiHandler, Sessions: sessions, Ready: live.Ready}
 	if m != nil {

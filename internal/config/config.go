@@ -24,9 +24,12 @@ type Config struct {
 	// SessionRemember is how long a resident stays signed in on their own
 	// phone ("this is my phone"): idle and absolute limit both.
 	SessionRemember time.Duration // HUITIAN_SESSION_REMEMBER
-	MaxBodyBytes    int64         // HUITIAN_MAX_BODY_BYTES, request body bound
-	ImportMaxBytes  int64         // HUITIAN_IMPORT_MAX_BYTES, upload bound for imports
-	LogLevel        string        // HUITIAN_LOG_LEVEL: debug, info, warn, error
+	// APITokenIdle: an API token (the resident app's sign-in, an
+	// integration's `huitian token create`) unused this long stops working.
+	APITokenIdle   time.Duration // HUITIAN_API_TOKEN_IDLE
+	MaxBodyBytes   int64         // HUITIAN_MAX_BODY_BYTES, request body bound
+	ImportMaxBytes int64         // HUITIAN_IMPORT_MAX_BYTES, upload bound for imports
+	LogLevel       string        // HUITIAN_LOG_LEVEL: debug, info, warn, error
 	// DevInbox shows one-time codes on /dev/inbox instead of sending SMS.
 	// Only the demo turns it on; production wires a real sender.
 	DevInbox bool // HUITIAN_DEV_INBOX
@@ -72,6 +75,7 @@ func Default() Config {
 		SessionAbsolute: 7 * 24 * time.Hour,
 		CodeTTL:         5 * time.Minute,
 		SessionRemember: 30 * 24 * time.Hour,
+		APITokenIdle:    90 * 24 * time.Hour,
 		MaxBodyBytes:    1 << 20,
 		ImportMaxBytes:  20 << 20,
 		LogLevel:        "info",
@@ -165,6 +169,7 @@ func Load(getenv func(string) string) (Config, error) {
 	duration("HUITIAN_SESSION_ABSOLUTE", &c.SessionAbsolute)
 	duration("HUITIAN_CODE_TTL", &c.CodeTTL)
 	duration("HUITIAN_SESSION_REMEMBER", &c.SessionRemember)
+	duration("HUITIAN_API_TOKEN_IDLE", &c.APITokenIdle)
 	size("HUITIAN_MAX_BODY_BYTES", &c.MaxBodyBytes)
 	size("HUITIAN_IMPORT_MAX_BYTES", &c.ImportMaxBytes)
 	return c, err

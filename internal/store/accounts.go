@@ -520,8 +520,13 @@ func (s *Store) DisableUser(ctx context.Context, userID string) error {
 	})
 }
 
-// CreateAPIToken issues a bearer token for a user; it is shown once.
-func (s *Store) CreateAPIToken(ctx context.Context, userID string) (string, error) {
+// CreateAPIToken issues a bearer token for a user; it is shown once. It
+// stops working once unused for idle: each use moves its expiry on
+// (TokenUser). Tokens already expired are removed here, on the write path.
+func (s *Store) CreateAPIToken(ctx context.Context, userID string, idle time.Duration) (string, error) {
+	if idle <= 0 {
+		return "", errs.E(errs.Internal, "error.internal")
+	}
 	token := "ht_" + randomToken(24)
 	err := s.tx(ctx, func(c conn) error {
 		u, err := findUser(ctx, c, `id = ?`, userID)
@@ -531,30 +536,65 @@ func (s *Store) CreateAPIToken(ctx context.Context, userID string) (string, erro
 		if err := accounts.Can(accounts.ActorFrom(ctx), accounts.Update, userResource(u)); err != nil {
 			return err
 		}
-		id := newID()
-		if _, err := c.exec(ctx, `INSERT INTO api_tokens (token_hash, id, user_id, created_at) VALUES (?, ?, ?, ?)`,
-			hashToken(token), id, userID, c.now); err != nil {
+		if _, err := c.exec(ctx, `DELETE FROM api_tokens WHERE expires_at < ?`, c.now); err != nil {
 			return err
 		}
-		return record(ctx, c, "user.token", userResource(u), map[string]any{"token_id": id})
+		id := newID()
+		if _, err := c.exec(ctx, `INSERT INTO api_tokens (token_hash, id, user_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+			hashToken(token), id, userID, c.now, c.now.Add(idle)); err != nil {
+			return err
+		}
+		return record(ctx, c, "user.token", userResource(u), map[string]any{"token_id": id, "expires_at": c.now.Add(idle)})
 	})
 	return token, err
 }
 
-// TokenUser returns the user of an API token.
-func (s *Store) TokenUser(ctx context.Context, token string) (*accounts.User, error) {
+// DefaultTokenIdle is how long an unused API token lives unless the
+// operator says otherwise (HUITIAN_API_TOKEN_IDLE).
+const DefaultTokenIdle = 90 * 24 * time.Hour
+
+// tokenTouchEvery is how often a token's use is written (its expiry moved
+// on): at most once an hour, to spare the writer.
+const tokenTouchEvery = time.Hour
+
+// TokenUser returns the user of a live API token and moves its expiry to
+// idle from now. An expired token answers auth.token_expired (sign in
+// again); a token issued before expiries existed counts from its last use.
+func (s *Store) TokenUser(ctx context.Context, token string, idle time.Duration) (*accounts.User, error) {
 	c := s.read()
+	h := hashToken(token)
 	var userID string
-	err := c.row(ctx, `SELECT user_id FROM api_tokens WHERE token_hash = ?`, hashToken(token)).Scan(&userID)
+	var created time.Time
+	var used, expires sql.NullTime
+	err := c.row(ctx, `SELECT user_id, created_at, last_used_at, expires_at FROM api_tokens WHERE token_hash = ?`, h).
+		Scan(&userID, &created, &used, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, errs.E(errs.Unauthorized, "auth.token_invalid")
 	}
 	if err != nil {
 		return nil, s.translate(err)
 	}
+	last := created
+	if used.Valid {
+		last = used.Time
+	}
+	if !expires.Valid {
+		expires = sql.NullTime{Time: last.Add(idle), Valid: true}
+	}
+	if !c.now.Before(expires.Time) {
+		return nil, errs.E(errs.Unauthorized, "auth.token_expired")
+	}
 	u, err := findUser(ctx, c, `id = ?`, userID)
 	if err != nil || u.Disabled {
 		return nil, errs.E(errs.Unauthorized, "auth.token_invalid")
+	}
+	if !used.Valid || c.now.Sub(used.Time) >= tokenTouchEvery {
+		if err := s.tx(ctx, func(w conn) error {
+			_, err := w.exec(ctx, `UPDATE api_tokens SET last_used_at = ?, expires_at = ? WHERE token_hash = ?`, w.now, w.now.Add(idle), h)
+			return err
+		}); err != nil {
+			return nil, err
+		}
 	}
 	return u, nil
 }

@@ -247,23 +247,23 @@ func TestAPITokens(t *testing.T) {
 		u := newStaff(t, s, "13812345678", "王芳", accounts.Grant{Role: accounts.Auditor})
 		other := newStaff(t, s, "13900000001", "李强", accounts.Grant{Role: accounts.Auditor})
 
-		token, err := s.CreateAPIToken(admin, u.ID)
+		token, err := s.CreateAPIToken(admin, u.ID, store.DefaultTokenIdle)
 		if err != nil || !strings.HasPrefix(token, "ht_") {
 			t.Fatalf("token %q %v", token, err)
 		}
-		got, err := s.TokenUser(ctx, token)
+		got, err := s.TokenUser(ctx, token, store.DefaultTokenIdle)
 		if err != nil || got.ID != u.ID || len(got.Grants) != 1 {
 			t.Fatalf("token user %+v %v", got, err)
 		}
-		own, err := s.CreateAPIToken(as(u), u.ID)
+		own, err := s.CreateAPIToken(as(u), u.ID, store.DefaultTokenIdle)
 		if err != nil || own == token {
 			t.Fatalf("own token %q %v", own, err)
 		}
-		wantErr(t, "token for someone else", func() error { _, err := s.CreateAPIToken(as(other), u.ID); return err }(),
+		wantErr(t, "token for someone else", func() error { _, err := s.CreateAPIToken(as(other), u.ID, store.DefaultTokenIdle); return err }(),
 			errs.Forbidden, "", "")
-		wantErr(t, "anonymous", func() error { _, err := s.CreateAPIToken(ctx, u.ID); return err }(), errs.Unauthorized, "", "")
-		wantErr(t, "unknown user", func() error { _, err := s.CreateAPIToken(admin, "nope"); return err }(), errs.NotFound, "", "")
-		wantErr(t, "unknown token", func() error { _, err := s.TokenUser(ctx, "ht_nope"); return err }(),
+		wantErr(t, "anonymous", func() error { _, err := s.CreateAPIToken(ctx, u.ID, store.DefaultTokenIdle); return err }(), errs.Unauthorized, "", "")
+		wantErr(t, "unknown user", func() error { _, err := s.CreateAPIToken(admin, "nope", store.DefaultTokenIdle); return err }(), errs.NotFound, "", "")
+		wantErr(t, "unknown token", func() error { _, err := s.TokenUser(ctx, "ht_nope", store.DefaultTokenIdle); return err }(),
 			errs.Unauthorized, "auth.token_invalid", "")
 		entries, _, err := s.FindAuditEntries(admin, audit.Filter{Action: "user.token"})
 		if err != nil || len(entries) != 2 {
@@ -273,6 +273,56 @@ func TestAPITokens(t *testing.T) {
 			if strings.Contains(e.Data, strings.TrimPrefix(token, "ht_")) || strings.Contains(e.Data, strings.TrimPrefix(own, "ht_")) {
 				t.Fatalf("token in the audit log: %s", e.Data)
 			}
+		}
+	})
+}
+
+// TestAPITokenExpiry: a token unused for the idle time stops working
+// (auth.token_expired), each use moves its expiry on, and a token from
+// before expiries existed counts from its last use.
+func TestAPITokenExpiry(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		clock := setClock(s)
+		ctx := context.Background()
+		const idle = 10 * 24 * time.Hour
+		u := newStaff(t, s, "13812345670", "王芳", accounts.Grant{Role: accounts.Auditor})
+		token, err := s.CreateAPIToken(storetest.Admin(), u.ID, idle)
+		if err != nil {
+			t.Fatal(err)
+		}
+		use := func(what string, want string) {
+			t.Helper()
+			_, err := s.TokenUser(ctx, token, idle)
+			if want == "" && err != nil || want != "" && errs.As(err).Key != want {
+				t.Fatalf("%s: %v, want %q", what, err, want)
+			}
+		}
+		clock.advance(9 * 24 * time.Hour)
+		use("nine days unused", "")
+		clock.advance(9 * 24 * time.Hour) // 18 days after creation, 9 after the last use
+		use("used nine days ago", "")
+		clock.advance(10*24*time.Hour + time.Second)
+		use("ten days unused", "auth.token_expired")
+
+		// A token issued before expiries: no expires_at, counted from its use.
+		old, err := s.CreateAPIToken(storetest.Admin(), u.ID, idle)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ExecForTest(ctx, `UPDATE api_tokens SET expires_at = NULL, last_used_at = ? WHERE user_id = ? AND last_used_at IS NULL`,
+			clock.now.Add(-11*24*time.Hour), u.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.TokenUser(ctx, old, idle); errs.As(err).Key != "auth.token_expired" {
+			t.Fatalf("an old token unused for 11 days: %v", err)
+		}
+		// The next token issued sweeps the expired ones away.
+		if _, err := s.CreateAPIToken(storetest.Admin(), u.ID, idle); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.TokenUser(ctx, token, idle); errs.As(err).Key != "auth.token_invalid" {
+			t.Fatalf("an expired token after the sweep: %v", err)
 		}
 	})
 }

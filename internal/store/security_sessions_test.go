@@ -55,7 +55,7 @@ func TestSecurityEndSessionsAndDisable(t *testing.T) {
 		if err := s.DisableUser(admin, a.ID); errs.As(err).Key != "role.last_admin" {
 			t.Fatalf("disabling the last platform admin: %v", err)
 		}
-		tok, err := s.CreateAPIToken(admin, b.ID)
+		tok, err := s.CreateAPIToken(admin, b.ID, store.DefaultTokenIdle)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -71,7 +71,7 @@ func TestSecurityEndSessionsAndDisable(t *testing.T) {
 		if n := count(`SELECT COUNT(*) FROM api_tokens WHERE user_id = ?`, b.ID); n != 0 {
 			t.Fatalf("%d API tokens left", n)
 		}
-		if _, err := s.TokenUser(ctx, tok); err == nil {
+		if _, err := s.TokenUser(ctx, tok, store.DefaultTokenIdle); err == nil {
 			t.Fatal("token still works")
 		}
 		if n := count(`SELECT COUNT(*) FROM audit_entries WHERE action = 'user.disable' AND object_id = ?`, b.ID); n != 1 {

@@ -255,7 +255,7 @@ func TestPrivacyCrawl(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tok, err := s.CreateAPIToken(admin, resident.ID)
+		tok, err := s.CreateAPIToken(admin, resident.ID, store.DefaultTokenIdle)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -117,7 +117,7 @@ func newSecFixture(t *testing.T, d store.Dialect) *secFixture {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tok, err := s.CreateAPIToken(storetest.Admin(), id)
+		tok, err := s.CreateAPIToken(storetest.Admin(), id, store.DefaultTokenIdle)
 		if err != nil {
 			t.Fatal(err)
 		}

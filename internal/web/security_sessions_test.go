@@ -199,7 +199,7 @@ func TestSecuritySessionsEndEverywhere(t *testing.T) {
 			a, b := f.browser(t), f.browser(t)
 			a.login(f.commStaff)
 			b.login(f.commStaff)
-			token, err := s.CreateAPIToken(storetest.Admin(), u.ID)
+			token, err := s.CreateAPIToken(storetest.Admin(), u.ID, store.DefaultTokenIdle)
 			if err != nil {
 				t.Fatal(err)
 			}
