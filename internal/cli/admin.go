@@ -142,6 +142,7 @@ func runUserDisable(ctx context.Context, args []string, env Env) error {
 	fs := flags("user disable", env)
 	db := dbFlag(fs)
 	phone := fs.String("phone", "", "账号手机号 / the account's phone")
+	reason := fs.String("reason", "命令行停用", "停用原因，记入审计日志 / why, for the audit log")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -150,7 +151,7 @@ func runUserDisable(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer s.Close()
-	if err := s.DisableUser(system(ctx), u.ID); err != nil {
+	if err := s.DisableUser(system(ctx), u.ID, *reason); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "已停用账号，所有会话和 API 令牌已失效 / account %s disabled; all sessions and API tokens ended\n", u.Name)

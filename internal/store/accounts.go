@@ -9,6 +9,7 @@ import (
 	"errors"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/errs"
@@ -489,9 +490,13 @@ func (s *Store) EndSessions(ctx context.Context, token string) error {
 // DisableUser closes an account (platform admins): it can no longer sign
 // in, and every session and API token of it ends now, so a stolen device or
 // token stops working at once. Disabling the last platform admin is refused.
-func (s *Store) DisableUser(ctx context.Context, userID string) error {
+func (s *Store) DisableUser(ctx context.Context, userID, reason string) error {
 	if err := accounts.Can(accounts.ActorFrom(ctx), accounts.ManageRoles, accounts.Resource{Kind: accounts.KindUser, ID: userID}); err != nil {
 		return err
+	}
+	reason = strings.TrimSpace(reason)
+	if n := utf8.RuneCountInString(reason); n < 2 || n > 200 {
+		return errs.Field("reason", "user.disable_reason")
 	}
 	return s.tx(ctx, func(c conn) error {
 		u, err := findUser(ctx, c, `id = ?`, userID)
@@ -516,7 +521,28 @@ func (s *Store) DisableUser(ctx context.Context, userID string) error {
 				return err
 			}
 		}
-		return record(ctx, c, "user.disable", userResource(u), nil)
+		return record(ctx, c, "user.disable", userResource(u), map[string]any{"reason": reason})
+	})
+}
+
+// EnableUser opens a disabled account again (platform admins): its person
+// signs in afresh; the sessions and tokens ended at disabling stay ended.
+func (s *Store) EnableUser(ctx context.Context, userID string) error {
+	if err := accounts.Can(accounts.ActorFrom(ctx), accounts.ManageRoles, accounts.Resource{Kind: accounts.KindUser, ID: userID}); err != nil {
+		return err
+	}
+	return s.tx(ctx, func(c conn) error {
+		u, err := findUser(ctx, c, `id = ?`, userID)
+		if err != nil {
+			return err
+		}
+		if !u.Disabled {
+			return errs.E(errs.Conflict, "user.not_disabled")
+		}
+		if _, err := c.exec(ctx, `UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?`, false, c.now, userID); err != nil {
+			return err
+		}
+		return record(ctx, c, "user.enable", userResource(u), nil)
 	})
 }
 

@@ -52,17 +52,17 @@ func TestSecurityEndSessionsAndDisable(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		if err := s.DisableUser(admin, a.ID); errs.As(err).Key != "role.last_admin" {
+		if err := s.DisableUser(admin, a.ID, "手机丢失"); errs.As(err).Key != "role.last_admin" {
 			t.Fatalf("disabling the last platform admin: %v", err)
 		}
 		tok, err := s.CreateAPIToken(admin, b.ID, store.DefaultTokenIdle)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := s.DisableUser(accounts.WithActor(ctx, b), b.ID); err == nil {
+		if err := s.DisableUser(accounts.WithActor(ctx, b), b.ID, "手机丢失"); err == nil {
 			t.Fatal("a resident disabled an account")
 		}
-		if err := s.DisableUser(admin, b.ID); err != nil {
+		if err := s.DisableUser(admin, b.ID, "手机丢失"); err != nil {
 			t.Fatal(err)
 		}
 		if n := count(`SELECT COUNT(*) FROM sessions WHERE user_id = ?`, b.ID); n != 0 {

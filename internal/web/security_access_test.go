@@ -682,6 +682,8 @@ var secAccess = map[string]string{
 	"POST /admin/users/{id}/grants":                            "admin",
 	"POST /admin/users/{id}/grants/{gid}/delete":               "admin",
 	"POST /admin/users/{id}/password":                          "admin",
+	"POST /admin/users/{id}/disable":                           "admin",
+	"POST /admin/users/{id}/enable":                            "admin",
 	"POST /admin/solutions/merge":                              "admin",
 	"POST /admin/merchants":                                    "admin",
 	"POST /admin/organizations/import":                         "admin",

@@ -218,10 +218,10 @@ func TestSecuritySessionsEndEverywhere(t *testing.T) {
 			}
 			// Only a platform admin may disable.
 			staff, _ := s.FindUserByPhone(ctx, f.staff)
-			if err := s.DisableUser(accounts.WithActor(ctx, staff), u.ID); err == nil {
+			if err := s.DisableUser(accounts.WithActor(ctx, staff), u.ID, "手机丢失"); err == nil {
 				t.Fatal("street staff disabled an account")
 			}
-			if err := s.DisableUser(storetest.Admin(), u.ID); err != nil {
+			if err := s.DisableUser(storetest.Admin(), u.ID, "手机丢失"); err != nil {
 				t.Fatal(err)
 			}
 			if a.signedIn() || b.signedIn() {
@@ -481,7 +481,7 @@ func TestSecurityAccountEnumeration(t *testing.T) {
 		if err := s.CreateUser(storetest.Admin(), gone); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.DisableUser(storetest.Admin(), gone.ID); err != nil {
+		if err := s.DisableUser(storetest.Admin(), gone.ID, "手机丢失"); err != nil {
 			t.Fatal(err)
 		}
 		tok := regexp.MustCompile(`name="csrf_token" value="[0-9a-f]+"`)

@@ -216,6 +216,8 @@ func New(d Deps) (http.Handler, error) {
 	handle("POST /admin/users/{id}/grants", a.adminGrantAdd)
 	handle("POST /admin/users/{id}/grants/{gid}/delete", a.adminGrantRemove)
 	handle("POST /admin/users/{id}/password", a.adminPasswordReset)
+	handle("POST /admin/users/{id}/disable", a.adminUserDisable)
+	handle("POST /admin/users/{id}/enable", a.adminUserEnable)
 	handle("GET /admin/audit", a.adminAudit)
 	handle("GET /admin/merchants", a.adminMerchants)
 	handle("GET /admin/solutions", a.adminSolutions)
