@@ -246,6 +246,9 @@ func listenAndServe(ctx context.Context, addr string, h http.Handler, log *slog.
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
+	if f, ok := h.(server.Flusher); ok {
+		f.Flush(shut) // counts held in memory, now that no request adds to them
+	}
 	return nil
 }
 

@@ -5,6 +5,7 @@
 package server
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 
@@ -88,5 +89,24 @@ func New(d Deps) http.Handler {
 	h = recoverPanics(h, d.Logger)
 	h = logRequests(h, d.Logger)
 	h = requestID(h)
-	return h
+	return flushing{h, d.Web}
+}
+
+// Flusher is a handler that holds something in memory to write once the
+// server takes no more requests (the portal's visit counts): the serve
+// command calls Flush after a graceful shutdown.
+type Flusher interface {
+	Flush(ctx context.Context)
+}
+
+// flushing is the whole handler, passing Flush on to the pages'.
+type flushing struct {
+	http.Handler
+	web http.Handler
+}
+
+func (f flushing) Flush(ctx context.Context) {
+	if w, ok := f.web.(Flusher); ok {
+		w.Flush(ctx)
+	}
 }

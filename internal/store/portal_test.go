@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -187,6 +188,32 @@ func TestPortalVisitsOnTheDashboard(t *testing.T) {
 		}
 		if o.PortalViews != 22 || o.PortalVisitors != 4 {
 			t.Fatalf("views %d visitors %d, want 22 and 4", o.PortalViews, o.PortalVisitors)
+		}
+	})
+}
+
+// TestVisitorSalt: the day's salt is the same for every caller (every
+// node), another day's is another, and a day's salt is gone once a later
+// day's is asked for.
+func TestVisitorSalt(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		a, err := s.VisitorSalt(ctx, "2026-03-01")
+		if err != nil || len(a) != 32 {
+			t.Fatalf("salt %x %v", a, err)
+		}
+		b, err := s.VisitorSalt(ctx, "2026-03-01")
+		if err != nil || string(a) != string(b) {
+			t.Fatalf("a second node got another salt for the same day: %v", err)
+		}
+		c, err := s.VisitorSalt(ctx, "2026-03-02")
+		if err != nil || string(c) == string(a) {
+			t.Fatalf("the next day kept the salt: %v", err)
+		}
+		again, err := s.VisitorSalt(ctx, "2026-03-01")
+		if err != nil || string(again) == string(a) {
+			t.Fatalf("a past day's salt was kept: %v", err)
 		}
 	})
 }

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"sort"
 )
 
@@ -32,4 +34,29 @@ func (s *Store) RecordVisits(ctx context.Context, day string, views map[string]i
 		}
 		return nil
 	})
+}
+
+// VisitorSalt returns the day's salt of the portal's visitor hashes, made
+// by whichever node asks first, so every node hashes a visitor alike; the
+// salts of earlier days are deleted on the way. A system write.
+func (s *Store) VisitorSalt(ctx context.Context, day string) ([]byte, error) {
+	fresh := make([]byte, 32)
+	if _, err := rand.Read(fresh); err != nil {
+		return nil, err
+	}
+	var salt string
+	err := s.tx(ctx, func(c conn) error {
+		if _, err := c.exec(ctx, `DELETE FROM portal_salts WHERE day < ?`, day); err != nil {
+			return err
+		}
+		if _, err := c.exec(ctx, `INSERT INTO portal_salts (day, salt) VALUES (?, ?) ON CONFLICT (day) DO NOTHING`,
+			day, hex.EncodeToString(fresh)); err != nil {
+			return err
+		}
+		return c.row(ctx, `SELECT salt FROM portal_salts WHERE day = ?`, day).Scan(&salt)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return hex.DecodeString(salt)
 }

@@ -17,16 +17,21 @@ import (
 
 // visitCounter counts the resident portal's page views and daily unique
 // visitors without third-party trackers and without keeping addresses: a
-// visitor is a hash of a salt that is random for each day and held only in
-// memory, the address and the browser's user agent. Once the day's salt is
-// gone nobody can tell whose hash it was. Counts gather in memory and are
-// written in one small transaction at most every flushEvery.
+// visitor is a hash of a salt that is random for each day, the address and
+// the browser's user agent. The salt is the day's row in the database,
+// shared by every node (store.VisitorSalt) and deleted once the day is
+// over: then nobody can tell whose hash it was. Should the database not
+// answer, a node uses a salt of its own and asks again a minute later.
+// Counts gather in memory and are written in one small transaction at
+// most every flushEvery.
 type visitCounter struct {
 	mu       sync.Mutex
 	store    *store.Store
 	log      func(msg string, args ...any)
 	day      string
 	salt     []byte
+	shared   bool      // salt is the day's shared one
+	askedAt  time.Time // when the shared salt was last asked for
 	views    map[string]int64
 	seen     map[string]bool // visitors of the day already known
 	fresh    []string        // visitors not yet written
@@ -53,9 +58,17 @@ func (v *visitCounter) count(r *http.Request, trustProxy bool) {
 	v.mu.Lock()
 	if day != v.day {
 		v.flushLocked(context.WithoutCancel(r.Context()))
-		v.day, v.seen = day, map[string]bool{}
+		v.day, v.seen, v.shared = day, map[string]bool{}, false
 		v.salt = make([]byte, 32)
 		_, _ = rand.Read(v.salt)
+	}
+	if !v.shared && now.Sub(v.askedAt) >= time.Minute {
+		v.askedAt = now
+		if salt, err := v.store.VisitorSalt(context.WithoutCancel(r.Context()), day); err != nil {
+			v.log("portal visitor salt not shared", "err", err)
+		} else {
+			v.salt, v.shared = salt, true
+		}
 	}
 	if v.views == nil {
 		v.views = map[string]int64{}
@@ -85,10 +98,10 @@ func (v *visitCounter) Flush(ctx context.Context) {
 }
 
 func (v *visitCounter) flushLocked(ctx context.Context) {
-	v.lastSave = time.Now()
 	if v.day == "" || (len(v.views) == 0 && len(v.fresh) == 0) {
 		return
 	}
+	v.lastSave = time.Now()
 	if err := v.store.RecordVisits(ctx, v.day, v.views, v.fresh); err != nil {
 		v.log("portal visits not saved", "err", err) // counts are kept for the next try
 		return

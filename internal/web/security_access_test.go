@@ -972,7 +972,7 @@ func secEmptyType(path string) string {
 // secVolatile are tables a refused request may touch without changing
 // anything that matters: sessions' last use, rate-limit counters, visit
 // counts, sign-in ceremonies.
-var secVolatile = map[string]bool{"sessions": true, "rate_limits": true, "portal_visits": true, "portal_visitors": true,
+var secVolatile = map[string]bool{"sessions": true, "rate_limits": true, "portal_visits": true, "portal_visitors": true, "portal_salts": true,
 	"login_codes": true, "webauthn_ceremonies": true, "api_tokens": true, "outbox": true}
 
 // snapshot reads every other table whole, as text.

@@ -384,8 +384,18 @@ func New(d Deps) (http.Handler, error) {
 		handle("GET /dev/inbox", a.devInbox)
 	}
 	handle("/", a.notFound)
-	return mux, nil
+	return pages{mux, a.visits}, nil
 }
+
+// pages is the pages' handler; Flush writes what it still holds in memory
+// (the portal's visit counts) once the server takes no more requests
+// (server.Flusher, called at shutdown).
+type pages struct {
+	http.Handler
+	visits *visitCounter
+}
+
+func (p pages) Flush(ctx context.Context) { p.visits.Flush(ctx) }
 
 func cacheStatic(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
