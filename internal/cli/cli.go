@@ -48,6 +48,7 @@ const usage = `huitian — 回天社区治理平台 / Huitian community governan
   huitian reindex                                        让所有运行中的节点从数据库重建搜索和匹配索引
   huitian backup --to FILE                               在线备份（SQLite 快照；PostgreSQL 用 pg_dump）并校验
   huitian restore --from FILE                            恢复到空数据库并校验审计链和账本
+  huitian copy --from DSN --to postgres://…              把整个库（例如 SQLite）复制到空的 PostgreSQL 并校验
   huitian grants verify                                  校验基金、轮次、资助与资金流水一致
   huitian eval --orgs F --projects F --queries F [-v]   评测推荐质量（nDCG@5、recall@5，对比 FTS5 基线）
   huitian gen --scale street|district|city --db DSN [--seed N]  生成整街道/区/市规模的测试数据（可中断续做）
@@ -87,6 +88,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		"backup":               runBackup,
 		"reindex":              runReindex,
 		"restore":              runRestore,
+		"copy":                 runCopy,
 		"grants verify":        runGrantsVerify,
 		"gen":                  runGen,
 	}[cmd]
