@@ -72,10 +72,10 @@ type node struct {
 	exited chan struct{}
 }
 
-func startNode(t *testing.T, bin, dsn string, logs *syncBuffer) *node {
+func startNode(t *testing.T, bin, dsn string, logs *syncBuffer, env ...string) *node {
 	t.Helper()
 	cmd := exec.Command(bin, "serve", "--db", dsn, "--addr", "127.0.0.1:0")
-	cmd.Env = append(os.Environ(), "HUITIAN_DATABASE=")
+	cmd.Env = append(append(os.Environ(), "HUITIAN_DATABASE="), env...)
 	pr, pw := io.Pipe()
 	cmd.Stdout = io.Discard
 	cmd.Stderr = pw

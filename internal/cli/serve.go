@@ -275,13 +275,23 @@ func runServe(ctx context.Context, args []string, env Env) error {
 			return err
 		}
 	}
-	// No SMS gateway is wired yet: production without one keeps codes in the
-	// developer inbox only when explicitly asked to (HUITIAN_DEV_INBOX).
+	// Text messages go to the district's SMS relay when one is configured;
+	// without one they stay in memory, shown on /dev/inbox only when asked
+	// to (HUITIAN_DEV_INBOX, development).
 	inbox := sms.NewInbox(100)
 	var sender sms.Sender = inbox
 	var shown *sms.Inbox
-	if cfg.DevInbox {
+	switch {
+	case cfg.SMSRelayURL != "":
+		relay, err := sms.NewWebhook(cfg.SMSRelayURL, cfg.SMSRelaySecret)
+		if err != nil {
+			return err
+		}
+		sender = relay
+	case cfg.DevInbox:
 		shown = inbox
+	default:
+		log.Warn("no SMS relay (HUITIAN_SMS_RELAY_URL): sign-in codes and notifications are not sent")
 	}
 	// The index builds while the server already listens; /readyz says
 	// when it is done (a large database takes seconds).

@@ -30,6 +30,11 @@ type Config struct {
 	MaxBodyBytes   int64         // HUITIAN_MAX_BODY_BYTES, request body bound
 	ImportMaxBytes int64         // HUITIAN_IMPORT_MAX_BYTES, upload bound for imports
 	LogLevel       string        // HUITIAN_LOG_LEVEL: debug, info, warn, error
+	// SMSRelayURL is the district's SMS relay (sms.Webhook): every text
+	// message is POSTed there, signed with SMSRelaySecret. Empty: no SMS
+	// leaves the server (development, or HUITIAN_DEV_INBOX).
+	SMSRelayURL    string // HUITIAN_SMS_RELAY_URL
+	SMSRelaySecret string // HUITIAN_SMS_RELAY_SECRET, at least 16 characters
 	// DevInbox shows one-time codes on /dev/inbox instead of sending SMS.
 	// Only the demo turns it on; production wires a real sender.
 	DevInbox bool // HUITIAN_DEV_INBOX
@@ -147,6 +152,11 @@ func Load(getenv func(string) string) (Config, error) {
 	str("HUITIAN_BASE_URL", &c.BaseURL)
 	str("HUITIAN_OCDS_PREFIX", &c.OCDSPrefix)
 	str("HUITIAN_PUBLISHER", &c.Publisher)
+	str("HUITIAN_SMS_RELAY_URL", &c.SMSRelayURL)
+	str("HUITIAN_SMS_RELAY_SECRET", &c.SMSRelaySecret)
+	if c.SMSRelayURL != "" && len(c.SMSRelaySecret) < 16 && err == nil {
+		err = fmt.Errorf("HUITIAN_SMS_RELAY_URL is set: HUITIAN_SMS_RELAY_SECRET needs at least 16 characters")
+	}
 	str("HUITIAN_DATABASE", &c.Database)
 	if v := getenv("HUITIAN_DATABASE_REPLICAS"); v != "" {
 		for _, u := range strings.Split(v, ",") {

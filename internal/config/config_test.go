@@ -56,3 +56,16 @@ func TestDeployEnvExample(t *testing.T) {
 		}
 	}
 }
+
+// TestSMSRelaySecret: a relay without a secret long enough does not load.
+func TestSMSRelaySecret(t *testing.T) {
+	env := map[string]string{"HUITIAN_SMS_RELAY_URL": "https://relay.local/send", "HUITIAN_SMS_RELAY_SECRET": "short"}
+	if _, err := Load(func(k string) string { return env[k] }); err == nil {
+		t.Fatal("a short relay secret loaded")
+	}
+	env["HUITIAN_SMS_RELAY_SECRET"] = "district-relay-secret-0001"
+	c, err := Load(func(k string) string { return env[k] })
+	if err != nil || c.SMSRelayURL != "https://relay.local/send" {
+		t.Fatalf("%+v %v", c.SMSRelayURL, err)
+	}
+}
