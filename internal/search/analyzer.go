@@ -496,7 +496,8 @@ func (a *Analyzer) queryHanRun(th *Thesaurus, run []rune, qb *queryBuilder, matc
 		return matched
 	}
 	// Word boundaries from the segmenter: start[k] marks a word starting at
-	// rune k; single[k] marks a one-character word; stop[k] a stop word.
+	// rune k; single[k] marks a one-character word; stop[k] a character of
+	// a stop word.
 	n := len(run)
 	var start, single, stop []bool
 	var segWords []string
@@ -514,6 +515,13 @@ func (a *Analyzer) queryHanRun(th *Thesaurus, run []rune, qb *queryBuilder, matc
 			if k == 1 {
 				single[pos] = true
 				stop[pos] = stopRunes.has(run[pos])
+			} else if stopWords[w] {
+				// A stop word of two or more characters (有没有,
+				// 怎么样): its bigrams (有没, 没有) and those
+				// reaching into it are noise, like a stop character's.
+				for i := pos; i < pos+k; i++ {
+					stop[i] = true
+				}
 			}
 			pos += k
 		}

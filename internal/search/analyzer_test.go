@@ -209,6 +209,24 @@ func TestQueryWithSegmenter(t *testing.T) {
 	if _, ok := termOf(q, "人的"); ok {
 		t.Errorf("老人的手机: %v has 人的", q)
 	}
+	// So does a stop word of several characters, with its own bigrams:
+	// 有没有 is neither 有没 nor 没有, and 有没有 … 手工 not 有手.
+	sw := NewAnalyzer(Options{Segmenter: fakeSegmenter{"有没有": true, "手工": true, "老人": true}})
+	q = sw.Query("有没有手工老人")
+	for _, b := range []string{"有没", "没有", "有手"} {
+		if _, ok := termOf(q, b); ok {
+			t.Errorf("有没有手工老人: %v has %s", q, b)
+		}
+	}
+	for _, b := range []string{"手工", "老人", "工老"} {
+		if _, ok := termOf(q, b); !ok {
+			t.Errorf("有没有手工老人: %v lacks %s", q, b)
+		}
+	}
+	// Without a segmenter nothing tells the stop word apart: its bigrams stay.
+	if _, ok := termOf(NewAnalyzer(Options{}).Query("有没有手工"), "没有"); !ok {
+		t.Error("有没有手工 without a segmenter: 没有 dropped")
+	}
 	// Segmenter words of three characters are query words only when
 	// documents are segmented too (else the index would not have them).
 	if _, ok := termOf(a.Query("居委会"), "居委会"); ok {
