@@ -360,6 +360,10 @@ type Term struct {
 	// situation rule added, the typed terms that fired it, one per
 	// condition, joined by "、"); for other kinds it equals Text.
 	Source string
+	// Rule marks a synonym a situation rule added (it names what answers
+	// the situation) rather than a thesaurus group (another word for a
+	// word typed).
+	Rule bool
 }
 
 // Query is an analyzed query. Build it with Analyzer.Query.
@@ -468,7 +472,7 @@ func (a *Analyzer) Query(text string) Query {
 		}
 		src := strings.Join(srcs, "、")
 		for _, add := range ru.Add {
-			qb.add(Term{Text: add, Weight: a.opts.RuleWeight, Kind: KindSynonym, Source: src})
+			qb.add(Term{Text: add, Weight: a.opts.RuleWeight, Kind: KindSynonym, Source: src, Rule: true})
 		}
 	}
 	q.Terms = qb.terms

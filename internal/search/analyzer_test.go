@@ -355,9 +355,13 @@ func TestThesaurusRules(t *testing.T) {
 	// Both conditions: the services come in as synonyms, not their groups.
 	q := a.Query("孩子放学没人管")
 	for _, s := range []string{"托管", "看护"} {
-		if tm, ok := termOf(q, s); !ok || tm.Kind != KindSynonym || tm.Weight != 1 || tm.Source != "孩子、没人管" {
+		if tm, ok := termOf(q, s); !ok || tm.Kind != KindSynonym || tm.Weight != 1 || tm.Source != "孩子、没人管" || !tm.Rule {
 			t.Errorf("%s: %+v in %v", s, tm, q)
 		}
+	}
+	// A group's synonym is not marked as a rule's.
+	if tm, ok := termOf(a.Query("课后托管"), "四点半课堂"); !ok || tm.Rule {
+		t.Errorf("四点半课堂 for 课后托管: %+v", tm)
 	}
 	if _, ok := termOf(q, "四点半课堂"); ok {
 		t.Errorf("a rule expanded the group of what it added: %v", q)
