@@ -569,6 +569,9 @@ func (a *Analyzer) queryHanRun(th *Thesaurus, run []rune, qb *queryBuilder, matc
 		if isStopBigram(run[k], run[k+1]) {
 			continue
 		}
+		if reduplicated(run, k) {
+			continue
+		}
 		w := 1.0
 		if start != nil {
 			if stop[k] || stop[k+1] {
@@ -581,6 +584,14 @@ func (a *Analyzer) queryHanRun(th *Thesaurus, run []rune, qb *queryBuilder, matc
 		qb.add(Term{Text: b, Weight: w, Kind: KindBigram, Source: b})
 	}
 	return matched
+}
+
+// reduplicated reports whether the bigram at k is half of a verb
+// reduplicated around 一 (修一修, 看一看, 问一问): 修一 and 一修 are not
+// words, and in documents they occur only by accident (统一修订).
+func reduplicated(run []rune, k int) bool {
+	return run[k+1] == '一' && k+2 < len(run) && run[k+2] == run[k] ||
+		run[k] == '一' && k > 0 && run[k-1] == run[k+1]
 }
 
 // queryBuilder merges repeated terms: a typed term repeated adds up its

@@ -223,6 +223,21 @@ func TestQueryWithSegmenter(t *testing.T) {
 			t.Errorf("有没有手工老人: %v lacks %s", q, b)
 		}
 	}
+	// A verb reduplicated around 一 gives no bigram with 一.
+	for _, text := range []string{"能不能修一修", "帮忙看一看电梯"} {
+		q := NewAnalyzer(Options{}).Query(text)
+		for _, tm := range q.Terms {
+			if tm.Kind == KindBigram && strings.Contains(tm.Text, "一") {
+				t.Errorf("%s: %v has %s", text, q, tm.Text)
+			}
+		}
+	}
+	if _, ok := termOf(NewAnalyzer(Options{}).Query("一步一步来"), "步一"); ok {
+		t.Error("一步一步来: 步一 kept")
+	}
+	if _, ok := termOf(NewAnalyzer(Options{}).Query("统一修订"), "一修"); !ok {
+		t.Error("统一修订: 一修 dropped though nothing is reduplicated")
+	}
 	// Without a segmenter nothing tells the stop word apart: its bigrams stay.
 	if _, ok := termOf(NewAnalyzer(Options{}).Query("有没有手工"), "没有"); !ok {
 		t.Error("有没有手工 without a segmenter: 没有 dropped")
