@@ -59,3 +59,27 @@ func TestFit(t *testing.T) {
 		t.Errorf("plain sum: %v, want 3.8", got)
 	}
 }
+
+// A term a situation rule adds counts for a category as much as a keyword
+// typed; a group's synonym counts half.
+func TestCategoryRuleEvidence(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		thesaurus string
+		legal     float64
+	}{
+		{"楼上 + 漏水 => 调解\n", 0.5},        // rule: 调解 as strong as the typed 漏水
+		{"漏水 调解\n", 1.0 / 3},            // group: half
+		{"楼上 + 漏水 => 调解\n漏水 调解\n", 0.5}, // both: the rule's
+	} {
+		th, err := search.ParseThesaurus(strings.NewReader(c.thesaurus))
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := search.NewAnalyzer(search.Options{Thesaurus: th}).Query("楼上漏水")
+		cats := categoryScores(q.Text, q)
+		if math.Abs(cats["legal"]-c.legal) > 1e-9 || math.Abs(cats["property"]-(1-c.legal)) > 1e-9 {
+			t.Errorf("%q: legal %v property %v, want %v and %v; query %v", c.thesaurus, cats["legal"], cats["property"], c.legal, 1-c.legal, q)
+		}
+	}
+}

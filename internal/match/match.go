@@ -449,17 +449,29 @@ func topCategory(cats map[string]float64) (string, float64) {
 	return best, bs
 }
 
+// ruleEvidence is what the terms a situation rule added (search.Term.Rule)
+// count for a category they name a keyword of, once per category: as
+// much as a keyword typed, where a group's synonyms count half. A rule
+// names what answers the situation its conditions describe (孩子 +
+// 没人管 => 课后托管), so its words say what the need is about; a group
+// only offers other words for a word typed (TUNING.md, tenth pass).
+const ruleEvidence = 1.0
+
 // categoryScores scores the taxonomy for a text: keyword hits in the text and
 // in the thesaurus expansions of the query, as shares summing to 1.
 func categoryScores(text string, q search.Query) map[string]float64 {
-	var exp strings.Builder
+	var exp, rules strings.Builder
 	for _, t := range q.Terms {
 		if t.Kind == search.KindSynonym || t.Kind == search.KindWord {
 			exp.WriteString(t.Text)
 			exp.WriteByte(' ')
 		}
+		if t.Kind == search.KindSynonym && t.Rule {
+			rules.WriteString(t.Text)
+			rules.WriteByte(' ')
+		}
 	}
-	e := exp.String()
+	e, re := exp.String(), rules.String()
 	out := map[string]float64{}
 	var total float64
 	for _, c := range registry.Categories {
@@ -467,7 +479,10 @@ func categoryScores(text string, q search.Query) map[string]float64 {
 		for _, k := range c.Keywords {
 			s += float64(strings.Count(text, k))
 			if strings.Contains(e, k) && !slices.Contains(c.People, k) {
-				x = 0.5 // once per category: a large synonym group must not outvote the words typed
+				x = max(x, 0.5) // once per category: a large synonym group must not outvote the words typed
+			}
+			if strings.Contains(re, k) && !slices.Contains(c.People, k) {
+				x = ruleEvidence
 			}
 		}
 		for _, k := range c.People {

@@ -360,6 +360,10 @@ type Term struct {
 	// situation rule added, the typed terms that fired it, one per
 	// condition, joined by "、"); for other kinds it equals Text.
 	Source string
+	// Rule marks a synonym a situation rule added (it names what answers
+	// the situation) rather than a thesaurus group (another word for a
+	// word typed).
+	Rule bool
 }
 
 // Query is an analyzed query. Build it with Analyzer.Query.
@@ -468,7 +472,7 @@ func (a *Analyzer) Query(text string) Query {
 		}
 		src := strings.Join(srcs, "、")
 		for _, add := range ru.Add {
-			qb.add(Term{Text: add, Weight: a.opts.RuleWeight, Kind: KindSynonym, Source: src})
+			qb.add(Term{Text: add, Weight: a.opts.RuleWeight, Kind: KindSynonym, Source: src, Rule: true})
 		}
 	}
 	q.Terms = qb.terms
@@ -496,7 +500,8 @@ func (a *Analyzer) queryHanRun(th *Thesaurus, run []rune, qb *queryBuilder, matc
 		return matched
 	}
 	// Word boundaries from the segmenter: start[k] marks a word starting at
-	// rune k; single[k] marks a one-character word; stop[k] a stop word.
+	// rune k; single[k] marks a one-character word; stop[k] a character of
+	// a stop word.
 	n := len(run)
 	var start, single, stop []bool
 	var segWords []string
@@ -514,6 +519,13 @@ func (a *Analyzer) queryHanRun(th *Thesaurus, run []rune, qb *queryBuilder, matc
 			if k == 1 {
 				single[pos] = true
 				stop[pos] = stopRunes.has(run[pos])
+			} else if stopWords[w] {
+				// A stop word of two or more characters (有没有,
+				// 怎么样): its bigrams (有没, 没有) and those
+				// reaching into it are noise, like a stop character's.
+				for i := pos; i < pos+k; i++ {
+					stop[i] = true
+				}
 			}
 			pos += k
 		}
@@ -557,6 +569,9 @@ func (a *Analyzer) queryHanRun(th *Thesaurus, run []rune, qb *queryBuilder, matc
 		if isStopBigram(run[k], run[k+1]) {
 			continue
 		}
+		if reduplicated(run, k) {
+			continue
+		}
 		w := 1.0
 		if start != nil {
 			if stop[k] || stop[k+1] {
@@ -569,6 +584,14 @@ func (a *Analyzer) queryHanRun(th *Thesaurus, run []rune, qb *queryBuilder, matc
 		qb.add(Term{Text: b, Weight: w, Kind: KindBigram, Source: b})
 	}
 	return matched
+}
+
+// reduplicated reports whether the bigram at k is half of a verb
+// reduplicated around 一 (修一修, 看一看, 问一问): 修一 and 一修 are not
+// words, and in documents they occur only by accident (统一修订).
+func reduplicated(run []rune, k int) bool {
+	return run[k+1] == '一' && k+2 < len(run) && run[k+2] == run[k] ||
+		run[k] == '一' && k > 0 && run[k-1] == run[k+1]
 }
 
 // queryBuilder merges repeated terms: a typed term repeated adds up its

@@ -209,6 +209,39 @@ func TestQueryWithSegmenter(t *testing.T) {
 	if _, ok := termOf(q, "人的"); ok {
 		t.Errorf("老人的手机: %v has 人的", q)
 	}
+	// So does a stop word of several characters, with its own bigrams:
+	// 有没有 is neither 有没 nor 没有, and 有没有 … 手工 not 有手.
+	sw := NewAnalyzer(Options{Segmenter: fakeSegmenter{"有没有": true, "手工": true, "老人": true}})
+	q = sw.Query("有没有手工老人")
+	for _, b := range []string{"有没", "没有", "有手"} {
+		if _, ok := termOf(q, b); ok {
+			t.Errorf("有没有手工老人: %v has %s", q, b)
+		}
+	}
+	for _, b := range []string{"手工", "老人", "工老"} {
+		if _, ok := termOf(q, b); !ok {
+			t.Errorf("有没有手工老人: %v lacks %s", q, b)
+		}
+	}
+	// A verb reduplicated around 一 gives no bigram with 一.
+	for _, text := range []string{"能不能修一修", "帮忙看一看电梯"} {
+		q := NewAnalyzer(Options{}).Query(text)
+		for _, tm := range q.Terms {
+			if tm.Kind == KindBigram && strings.Contains(tm.Text, "一") {
+				t.Errorf("%s: %v has %s", text, q, tm.Text)
+			}
+		}
+	}
+	if _, ok := termOf(NewAnalyzer(Options{}).Query("一步一步来"), "步一"); ok {
+		t.Error("一步一步来: 步一 kept")
+	}
+	if _, ok := termOf(NewAnalyzer(Options{}).Query("统一修订"), "一修"); !ok {
+		t.Error("统一修订: 一修 dropped though nothing is reduplicated")
+	}
+	// Without a segmenter nothing tells the stop word apart: its bigrams stay.
+	if _, ok := termOf(NewAnalyzer(Options{}).Query("有没有手工"), "没有"); !ok {
+		t.Error("有没有手工 without a segmenter: 没有 dropped")
+	}
 	// Segmenter words of three characters are query words only when
 	// documents are segmented too (else the index would not have them).
 	if _, ok := termOf(a.Query("居委会"), "居委会"); ok {
@@ -337,9 +370,13 @@ func TestThesaurusRules(t *testing.T) {
 	// Both conditions: the services come in as synonyms, not their groups.
 	q := a.Query("孩子放学没人管")
 	for _, s := range []string{"托管", "看护"} {
-		if tm, ok := termOf(q, s); !ok || tm.Kind != KindSynonym || tm.Weight != 1 || tm.Source != "孩子、没人管" {
+		if tm, ok := termOf(q, s); !ok || tm.Kind != KindSynonym || tm.Weight != 1 || tm.Source != "孩子、没人管" || !tm.Rule {
 			t.Errorf("%s: %+v in %v", s, tm, q)
 		}
+	}
+	// A group's synonym is not marked as a rule's.
+	if tm, ok := termOf(a.Query("课后托管"), "四点半课堂"); !ok || tm.Rule {
+		t.Errorf("四点半课堂 for 课后托管: %+v", tm)
 	}
 	if _, ok := termOf(q, "四点半课堂"); ok {
 		t.Errorf("a rule expanded the group of what it added: %v", q)
