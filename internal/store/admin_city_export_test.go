@@ -1,0 +1,11 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+)
+
+// QueryForTest lets store_test read rows directly (test builds only).
+func (s *Store) QueryForTest(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return s.read().query(ctx, q, args...)
+}
