@@ -9,3 +9,7 @@ import (
 func (s *Store) QueryForTest(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	return s.read().query(ctx, q, args...)
 }
+
+// OCDSSinceBoundForTest lowers how many changes FindOCDSProcessesSince
+// collects from their indexes before it walks the needs in id order.
+func (s *Store) OCDSSinceBoundForTest(n int) { s.ocdsSinceBound = n }

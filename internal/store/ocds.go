@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/huitian/huitian/internal/errs"
@@ -327,60 +329,22 @@ const ocdsListed = `n.status NOT IN ('draft', 'submitted') AND (n.published_at I
 
 // FindOCDSNeedIDs lists, in a stable order (by id: UUIDv7, so oldest
 // first), the ids of the needs that have a public OCDS release, and how many
-// there are. With a non-zero since only needs with a release dated at or
-// after since count; without since they are counted up to one past this
-// page (enough to tell whether a next page exists). Pages hold perPage ids
-// (at most MaxOCDSPerPage).
-//
-// Release dates are decided by the ocds builder (some by the clock: the
-// deadline, the end of the objection period), so SQL only narrows the
-// candidates with a generous margin and each candidate's releases are built
-// to check; without since the SQL condition is exact.
-func (s *Store) FindOCDSNeedIDs(ctx context.Context, since time.Time, page, perPage int) ([]string, int, error) {
+// there are, counted up to one past this page (enough to tell whether a
+// next page exists: a city's feed lists a million completed projects).
+// Pages hold perPage ids (at most MaxOCDSPerPage). The feed since a date
+// is FindOCDSProcessesSince.
+func (s *Store) FindOCDSNeedIDs(ctx context.Context, page, perPage int) ([]string, int, error) {
 	limit, offset := paging(page, perPage, MaxOCDSPerPage)
 	var ids []string
 	total := 0
 	err := s.readTx(ctx, func(c conn) error {
-		if since.IsZero() {
-			// Counted only past this page (whether there is a next one):
-			// a city's feed lists a million completed projects.
-			var err error
-			if total, err = countUpTo(ctx, c, `FROM needs n WHERE `+ocdsListed, nil, offset+limit); err != nil {
-				return err
-			}
-			ids, err = queryIDs(ctx, c, `SELECT n.id FROM needs n WHERE `+ocdsListed+` ORDER BY n.id LIMIT ? OFFSET ?`,
-				limit, offset)
+		var err error
+		if total, err = countUpTo(ctx, c, `FROM needs n WHERE `+ocdsListed, nil, offset+limit); err != nil {
 			return err
 		}
-		// A day's margin absorbs any time zone a stored value was written
-		// in; the objection period is at most 30 days.
-		loose, now := since.UTC().Add(-24*time.Hour), c.now.Add(24*time.Hour)
-		candidates, err := queryIDs(ctx, c, `SELECT n.id FROM needs n WHERE `+ocdsListed+` AND (
-			n.updated_at >= ? OR n.published_at >= ? OR (n.deadline >= ? AND n.deadline <= ?)
-			OR (n.awarded_at >= ? AND n.awarded_at <= ?)
-			OR EXISTS (SELECT 1 FROM need_events e WHERE e.need_id = n.id AND e.at >= ?)
-			OR EXISTS (SELECT 1 FROM awards a WHERE a.need_id = n.id AND a.decided_at >= ?)
-			OR EXISTS (SELECT 1 FROM contracts k WHERE k.need_id = n.id AND (k.signed_at >= ? OR k.start_at >= ?))
-			OR EXISTS (SELECT 1 FROM acceptances ac WHERE ac.need_id = n.id AND ac.at >= ?)
-			OR EXISTS (SELECT 1 FROM ratings r WHERE r.need_id = n.id AND r.at >= ?))
-			ORDER BY n.id`, loose, loose, loose, now, loose.AddDate(0, 0, -31), now, loose, loose, loose, loose, loose, loose)
-		if err != nil {
-			return err
-		}
-		for _, id := range candidates {
-			p, err := ocdsProcess(ctx, c, id)
-			if err != nil {
-				return err
-			}
-			if !releasedSince(p, since) {
-				continue
-			}
-			if total >= offset && len(ids) < limit {
-				ids = append(ids, id)
-			}
-			total++
-		}
-		return nil
+		ids, err = queryIDs(ctx, c, `SELECT n.id FROM needs n WHERE `+ocdsListed+` ORDER BY n.id LIMIT ? OFFSET ?`,
+			limit, offset)
+		return err
 	})
 	return ids, total, err
 }
@@ -393,4 +357,162 @@ func releasedSince(p ocds.Process, since time.Time) bool {
 		}
 	}
 	return false
+}
+
+// ocdsSinceBound is how many changes since a date the feed collects from
+// their dates' indexes; past it, the needs are walked in id order instead
+// (there are then so many changes that most needs are candidates, and a
+// page finds its processes within perPage × needs/ocdsSinceBound rows).
+const ocdsSinceBound = 5000
+
+// ocdsSinceExamined bounds the candidates one page builds once it holds a
+// release: a page may then be short, and the next one goes on after it.
+const ocdsSinceExamined = 5
+
+// ocdsSinceArms are the dates that can give a need a release on or after a
+// date (the condition of the walk in ocdsSinceWalk, arm by arm), each a
+// range of an index (migrations 0021, 0024). Their arguments: loose, now,
+// and the awards' window's start.
+var ocdsSinceArms = []struct{ sql string }{
+	{`SELECT id FROM needs WHERE updated_at >= ?1`},
+	{`SELECT id FROM needs WHERE published_at >= ?1`},
+	{`SELECT id FROM needs WHERE deadline >= ?1 AND deadline <= ?2`},
+	{`SELECT id FROM needs WHERE awarded_at >= ?3 AND awarded_at <= ?2`},
+	{`SELECT need_id FROM need_events WHERE at >= ?1`},
+	{`SELECT need_id FROM awards WHERE decided_at >= ?1`},
+	{`SELECT need_id FROM contracts WHERE signed_at >= ?1`},
+	{`SELECT need_id FROM contracts WHERE start_at >= ?1`},
+	{`SELECT need_id FROM acceptances WHERE at >= ?1`},
+	{`SELECT need_id FROM ratings WHERE at >= ?1`},
+}
+
+// ocdsSinceWalk is the same condition tested need by need, for a walk in
+// id order.
+const ocdsSinceWalk = `SELECT n.id FROM needs n WHERE n.id > ? AND ` + ocdsListed + ` AND (
+	n.updated_at >= ? OR n.published_at >= ? OR (n.deadline >= ? AND n.deadline <= ?)
+	OR (n.awarded_at >= ? AND n.awarded_at <= ?)
+	OR EXISTS (SELECT 1 FROM need_events e WHERE e.need_id = n.id AND e.at >= ?)
+	OR EXISTS (SELECT 1 FROM awards a WHERE a.need_id = n.id AND a.decided_at >= ?)
+	OR EXISTS (SELECT 1 FROM contracts k WHERE k.need_id = n.id AND (k.signed_at >= ? OR k.start_at >= ?))
+	OR EXISTS (SELECT 1 FROM acceptances ac WHERE ac.need_id = n.id AND ac.at >= ?)
+	OR EXISTS (SELECT 1 FROM ratings r WHERE r.need_id = n.id AND r.at >= ?))
+	ORDER BY n.id LIMIT ?`
+
+// armArgs expands an arm's numbered arguments (?1 loose, ?2 now, ?3 the
+// awards' window) into plain placeholders and their values.
+func armArgs(q string, loose, now, awarded time.Time) (string, []any) {
+	var args []any
+	var b strings.Builder
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' && i+1 < len(q) {
+			switch q[i+1] {
+			case '1':
+				args = append(args, loose)
+			case '2':
+				args = append(args, now)
+			case '3':
+				args = append(args, awarded)
+			}
+			b.WriteByte('?')
+			i++
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String(), args
+}
+
+// FindOCDSProcessesSince returns, for one page of the feed since a date,
+// the public processes (in id order, after the need id after) with a
+// release dated at or after since: up to perPage, and next, the id to
+// continue after ("" when no later need has one). All from one snapshot.
+//
+// The candidates come from the indexes of the dates that can make a
+// release (ocdsSinceArms) while there are at most ocdsSinceBound such
+// changes; with more, needs are walked in id order and tested one by one,
+// where most pass. Either way a page reads a bounded number of rows, not
+// every need; release dates are decided by the ocds builder (some by the
+// clock), so SQL narrows with a day's margin and each candidate is built.
+func (s *Store) FindOCDSProcessesSince(ctx context.Context, since time.Time, after string, perPage int) ([]ocds.Process, string, error) {
+	perPage = min(max(perPage, 1), MaxOCDSPerPage)
+	var procs []ocds.Process
+	next := ""
+	err := s.readTx(ctx, func(c conn) error {
+		loose, now := since.UTC().Add(-24*time.Hour), c.now.Add(24*time.Hour)
+		awarded := loose.AddDate(0, 0, -31)
+		arms := make([]string, len(ocdsSinceArms))
+		var args []any
+		for i, a := range ocdsSinceArms {
+			q, aa := armArgs(a.sql, loose, now, awarded)
+			arms[i], args = q, append(args, aa...)
+		}
+		union := strings.Join(arms, ` UNION ALL `)
+		bound := ocdsSinceBound
+		if s.ocdsSinceBound > 0 {
+			bound = s.ocdsSinceBound
+		}
+		changes, err := countUpTo(ctx, c, `FROM (`+union+`) changes`, args, bound)
+		if err != nil {
+			return err
+		}
+		// candidates gives the next candidates after an id, in id order.
+		var candidates func(after string) ([]string, error)
+		if changes <= bound {
+			ids, err := queryIDs(ctx, c, union, args...)
+			if err != nil {
+				return err
+			}
+			slices.Sort(ids)
+			ids = slices.Compact(ids)
+			candidates = func(after string) ([]string, error) {
+				i, _ := slices.BinarySearch(ids, after)
+				for i < len(ids) && ids[i] <= after {
+					i++
+				}
+				return ids[i:min(i+perPage+1, len(ids))], nil
+			}
+		} else {
+			candidates = func(after string) ([]string, error) {
+				return queryIDs(ctx, c, ocdsSinceWalk, after, loose, loose, loose, now, awarded, now,
+					loose, loose, loose, loose, loose, loose, perPage+1)
+			}
+		}
+		examined, cursor := 0, after
+		for {
+			ids, err := candidates(cursor)
+			if err != nil {
+				return err
+			}
+			if len(ids) == 0 {
+				return nil // the last page
+			}
+			for _, id := range ids {
+				p, err := ocdsProcess(ctx, c, id)
+				if errs.Is(err, errs.NotFound) {
+					cursor = id
+					continue // not public
+				}
+				if err != nil {
+					return err
+				}
+				if p.Need.PublishedAt.IsZero() && p.Need.AwardedAt.IsZero() || !releasedSince(p, since) {
+					cursor = id
+					examined++
+					continue
+				}
+				if len(procs) == perPage {
+					next = procs[len(procs)-1].Need.ID // a later one has a release
+					return nil
+				}
+				procs = append(procs, p)
+				cursor = id
+				examined++
+			}
+			if len(procs) > 0 && examined >= ocdsSinceExamined*perPage {
+				next = cursor // a short page: the rest after what it examined
+				return nil
+			}
+		}
+	})
+	return procs, next, err
 }
