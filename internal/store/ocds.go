@@ -360,10 +360,14 @@ func releasedSince(p ocds.Process, since time.Time) bool {
 }
 
 // ocdsSinceBound is how many changes since a date the feed collects from
-// their dates' indexes; past it, the needs are walked in id order instead
-// (there are then so many changes that most needs are candidates, and a
-// page finds its processes within perPage × needs/ocdsSinceBound rows).
-const ocdsSinceBound = 5000
+// their dates' indexes (each page reads them all: about 10,000 for the last
+// two days of a city, 50 ms at most at the bound); past it, the needs are
+// walked in id order instead, where so many changes make most needs
+// candidates (a harvest since years ago). The walk is slow only when the
+// changes are many and yet sparse at the low end of the ids (old needs
+// unchanged, many recent ones changed): then it reads old needs until it
+// reaches them.
+const ocdsSinceBound = 100000
 
 // ocdsSinceExamined bounds the candidates one page builds once it holds a
 // release: a page may then be short, and the next one goes on after it.
