@@ -375,24 +375,32 @@ const ocdsSinceExamined = 5
 
 // ocdsSinceArms are the dates that can give a need a release on or after a
 // date (the condition of the walk in ocdsSinceWalk, arm by arm), each a
-// range of an index (migrations 0021, 0024). Their arguments: loose, now,
-// and the awards' window's start.
-var ocdsSinceArms = []struct{ sql string }{
-	{`SELECT id FROM needs WHERE updated_at >= ?1`},
-	{`SELECT id FROM needs WHERE published_at >= ?1`},
-	{`SELECT id FROM needs WHERE deadline >= ?1 AND deadline <= ?2`},
-	{`SELECT id FROM needs WHERE awarded_at >= ?3 AND awarded_at <= ?2`},
-	{`SELECT need_id FROM need_events WHERE at >= ?1`},
-	{`SELECT need_id FROM awards WHERE decided_at >= ?1`},
-	{`SELECT need_id FROM contracts WHERE signed_at >= ?1`},
-	{`SELECT need_id FROM contracts WHERE start_at >= ?1`},
-	{`SELECT need_id FROM acceptances WHERE at >= ?1`},
-	{`SELECT need_id FROM ratings WHERE at >= ?1`},
+// range of an index (migrations 0021, 0024); col is the need's id. Their
+// arguments: ?1 loose, ?2 now, ?3 the awards' window's start.
+var ocdsSinceArms = []struct{ col, sql string }{
+	{"id", `SELECT id FROM needs WHERE updated_at >= ?1`},
+	{"id", `SELECT id FROM needs WHERE published_at >= ?1`},
+	{"id", `SELECT id FROM needs WHERE deadline >= ?1 AND deadline <= ?2`},
+	{"id", `SELECT id FROM needs WHERE awarded_at >= ?3 AND awarded_at <= ?2`},
+	{"need_id", `SELECT need_id AS id FROM need_events WHERE at >= ?1`},
+	{"need_id", `SELECT need_id AS id FROM awards WHERE decided_at >= ?1`},
+	{"need_id", `SELECT need_id AS id FROM contracts WHERE signed_at >= ?1`},
+	{"need_id", `SELECT need_id AS id FROM contracts WHERE start_at >= ?1`},
+	{"need_id", `SELECT need_id AS id FROM acceptances WHERE at >= ?1`},
+	{"need_id", `SELECT need_id AS id FROM ratings WHERE at >= ?1`},
 }
+
+// ocdsWalkWindow is how many needs the walk reads in id order before, none
+// of them a candidate, it jumps to the next candidate (the least id after
+// them among the changes' index ranges): old needs unchanged for years
+// before the recently changed ones are skipped, not tested one by one.
+const ocdsWalkWindow = 2000
 
 // ocdsSinceWalk is the same condition tested need by need, for a walk in
 // id order.
-const ocdsSinceWalk = `SELECT n.id FROM needs n WHERE n.id > ? AND ` + ocdsListed + ` AND (
+// It reads the needs after an id (or from one: ocdsSinceWalkFrom).
+const ocdsSinceWalk = `SELECT n.id FROM (SELECT id FROM needs WHERE id > ? ORDER BY id LIMIT ?) w
+	JOIN needs n ON n.id = w.id WHERE ` + ocdsListed + ` AND (
 	n.updated_at >= ? OR n.published_at >= ? OR (n.deadline >= ? AND n.deadline <= ?)
 	OR (n.awarded_at >= ? AND n.awarded_at <= ?)
 	OR EXISTS (SELECT 1 FROM need_events e WHERE e.need_id = n.id AND e.at >= ?)
@@ -401,6 +409,8 @@ const ocdsSinceWalk = `SELECT n.id FROM needs n WHERE n.id > ? AND ` + ocdsListe
 	OR EXISTS (SELECT 1 FROM acceptances ac WHERE ac.need_id = n.id AND ac.at >= ?)
 	OR EXISTS (SELECT 1 FROM ratings r WHERE r.need_id = n.id AND r.at >= ?))
 	ORDER BY n.id LIMIT ?`
+
+var ocdsSinceWalkFrom = strings.Replace(ocdsSinceWalk, "WHERE id > ?", "WHERE id >= ?", 1)
 
 // armArgs expands an arm's numbered arguments (?1 loose, ?2 now, ?3 the
 // awards' window) into plain placeholders and their values.
@@ -444,16 +454,21 @@ func (s *Store) FindOCDSProcessesSince(ctx context.Context, since time.Time, aft
 	err := s.readTx(ctx, func(c conn) error {
 		loose, now := since.UTC().Add(-24*time.Hour), c.now.Add(24*time.Hour)
 		awarded := loose.AddDate(0, 0, -31)
-		arms := make([]string, len(ocdsSinceArms))
+		arms, jumps := make([]string, len(ocdsSinceArms)), make([]string, len(ocdsSinceArms))
+		armArgsOf := make([][]any, len(ocdsSinceArms))
 		var args []any
 		for i, a := range ocdsSinceArms {
 			q, aa := armArgs(a.sql, loose, now, awarded)
-			arms[i], args = q, append(args, aa...)
+			arms[i], args, armArgsOf[i] = q, append(args, aa...), aa
+			jumps[i] = q + ` AND ` + a.col + ` > ?`
 		}
 		union := strings.Join(arms, ` UNION ALL `)
-		bound := ocdsSinceBound
+		bound, window := ocdsSinceBound, ocdsWalkWindow
 		if s.ocdsSinceBound > 0 {
 			bound = s.ocdsSinceBound
+		}
+		if s.ocdsWalkWindow > 0 {
+			window = s.ocdsWalkWindow
 		}
 		changes, err := countUpTo(ctx, c, `FROM (`+union+`) changes`, args, bound)
 		if err != nil {
@@ -477,8 +492,31 @@ func (s *Store) FindOCDSProcessesSince(ctx context.Context, since time.Time, aft
 			}
 		} else {
 			candidates = func(after string) ([]string, error) {
-				return queryIDs(ctx, c, ocdsSinceWalk, after, loose, loose, loose, now, awarded, now,
-					loose, loose, loose, loose, loose, loose, perPage+1)
+				walk, op := ocdsSinceWalk, ">"
+				for {
+					ids, err := queryIDs(ctx, c, walk, after, window, loose, loose, loose, now, awarded, now,
+						loose, loose, loose, loose, loose, loose, perPage+1)
+					if err != nil || len(ids) > 0 {
+						return ids, err
+					}
+					// None in the window: past it, or the end.
+					var last sql.NullString
+					if err := c.row(ctx, `SELECT MAX(id) FROM (SELECT id FROM needs WHERE id `+op+` ? ORDER BY id LIMIT ?) w`,
+						after, window).Scan(&last); err != nil || !last.Valid {
+						return nil, err
+					}
+					// The next candidate after the window, from the changes'
+					// index ranges; the walk goes on from it.
+					var ja []any
+					for i := range jumps {
+						ja = append(append(ja, armArgsOf[i]...), last.String)
+					}
+					var next sql.NullString
+					if err := c.row(ctx, `SELECT MIN(id) FROM (`+strings.Join(jumps, ` UNION ALL `)+`) j`, ja...).Scan(&next); err != nil || !next.Valid {
+						return nil, err
+					}
+					after, walk, op = next.String, ocdsSinceWalkFrom, ">="
+				}
 			}
 		}
 		examined, cursor := 0, after

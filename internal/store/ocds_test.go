@@ -302,6 +302,7 @@ func TestFindOCDSNeedIDs(t *testing.T) {
 		}
 		for _, bound := range []int{0, 1} { // from the indexes; walking every need
 			s.OCDSSinceBoundForTest(bound)
+			s.OCDSWalkWindowForTest(1 + bound) // jumping over needs without a change, one at a time
 			since := func(at time.Time, want ...string) {
 				t.Helper()
 				for _, per := range []int{1, 10} {
@@ -326,11 +327,24 @@ func TestFindOCDSNeedIDs(t *testing.T) {
 		slices.Sort(all)
 		for _, bound := range []int{0, 1, 3} {
 			s.OCDSSinceBoundForTest(bound)
-			for _, per := range []int{1, 2, 3, 7, 8} {
-				if got := ocdsSinceAll(t, s, start, per); !slices.Equal(got, all) {
-					t.Errorf("bound %d, by %d: %v, want %v", bound, per, got, all)
+			for _, window := range []int{1, 2, 5, 0} {
+				s.OCDSWalkWindowForTest(window)
+				for _, per := range []int{1, 2, 3, 7, 8} {
+					if got := ocdsSinceAll(t, s, start, per); !slices.Equal(got, all) {
+						t.Errorf("bound %d, window %d, by %d: %v, want %v", bound, window, per, got, all)
+					}
 				}
 			}
+		}
+		// Since the last two: the walk jumps over the needs before them.
+		s.OCDSSinceBoundForTest(1)
+		s.OCDSWalkWindowForTest(1)
+		tt.now = tt.now.Add(72 * time.Hour)
+		late := tt.now
+		recent := []string{tt.openNeed(t).ID, tt.openNeed(t).ID}
+		slices.Sort(recent)
+		if got := ocdsSinceAll(t, s, late, 1); !slices.Equal(got, recent) {
+			t.Errorf("since the last two: %v, want %v", got, recent)
 		}
 	})
 }
