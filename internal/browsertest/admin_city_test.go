@@ -55,4 +55,3 @@ func TestMerchantsAdminPaged(t *testing.T) {
 	contains(t, "count", text(t, ctx, ".result-count"), fmt.Sprintf("共 %d 家商户", drugstores))
 	contains(t, "rows", text(t, ctx, "#merchants tbody"), "回龙观药店01号店")
 }
-

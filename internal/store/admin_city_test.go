@@ -169,7 +169,9 @@ func TestMerchantsPaged(t *testing.T) {
 		}
 		check(store.MerchantFilter{}, func(*merchants.Merchant) bool { return true })
 		check(store.MerchantFilter{StreetID: st2.ID}, func(m *merchants.Merchant) bool { return m.StreetID == st2.ID })
-		check(store.MerchantFilter{Query: "超市"}, func(m *merchants.Merchant) bool { return slices.Contains([]string{"幸福超市", "龙锦超市"}, m.Name) })
+		check(store.MerchantFilter{Query: "超市"}, func(m *merchants.Merchant) bool {
+			return slices.Contains([]string{"幸福超市", "龙锦超市"}, m.Name)
+		})
 		check(store.MerchantFilter{Query: "便利", StreetID: st.ID}, func(m *merchants.Merchant) bool {
 			return m.StreetID == st.ID && (m.Name == "阳光便利店" || m.Name == "便利_饭庄")
 		})
