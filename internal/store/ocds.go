@@ -391,14 +391,14 @@ var ocdsSinceArms = []struct{ col, sql string }{
 }
 
 // ocdsWalkWindow is how many needs the walk reads in id order before, none
-// of them a candidate, it jumps to the next candidate (the least id after
-// them among the changes' index ranges): old needs unchanged for years
-// before the recently changed ones are skipped, not tested one by one.
+// of them a candidate, the page collects the candidates after them from
+// the changes' index ranges (as below the bound) instead: old needs
+// unchanged for years before the recently changed ones are skipped, not
+// tested one by one.
 const ocdsWalkWindow = 2000
 
 // ocdsSinceWalk is the same condition tested need by need, for a walk in
-// id order.
-// It reads the needs after an id (or from one: ocdsSinceWalkFrom).
+// id order: a window of the needs after an id.
 const ocdsSinceWalk = `SELECT n.id FROM (SELECT id FROM needs WHERE id > ? ORDER BY id LIMIT ?) w
 	JOIN needs n ON n.id = w.id WHERE ` + ocdsListed + ` AND (
 	n.updated_at >= ? OR n.published_at >= ? OR (n.deadline >= ? AND n.deadline <= ?)
@@ -409,8 +409,6 @@ const ocdsSinceWalk = `SELECT n.id FROM (SELECT id FROM needs WHERE id > ? ORDER
 	OR EXISTS (SELECT 1 FROM acceptances ac WHERE ac.need_id = n.id AND ac.at >= ?)
 	OR EXISTS (SELECT 1 FROM ratings r WHERE r.need_id = n.id AND r.at >= ?))
 	ORDER BY n.id LIMIT ?`
-
-var ocdsSinceWalkFrom = strings.Replace(ocdsSinceWalk, "WHERE id > ?", "WHERE id >= ?", 1)
 
 // armArgs expands an arm's numbered arguments (?1 loose, ?2 now, ?3 the
 // awards' window) into plain placeholders and their values.
@@ -444,9 +442,11 @@ func armArgs(q string, loose, now, awarded time.Time) (string, []any) {
 // The candidates come from the indexes of the dates that can make a
 // release (ocdsSinceArms) while there are at most ocdsSinceBound such
 // changes; with more, needs are walked in id order and tested one by one,
-// where most pass. Either way a page reads a bounded number of rows, not
-// every need; release dates are decided by the ocds builder (some by the
-// clock), so SQL narrows with a day's margin and each candidate is built.
+// where most pass, until a window of ocdsWalkWindow needs holds none: the
+// candidates after it are then collected from the indexes. A page reads
+// at most about the changes since the date, not every need; release dates
+// are decided by the ocds builder (some by the clock), so SQL narrows with
+// a day's margin and each candidate is built.
 func (s *Store) FindOCDSProcessesSince(ctx context.Context, since time.Time, after string, perPage int) ([]ocds.Process, string, error) {
 	perPage = min(max(perPage, 1), MaxOCDSPerPage)
 	var procs []ocds.Process
@@ -454,6 +454,7 @@ func (s *Store) FindOCDSProcessesSince(ctx context.Context, since time.Time, aft
 	err := s.readTx(ctx, func(c conn) error {
 		loose, now := since.UTC().Add(-24*time.Hour), c.now.Add(24*time.Hour)
 		awarded := loose.AddDate(0, 0, -31)
+		// arms: each range; jumps: each range's needs after an id.
 		arms, jumps := make([]string, len(ocdsSinceArms)), make([]string, len(ocdsSinceArms))
 		armArgsOf := make([][]any, len(ocdsSinceArms))
 		var args []any
@@ -476,47 +477,55 @@ func (s *Store) FindOCDSProcessesSince(ctx context.Context, since time.Time, aft
 		}
 		// candidates gives the next candidates after an id, in id order.
 		var candidates func(after string) ([]string, error)
+		// from gives the next candidates after an id out of a sorted list.
+		from := func(ids []string, after string) []string {
+			i, _ := slices.BinarySearch(ids, after)
+			for i < len(ids) && ids[i] <= after {
+				i++
+			}
+			return ids[i:min(i+perPage+1, len(ids))]
+		}
+		// collect reads the candidates after an id from the changes' index
+		// ranges, sorted and each once.
+		collect := func(after string) ([]string, error) {
+			var ja []any
+			for i := range jumps {
+				ja = append(append(ja, armArgsOf[i]...), after)
+			}
+			ids, err := queryIDs(ctx, c, strings.Join(jumps, ` UNION ALL `), ja...)
+			slices.Sort(ids)
+			return slices.Compact(ids), err
+		}
 		if changes <= bound {
-			ids, err := queryIDs(ctx, c, union, args...)
+			ids, err := collect("")
 			if err != nil {
 				return err
 			}
-			slices.Sort(ids)
-			ids = slices.Compact(ids)
-			candidates = func(after string) ([]string, error) {
-				i, _ := slices.BinarySearch(ids, after)
-				for i < len(ids) && ids[i] <= after {
-					i++
-				}
-				return ids[i:min(i+perPage+1, len(ids))], nil
-			}
+			candidates = func(after string) ([]string, error) { return from(ids, after), nil }
 		} else {
+			var list []string // once the walk met a gap: the candidates after it
 			candidates = func(after string) ([]string, error) {
-				walk, op := ocdsSinceWalk, ">"
-				for {
-					ids, err := queryIDs(ctx, c, walk, after, window, loose, loose, loose, now, awarded, now,
-						loose, loose, loose, loose, loose, loose, perPage+1)
-					if err != nil || len(ids) > 0 {
-						return ids, err
-					}
-					// None in the window: past it, or the end.
-					var last sql.NullString
-					if err := c.row(ctx, `SELECT MAX(id) FROM (SELECT id FROM needs WHERE id `+op+` ? ORDER BY id LIMIT ?) w`,
-						after, window).Scan(&last); err != nil || !last.Valid {
-						return nil, err
-					}
-					// The next candidate after the window, from the changes'
-					// index ranges; the walk goes on from it.
-					var ja []any
-					for i := range jumps {
-						ja = append(append(ja, armArgsOf[i]...), last.String)
-					}
-					var next sql.NullString
-					if err := c.row(ctx, `SELECT MIN(id) FROM (`+strings.Join(jumps, ` UNION ALL `)+`) j`, ja...).Scan(&next); err != nil || !next.Valid {
-						return nil, err
-					}
-					after, walk, op = next.String, ocdsSinceWalkFrom, ">="
+				if list != nil {
+					return from(list, after), nil
 				}
+				ids, err := queryIDs(ctx, c, ocdsSinceWalk, after, window, loose, loose, loose, now, awarded, now,
+					loose, loose, loose, loose, loose, loose, perPage+1)
+				if err != nil || len(ids) > 0 {
+					return ids, err
+				}
+				// None in the window: past it, or the end.
+				var last sql.NullString
+				if err := c.row(ctx, `SELECT MAX(id) FROM (SELECT id FROM needs WHERE id > ? ORDER BY id LIMIT ?) w`,
+					after, window).Scan(&last); err != nil || !last.Valid {
+					return nil, err
+				}
+				// Needs unchanged for a while (old ones, before the recently
+				// changed): the candidates after them from the changes'
+				// index ranges, once for this page.
+				if list, err = collect(last.String); err != nil {
+					return nil, err
+				}
+				return from(list, last.String), nil
 			}
 		}
 		examined, cursor := 0, after
