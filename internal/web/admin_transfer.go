@@ -109,7 +109,13 @@ func (a *app) adminExport(w http.ResponseWriter, r *http.Request) {
 		ew, err = orgfile.NewWriter(w, format)
 		return err
 	}
+	// The server's write timeout bounds a whole response; a city's export
+	// may take longer on a busy machine, so each batch (and the workbook's
+	// end) gets its own time to be written.
+	rc := http.NewResponseController(w)
+	more := func() { _ = rc.SetWriteDeadline(time.Now().Add(exportBatchTime)) }
 	err = a.Store.EachOrganization(r.Context(), exportBatch, func(batch []*registry.Organization) error {
+		more()
 		if ew == nil {
 			if err := start(); err != nil {
 				return err
@@ -121,6 +127,7 @@ func (a *app) adminExport(w http.ResponseWriter, r *http.Request) {
 		err = start() // no organization: the header row alone
 	}
 	if err == nil {
+		more()
 		err = ew.Close()
 	}
 	switch {
@@ -133,5 +140,9 @@ func (a *app) adminExport(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// exportBatch is how many organizations an export holds at a time.
-const exportBatch = 1000
+// exportBatch is how many organizations an export holds at a time, and
+// exportBatchTime how long writing one may take.
+const (
+	exportBatch     = 1000
+	exportBatchTime = time.Minute
+)
