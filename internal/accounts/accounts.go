@@ -147,6 +147,20 @@ func MaskName(n string) string {
 	return string(r[0]) + strings.Repeat("*", max(1, len(r)-1))
 }
 
+// NameKey is how the admins' user search compares names: the name with
+// ASCII letters lowered (what SQL's lower() does on both databases, with
+// the byte-wise collation of users.name_key, migration 0024). A search
+// finds the names that begin with the key of what was typed.
+func NameKey(s string) string {
+	b := []byte(strings.TrimSpace(s))
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + ('a' - 'A')
+		}
+	}
+	return string(b)
+}
+
 // ValidateNewUser checks the fields of a user to be created.
 func ValidateNewUser(u *User) error {
 	var l errs.List

@@ -61,7 +61,7 @@ type feedLinks struct {
 // so a page without any — nothing released since since, or past the last
 // page — is 404 not_found rather than an invalid package.
 func (a *API) ocdsFeed(w http.ResponseWriter, r *http.Request) error {
-	p := readParams(r.URL, "since", "page")
+	p := readParams(r.URL, "since", "page", "after")
 	page := p.int("page", 1, 1, maxPage, "api.page_range")
 	var since time.Time
 	if s := p.str("since"); s != "" {
@@ -71,11 +71,24 @@ func (a *API) ocdsFeed(w http.ResponseWriter, r *http.Request) error {
 		}
 		since = t.UTC()
 	}
+	after := p.str("after")
+	switch {
+	case p.str("since") == "" && after != "":
+		p.l.Add("after", "ocds.since_page")
+	case p.str("since") != "" && page > 1:
+		// A page number would mean building every earlier page's processes.
+		p.l.Add("page", "ocds.since_page")
+	case len(after) > 64:
+		p.l.Add("after", "api.page_range")
+	}
 	if err := p.l.Err(); err != nil {
 		return err
 	}
+	if !since.IsZero() {
+		return a.ocdsFeedSince(w, r, since, after)
+	}
 	ctx := r.Context()
-	ids, total, err := a.store.FindOCDSNeedIDs(ctx, since, page, OCDSPerPage)
+	ids, total, err := a.store.FindOCDSNeedIDs(ctx, page, OCDSPerPage)
 	if err != nil {
 		return err
 	}
@@ -88,11 +101,7 @@ func (a *API) ocdsFeed(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		for _, rel := range ocds.Releases(proc, a.ocds) {
-			if !rel.Date.Before(since) {
-				releases = append(releases, rel)
-			}
-		}
+		releases = append(releases, ocds.Releases(proc, a.ocds)...)
 	}
 	if len(releases) == 0 {
 		return errs.E(errs.NotFound, "ocds.page_empty")
@@ -110,6 +119,45 @@ func (a *API) ocdsFeed(w http.ResponseWriter, r *http.Request) error {
 		pkg.Links = links
 	}
 	return writeJSON(w, http.StatusOK, pkg)
+}
+
+// ocdsFeedSince is a page of the feed since a date: the processes after the
+// need id after (links.next carries the last one), read from the changes'
+// indexes rather than by testing every need (store.FindOCDSProcessesSince).
+// It has no links.prev: a client walks forward from the first page.
+func (a *API) ocdsFeedSince(w http.ResponseWriter, r *http.Request, since time.Time, after string) error {
+	procs, next, err := a.store.FindOCDSProcessesSince(r.Context(), since, after, OCDSPerPage)
+	if err != nil {
+		return err
+	}
+	var releases []ocds.Release
+	for _, proc := range procs {
+		for _, rel := range ocds.Releases(proc, a.ocds) {
+			if !rel.Date.Before(since) {
+				releases = append(releases, rel)
+			}
+		}
+	}
+	if len(releases) == 0 {
+		return errs.E(errs.NotFound, "ocds.page_empty")
+	}
+	pkg := feedPackage{Package: ocds.ReleasePackage(releases, a.ocds, time.Time{})}
+	pkg.URI = a.feedSinceURL(since, after)
+	if next != "" {
+		pkg.Links = &feedLinks{Next: a.feedSinceURL(since, next)}
+	}
+	return writeJSON(w, http.StatusOK, pkg)
+}
+
+// feedSinceURL is the address of the page of the feed since a date that
+// begins after the need id after (the first page when after is empty).
+func (a *API) feedSinceURL(since time.Time, after string) string {
+	q := url.Values{}
+	q.Set("since", since.Format(time.RFC3339Nano))
+	if after != "" {
+		q.Set("after", after)
+	}
+	return a.ocds.BaseURL + Prefix + "/ocds/releases?" + q.Encode()
 }
 
 // feedURL is the address of one page of the feed.

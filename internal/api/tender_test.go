@@ -832,6 +832,8 @@ func lifecycle() []step {
 		{name: "nothing since later", method: "GET", path: "/api/v1/ocds/releases?since=2099-01-01T00:00:00Z", status: 404, code: "not_found"},
 		{name: "a page past the last", method: "GET", path: "/api/v1/ocds/releases?page=2", status: 404, code: "not_found"},
 		{name: "a bad since", method: "GET", path: "/api/v1/ocds/releases?since=yesterday", status: 400, code: "invalid", field: "since"},
+		{name: "a page number with since", method: "GET", path: "/api/v1/ocds/releases?since=2020-01-01T00:00:00Z&page=2", status: 400, code: "invalid", field: "page"},
+		{name: "after without since", method: "GET", path: "/api/v1/ocds/releases?after=x", status: 400, code: "invalid", field: "after"},
 		{name: "an ocid of another publisher", method: "GET", path: "/api/v1/ocds/releases/ocds-other-{need}", status: 404, code: "not_found"},
 		{name: "the extension", method: "GET", path: "/api/v1/ocds/extension/extension.json", status: 200,
 			check: func(t *testing.T, tf *tender, w *httptest.ResponseRecorder, b map[string]any) {

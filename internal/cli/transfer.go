@@ -133,16 +133,24 @@ func runExport(ctx context.Context, args []string, env Env) error {
 		return err
 	}
 	defer s.Close()
-	orgs, err := s.AllOrganizations(system(ctx))
-	if err != nil {
-		return err
-	}
 	tmp := pos[0] + ".tmp"
 	f, err := os.Create(tmp)
 	if err != nil {
 		return err
 	}
-	if err := orgfile.Write(f, format, orgs, orgfile.WriteOptions{IncludeContact: *contacts}); err != nil {
+	// A batch at a time (a city has 100,000 organizations).
+	n := 0
+	ew, err := orgfile.NewWriter(f, format, orgfile.WriteOptions{IncludeContact: *contacts})
+	if err == nil {
+		err = s.EachOrganization(system(ctx), 1000, func(batch []*registry.Organization) error {
+			n += len(batch)
+			return ew.Write(batch)
+		})
+		if cerr := ew.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
 		f.Close()
 		os.Remove(tmp)
 		return err
@@ -153,6 +161,6 @@ func runExport(ctx context.Context, args []string, env Env) error {
 	if err := os.Rename(tmp, pos[0]); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "已导出 %d 个组织 / exported %d organizations to %s\n", len(orgs), len(orgs), pos[0])
+	fmt.Fprintf(env.Stdout, "已导出 %d 个组织 / exported %d organizations to %s\n", n, n, pos[0])
 	return nil
 }

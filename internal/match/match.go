@@ -16,6 +16,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -210,8 +211,10 @@ func newMatcher(a *search.Analyzer, orgs []Org, projects []Project, w Weights, b
 		m.orgs[o.ID] = &o
 		m.places.add(o.StreetID, o.StreetName, o.CommunityID, o.CommunityName)
 	}
+	// Documents in id order, not the map's (which changes from run to
+	// run): the same data gives the same index, segments and ties.
 	od := make([]search.Doc, 0, len(m.orgs))
-	for id := range m.orgs {
+	for _, id := range slices.Sorted(maps.Keys(m.orgs)) {
 		od = append(od, m.orgDoc(id))
 	}
 	if err := m.orgIx.Build(od); err != nil {
@@ -221,8 +224,8 @@ func newMatcher(a *search.Analyzer, orgs []Org, projects []Project, w Weights, b
 		return m, nil
 	}
 	pd := make([]search.Doc, 0, len(m.projs))
-	for _, p := range m.projs {
-		pd = append(pd, projDoc(p))
+	for _, id := range slices.Sorted(maps.Keys(m.projs)) {
+		pd = append(pd, projDoc(m.projs[id]))
 	}
 	if err := m.projIx.Build(pd); err != nil {
 		return nil, err

@@ -18,21 +18,111 @@ import (
 // Write exports organizations in format: JSONL with the import's English
 // keys and codes, CSV (UTF-8 with a BOM so Excel shows Chinese) and XLSX with
 // Chinese headers and labels. Contact fields are written only when an
-// option asks for them; what Write produces, Read reads back.
+// option asks for them; what Write produces, Read reads back. It is a
+// Writer given every organization in one batch.
 func Write(w io.Writer, format Format, orgs []*registry.Organization, opts ...WriteOptions) error {
-	var opt WriteOptions
-	if len(opts) > 0 {
-		opt = opts[0]
+	ew, err := NewWriter(w, format, opts...)
+	if err != nil {
+		return err
 	}
+	if err := ew.Write(orgs); err != nil {
+		return err
+	}
+	return ew.Close()
+}
+
+// Writer exports organizations a batch at a time, so that an export of a
+// city (100,000 organizations) holds one batch in memory rather than all of
+// them: JSONL and CSV rows go out as they are written; XLSX rows go to
+// excelize's stream writer (which keeps them on disk past a few MB) and the
+// workbook is written by Close. XLSX column widths fit the first batch.
+// The bytes are those of Write given the same organizations in one batch
+// (for XLSX: when the first batch holds them all).
+type Writer struct {
+	format Format
+	opt    WriteOptions
+	cols   []column
+	jsonl  *json.Encoder
+	bw     *bufio.Writer
+	csv    *csv.Writer
+	rec    []string
+	x      *xlsxWriter
+	w      io.Writer
+	// started: the header (XLSX: widths and header) is written.
+	started bool
+}
+
+// NewWriter starts an export in format to w; Close finishes it.
+func NewWriter(w io.Writer, format Format, opts ...WriteOptions) (*Writer, error) {
+	ew := &Writer{format: format, w: w}
+	if len(opts) > 0 {
+		ew.opt = opts[0]
+	}
+	ew.cols = exported(ew.opt)
 	switch format {
 	case JSONL:
-		return writeJSONL(w, orgs, opt)
+		ew.bw = bufio.NewWriter(w)
+		ew.jsonl = json.NewEncoder(ew.bw)
+		ew.jsonl.SetEscapeHTML(false) // keep < > & readable in descriptions
 	case CSV:
-		return writeCSV(w, orgs, opt)
+		if _, err := io.WriteString(w, bom); err != nil {
+			return nil, errs.Wrap(err, "write csv")
+		}
+		ew.csv = csv.NewWriter(w)
+		ew.csv.UseCRLF = true // what Excel writes and expects
+		ew.rec = make([]string, len(ew.cols))
+		for i, c := range ew.cols {
+			ew.rec[i] = c.zh
+		}
+		if err := ew.csv.Write(ew.rec); err != nil {
+			return nil, errs.Wrap(err, "write csv")
+		}
 	case XLSX:
-		return writeXLSX(w, orgs, opt)
+		x, err := newXLSXWriter()
+		if err != nil {
+			return nil, err
+		}
+		ew.x = x
+	default:
+		return nil, errs.E(errs.Invalid, "import.bad_format")
 	}
-	return errs.E(errs.Invalid, "import.bad_format")
+	return ew, nil
+}
+
+// Write adds a batch of organizations (nil entries are skipped).
+func (ew *Writer) Write(orgs []*registry.Organization) error {
+	switch ew.format {
+	case JSONL:
+		return writeJSONL(ew.jsonl, orgs, ew.opt)
+	case CSV:
+		return writeCSV(ew.csv, ew.rec, ew.cols, orgs)
+	}
+	if !ew.started {
+		ew.started = true
+		if err := ew.x.start(ew.cols, orgs); err != nil {
+			return err
+		}
+	}
+	return ew.x.rows(ew.cols, orgs)
+}
+
+// Close finishes the export: flushes JSONL and CSV, writes the workbook.
+func (ew *Writer) Close() error {
+	switch ew.format {
+	case JSONL:
+		return errs.Wrap(ew.bw.Flush(), "write jsonl")
+	case CSV:
+		ew.csv.Flush()
+		return errs.Wrap(ew.csv.Error(), "write csv")
+	}
+	defer ew.x.f.Close()
+	if !ew.started {
+		ew.started = true
+		if err := ew.x.start(ew.cols, nil); err != nil {
+			return err
+		}
+	}
+	return ew.x.finish(ew.w, ew.cols)
 }
 
 // jsonOrg is one JSONL line: the import format, plus contact fields only
@@ -55,10 +145,7 @@ type jsonOrg struct {
 	ContactPhone *string  `json:"contact_phone,omitempty"`
 }
 
-func writeJSONL(w io.Writer, orgs []*registry.Organization, opt WriteOptions) error {
-	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
-	enc.SetEscapeHTML(false) // keep < > & readable in descriptions
+func writeJSONL(enc *json.Encoder, orgs []*registry.Organization, opt WriteOptions) error {
 	for _, o := range orgs {
 		if o == nil {
 			continue
@@ -77,7 +164,7 @@ func writeJSONL(w io.Writer, orgs []*registry.Organization, opt WriteOptions) er
 			return errs.Wrap(err, "write jsonl")
 		}
 	}
-	return errs.Wrap(bw.Flush(), "write jsonl")
+	return nil
 }
 
 // cellText is how a field reads in a spreadsheet: Chinese labels for codes.
@@ -126,20 +213,7 @@ func cellText(o *registry.Organization, field string) string {
 	return ""
 }
 
-func writeCSV(w io.Writer, orgs []*registry.Organization, opt WriteOptions) error {
-	cols := exported(opt)
-	if _, err := io.WriteString(w, bom); err != nil {
-		return errs.Wrap(err, "write csv")
-	}
-	cw := csv.NewWriter(w)
-	cw.UseCRLF = true // what Excel writes and expects
-	rec := make([]string, len(cols))
-	for i, c := range cols {
-		rec[i] = c.zh
-	}
-	if err := cw.Write(rec); err != nil {
-		return errs.Wrap(err, "write csv")
-	}
+func writeCSV(cw *csv.Writer, rec []string, cols []column, orgs []*registry.Organization) error {
 	for _, o := range orgs {
 		if o == nil {
 			continue
@@ -151,8 +225,7 @@ func writeCSV(w io.Writer, orgs []*registry.Organization, opt WriteOptions) erro
 			return errs.Wrap(err, "write csv")
 		}
 	}
-	cw.Flush()
-	return errs.Wrap(cw.Error(), "write csv")
+	return nil
 }
 
 // SheetName is the name of the exported worksheet.
@@ -162,15 +235,25 @@ const SheetName = "社会组织"
 // turn into numbers (leading zeros, 18-digit precision).
 var textFields = map[string]bool{"key": true, "credit_code": true, "founded": true, "contact_phone": true}
 
-func writeXLSX(w io.Writer, orgs []*registry.Organization, opt WriteOptions) error {
-	cols := exported(opt)
-	f := excelize.NewFile()
-	defer f.Close()
-	fail := func(err error) error { return errs.Wrap(err, "write xlsx") }
-	if err := f.SetSheetName("Sheet1", SheetName); err != nil {
+// xlsxWriter is an XLSX export under way: a workbook with one streamed sheet.
+type xlsxWriter struct {
+	f                    *excelize.File
+	sw                   *excelize.StreamWriter
+	headStyle, textStyle int
+	row                  []any
+	n                    int // rows written, the header's included
+}
+
+func xlsxFail(err error) error { return errs.Wrap(err, "write xlsx") }
+
+func newXLSXWriter() (*xlsxWriter, error) {
+	x := &xlsxWriter{f: excelize.NewFile()}
+	fail := func(err error) (*xlsxWriter, error) { x.f.Close(); return nil, xlsxFail(err) }
+	if err := x.f.SetSheetName("Sheet1", SheetName); err != nil {
 		return fail(err)
 	}
-	headStyle, err := f.NewStyle(&excelize.Style{
+	var err error
+	x.headStyle, err = x.f.NewStyle(&excelize.Style{
 		Font:      &excelize.Font{Bold: true},
 		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"#DDE6F2"}},
 		Alignment: &excelize.Alignment{Vertical: "center"},
@@ -178,67 +261,79 @@ func writeXLSX(w io.Writer, orgs []*registry.Organization, opt WriteOptions) err
 	if err != nil {
 		return fail(err)
 	}
-	textStyle, err := f.NewStyle(&excelize.Style{NumFmt: 49}) // "@": text
-	if err != nil {
+	if x.textStyle, err = x.f.NewStyle(&excelize.Style{NumFmt: 49}); err != nil { // "@": text
 		return fail(err)
 	}
-	sw, err := f.NewStreamWriter(SheetName)
-	if err != nil {
+	if x.sw, err = x.f.NewStreamWriter(SheetName); err != nil {
 		return fail(err)
 	}
+	return x, nil
+}
+
+// start sets the column widths (fitted to orgs) and writes the header.
+func (x *xlsxWriter) start(cols []column, orgs []*registry.Organization) error {
 	for i, c := range cols {
-		if err := sw.SetColWidth(i+1, i+1, columnWidth(c, orgs)); err != nil {
-			return fail(err)
+		if err := x.sw.SetColWidth(i+1, i+1, columnWidth(c, orgs)); err != nil {
+			return xlsxFail(err)
 		}
 	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+	if err := x.sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
 		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
-		return fail(err)
+		return xlsxFail(err)
 	}
-	row := make([]any, len(cols))
+	x.row = make([]any, len(cols))
 	for i, c := range cols {
-		row[i] = excelize.Cell{StyleID: headStyle, Value: c.zh}
+		x.row[i] = excelize.Cell{StyleID: x.headStyle, Value: c.zh}
 	}
-	if err := sw.SetRow("A1", row, excelize.RowOpts{Height: 20}); err != nil {
-		return fail(err)
+	if err := x.sw.SetRow("A1", x.row, excelize.RowOpts{Height: 20}); err != nil {
+		return xlsxFail(err)
 	}
-	n := 1
+	x.n = 1
+	return nil
+}
+
+func (x *xlsxWriter) rows(cols []column, orgs []*registry.Organization) error {
 	for _, o := range orgs {
 		if o == nil {
 			continue
 		}
-		n++
+		x.n++
 		for i, c := range cols {
 			switch {
 			case c.field == "staff":
-				row[i] = o.Staff
+				x.row[i] = o.Staff
 			case c.field == "volunteers":
-				row[i] = o.Volunteers
+				x.row[i] = o.Volunteers
 			case textFields[c.field]:
-				row[i] = excelize.Cell{StyleID: textStyle, Value: cellText(o, c.field)}
+				x.row[i] = excelize.Cell{StyleID: x.textStyle, Value: cellText(o, c.field)}
 			default:
-				row[i] = cellText(o, c.field)
+				x.row[i] = cellText(o, c.field)
 			}
 		}
-		cell, err := excelize.CoordinatesToCellName(1, n)
+		cell, err := excelize.CoordinatesToCellName(1, x.n)
 		if err != nil {
-			return fail(err)
+			return xlsxFail(err)
 		}
-		if err := sw.SetRow(cell, row); err != nil {
-			return fail(err)
+		if err := x.sw.SetRow(cell, x.row); err != nil {
+			return xlsxFail(err)
 		}
 	}
-	if err := sw.Flush(); err != nil {
-		return fail(err)
+	return nil
+}
+
+// finish writes the sheet's end, the filter over every row and the workbook.
+func (x *xlsxWriter) finish(w io.Writer, cols []column) error {
+	if err := x.sw.Flush(); err != nil {
+		return xlsxFail(err)
 	}
-	last, err := excelize.CoordinatesToCellName(len(cols), n)
+	last, err := excelize.CoordinatesToCellName(len(cols), x.n)
 	if err != nil {
-		return fail(err)
+		return xlsxFail(err)
 	}
-	if err := f.AutoFilter(SheetName, "A1:"+last, nil); err != nil {
-		return fail(err)
+	if err := x.f.AutoFilter(SheetName, "A1:"+last, nil); err != nil {
+		return xlsxFail(err)
 	}
-	return fail(f.Write(w))
+	return xlsxFail(x.f.Write(w))
 }
 
 // columnWidth fits a column to its widest cell (CJK characters count

@@ -91,7 +91,7 @@ func userResource(u *accounts.User) accounts.Resource {
 
 // UserFilter selects users in the admin list.
 type UserFilter struct {
-	Query   string // name or full phone (only digits: the phone alone)
+	Query   string // a name's beginning, or a full phone
 	Role    accounts.Role
 	Page    int
 	PerPage int
@@ -110,19 +110,34 @@ func allDigits(q string) bool {
 	return q != ""
 }
 
-// FindUsers lists users for platform admins.
+// nameKeyTop follows every character a name may hold: key+nameKeyTop
+// bounds the names that begin with key (byte-wise, the last code point).
+const nameKeyTop = "\U0010FFFF"
+
+// FindUsers lists users for platform admins: oldest first, or for a name
+// query (not a phone) the users whose name begins with it (accounts.NameKey:
+// ASCII letters in any case), in name order. A name is not found by a
+// character in its middle: 王小明 by 王, 王小 or 王小明, not by 小明.
 func (s *Store) FindUsers(ctx context.Context, f UserFilter) ([]*accounts.User, int, error) {
 	if err := accounts.Can(accounts.ActorFrom(ctx), accounts.ManageRoles, accounts.Resource{Kind: accounts.KindUser}); err != nil {
 		return nil, 0, err
 	}
-	where, args := "1=1", []any{}
+	where, args, order := "1=1", []any{}, "u.created_at, u.id"
+	phone, perr := accounts.NormalizePhone(f.Query)
 	switch {
 	case allDigits(f.Query): // a phone: its unique index, not every name
 		where += ` AND u.phone = ?`
 		args = append(args, f.Query)
-	case f.Query != "":
-		where += ` AND (u.name LIKE ? ESCAPE '\' OR u.phone = ?)`
-		args = append(args, "%"+likeEscape(f.Query)+"%", f.Query)
+	case perr == nil: // a phone written +86 138-…
+		where += ` AND u.phone = ?`
+		args = append(args, phone)
+	case accounts.NameKey(f.Query) != "":
+		// The names that begin with it (a surname, a full name), in name
+		// order: a range of users_name_key, not a scan of a million names.
+		key := accounts.NameKey(f.Query)
+		where += ` AND u.name_key >= ? AND u.name_key < ?`
+		args = append(args, key, key+nameKeyTop)
+		order = "u.name_key, u.id"
 	}
 	if f.Role != "" {
 		where += ` AND EXISTS (SELECT 1 FROM grants g WHERE g.user_id = u.id AND g.role = ?)`
@@ -135,7 +150,7 @@ func (s *Store) FindUsers(ctx context.Context, f UserFilter) ([]*accounts.User, 
 	}
 	limit, offset := paging(f.Page, f.PerPage, 100)
 	rows, err := c.query(ctx, `SELECT u.id, u.phone, u.name, u.password_hash, u.disabled, u.created_at, u.updated_at
-		FROM users u WHERE `+where+` ORDER BY u.created_at, u.id LIMIT ? OFFSET ?`, append(args, limit, offset)...)
+		FROM users u WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`, append(args, limit, offset)...)
 	if err != nil {
 		return nil, 0, s.translate(err)
 	}

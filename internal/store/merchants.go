@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/merchants"
@@ -40,6 +41,58 @@ func (s *Store) FindMerchants(ctx context.Context, streetID string) ([]*merchant
 		out = append(out, m)
 	}
 	return out, s.translate(rows.Err())
+}
+
+// MerchantFilter selects merchants in the admins' list.
+type MerchantFilter struct {
+	StreetID string // one street's, or every street's
+	Query    string // a part of the name
+	Page     int
+	PerPage  int
+	// CountUpTo, when positive, stops counting there (the total is then
+	// CountUpTo+1).
+	CountUpTo int
+}
+
+// FindMerchantsPage lists one page of merchants by street (in the order
+// the streets were added: their ids are UUIDv7) and name within a street,
+// the order of the index of merchants' UNIQUE (street_id, name), so a page
+// is cut from that index and only its rows are joined. A query matches a
+// part of the name; it reads the names of that index (a city has a few
+// thousand merchants), stopped by the page and the bounded count. The
+// caller checks who may list (the page shows the streets the actor may
+// enrol merchants in).
+func (s *Store) FindMerchantsPage(ctx context.Context, f MerchantFilter) ([]*merchants.Merchant, int, error) {
+	where, args := "1=1", []any{}
+	if f.StreetID != "" {
+		where += ` AND street_id = ?`
+		args = append(args, f.StreetID)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		where += ` AND name LIKE ? ESCAPE '\'`
+		args = append(args, "%"+likeEscape(q)+"%")
+	}
+	c := s.read()
+	total, err := countUpTo(ctx, c, `FROM merchants WHERE `+where, args, f.CountUpTo)
+	if err != nil {
+		return nil, 0, s.translate(err)
+	}
+	limit, offset := paging(f.Page, f.PerPage, 100)
+	rows, err := c.query(ctx, merchantSelect+` JOIN (SELECT id FROM merchants WHERE `+where+`
+		ORDER BY street_id, name LIMIT ? OFFSET ?) p ON p.id = m.id ORDER BY m.street_id, m.name`, append(args, limit, offset)...)
+	if err != nil {
+		return nil, 0, s.translate(err)
+	}
+	defer rows.Close()
+	var out []*merchants.Merchant
+	for rows.Next() {
+		m, err := scanMerchant(rows)
+		if err != nil {
+			return nil, 0, s.translate(err)
+		}
+		out = append(out, m)
+	}
+	return out, total, s.translate(rows.Err())
 }
 
 // FindMerchantByID returns one merchant.

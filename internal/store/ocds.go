@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/huitian/huitian/internal/errs"
@@ -327,60 +329,22 @@ const ocdsListed = `n.status NOT IN ('draft', 'submitted') AND (n.published_at I
 
 // FindOCDSNeedIDs lists, in a stable order (by id: UUIDv7, so oldest
 // first), the ids of the needs that have a public OCDS release, and how many
-// there are. With a non-zero since only needs with a release dated at or
-// after since count; without since they are counted up to one past this
-// page (enough to tell whether a next page exists). Pages hold perPage ids
-// (at most MaxOCDSPerPage).
-//
-// Release dates are decided by the ocds builder (some by the clock: the
-// deadline, the end of the objection period), so SQL only narrows the
-// candidates with a generous margin and each candidate's releases are built
-// to check; without since the SQL condition is exact.
-func (s *Store) FindOCDSNeedIDs(ctx context.Context, since time.Time, page, perPage int) ([]string, int, error) {
+// there are, counted up to one past this page (enough to tell whether a
+// next page exists: a city's feed lists a million completed projects).
+// Pages hold perPage ids (at most MaxOCDSPerPage). The feed since a date
+// is FindOCDSProcessesSince.
+func (s *Store) FindOCDSNeedIDs(ctx context.Context, page, perPage int) ([]string, int, error) {
 	limit, offset := paging(page, perPage, MaxOCDSPerPage)
 	var ids []string
 	total := 0
 	err := s.readTx(ctx, func(c conn) error {
-		if since.IsZero() {
-			// Counted only past this page (whether there is a next one):
-			// a city's feed lists a million completed projects.
-			var err error
-			if total, err = countUpTo(ctx, c, `FROM needs n WHERE `+ocdsListed, nil, offset+limit); err != nil {
-				return err
-			}
-			ids, err = queryIDs(ctx, c, `SELECT n.id FROM needs n WHERE `+ocdsListed+` ORDER BY n.id LIMIT ? OFFSET ?`,
-				limit, offset)
+		var err error
+		if total, err = countUpTo(ctx, c, `FROM needs n WHERE `+ocdsListed, nil, offset+limit); err != nil {
 			return err
 		}
-		// A day's margin absorbs any time zone a stored value was written
-		// in; the objection period is at most 30 days.
-		loose, now := since.UTC().Add(-24*time.Hour), c.now.Add(24*time.Hour)
-		candidates, err := queryIDs(ctx, c, `SELECT n.id FROM needs n WHERE `+ocdsListed+` AND (
-			n.updated_at >= ? OR n.published_at >= ? OR (n.deadline >= ? AND n.deadline <= ?)
-			OR (n.awarded_at >= ? AND n.awarded_at <= ?)
-			OR EXISTS (SELECT 1 FROM need_events e WHERE e.need_id = n.id AND e.at >= ?)
-			OR EXISTS (SELECT 1 FROM awards a WHERE a.need_id = n.id AND a.decided_at >= ?)
-			OR EXISTS (SELECT 1 FROM contracts k WHERE k.need_id = n.id AND (k.signed_at >= ? OR k.start_at >= ?))
-			OR EXISTS (SELECT 1 FROM acceptances ac WHERE ac.need_id = n.id AND ac.at >= ?)
-			OR EXISTS (SELECT 1 FROM ratings r WHERE r.need_id = n.id AND r.at >= ?))
-			ORDER BY n.id`, loose, loose, loose, now, loose.AddDate(0, 0, -31), now, loose, loose, loose, loose, loose, loose)
-		if err != nil {
-			return err
-		}
-		for _, id := range candidates {
-			p, err := ocdsProcess(ctx, c, id)
-			if err != nil {
-				return err
-			}
-			if !releasedSince(p, since) {
-				continue
-			}
-			if total >= offset && len(ids) < limit {
-				ids = append(ids, id)
-			}
-			total++
-		}
-		return nil
+		ids, err = queryIDs(ctx, c, `SELECT n.id FROM needs n WHERE `+ocdsListed+` ORDER BY n.id LIMIT ? OFFSET ?`,
+			limit, offset)
+		return err
 	})
 	return ids, total, err
 }
@@ -393,4 +357,213 @@ func releasedSince(p ocds.Process, since time.Time) bool {
 		}
 	}
 	return false
+}
+
+// ocdsSinceBound is how many changes since a date the feed collects from
+// their dates' indexes (each page reads them all: about 10,000 for the last
+// two days of a city, 50 ms at most at the bound); past it, the needs are
+// walked in id order instead, where so many changes make most needs
+// candidates (a harvest since years ago). The walk is slow only when the
+// changes are many and yet sparse at the low end of the ids (old needs
+// unchanged, many recent ones changed): then it reads old needs until it
+// reaches them.
+const ocdsSinceBound = 100000
+
+// ocdsSinceExamined bounds the candidates one page builds once it holds a
+// release: a page may then be short, and the next one goes on after it.
+const ocdsSinceExamined = 5
+
+// ocdsSinceArms are the dates that can give a need a release on or after a
+// date (the condition of the walk in ocdsSinceWalk, arm by arm), each a
+// range of an index (migrations 0021, 0024); col is the need's id. Their
+// arguments: ?1 loose, ?2 now, ?3 the awards' window's start.
+var ocdsSinceArms = []struct{ col, sql string }{
+	{"id", `SELECT id FROM needs WHERE updated_at >= ?1`},
+	{"id", `SELECT id FROM needs WHERE published_at >= ?1`},
+	{"id", `SELECT id FROM needs WHERE deadline >= ?1 AND deadline <= ?2`},
+	{"id", `SELECT id FROM needs WHERE awarded_at >= ?3 AND awarded_at <= ?2`},
+	{"need_id", `SELECT need_id AS id FROM need_events WHERE at >= ?1`},
+	{"need_id", `SELECT need_id AS id FROM awards WHERE decided_at >= ?1`},
+	{"need_id", `SELECT need_id AS id FROM contracts WHERE signed_at >= ?1`},
+	{"need_id", `SELECT need_id AS id FROM contracts WHERE start_at >= ?1`},
+	{"need_id", `SELECT need_id AS id FROM acceptances WHERE at >= ?1`},
+	{"need_id", `SELECT need_id AS id FROM ratings WHERE at >= ?1`},
+}
+
+// ocdsWalkWindow is how many needs the walk reads in id order before, none
+// of them a candidate, the page collects the candidates after them from
+// the changes' index ranges (as below the bound) instead: old needs
+// unchanged for years before the recently changed ones are skipped, not
+// tested one by one.
+const ocdsWalkWindow = 2000
+
+// ocdsSinceWalk is the same condition tested need by need, for a walk in
+// id order: a window of the needs after an id.
+const ocdsSinceWalk = `SELECT n.id FROM (SELECT id FROM needs WHERE id > ? ORDER BY id LIMIT ?) w
+	JOIN needs n ON n.id = w.id WHERE ` + ocdsListed + ` AND (
+	n.updated_at >= ? OR n.published_at >= ? OR (n.deadline >= ? AND n.deadline <= ?)
+	OR (n.awarded_at >= ? AND n.awarded_at <= ?)
+	OR EXISTS (SELECT 1 FROM need_events e WHERE e.need_id = n.id AND e.at >= ?)
+	OR EXISTS (SELECT 1 FROM awards a WHERE a.need_id = n.id AND a.decided_at >= ?)
+	OR EXISTS (SELECT 1 FROM contracts k WHERE k.need_id = n.id AND (k.signed_at >= ? OR k.start_at >= ?))
+	OR EXISTS (SELECT 1 FROM acceptances ac WHERE ac.need_id = n.id AND ac.at >= ?)
+	OR EXISTS (SELECT 1 FROM ratings r WHERE r.need_id = n.id AND r.at >= ?))
+	ORDER BY n.id LIMIT ?`
+
+// armArgs expands an arm's numbered arguments (?1 loose, ?2 now, ?3 the
+// awards' window) into plain placeholders and their values.
+func armArgs(q string, loose, now, awarded time.Time) (string, []any) {
+	var args []any
+	var b strings.Builder
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' && i+1 < len(q) {
+			switch q[i+1] {
+			case '1':
+				args = append(args, loose)
+			case '2':
+				args = append(args, now)
+			case '3':
+				args = append(args, awarded)
+			}
+			b.WriteByte('?')
+			i++
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String(), args
+}
+
+// FindOCDSProcessesSince returns, for one page of the feed since a date,
+// the public processes (in id order, after the need id after) with a
+// release dated at or after since: up to perPage, and next, the id to
+// continue after ("" when no later need has one). All from one snapshot.
+//
+// The candidates come from the indexes of the dates that can make a
+// release (ocdsSinceArms) while there are at most ocdsSinceBound such
+// changes; with more, needs are walked in id order and tested one by one,
+// where most pass, until a window of ocdsWalkWindow needs holds none: the
+// candidates after it are then collected from the indexes. A page reads
+// at most about the changes since the date, not every need; release dates
+// are decided by the ocds builder (some by the clock), so SQL narrows with
+// a day's margin and each candidate is built.
+func (s *Store) FindOCDSProcessesSince(ctx context.Context, since time.Time, after string, perPage int) ([]ocds.Process, string, error) {
+	perPage = min(max(perPage, 1), MaxOCDSPerPage)
+	var procs []ocds.Process
+	next := ""
+	err := s.readTx(ctx, func(c conn) error {
+		loose, now := since.UTC().Add(-24*time.Hour), c.now.Add(24*time.Hour)
+		awarded := loose.AddDate(0, 0, -31)
+		// arms: each range; jumps: each range's needs after an id.
+		arms, jumps := make([]string, len(ocdsSinceArms)), make([]string, len(ocdsSinceArms))
+		armArgsOf := make([][]any, len(ocdsSinceArms))
+		var args []any
+		for i, a := range ocdsSinceArms {
+			q, aa := armArgs(a.sql, loose, now, awarded)
+			arms[i], args, armArgsOf[i] = q, append(args, aa...), aa
+			jumps[i] = q + ` AND ` + a.col + ` > ?`
+		}
+		union := strings.Join(arms, ` UNION ALL `)
+		bound, window := ocdsSinceBound, ocdsWalkWindow
+		if s.ocdsSinceBound > 0 {
+			bound = s.ocdsSinceBound
+		}
+		if s.ocdsWalkWindow > 0 {
+			window = s.ocdsWalkWindow
+		}
+		changes, err := countUpTo(ctx, c, `FROM (`+union+`) changes`, args, bound)
+		if err != nil {
+			return err
+		}
+		// candidates gives the next candidates after an id, in id order.
+		var candidates func(after string) ([]string, error)
+		// from gives the next candidates after an id out of a sorted list.
+		from := func(ids []string, after string) []string {
+			i, _ := slices.BinarySearch(ids, after)
+			for i < len(ids) && ids[i] <= after {
+				i++
+			}
+			return ids[i:min(i+perPage+1, len(ids))]
+		}
+		// collect reads the candidates after an id from the changes' index
+		// ranges, sorted and each once.
+		collect := func(after string) ([]string, error) {
+			var ja []any
+			for i := range jumps {
+				ja = append(append(ja, armArgsOf[i]...), after)
+			}
+			ids, err := queryIDs(ctx, c, strings.Join(jumps, ` UNION ALL `), ja...)
+			slices.Sort(ids)
+			return slices.Compact(ids), err
+		}
+		if changes <= bound {
+			ids, err := collect("")
+			if err != nil {
+				return err
+			}
+			candidates = func(after string) ([]string, error) { return from(ids, after), nil }
+		} else {
+			var list []string // once the walk met a gap: the candidates after it
+			candidates = func(after string) ([]string, error) {
+				if list != nil {
+					return from(list, after), nil
+				}
+				ids, err := queryIDs(ctx, c, ocdsSinceWalk, after, window, loose, loose, loose, now, awarded, now,
+					loose, loose, loose, loose, loose, loose, perPage+1)
+				if err != nil || len(ids) > 0 {
+					return ids, err
+				}
+				// None in the window: past it, or the end.
+				var last sql.NullString
+				if err := c.row(ctx, `SELECT MAX(id) FROM (SELECT id FROM needs WHERE id > ? ORDER BY id LIMIT ?) w`,
+					after, window).Scan(&last); err != nil || !last.Valid {
+					return nil, err
+				}
+				// Needs unchanged for a while (old ones, before the recently
+				// changed): the candidates after them from the changes'
+				// index ranges, once for this page.
+				if list, err = collect(last.String); err != nil {
+					return nil, err
+				}
+				return from(list, last.String), nil
+			}
+		}
+		examined, cursor := 0, after
+		for {
+			ids, err := candidates(cursor)
+			if err != nil {
+				return err
+			}
+			if len(ids) == 0 {
+				return nil // the last page
+			}
+			for _, id := range ids {
+				p, err := ocdsProcess(ctx, c, id)
+				if errs.Is(err, errs.NotFound) {
+					cursor = id
+					continue // not public
+				}
+				if err != nil {
+					return err
+				}
+				if p.Need.PublishedAt.IsZero() && p.Need.AwardedAt.IsZero() || !releasedSince(p, since) {
+					cursor = id
+					examined++
+					continue
+				}
+				if len(procs) == perPage {
+					next = procs[len(procs)-1].Need.ID // a later one has a release
+					return nil
+				}
+				procs = append(procs, p)
+				cursor = id
+				examined++
+			}
+			if len(procs) > 0 && examined >= ocdsSinceExamined*perPage {
+				next = cursor // a short page: the rest after what it examined
+				return nil
+			}
+		}
+	})
+	return procs, next, err
 }

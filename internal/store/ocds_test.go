@@ -270,8 +270,9 @@ func TestOCDSProcessCancelledWhileSealed(t *testing.T) {
 }
 
 // TestFindOCDSNeedIDs: public needs with releases, in id order, paged;
-// with since, only those with a release dated at or after it — including
-// the stages the clock dates (the deadline).
+// since a date (FindOCDSProcessesSince, from the changes' indexes and by
+// the walk in id order alike), only those with a release dated at or after
+// it — including the stages the clock dates (the deadline).
 func TestFindOCDSNeedIDs(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
@@ -287,35 +288,93 @@ func TestFindOCDSNeedIDs(t *testing.T) {
 		afterSecond := tt.now.Add(time.Hour)
 		tt.now = afterSecond
 
-		ids, total, err := s.FindOCDSNeedIDs(ctx, time.Time{}, 1, 10)
+		ids, total, err := s.FindOCDSNeedIDs(ctx, 1, 10)
 		if err != nil || total != 2 || !slices.Equal(ids, []string{first.ID, second.ID}) {
 			t.Fatalf("all: %v %d %v (want %s, %s)", ids, total, err, first.ID, second.ID)
 		}
-		ids, total, err = s.FindOCDSNeedIDs(ctx, time.Time{}, 2, 1)
+		ids, total, err = s.FindOCDSNeedIDs(ctx, 2, 1)
 		if err != nil || total != 2 || !slices.Equal(ids, []string{second.ID}) {
 			t.Fatalf("page 2: %v %d %v", ids, total, err)
 		}
-		ids, total, err = s.FindOCDSNeedIDs(ctx, start.Add(time.Hour), 1, 10)
-		if err != nil || total != 1 || !slices.Equal(ids, []string{second.ID}) {
-			t.Fatalf("since after the first: %v %d %v", ids, total, err)
-		}
-		ids, total, err = s.FindOCDSNeedIDs(ctx, start, 1, 10)
-		if err != nil || total != 2 {
-			t.Fatalf("since the first: %v %d %v", ids, total, err)
-		}
-		// The first need's deadline passes: a release the clock dates.
-		tt.now = first.Deadline.Add(time.Minute)
-		ids, total, err = s.FindOCDSNeedIDs(ctx, afterSecond, 1, 10)
-		if err != nil || total != 1 || !slices.Equal(ids, []string{first.ID}) {
-			t.Fatalf("since, after the first deadline: %v %d %v", ids, total, err)
-		}
-		ids, total, err = s.FindOCDSNeedIDs(ctx, tt.now.Add(time.Hour), 1, 10)
-		if err != nil || total != 0 || len(ids) != 0 {
-			t.Fatalf("since later: %v %d %v", ids, total, err)
-		}
-		ids, total, err = s.FindOCDSNeedIDs(ctx, time.Time{}, 3, 10)
+		ids, total, err = s.FindOCDSNeedIDs(ctx, 3, 10)
 		if err != nil || total != 2 || len(ids) != 0 {
 			t.Fatalf("past the last page: %v %d %v", ids, total, err)
 		}
+		for _, bound := range []int{0, 1} { // from the indexes; walking every need
+			s.OCDSSinceBoundForTest(bound)
+			s.OCDSWalkWindowForTest(1 + bound) // jumping over needs without a change, one at a time
+			since := func(at time.Time, want ...string) {
+				t.Helper()
+				for _, per := range []int{1, 10} {
+					if got := ocdsSinceAll(t, s, at, per); !slices.Equal(got, want) {
+						t.Errorf("bound %d, since %s by %d: %v, want %v", bound, at, per, got, want)
+					}
+				}
+			}
+			tt.now = afterSecond
+			since(start.Add(time.Hour), second.ID)
+			since(start, first.ID, second.ID)
+			// The first need's deadline passes: a release the clock dates.
+			tt.now = first.Deadline.Add(time.Minute)
+			since(afterSecond, first.ID)
+			since(tt.now.Add(time.Hour))
+		}
+		// More needs than a page: every one once, in id order, both ways.
+		all := []string{first.ID, second.ID}
+		for range 5 {
+			all = append(all, tt.openNeed(t).ID)
+		}
+		slices.Sort(all)
+		for _, bound := range []int{0, 1, 3} {
+			s.OCDSSinceBoundForTest(bound)
+			for _, window := range []int{1, 2, 5, 0} {
+				s.OCDSWalkWindowForTest(window)
+				for _, per := range []int{1, 2, 3, 7, 8} {
+					if got := ocdsSinceAll(t, s, start, per); !slices.Equal(got, all) {
+						t.Errorf("bound %d, window %d, by %d: %v, want %v", bound, window, per, got, all)
+					}
+				}
+			}
+		}
+		// Since the last two: the walk jumps over the needs before them.
+		s.OCDSSinceBoundForTest(1)
+		s.OCDSWalkWindowForTest(1)
+		tt.now = tt.now.Add(72 * time.Hour)
+		late := tt.now
+		recent := []string{tt.openNeed(t).ID, tt.openNeed(t).ID}
+		slices.Sort(recent)
+		if got := ocdsSinceAll(t, s, late, 1); !slices.Equal(got, recent) {
+			t.Errorf("since the last two: %v, want %v", got, recent)
+		}
 	})
+}
+
+// ocdsSinceAll walks the feed since a date page by page (following next)
+// and gives its needs' ids, checking that none comes twice and every page
+// but the last is full.
+func ocdsSinceAll(t *testing.T, s *store.Store, since time.Time, perPage int) []string {
+	t.Helper()
+	var out []string
+	after := ""
+	for range 1000 {
+		procs, next, err := s.FindOCDSProcessesSince(context.Background(), since, after, perPage)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range procs {
+			if slices.Contains(out, p.Need.ID) {
+				t.Errorf("since %s: %s twice", since, p.Need.ID)
+			}
+			out = append(out, p.Need.ID)
+		}
+		if next == "" {
+			return out
+		}
+		if len(procs) != perPage {
+			t.Errorf("since %s: a page of %d before the last", since, len(procs))
+		}
+		after = next
+	}
+	t.Fatal("no end")
+	return nil
 }

@@ -433,35 +433,86 @@ func (s *Store) CountOrganizationsByCategory(ctx context.Context) (map[string]in
 	return out, s.translate(rows.Err())
 }
 
-// AllOrganizations returns every organization for an export, in name order.
+// AllOrganizations returns every organization for an export, in the
+// export's order (EachOrganization). An export of a city streams instead.
 func (s *Store) AllOrganizations(ctx context.Context) ([]*registry.Organization, error) {
-	if err := accounts.Can(accounts.ActorFrom(ctx), accounts.Export, accounts.Resource{Kind: accounts.KindOrganization}); err != nil {
-		return nil, err
-	}
-	c := s.read()
-	rows, err := c.query(ctx, orgSelect+` ORDER BY s.name, o.name, o.id`)
-	if err != nil {
-		return nil, s.translate(err)
-	}
-	defer rows.Close()
 	var out []*registry.Organization
-	for rows.Next() {
-		o, err := scanOrg(rows)
+	err := s.EachOrganization(ctx, 500, func(batch []*registry.Organization) error {
+		out = append(out, batch...)
+		return nil
+	})
+	return out, err
+}
+
+// EachOrganization gives every organization to fn, batch at a time (at
+// most batch, every batch but the last full), by street name, then name and
+// id: a street's organizations are read a page at a time after the last one
+// (organizations_street_plain_name), so neither side holds or sorts them
+// all. It reads one snapshot (a read transaction); each batch is a new
+// slice, which fn may keep.
+func (s *Store) EachOrganization(ctx context.Context, batch int, fn func([]*registry.Organization) error) error {
+	if err := accounts.Can(accounts.ActorFrom(ctx), accounts.Export, accounts.Resource{Kind: accounts.KindOrganization}); err != nil {
+		return err
+	}
+	batch = max(batch, 1)
+	return s.readTx(ctx, func(c conn) error {
+		streets, err := queryIDs(ctx, c, `SELECT id FROM streets ORDER BY name`)
 		if err != nil {
-			return nil, s.translate(err)
+			return err
 		}
-		out = append(out, o)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, s.translate(err)
-	}
-	// Domains in batches: one IN list per 500 organizations.
-	for i := 0; i < len(out); i += 500 {
-		if err := loadDomains(ctx, c, out[i:min(i+500, len(out))]); err != nil {
-			return nil, s.translate(err)
+		var buf []*registry.Organization
+		flush := func() error {
+			if len(buf) == 0 {
+				return nil
+			}
+			if err := loadDomains(ctx, c, buf); err != nil {
+				return err
+			}
+			out := buf
+			buf = nil
+			return fn(out)
 		}
-	}
-	return out, nil
+		for _, street := range streets {
+			var after *registry.Organization
+			for {
+				// Read what fills the batch, after the last one read.
+				limit := batch - len(buf)
+				q, args := orgSelect+` WHERE o.street_id = ?`, []any{street}
+				if after != nil {
+					q += ` AND (o.name, o.id) > (?, ?)`
+					args = append(args, after.Name, after.ID)
+				}
+				rows, err := c.query(ctx, q+` ORDER BY o.name, o.id LIMIT ?`, append(args, limit)...)
+				if err != nil {
+					return err
+				}
+				n := 0
+				for rows.Next() {
+					o, err := scanOrg(rows)
+					if err != nil {
+						rows.Close()
+						return err
+					}
+					buf = append(buf, o)
+					after = o
+					n++
+				}
+				rows.Close()
+				if err := rows.Err(); err != nil {
+					return err
+				}
+				if len(buf) == batch {
+					if err := flush(); err != nil {
+						return err
+					}
+				}
+				if n < limit {
+					break // the street's last
+				}
+			}
+		}
+		return flush()
+	})
 }
 
 // backfillNameSort fills the pinyin sort key of rows written before it

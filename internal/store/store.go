@@ -46,6 +46,9 @@ type Store struct {
 	listeners []func(context.Context, []Change)
 
 	boardPartMin int // MatchBoard's smallest range; 0: boardPartMin (tests lower it)
+	// ocdsSinceBound: FindOCDSProcessesSince's; 0: ocdsSinceBound (tests lower it).
+	ocdsSinceBound int
+	ocdsWalkWindow int // FindOCDSProcessesSince's; 0: ocdsWalkWindow (tests lower it)
 
 	replicas []*replica      // PostgreSQL hot standbys for ReplicaOK reads (replica.go)
 	node     string          // this process among the app nodes (change_log)

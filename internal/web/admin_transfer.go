@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"net/http"
 	"path/filepath"
 	"time"
@@ -98,19 +97,52 @@ func (a *app) adminExport(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	orgs, err := a.Store.AllOrganizations(r.Context())
-	if err != nil {
-		a.fail(w, r, err)
-		return
+	// Streamed a batch at a time (a city has 100,000 organizations): the
+	// response starts with the first batch, so an error before it is a page;
+	// after it the download is cut off, never a complete-looking file.
+	var ew *orgfile.Writer
+	start := func() error {
+		name := "huitian-organizations-" + time.Now().In(a.loc).Format("20060102") + format.Ext()
+		w.Header().Set("Content-Type", format.ContentType())
+		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+		w.Header().Set("Cache-Control", "no-store")
+		ew, err = orgfile.NewWriter(w, format)
+		return err
 	}
-	var buf bytes.Buffer
-	if err := orgfile.Write(&buf, format, orgs); err != nil {
-		a.fail(w, r, err)
-		return
+	// The server's write timeout bounds a whole response; a city's export
+	// may take longer on a busy machine, so each batch (and the workbook's
+	// end) gets its own time to be written.
+	rc := http.NewResponseController(w)
+	more := func() { _ = rc.SetWriteDeadline(time.Now().Add(exportBatchTime)) }
+	err = a.Store.EachOrganization(r.Context(), exportBatch, func(batch []*registry.Organization) error {
+		more()
+		if ew == nil {
+			if err := start(); err != nil {
+				return err
+			}
+		}
+		return ew.Write(batch)
+	})
+	if err == nil && ew == nil {
+		err = start() // no organization: the header row alone
 	}
-	name := "huitian-organizations-" + time.Now().In(a.loc).Format("20060102") + format.Ext()
-	w.Header().Set("Content-Type", format.ContentType())
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	w.Header().Set("Cache-Control", "no-store")
-	buf.WriteTo(w)
+	if err == nil {
+		more()
+		err = ew.Close()
+	}
+	switch {
+	case err == nil:
+	case ew == nil:
+		a.fail(w, r, err)
+	default:
+		a.Logger.Error("organization export cut off", "err", err)
+		panic(http.ErrAbortHandler)
+	}
 }
+
+// exportBatch is how many organizations an export holds at a time, and
+// exportBatchTime how long writing one may take.
+const (
+	exportBatch     = 1000
+	exportBatchTime = time.Minute
+)

@@ -108,6 +108,9 @@ func TestPageQueriesBounded(t *testing.T) {
 				{staff, "GET /admin/points/grant", "/admin/points/grant", 20},
 				{admin, "GET /admin/users", "/admin/users", 20},
 				{admin, "GET /admin/users", "/admin/users?q=13900000001", 20},
+				{admin, "GET /admin/users", "/admin/users?q=%E7%8E%8B", 20},
+				{admin, "GET /admin/merchants", "/admin/merchants", 20},
+				{admin, "GET /admin/merchants", "/admin/merchants?q=%E8%B6%85%E5%B8%82&page=2", 20},
 				{admin, "GET /admin/streets", "/admin/streets", 20},
 				{admin, "GET /admin/solutions", "/admin/solutions", 20},
 			}
