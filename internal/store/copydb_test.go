@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"encoding/hex"
 	"fmt"
 	"slices"
@@ -96,18 +95,23 @@ func TestCopyDatabase(t *testing.T) {
 func tableRows(t *testing.T, s *store.Store, table string) []string {
 	t.Helper()
 	var lines []string
-	err := s.QueryForTest(context.Background(), `SELECT * FROM `+table, func(rows *sql.Rows) error {
-		cols, err := rows.Columns()
-		if err != nil {
-			return err
-		}
+	rows, err := s.QueryForTest(context.Background(), `SELECT * FROM `+table)
+	if err != nil {
+		t.Fatalf("%s: %v", table, err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
 		vals := make([]any, len(cols))
 		ptrs := make([]any, len(cols))
 		for i := range vals {
 			ptrs[i] = &vals[i]
 		}
 		if err := rows.Scan(ptrs...); err != nil {
-			return err
+			t.Fatalf("%s: %v", table, err)
 		}
 		parts := make([]string, len(cols))
 		for i, c := range cols {
@@ -115,9 +119,8 @@ func tableRows(t *testing.T, s *store.Store, table string) []string {
 		}
 		slices.Sort(parts) // the dialects may order columns differently
 		lines = append(lines, strings.Join(parts, "|"))
-		return nil
-	})
-	if err != nil {
+	}
+	if err := rows.Err(); err != nil {
 		t.Fatalf("%s: %v", table, err)
 	}
 	slices.Sort(lines)

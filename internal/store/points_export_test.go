@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 
 	"github.com/huitian/huitian/internal/points"
 )
@@ -26,19 +25,4 @@ func (b *PointsBatcher) CommitForTest(ctx context.Context, ps ...*points.Posting
 		out[i] = r.err
 	}
 	return out
-}
-
-// QueryForTest runs q and hands each row to fn (tests compare tables).
-func (s *Store) QueryForTest(ctx context.Context, q string, fn func(*sql.Rows) error) error {
-	rows, err := s.db.QueryContext(ctx, rebind(s.dialect, q))
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }
