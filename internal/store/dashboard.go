@@ -12,8 +12,9 @@ import (
 type DashboardFilter = dashboard.Filter
 
 // Overview computes the dashboard's figures for f with a fixed number of
-// queries, however many rows there are: GROUP BY aggregates, and one read of
-// the needs in the period from which medians are taken in Go. Authorization
+// queries, however many rows there are: GROUP BY aggregates, and for the
+// needs and the points the per-day, per-street rollups of the days before
+// the job's watermark plus a live read of the rest (dashboard_rollups.go). Authorization
 // (which street a person may see) is the caller's: the handlers force street
 // staff's filter to their street. An unknown street is an invalid filter.
 func (s *Store) Overview(ctx context.Context, f DashboardFilter) (*dashboard.Overview, error) {
@@ -43,14 +44,40 @@ func (q countingQuerier) ExecContext(ctx context.Context, query string, args ...
 }
 
 func (s *Store) overview(ctx context.Context, f DashboardFilter, count *int) (*dashboard.Overview, error) {
-	c := s.read()
-	if count != nil {
-		c.q = countingQuerier{querier: c.q, n: count}
-	}
+	var o *dashboard.Overview
+	// One snapshot: the watermark, the rollups, the cells marked dirty and
+	// the live tail must agree, or a cell the job finishes in between would
+	// be read twice or not at all.
+	err := s.readTx(ctx, func(c conn) error {
+		if count != nil {
+			c.q = countingQuerier{querier: c.q, n: count}
+		}
+		var err error
+		o, err = overviewIn(ctx, c, f, false)
+		return err
+	})
+	return o, err
+}
+
+// OverviewDirect computes the dashboard's figures the slow way, from the
+// tables alone (every need and every points posting of the period), without
+// the rollups: what `huitian dashboard verify` and the tests compare
+// Overview with. At a city's scale it takes minutes.
+func (s *Store) OverviewDirect(ctx context.Context, f DashboardFilter) (*dashboard.Overview, error) {
+	var o *dashboard.Overview
+	err := s.readTx(ctx, func(c conn) error {
+		var err error
+		o, err = overviewIn(ctx, c, f, true)
+		return err
+	})
+	return o, err
+}
+
+func overviewIn(ctx context.Context, c conn, f DashboardFilter, direct bool) (*dashboard.Overview, error) {
 	o := &dashboard.Overview{Filter: f, MedianHoursToContract: -1}
 	names, err := streetNames(ctx, c)
 	if err != nil {
-		return nil, s.translate(err)
+		return nil, err
 	}
 	if f.StreetID != "" {
 		if _, ok := names[f.StreetID]; !ok {
@@ -60,11 +87,15 @@ func (s *Store) overview(ctx context.Context, f DashboardFilter, count *int) (*d
 	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
 		return nil, errs.Field("to", "dash.err_period")
 	}
+	needs, points := dashNeeds, dashPoints
+	if direct {
+		needs, points = dashNeedsDirect, dashPointsDirect
+	}
 	for _, step := range []func(context.Context, conn, DashboardFilter, *dashboard.Overview, map[string]string) error{
-		dashOrganizations, dashNeeds, dashPoints, dashActivities, dashOthers, dashMoney, dashVisits,
+		dashOrganizations, needs, points, dashActivities, dashOthers, dashMoney, dashVisits,
 	} {
 		if err := step(ctx, c, f, o, names); err != nil {
-			return nil, s.translate(err)
+			return nil, err
 		}
 	}
 	return o, nil
@@ -87,15 +118,18 @@ func streetNames(ctx context.Context, c conn) (map[string]string, error) {
 	return m, rows.Err()
 }
 
-// period appends "AND col >= ? AND col < ?" for the bounds f has.
+// period appends "AND col >= ? AND col < ?" for the bounds f has. The
+// bounds go in UTC: SQLite compares times as text, and the filter's bounds
+// come in Asia/Shanghai (dashboard.ParseFilter), which compared with UTC
+// text shifted the period by eight hours.
 func period(col string, f DashboardFilter, q string, args []any) (string, []any) {
 	if !f.From.IsZero() {
 		q += " AND " + col + " >= ?"
-		args = append(args, f.From)
+		args = append(args, f.From.UTC())
 	}
 	if !f.To.IsZero() {
 		q += " AND " + col + " < ?"
-		args = append(args, f.To)
+		args = append(args, f.To.UTC())
 	}
 	return q, args
 }
@@ -151,10 +185,11 @@ func dashOrganizations(ctx context.Context, c conn, f DashboardFilter, o *dashbo
 	return nil
 }
 
-// dashNeeds reads the needs created in the period once, one row per need with
+// dashNeedsDirect reads the needs created in the period once, one row per need with
 // its contract, award, proposals, acceptance and ratings joined as
-// aggregates, and derives every needs figure from it.
-func dashNeeds(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Overview, names map[string]string) error {
+// aggregates, and derives every needs figure from it (OverviewDirect; Overview
+// sums the rollups, dashboard_rollups.go).
+func dashNeedsDirect(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Overview, names map[string]string) error {
 	q, args := inStreet("n.street_id", f, `SELECT n.street_id, n.category, n.status, n.published_at, k.signed_at,
 		ao.street_id, COALESCE(pc.n, 0), ac.need_id IS NOT NULL, COALESCE(rt.n, 0), COALESCE(rt.stars, 0)
 		FROM needs n
@@ -236,10 +271,11 @@ func dashNeeds(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Over
 	return nil
 }
 
-// dashPoints: issued is the pool's postings to residents and organizations,
+// dashPointsDirect: issued is the pool's postings to residents and organizations,
 // redeemed a resident's postings to a merchant; a street filter applies to
-// the resident's or organization's account.
-func dashPoints(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Overview, _ map[string]string) error {
+// the resident's or organization's account (OverviewDirect; Overview sums the
+// rollups, dashboard_rollups.go).
+func dashPointsDirect(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Overview, _ map[string]string) error {
 	q, args := period("p.created_at", f, `SELECT fa.kind, ta.kind, fa.street_id, ta.street_id, SUM(p.amount)
 		FROM points_postings p JOIN points_accounts fa ON fa.id = p.from_id JOIN points_accounts ta ON ta.id = p.to_id
 		WHERE ((fa.kind = 'pool' AND ta.kind IN ('resident', 'organization')) OR (fa.kind = 'resident' AND ta.kind = 'merchant'))`, nil)

@@ -1,0 +1,115 @@
+-- The dashboard's figures at a city's scale (issue #11): per-day,
+-- per-street rollups that store.Overview sums instead of reading every need
+-- and every points posting, plus a live read of what is not rolled yet.
+-- A "day" is an Asia/Shanghai date (YYYY-MM-DD), the unit of the filter.
+--
+-- dash_rollup_state.through: every day before it is rolled (the background
+-- job, store.RollupDashboard, advances it to yesterday with an hour's margin
+-- for commit lag); '' is nothing rolled (a fresh or rebuilt database: the
+-- dashboard reads everything live until the job has caught up).
+CREATE TABLE dash_rollup_state (
+    id      INTEGER PRIMARY KEY CHECK (id = 1),
+    through TEXT NOT NULL
+);
+INSERT INTO dash_rollup_state (id, through) VALUES (1, '');
+-- The needs created on a day in a street, with what later happened to them
+-- (proposals, award, contract, acceptance, ratings). categories and
+-- statuses are counts by code, spans the publication-to-contract times in
+-- nanoseconds with their counts (an exact median), each as
+-- "key:n;key:n" (store.dashCell).
+CREATE TABLE dash_need_days (
+    day         TEXT NOT NULL,
+    street_id   TEXT NOT NULL,
+    needs       BIGINT NOT NULL,
+    published   BIGINT NOT NULL,
+    proposals   BIGINT NOT NULL,
+    no_proposal BIGINT NOT NULL,
+    contracted  BIGINT NOT NULL,
+    awards      BIGINT NOT NULL,
+    awards_own  BIGINT NOT NULL,
+    acceptances BIGINT NOT NULL,
+    ratings     BIGINT NOT NULL,
+    stars       BIGINT NOT NULL,
+    categories  TEXT NOT NULL,
+    statuses    TEXT NOT NULL,
+    spans       TEXT NOT NULL,
+    PRIMARY KEY (day, street_id)
+);
+-- Points issued to a street's residents and organizations, and redeemed by
+-- its residents, per day. Postings are append-only and dated when written,
+-- so a closed day never changes: no trigger on the ledger.
+CREATE TABLE dash_point_days (
+    day       TEXT NOT NULL,
+    street_id TEXT NOT NULL,
+    issued    BIGINT NOT NULL,
+    redeemed  BIGINT NOT NULL,
+    PRIMARY KEY (day, street_id)
+);
+-- Cells (day, street) whose needs changed after they may have been rolled:
+-- marked by the triggers below in the same transaction as the change, read
+-- live by the dashboard until the job has recomputed them. v grows with
+-- every mark: the job deletes a mark only if v is still what it read.
+CREATE TABLE dash_dirty (
+    day       TEXT NOT NULL,
+    street_id TEXT NOT NULL,
+    from_at   TIMESTAMPTZ NOT NULL,
+    to_at     TIMESTAMPTZ NOT NULL,
+    v         BIGINT NOT NULL,
+    PRIMARY KEY (day, street_id)
+);
+-- The live reads of the unrolled tail.
+CREATE INDEX needs_created ON needs (created_at);
+CREATE INDEX points_postings_created ON points_postings (created_at);
+
+CREATE FUNCTION dash_mark(t TIMESTAMPTZ, street TEXT) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
+    SELECT to_char(d, 'YYYY-MM-DD'), street, (d - interval '8 hours') AT TIME ZONE 'UTC',
+        (d + interval '16 hours') AT TIME ZONE 'UTC', 1
+    FROM (SELECT date_trunc('day', (t AT TIME ZONE 'UTC') + interval '8 hours') AS d) x
+    ON CONFLICT (day, street_id) DO UPDATE SET v = dash_dirty.v + 1
+$$;
+CREATE FUNCTION dash_mark_need() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        PERFORM dash_mark(OLD.created_at, OLD.street_id);
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') AND (TG_OP = 'INSERT' OR OLD.created_at <> NEW.created_at
+        OR OLD.street_id <> NEW.street_id) THEN
+        PERFORM dash_mark(NEW.created_at, NEW.street_id);
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER dash_mark_need AFTER INSERT OR DELETE OR UPDATE OF street_id, created_at, category, status, published_at
+    ON needs FOR EACH ROW EXECUTE FUNCTION dash_mark_need();
+-- Contracts, awards, proposals, acceptances and ratings hang on a need.
+CREATE FUNCTION dash_mark_child() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        PERFORM dash_mark(n.created_at, n.street_id) FROM needs n WHERE n.id = OLD.need_id;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') AND (TG_OP = 'INSERT' OR OLD.need_id <> NEW.need_id) THEN
+        PERFORM dash_mark(n.created_at, n.street_id) FROM needs n WHERE n.id = NEW.need_id;
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER dash_mark_contract AFTER INSERT OR DELETE OR UPDATE OF need_id, signed_at
+    ON contracts FOR EACH ROW EXECUTE FUNCTION dash_mark_child();
+CREATE TRIGGER dash_mark_award AFTER INSERT OR DELETE OR UPDATE OF need_id, org_id
+    ON awards FOR EACH ROW EXECUTE FUNCTION dash_mark_child();
+CREATE TRIGGER dash_mark_proposal AFTER INSERT OR DELETE OR UPDATE OF need_id, status
+    ON proposals FOR EACH ROW EXECUTE FUNCTION dash_mark_child();
+CREATE TRIGGER dash_mark_acceptance AFTER INSERT OR DELETE OR UPDATE OF need_id
+    ON acceptances FOR EACH ROW EXECUTE FUNCTION dash_mark_child();
+CREATE TRIGGER dash_mark_rating AFTER INSERT OR DELETE OR UPDATE OF need_id, stars
+    ON ratings FOR EACH ROW EXECUTE FUNCTION dash_mark_child();
+-- An organization that moves street changes "awarded in the need's own
+-- street" for every need it was awarded.
+CREATE FUNCTION dash_mark_org() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF OLD.street_id <> NEW.street_id THEN
+        PERFORM dash_mark(n.created_at, n.street_id) FROM awards a JOIN needs n ON n.id = a.need_id
+            WHERE a.org_id = NEW.id;
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER dash_mark_org AFTER UPDATE OF street_id ON organizations FOR EACH ROW EXECUTE FUNCTION dash_mark_org();

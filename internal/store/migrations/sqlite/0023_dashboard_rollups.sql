@@ -1,0 +1,248 @@
+-- The dashboard's figures at a city's scale (issue #11): per-day,
+-- per-street rollups that store.Overview sums instead of reading every need
+-- and every points posting, plus a live read of what is not rolled yet.
+-- A "day" is an Asia/Shanghai date (YYYY-MM-DD), the unit of the filter.
+--
+-- dash_rollup_state.through: every day before it is rolled (the background
+-- job, store.RollupDashboard, advances it to yesterday with an hour's margin
+-- for commit lag); '' is nothing rolled (a fresh or rebuilt database: the
+-- dashboard reads everything live until the job has caught up).
+CREATE TABLE dash_rollup_state (
+    id      INTEGER PRIMARY KEY CHECK (id = 1),
+    through TEXT NOT NULL
+);
+INSERT INTO dash_rollup_state (id, through) VALUES (1, '');
+-- The needs created on a day in a street, with what later happened to them
+-- (proposals, award, contract, acceptance, ratings). categories and
+-- statuses are counts by code, spans the publication-to-contract times in
+-- nanoseconds with their counts (an exact median), each as
+-- "key:n;key:n" (store.dashCell).
+CREATE TABLE dash_need_days (
+    day         TEXT NOT NULL,
+    street_id   TEXT NOT NULL,
+    needs       BIGINT NOT NULL,
+    published   BIGINT NOT NULL,
+    proposals   BIGINT NOT NULL,
+    no_proposal BIGINT NOT NULL,
+    contracted  BIGINT NOT NULL,
+    awards      BIGINT NOT NULL,
+    awards_own  BIGINT NOT NULL,
+    acceptances BIGINT NOT NULL,
+    ratings     BIGINT NOT NULL,
+    stars       BIGINT NOT NULL,
+    categories  TEXT NOT NULL,
+    statuses    TEXT NOT NULL,
+    spans       TEXT NOT NULL,
+    PRIMARY KEY (day, street_id)
+);
+-- Points issued to a street's residents and organizations, and redeemed by
+-- its residents, per day. Postings are append-only and dated when written,
+-- so a closed day never changes: no trigger on the ledger.
+CREATE TABLE dash_point_days (
+    day       TEXT NOT NULL,
+    street_id TEXT NOT NULL,
+    issued    BIGINT NOT NULL,
+    redeemed  BIGINT NOT NULL,
+    PRIMARY KEY (day, street_id)
+);
+-- Cells (day, street) whose needs changed after they may have been rolled:
+-- marked by the triggers below in the same transaction as the change, read
+-- live by the dashboard until the job has recomputed them. v grows with
+-- every mark: the job deletes a mark only if v is still what it read.
+CREATE TABLE dash_dirty (
+    day       TEXT NOT NULL,
+    street_id TEXT NOT NULL,
+    from_at   TIMESTAMP NOT NULL,
+    to_at     TIMESTAMP NOT NULL,
+    v         BIGINT NOT NULL,
+    PRIMARY KEY (day, street_id)
+);
+-- The live reads of the unrolled tail.
+CREATE INDEX needs_created ON needs (created_at);
+CREATE INDEX points_postings_created ON points_postings (created_at);
+-- The marks: SQLite keeps times as text in UTC ("2006-01-02 15:04:05+00:00",
+-- fractions after the seconds, cut off here: date() would round them), so a
+-- day's bounds are text of that form and
+-- compare as the times do.
+CREATE TRIGGER dash_mark_need_insert AFTER INSERT ON needs
+BEGIN
+    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
+    SELECT date(substr(NEW.created_at, 1, 19), '+8 hours'), NEW.street_id, datetime(date(substr(NEW.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        datetime(date(substr(NEW.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1 WHERE true
+        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+END;
+CREATE TRIGGER dash_mark_need_delete AFTER DELETE ON needs
+BEGIN
+    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
+    SELECT date(substr(OLD.created_at, 1, 19), '+8 hours'), OLD.street_id, datetime(date(substr(OLD.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        datetime(date(substr(OLD.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1 WHERE true
+        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+END;
+CREATE TRIGGER dash_mark_need_update AFTER UPDATE OF street_id, created_at, category, status, published_at ON needs
+BEGIN
+    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
+    SELECT date(substr(OLD.created_at, 1, 19), '+8 hours'), OLD.street_id, datetime(date(substr(OLD.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        datetime(date(substr(OLD.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1 WHERE true
+        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
+    SELECT date(substr(NEW.created_at, 1, 19), '+8 hours'), NEW.street_id, datetime(date(substr(NEW.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        datetime(date(substr(NEW.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1 WHERE true
+        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+END;
+-- Contracts, awards, proposals, acceptances and ratings hang on a need.
+CREATE TRIGGER dash_mark_contract_insert AFTER INSERT ON contracts
+BEGIN
+    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
+    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
+        FROM needs n WHERE n.id = NEW.need_id
+        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+END;
+CREATE TRIGGER dash_mark_contract_delete AFTER DELETE ON contracts
+BEGIN
+    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
+    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
+        FROM needs n WHERE n.id = OLD.need_id
+        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+END;
+CREATE TRIGGER dash_mark_contract_update AFTER UPDATE OF need_id, signed_at ON contracts
+BEGIN
+    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
+    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
+        FROM needs n WHERE n.id = OLD.need_id
+        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
+    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
+        FROM needs n WHERE n.id = NEW.need_id
+        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+END;
+CREATE TRIGGER dash_mark_award_insert AFTER INSERT ON awards
+BEGIN
+    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
+    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
+        FROM needs n WHERE n.id = NEW.need_id
+        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+END;
+CREATE TRIGGER dash_mark_award_delete AFTER DELETE ON awards
+BEGIN
+    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
+    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
+        FROM needs n WHERE n.id = OLD.need_id
+        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+END;
+CREATE TRIGGER dash_mark_award_update AFTER UPDATE OF need_id, org_id ON awards
+BEGIN
+    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
+    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
+        FROM needs n WHERE n.id = OLD.need_id
+        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
+    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
+        FROM needs n WHERE n.id = NEW.need_id
+        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+END;
+CREATE TRIGGER dash_mark_proposal_insert AFTER INSERT ON proposals
+BEGIN
+    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
+    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
+        FROM needs n WHERE n.id = NEW.need_id
+        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+END;
+CREATE TRIGGER dash_mark_proposal_delete AFTER DELETE ON proposals
+BEGIN
+    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
+    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
+        FROM needs n WHERE n.id = OLD.need_id
+        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+END;
+CREATE TRIGGER dash_mark_proposal_update AFTER UPDATE OF need_id, status ON proposals
+BEGIN
+    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
+    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
+        FROM needs n WHERE n.id = OLD.need_id
+        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
+    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
+        FROM needs n WHERE n.id = NEW.need_id
+        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+END;
+CREATE TRIGGER dash_mark_acceptance_insert AFTER INSERT ON acceptances
+BEGIN
+    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
+    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
+        FROM needs n WHERE n.id = NEW.need_id
+        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+END;
+CREATE TRIGGER dash_mark_acceptance_delete AFTER DELETE ON acceptances
+BEGIN
+    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
+    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
+        FROM needs n WHERE n.id = OLD.need_id
+        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+END;
+CREATE TRIGGER dash_mark_acceptance_update AFTER UPDATE OF need_id ON acceptances
+BEGIN
+    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
+    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
+        FROM needs n WHERE n.id = OLD.need_id
+        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
+    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
+        FROM needs n WHERE n.id = NEW.need_id
+        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+END;
+CREATE TRIGGER dash_mark_rating_insert AFTER INSERT ON ratings
+BEGIN
+    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
+    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
+        FROM needs n WHERE n.id = NEW.need_id
+        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+END;
+CREATE TRIGGER dash_mark_rating_delete AFTER DELETE ON ratings
+BEGIN
+    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
+    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
+        FROM needs n WHERE n.id = OLD.need_id
+        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+END;
+CREATE TRIGGER dash_mark_rating_update AFTER UPDATE OF need_id, stars ON ratings
+BEGIN
+    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
+    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
+        FROM needs n WHERE n.id = OLD.need_id
+        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
+    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
+        FROM needs n WHERE n.id = NEW.need_id
+        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+END;
+-- An organization that moves street changes "awarded in the need's own
+-- street" for every need it was awarded.
+CREATE TRIGGER dash_mark_org AFTER UPDATE OF street_id ON organizations
+    WHEN OLD.street_id <> NEW.street_id
+BEGIN
+    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
+    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
+        FROM awards a JOIN needs n ON n.id = a.need_id WHERE a.org_id = NEW.id
+        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+END;
