@@ -87,12 +87,12 @@ func overviewIn(ctx context.Context, c conn, f DashboardFilter, direct bool) (*d
 	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
 		return nil, errs.Field("to", "dash.err_period")
 	}
-	needs, points := dashNeeds, dashPoints
+	needs, points, money := dashNeeds, dashPoints, dashMoney
 	if direct {
-		needs, points = dashNeedsDirect, dashPointsDirect
+		needs, points, money = dashNeedsDirect, dashPointsDirect, dashMoneyDirect
 	}
 	for _, step := range []func(context.Context, conn, DashboardFilter, *dashboard.Overview, map[string]string) error{
-		dashOrganizations, needs, points, dashActivities, dashOthers, dashMoney, dashVisits,
+		dashOrganizations, needs, points, dashActivities, dashOthers, money, dashVisits,
 	} {
 		if err := step(ctx, c, f, o, names); err != nil {
 			return nil, err
@@ -338,24 +338,30 @@ func dashOthers(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Ove
 	return c.row(ctx, od, odArgs...).Scan(&o.OverdueActions)
 }
 
-// dashMoney: money by funding route (资金渠道) in the period, in one
+// dashMoneyDirect: money by funding route (资金渠道) in the period, in one
 // statement: contracts signed (government purchase) by the need's street,
 // and grant awards posted by the organization's street, split by the
-// round's route.
-func dashMoney(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Overview, _ map[string]string) error {
+// round's route (OverviewDirect; Overview sums the contracts' rollups).
+func dashMoneyDirect(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Overview, _ map[string]string) error {
 	pr, args := inStreet("n.street_id", f, `SELECT COALESCE(SUM(k.amount_fen), 0) FROM contracts k
 		JOIN needs n ON n.id = k.need_id WHERE 1 = 1`, nil)
 	pr, args = period("k.signed_at", f, pr, args)
+	q := `SELECT (` + pr + `), ` + dashGrantsSQL(f, &args)
+	return c.row(ctx, q, args...).Scan(&o.MoneyProcurement, &o.MoneyGrant, &o.MoneyMatch)
+}
+
+// dashGrantsSQL is the grant awards of the period by route, two columns
+// for a SELECT; their arguments go after args.
+func dashGrantsSQL(f DashboardFilter, args *[]any) string {
 	grant := func(route string) string {
 		q, a := inStreet("og.street_id", f, `SELECT COALESCE(SUM(p.amount), 0) FROM grant_postings p
 			JOIN grant_applications a ON a.id = p.ref_id JOIN grant_rounds r ON r.id = a.round_id
 			JOIN organizations og ON og.id = a.org_id WHERE p.kind = 'award' AND r.route = '`+route+`'`, nil)
 		q, a = period("p.created_at", f, q, a)
-		args = append(args, a...)
+		*args = append(*args, a...)
 		return q
 	}
-	q := `SELECT (` + pr + `), (` + grant("foundation_grant") + `), (` + grant("micro_venture") + `)`
-	return c.row(ctx, q, args...).Scan(&o.MoneyProcurement, &o.MoneyGrant, &o.MoneyMatch)
+	return `(` + grant("foundation_grant") + `), (` + grant("micro_venture") + `)`
 }
 
 // dashVisits: page views of the resident portal and the sum of its daily

@@ -360,7 +360,7 @@ func dashNeeds(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Over
 		q, args := inStreet("r.street_id", f, `SELECT r.street_id, r.needs, r.published, r.proposals, r.no_proposal,
 			r.contracted, r.awards, r.awards_own, r.acceptances, r.ratings, r.stars, r.categories, r.statuses, r.spans
 			FROM dash_need_days r WHERE r.day >= ? AND r.day < ?`, []any{p.dayA, p.dayB})
-		rows, err := c.query(ctx, q+` AND NOT EXISTS (SELECT 1 FROM dash_dirty d WHERE d.day = r.day AND d.street_id = r.street_id)`, args...)
+		rows, err := c.query(ctx, q+` AND NOT EXISTS (SELECT 1 FROM dash_dirty d WHERE d.kind = 'n' AND d.day = r.day AND d.street_id = r.street_id)`, args...)
 		if err != nil {
 			return err
 		}
@@ -394,7 +394,7 @@ func dashNeeds(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Over
 		var dirty string
 		dirty, args = inStreet("d.street_id", f, ` UNION ALL `+dashNeedColumns+` FROM dash_dirty d
 			JOIN needs n ON n.street_id = d.street_id AND n.created_at >= d.from_at AND n.created_at < d.to_at`+
-			dashNeedJoins+` WHERE d.day >= ? AND d.day < ?`, append(args, p.dayA, p.dayB))
+			dashNeedJoins+` WHERE d.kind = 'n' AND d.day >= ? AND d.day < ?`, append(args, p.dayA, p.dayB))
 		q += dirty
 	}
 	if err := scanNeeds(ctx, c, q, args, func(r *dashNeedRow) { cell(r.street).add(r) }); err != nil {
@@ -608,6 +608,10 @@ func (s *Store) rollDays(ctx context.Context, through, from, to string) error {
 	if err != nil {
 		return s.translate(err)
 	}
+	money, err := dashComputeMoney(ctx, c, from, to, nil)
+	if err != nil {
+		return s.translate(err)
+	}
 	type pointCell struct{ issued, redeemed int64 }
 	points := map[[2]string]*pointCell{}
 	for day := from; day < to; day = dashNextDay(day) {
@@ -643,12 +647,15 @@ func (s *Store) rollDays(ctx context.Context, through, from, to string) error {
 		if now != through {
 			return errDashMoved
 		}
-		for _, t := range []string{"dash_need_days", "dash_point_days"} {
+		for _, t := range []string{"dash_need_days", "dash_point_days", "dash_money_days"} {
 			if _, err := c.exec(ctx, `DELETE FROM `+t+` WHERE day >= ? AND day < ?`, from, to); err != nil {
 				return err
 			}
 		}
 		if err := insertNeedCells(ctx, c, cells); err != nil {
+			return err
+		}
+		if err := insertMoneyCells(ctx, c, money); err != nil {
 			return err
 		}
 		var args []any
@@ -742,46 +749,66 @@ func (s *Store) recomputeDirty(ctx context.Context) (int, error) {
 		if err != nil || through == "" {
 			return err
 		}
-		rows, err := c.query(ctx, `SELECT day, street_id, v FROM dash_dirty WHERE day < ? ORDER BY day, street_id LIMIT ?`,
+		rows, err := c.query(ctx, `SELECT kind, day, street_id, v FROM dash_dirty WHERE day < ? ORDER BY day, kind, street_id LIMIT ?`,
 			through, dashDirtyBatch)
 		if err != nil {
 			return err
 		}
-		marks := map[dashCellKey]int64{}
-		days := map[string]map[dashCellKey]bool{}
+		type mark struct {
+			kind string
+			k    dashCellKey
+		}
+		marks := map[mark]int64{}
+		days := map[string]map[string]map[dashCellKey]bool{} // kind → day → cells
 		for rows.Next() {
-			var k dashCellKey
+			var m mark
 			var v int64
-			if err := rows.Scan(&k.day, &k.street, &v); err != nil {
+			if err := rows.Scan(&m.kind, &m.k.day, &m.k.street, &v); err != nil {
 				rows.Close()
 				return err
 			}
-			marks[k] = v
-			if days[k.day] == nil {
-				days[k.day] = map[dashCellKey]bool{}
+			marks[m] = v
+			if days[m.kind] == nil {
+				days[m.kind] = map[string]map[dashCellKey]bool{}
 			}
-			days[k.day][k] = true
+			if days[m.kind][m.k.day] == nil {
+				days[m.kind][m.k.day] = map[dashCellKey]bool{}
+			}
+			days[m.kind][m.k.day][m.k] = true
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
 		}
-		for day, only := range days {
-			cells, err := dashComputeNeeds(ctx, c, day, dashNextDay(day), only)
-			if err != nil {
-				return err
-			}
-			for k := range only {
-				if _, err := c.exec(ctx, `DELETE FROM dash_need_days WHERE day = ? AND street_id = ?`, k.day, k.street); err != nil {
+		for kind, byDay := range days {
+			table := map[string]string{"n": "dash_need_days", "m": "dash_money_days"}[kind]
+			for day, only := range byDay {
+				for k := range only {
+					if _, err := c.exec(ctx, `DELETE FROM `+table+` WHERE day = ? AND street_id = ?`, k.day, k.street); err != nil {
+						return err
+					}
+				}
+				if kind == "n" {
+					cells, err := dashComputeNeeds(ctx, c, day, dashNextDay(day), only)
+					if err != nil {
+						return err
+					}
+					err = insertNeedCells(ctx, c, cells)
+				} else {
+					cells, err := dashComputeMoney(ctx, c, day, dashNextDay(day), only)
+					if err != nil {
+						return err
+					}
+					err = insertMoneyCells(ctx, c, cells)
+				}
+				if err != nil {
 					return err
 				}
 			}
-			if err := insertNeedCells(ctx, c, cells); err != nil {
-				return err
-			}
 		}
-		for k, v := range marks {
-			if _, err := c.exec(ctx, `DELETE FROM dash_dirty WHERE day = ? AND street_id = ? AND v = ?`, k.day, k.street, v); err != nil {
+		for m, v := range marks {
+			if _, err := c.exec(ctx, `DELETE FROM dash_dirty WHERE kind = ? AND day = ? AND street_id = ? AND v = ?`,
+				m.kind, m.k.day, m.k.street, v); err != nil {
 				return err
 			}
 		}
@@ -789,6 +816,86 @@ func (s *Store) recomputeDirty(ctx context.Context) (int, error) {
 		return nil
 	})
 	return done, err
+}
+
+// dashComputeMoney sums the contracts signed on the days [from, to) by day
+// and need's street, all streets or only the cells in only.
+func dashComputeMoney(ctx context.Context, c conn, from, to string, only map[dashCellKey]bool) (map[dashCellKey]int64, error) {
+	rows, err := c.query(ctx, `SELECT n.street_id, k.signed_at, k.amount_fen FROM contracts k JOIN needs n ON n.id = k.need_id
+		WHERE k.signed_at >= ? AND k.signed_at < ?`, dashDayStart(from), dashDayStart(to))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cells := map[dashCellKey]int64{}
+	for rows.Next() {
+		var st string
+		var at time.Time
+		var amount int64
+		if err := rows.Scan(&st, &at, &amount); err != nil {
+			return nil, err
+		}
+		k := dashCellKey{dashDay(at), st}
+		if only == nil || only[k] {
+			cells[k] += amount
+		}
+	}
+	return cells, rows.Err()
+}
+
+// insertMoneyCells writes money cells (their rows deleted before).
+func insertMoneyCells(ctx context.Context, c conn, cells map[dashCellKey]int64) error {
+	var args []any
+	n := 0
+	flush := func() error {
+		if n == 0 {
+			return nil
+		}
+		_, err := c.exec(ctx, `INSERT INTO dash_money_days (day, street_id, procurement) VALUES `+valuesList(n, "(?, ?, ?)"), args...)
+		args, n = args[:0], 0
+		return err
+	}
+	for k, amount := range cells {
+		args = append(args, k.day, k.street, amount)
+		if n++; n == 500 {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return flush()
+}
+
+// dashMoney: as dashMoneyDirect, the contracts' part summed from the
+// rollups by day signed, dirty cells and the tail read live.
+func dashMoney(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Overview, _ map[string]string) error {
+	through, err := dashThrough(ctx, c)
+	if err != nil {
+		return err
+	}
+	p := planDash(f, through)
+	var args []any
+	rolled, dirty := `SELECT 0`, `SELECT 0`
+	if p.rolled {
+		rolled, args = inStreet("r.street_id", f, `SELECT COALESCE(SUM(r.procurement), 0) FROM dash_money_days r
+			WHERE r.day >= ? AND r.day < ?`, []any{p.dayA, p.dayB})
+		rolled += ` AND NOT EXISTS (SELECT 1 FROM dash_dirty d WHERE d.kind = 'm' AND d.day = r.day AND d.street_id = r.street_id)`
+		dirty, args = inStreet("d.street_id", f, `SELECT COALESCE(SUM(k.amount_fen), 0) FROM dash_dirty d
+			JOIN contracts k ON k.signed_at >= d.from_at AND k.signed_at < d.to_at
+			JOIN needs n ON n.id = k.need_id AND n.street_id = d.street_id
+			WHERE d.kind = 'm' AND d.day >= ? AND d.day < ?`, append(args, p.dayA, p.dayB))
+	}
+	cond, cargs := p.where("k.signed_at")
+	live, args := inStreet("n.street_id", f, `SELECT COALESCE(SUM(k.amount_fen), 0) FROM contracts k
+		JOIN needs n ON n.id = k.need_id WHERE `+cond, append(args, cargs...))
+	var parts [3]int64
+	grants := dashGrantsSQL(f, &args)
+	if err := c.row(ctx, `SELECT (`+rolled+`), (`+dirty+`), (`+live+`), `+grants, args...).
+		Scan(&parts[0], &parts[1], &parts[2], &o.MoneyGrant, &o.MoneyMatch); err != nil {
+		return err
+	}
+	o.MoneyProcurement = parts[0] + parts[1] + parts[2]
+	return nil
 }
 
 // RebuildDashboard forgets every rollup and dirty mark, then rolls every
@@ -799,7 +906,7 @@ func (s *Store) RebuildDashboard(ctx context.Context) (DashboardRollup, error) {
 		if _, err := lockDashState(ctx, c); err != nil {
 			return err
 		}
-		for _, t := range []string{"dash_need_days", "dash_point_days", "dash_dirty"} {
+		for _, t := range []string{"dash_need_days", "dash_point_days", "dash_money_days", "dash_dirty"} {
 			if _, err := c.exec(ctx, `DELETE FROM `+t); err != nil {
 				return err
 			}

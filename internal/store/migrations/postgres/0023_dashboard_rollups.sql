@@ -1,6 +1,6 @@
 -- The dashboard's figures at a city's scale (issue #11): per-day,
--- per-street rollups that store.Overview sums instead of reading every need
--- and every points posting, plus a live read of what is not rolled yet.
+-- per-street rollups that store.Overview sums instead of reading every need,
+-- contract and points posting, plus a live read of what is not rolled yet.
 -- A "day" is an Asia/Shanghai date (YYYY-MM-DD), the unit of the filter.
 --
 -- dash_rollup_state.through: every day before it is rolled (the background
@@ -45,37 +45,56 @@ CREATE TABLE dash_point_days (
     redeemed  BIGINT NOT NULL,
     PRIMARY KEY (day, street_id)
 );
--- Cells (day, street) whose needs changed after they may have been rolled:
--- marked by the triggers below in the same transaction as the change, read
--- live by the dashboard until the job has recomputed them. v grows with
--- every mark: the job deletes a mark only if v is still what it read.
+-- Money of government purchase (contracts) by the day it was signed and the
+-- need's street.
+CREATE TABLE dash_money_days (
+    day         TEXT NOT NULL,
+    street_id   TEXT NOT NULL,
+    procurement BIGINT NOT NULL,
+    PRIMARY KEY (day, street_id)
+);
+-- Cells whose figures changed after they may have been rolled: kind 'n' a
+-- day's needs of a street (dash_need_days), 'm' a day's contracts of a
+-- street (dash_money_days). Marked by the triggers below in the same
+-- transaction as the change, read live by the dashboard until the job has
+-- recomputed them. v grows with every mark: the job deletes a mark only if
+-- v is still what it read.
 CREATE TABLE dash_dirty (
+    kind      TEXT NOT NULL,
     day       TEXT NOT NULL,
     street_id TEXT NOT NULL,
     from_at   TIMESTAMPTZ NOT NULL,
     to_at     TIMESTAMPTZ NOT NULL,
     v         BIGINT NOT NULL,
-    PRIMARY KEY (day, street_id)
+    PRIMARY KEY (kind, day, street_id)
 );
--- The live reads of the unrolled tail.
+-- The live reads of the unrolled tail and of dirty cells; a covering
+-- index for the organization register's breakdowns.
 CREATE INDEX needs_created ON needs (created_at);
+CREATE INDEX needs_street_created ON needs (street_id, created_at);
+CREATE INDEX contracts_signed ON contracts (signed_at);
 CREATE INDEX points_postings_created ON points_postings (created_at);
+CREATE INDEX organizations_dashboard ON organizations (kind, registration, party_form, category, street_id, founded);
 
-CREATE FUNCTION dash_mark(t TIMESTAMPTZ, street TEXT) RETURNS void LANGUAGE sql AS $$
-    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
-    SELECT to_char(d, 'YYYY-MM-DD'), street, (d - interval '8 hours') AT TIME ZONE 'UTC',
+CREATE FUNCTION dash_mark(k TEXT, t TIMESTAMPTZ, street TEXT) RETURNS void LANGUAGE sql AS $$
+    INSERT INTO dash_dirty (kind, day, street_id, from_at, to_at, v)
+    SELECT k, to_char(d, 'YYYY-MM-DD'), street, (d - interval '8 hours') AT TIME ZONE 'UTC',
         (d + interval '16 hours') AT TIME ZONE 'UTC', 1
     FROM (SELECT date_trunc('day', (t AT TIME ZONE 'UTC') + interval '8 hours') AS d) x
-    ON CONFLICT (day, street_id) DO UPDATE SET v = dash_dirty.v + 1
+    ON CONFLICT (kind, day, street_id) DO UPDATE SET v = dash_dirty.v + 1
 $$;
 CREATE FUNCTION dash_mark_need() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        PERFORM dash_mark(OLD.created_at, OLD.street_id);
+        PERFORM dash_mark('n', OLD.created_at, OLD.street_id);
     END IF;
     IF TG_OP IN ('UPDATE', 'INSERT') AND (TG_OP = 'INSERT' OR OLD.created_at <> NEW.created_at
         OR OLD.street_id <> NEW.street_id) THEN
-        PERFORM dash_mark(NEW.created_at, NEW.street_id);
+        PERFORM dash_mark('n', NEW.created_at, NEW.street_id);
+    END IF;
+    IF TG_OP = 'UPDATE' AND OLD.street_id <> NEW.street_id THEN
+        PERFORM dash_mark('m', k.signed_at, OLD.street_id), dash_mark('m', k.signed_at, NEW.street_id)
+            FROM contracts k WHERE k.need_id = NEW.id;
     END IF;
     RETURN NULL;
 END $$;
@@ -85,10 +104,10 @@ CREATE TRIGGER dash_mark_need AFTER INSERT OR DELETE OR UPDATE OF street_id, cre
 CREATE FUNCTION dash_mark_child() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
-        PERFORM dash_mark(n.created_at, n.street_id) FROM needs n WHERE n.id = OLD.need_id;
+        PERFORM dash_mark('n', n.created_at, n.street_id) FROM needs n WHERE n.id = OLD.need_id;
     END IF;
     IF TG_OP IN ('UPDATE', 'INSERT') AND (TG_OP = 'INSERT' OR OLD.need_id <> NEW.need_id) THEN
-        PERFORM dash_mark(n.created_at, n.street_id) FROM needs n WHERE n.id = NEW.need_id;
+        PERFORM dash_mark('n', n.created_at, n.street_id) FROM needs n WHERE n.id = NEW.need_id;
     END IF;
     RETURN NULL;
 END $$;
@@ -102,12 +121,25 @@ CREATE TRIGGER dash_mark_acceptance AFTER INSERT OR DELETE OR UPDATE OF need_id
     ON acceptances FOR EACH ROW EXECUTE FUNCTION dash_mark_child();
 CREATE TRIGGER dash_mark_rating AFTER INSERT OR DELETE OR UPDATE OF need_id, stars
     ON ratings FOR EACH ROW EXECUTE FUNCTION dash_mark_child();
+-- A contract's money counts on the day it was signed, in its need's street.
+CREATE FUNCTION dash_mark_money() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        PERFORM dash_mark('m', OLD.signed_at, n.street_id) FROM needs n WHERE n.id = OLD.need_id;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') THEN
+        PERFORM dash_mark('m', NEW.signed_at, n.street_id) FROM needs n WHERE n.id = NEW.need_id;
+    END IF;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER dash_mark_money AFTER INSERT OR DELETE OR UPDATE OF need_id, signed_at, amount_fen
+    ON contracts FOR EACH ROW EXECUTE FUNCTION dash_mark_money();
 -- An organization that moves street changes "awarded in the need's own
 -- street" for every need it was awarded.
 CREATE FUNCTION dash_mark_org() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF OLD.street_id <> NEW.street_id THEN
-        PERFORM dash_mark(n.created_at, n.street_id) FROM awards a JOIN needs n ON n.id = a.need_id
+        PERFORM dash_mark('n', n.created_at, n.street_id) FROM awards a JOIN needs n ON n.id = a.need_id
             WHERE a.org_id = NEW.id;
     END IF;
     RETURN NULL;

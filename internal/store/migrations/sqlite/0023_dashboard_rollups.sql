@@ -1,6 +1,6 @@
 -- The dashboard's figures at a city's scale (issue #11): per-day,
--- per-street rollups that store.Overview sums instead of reading every need
--- and every points posting, plus a live read of what is not rolled yet.
+-- per-street rollups that store.Overview sums instead of reading every need,
+-- contract and points posting, plus a live read of what is not rolled yet.
 -- A "day" is an Asia/Shanghai date (YYYY-MM-DD), the unit of the filter.
 --
 -- dash_rollup_state.through: every day before it is rolled (the background
@@ -45,204 +45,258 @@ CREATE TABLE dash_point_days (
     redeemed  BIGINT NOT NULL,
     PRIMARY KEY (day, street_id)
 );
--- Cells (day, street) whose needs changed after they may have been rolled:
--- marked by the triggers below in the same transaction as the change, read
--- live by the dashboard until the job has recomputed them. v grows with
--- every mark: the job deletes a mark only if v is still what it read.
+-- Money of government purchase (contracts) by the day it was signed and the
+-- need's street.
+CREATE TABLE dash_money_days (
+    day         TEXT NOT NULL,
+    street_id   TEXT NOT NULL,
+    procurement BIGINT NOT NULL,
+    PRIMARY KEY (day, street_id)
+);
+-- Cells whose figures changed after they may have been rolled: kind 'n' a
+-- day's needs of a street (dash_need_days), 'm' a day's contracts of a
+-- street (dash_money_days). Marked by the triggers below in the same
+-- transaction as the change, read live by the dashboard until the job has
+-- recomputed them. v grows with every mark: the job deletes a mark only if
+-- v is still what it read.
 CREATE TABLE dash_dirty (
+    kind      TEXT NOT NULL,
     day       TEXT NOT NULL,
     street_id TEXT NOT NULL,
     from_at   TIMESTAMP NOT NULL,
     to_at     TIMESTAMP NOT NULL,
     v         BIGINT NOT NULL,
-    PRIMARY KEY (day, street_id)
+    PRIMARY KEY (kind, day, street_id)
 );
--- The live reads of the unrolled tail.
+-- The live reads of the unrolled tail and of dirty cells; a covering
+-- index for the organization register's breakdowns.
 CREATE INDEX needs_created ON needs (created_at);
+CREATE INDEX needs_street_created ON needs (street_id, created_at);
+CREATE INDEX contracts_signed ON contracts (signed_at);
 CREATE INDEX points_postings_created ON points_postings (created_at);
+CREATE INDEX organizations_dashboard ON organizations (kind, registration, party_form, category, street_id, founded);
 -- The marks: SQLite keeps times as text in UTC ("2006-01-02 15:04:05+00:00",
--- fractions after the seconds, cut off here: date() would round them), so a
--- day's bounds are text of that form and
--- compare as the times do.
+-- fractions after the seconds, cut off here: date() would round them up),
+-- so a day's bounds are text of that form and compare as the times do.
 CREATE TRIGGER dash_mark_need_insert AFTER INSERT ON needs
 BEGIN
-    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
-    SELECT date(substr(NEW.created_at, 1, 19), '+8 hours'), NEW.street_id, datetime(date(substr(NEW.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+    INSERT INTO dash_dirty (kind, day, street_id, from_at, to_at, v)
+    SELECT 'n', date(substr(NEW.created_at, 1, 19), '+8 hours'), NEW.street_id, datetime(date(substr(NEW.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
         datetime(date(substr(NEW.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1 WHERE true
-        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+        ON CONFLICT (kind, day, street_id) DO UPDATE SET v = v + 1;
 END;
 CREATE TRIGGER dash_mark_need_delete AFTER DELETE ON needs
 BEGIN
-    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
-    SELECT date(substr(OLD.created_at, 1, 19), '+8 hours'), OLD.street_id, datetime(date(substr(OLD.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+    INSERT INTO dash_dirty (kind, day, street_id, from_at, to_at, v)
+    SELECT 'n', date(substr(OLD.created_at, 1, 19), '+8 hours'), OLD.street_id, datetime(date(substr(OLD.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
         datetime(date(substr(OLD.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1 WHERE true
-        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+        ON CONFLICT (kind, day, street_id) DO UPDATE SET v = v + 1;
 END;
 CREATE TRIGGER dash_mark_need_update AFTER UPDATE OF street_id, created_at, category, status, published_at ON needs
 BEGIN
-    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
-    SELECT date(substr(OLD.created_at, 1, 19), '+8 hours'), OLD.street_id, datetime(date(substr(OLD.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+    INSERT INTO dash_dirty (kind, day, street_id, from_at, to_at, v)
+    SELECT 'n', date(substr(OLD.created_at, 1, 19), '+8 hours'), OLD.street_id, datetime(date(substr(OLD.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
         datetime(date(substr(OLD.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1 WHERE true
-        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
-    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
-    SELECT date(substr(NEW.created_at, 1, 19), '+8 hours'), NEW.street_id, datetime(date(substr(NEW.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        ON CONFLICT (kind, day, street_id) DO UPDATE SET v = v + 1;
+    INSERT INTO dash_dirty (kind, day, street_id, from_at, to_at, v)
+    SELECT 'n', date(substr(NEW.created_at, 1, 19), '+8 hours'), NEW.street_id, datetime(date(substr(NEW.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
         datetime(date(substr(NEW.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1 WHERE true
-        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+        ON CONFLICT (kind, day, street_id) DO UPDATE SET v = v + 1;
+    INSERT INTO dash_dirty (kind, day, street_id, from_at, to_at, v)
+    SELECT 'm', date(substr(k.signed_at, 1, 19), '+8 hours'), OLD.street_id, datetime(date(substr(k.signed_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        datetime(date(substr(k.signed_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
+        FROM contracts k WHERE k.need_id = NEW.id AND OLD.street_id <> NEW.street_id
+        ON CONFLICT (kind, day, street_id) DO UPDATE SET v = v + 1;
+    INSERT INTO dash_dirty (kind, day, street_id, from_at, to_at, v)
+    SELECT 'm', date(substr(k.signed_at, 1, 19), '+8 hours'), NEW.street_id, datetime(date(substr(k.signed_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        datetime(date(substr(k.signed_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
+        FROM contracts k WHERE k.need_id = NEW.id AND OLD.street_id <> NEW.street_id
+        ON CONFLICT (kind, day, street_id) DO UPDATE SET v = v + 1;
 END;
 -- Contracts, awards, proposals, acceptances and ratings hang on a need.
 CREATE TRIGGER dash_mark_contract_insert AFTER INSERT ON contracts
 BEGIN
-    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
-    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+    INSERT INTO dash_dirty (kind, day, street_id, from_at, to_at, v)
+    SELECT 'n', date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
         datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
         FROM needs n WHERE n.id = NEW.need_id
-        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+        ON CONFLICT (kind, day, street_id) DO UPDATE SET v = v + 1;
 END;
 CREATE TRIGGER dash_mark_contract_delete AFTER DELETE ON contracts
 BEGIN
-    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
-    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+    INSERT INTO dash_dirty (kind, day, street_id, from_at, to_at, v)
+    SELECT 'n', date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
         datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
         FROM needs n WHERE n.id = OLD.need_id
-        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+        ON CONFLICT (kind, day, street_id) DO UPDATE SET v = v + 1;
 END;
 CREATE TRIGGER dash_mark_contract_update AFTER UPDATE OF need_id, signed_at ON contracts
 BEGIN
-    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
-    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+    INSERT INTO dash_dirty (kind, day, street_id, from_at, to_at, v)
+    SELECT 'n', date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
         datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
         FROM needs n WHERE n.id = OLD.need_id
-        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
-    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
-    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        ON CONFLICT (kind, day, street_id) DO UPDATE SET v = v + 1;
+    INSERT INTO dash_dirty (kind, day, street_id, from_at, to_at, v)
+    SELECT 'n', date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
         datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
         FROM needs n WHERE n.id = NEW.need_id
-        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+        ON CONFLICT (kind, day, street_id) DO UPDATE SET v = v + 1;
 END;
 CREATE TRIGGER dash_mark_award_insert AFTER INSERT ON awards
 BEGIN
-    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
-    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+    INSERT INTO dash_dirty (kind, day, street_id, from_at, to_at, v)
+    SELECT 'n', date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
         datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
         FROM needs n WHERE n.id = NEW.need_id
-        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+        ON CONFLICT (kind, day, street_id) DO UPDATE SET v = v + 1;
 END;
 CREATE TRIGGER dash_mark_award_delete AFTER DELETE ON awards
 BEGIN
-    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
-    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+    INSERT INTO dash_dirty (kind, day, street_id, from_at, to_at, v)
+    SELECT 'n', date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
         datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
         FROM needs n WHERE n.id = OLD.need_id
-        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+        ON CONFLICT (kind, day, street_id) DO UPDATE SET v = v + 1;
 END;
 CREATE TRIGGER dash_mark_award_update AFTER UPDATE OF need_id, org_id ON awards
 BEGIN
-    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
-    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+    INSERT INTO dash_dirty (kind, day, street_id, from_at, to_at, v)
+    SELECT 'n', date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
         datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
         FROM needs n WHERE n.id = OLD.need_id
-        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
-    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
-    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        ON CONFLICT (kind, day, street_id) DO UPDATE SET v = v + 1;
+    INSERT INTO dash_dirty (kind, day, street_id, from_at, to_at, v)
+    SELECT 'n', date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
         datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
         FROM needs n WHERE n.id = NEW.need_id
-        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+        ON CONFLICT (kind, day, street_id) DO UPDATE SET v = v + 1;
 END;
 CREATE TRIGGER dash_mark_proposal_insert AFTER INSERT ON proposals
 BEGIN
-    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
-    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+    INSERT INTO dash_dirty (kind, day, street_id, from_at, to_at, v)
+    SELECT 'n', date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
         datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
         FROM needs n WHERE n.id = NEW.need_id
-        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+        ON CONFLICT (kind, day, street_id) DO UPDATE SET v = v + 1;
 END;
 CREATE TRIGGER dash_mark_proposal_delete AFTER DELETE ON proposals
 BEGIN
-    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
-    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+    INSERT INTO dash_dirty (kind, day, street_id, from_at, to_at, v)
+    SELECT 'n', date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
         datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
         FROM needs n WHERE n.id = OLD.need_id
-        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+        ON CONFLICT (kind, day, street_id) DO UPDATE SET v = v + 1;
 END;
 CREATE TRIGGER dash_mark_proposal_update AFTER UPDATE OF need_id, status ON proposals
 BEGIN
-    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
-    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+    INSERT INTO dash_dirty (kind, day, street_id, from_at, to_at, v)
+    SELECT 'n', date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
         datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
         FROM needs n WHERE n.id = OLD.need_id
-        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
-    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
-    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        ON CONFLICT (kind, day, street_id) DO UPDATE SET v = v + 1;
+    INSERT INTO dash_dirty (kind, day, street_id, from_at, to_at, v)
+    SELECT 'n', date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
         datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
         FROM needs n WHERE n.id = NEW.need_id
-        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+        ON CONFLICT (kind, day, street_id) DO UPDATE SET v = v + 1;
 END;
 CREATE TRIGGER dash_mark_acceptance_insert AFTER INSERT ON acceptances
 BEGIN
-    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
-    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+    INSERT INTO dash_dirty (kind, day, street_id, from_at, to_at, v)
+    SELECT 'n', date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
         datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
         FROM needs n WHERE n.id = NEW.need_id
-        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+        ON CONFLICT (kind, day, street_id) DO UPDATE SET v = v + 1;
 END;
 CREATE TRIGGER dash_mark_acceptance_delete AFTER DELETE ON acceptances
 BEGIN
-    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
-    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+    INSERT INTO dash_dirty (kind, day, street_id, from_at, to_at, v)
+    SELECT 'n', date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
         datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
         FROM needs n WHERE n.id = OLD.need_id
-        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+        ON CONFLICT (kind, day, street_id) DO UPDATE SET v = v + 1;
 END;
 CREATE TRIGGER dash_mark_acceptance_update AFTER UPDATE OF need_id ON acceptances
 BEGIN
-    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
-    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+    INSERT INTO dash_dirty (kind, day, street_id, from_at, to_at, v)
+    SELECT 'n', date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
         datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
         FROM needs n WHERE n.id = OLD.need_id
-        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
-    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
-    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        ON CONFLICT (kind, day, street_id) DO UPDATE SET v = v + 1;
+    INSERT INTO dash_dirty (kind, day, street_id, from_at, to_at, v)
+    SELECT 'n', date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
         datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
         FROM needs n WHERE n.id = NEW.need_id
-        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+        ON CONFLICT (kind, day, street_id) DO UPDATE SET v = v + 1;
 END;
 CREATE TRIGGER dash_mark_rating_insert AFTER INSERT ON ratings
 BEGIN
-    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
-    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+    INSERT INTO dash_dirty (kind, day, street_id, from_at, to_at, v)
+    SELECT 'n', date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
         datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
         FROM needs n WHERE n.id = NEW.need_id
-        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+        ON CONFLICT (kind, day, street_id) DO UPDATE SET v = v + 1;
 END;
 CREATE TRIGGER dash_mark_rating_delete AFTER DELETE ON ratings
 BEGIN
-    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
-    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+    INSERT INTO dash_dirty (kind, day, street_id, from_at, to_at, v)
+    SELECT 'n', date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
         datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
         FROM needs n WHERE n.id = OLD.need_id
-        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+        ON CONFLICT (kind, day, street_id) DO UPDATE SET v = v + 1;
 END;
 CREATE TRIGGER dash_mark_rating_update AFTER UPDATE OF need_id, stars ON ratings
 BEGIN
-    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
-    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+    INSERT INTO dash_dirty (kind, day, street_id, from_at, to_at, v)
+    SELECT 'n', date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
         datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
         FROM needs n WHERE n.id = OLD.need_id
-        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
-    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
-    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        ON CONFLICT (kind, day, street_id) DO UPDATE SET v = v + 1;
+    INSERT INTO dash_dirty (kind, day, street_id, from_at, to_at, v)
+    SELECT 'n', date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
         datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
         FROM needs n WHERE n.id = NEW.need_id
-        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+        ON CONFLICT (kind, day, street_id) DO UPDATE SET v = v + 1;
+END;
+-- A contract's money counts on the day it was signed, in its need's street.
+CREATE TRIGGER dash_mark_money_insert AFTER INSERT ON contracts
+BEGIN
+    INSERT INTO dash_dirty (kind, day, street_id, from_at, to_at, v)
+    SELECT 'm', date(substr(NEW.signed_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(NEW.signed_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        datetime(date(substr(NEW.signed_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
+        FROM needs n WHERE n.id = NEW.need_id
+        ON CONFLICT (kind, day, street_id) DO UPDATE SET v = v + 1;
+END;
+CREATE TRIGGER dash_mark_money_delete AFTER DELETE ON contracts
+BEGIN
+    INSERT INTO dash_dirty (kind, day, street_id, from_at, to_at, v)
+    SELECT 'm', date(substr(OLD.signed_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(OLD.signed_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        datetime(date(substr(OLD.signed_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
+        FROM needs n WHERE n.id = OLD.need_id
+        ON CONFLICT (kind, day, street_id) DO UPDATE SET v = v + 1;
+END;
+CREATE TRIGGER dash_mark_money_update AFTER UPDATE OF need_id, signed_at, amount_fen ON contracts
+BEGIN
+    INSERT INTO dash_dirty (kind, day, street_id, from_at, to_at, v)
+    SELECT 'm', date(substr(OLD.signed_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(OLD.signed_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        datetime(date(substr(OLD.signed_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
+        FROM needs n WHERE n.id = OLD.need_id
+        ON CONFLICT (kind, day, street_id) DO UPDATE SET v = v + 1;
+    INSERT INTO dash_dirty (kind, day, street_id, from_at, to_at, v)
+    SELECT 'm', date(substr(NEW.signed_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(NEW.signed_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+        datetime(date(substr(NEW.signed_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
+        FROM needs n WHERE n.id = NEW.need_id
+        ON CONFLICT (kind, day, street_id) DO UPDATE SET v = v + 1;
 END;
 -- An organization that moves street changes "awarded in the need's own
 -- street" for every need it was awarded.
 CREATE TRIGGER dash_mark_org AFTER UPDATE OF street_id ON organizations
     WHEN OLD.street_id <> NEW.street_id
 BEGIN
-    INSERT INTO dash_dirty (day, street_id, from_at, to_at, v)
-    SELECT date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
+    INSERT INTO dash_dirty (kind, day, street_id, from_at, to_at, v)
+    SELECT 'n', date(substr(n.created_at, 1, 19), '+8 hours'), n.street_id, datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '-8 hours') || '+00:00',
         datetime(date(substr(n.created_at, 1, 19), '+8 hours'), '+16 hours') || '+00:00', 1
         FROM awards a JOIN needs n ON n.id = a.need_id WHERE a.org_id = NEW.id
-        ON CONFLICT (day, street_id) DO UPDATE SET v = v + 1;
+        ON CONFLICT (kind, day, street_id) DO UPDATE SET v = v + 1;
 END;
