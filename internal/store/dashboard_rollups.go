@@ -365,12 +365,18 @@ func dashNeeds(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Over
 			return err
 		}
 		defer rows.Close()
+		var st, cats, statuses, spans string
+		var n [10]int64
 		for rows.Next() {
-			var st, cats, statuses, spans string
-			x := newDashCell()
-			if err := rows.Scan(&st, &x.needs, &x.published, &x.proposals, &x.noProposal, &x.contracted, &x.awards,
-				&x.awardsOwn, &x.acceptances, &x.ratings, &x.stars, &cats, &statuses, &spans); err != nil {
+			if err := rows.Scan(&st, &n[0], &n[1], &n[2], &n[3], &n[4], &n[5], &n[6], &n[7], &n[8], &n[9],
+				&cats, &statuses, &spans); err != nil {
 				return err
+			}
+			// Straight into the street's cell: no cell per row.
+			x := cell(st)
+			for i, p := range []*int64{&x.needs, &x.published, &x.proposals, &x.noProposal, &x.contracted, &x.awards,
+				&x.awardsOwn, &x.acceptances, &x.ratings, &x.stars} {
+				*p += n[i]
 			}
 			if err := decodeCounts(cats, x.cats); err != nil {
 				return err
@@ -381,7 +387,6 @@ func dashNeeds(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Over
 			if err := decodeCounts(spans, x.spans); err != nil {
 				return err
 			}
-			cell(st).merge(x)
 		}
 		if err := rows.Err(); err != nil {
 			return err
@@ -880,14 +885,17 @@ func dashMoney(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Over
 		rolled, args = inStreet("r.street_id", f, `SELECT COALESCE(SUM(r.procurement), 0) FROM dash_money_days r
 			WHERE r.day >= ? AND r.day < ?`, []any{p.dayA, p.dayB})
 		rolled += ` AND NOT EXISTS (SELECT 1 FROM dash_dirty d WHERE d.kind = 'm' AND d.day = r.day AND d.street_id = r.street_id)`
+		// The need's street by a per-contract subquery, not a join: a join
+		// lets SQLite walk all of a street's needs instead of the
+		// contracts of the days asked.
 		dirty, args = inStreet("d.street_id", f, `SELECT COALESCE(SUM(k.amount_fen), 0) FROM dash_dirty d
 			JOIN contracts k ON k.signed_at >= d.from_at AND k.signed_at < d.to_at
-			JOIN needs n ON n.id = k.need_id AND n.street_id = d.street_id
-			WHERE d.kind = 'm' AND d.day >= ? AND d.day < ?`, append(args, p.dayA, p.dayB))
+			WHERE d.kind = 'm' AND d.day >= ? AND d.day < ?
+			AND (SELECT n.street_id FROM needs n WHERE n.id = k.need_id) = d.street_id`, append(args, p.dayA, p.dayB))
 	}
 	cond, cargs := p.where("k.signed_at")
-	live, args := inStreet("n.street_id", f, `SELECT COALESCE(SUM(k.amount_fen), 0) FROM contracts k
-		JOIN needs n ON n.id = k.need_id WHERE `+cond, append(args, cargs...))
+	live, args := inStreet("(SELECT n.street_id FROM needs n WHERE n.id = k.need_id)", f,
+		`SELECT COALESCE(SUM(k.amount_fen), 0) FROM contracts k WHERE `+cond, append(args, cargs...))
 	var parts [3]int64
 	grants := dashGrantsSQL(f, &args)
 	if err := c.row(ctx, `SELECT (`+rolled+`), (`+dirty+`), (`+live+`), `+grants, args...).
