@@ -87,12 +87,12 @@ func overviewIn(ctx context.Context, c conn, f DashboardFilter, direct bool) (*d
 	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
 		return nil, errs.Field("to", "dash.err_period")
 	}
-	needs, points, money := dashNeeds, dashPoints, dashMoney
+	orgs, needs, points, money := dashOrganizations, dashNeeds, dashPoints, dashMoney
 	if direct {
-		needs, points, money = dashNeedsDirect, dashPointsDirect, dashMoneyDirect
+		orgs, needs, points, money = dashOrganizationsDirect, dashNeedsDirect, dashPointsDirect, dashMoneyDirect
 	}
 	for _, step := range []func(context.Context, conn, DashboardFilter, *dashboard.Overview, map[string]string) error{
-		dashOrganizations, needs, points, dashActivities, dashOthers, money, dashVisits,
+		orgs, needs, points, dashActivities, dashOthers, money, dashVisits,
 	} {
 		if err := step(ctx, c, f, o, names); err != nil {
 			return nil, err
@@ -144,16 +144,38 @@ func inStreet(col string, f DashboardFilter, q string, args []any) (string, []an
 }
 
 // dashOrganizations: the register as it stands (not limited to the period;
-// the founding years show its growth), five breakdowns from one GROUP BY.
+// the founding years show its growth), five breakdowns from the tallies
+// the triggers keep (migration 0023).
 func dashOrganizations(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Overview, names map[string]string) error {
+	q, args := inStreet("street_id", f, `SELECT registration, party_form, category, street_id, year, n
+		FROM dash_org_tallies WHERE n > 0`, nil)
+	return dashOrgBreakdowns(ctx, c, q, args, o, names, func(year string) string { return year })
+}
+
+// dashOrganizationsDirect: the same from the organizations themselves, one
+// GROUP BY (OverviewDirect).
+func dashOrganizationsDirect(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Overview, names map[string]string) error {
 	q, args := inStreet("street_id", f, `SELECT registration, party_form, category, street_id, founded, COUNT(*)
 		FROM organizations WHERE kind = 'organization'`, nil)
-	rows, err := c.query(ctx, q+` GROUP BY registration, party_form, category, street_id, founded`, args...)
+	return dashOrgBreakdowns(ctx, c, q+` GROUP BY registration, party_form, category, street_id, founded`, args, o, names,
+		func(founded string) string {
+			if len(founded) >= 4 {
+				return founded[:4]
+			}
+			return ""
+		})
+}
+
+// dashOrgBreakdowns reads counts by registration, party form, category,
+// street and founding (year turns the fifth column into a year).
+func dashOrgBreakdowns(ctx context.Context, c conn, q string, args []any, o *dashboard.Overview, names map[string]string,
+	year func(string) string) error {
+	rows, err := c.query(ctx, q, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	reg, party, cat, street, year := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
+	reg, party, cat, street, years := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
 	for rows.Next() {
 		var r, p, ca, st, founded string
 		var n int
@@ -164,11 +186,7 @@ func dashOrganizations(ctx context.Context, c conn, f DashboardFilter, o *dashbo
 		party[p] += n
 		cat[ca] += n
 		street[st] += n
-		y := ""
-		if len(founded) >= 4 {
-			y = founded[:4]
-		}
-		year[y] += n
+		years[year(founded)] += n
 		o.Organizations += n
 	}
 	if err := rows.Err(); err != nil {
@@ -181,7 +199,7 @@ func dashOrganizations(ctx context.Context, c conn, f DashboardFilter, o *dashbo
 	for i := range o.OrgsByStreet {
 		o.OrgsByStreet[i].Name = names[o.OrgsByStreet[i].Key]
 	}
-	o.OrgsByYear = dashboard.ByKey(dashboard.Tally(year))
+	o.OrgsByYear = dashboard.ByKey(dashboard.Tally(years))
 	return nil
 }
 

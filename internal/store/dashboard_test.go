@@ -494,6 +494,8 @@ func TestOverviewRollups(t *testing.T) {
 			}
 		}
 		dashExec(t, s, `UPDATE organizations SET street_id = 's4' WHERE id = 'ro0'`)
+		dashExec(t, s, `UPDATE organizations SET founded = '2011-02', registration = 'filed' WHERE id = 'ro1'`)
+		dashExec(t, s, `UPDATE organizations SET kind = 'team' WHERE id = 'ro2'`)
 		for i := 240; i < 260; i++ {
 			newNeed(i, 0)
 		}
