@@ -357,10 +357,18 @@ func dashNeeds(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Over
 		return x
 	}
 	if p.rolled {
+		// Whole months [monthA, monthB) from the month cells, unless a day
+		// of that month and street is dirty; the other days from the day
+		// cells that are not dirty.
+		monthA, monthB := dashMonths(p.dayA, p.dayB)
 		q, args := inStreet("r.street_id", f, `SELECT r.street_id, r.needs, r.published, r.proposals, r.no_proposal,
 			r.contracted, r.awards, r.awards_own, r.acceptances, r.ratings, r.stars, r.categories, r.statuses, r.spans
-			FROM dash_need_days r WHERE r.day >= ? AND r.day < ?`, []any{p.dayA, p.dayB})
-		rows, err := c.query(ctx, q+` AND NOT EXISTS (SELECT 1 FROM dash_dirty d WHERE d.kind = 'n' AND d.day = r.day AND d.street_id = r.street_id)`, args...)
+			FROM dash_need_days r WHERE ((r.grain = 'm' AND r.day >= ? AND r.day < ? AND NOT `+dashMonthDirty+`)
+			OR (r.grain = 'd' AND r.day >= ? AND r.day < ?
+				AND NOT EXISTS (SELECT 1 FROM dash_dirty d WHERE d.kind = 'n' AND d.day = r.day AND d.street_id = r.street_id)
+				AND (r.day < ? OR r.day >= ? OR `+dashMonthDirty+`)))`,
+			[]any{monthA, monthB, p.dayA, p.dayB, monthA, monthB})
+		rows, err := c.query(ctx, q, args...)
 		if err != nil {
 			return err
 		}
@@ -652,12 +660,19 @@ func (s *Store) rollDays(ctx context.Context, through, from, to string) error {
 		if now != through {
 			return errDashMoved
 		}
-		for _, t := range []string{"dash_need_days", "dash_point_days", "dash_money_days"} {
-			if _, err := c.exec(ctx, `DELETE FROM `+t+` WHERE day >= ? AND day < ?`, from, to); err != nil {
+		for _, t := range []string{"dash_need_days WHERE grain = 'd' AND", "dash_point_days WHERE", "dash_money_days WHERE"} {
+			if _, err := c.exec(ctx, `DELETE FROM `+t+` day >= ? AND day < ?`, from, to); err != nil {
 				return err
 			}
 		}
-		if err := insertNeedCells(ctx, c, cells); err != nil {
+		if err := insertNeedCells(ctx, c, "d", cells); err != nil {
+			return err
+		}
+		months := map[string]map[string]bool{}
+		for day := from; day < to; day = dashNextDay(day) {
+			months[day[:8]+"01"] = nil // all streets
+		}
+		if err := rollMonths(ctx, c, months); err != nil {
 			return err
 		}
 		if err := insertMoneyCells(ctx, c, money); err != nil {
@@ -694,6 +709,97 @@ func (s *Store) rollDays(ctx context.Context, through, from, to string) error {
 	return err
 }
 
+// dashMonthDirty is true when a day of rollup row r's month and street is
+// marked dirty (the month's first day is r.day's first seven characters
+// and "-01"; "-99" is after its last).
+const dashMonthDirty = `EXISTS (SELECT 1 FROM dash_dirty d WHERE d.kind = 'n' AND d.street_id = r.street_id
+	AND d.day >= substr(r.day, 1, 7) || '-01' AND d.day < substr(r.day, 1, 7) || '-99')`
+
+// dashMonths is the whole months [monthA, monthB) within the days
+// [dayA, dayB), as their first days; monthA = monthB when there are none.
+func dashMonths(dayA, dayB string) (string, string) {
+	monthA := dayA
+	if dayA != "0000-00-00" && dayA[8:] != "01" {
+		monthA = dashNextMonth(dayA[:8] + "01")
+	}
+	monthB := dayB[:8] + "01"
+	if monthA >= monthB {
+		return monthB, monthB
+	}
+	return monthA, monthB
+}
+
+// dashNextMonth is the first day of the month after month (a first day).
+func dashNextMonth(month string) string {
+	t, err := time.Parse(dayLayout, month)
+	if err != nil {
+		panic("store: bad rollup month " + month)
+	}
+	return t.AddDate(0, 1, 0).Format(dayLayout)
+}
+
+// rollMonths recomputes the month cells of months (first days) from their
+// day cells: for every street, or the streets given.
+func rollMonths(ctx context.Context, c conn, months map[string]map[string]bool) error {
+	for month, streets := range months {
+		next := dashNextMonth(month)
+		rows, err := c.query(ctx, `SELECT street_id, needs, published, proposals, no_proposal, contracted, awards, awards_own,
+			acceptances, ratings, stars, categories, statuses, spans FROM dash_need_days
+			WHERE grain = 'd' AND day >= ? AND day < ?`, month, next)
+		if err != nil {
+			return err
+		}
+		cells := map[dashCellKey]*dashCell{}
+		for rows.Next() {
+			var st, cats, statuses, spans string
+			var n [10]int64
+			if err := rows.Scan(&st, &n[0], &n[1], &n[2], &n[3], &n[4], &n[5], &n[6], &n[7], &n[8], &n[9],
+				&cats, &statuses, &spans); err != nil {
+				rows.Close()
+				return err
+			}
+			if streets != nil && !streets[st] {
+				continue
+			}
+			k := dashCellKey{month, st}
+			x := cells[k]
+			if x == nil {
+				x = newDashCell()
+				cells[k] = x
+			}
+			for i, p := range []*int64{&x.needs, &x.published, &x.proposals, &x.noProposal, &x.contracted, &x.awards,
+				&x.awardsOwn, &x.acceptances, &x.ratings, &x.stars} {
+				*p += n[i]
+			}
+			for _, d := range []error{decodeCounts(cats, x.cats), decodeCounts(statuses, x.statuses), decodeCounts(spans, x.spans)} {
+				if d != nil {
+					rows.Close()
+					return d
+				}
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if streets == nil {
+			if _, err := c.exec(ctx, `DELETE FROM dash_need_days WHERE grain = 'm' AND day = ?`, month); err != nil {
+				return err
+			}
+		} else {
+			for st := range streets {
+				if _, err := c.exec(ctx, `DELETE FROM dash_need_days WHERE grain = 'm' AND day = ? AND street_id = ?`, month, st); err != nil {
+					return err
+				}
+			}
+		}
+		if err := insertNeedCells(ctx, c, "m", cells); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // dashCellKey is a cell: a day and a street.
 type dashCellKey struct{ day, street string }
 
@@ -718,22 +824,22 @@ func dashComputeNeeds(ctx context.Context, c conn, from, to string, only map[das
 }
 
 // insertNeedCells writes cells (their rows deleted before).
-func insertNeedCells(ctx context.Context, c conn, cells map[dashCellKey]*dashCell) error {
-	const cols = 15
+func insertNeedCells(ctx context.Context, c conn, grain string, cells map[dashCellKey]*dashCell) error {
+	const cols = 16
 	var args []any
 	n := 0
 	flush := func() error {
 		if n == 0 {
 			return nil
 		}
-		_, err := c.exec(ctx, `INSERT INTO dash_need_days (day, street_id, needs, published, proposals, no_proposal,
+		_, err := c.exec(ctx, `INSERT INTO dash_need_days (grain, day, street_id, needs, published, proposals, no_proposal,
 			contracted, awards, awards_own, acceptances, ratings, stars, categories, statuses, spans) VALUES `+
-			valuesList(n, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"), args...)
+			valuesList(n, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"), args...)
 		args, n = args[:0], 0
 		return err
 	}
 	for k, x := range cells {
-		args = append(args, k.day, k.street, x.needs, x.published, x.proposals, x.noProposal, x.contracted, x.awards,
+		args = append(args, grain, k.day, k.street, x.needs, x.published, x.proposals, x.noProposal, x.contracted, x.awards,
 			x.awardsOwn, x.acceptances, x.ratings, x.stars, encodeCounts(x.cats), encodeCounts(x.statuses), encodeCounts(x.spans))
 		if n++; n == 2000/cols {
 			if err := flush(); err != nil {
@@ -786,19 +892,25 @@ func (s *Store) recomputeDirty(ctx context.Context) (int, error) {
 			return err
 		}
 		for kind, byDay := range days {
-			table := map[string]string{"n": "dash_need_days", "m": "dash_money_days"}[kind]
+			table := map[string]string{"n": "dash_need_days WHERE grain = 'd' AND", "m": "dash_money_days WHERE"}[kind]
+			months := map[string]map[string]bool{}
 			for day, only := range byDay {
 				for k := range only {
-					if _, err := c.exec(ctx, `DELETE FROM `+table+` WHERE day = ? AND street_id = ?`, k.day, k.street); err != nil {
+					if _, err := c.exec(ctx, `DELETE FROM `+table+` day = ? AND street_id = ?`, k.day, k.street); err != nil {
 						return err
 					}
+					m := k.day[:8] + "01"
+					if months[m] == nil {
+						months[m] = map[string]bool{}
+					}
+					months[m][k.street] = true
 				}
 				if kind == "n" {
 					cells, err := dashComputeNeeds(ctx, c, day, dashNextDay(day), only)
 					if err != nil {
 						return err
 					}
-					err = insertNeedCells(ctx, c, cells)
+					err = insertNeedCells(ctx, c, "d", cells)
 				} else {
 					cells, err := dashComputeMoney(ctx, c, day, dashNextDay(day), only)
 					if err != nil {
@@ -807,6 +919,11 @@ func (s *Store) recomputeDirty(ctx context.Context) (int, error) {
 					err = insertMoneyCells(ctx, c, cells)
 				}
 				if err != nil {
+					return err
+				}
+			}
+			if kind == "n" {
+				if err := rollMonths(ctx, c, months); err != nil {
 					return err
 				}
 			}

@@ -431,6 +431,9 @@ func TestOverviewRollups(t *testing.T) {
 			// store does not rely on it).
 			{From: today.AddDate(0, 0, -25).Add(7 * time.Hour), To: today.AddDate(0, 0, -2).Add(90 * time.Minute)},
 			{From: dashT0, To: dashDay(30)},
+			// Whole months, from the month cells (unless a day is dirty).
+			{From: time.Date(2026, 3, 1, 0, 0, 0, 0, loc), To: time.Date(2026, 4, 1, 0, 0, 0, 0, loc)},
+			{StreetID: "s4", From: time.Date(2026, 2, 1, 0, 0, 0, 0, loc), To: today.AddDate(0, 0, 3)},
 		}
 		check := func(when string) {
 			t.Helper()

@@ -16,8 +16,10 @@ INSERT INTO dash_rollup_state (id, through) VALUES (1, '');
 -- (proposals, award, contract, acceptance, ratings). categories and
 -- statuses are counts by code, spans the publication-to-contract times in
 -- nanoseconds with their counts (an exact median), each as
--- "key:n;key:n" (store.dashCell).
+-- "key:n;key:n" (store.dashCell). Whole months are read from the month
+-- rows, a few hundred for six years, unless one of their days is dirty.
 CREATE TABLE dash_need_days (
+    grain       TEXT NOT NULL,    -- 'd' a day's needs, 'm' a month's (its first day), summed from its days
     day         TEXT NOT NULL,
     street_id   TEXT NOT NULL,
     needs       BIGINT NOT NULL,
@@ -33,7 +35,7 @@ CREATE TABLE dash_need_days (
     categories  TEXT NOT NULL,
     statuses    TEXT NOT NULL,
     spans       TEXT NOT NULL,
-    PRIMARY KEY (day, street_id)
+    PRIMARY KEY (grain, day, street_id)
 );
 -- Points issued to a street's residents and organizations, and redeemed by
 -- its residents, per day. Postings are append-only and dated when written,
