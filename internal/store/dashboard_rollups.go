@@ -1042,5 +1042,13 @@ func (s *Store) RebuildDashboard(ctx context.Context) (DashboardRollup, error) {
 	if err != nil {
 		return DashboardRollup{}, err
 	}
-	return s.RollupDashboard(ctx)
+	r, err := s.RollupDashboard(ctx)
+	if err == nil && s.dialect == Postgres {
+		// Fresh statistics at once (autovacuum would take its time): without
+		// them the planner guesses the rollups huge, and parallel workers and
+		// JIT cost more than the reads.
+		_, err = s.db.ExecContext(ctx, `ANALYZE dash_need_days, dash_point_days, dash_money_days, dash_dirty`)
+		err = s.translate(err)
+	}
+	return r, err
 }
