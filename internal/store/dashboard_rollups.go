@@ -473,11 +473,23 @@ func scanPoints(rows *sql.Rows, issued, redeemed map[string]int64) error {
 
 // dashPoints sums the rolled days of the period and reads the rest live.
 func dashPoints(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Overview, _ map[string]string) error {
-	through, err := dashThrough(ctx, c)
-	if err != nil {
+	var through, hours string
+	if err := c.row(ctx, `SELECT through, hours_through FROM dash_rollup_state WHERE id = 1`).Scan(&through, &hours); err != nil {
 		return err
 	}
 	p := planDash(f, through)
+	// The tail from the watermark on: its whole hours rolled since come
+	// from dash_point_hours when the range covers them.
+	hourA, hourB := "", ""
+	if through != "" && hours > through+" 00" {
+		w, hw := dashDayStart(through), dashHourStart(hours)
+		for i, r := range p.live {
+			if r.from.Equal(w) && (r.to.IsZero() || !r.to.Before(hw)) {
+				hourA, hourB = through+" 00", hours
+				p.live[i].from = hw
+			}
+		}
+	}
 	if p.rolled {
 		q, args := inStreet("street_id", f, `SELECT COALESCE(SUM(issued), 0), COALESCE(SUM(redeemed), 0)
 			FROM dash_point_days WHERE day >= ? AND day < ?`, []any{p.dayA, p.dayB})
@@ -485,6 +497,14 @@ func dashPoints(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Ove
 			return err
 		}
 	}
+	var hi, hr int64
+	q, args := inStreet("street_id", f, `SELECT COALESCE(SUM(issued), 0), COALESCE(SUM(redeemed), 0)
+		FROM dash_point_hours WHERE hour >= ? AND hour < ?`, []any{hourA, hourB})
+	if err := c.row(ctx, q, args...).Scan(&hi, &hr); err != nil {
+		return err
+	}
+	o.PointsIssued += hi
+	o.PointsRedeemed += hr
 	cond, args := p.where("p.created_at")
 	rows, err := c.query(ctx, dashPointsSelect+` AND `+cond+dashPointsGroup, args...)
 	if err != nil {
@@ -507,11 +527,106 @@ func dashPoints(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Ove
 	return nil
 }
 
+const hourLayout = "2006-01-02 15"
+
+// dashHour is t's Asia/Shanghai hour; dashHourStart its first instant (UTC).
+func dashHour(t time.Time) string { return t.In(dashboard.Zone()).Format(hourLayout) }
+
+func dashHourStart(hour string) time.Time {
+	t, err := time.ParseInLocation(hourLayout, hour, dashboard.Zone())
+	if err != nil {
+		panic("store: bad rollup hour " + hour)
+	}
+	return t.UTC()
+}
+
+// dashHourLag is how long after an hour ended the job rolls its postings.
+const dashHourLag = 15 * time.Minute
+
+// rollHours rolls the points of today's hours that ended dashHourLag ago,
+// from the watermark on, and returns how many.
+func (s *Store) rollHours(ctx context.Context) (int, error) {
+	c := s.dashPrimary()
+	var through, hours string
+	if err := c.row(ctx, `SELECT through, hours_through FROM dash_rollup_state WHERE id = 1`).Scan(&through, &hours); err != nil {
+		return 0, err
+	}
+	target := dashHour(s.Now().Add(-dashHourLag))
+	start := hours
+	if through == "" {
+		return 0, nil
+	}
+	if start < through+" 00" {
+		start = through + " 00"
+	}
+	if start >= target {
+		return 0, nil
+	}
+	type pointCell struct{ issued, redeemed int64 }
+	cells := map[[2]string]*pointCell{}
+	n := 0
+	for h := dashHourStart(start); h.Before(dashHourStart(target)); h = h.Add(time.Hour) {
+		n++
+		rows, err := c.query(ctx, dashPointsSelect+` AND p.created_at >= ? AND p.created_at < ?`+dashPointsGroup, h, h.Add(time.Hour))
+		if err != nil {
+			return 0, err
+		}
+		issued, redeemed := map[string]int64{}, map[string]int64{}
+		if err := scanPoints(rows, issued, redeemed); err != nil {
+			return 0, err
+		}
+		hour := dashHour(h)
+		for st, v := range issued {
+			k := [2]string{hour, st}
+			if cells[k] == nil {
+				cells[k] = &pointCell{}
+			}
+			cells[k].issued += v
+		}
+		for st, v := range redeemed {
+			k := [2]string{hour, st}
+			if cells[k] == nil {
+				cells[k] = &pointCell{}
+			}
+			cells[k].redeemed += v
+		}
+	}
+	err := s.tx(ctx, func(c conn) error {
+		now, err := lockDashState(ctx, c)
+		if err != nil {
+			return err
+		}
+		var nowHours string
+		if err := c.row(ctx, `SELECT hours_through FROM dash_rollup_state WHERE id = 1`).Scan(&nowHours); err != nil {
+			return err
+		}
+		if now != through || nowHours != hours {
+			return errDashMoved
+		}
+		if _, err := c.exec(ctx, `DELETE FROM dash_point_hours WHERE hour >= ? AND hour < ?`, start, target); err != nil {
+			return err
+		}
+		for k, p := range cells {
+			if _, err := c.exec(ctx, `INSERT INTO dash_point_hours (hour, street_id, issued, redeemed) VALUES (?, ?, ?, ?)`,
+				k[0], k[1], p.issued, p.redeemed); err != nil {
+				return err
+			}
+		}
+		_, err = c.exec(ctx, `UPDATE dash_rollup_state SET hours_through = ? WHERE id = 1`, target)
+		return err
+	})
+	if errors.Is(err, errDashMoved) {
+		return 0, nil
+	}
+	return n, err
+}
+
 // ---- The job ----
 
 // DashboardRollup is what one run of RollupDashboard did.
 type DashboardRollup struct {
 	Days    int    // days rolled
+	Hours   int    // hours of today's points rolled
 	Cells   int    // dirty cells recomputed
 	Through string // the watermark after the run
 }
@@ -554,6 +669,11 @@ func (s *Store) RollupDashboard(ctx context.Context) (DashboardRollup, error) {
 		if err := ctx.Err(); err != nil {
 			return r, err
 		}
+	}
+	n, err := s.rollHours(ctx)
+	r.Hours = n
+	if err != nil {
+		return r, s.translate(err)
 	}
 	for {
 		n, err := s.recomputeDirty(ctx)
@@ -698,6 +818,9 @@ func (s *Store) rollDays(ctx context.Context, through, from, to string) error {
 			}
 		}
 		if err := flush(); err != nil {
+			return err
+		}
+		if _, err := c.exec(ctx, `DELETE FROM dash_point_hours WHERE hour < ?`, to+" 00"); err != nil {
 			return err
 		}
 		_, err = c.exec(ctx, `UPDATE dash_rollup_state SET through = ? WHERE id = 1`, to)
@@ -1031,12 +1154,12 @@ func (s *Store) RebuildDashboard(ctx context.Context) (DashboardRollup, error) {
 		if _, err := lockDashState(ctx, c); err != nil {
 			return err
 		}
-		for _, t := range []string{"dash_need_days", "dash_point_days", "dash_money_days", "dash_dirty"} {
+		for _, t := range []string{"dash_need_days", "dash_point_days", "dash_point_hours", "dash_money_days", "dash_dirty"} {
 			if _, err := c.exec(ctx, `DELETE FROM `+t); err != nil {
 				return err
 			}
 		}
-		_, err := c.exec(ctx, `UPDATE dash_rollup_state SET through = '' WHERE id = 1`)
+		_, err := c.exec(ctx, `UPDATE dash_rollup_state SET through = '', hours_through = '' WHERE id = 1`)
 		return err
 	})
 	if err != nil {

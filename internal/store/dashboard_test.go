@@ -467,6 +467,13 @@ func TestOverviewRollups(t *testing.T) {
 		if rows == 0 || dirty != 0 {
 			t.Fatalf("after the job: %d rolled cells, %d dirty before the watermark", rows, dirty)
 		}
+		var hours int
+		if err := s.QueryRowForTest(ctx, `SELECT COUNT(*) FROM dash_point_hours`).Scan(&hours); err != nil {
+			t.Fatal(err)
+		}
+		if run.Hours != 11 || hours == 0 {
+			t.Fatalf("today's points: %d hours rolled, %d rows; want the 11 hours before 11:45", run.Hours, hours)
+		}
 		check("rolled")
 
 		// Late changes on rolled days: contracts, awards, ratings,
@@ -502,8 +509,10 @@ func TestOverviewRollups(t *testing.T) {
 		for i := 240; i < 260; i++ {
 			newNeed(i, 0)
 		}
+		// New postings are dated when written: in the last minutes, after
+		// the hours rolled.
 		for range 30 {
-			post(now.Add(-time.Duration(r.IntN(12*3600)) * time.Second).UTC())
+			post(now.Add(-time.Duration(r.IntN(10*60)) * time.Second).UTC())
 		}
 		check("late changes, before the job")
 		if _, err := s.RollupDashboard(ctx); err != nil {

@@ -8,10 +8,14 @@
 -- for commit lag); '' is nothing rolled (a fresh or rebuilt database: the
 -- dashboard reads everything live until the job has caught up).
 CREATE TABLE dash_rollup_state (
-    id      INTEGER PRIMARY KEY CHECK (id = 1),
-    through TEXT NOT NULL
+    id            INTEGER PRIMARY KEY CHECK (id = 1),
+    through       TEXT NOT NULL,
+    -- Today's points by the hour: every hour from the day watermark to this
+    -- one ("YYYY-MM-DD HH", Asia/Shanghai) is in dash_point_hours, rolled a
+    -- quarter of an hour after it ended; before the watermark, ignored.
+    hours_through TEXT NOT NULL
 );
-INSERT INTO dash_rollup_state (id, through) VALUES (1, '');
+INSERT INTO dash_rollup_state (id, through, hours_through) VALUES (1, '', '');
 -- The needs created on a day in a street, with what later happened to them
 -- (proposals, award, contract, acceptance, ratings). categories and
 -- statuses are counts by code, spans the publication-to-contract times in
@@ -46,6 +50,16 @@ CREATE TABLE dash_point_days (
     issued    BIGINT NOT NULL,
     redeemed  BIGINT NOT NULL,
     PRIMARY KEY (day, street_id)
+);
+-- The hours of the days not rolled yet (today's), so the live tail of the
+-- ledger is at most about an hour and a quarter of postings; the job deletes
+-- them when it rolls their day.
+CREATE TABLE dash_point_hours (
+    hour      TEXT NOT NULL,
+    street_id TEXT NOT NULL,
+    issued    BIGINT NOT NULL,
+    redeemed  BIGINT NOT NULL,
+    PRIMARY KEY (hour, street_id)
 );
 -- Money of government purchase (contracts) by the day it was signed and the
 -- need's street.
