@@ -144,12 +144,43 @@ func inStreet(col string, f DashboardFilter, q string, args []any) (string, []an
 }
 
 // dashOrganizations: the register as it stands (not limited to the period;
-// the founding years show its growth), five breakdowns from the tallies
-// the triggers keep (migration 0023).
+// the founding years show its growth), four breakdowns by street from the
+// tallies the triggers keep (migration 0023).
 func dashOrganizations(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Overview, names map[string]string) error {
-	q, args := inStreet("street_id", f, `SELECT registration, party_form, category, street_id, year, n
-		FROM dash_org_tallies WHERE n > 0`, nil)
-	return dashOrgBreakdowns(ctx, c, q, args, o, names, func(year string) string { return year })
+	q, args := inStreet("street_id", f, `SELECT street_id, dim, key, n FROM dash_org_tallies WHERE n > 0`, nil)
+	rows, err := c.query(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	by := map[string]map[string]int{"registration": {}, "party_form": {}, "category": {}, "year": {}}
+	street := map[string]int{}
+	for rows.Next() {
+		var st, dim, key string
+		var n int
+		if err := rows.Scan(&st, &dim, &key, &n); err != nil {
+			return err
+		}
+		if m := by[dim]; m != nil {
+			m[key] += n
+		}
+		if dim == "registration" { // every organization once
+			street[st] += n
+			o.Organizations += n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	o.OrgsByRegistration = dashboard.Tally(by["registration"])
+	o.OrgsByPartyForm = dashboard.Tally(by["party_form"])
+	o.OrgsByCategory = dashboard.Tally(by["category"])
+	o.OrgsByStreet = dashboard.Tally(street)
+	for i := range o.OrgsByStreet {
+		o.OrgsByStreet[i].Name = names[o.OrgsByStreet[i].Key]
+	}
+	o.OrgsByYear = dashboard.ByKey(dashboard.Tally(by["year"]))
+	return nil
 }
 
 // dashOrganizationsDirect: the same from the organizations themselves, one
@@ -157,25 +188,12 @@ func dashOrganizations(ctx context.Context, c conn, f DashboardFilter, o *dashbo
 func dashOrganizationsDirect(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Overview, names map[string]string) error {
 	q, args := inStreet("street_id", f, `SELECT registration, party_form, category, street_id, founded, COUNT(*)
 		FROM organizations WHERE kind = 'organization'`, nil)
-	return dashOrgBreakdowns(ctx, c, q+` GROUP BY registration, party_form, category, street_id, founded`, args, o, names,
-		func(founded string) string {
-			if len(founded) >= 4 {
-				return founded[:4]
-			}
-			return ""
-		})
-}
-
-// dashOrgBreakdowns reads counts by registration, party form, category,
-// street and founding (year turns the fifth column into a year).
-func dashOrgBreakdowns(ctx context.Context, c conn, q string, args []any, o *dashboard.Overview, names map[string]string,
-	year func(string) string) error {
-	rows, err := c.query(ctx, q, args...)
+	rows, err := c.query(ctx, q+` GROUP BY registration, party_form, category, street_id, founded`, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	reg, party, cat, street, years := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
+	reg, party, cat, street, year := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
 	for rows.Next() {
 		var r, p, ca, st, founded string
 		var n int
@@ -186,7 +204,11 @@ func dashOrgBreakdowns(ctx context.Context, c conn, q string, args []any, o *das
 		party[p] += n
 		cat[ca] += n
 		street[st] += n
-		years[year(founded)] += n
+		y := ""
+		if len(founded) >= 4 {
+			y = founded[:4]
+		}
+		year[y] += n
 		o.Organizations += n
 	}
 	if err := rows.Err(); err != nil {
@@ -199,7 +221,7 @@ func dashOrgBreakdowns(ctx context.Context, c conn, q string, args []any, o *das
 	for i := range o.OrgsByStreet {
 		o.OrgsByStreet[i].Name = names[o.OrgsByStreet[i].Key]
 	}
-	o.OrgsByYear = dashboard.ByKey(dashboard.Tally(years))
+	o.OrgsByYear = dashboard.ByKey(dashboard.Tally(year))
 	return nil
 }
 

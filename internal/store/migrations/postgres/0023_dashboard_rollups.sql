@@ -160,33 +160,43 @@ BEGIN
 END $$;
 CREATE TRIGGER dash_mark_org AFTER UPDATE OF street_id ON organizations FOR EACH ROW EXECUTE FUNCTION dash_mark_org();
 -- The organization register's breakdowns (registration, party form,
--- category, street, founding year), counted by triggers in the same
+-- category, founding year; by street), counted by triggers in the same
 -- transaction as every change of an organization, as organization_tallies
 -- (0022) does: the dashboard adds up a few hundred rows instead of grouping
--- 100,000 organizations. Rows that fall to zero stay (n = 0).
+-- 100,000 organizations. One row per street, breakdown (dim) and key; every
+-- organization counts once in each breakdown. Rows that fall to zero stay.
 CREATE TABLE dash_org_tallies (
-    registration TEXT NOT NULL,
-    party_form   TEXT NOT NULL,
-    category     TEXT NOT NULL,
-    street_id    TEXT NOT NULL,
-    year         TEXT NOT NULL,
-    n            BIGINT NOT NULL CHECK (n >= 0),
-    PRIMARY KEY (registration, party_form, category, street_id, year)
+    street_id TEXT NOT NULL,
+    dim       TEXT NOT NULL,     -- registration | party_form | category | year
+    key       TEXT NOT NULL,
+    n         BIGINT NOT NULL CHECK (n >= 0),
+    PRIMARY KEY (street_id, dim, key)
 );
-INSERT INTO dash_org_tallies (registration, party_form, category, street_id, year, n)
-    SELECT registration, party_form, category, street_id, CASE WHEN length(founded) >= 4 THEN substr(founded, 1, 4) ELSE '' END, COUNT(*)
-    FROM organizations WHERE kind = 'organization'
-    GROUP BY registration, party_form, category, street_id, CASE WHEN length(founded) >= 4 THEN substr(founded, 1, 4) ELSE '' END;
+INSERT INTO dash_org_tallies (street_id, dim, key, n)
+    SELECT street_id, 'registration', registration, COUNT(*) FROM organizations WHERE kind = 'organization' GROUP BY street_id, registration
+UNION ALL
+    SELECT street_id, 'party_form', party_form, COUNT(*) FROM organizations WHERE kind = 'organization' GROUP BY street_id, party_form
+UNION ALL
+    SELECT street_id, 'category', category, COUNT(*) FROM organizations WHERE kind = 'organization' GROUP BY street_id, category
+UNION ALL
+    SELECT street_id, 'year', CASE WHEN length(founded) >= 4 THEN substr(founded, 1, 4) ELSE '' END, COUNT(*) FROM organizations WHERE kind = 'organization' GROUP BY street_id, CASE WHEN length(founded) >= 4 THEN substr(founded, 1, 4) ELSE '' END;
 CREATE FUNCTION dash_org_tallies_keep() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.kind = 'organization' THEN
-        UPDATE dash_org_tallies SET n = n - 1 WHERE registration = OLD.registration AND party_form = OLD.party_form
-            AND category = OLD.category AND street_id = OLD.street_id AND year = CASE WHEN length(OLD.founded) >= 4 THEN substr(OLD.founded, 1, 4) ELSE '' END;
+        UPDATE dash_org_tallies SET n = n - 1 WHERE street_id = OLD.street_id AND dim = 'registration' AND key = OLD.registration;
+        UPDATE dash_org_tallies SET n = n - 1 WHERE street_id = OLD.street_id AND dim = 'party_form' AND key = OLD.party_form;
+        UPDATE dash_org_tallies SET n = n - 1 WHERE street_id = OLD.street_id AND dim = 'category' AND key = OLD.category;
+        UPDATE dash_org_tallies SET n = n - 1 WHERE street_id = OLD.street_id AND dim = 'year' AND key = CASE WHEN length(OLD.founded) >= 4 THEN substr(OLD.founded, 1, 4) ELSE '' END;
     END IF;
     IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.kind = 'organization' THEN
-        INSERT INTO dash_org_tallies (registration, party_form, category, street_id, year, n)
-        SELECT NEW.registration, NEW.party_form, NEW.category, NEW.street_id, CASE WHEN length(NEW.founded) >= 4 THEN substr(NEW.founded, 1, 4) ELSE '' END, 1
-            ON CONFLICT (registration, party_form, category, street_id, year) DO UPDATE SET n = dash_org_tallies.n + 1;
+        INSERT INTO dash_org_tallies (street_id, dim, key, n) SELECT NEW.street_id, 'registration', NEW.registration, 1
+            ON CONFLICT (street_id, dim, key) DO UPDATE SET n = dash_org_tallies.n + 1;
+        INSERT INTO dash_org_tallies (street_id, dim, key, n) SELECT NEW.street_id, 'party_form', NEW.party_form, 1
+            ON CONFLICT (street_id, dim, key) DO UPDATE SET n = dash_org_tallies.n + 1;
+        INSERT INTO dash_org_tallies (street_id, dim, key, n) SELECT NEW.street_id, 'category', NEW.category, 1
+            ON CONFLICT (street_id, dim, key) DO UPDATE SET n = dash_org_tallies.n + 1;
+        INSERT INTO dash_org_tallies (street_id, dim, key, n) SELECT NEW.street_id, 'year', CASE WHEN length(NEW.founded) >= 4 THEN substr(NEW.founded, 1, 4) ELSE '' END, 1
+            ON CONFLICT (street_id, dim, key) DO UPDATE SET n = dash_org_tallies.n + 1;
     END IF;
     RETURN NULL;
 END $$;
