@@ -361,13 +361,23 @@ func dashNeeds(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Over
 		// of that month and street is dirty; the other days from the day
 		// cells that are not dirty.
 		monthA, monthB := dashMonths(p.dayA, p.dayB)
-		q, args := inStreet("r.street_id", f, `SELECT r.street_id, r.needs, r.published, r.proposals, r.no_proposal,
-			r.contracted, r.awards, r.awards_own, r.acceptances, r.ratings, r.stars, r.categories, r.statuses, r.spans
-			FROM dash_need_days r WHERE ((r.grain = 'm' AND r.day >= ? AND r.day < ? AND NOT `+dashMonthDirty+`)
-			OR (r.grain = 'd' AND r.day >= ? AND r.day < ?
-				AND NOT EXISTS (SELECT 1 FROM dash_dirty d WHERE d.kind = 'n' AND d.day = r.day AND d.street_id = r.street_id)
-				AND (r.day < ? OR r.day >= ? OR `+dashMonthDirty+`)))`,
-			[]any{monthA, monthB, p.dayA, p.dayB, monthA, monthB})
+		const cols = `SELECT r.street_id, r.needs, r.published, r.proposals, r.no_proposal, r.contracted, r.awards,
+			r.awards_own, r.acceptances, r.ratings, r.stars, r.categories, r.statuses, r.spans`
+		const dayClean = ` AND NOT EXISTS (SELECT 1 FROM dash_dirty d WHERE d.kind = 'n' AND d.day = r.day AND d.street_id = r.street_id)`
+		// Three parts, each reading only its rows (day rows are wide: a
+		// scan of six years' of them is megabytes): the months, the days
+		// at the edges, and the days of months with a dirty day.
+		months, args := inStreet("r.street_id", f, cols+` FROM dash_need_days r
+			WHERE r.grain = 'm' AND r.day >= ? AND r.day < ? AND NOT `+dashMonthDirty, []any{monthA, monthB})
+		edges, args := inStreet("r.street_id", f, cols+` FROM dash_need_days r
+			WHERE r.grain = 'd' AND ((r.day >= ? AND r.day < ?) OR (r.day >= ? AND r.day < ?))`+dayClean,
+			append(args, p.dayA, min(monthA, p.dayB), max(monthB, p.dayA), p.dayB))
+		broken, args := inStreet("dm.street_id", f, cols+` FROM (SELECT DISTINCT street_id, substr(day, 1, 7) AS m
+			FROM dash_dirty WHERE kind = 'n' AND day >= ? AND day < ?) dm
+			JOIN dash_need_days r ON r.grain = 'd' AND r.street_id = dm.street_id AND r.day >= dm.m || '-01'
+				AND r.day < dm.m || '-99'
+			WHERE 1 = 1`+dayClean, append(args, monthA, monthB))
+		q := months + ` UNION ALL ` + edges + ` UNION ALL ` + broken
 		rows, err := c.query(ctx, q, args...)
 		if err != nil {
 			return err
