@@ -26,10 +26,18 @@ import (
 //     any such change; Overview reads dirty cells live, the job recomputes
 //     them and clears the mark if nobody marked it again meanwhile.
 //
+//   - dash_money_days: contracts' money by the day signed and the need's
+//     street, marked dirty like the needs (kind 'm').
+//   - dash_point_hours: today's points by the hour, rolled a quarter of an
+//     hour after each hour, deleted when the day is rolled.
+//   - Month cells (grain 'm') beside the needs' day cells: a month wholly in
+//     the period is one row per street unless a day of it is dirty.
+//
 // Everything from the watermark (dash_rollup_state.through) on, and the
 // parts of a day a filter cuts, is read live through the created_at
 // indexes. The medians stay exact: a cell keeps its publication-to-contract
-// times in nanoseconds with their counts.
+// times in nanoseconds with their counts. The register's breakdowns come
+// from dash_org_tallies (triggers; dashOrganizations).
 
 // dashRollLag is how long a day must have been over before the job rolls
 // its points postings: a posting is dated at its transaction's start, so one
