@@ -659,7 +659,7 @@ func (s *Store) RollupDashboard(ctx context.Context) (DashboardRollup, error) {
 	var r DashboardRollup
 	target := dashDay(s.Now().Add(-dashRollLag))
 	for {
-		through, err := dashThrough(ctx, s.read())
+		through, err := dashThrough(ctx, s.dashPrimary())
 		if err != nil {
 			return r, s.translate(err)
 		}
