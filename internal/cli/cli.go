@@ -52,6 +52,8 @@ const usage = `huitian — 回天社区治理平台 / Huitian community governan
   huitian grants verify                                  校验基金、轮次、资助与资金流水一致
   huitian eval --orgs F --projects F --queries F [-v]   评测推荐质量（nDCG@5、recall@5，对比 FTS5 基线）
   huitian gen --scale street|district|city --db DSN [--seed N]  生成整街道/区/市规模的测试数据（可中断续做）
+  huitian dashboard rebuild                              重建数据看板的按日汇总（服务会自动补齐，一般不需要）
+  huitian dashboard verify                               校验数据看板的汇总与明细计算一致（大库需数分钟）
 
 DSN: SQLite 文件路径（或 sqlite:PATH）或 postgres:// URL；也可用 HUITIAN_DATABASE。
 `
@@ -66,7 +68,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 		return 0
 	}
 	cmd, rest := args[0], args[1:]
-	if len(rest) > 0 && (cmd == "import" || cmd == "export" || cmd == "user" || cmd == "token" || cmd == "audit" || cmd == "points" || cmd == "grants") {
+	if len(rest) > 0 && (cmd == "import" || cmd == "export" || cmd == "user" || cmd == "token" || cmd == "audit" || cmd == "points" || cmd == "grants" || cmd == "dashboard") {
 		cmd, rest = cmd+" "+rest[0], rest[1:]
 	}
 	run, ok := map[string]func(context.Context, []string, Env) error{
@@ -91,6 +93,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 		"copy":                 runCopy,
 		"grants verify":        runGrantsVerify,
 		"gen":                  runGen,
+		"dashboard rebuild":    runDashboardRebuild,
+		"dashboard verify":     runDashboardVerify,
 	}[cmd]
 	if !ok {
 		fmt.Fprintf(env.Stderr, "未知命令 / unknown command: %s\n\n%s", strings.Join(args, " "), usage)

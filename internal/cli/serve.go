@@ -165,6 +165,7 @@ func startWorkers(ctx context.Context, s *store.Store, sender sms.Sender, log *s
 		wg.Go(func() { drainOutbox(ctx, s, sender, cat, log, 10*time.Second, m) })
 		wg.Go(func() { pruneRateLimits(ctx, s, log, time.Hour, m) })
 		wg.Go(func() { issuePoints(ctx, s, log, issueEvery) })
+		wg.Go(func() { rollDashboard(ctx, s, log, time.Minute, m) })
 		wg.Wait()
 	}, func(leading bool) {
 		if leading {

@@ -12,8 +12,9 @@ import (
 type DashboardFilter = dashboard.Filter
 
 // Overview computes the dashboard's figures for f with a fixed number of
-// queries, however many rows there are: GROUP BY aggregates, and one read of
-// the needs in the period from which medians are taken in Go. Authorization
+// queries, however many rows there are: GROUP BY aggregates, and for the
+// needs and the points the per-day, per-street rollups of the days before
+// the job's watermark plus a live read of the rest (dashboard_rollups.go). Authorization
 // (which street a person may see) is the caller's: the handlers force street
 // staff's filter to their street. An unknown street is an invalid filter.
 func (s *Store) Overview(ctx context.Context, f DashboardFilter) (*dashboard.Overview, error) {
@@ -43,14 +44,40 @@ func (q countingQuerier) ExecContext(ctx context.Context, query string, args ...
 }
 
 func (s *Store) overview(ctx context.Context, f DashboardFilter, count *int) (*dashboard.Overview, error) {
-	c := s.read()
-	if count != nil {
-		c.q = countingQuerier{querier: c.q, n: count}
-	}
+	var o *dashboard.Overview
+	// One snapshot: the watermark, the rollups, the cells marked dirty and
+	// the live tail must agree, or a cell the job finishes in between would
+	// be read twice or not at all.
+	err := s.readTx(ctx, func(c conn) error {
+		if count != nil {
+			c.q = countingQuerier{querier: c.q, n: count}
+		}
+		var err error
+		o, err = overviewIn(ctx, c, f, false)
+		return err
+	})
+	return o, err
+}
+
+// OverviewDirect computes the dashboard's figures the slow way, from the
+// tables alone (every need and every points posting of the period), without
+// the rollups: what `huitian dashboard verify` and the tests compare
+// Overview with. At a city's scale it takes minutes.
+func (s *Store) OverviewDirect(ctx context.Context, f DashboardFilter) (*dashboard.Overview, error) {
+	var o *dashboard.Overview
+	err := s.readTx(ctx, func(c conn) error {
+		var err error
+		o, err = overviewIn(ctx, c, f, true)
+		return err
+	})
+	return o, err
+}
+
+func overviewIn(ctx context.Context, c conn, f DashboardFilter, direct bool) (*dashboard.Overview, error) {
 	o := &dashboard.Overview{Filter: f, MedianHoursToContract: -1}
 	names, err := streetNames(ctx, c)
 	if err != nil {
-		return nil, s.translate(err)
+		return nil, err
 	}
 	if f.StreetID != "" {
 		if _, ok := names[f.StreetID]; !ok {
@@ -60,11 +87,15 @@ func (s *Store) overview(ctx context.Context, f DashboardFilter, count *int) (*d
 	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
 		return nil, errs.Field("to", "dash.err_period")
 	}
+	orgs, needs, points, money := dashOrganizations, dashNeeds, dashPoints, dashMoney
+	if direct {
+		orgs, needs, points, money = dashOrganizationsDirect, dashNeedsDirect, dashPointsDirect, dashMoneyDirect
+	}
 	for _, step := range []func(context.Context, conn, DashboardFilter, *dashboard.Overview, map[string]string) error{
-		dashOrganizations, dashNeeds, dashPoints, dashActivities, dashOthers, dashMoney, dashVisits,
+		orgs, needs, points, dashActivities, dashOthers, money, dashVisits,
 	} {
 		if err := step(ctx, c, f, o, names); err != nil {
-			return nil, s.translate(err)
+			return nil, err
 		}
 	}
 	return o, nil
@@ -87,15 +118,18 @@ func streetNames(ctx context.Context, c conn) (map[string]string, error) {
 	return m, rows.Err()
 }
 
-// period appends "AND col >= ? AND col < ?" for the bounds f has.
+// period appends "AND col >= ? AND col < ?" for the bounds f has. The
+// bounds go in UTC: SQLite compares times as text, and the filter's bounds
+// come in Asia/Shanghai (dashboard.ParseFilter), which compared with UTC
+// text shifted the period by eight hours.
 func period(col string, f DashboardFilter, q string, args []any) (string, []any) {
 	if !f.From.IsZero() {
 		q += " AND " + col + " >= ?"
-		args = append(args, f.From)
+		args = append(args, f.From.UTC())
 	}
 	if !f.To.IsZero() {
 		q += " AND " + col + " < ?"
-		args = append(args, f.To)
+		args = append(args, f.To.UTC())
 	}
 	return q, args
 }
@@ -110,8 +144,48 @@ func inStreet(col string, f DashboardFilter, q string, args []any) (string, []an
 }
 
 // dashOrganizations: the register as it stands (not limited to the period;
-// the founding years show its growth), five breakdowns from one GROUP BY.
+// the founding years show its growth), four breakdowns by street from the
+// tallies the triggers keep (migration 0023).
 func dashOrganizations(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Overview, names map[string]string) error {
+	q, args := inStreet("street_id", f, `SELECT street_id, dim, key, n FROM dash_org_tallies WHERE n > 0`, nil)
+	rows, err := c.query(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	by := map[string]map[string]int{"registration": {}, "party_form": {}, "category": {}, "year": {}}
+	street := map[string]int{}
+	for rows.Next() {
+		var st, dim, key string
+		var n int
+		if err := rows.Scan(&st, &dim, &key, &n); err != nil {
+			return err
+		}
+		if m := by[dim]; m != nil {
+			m[key] += n
+		}
+		if dim == "registration" { // every organization once
+			street[st] += n
+			o.Organizations += n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	o.OrgsByRegistration = dashboard.Tally(by["registration"])
+	o.OrgsByPartyForm = dashboard.Tally(by["party_form"])
+	o.OrgsByCategory = dashboard.Tally(by["category"])
+	o.OrgsByStreet = dashboard.Tally(street)
+	for i := range o.OrgsByStreet {
+		o.OrgsByStreet[i].Name = names[o.OrgsByStreet[i].Key]
+	}
+	o.OrgsByYear = dashboard.ByKey(dashboard.Tally(by["year"]))
+	return nil
+}
+
+// dashOrganizationsDirect: the same from the organizations themselves, one
+// GROUP BY (OverviewDirect).
+func dashOrganizationsDirect(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Overview, names map[string]string) error {
 	q, args := inStreet("street_id", f, `SELECT registration, party_form, category, street_id, founded, COUNT(*)
 		FROM organizations WHERE kind = 'organization'`, nil)
 	rows, err := c.query(ctx, q+` GROUP BY registration, party_form, category, street_id, founded`, args...)
@@ -151,10 +225,11 @@ func dashOrganizations(ctx context.Context, c conn, f DashboardFilter, o *dashbo
 	return nil
 }
 
-// dashNeeds reads the needs created in the period once, one row per need with
+// dashNeedsDirect reads the needs created in the period once, one row per need with
 // its contract, award, proposals, acceptance and ratings joined as
-// aggregates, and derives every needs figure from it.
-func dashNeeds(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Overview, names map[string]string) error {
+// aggregates, and derives every needs figure from it (OverviewDirect; Overview
+// sums the rollups, dashboard_rollups.go).
+func dashNeedsDirect(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Overview, names map[string]string) error {
 	q, args := inStreet("n.street_id", f, `SELECT n.street_id, n.category, n.status, n.published_at, k.signed_at,
 		ao.street_id, COALESCE(pc.n, 0), ac.need_id IS NOT NULL, COALESCE(rt.n, 0), COALESCE(rt.stars, 0)
 		FROM needs n
@@ -236,10 +311,11 @@ func dashNeeds(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Over
 	return nil
 }
 
-// dashPoints: issued is the pool's postings to residents and organizations,
+// dashPointsDirect: issued is the pool's postings to residents and organizations,
 // redeemed a resident's postings to a merchant; a street filter applies to
-// the resident's or organization's account.
-func dashPoints(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Overview, _ map[string]string) error {
+// the resident's or organization's account (OverviewDirect; Overview sums the
+// rollups, dashboard_rollups.go).
+func dashPointsDirect(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Overview, _ map[string]string) error {
 	q, args := period("p.created_at", f, `SELECT fa.kind, ta.kind, fa.street_id, ta.street_id, SUM(p.amount)
 		FROM points_postings p JOIN points_accounts fa ON fa.id = p.from_id JOIN points_accounts ta ON ta.id = p.to_id
 		WHERE ((fa.kind = 'pool' AND ta.kind IN ('resident', 'organization')) OR (fa.kind = 'resident' AND ta.kind = 'merchant'))`, nil)
@@ -302,24 +378,30 @@ func dashOthers(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Ove
 	return c.row(ctx, od, odArgs...).Scan(&o.OverdueActions)
 }
 
-// dashMoney: money by funding route (资金渠道) in the period, in one
+// dashMoneyDirect: money by funding route (资金渠道) in the period, in one
 // statement: contracts signed (government purchase) by the need's street,
 // and grant awards posted by the organization's street, split by the
-// round's route.
-func dashMoney(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Overview, _ map[string]string) error {
+// round's route (OverviewDirect; Overview sums the contracts' rollups).
+func dashMoneyDirect(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Overview, _ map[string]string) error {
 	pr, args := inStreet("n.street_id", f, `SELECT COALESCE(SUM(k.amount_fen), 0) FROM contracts k
 		JOIN needs n ON n.id = k.need_id WHERE 1 = 1`, nil)
 	pr, args = period("k.signed_at", f, pr, args)
+	q := `SELECT (` + pr + `), ` + dashGrantsSQL(f, &args)
+	return c.row(ctx, q, args...).Scan(&o.MoneyProcurement, &o.MoneyGrant, &o.MoneyMatch)
+}
+
+// dashGrantsSQL is the grant awards of the period by route, two columns
+// for a SELECT; their arguments go after args.
+func dashGrantsSQL(f DashboardFilter, args *[]any) string {
 	grant := func(route string) string {
 		q, a := inStreet("og.street_id", f, `SELECT COALESCE(SUM(p.amount), 0) FROM grant_postings p
 			JOIN grant_applications a ON a.id = p.ref_id JOIN grant_rounds r ON r.id = a.round_id
 			JOIN organizations og ON og.id = a.org_id WHERE p.kind = 'award' AND r.route = '`+route+`'`, nil)
 		q, a = period("p.created_at", f, q, a)
-		args = append(args, a...)
+		*args = append(*args, a...)
 		return q
 	}
-	q := `SELECT (` + pr + `), (` + grant("foundation_grant") + `), (` + grant("micro_venture") + `)`
-	return c.row(ctx, q, args...).Scan(&o.MoneyProcurement, &o.MoneyGrant, &o.MoneyMatch)
+	return `(` + grant("foundation_grant") + `), (` + grant("micro_venture") + `)`
 }
 
 // dashVisits: page views of the resident portal and the sum of its daily

@@ -2,8 +2,11 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
+	"math/rand/v2"
+	"reflect"
 	"testing"
 	"time"
 
@@ -295,12 +298,261 @@ func TestOverviewQueriesConstant(t *testing.T) {
 		if q1 != q3 || q1 == 0 {
 			t.Fatalf("queries: %d with %d needs, %d with %d", q1, n, q3, 3*n)
 		}
+		// Summing the rollups: as constant.
+		if _, err := s.RollupDashboard(ctx); err != nil {
+			t.Fatal(err)
+		}
+		r1, err := s.OverviewQueriesForTest(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		add(3*n, 6*n)
+		r2, err := s.OverviewQueriesForTest(ctx, f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r1 != r2 || r1 == 0 {
+			t.Fatalf("queries with rollups: %d with %d needs, %d with %d", r1, 3*n, r2, 6*n)
+		}
 		o, err := s.Overview(ctx, f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if o.Needs != 5+3*n {
-			t.Fatalf("needs = %d, want %d", o.Needs, 5+3*n)
+		if o.Needs != 5+6*n {
+			t.Fatalf("needs = %d, want %d", o.Needs, 5+6*n)
 		}
 	})
+}
+
+// TestOverviewRollups builds a varied district at random (several streets,
+// needs over six weeks with contracts, awards, proposals, acceptances and
+// ratings arriving late, postings on past days and today, times near
+// midnight) and checks that Overview, summing the rollups, gives exactly
+// the figures of OverviewDirect, for several filters: before the job ran,
+// after, after late changes, and after the job caught up with them.
+func TestOverviewRollups(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		loc := dashboard.Zone()
+		// Noon in Shanghai, forty days after the period's start.
+		today := time.Date(2026, 4, 10, 0, 0, 0, 0, loc)
+		now := today.Add(12 * time.Hour)
+		s.Now = func() time.Time { return now.UTC() }
+		dashSeed(t, s)
+		r := rand.New(rand.NewPCG(7, 11))
+		streets := []string{"s1", "s2", "s3", "s4"}
+		dashExec(t, s, `INSERT INTO streets (id, name, kind, district, created_at) VALUES ('s3', '南街', 'street', '区', ?), ('s4', '北街', 'street', '区', ?)`, now.UTC(), now.UTC())
+		var orgs []string
+		for i := range 8 {
+			id := fmt.Sprint("ro", i)
+			orgs = append(orgs, id)
+			dashExec(t, s, `INSERT INTO organizations (id, name, street_id, registration, party_form, category, founded, created_at, updated_at)
+				VALUES (?, ?, ?, 'registered', 'none', 'elderly', '2018', ?, ?)`, id, "org "+id, streets[i%4], now, now)
+		}
+		// A time on day d before today, near midnight now and then, with
+		// fractions of a second.
+		at := func(d int) time.Time {
+			base := today.AddDate(0, 0, -d).UTC() // stored in UTC, as the store does
+			switch r.IntN(6) {
+			case 0:
+				return base.Add(time.Duration(r.IntN(3000)) * time.Millisecond)
+			case 1:
+				return base.Add(24*time.Hour - time.Duration(1+r.IntN(3000))*time.Millisecond)
+			}
+			return base.Add(time.Duration(r.Int64N(int64(24 * time.Hour))))
+		}
+		cats := []string{"elderly", "children", "disability"}
+		statuses := []string{"draft", "published", "contracted", "accepted", "closed"}
+		var needs []string
+		contracted := map[string]bool{}
+		newNeed := func(i, d int) {
+			id := fmt.Sprint("rn", i)
+			created := at(d)
+			if d == 0 && created.After(now) {
+				created = now.Add(-time.Minute).UTC()
+			}
+			var pub any
+			if r.IntN(5) > 0 {
+				pub = created.Add(time.Duration(r.Int64N(int64(72 * time.Hour))))
+			}
+			dashExec(t, s, `INSERT INTO needs (id, title, description, street_id, category, budget_fen, procedure, status,
+				created_at, updated_at, published_at) VALUES (?, ?, 'd', ?, ?, 100, 'open', ?, ?, ?, ?)`,
+				id, "need "+id, streets[r.IntN(4)], cats[r.IntN(3)], statuses[r.IntN(5)], created, created, pub)
+			needs = append(needs, id)
+			first := r.IntN(len(orgs))
+			for k := range r.IntN(4) {
+				st := []string{"submitted", "withdrawn", "not_awarded"}[r.IntN(3)]
+				dashProposal(t, s, fmt.Sprint(id, "-p", k), id, orgs[(first+k)%len(orgs)], st)
+			}
+			if pub != nil && r.IntN(2) == 0 {
+				lateContract(t, s, id, pub.(time.Time), r, orgs)
+				contracted[id] = true
+			}
+		}
+		for i := range 240 {
+			newNeed(i, r.IntN(42))
+		}
+		accounts := []string{"pool:district", "resident:u1", "organization:o3", "merchant:m1"}
+		for i, st := range streets {
+			for _, kind := range []string{"resident", "organization", "merchant"} {
+				id := fmt.Sprint(kind, ":r", i)
+				accounts = append(accounts, id)
+				dashExec(t, s, `INSERT INTO points_accounts (id, kind, owner_id, street_id, created_at) VALUES (?, ?, ?, ?, ?)`,
+					id, kind, id, st, now.UTC())
+			}
+		}
+		posting := 0
+		post := func(when time.Time) {
+			from, to := "pool:district", accounts[1+r.IntN(len(accounts)-1)]
+			if r.IntN(3) == 0 {
+				from = accounts[1+r.IntN(len(accounts)-1)]
+			}
+			if from == to {
+				from = "pool:district"
+			}
+			posting++
+			dashExec(t, s, `INSERT INTO points_postings (id, idem_key, kind, from_id, to_id, amount, reason, created_at)
+				VALUES (?, ?, 'test', ?, ?, ?, 'r', ?)`, fmt.Sprint("rp", posting), fmt.Sprint("rk", posting), from, to, 1+r.IntN(500), when)
+		}
+		for range 300 {
+			when := at(r.IntN(42))
+			if when.After(now) {
+				when = now.Add(-time.Second).UTC()
+			}
+			post(when)
+		}
+
+		filters := []store.DashboardFilter{{}, {StreetID: "s2"},
+			{From: today.AddDate(0, 0, -30), To: today.AddDate(0, 0, -5)},
+			{StreetID: "s1", From: today.AddDate(0, 0, -20), To: today.AddDate(0, 0, 1)},
+			{From: today.AddDate(0, 0, -3)}, {To: today.AddDate(0, 0, -10)},
+			{StreetID: "s3", To: today},
+			// Not on day boundaries (the API's callers use dates, but the
+			// store does not rely on it).
+			{From: today.AddDate(0, 0, -25).Add(7 * time.Hour), To: today.AddDate(0, 0, -2).Add(90 * time.Minute)},
+			{From: dashT0, To: dashDay(30)},
+			// Whole months, from the month cells (unless a day is dirty).
+			{From: time.Date(2026, 3, 1, 0, 0, 0, 0, loc), To: time.Date(2026, 4, 1, 0, 0, 0, 0, loc)},
+			{StreetID: "s4", From: time.Date(2026, 2, 1, 0, 0, 0, 0, loc), To: today.AddDate(0, 0, 3)},
+		}
+		check := func(when string) {
+			t.Helper()
+			for _, f := range filters {
+				got, err := s.Overview(ctx, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want, err := s.OverviewDirect(ctx, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("%s, filter %+v:\n got %+v\nwant %+v", when, f, got, want)
+				}
+			}
+		}
+		check("nothing rolled")
+		run, err := s.RollupDashboard(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := today.AddDate(0, 0, -1).Format("2006-01-02"); run.Through != today.Format("2006-01-02") || run.Days < 42 {
+			t.Fatalf("rollup run %+v, want through %s (yesterday rolled, %s)", run, today.Format("2006-01-02"), want)
+		}
+		var rows, dirty int
+		if err := s.QueryRowForTest(ctx, `SELECT (SELECT COUNT(*) FROM dash_need_days), (SELECT COUNT(*) FROM dash_dirty WHERE day < ?)`,
+			run.Through).Scan(&rows, &dirty); err != nil {
+			t.Fatal(err)
+		}
+		if rows == 0 || dirty != 0 {
+			t.Fatalf("after the job: %d rolled cells, %d dirty before the watermark", rows, dirty)
+		}
+		var hours int
+		if err := s.QueryRowForTest(ctx, `SELECT COUNT(*) FROM dash_point_hours`).Scan(&hours); err != nil {
+			t.Fatal(err)
+		}
+		if run.Hours != 11 || hours == 0 {
+			t.Fatalf("today's points: %d hours rolled, %d rows; want the 11 hours before 11:45", run.Hours, hours)
+		}
+		check("rolled")
+
+		// Late changes on rolled days: contracts, awards, ratings,
+		// acceptances, withdrawn proposals, a need that moves street, an
+		// organization that moves street; new needs and postings today.
+		for _, id := range needs[:80] {
+			switch r.IntN(5) {
+			case 0:
+				if !contracted[id] {
+					var pub sql.NullTime
+					if err := s.QueryRowForTest(ctx, `SELECT published_at FROM needs WHERE id = ?`, id).Scan(&pub); err != nil {
+						t.Fatal(err)
+					}
+					if pub.Valid {
+						lateContract(t, s, id, pub.Time, r, orgs)
+						contracted[id] = true
+					}
+				}
+			case 1:
+				dashExec(t, s, `INSERT INTO ratings (need_id, user_id, stars, at) VALUES (?, 'u2', ?, ?)`, id, 1+r.IntN(5), now.UTC())
+			case 2:
+				dashExec(t, s, `UPDATE proposals SET status = 'withdrawn' WHERE need_id = ?`, id)
+			case 3:
+				dashExec(t, s, `UPDATE needs SET street_id = ?, status = 'closed' WHERE id = ?`, streets[r.IntN(4)], id)
+			case 4:
+				dashExec(t, s, `INSERT INTO acceptances (need_id, result, by_user, at) VALUES (?, 'passed', 'u', ?)
+					ON CONFLICT (need_id) DO NOTHING`, id, now.UTC())
+			}
+		}
+		dashExec(t, s, `UPDATE organizations SET street_id = 's4' WHERE id = 'ro0'`)
+		dashExec(t, s, `UPDATE organizations SET founded = '2011-02', registration = 'filed' WHERE id = 'ro1'`)
+		dashExec(t, s, `UPDATE organizations SET kind = 'team' WHERE id = 'ro2'`)
+		for i := 240; i < 260; i++ {
+			newNeed(i, 0)
+		}
+		// New postings are dated when written: in the last minutes, after
+		// the hours rolled.
+		for range 30 {
+			post(now.Add(-time.Duration(r.IntN(10*60)) * time.Second).UTC())
+		}
+		check("late changes, before the job")
+		if _, err := s.RollupDashboard(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.QueryRowForTest(ctx, `SELECT COUNT(*) FROM dash_dirty WHERE day < ?`, run.Through).Scan(&dirty); err != nil {
+			t.Fatal(err)
+		}
+		if dirty != 0 {
+			t.Fatalf("%d dirty cells before the watermark after the job", dirty)
+		}
+		check("late changes, after the job")
+
+		// Two days later today's needs and postings are rolled too; a
+		// rebuild from nothing gives the same figures again.
+		now = now.AddDate(0, 0, 2)
+		if run, err = s.RollupDashboard(ctx); err != nil || run.Days != 2 {
+			t.Fatalf("two days later: %+v, %v", run, err)
+		}
+		check("two days later")
+		if _, err := s.RebuildDashboard(ctx); err != nil {
+			t.Fatal(err)
+		}
+		check("rebuilt")
+	})
+}
+
+// lateContract awards need id to a random organization and signs its
+// contract a random time (to the nanosecond) after publication.
+func lateContract(t *testing.T, s *store.Store, id string, pub time.Time, r *rand.Rand, orgs []string) {
+	t.Helper()
+	signed := pub.Add(time.Duration(r.Int64N(int64(30 * 24 * time.Hour))))
+	if r.IntN(3) == 0 {
+		signed = pub.Add(time.Duration(1+r.IntN(200)) * time.Hour) // whole hours: ties
+	}
+	dashExec(t, s, `INSERT INTO contracts (need_id, amount_fen, start_at, end_at, signed_by, signed_at)
+		VALUES (?, 100, ?, ?, 'u', ?)`, id, pub, pub, signed)
+	org := orgs[r.IntN(len(orgs))]
+	pid := "aw-" + id
+	dashProposal(t, s, pid, id, org, "awarded")
+	dashExec(t, s, `INSERT INTO awards (need_id, proposal_id, org_id, amount_fen, reason, decided_by, decided_at)
+		VALUES (?, ?, ?, 100, 'best', 'u', ?)`, id, pid, org, pub)
 }

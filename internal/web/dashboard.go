@@ -2,8 +2,10 @@ package web
 
 import (
 	"bytes"
+	"encoding/base64"
 	"fmt"
 	"html"
+	"html/template"
 	"math"
 	"net/http"
 	"strings"
@@ -28,8 +30,12 @@ type dashTable struct {
 
 // dashboardData is the dashboard page (数据看板).
 type dashboardData struct {
-	O        *dashboard.Overview
-	Tables   []dashTable
+	O      *dashboard.Overview
+	Tables []dashTable
+	// Charts are the tables' bar charts drawn into the page (data: URLs)
+	// by name: one Overview per page view, not one more per chart. A
+	// chart's own address stays, linked, for opening or saving it alone.
+	Charts   map[string]template.URL
 	Streets  []*places.Street // the streets the person may choose
 	District bool             // may see the whole district
 	Street   string           // the filter as the form and the links carry it
@@ -143,6 +149,18 @@ func (a *app) dashboardPage(w http.ResponseWriter, r *http.Request) {
 	d.Street = f.StreetID
 	d.From, d.To = f.FormDates(a.loc)
 	d.Tables = a.dashTables(p.Lang, d.O)
+	d.Charts = map[string]template.URL{}
+	for _, t := range d.Tables {
+		if len(t.Rows) == 0 {
+			continue
+		}
+		svg, err := barChartSVG(t.Rows)
+		if err != nil {
+			a.fail(w, r, errs.Wrap(err, "chart %s", t.Name))
+			return
+		}
+		d.Charts[t.Name] = template.URL("data:image/svg+xml;base64," + base64.StdEncoding.EncodeToString(svg))
+	}
 	a.render(w, r, "dashboard.html", http.StatusOK, p)
 }
 

@@ -33,6 +33,11 @@ func TestDashboardPages(t *testing.T) {
 		if code != 200 || dashOrgs(t, body) != "1" || !strings.Contains(body, `/dashboard/charts/org_registration.svg`) {
 			t.Fatalf("admin dashboard: %d", code)
 		}
+		// The charts are drawn into the page: a view computes the figures
+		// once, not once more per chart.
+		if n := strings.Count(body, `<img src="data:image/svg`); n < 5 {
+			t.Errorf("%d charts drawn into the page, want them all", n)
+		}
 		if _, home, _ := admin.get("/admin"); !strings.Contains(home, `href="/dashboard"`) {
 			t.Fatalf("admin home does not link the dashboard")
 		}
