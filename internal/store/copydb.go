@@ -77,13 +77,16 @@ func CopyDatabase(ctx context.Context, src, dst *Store, progress func(table stri
 	defer read.Rollback()
 	rep := &CopyReport{}
 	err = dst.genTx(ctx, func(c conn, cp copier) error {
-		if _, err := c.exec(ctx, `DELETE FROM audit_head`); err != nil {
-			return err
-		}
 		// The target's own triggers (tallies, dirty marks) would count again
 		// what the copied tables hold already; foreign keys stay checked.
 		for _, t := range tables {
 			if _, err := c.exec(ctx, `ALTER TABLE `+pgQuote(t)+` DISABLE TRIGGER USER`); err != nil {
+				return err
+			}
+		}
+		// What the migrations seeded gives way to the source's rows.
+		for _, t := range slices.Backward(tables) {
+			if _, err := c.exec(ctx, `DELETE FROM `+pgQuote(t)); err != nil {
 				return err
 			}
 		}
@@ -191,16 +194,20 @@ func copyOrder(ctx context.Context, dst *Store) ([]string, error) {
 	return order, nil
 }
 
-// copyTargetEmpty refuses a target holding anything but a fresh
-// migration's audit head.
+// copyInUse are the tables any use of a database writes to: a target
+// with a row in one of them is in use, and the copy refuses it. Rows a
+// fresh migration seeds elsewhere (the audit chain's head, the dashboard
+// job's state) are replaced by the source's.
+var copyInUse = []string{"users", "organizations", "needs", "audit_entries", "points_postings"}
+
+// copyTargetEmpty refuses a target that is in use.
 func copyTargetEmpty(ctx context.Context, dst *Store, tables []string) error {
-	for _, t := range tables {
-		var n int64
-		q := `SELECT COUNT(*) FROM ` + pgQuote(t)
-		if t == "audit_head" {
-			q += ` WHERE seq <> 0`
+	for _, t := range copyInUse {
+		if !slices.Contains(tables, t) {
+			continue
 		}
-		if err := dst.db.QueryRowContext(ctx, q).Scan(&n); err != nil {
+		var n int64
+		if err := dst.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+pgQuote(t)).Scan(&n); err != nil {
 			return errs.Wrap(err, "copy: %s", t)
 		}
 		if n > 0 {

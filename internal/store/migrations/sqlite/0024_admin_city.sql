@@ -18,7 +18,7 @@ CREATE INDEX needs_deadline ON needs (deadline);
 CREATE INDEX needs_awarded_at ON needs (awarded_at);
 CREATE INDEX need_events_at ON need_events (at, need_id);
 CREATE INDEX awards_decided ON awards (decided_at);
-CREATE INDEX contracts_signed ON contracts (signed_at);
+-- contracts (signed_at) is indexed by 0023 (the dashboard), which the feed uses too.
 CREATE INDEX contracts_start ON contracts (start_at);
 CREATE INDEX acceptances_at ON acceptances (at);
 CREATE INDEX ratings_at ON ratings (at, need_id);
