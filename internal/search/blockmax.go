@@ -36,11 +36,12 @@ func newFieldParams(s Schema) fieldParams {
 	return fp
 }
 
-// computeBlockMaxes seals the segment's postings into the search format
-// (see postings.go) and fills their block maxima. It is the last step of
-// building a segment: the postings are read in the build format, and the
-// segment's data holds the search format afterwards.
-func (s *segment) computeBlockMaxes(fp *fieldParams) {
+// seal turns the segment's postings into the search format (see
+// postings.go) and fills their block maxima; lens are the segment's n × nf
+// field lengths. It is the last step of building a segment: the postings are
+// read in the build format, and the segment's data holds the search format
+// afterwards.
+func (s *segment) seal(fp *fieldParams, lens []uint16) {
 	var boa [MaxFields]float64
 	for f := 0; f < s.nf; f++ {
 		avg := 1.0
@@ -55,7 +56,7 @@ func (s *segment) computeBlockMaxes(fp *fieldParams) {
 	norm := make([]float64, s.n*s.nf)
 	for d := 0; d < s.n; d++ {
 		for f := 0; f < s.nf; f++ {
-			norm[d*s.nf+f] = fp.w[f] / (fp.omb[f] + boa[f]*float64(s.lens[d*s.nf+f]))
+			norm[d*s.nf+f] = fp.w[f] / (fp.omb[f] + boa[f]*float64(lens[d*s.nf+f]))
 		}
 	}
 	// The search format takes at most about as much room as the build

@@ -211,7 +211,7 @@ func (w *sealer) flush(dst []byte, base uint32) []byte {
 // sealTerm appends one term's postings, read from the build format, to dst
 // in the search format, and rewrites the byte offsets of its skip entries
 // (relative to the term's start in dst) in place. When norm is not nil
-// (each document's nf field normalizations, see computeBlockMaxes) it also
+// (each document's nf field normalizations, see segment.seal) it also
 // appends the block maxima of x to bmax and returns the highest; w is
 // scratch.
 func sealTerm(dst []byte, bmax []float32, raw []byte, skips []uint32, df int, norm []float64, nf int, w *sealer) ([]byte, []float32, float32) {

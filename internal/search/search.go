@@ -436,7 +436,8 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 		prefix[i] = sum
 	}
 	nf := seg.nf
-	lensOf := func(d uint32) []uint16 { return seg.lens[int(d)*nf : int(d+1)*nf] }
+	var lensBuf [MaxFields]uint16
+	lensOf := func(d uint32) []uint16 { return seg.lens.docLens(d, nf, &lensBuf) }
 	offer := func(d uint32, score float64) {
 		id := seg.ids[d]
 		if top.wouldAccept(score, id) && (o.Accept == nil || o.Accept(id)) {
@@ -691,7 +692,8 @@ func (ix *Index) scoreAll(sc *scorer, seg *segment, del bitset, ff *facetFilter,
 func (ix *Index) explain(sc *scorer, seg *segment, d uint32, terms []resolved) []Match {
 	var out []Match
 	var c cursor
-	lens := seg.lens[int(d)*seg.nf : int(d+1)*seg.nf]
+	var lensBuf [MaxFields]uint16
+	lens := seg.lens.docLens(d, seg.nf, &lensBuf)
 	for _, t := range terms {
 		info, ok := seg.lookup(t.gram, t.word)
 		if !ok {

@@ -27,7 +27,7 @@ type segment struct {
 	n      int
 	nf     int
 	ids    []string
-	lens   []uint16 // n × nf field lengths
+	lens   lenCodes // n × nf field lengths, a byte each (see lens.go)
 	sumLen [MaxFields]uint64
 	grams  map[uint64]uint32 // Chinese unigram/bigram key → term
 	words  map[string]uint32 // other tokens → term
@@ -101,7 +101,7 @@ type segBuilder struct {
 	nf     int
 	fp     *fieldParams
 	ids    []string
-	lens   []uint16
+	lens   []uint16 // n × nf field lengths, encoded by finish
 	sumLen [MaxFields]uint64
 	grams  map[uint64]uint32
 	words  map[string]uint32
@@ -196,7 +196,7 @@ func (b *segBuilder) finish() *segment {
 		n:      len(b.ids),
 		nf:     b.nf,
 		ids:    b.ids,
-		lens:   b.lens,
+		lens:   encodeLens(b.lens, b.nf),
 		sumLen: b.sumLen,
 		grams:  b.grams,
 		words:  b.words,
@@ -227,7 +227,7 @@ func (b *segBuilder) finish() *segment {
 		*t = termBuf{} // let the collector take it while we go on
 	}
 	b.bufs = nil
-	s.computeBlockMaxes(b.fp)
+	s.seal(b.fp, b.lens)
 	return s
 }
 
@@ -247,6 +247,7 @@ func mergeSegments(fp *fieldParams, segs []*segment, dels []bitset) *segment {
 		}
 		facetsOf[si] = fo
 	}
+	var lens [MaxFields]uint16
 	for si, s := range segs {
 		remap := make([]uint32, s.n)
 		for d := 0; d < s.n; d++ {
@@ -256,7 +257,7 @@ func mergeSegments(fp *fieldParams, segs []*segment, dels []bitset) *segment {
 			}
 			fcs := facetsOf[si][uint32(d)]
 			slices.Sort(fcs)
-			remap[d] = b.startDoc(s.ids[d], s.lens[d*nf:(d+1)*nf], fcs)
+			remap[d] = b.startDoc(s.ids[d], s.lens.docLens(uint32(d), nf, &lens), fcs)
 		}
 		remaps[si] = remap
 	}
