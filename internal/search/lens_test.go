@@ -41,7 +41,9 @@ func TestLenCodesRoundTrip(t *testing.T) {
 		{"empty", 3, nil, 0, 0, 0},
 		{"one document", 1, func(d, f int) uint16 { return 7 }, 1, 0, 0},
 		{"zeros", 3, func(d, f int) uint16 { return 0 }, 100, 0, 0},
-		{"extremes", 7, func(d, f int) uint16 { return []uint16{0, 1, 254, 255, 256, math.MaxUint16 - 1, math.MaxUint16}[(d+f)%7] }, 70, 0, 0},
+		{"extremes", 7, func(d, f int) uint16 {
+			return []uint16{0, 1, 254, 255, 256, math.MaxUint16 - 1, math.MaxUint16}[(d+f)%7]
+		}, 70, 0, 0},
 		{"255 distinct", 2, func(d, f int) uint16 { return uint16(d%255) * 200 }, 1000, 0, 0},
 		// 256 lengths, each 4 times but 65535 once more: exactly one length
 		// (the longest of the least frequent) has no code.
