@@ -27,6 +27,7 @@ const lenEscape = 255
 type lenCodes struct {
 	codes []uint8                // n × nf
 	table [MaxFields][256]uint16 // field, code → length (lenEscape unused)
+	ncode [MaxFields]int         // codes in use: table[f][:ncode[f]]
 	esc   []uint32               // ordinal×nf + field of the escaped lengths, ascending
 	escL  []uint16               // their lengths
 }
@@ -69,6 +70,7 @@ func encodeLens(lens []uint16, nf int) lenCodes {
 			code[l] = uint8(c)
 			lc.table[f][c] = l
 		}
+		lc.ncode[f] = len(present)
 		for i := f; i < len(lens); i += nf {
 			lc.codes[i] = code[lens[i]]
 		}
@@ -108,4 +110,26 @@ func (lc *lenCodes) docLens(d uint32, nf int, dst *[MaxFields]uint16) []uint16 {
 // bytes is the memory the encoding takes.
 func (lc *lenCodes) bytes() int64 {
 	return int64(len(lc.codes)) + 2*256*MaxFields + 6*int64(len(lc.esc))
+}
+
+// codeTables are a segment's field normalizations by length code, for one
+// snapshot's averages: what the scorer's tables hold for the code's length
+// (so scores are the same), read without decoding the length.
+type codeTables struct {
+	norm [MaxFields]*[256]float64 // field, code → fieldNorm
+	sat1 [MaxFields]*[256]float64 // field, code → x/(k1+x) of a lone frequency-1 posting
+}
+
+func newCodeTables(sc *scorer, lc *lenCodes) *codeTables {
+	t := &codeTables{}
+	all := make([][256]float64, 2*sc.nf)
+	for f := 0; f < sc.nf; f++ {
+		t.norm[f], t.sat1[f] = &all[2*f], &all[2*f+1]
+		for c, l := range lc.table[f][:lc.ncode[f]] {
+			n := sc.fieldNorm(f, l)
+			t.norm[f][c] = n
+			t.sat1[f][c] = n / (sc.k1 + n)
+		}
+	}
+	return t
 }

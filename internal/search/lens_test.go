@@ -177,3 +177,64 @@ func TestSearchEscapedLengthsMatchesBruteForce(t *testing.T) {
 		}
 	}
 }
+
+// A segment's scorer by length codes gives every posting the same
+// contribution, bit for bit, as the scorer given the decoded lengths,
+// escaped lengths included.
+func TestSegScorerMatchesScorer(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(13, 14))
+	a := plainAnalyzer()
+	docs := randDocs(r, 1500, "d")
+	for i := range docs {
+		docs[i].Fields[FieldDescription] = randText(r, 900)
+		if i%3 == 0 {
+			docs[i].Fields[FieldTitle] = randText(r, 400)
+		}
+	}
+	ix := newTestIndex(t, a)
+	for _, part := range [][]Doc{docs[:700], docs[700:]} { // two segments
+		if err := ix.Put(part...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sn := ix.snap.Load()
+	sc := &scorer{k1: ix.schema.K1, nf: len(ix.schema.Fields)}
+	for f, fd := range ix.schema.Fields {
+		sc.w[f], sc.omb[f], sc.boa[f] = fd.Weight, 1-fd.B, fd.B/(float64(sn.sumLen[f])/float64(sn.maxDoc))
+	}
+	tabs, segTabs := sn.normTables(sc)
+	sc.useTables(tabs)
+	escaped, postings := 0, 0
+	for si, seg := range sn.segs {
+		ssc := &segScorer{sc: sc, ct: segTabs[si], lens: &seg.lens, nf: seg.nf}
+		for ti := range seg.terms {
+			info := &seg.terms[ti]
+			var c cursor
+			data, skips := seg.postings(info)
+			c.init(data, skips, int(info.df))
+			c.qwIdf = 0.5 + float64(ti%7)
+			for ; c.doc != endDoc; c.next() {
+				var lb [MaxFields]uint16
+				lens := seg.lens.docLens(c.doc, seg.nf, &lb)
+				codes := seg.lens.codes[int(c.doc)*seg.nf : int(c.doc+1)*seg.nf]
+				want := sc.contrib(&c, lens)
+				if got := ssc.contrib(&c, c.doc, codes); got != want {
+					t.Fatalf("segment %d term %d document %d (codes %v, lengths %v, code %#x): %v, want %v",
+						si, ti, c.doc, codes, lens, c.codes[c.i], got, want)
+				}
+				postings++
+				for f := range seg.nf {
+					if c.fmask&(1<<f) != 0 && codes[f] == lenEscape {
+						escaped++
+						break
+					}
+				}
+			}
+		}
+	}
+	if escaped == 0 {
+		t.Fatalf("none of %d postings has an escaped length: the test does not test them", postings)
+	}
+	t.Logf("%d postings, %d with an escaped length", postings, escaped)
+}

@@ -67,38 +67,41 @@ func frontParts(e uint32) (field int, tf uint8, l uint16) {
 // add appends a posting for doc with the given per-field frequencies (fields
 // where tfs is zero are absent) and field lengths.
 func (t *termBuf) add(doc uint32, tfs *[MaxFields]uint8, lens []uint16) {
-	if t.df > 0 && t.df%blockSize == 0 {
-		t.skips = append(t.skips, t.last, uint32(len(t.buf)))
-	}
 	gap := doc
 	if t.df > 0 {
+		if t.df%blockSize == 0 {
+			t.skips = append(t.skips, t.last, uint32(len(t.buf)))
+		}
 		gap = doc - t.last
 	}
-	t.buf = binary.AppendUvarint(t.buf, uint64(gap))
 	var mask uint8
 	for f, tf := range tfs {
 		if tf > 0 {
 			mask |= 1 << f
 		}
 	}
-	if bits.OnesCount8(mask) == 1 {
+	if mask != 0 && mask&(mask-1) == 0 { // one field: the common case
 		f := bits.TrailingZeros8(mask)
-		if tfs[f] <= 15 {
-			t.buf = append(t.buf, byte(f<<4)|tfs[f])
-		} else {
-			t.buf = append(t.buf, 0x80|mask, tfs[f])
+		tf := tfs[f]
+		switch {
+		case gap < 0x80 && tf <= 15:
+			t.buf = append(t.buf, byte(gap), byte(f<<4)|tf)
+		case tf <= 15:
+			t.buf = binary.AppendUvarint(t.buf, uint64(gap))
+			t.buf = append(t.buf, byte(f<<4)|tf)
+		default:
+			t.buf = binary.AppendUvarint(t.buf, uint64(gap))
+			t.buf = append(t.buf, 0x80|mask, tf)
 		}
+		t.addFront(f, tf, lens[f])
 	} else {
+		t.buf = binary.AppendUvarint(t.buf, uint64(gap))
 		t.buf = append(t.buf, 0x80|mask)
-		for _, tf := range tfs {
+		for f, tf := range tfs {
 			if tf > 0 {
 				t.buf = append(t.buf, tf)
+				t.addFront(f, tf, lens[f])
 			}
-		}
-	}
-	for f, tf := range tfs {
-		if tf > 0 {
-			t.addFront(f, tf, lens[f])
 		}
 	}
 	t.last = doc
