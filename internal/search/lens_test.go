@@ -207,7 +207,7 @@ func TestSegScorerMatchesScorer(t *testing.T) {
 	sc.useTables(tabs)
 	escaped, postings := 0, 0
 	for si, seg := range sn.segs {
-		ssc := &segScorer{sc: sc, ct: segTabs[si], lens: &seg.lens, nf: seg.nf}
+		ssc := newSegScorer(sc, segTabs[si], seg)
 		for ti := range seg.terms {
 			info := &seg.terms[ti]
 			var c cursor

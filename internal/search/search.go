@@ -193,10 +193,15 @@ func (sc *scorer) contribTFs(qwIdf float64, fmask uint8, tfs *[MaxFields]uint8, 
 // codes (see lens.go), with the segment's code tables: the same contributions
 // as scorer.contrib, without decoding lengths.
 type segScorer struct {
-	sc   *scorer
-	ct   *codeTables
-	lens *lenCodes
-	nf   int
+	sc         *scorer
+	k1         float64
+	norm, sat1 [MaxFields]*[256]float64 // the segment's codeTables
+	lens       *lenCodes
+	nf         int
+}
+
+func newSegScorer(sc *scorer, ct *codeTables, seg *segment) *segScorer {
+	return &segScorer{sc: sc, k1: sc.k1, norm: ct.norm, sat1: ct.sat1, lens: &seg.lens, nf: seg.nf}
 }
 
 // contrib is the contribution of the cursor's current posting to document
@@ -209,10 +214,10 @@ func (ss *segScorer) contrib(c *cursor, d uint32, codes []uint8) float64 {
 		if lc := codes[f]; lc != lenEscape {
 			tf := code & 15
 			if tf == 1 {
-				return c.qwIdf * ss.ct.sat1[f][lc]
+				return c.qwIdf * ss.sat1[f][lc]
 			}
-			x := float64(tf) * ss.ct.norm[f][lc]
-			return c.qwIdf * (x / (ss.sc.k1 + x))
+			x := float64(tf) * ss.norm[f][lc]
+			return c.qwIdf * (x / (ss.k1 + x))
 		}
 	case code < codeEscape: // fields 0 to 2, packed; summed in the scorer's order
 		x, ok := 0.0, true
@@ -223,11 +228,11 @@ func (ss *segScorer) contrib(c *cursor, d uint32, codes []uint8) float64 {
 					ok = false
 					break
 				}
-				x += float64(t) * ss.ct.norm[f][lc]
+				x += float64(t) * ss.norm[f][lc]
 			}
 		}
 		if ok {
-			return c.qwIdf * (x / (ss.sc.k1 + x))
+			return c.qwIdf * (x / (ss.k1 + x))
 		}
 	}
 	var buf [MaxFields]uint16
@@ -482,7 +487,7 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 		prefix[i] = sum
 	}
 	nf := seg.nf
-	ssc := &segScorer{sc: sc, ct: sn.segTables[si], lens: &seg.lens, nf: nf}
+	ssc := newSegScorer(sc, sn.segTables[si], seg)
 	codesOf := func(d uint32) []uint8 { return seg.lens.codes[int(d)*nf : int(d+1)*nf] }
 	offer := func(d uint32, score float64) {
 		id := seg.ids[d]
