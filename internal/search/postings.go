@@ -214,10 +214,10 @@ func (w *sealer) flush(dst []byte, base uint32) []byte {
 // sealTerm appends one term's postings, read from the build format, to dst
 // in the search format, and rewrites the byte offsets of its skip entries
 // (relative to the term's start in dst) in place. When norm is not nil
-// (each document's nf field normalizations, see segment.seal) it also
+// (the documents' field normalizations, see segment.seal) it also
 // appends the block maxima of x to bmax and returns the highest; w is
 // scratch.
-func sealTerm(dst []byte, bmax []float32, raw []byte, skips []uint32, df int, norm []float64, nf int, w *sealer) ([]byte, []float32, float32) {
+func sealTerm(dst []byte, bmax []float32, raw []byte, skips []uint32, df int, norm *docNorms, w *sealer) ([]byte, []float32, float32) {
 	start := len(dst)
 	base, doc := uint32(0), uint32(0)
 	best, tbest := 0.0, 0.0
@@ -237,7 +237,7 @@ func sealTerm(dst []byte, bmax []float32, raw []byte, skips []uint32, df int, no
 		x := 0.0
 		if code < 0x80 {
 			if norm != nil {
-				x = float64(code&15) * norm[int(doc)*nf+int(code>>4)]
+				x = float64(code&15) * norm.norm(doc, int(code>>4))
 			}
 		} else {
 			mask := code & 0x7f
@@ -252,10 +252,9 @@ func sealTerm(dst []byte, bmax []float32, raw []byte, skips []uint32, df int, no
 				}
 			}
 			if norm != nil {
-				nd := norm[int(doc)*nf : int(doc+1)*nf]
 				for m := mask; m != 0; m &= m - 1 {
 					f := bits.TrailingZeros8(m)
-					x += float64(tfs[f]) * nd[f]
+					x += float64(tfs[f]) * norm.norm(doc, f)
 				}
 			}
 		}
