@@ -36,11 +36,12 @@ func newFieldParams(s Schema) fieldParams {
 	return fp
 }
 
-// computeBlockMaxes seals the segment's postings into the search format
-// (see postings.go) and fills their block maxima. It is the last step of
-// building a segment: the postings are read in the build format, and the
-// segment's data holds the search format afterwards.
-func (s *segment) computeBlockMaxes(fp *fieldParams) {
+// seal turns the segment's postings into the search format (see
+// postings.go) and fills their block maxima; lens are the segment's n × nf
+// field lengths. It is the last step of building a segment: the postings are
+// read in the build format, and the segment's data holds the search format
+// afterwards.
+func (s *segment) seal(fp *fieldParams, lens []uint16) {
 	var boa [MaxFields]float64
 	for f := 0; f < s.nf; f++ {
 		avg := 1.0
@@ -50,14 +51,7 @@ func (s *segment) computeBlockMaxes(fp *fieldParams) {
 		boa[f] = fp.b[f] / avg
 	}
 	s.boaRef = boa
-	// Each document's field normalizations, so a posting costs a multiply
-	// per field rather than a division.
-	norm := make([]float64, s.n*s.nf)
-	for d := 0; d < s.n; d++ {
-		for f := 0; f < s.nf; f++ {
-			norm[d*s.nf+f] = fp.w[f] / (fp.omb[f] + boa[f]*float64(s.lens[d*s.nf+f]))
-		}
-	}
+	norm := newDocNorms(fp, &boa, &s.lens, lens, s.nf)
 	// The search format takes at most about as much room as the build
 	// format: one byte for most gaps either way, one for most frequencies,
 	// plus a byte per block.
@@ -68,13 +62,49 @@ func (s *segment) computeBlockMaxes(fp *fieldParams) {
 		t.bmax = uint32(len(s.bmax))
 		raw, skips := s.postings(t)
 		start := len(data)
-		data, s.bmax, t.xmax = sealTerm(data, s.bmax, raw, skips, int(t.df), norm, s.nf, w)
+		data, s.bmax, t.xmax = sealTerm(data, s.bmax, raw, skips, int(t.df), norm, w)
 		t.off, t.size = uint64(start), uint32(len(data)-start)
 	}
 	if cap(data)-len(data) > len(data)/64 {
 		data = append(make([]byte, 0, len(data)), data...) // give the estimate's excess back
 	}
 	s.data = data
+}
+
+// docNorms are the field normalizations of a segment's documents while it
+// is sealed, w_f / (1 − b_f + b_f·len/avg_f), so a posting costs a multiply
+// per field rather than a division: by length code (see lens.go), computed
+// once per code, and for an escaped length from the length itself.
+type docNorms struct {
+	nf     int
+	codes  []uint8
+	lens   []uint16 // n × nf lengths, for escaped codes
+	byCode [MaxFields][256]float64
+	w, omb [MaxFields]float64
+	boa    [MaxFields]float64
+}
+
+func newDocNorms(fp *fieldParams, boa *[MaxFields]float64, lc *lenCodes, lens []uint16, nf int) *docNorms {
+	dn := &docNorms{nf: nf, codes: lc.codes, lens: lens, w: fp.w, omb: fp.omb, boa: *boa}
+	for f := 0; f < nf; f++ {
+		for c, l := range lc.table[f][:lc.ncode[f]] {
+			dn.byCode[f][c] = dn.compute(f, l)
+		}
+	}
+	return dn
+}
+
+func (dn *docNorms) compute(f int, l uint16) float64 {
+	return dn.w[f] / (dn.omb[f] + dn.boa[f]*float64(l))
+}
+
+// norm is document d's normalization of field f.
+func (dn *docNorms) norm(d uint32, f int) float64 {
+	i := int(d)*dn.nf + f
+	if c := dn.codes[i]; c != lenEscape {
+		return dn.byCode[f][c]
+	}
+	return dn.compute(f, dn.lens[i])
 }
 
 // roundUp32 returns the least float32 at or above x.

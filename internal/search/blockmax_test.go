@@ -51,7 +51,8 @@ func TestBlockBounds(t *testing.T) {
 				best := 0.0
 				for i := 0; c.doc != endDoc; i++ {
 					b := i / blockSize
-					lens := seg.lens[int(c.doc)*seg.nf : int(c.doc+1)*seg.nf]
+					var lb [MaxFields]uint16
+					lens := seg.lens.docLens(c.doc, seg.nf, &lb)
 					got := sc.contrib(&c, lens)
 					if ub := sc.bound(float64(bm[b])*scale, 1); got > ub {
 						t.Fatalf("%s: term %d block %d: contribution %v above bound %v", name, ti, b, got, ub)

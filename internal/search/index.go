@@ -76,13 +76,23 @@ type snapshot struct {
 
 	tablesOnce sync.Once
 	tables     *normTables
+	segTables  []*codeTables // parallel to segs
 }
 
-// normTables returns the snapshot's normalization tables, computing them
-// with sc (whose constants are the snapshot's) on first use.
-func (sn *snapshot) normTables(sc *scorer) *normTables {
-	sn.tablesOnce.Do(func() { sn.tables = newNormTables(sc) })
-	return sn.tables
+// normTables returns the snapshot's normalization tables, and its segments'
+// by length code, computing them with sc (whose constants are the
+// snapshot's) on first use.
+func (sn *snapshot) normTables(sc *scorer) (*normTables, []*codeTables) {
+	sn.tablesOnce.Do(func() {
+		sn.tables = newNormTables(sc)
+		own := *sc
+		own.useTables(sn.tables)
+		sn.segTables = make([]*codeTables, len(sn.segs))
+		for i, s := range sn.segs {
+			sn.segTables[i] = newCodeTables(&own, &s.lens)
+		}
+	})
+	return sn.tables, sn.segTables
 }
 
 // NewIndex returns an empty index over the schema's fields.

@@ -67,38 +67,41 @@ func frontParts(e uint32) (field int, tf uint8, l uint16) {
 // add appends a posting for doc with the given per-field frequencies (fields
 // where tfs is zero are absent) and field lengths.
 func (t *termBuf) add(doc uint32, tfs *[MaxFields]uint8, lens []uint16) {
-	if t.df > 0 && t.df%blockSize == 0 {
-		t.skips = append(t.skips, t.last, uint32(len(t.buf)))
-	}
 	gap := doc
 	if t.df > 0 {
+		if t.df%blockSize == 0 {
+			t.skips = append(t.skips, t.last, uint32(len(t.buf)))
+		}
 		gap = doc - t.last
 	}
-	t.buf = binary.AppendUvarint(t.buf, uint64(gap))
 	var mask uint8
 	for f, tf := range tfs {
 		if tf > 0 {
 			mask |= 1 << f
 		}
 	}
-	if bits.OnesCount8(mask) == 1 {
+	if mask != 0 && mask&(mask-1) == 0 { // one field: the common case
 		f := bits.TrailingZeros8(mask)
-		if tfs[f] <= 15 {
-			t.buf = append(t.buf, byte(f<<4)|tfs[f])
-		} else {
-			t.buf = append(t.buf, 0x80|mask, tfs[f])
+		tf := tfs[f]
+		switch {
+		case gap < 0x80 && tf <= 15:
+			t.buf = append(t.buf, byte(gap), byte(f<<4)|tf)
+		case tf <= 15:
+			t.buf = binary.AppendUvarint(t.buf, uint64(gap))
+			t.buf = append(t.buf, byte(f<<4)|tf)
+		default:
+			t.buf = binary.AppendUvarint(t.buf, uint64(gap))
+			t.buf = append(t.buf, 0x80|mask, tf)
 		}
+		t.addFront(f, tf, lens[f])
 	} else {
+		t.buf = binary.AppendUvarint(t.buf, uint64(gap))
 		t.buf = append(t.buf, 0x80|mask)
-		for _, tf := range tfs {
+		for f, tf := range tfs {
 			if tf > 0 {
 				t.buf = append(t.buf, tf)
+				t.addFront(f, tf, lens[f])
 			}
-		}
-	}
-	for f, tf := range tfs {
-		if tf > 0 {
-			t.addFront(f, tf, lens[f])
 		}
 	}
 	t.last = doc
@@ -211,10 +214,10 @@ func (w *sealer) flush(dst []byte, base uint32) []byte {
 // sealTerm appends one term's postings, read from the build format, to dst
 // in the search format, and rewrites the byte offsets of its skip entries
 // (relative to the term's start in dst) in place. When norm is not nil
-// (each document's nf field normalizations, see computeBlockMaxes) it also
+// (the documents' field normalizations, see segment.seal) it also
 // appends the block maxima of x to bmax and returns the highest; w is
 // scratch.
-func sealTerm(dst []byte, bmax []float32, raw []byte, skips []uint32, df int, norm []float64, nf int, w *sealer) ([]byte, []float32, float32) {
+func sealTerm(dst []byte, bmax []float32, raw []byte, skips []uint32, df int, norm *docNorms, w *sealer) ([]byte, []float32, float32) {
 	start := len(dst)
 	base, doc := uint32(0), uint32(0)
 	best, tbest := 0.0, 0.0
@@ -234,7 +237,7 @@ func sealTerm(dst []byte, bmax []float32, raw []byte, skips []uint32, df int, no
 		x := 0.0
 		if code < 0x80 {
 			if norm != nil {
-				x = float64(code&15) * norm[int(doc)*nf+int(code>>4)]
+				x = float64(code&15) * norm.norm(doc, int(code>>4))
 			}
 		} else {
 			mask := code & 0x7f
@@ -249,10 +252,9 @@ func sealTerm(dst []byte, bmax []float32, raw []byte, skips []uint32, df int, no
 				}
 			}
 			if norm != nil {
-				nd := norm[int(doc)*nf : int(doc+1)*nf]
 				for m := mask; m != 0; m &= m - 1 {
 					f := bits.TrailingZeros8(m)
-					x += float64(tfs[f]) * nd[f]
+					x += float64(tfs[f]) * norm.norm(doc, f)
 				}
 			}
 		}

@@ -9,7 +9,7 @@ import (
 // sealBuf returns a term's postings in the search format.
 func sealBuf(tb *termBuf) ([]byte, []uint32) {
 	skips := slices.Clone(tb.skips)
-	data, _, _ := sealTerm(nil, nil, tb.buf, skips, int(tb.df), nil, 0, new(sealer))
+	data, _, _ := sealTerm(nil, nil, tb.buf, skips, int(tb.df), nil, new(sealer))
 	return data, skips
 }
 

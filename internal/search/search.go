@@ -189,6 +189,56 @@ func (sc *scorer) contribTFs(qwIdf float64, fmask uint8, tfs *[MaxFields]uint8, 
 	return qwIdf * (x / (sc.k1 + x))
 }
 
+// segScorer scores the postings of one segment from its documents' length
+// codes (see lens.go), with the segment's code tables: the same contributions
+// as scorer.contrib, without decoding lengths.
+type segScorer struct {
+	sc         *scorer
+	k1         float64
+	norm, sat1 [MaxFields]*[256]float64 // the segment's codeTables
+	lens       *lenCodes
+	nf         int
+}
+
+func newSegScorer(sc *scorer, ct *codeTables, seg *segment) *segScorer {
+	return &segScorer{sc: sc, k1: sc.k1, norm: ct.norm, sat1: ct.sat1, lens: &seg.lens, nf: seg.nf}
+}
+
+// contrib is the contribution of the cursor's current posting to document
+// d, whose length codes are codes.
+func (ss *segScorer) contrib(c *cursor, d uint32, codes []uint8) float64 {
+	code := c.codes[c.i]
+	switch {
+	case code < 0x80: // one field
+		f := code >> 4
+		if lc := codes[f]; lc != lenEscape {
+			tf := code & 15
+			if tf == 1 {
+				return c.qwIdf * ss.sat1[f][lc]
+			}
+			x := float64(tf) * ss.norm[f][lc]
+			return c.qwIdf * (x / (ss.k1 + x))
+		}
+	case code < codeEscape: // fields 0 to 2, packed; summed in the scorer's order
+		x, ok := 0.0, true
+		for f := range 3 {
+			if t := code >> (4 - 2*f) & 3; t > 0 {
+				lc := codes[f]
+				if lc == lenEscape {
+					ok = false
+					break
+				}
+				x += float64(t) * ss.norm[f][lc]
+			}
+		}
+		if ok {
+			return c.qwIdf * (x / (ss.k1 + x))
+		}
+	}
+	var buf [MaxFields]uint16
+	return ss.sc.contrib(c, ss.lens.docLens(d, ss.nf, &buf))
+}
+
 // upperBound bounds the term's contribution to any document of the segment:
 // the best frontier entry of each field, summed.
 func (sc *scorer) upperBound(s *segment, t *termInfo, qwIdf float64) float64 {
@@ -225,7 +275,8 @@ func (ix *Index) Search(q Query, o SearchOptions) []Hit {
 		}
 		sc.w[f], sc.omb[f], sc.boa[f] = fd.Weight, 1-fd.B, fd.B/avg
 	}
-	sc.useTables(sn.normTables(sc))
+	tabs, _ := sn.normTables(sc)
+	sc.useTables(tabs)
 	terms := make([]resolved, 0, len(q.Terms))
 	postings := 0 // of the query's terms, in all segments
 	for _, t := range q.Terms {
@@ -436,7 +487,8 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 		prefix[i] = sum
 	}
 	nf := seg.nf
-	lensOf := func(d uint32) []uint16 { return seg.lens[int(d)*nf : int(d+1)*nf] }
+	ssc := newSegScorer(sc, sn.segTables[si], seg)
+	codesOf := func(d uint32) []uint8 { return seg.lens.codes[int(d)*nf : int(d+1)*nf] }
 	offer := func(d uint32, score float64) {
 		id := seg.ids[d]
 		if top.wouldAccept(score, id) && (o.Accept == nil || o.Accept(id)) {
@@ -465,7 +517,7 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 				c := order[i]
 				c.seek(d)
 				if c.doc == d {
-					score += sc.contrib(c, lensOf(d))
+					score += ssc.contrib(c, d, codesOf(d))
 					matched = true
 				}
 			}
@@ -477,7 +529,7 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 	}
 
 	if !prune {
-		ix.scoreAll(sc, seg, del, &ff, curs, lensOf, offer)
+		ix.scoreAll(ssc, del, &ff, curs, codesOf, offer)
 		return
 	}
 
@@ -539,11 +591,11 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 					d = next
 					continue
 				}
-				lens := lensOf(d)
+				codes := codesOf(d)
 				score := 0.0
 				for _, c := range win[we:] {
 					if c.doc == d {
-						score += sc.contrib(c, lens)
+						score += ssc.contrib(c, d, codes)
 						c.step()
 					}
 					next = min(next, c.doc)
@@ -562,7 +614,7 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 						c.seek(d)
 					}
 					if c.doc == d {
-						score += sc.contrib(c, lens)
+						score += ssc.contrib(c, d, codes)
 					}
 				}
 				cand := d
@@ -661,7 +713,7 @@ func partitionByCost(win, order []*cursor, theta float64) int {
 }
 
 // scoreAll scores every matching document (SearchOptions.Exhaustive).
-func (ix *Index) scoreAll(sc *scorer, seg *segment, del bitset, ff *facetFilter, curs []cursor, lensOf func(uint32) []uint16, offer func(uint32, float64)) {
+func (ix *Index) scoreAll(ss *segScorer, del bitset, ff *facetFilter, curs []cursor, codesOf func(uint32) []uint8, offer func(uint32, float64)) {
 	for {
 		d := uint32(endDoc)
 		for i := range curs {
@@ -676,7 +728,7 @@ func (ix *Index) scoreAll(sc *scorer, seg *segment, del bitset, ff *facetFilter,
 			c := &curs[i]
 			if c.doc == d {
 				if live {
-					score += sc.contrib(c, lensOf(d))
+					score += ss.contrib(c, d, codesOf(d))
 				}
 				c.step()
 			}
@@ -691,7 +743,8 @@ func (ix *Index) scoreAll(sc *scorer, seg *segment, del bitset, ff *facetFilter,
 func (ix *Index) explain(sc *scorer, seg *segment, d uint32, terms []resolved) []Match {
 	var out []Match
 	var c cursor
-	lens := seg.lens[int(d)*seg.nf : int(d+1)*seg.nf]
+	var lensBuf [MaxFields]uint16
+	lens := seg.lens.docLens(d, seg.nf, &lensBuf)
 	for _, t := range terms {
 		info, ok := seg.lookup(t.gram, t.word)
 		if !ok {

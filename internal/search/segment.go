@@ -27,7 +27,7 @@ type segment struct {
 	n      int
 	nf     int
 	ids    []string
-	lens   []uint16 // n × nf field lengths
+	lens   lenCodes // n × nf field lengths, a byte each (see lens.go)
 	sumLen [MaxFields]uint64
 	grams  map[uint64]uint32 // Chinese unigram/bigram key → term
 	words  map[string]uint32 // other tokens → term
@@ -101,30 +101,90 @@ type segBuilder struct {
 	nf     int
 	fp     *fieldParams
 	ids    []string
-	lens   []uint16
+	lens   []uint16 // n × nf field lengths, encoded by finish
 	sumLen [MaxFields]uint64
-	grams  map[uint64]uint32
+	grams  gramTable
 	words  map[string]uint32
 	bufs   []termBuf
 	facets map[string][]uint32
 	tfs    [MaxFields]uint8 // scratch
 }
 
+// gramTable maps gram keys to term numbers while a segment is built: every
+// distinct gram of every document is looked up in it, and open addressing
+// over one array of pairs does that in about a third of a map's time.
+type gramTable struct {
+	slots []gramSlot // a power of two; key 0 marks a free slot (gram keys never are)
+	n     int
+	shift uint
+}
+
+type gramSlot struct {
+	key  uint64
+	term uint32
+}
+
+// get returns the term of key, adding it with the term number next when it
+// is new; added says which.
+func (t *gramTable) get(key uint64, next uint32) (term uint32, added bool) {
+	if 2*(t.n+1) > len(t.slots) {
+		t.grow()
+	}
+	mask := uint64(len(t.slots) - 1)
+	for i := (key * 0x9E3779B97F4A7C15) >> t.shift; ; i = (i + 1) & mask {
+		sl := &t.slots[i]
+		if sl.key == key {
+			return sl.term, false
+		}
+		if sl.key == 0 {
+			sl.key, sl.term = key, next
+			t.n++
+			return next, true
+		}
+	}
+}
+
+func (t *gramTable) grow() {
+	old := t.slots
+	size := max(1024, 2*len(old))
+	t.slots = make([]gramSlot, size)
+	t.shift = uint(64 - bits.TrailingZeros(uint(size)))
+	mask := uint64(size - 1)
+	for _, sl := range old {
+		if sl.key == 0 {
+			continue
+		}
+		i := (sl.key * 0x9E3779B97F4A7C15) >> t.shift
+		for t.slots[i].key != 0 {
+			i = (i + 1) & mask
+		}
+		t.slots[i] = sl
+	}
+}
+
+// toMap returns the table's content as a map, the segment's.
+func (t *gramTable) toMap() map[uint64]uint32 {
+	m := make(map[uint64]uint32, t.n)
+	for _, sl := range t.slots {
+		if sl.key != 0 {
+			m[sl.key] = sl.term
+		}
+	}
+	return m
+}
+
 func newSegBuilder(fp *fieldParams) *segBuilder {
 	return &segBuilder{
 		nf:     fp.nf,
 		fp:     fp,
-		grams:  map[uint64]uint32{},
 		words:  map[string]uint32{},
 		facets: map[string][]uint32{},
 	}
 }
 
 func (b *segBuilder) gramTerm(k uint64) *termBuf {
-	i, ok := b.grams[k]
-	if !ok {
-		i = uint32(len(b.bufs))
-		b.grams[k] = i
+	i, added := b.grams.get(k, uint32(len(b.bufs)))
+	if added {
 		b.bufs = append(b.bufs, termBuf{})
 	}
 	return &b.bufs[i]
@@ -196,9 +256,9 @@ func (b *segBuilder) finish() *segment {
 		n:      len(b.ids),
 		nf:     b.nf,
 		ids:    b.ids,
-		lens:   b.lens,
+		lens:   encodeLens(b.lens, b.nf),
 		sumLen: b.sumLen,
-		grams:  b.grams,
+		grams:  b.grams.toMap(),
 		words:  b.words,
 		facets: b.facets,
 		terms:  make([]termInfo, len(b.bufs)),
@@ -227,7 +287,7 @@ func (b *segBuilder) finish() *segment {
 		*t = termBuf{} // let the collector take it while we go on
 	}
 	b.bufs = nil
-	s.computeBlockMaxes(b.fp)
+	s.seal(b.fp, b.lens)
 	return s
 }
 
@@ -247,6 +307,7 @@ func mergeSegments(fp *fieldParams, segs []*segment, dels []bitset) *segment {
 		}
 		facetsOf[si] = fo
 	}
+	var lens [MaxFields]uint16
 	for si, s := range segs {
 		remap := make([]uint32, s.n)
 		for d := 0; d < s.n; d++ {
@@ -256,7 +317,7 @@ func mergeSegments(fp *fieldParams, segs []*segment, dels []bitset) *segment {
 			}
 			fcs := facetsOf[si][uint32(d)]
 			slices.Sort(fcs)
-			remap[d] = b.startDoc(s.ids[d], s.lens[d*nf:(d+1)*nf], fcs)
+			remap[d] = b.startDoc(s.ids[d], s.lens.docLens(uint32(d), nf, &lens), fcs)
 		}
 		remaps[si] = remap
 	}

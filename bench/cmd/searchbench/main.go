@@ -48,6 +48,7 @@ type result struct {
 	OursABEconomyP99   float64 `json:"ours_ab_economy_p99_ms,omitempty"`
 	BleveSettleSeconds float64 `json:"bleve_settle_s"`
 	OursCPU            float64 `json:"ours_cpu_ms_per_query"`
+	OursIndexCPU       float64 `json:"ours_index_cpu_us_per_doc"` // process CPU during Build, all threads
 	FTS5CPU            float64 `json:"fts5_cpu_ms_per_query"`
 	BleveCPU           float64 `json:"bleve_cpu_ms_per_query"`
 	GOMAXPROCS         int     `json:"gomaxprocs"`
@@ -137,6 +138,7 @@ func run(args []string) error {
 		case *ours:
 			res.OursP50, res.OursP99, res.OursIndexRate, res.OursCPU = m.p50, m.p99, m.rate, m.cpu
 			res.OursHeapMB = round(o.heapMB)
+			res.OursIndexCPU = round(o.cpuPerDoc(len(docs)))
 			res.OursShortP99, res.OursSentenceP99 = m.shortP99, m.sentenceP99
 			if o.approximate() {
 				ov, exactLat, ecoLat := o.overlap(queries)
