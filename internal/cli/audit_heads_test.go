@@ -23,16 +23,8 @@ func TestAuditVerifyAgainstPublishedHeads(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			t.Parallel()
-			dsn := storetest.DSN(t, d)
+			s, dsn := storetest.OpenDSN(t, d)
 			ctx := context.Background()
-			s, err := store.Open(ctx, dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			if _, err := s.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
 			for _, n := range []string{"回龙观街道", "霍营街道", "史各庄街道"} {
 				if err := s.CreateStreet(storetest.Admin(), &places.Street{Name: n}); err != nil {
 					t.Fatal(err)

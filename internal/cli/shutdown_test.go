@@ -1,7 +1,6 @@
 package cli_test
 
 import (
-	"context"
 	"net/http"
 	"syscall"
 	"testing"
@@ -23,16 +22,7 @@ func TestShutdownWritesVisitCounts(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(string(d), func(t *testing.T) {
 			t.Parallel()
-			dsn := storetest.DSN(t, d)
-			ctx := context.Background()
-			s, err := store.Open(ctx, dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			if _, err := s.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
+			s, dsn := storetest.OpenDSN(t, d)
 			var logs syncBuffer
 			n := startNode(t, bin, dsn, &logs)
 			for range 3 { // the first is written at once, the next two wait for the flush

@@ -1,7 +1,6 @@
 package cli_test
 
 import (
-	"context"
 	"crypto/hmac"
 	"encoding/json"
 	"io"
@@ -46,15 +45,7 @@ func TestSMSRelay(t *testing.T) {
 	}))
 	defer relay.Close()
 	bin := huitianBinary(t)
-	dsn := storetest.DSN(t, store.SQLite)
-	s, err := store.Open(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
+	_, dsn := storetest.OpenDSN(t, store.SQLite)
 	var logs syncBuffer
 	n := startNode(t, bin, dsn, &logs, "HUITIAN_SMS_RELAY_URL="+relay.URL+"/send", "HUITIAN_SMS_RELAY_SECRET="+secret)
 	defer n.kill()

@@ -27,15 +27,7 @@ func TestCopyDatabase(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	dst := storetest.Open(t, store.Postgres) // skips without PostgreSQL, fails under CI
-	srcDSN := storetest.DSN(t, store.SQLite)
-	src, err := store.Open(ctx, srcDSN)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer src.Close()
-	if _, err := src.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	src := storetest.Open(t, store.SQLite)
 	if _, err := demo.Seed(ctx, src, time.Now()); err != nil {
 		t.Fatal(err)
 	}

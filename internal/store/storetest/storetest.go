@@ -36,6 +36,14 @@ func Each(t *testing.T, fn func(t *testing.T, s *store.Store)) {
 // Open returns a fresh migrated store of dialect d, closed at test end.
 func Open(t testing.TB, d store.Dialect) *store.Store {
 	t.Helper()
+	s, _ := OpenDSN(t, d)
+	return s
+}
+
+// OpenDSN is Open with the database's connection string, for tests that
+// also run a `huitian` process on it.
+func OpenDSN(t testing.TB, d store.Dialect) (*store.Store, string) {
+	t.Helper()
 	dsn := DSN(t, d)
 	ctx := context.Background()
 	s, err := store.Open(ctx, dsn)
@@ -46,7 +54,7 @@ func Open(t testing.TB, d store.Dialect) *store.Store {
 	if _, err := s.Migrate(ctx); err != nil {
 		t.Fatalf("migrate %s: %v", d, err)
 	}
-	return s
+	return s, dsn
 }
 
 // DSN returns a connection string to a fresh, empty database of dialect d:
