@@ -227,20 +227,9 @@ func TestSearchMatchesBruteForce(t *testing.T) {
 	docs := randDocs(r, 3000, "d")
 	bf := newBF(a, DefaultSchema(), docs)
 
-	built := newTestIndex(t, a)
-	if err := built.Build(docs); err != nil {
-		t.Fatal(err)
-	}
-	// The same documents written in batches of varied size: many segments
-	// and merges, no deletions, so the statistics are the same.
-	batched := newTestIndex(t, a)
-	for i := 0; i < len(docs); {
-		n := 1 + r.IntN(40)
-		if err := batched.Put(docs[i:min(i+n, len(docs))]...); err != nil {
-			t.Fatal(err)
-		}
-		i += n
-	}
+	// The same documents also written in batches of varied size: many
+	// segments and merges, no deletions, so the statistics are the same.
+	built, batched := builtAndBatched(t, r, a, docs, 40)
 	if st := batched.Stats(); st.Segments < 2 || st.Docs != len(docs) {
 		t.Fatalf("batched index: %+v, want several segments and %d docs", st, len(docs))
 	}
@@ -489,4 +478,23 @@ func TestBadInput(t *testing.T) {
 	if hits := ix.SearchText("电梯", SearchOptions{}); len(hits) != 1 {
 		t.Errorf("huge field: %v", hits)
 	}
+}
+
+// builtAndBatched indexes docs twice: in one Build, and Put in batches of
+// 1 to maxBatch documents (many segments and merges).
+func builtAndBatched(t *testing.T, r *rand.Rand, a *Analyzer, docs []Doc, maxBatch int) (built, batched *Index) {
+	t.Helper()
+	built = newTestIndex(t, a)
+	if err := built.Build(docs); err != nil {
+		t.Fatal(err)
+	}
+	batched = newTestIndex(t, a)
+	for i := 0; i < len(docs); {
+		n := 1 + r.IntN(maxBatch)
+		if err := batched.Put(docs[i:min(i+n, len(docs))]...); err != nil {
+			t.Fatal(err)
+		}
+		i += n
+	}
+	return built, batched
 }

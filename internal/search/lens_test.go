@@ -133,18 +133,7 @@ func TestSearchEscapedLengthsMatchesBruteForce(t *testing.T) {
 		docs[i].Fields[FieldDescription] = randText(r, 900)
 	}
 	bf := newBF(a, DefaultSchema(), docs)
-	built := newTestIndex(t, a)
-	if err := built.Build(docs); err != nil {
-		t.Fatal(err)
-	}
-	batched := newTestIndex(t, a)
-	for i := 0; i < len(docs); {
-		n := 1 + r.IntN(300)
-		if err := batched.Put(docs[i:min(i+n, len(docs))]...); err != nil {
-			t.Fatal(err)
-		}
-		i += n
-	}
+	built, batched := builtAndBatched(t, r, a, docs, 300)
 	for name, ix := range map[string]*Index{"built": built, "batched": batched} {
 		esc := 0
 		for _, s := range ix.snap.Load().segs {
