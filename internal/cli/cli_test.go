@@ -143,6 +143,7 @@ func TestServeAndDemo(t *testing.T) {
 	for round, want := range []string{"已生成", "已沿用", "已生成"} {
 		ctx, cancel := context.WithCancel(context.Background())
 		var out bytes.Buffer
+		var logs syncBuffer // kept to say why, should the demo fail to start
 		done := make(chan int)
 		urls := make(chan string, 1)
 		args := []string{"demo", "--data", dir, "--addr", "127.0.0.1:0"}
@@ -150,16 +151,16 @@ func TestServeAndDemo(t *testing.T) {
 			args = append(args, "--fresh")
 		}
 		go func() {
-			done <- cli.Run(ctx, args, cli.Env{Stdout: &out, Stderr: io.Discard,
+			done <- cli.Run(ctx, args, cli.Env{Stdout: &out, Stderr: &logs,
 				Getenv: func(string) string { return "" }, Ready: func(u string) { urls <- u }})
 		}()
 		var base string
 		select {
 		case base = <-urls:
 		case code := <-done:
-			t.Fatalf("demo exited %d: %s", code, out.String())
+			t.Fatalf("demo exited %d: %s\nstderr:\n%s", code, out.String(), logs.String())
 		case <-time.After(60 * time.Second):
-			t.Fatal("demo did not start")
+			t.Fatalf("demo did not start\nstderr:\n%s", logs.String())
 		}
 		resp, err := http.Get(base + "/organizations")
 		if err != nil {
@@ -184,7 +185,7 @@ func TestServeAndDemo(t *testing.T) {
 		}
 		cancel()
 		if code := <-done; code != 0 {
-			t.Fatalf("demo exit %d", code)
+			t.Fatalf("demo exit %d\nstderr:\n%s", code, logs.String())
 		}
 		for _, s := range []string{want, "platform_admin", "13800000001", "huitian-demo", "8 个街道镇", "/dev/inbox"} {
 			if !strings.Contains(out.String(), s) {
