@@ -133,6 +133,10 @@ type Live struct {
 
 	m     atomic.Pointer[Matcher]
 	needs *search.Index
+	// economyMin is how many board needs make the board large enough to be
+	// searched with search.SearchOptions.Economy (search.EconomyMinDocs;
+	// tests lower it).
+	economyMin int
 
 	wmu      sync.Mutex // serializes Build and Apply
 	building bool       // a Build is reading the source
@@ -162,7 +166,7 @@ func NewLive(src Source, a *search.Analyzer, w Weights) (*Live, error) {
 	if err != nil {
 		return nil, err
 	}
-	l := &Live{Now: time.Now, src: src, a: a, w: w, needs: ix, orgs: map[string]*Org{},
+	l := &Live{Now: time.Now, src: src, a: a, w: w, needs: ix, economyMin: search.EconomyMinDocs, orgs: map[string]*Org{},
 		projects: map[string]*Project{}, byOrg: map[string]map[string]*Project{}, board: map[string]*Need{}}
 	m, err := newMatcher(a, nil, nil, w, ix)
 	if err != nil {
@@ -628,7 +632,10 @@ func (l *Live) SearchNeeds(ctx context.Context, text string, facets []string, li
 	return l.searchNeeds(l.a.Query(text), search.SearchOptions{K: clampLimit(limit), Facets: facets, Explain: true}), nil
 }
 
+// searchNeeds searches the board, with search.SearchOptions.Economy once it
+// holds economyMin needs (a city's board: a long query's minor terms dropped).
 func (l *Live) searchNeeds(q search.Query, o search.SearchOptions) []NeedHit {
+	o.Economy = l.needs.Len() >= l.economyMin
 	hits := l.needs.Search(q, o)
 	l.mu.RLock()
 	defer l.mu.RUnlock()

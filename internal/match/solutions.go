@@ -199,7 +199,8 @@ func (s *Solutions) Search(ctx context.Context, text, category string, limit int
 		limit = DefaultLimit
 	}
 	limit = min(limit, search.MaxK)
-	o := search.SearchOptions{K: limit, Explain: true}
+	// A large index is searched economically, as the need board is.
+	o := search.SearchOptions{K: limit, Explain: true, Economy: s.ix.Len() >= search.EconomyMinDocs}
 	if category != "" {
 		o.Facets = []string{FacetCategory + category}
 	}

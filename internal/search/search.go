@@ -47,6 +47,14 @@ type SearchOptions struct {
 // EconomyTerms is how many terms of a query SearchOptions.Economy keeps.
 const EconomyTerms = 16
 
+// EconomyMinDocs is how many documents make an index large: from there the
+// application searches typed text with SearchOptions.Economy (the need
+// board, an organization's recommended needs, the solutions), as
+// searchbench measures at 1,000,000 documents. Below it, and always for the
+// matching of organizations and projects (where a long colloquial query's
+// thesaurus terms are the point), searches are exact.
+const EconomyMinDocs = 100_000
+
 // Hit is one result.
 type Hit struct {
 	ID      string
