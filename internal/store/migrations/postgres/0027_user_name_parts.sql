@@ -1,0 +1,40 @@
+-- The admins' user search finds a name by any part of it (store.FindUsers):
+-- 小明 finds 王小明 and 李小明, "anna" finds "Anna Li". Each user has one row
+-- here per suffix of users.name_key (the name with ASCII letters lowered,
+-- migration 0024), counted in characters, never bytes: 王小明 gives 王小明,
+-- 小明 and 明. The names that hold q are then the suffixes that begin with q,
+-- a range of the primary key (part >= q AND part < q || U+10FFFF), not a
+-- scan of a million names for '%q%'. Suffixes start in the first 32
+-- characters of a name (names are at most 50; a part that begins after the
+-- 32nd character is not found), so a user has at most 32 rows.
+-- Kept by triggers in the same statement as every write of users.name,
+-- whichever path makes it (the pages, sign-up, imports, huitian gen, a
+-- rename, an account's deletion); rows go with their user (ON DELETE
+-- CASCADE). huitian copy copies the rows as they are, triggers off.
+CREATE TABLE user_name_parts (
+    part    TEXT COLLATE "C" NOT NULL,
+    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    PRIMARY KEY (part, user_id)
+);
+-- A user's parts: a rename replaces them, a deletion cascades to them, and
+-- the search keeps a user once (at its first part that holds q).
+CREATE INDEX user_name_parts_user ON user_name_parts (user_id, part);
+INSERT INTO user_name_parts (part, user_id)
+    SELECT substr(u.name_key, i), u.id FROM users u, generate_series(1, least(char_length(u.name_key), 32)) i;
+CREATE FUNCTION user_name_parts_keep() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        IF OLD.name_key = NEW.name_key AND OLD.id = NEW.id THEN
+            RETURN NULL;
+        END IF;
+        DELETE FROM user_name_parts WHERE user_id = OLD.id;
+    END IF;
+    INSERT INTO user_name_parts (part, user_id)
+        SELECT substr(NEW.name_key, i), NEW.id FROM generate_series(1, least(char_length(NEW.name_key), 32)) i;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER user_name_parts_keep AFTER INSERT OR UPDATE OF name ON users
+    FOR EACH ROW EXECUTE FUNCTION user_name_parts_keep();
+-- The admins' list of the holders of a role (an auditor among a million
+-- residents): a range of this index in user order, not a walk of every user.
+CREATE INDEX grants_role_user ON grants (role, user_id);

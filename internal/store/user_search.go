@@ -1,0 +1,199 @@
+package store
+
+import (
+	"context"
+
+	"github.com/huitian/huitian/internal/accounts"
+)
+
+// The platform admins' user search (store.FindUsers) at a city's scale: a
+// million residents, a handful of auditors. Every case is a range of an
+// index, never a walk of every user:
+//   - a phone: users' unique phone;
+//   - a name, or any part of one: the names that begin with it from
+//     users_name_key (migration 0024), then the names that hold it further
+//     in from user_name_parts, one row per suffix of a name (migration 0027):
+//     the suffixes that begin with what was typed;
+//   - a role with no name: grants_role_user (migration 0027), in user order;
+//   - nothing: users_created, oldest first.
+
+// UserFilter selects users in the admin list.
+type UserFilter struct {
+	Query   string // a full phone, or a name or any part of one
+	Role    accounts.Role
+	Page    int
+	PerPage int
+	// CountUpTo, when positive, stops counting there: the total is then
+	// CountUpTo+1, "more than CountUpTo" (a city has a million residents).
+	CountUpTo int
+}
+
+// allDigits reports whether q is a run of ASCII digits (a phone, or part).
+func allDigits(q string) bool {
+	for _, r := range q {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return q != ""
+}
+
+// nameKeyTop follows every character a name may hold: key+nameKeyTop
+// bounds the names that begin with key (byte-wise, the last code point).
+const nameKeyTop = "\U0010FFFF"
+
+const userCols = `u.id, u.phone, u.name, u.password_hash, u.disabled, u.created_at, u.updated_at`
+
+// FindUsers lists users for platform admins. A phone (digits, or written
+// +86 138-…) finds its user. A name query (accounts.NameKey: ASCII letters
+// in any case) finds the users whose name holds it anywhere: first the
+// names that begin with it, in name order, then those that hold it further
+// in, in the order of what follows it in the name (小明 finds 小明华 first,
+// then 王小明 and 李小明, then 王小明华…), ties by id. A role alone lists
+// its holders by account id (ids are UUIDv7: the order they were
+// created); no query at all, every user oldest first. A name part that
+// begins after a name's 32nd character is not found (migration 0027).
+func (s *Store) FindUsers(ctx context.Context, f UserFilter) ([]*accounts.User, int, error) {
+	if err := accounts.Can(accounts.ActorFrom(ctx), accounts.ManageRoles, accounts.Resource{Kind: accounts.KindUser}); err != nil {
+		return nil, 0, err
+	}
+	c := s.read()
+	limit, offset := paging(f.Page, f.PerPage, 100)
+	var (
+		out   []*accounts.User
+		total int
+		err   error
+	)
+	phone, perr := accounts.NormalizePhone(f.Query)
+	if allDigits(f.Query) {
+		phone, perr = f.Query, nil
+	}
+	switch key := accounts.NameKey(f.Query); {
+	case perr == nil: // a phone: its unique index, not every name
+		where, args := `u.phone = ?`, []any{phone}
+		where, args = withRole(where, args, "u.id", f.Role)
+		if total, err = countUpTo(ctx, c, `FROM users u WHERE `+where, args, f.CountUpTo); err == nil {
+			out, err = scanUsers(ctx, c, `SELECT `+userCols+` FROM users u WHERE `+where+` ORDER BY u.id LIMIT ? OFFSET ?`,
+				append(args, limit, offset))
+		}
+	case key != "":
+		out, total, err = findUsersByName(ctx, c, key, f.Role, limit, offset, f.CountUpTo)
+	case f.Role != "":
+		// The role's holders from grants_role_user, once each (a member
+		// of two organizations holds org_member twice), in user order.
+		holders := `SELECT DISTINCT g.user_id FROM grants g WHERE g.role = ?`
+		if total, err = countUpTo(ctx, c, `FROM (`+holders+`) h`, []any{f.Role}, f.CountUpTo); err == nil {
+			out, err = scanUsers(ctx, c, `SELECT `+userCols+` FROM (`+holders+` ORDER BY g.user_id LIMIT ? OFFSET ?) h
+				JOIN users u ON u.id = h.user_id ORDER BY u.id`, []any{f.Role, limit, offset})
+		}
+	default:
+		if total, err = countUpTo(ctx, c, `FROM users u`, nil, f.CountUpTo); err == nil {
+			out, err = scanUsers(ctx, c, `SELECT `+userCols+` FROM users u ORDER BY u.created_at, u.id LIMIT ? OFFSET ?`,
+				[]any{limit, offset})
+		}
+	}
+	if err == nil {
+		err = userGrants(ctx, c, out)
+	}
+	if err != nil {
+		return nil, 0, s.translate(err)
+	}
+	return out, total, nil
+}
+
+// withRole narrows where to the users (their id in column user) holding
+// role (none: everyone), by the grants' unique index (user_id, role,
+// scope_id).
+func withRole(where string, args []any, user string, role accounts.Role) (string, []any) {
+	if role == "" {
+		return where, args
+	}
+	return where + ` AND EXISTS (SELECT 1 FROM grants g WHERE g.user_id = ` + user + ` AND g.role = ?)`, append(args, role)
+}
+
+// findUsersByName pages through the users whose name key holds key: the
+// list of the names that begin with it (users_name_key, in name_key order),
+// followed by the list of the others that hold it (user_name_parts, in the
+// order of their first suffix that begins with key). A page may take the
+// end of the first list and the start of the second; where the second
+// starts is known from the first list's length, counted only as far as the
+// page's offset.
+func findUsersByName(ctx context.Context, c conn, key string, role accounts.Role, limit, offset, countTo int) ([]*accounts.User, int, error) {
+	top := key + nameKeyTop
+	// A user's parts are all the suffixes of its name: it is counted (and
+	// listed) at its first part in the range, the one with no smaller part
+	// of the same user in the range (user_name_parts_user).
+	parts, pargs := withRole(`p.part >= ? AND p.part < ? AND NOT EXISTS (SELECT 1 FROM user_name_parts p2
+		WHERE p2.user_id = p.user_id AND p2.part >= ? AND p2.part < p.part)`, []any{key, top, key}, "p.user_id", role)
+	total, err := countUpTo(ctx, c, `FROM user_name_parts p WHERE `+parts, pargs, countTo)
+	if err != nil {
+		return nil, 0, err
+	}
+	begins, bargs := withRole(`u.name_key >= ? AND u.name_key < ?`, []any{key, top}, "u.id", role)
+	out, err := scanUsers(ctx, c, `SELECT `+userCols+` FROM users u WHERE `+begins+` ORDER BY u.name_key, u.id LIMIT ? OFFSET ?`,
+		append(bargs, limit, offset))
+	if err != nil || len(out) == limit {
+		return out, total, err
+	}
+	// The first list ended on this page (the second starts right after
+	// it) or before it: the second then starts at the offset less the
+	// first list's length.
+	skip := 0
+	if len(out) == 0 && offset > 0 {
+		var first int
+		if err := c.row(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM users u WHERE `+begins+` LIMIT ?) b`,
+			append(bargs, offset)...).Scan(&first); err != nil {
+			return nil, 0, err
+		}
+		skip = offset - first
+	}
+	more, err := scanUsers(ctx, c, `SELECT `+userCols+` FROM user_name_parts p JOIN users u ON u.id = p.user_id
+		WHERE `+parts+` AND NOT (u.name_key >= ? AND u.name_key < ?)
+		ORDER BY p.part, p.user_id LIMIT ? OFFSET ?`, append(pargs, key, top, limit-len(out), skip))
+	return append(out, more...), total, err
+}
+
+// scanUsers runs q, which selects userCols.
+func scanUsers(ctx context.Context, c conn, q string, args []any) ([]*accounts.User, error) {
+	rows, err := c.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*accounts.User
+	for rows.Next() {
+		u := &accounts.User{}
+		if err := rows.Scan(&u.ID, &u.Phone, &u.Name, &u.PasswordHash, &u.Disabled, &u.CreatedAt, &u.UpdatedAt); err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// userGrants fills the grants of a page of users in one query, not one
+// per user.
+func userGrants(ctx context.Context, c conn, us []*accounts.User) error {
+	if len(us) == 0 {
+		return nil
+	}
+	byID := map[string]*accounts.User{}
+	ids := make([]any, 0, len(us))
+	for _, u := range us {
+		byID[u.ID] = u
+		ids = append(ids, u.ID)
+	}
+	rows, err := c.query(ctx, grantSelect+` WHERE g.user_id IN (`+placeholders(len(ids))+`) ORDER BY g.created_at, g.id`, ids...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var g accounts.Grant
+		if err := rows.Scan(&g.ID, &g.UserID, &g.Role, &g.ScopeID, &g.CreatedAt, &g.ScopeName); err != nil {
+			return err
+		}
+		byID[g.UserID].Grants = append(byID[g.UserID].Grants, g)
+	}
+	return rows.Err()
+}
