@@ -1,7 +1,9 @@
 package store
 
 import (
+	"cmp"
 	"context"
+	"slices"
 
 	"github.com/huitian/huitian/internal/accounts"
 )
@@ -77,7 +79,7 @@ func (s *Store) FindUsers(ctx context.Context, f UserFilter) ([]*accounts.User, 
 				append(args, limit, offset))
 		}
 	case key != "":
-		out, total, err = findUsersByName(ctx, c, key, f.Role, limit, offset, f.CountUpTo)
+		out, total, err = findUsersByName(ctx, c, key, f.Role, limit, offset, f.CountUpTo, cmp.Or(s.fewHolders, fewHolders))
 	case f.Role != "":
 		// The role's holders from grants_role_user, once each (a member
 		// of two organizations holds org_member twice), in user order.
@@ -111,27 +113,60 @@ func withRole(where string, args []any, user string, role accounts.Role) (string
 	return where + ` AND EXISTS (SELECT 1 FROM grants g WHERE g.user_id = ` + user + ` AND g.role = ?)`, append(args, role)
 }
 
+// fewHolders is as many grants of a role as a name search with that role
+// reads from the role's side (an auditor, a street's staff): it tests each
+// holder's name, instead of testing each name that holds the query for
+// the role (a common character is in 60,000 names of a city).
+const fewHolders = 2000
+
 // findUsersByName pages through the users whose name key holds key: the
 // list of the names that begin with it (users_name_key, in name_key order),
 // followed by the list of the others that hold it (user_name_parts, in the
 // order of their first suffix that begins with key). A page may take the
 // end of the first list and the start of the second; where the second
 // starts is known from the first list's length, counted only as far as the
-// page's offset.
-func findUsersByName(ctx context.Context, c conn, key string, role accounts.Role, limit, offset, countTo int) ([]*accounts.User, int, error) {
+// page's offset. With a role, the names are tested for it, or, when it
+// has few holders, its holders are tested for the name.
+func findUsersByName(ctx context.Context, c conn, key string, role accounts.Role, limit, offset, countTo, fewAt int) ([]*accounts.User, int, error) {
 	top := key + nameKeyTop
 	// A user's parts are all the suffixes of its name: it is counted (and
 	// listed) at its first part in the range, the one with no smaller part
 	// of the same user in the range (user_name_parts_user).
-	parts, pargs := withRole(`p.part >= ? AND p.part < ? AND NOT EXISTS (SELECT 1 FROM user_name_parts p2
-		WHERE p2.user_id = p.user_id AND p2.part >= ? AND p2.part < p.part)`, []any{key, top, key}, "p.user_id", role)
-	total, err := countUpTo(ctx, c, `FROM user_name_parts p WHERE `+parts, pargs, countTo)
+	inRange := `p.part >= ? AND p.part < ? AND NOT EXISTS (SELECT 1 FROM user_name_parts p2
+		WHERE p2.user_id = p.user_id AND p2.part >= ? AND p2.part < p.part)`
+	// begins: the users whose name begins with key; parts: their first
+	// parts that do; partsUsers: those parts with their users (FROM … WHERE …).
+	var begins, parts, partsUsers string
+	var bargs, pargs []any
+	few := false
+	if role != "" && fewAt > 0 {
+		n, err := countUpTo(ctx, c, `FROM grants g WHERE g.role = ?`, []any{role}, fewAt)
+		if err != nil {
+			return nil, 0, err
+		}
+		few = n <= fewAt
+	}
+	switch {
+	case few:
+		// From the holders (CROSS JOIN: SQLite keeps them the outer loop)
+		// to their names and parts (user_name_parts_user).
+		holders := `FROM (SELECT DISTINCT g.user_id FROM grants g WHERE g.role = ?) h CROSS JOIN `
+		begins = holders + `users u WHERE u.id = h.user_id AND u.name_key >= ? AND u.name_key < ?`
+		parts = holders + `user_name_parts p WHERE p.user_id = h.user_id AND ` + inRange
+		partsUsers = holders + `user_name_parts p CROSS JOIN users u WHERE p.user_id = h.user_id AND u.id = p.user_id AND ` + inRange
+		bargs, pargs = []any{role, key, top}, []any{role, key, top, key}
+	default:
+		begins, bargs = withRole(`FROM users u WHERE u.name_key >= ? AND u.name_key < ?`, []any{key, top}, "u.id", role)
+		where, args := withRole(inRange, []any{key, top, key}, "p.user_id", role)
+		parts, pargs = `FROM user_name_parts p WHERE `+where, args
+		partsUsers = `FROM user_name_parts p JOIN users u ON u.id = p.user_id WHERE ` + where
+	}
+	total, err := countUpTo(ctx, c, parts, pargs, countTo)
 	if err != nil {
 		return nil, 0, err
 	}
-	begins, bargs := withRole(`u.name_key >= ? AND u.name_key < ?`, []any{key, top}, "u.id", role)
-	out, err := scanUsers(ctx, c, `SELECT `+userCols+` FROM users u WHERE `+begins+` ORDER BY u.name_key, u.id LIMIT ? OFFSET ?`,
-		append(bargs, limit, offset))
+	out, err := scanUsers(ctx, c, `SELECT `+userCols+` `+begins+` ORDER BY u.name_key, u.id LIMIT ? OFFSET ?`,
+		append(slices.Clip(bargs), limit, offset))
 	if err != nil || len(out) == limit {
 		return out, total, err
 	}
@@ -141,15 +176,14 @@ func findUsersByName(ctx context.Context, c conn, key string, role accounts.Role
 	skip := 0
 	if len(out) == 0 && offset > 0 {
 		var first int
-		if err := c.row(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM users u WHERE `+begins+` LIMIT ?) b`,
-			append(bargs, offset)...).Scan(&first); err != nil {
+		if err := c.row(ctx, `SELECT COUNT(*) FROM (SELECT 1 `+begins+` LIMIT ?) b`,
+			append(slices.Clip(bargs), offset)...).Scan(&first); err != nil {
 			return nil, 0, err
 		}
 		skip = offset - first
 	}
-	more, err := scanUsers(ctx, c, `SELECT `+userCols+` FROM user_name_parts p JOIN users u ON u.id = p.user_id
-		WHERE `+parts+` AND NOT (u.name_key >= ? AND u.name_key < ?)
-		ORDER BY p.part, p.user_id LIMIT ? OFFSET ?`, append(pargs, key, top, limit-len(out), skip))
+	more, err := scanUsers(ctx, c, `SELECT `+userCols+` `+partsUsers+` AND NOT (u.name_key >= ? AND u.name_key < ?)
+		ORDER BY p.part, p.user_id LIMIT ? OFFSET ?`, append(slices.Clip(pargs), key, top, limit-len(out), skip))
 	return append(out, more...), total, err
 }
 

@@ -292,17 +292,28 @@ func TestFindUsersByRole(t *testing.T) {
 			}
 			all[id] = u.Name
 		}
-		for _, q := range []string{"小明", "桂兰", "王", "李", "张伟"} {
-			for _, per := range []int{1, 2, 50} {
-				got, total := findAll(t, s, store.UserFilter{Query: q, Role: accounts.StreetStaff, PerPage: per, CountUpTo: 1000})
-				if w := nameMatch(all, q); !slices.Equal(got, w) || total != len(w) {
-					t.Errorf("%q among street staff by %d: %d (total %d), want %d", q, per, len(got), total, len(w))
+		// Both ways: the few holders tested for the name, then (as for a
+		// role of many holders) the names tested for the role.
+		for _, how := range []string{"few", "many"} {
+			if how == "many" {
+				s.ManyHoldersForTest()
+			}
+			for _, q := range []string{"小明", "桂兰", "王", "李", "张伟", "赵"} {
+				for _, per := range []int{1, 2, 50} {
+					got, total := findAll(t, s, store.UserFilter{Query: q, Role: accounts.StreetStaff, PerPage: per, CountUpTo: 1000})
+					if w := nameMatch(all, q); !slices.Equal(got, w) || total != len(w) {
+						t.Errorf("%s: %q among street staff by %d: %d (total %d), want %d", how, q, per, len(got), total, len(w))
+					}
 				}
 			}
-		}
-		got, _ := findAll(t, s, store.UserFilter{Query: "小明", Role: accounts.CommunityStaff, PerPage: 50})
-		if !slices.Contains(got, twice.ID) {
-			t.Error("刘小明 not among community staff")
+			got, total := findAll(t, s, store.UserFilter{Query: "刘小", Role: accounts.CommunityStaff, PerPage: 50})
+			if !slices.Contains(got, twice.ID) || len(got) != 1 || total != 1 {
+				t.Errorf("%s: 刘小 among community staff: %d (total %d)", how, len(got), total)
+			}
+			// 刘小明 by a part (the second list) once, with 王小明.
+			if got, total := findAll(t, s, store.UserFilter{Query: "小明", Role: accounts.CommunityStaff, PerPage: 1}); len(got) != 2 || total != 2 {
+				t.Errorf("%s: 小明 among community staff: %d (total %d)", how, len(got), total)
+			}
 		}
 	})
 }
