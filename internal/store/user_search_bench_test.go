@@ -40,6 +40,7 @@ func BenchmarkFindUsersAtScale(b *testing.B) {
 		{"missing_欧阳不存在", store.UserFilter{Query: "欧阳不存在"}},
 		{"role_auditor", store.UserFilter{Role: accounts.Auditor}},
 		{"role_auditor_name_明", store.UserFilter{Role: accounts.Auditor, Query: "明"}},
+		{"role_resident_name_建", store.UserFilter{Role: accounts.Resident, Query: "建"}},
 		{"role_resident_page20", store.UserFilter{Role: accounts.Resident, Page: 20}},
 		{"all_page20", store.UserFilter{Page: 20}},
 	} {
