@@ -332,7 +332,8 @@ func TestUserNamePartsMigration(t *testing.T) {
 		undo := []string{`DROP TRIGGER user_name_parts_insert`, `DROP TRIGGER user_name_parts_update`,
 			`DROP TABLE user_name_parts`, `DROP INDEX grants_role_user`}
 		if s.Dialect() == store.Postgres {
-			undo = []string{`DROP TRIGGER user_name_parts_keep ON users`, `DROP FUNCTION user_name_parts_keep()`,
+			undo = []string{`DROP TRIGGER user_name_parts_insert ON users`, `DROP FUNCTION user_name_parts_insert()`,
+				`DROP TRIGGER user_name_parts_update ON users`, `DROP FUNCTION user_name_parts_update()`,
 				`DROP TABLE user_name_parts`, `DROP INDEX grants_role_user`}
 		}
 		undo = append(undo, `DELETE FROM schema_migrations WHERE version = '0027_user_name_parts'`)

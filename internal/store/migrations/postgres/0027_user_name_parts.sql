@@ -21,20 +21,31 @@ CREATE TABLE user_name_parts (
 CREATE INDEX user_name_parts_user ON user_name_parts (user_id, part);
 INSERT INTO user_name_parts (part, user_id)
     SELECT substr(u.name_key, i), u.id FROM users u, generate_series(1, least(char_length(u.name_key), 32)) i;
-CREATE FUNCTION user_name_parts_keep() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Statement triggers with the statement's rows (transition tables): a
+-- batch of huitian gen (a COPY of thousands of users) writes its parts in
+-- one INSERT, not one trigger call a user (which made it 2.5–3.5 times
+-- slower). An UPDATE trigger with transition tables takes no column list:
+-- every UPDATE of users compares the old and new name keys of its rows.
+CREATE FUNCTION user_name_parts_insert() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP = 'UPDATE' THEN
-        IF OLD.name_key = NEW.name_key AND OLD.id = NEW.id THEN
-            RETURN NULL;
-        END IF;
-        DELETE FROM user_name_parts WHERE user_id = OLD.id;
-    END IF;
     INSERT INTO user_name_parts (part, user_id)
-        SELECT substr(NEW.name_key, i), NEW.id FROM generate_series(1, least(char_length(NEW.name_key), 32)) i;
+        SELECT substr(n.name_key, i), n.id FROM new_users n, generate_series(1, least(char_length(n.name_key), 32)) i;
     RETURN NULL;
 END $$;
-CREATE TRIGGER user_name_parts_keep AFTER INSERT OR UPDATE OF name ON users
-    FOR EACH ROW EXECUTE FUNCTION user_name_parts_keep();
+CREATE TRIGGER user_name_parts_insert AFTER INSERT ON users REFERENCING NEW TABLE AS new_users
+    FOR EACH STATEMENT EXECUTE FUNCTION user_name_parts_insert();
+CREATE FUNCTION user_name_parts_update() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    DELETE FROM user_name_parts p USING old_users o JOIN new_users n ON n.id = o.id
+        WHERE p.user_id = o.id AND o.name_key <> n.name_key;
+    INSERT INTO user_name_parts (part, user_id)
+        SELECT substr(n.name_key, i), n.id FROM old_users o JOIN new_users n ON n.id = o.id,
+            generate_series(1, least(char_length(n.name_key), 32)) i
+        WHERE o.name_key <> n.name_key;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER user_name_parts_update AFTER UPDATE ON users REFERENCING OLD TABLE AS old_users NEW TABLE AS new_users
+    FOR EACH STATEMENT EXECUTE FUNCTION user_name_parts_update();
 -- The admins' list of the holders of a role (an auditor among a million
 -- residents): a range of this index in user order, not a walk of every user.
 CREATE INDEX grants_role_user ON grants (role, user_id);
