@@ -168,7 +168,11 @@ func findUsersByName(ctx context.Context, c conn, key string, role accounts.Role
 	if err != nil {
 		return nil, 0, err
 	}
-	out, err := scanUsers(ctx, c, `SELECT `+userCols+` `+begins+` ORDER BY u.name_key, u.id LIMIT ? OFFSET ?`,
+	// The page's ids from users_name_key alone, then their rows: PostgreSQL
+	// guesses a dozen names for a surname's range (10,000 in a city) and
+	// would read them all from the table to sort them.
+	out, err := scanUsers(ctx, c, `SELECT `+userCols+` FROM (SELECT u.id AS bid, u.name_key AS bkey `+begins+`
+		ORDER BY u.name_key, u.id LIMIT ? OFFSET ?) b JOIN users u ON u.id = b.bid ORDER BY b.bkey, b.bid`,
 		append(slices.Clip(bargs), limit, offset))
 	if err != nil || len(out) == limit {
 		return out, total, err
