@@ -164,9 +164,26 @@ func findUsersByName(ctx context.Context, c conn, key string, role accounts.Role
 		partsUsers = `FROM user_name_parts p JOIN users u ON u.id = p.user_id WHERE ` + where
 	}
 	bargs, pargs = valued(c, bargs...), valued(c, pargs...)
-	total, err := countUpTo(ctx, c, parts, pargs, countTo)
-	if err != nil {
-		return nil, 0, err
+	// The names that begin with key, counted as far as the bound: past
+	// it the total is "more than the bound" at once, from users_name_key
+	// alone (a surname); short of it, that is the first list's length.
+	total, first := 0, -1
+	if countTo > 0 {
+		n, err := countUpTo(ctx, c, begins, bargs, countTo)
+		if err != nil {
+			return nil, 0, err
+		}
+		if n > countTo {
+			total = n
+		} else {
+			first = n
+		}
+	}
+	if total == 0 {
+		var err error
+		if total, err = countUpTo(ctx, c, parts, pargs, countTo); err != nil {
+			return nil, 0, err
+		}
 	}
 	// The page's ids from users_name_key alone, then their rows: PostgreSQL
 	// guesses a dozen names for a surname's range (10,000 in a city) and
@@ -182,10 +199,11 @@ func findUsersByName(ctx context.Context, c conn, key string, role accounts.Role
 	// first list's length.
 	skip := 0
 	if len(out) == 0 && offset > 0 {
-		var first int
-		if err := c.row(ctx, `SELECT COUNT(*) FROM (SELECT 1 `+begins+` LIMIT ?) b`,
-			append(slices.Clip(bargs), offset)...).Scan(&first); err != nil {
-			return nil, 0, err
+		if first < 0 {
+			if err := c.row(ctx, `SELECT COUNT(*) FROM (SELECT 1 `+begins+` LIMIT ?) b`,
+				append(slices.Clip(bargs), offset)...).Scan(&first); err != nil {
+				return nil, 0, err
+			}
 		}
 		skip = offset - first
 	}

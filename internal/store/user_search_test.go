@@ -119,12 +119,20 @@ func TestFindUsersByNamePart(t *testing.T) {
 			{"%", nil, 1}, {"阳修", nil, 1}, {"wang", nil, 1}, {"明", nil, 7}, {"长长", nil, 1}, {"尾巴", nil, 0},
 			{"赵", nil, 0}, {"小明明", nil, 0},
 		} {
+			// Counted up to 1,000 (as the page does), up to 3 (past
+			// it: 4, "more than 3"), or exactly (0: no bound).
 			for _, per := range []int{1, 2, 3, 50} {
-				got, total := findAll(t, s, store.UserFilter{Query: c.q, PerPage: per, CountUpTo: 1000})
-				w := nameMatch(byID, c.q)
-				if !slices.Equal(got, w) || len(w) != c.n || total != c.n {
-					t.Errorf("%q by %d: got %q (total %d), want %q", c.q, per, names2(got), total, names2(w))
+				for _, upTo := range []int{1000, 3, 0} {
+					got, total := findAll(t, s, store.UserFilter{Query: c.q, PerPage: per, CountUpTo: upTo})
+					w, wantTotal := nameMatch(byID, c.q), c.n
+					if upTo > 0 && wantTotal > upTo {
+						wantTotal = upTo + 1
+					}
+					if !slices.Equal(got, w) || len(w) != c.n || total != wantTotal {
+						t.Errorf("%q by %d up to %d: got %q (total %d), want %q", c.q, per, upTo, names2(got), total, names2(w))
+					}
 				}
+				got, _ := findAll(t, s, store.UserFilter{Query: c.q, PerPage: per, CountUpTo: 1000})
 				if c.want != nil && !slices.Equal(names2(got), c.want) {
 					t.Errorf("%q by %d: %q, want %q", c.q, per, names2(got), c.want)
 				}
@@ -300,9 +308,16 @@ func TestFindUsersByRole(t *testing.T) {
 			}
 			for _, q := range []string{"小明", "桂兰", "王", "李", "张伟", "赵"} {
 				for _, per := range []int{1, 2, 50} {
-					got, total := findAll(t, s, store.UserFilter{Query: q, Role: accounts.StreetStaff, PerPage: per, CountUpTo: 1000})
-					if w := nameMatch(all, q); !slices.Equal(got, w) || total != len(w) {
-						t.Errorf("%s: %q among street staff by %d: %d (total %d), want %d", how, q, per, len(got), total, len(w))
+					for _, upTo := range []int{1000, 1, 0} {
+						got, total := findAll(t, s, store.UserFilter{Query: q, Role: accounts.StreetStaff, PerPage: per, CountUpTo: upTo})
+						w := nameMatch(all, q)
+						wantTotal := len(w)
+						if upTo > 0 && wantTotal > upTo {
+							wantTotal = upTo + 1
+						}
+						if !slices.Equal(got, w) || total != wantTotal {
+							t.Errorf("%s: %q among street staff by %d up to %d: %d (total %d), want %d", how, q, per, upTo, len(got), total, len(w))
+						}
 					}
 				}
 			}
