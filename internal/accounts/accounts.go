@@ -150,7 +150,8 @@ func MaskName(n string) string {
 // NameKey is how the admins' user search compares names: the name with
 // ASCII letters lowered (what SQL's lower() does on both databases, with
 // the byte-wise collation of users.name_key, migration 0024). A search
-// finds the names that begin with the key of what was typed.
+// finds the names whose key holds the key of what was typed (migration
+// 0027), those that begin with it first.
 func NameKey(s string) string {
 	b := []byte(strings.TrimSpace(s))
 	for i, c := range b {

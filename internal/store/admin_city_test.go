@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"testing"
 
@@ -14,96 +13,6 @@ import (
 	"github.com/huitian/huitian/internal/store"
 	"github.com/huitian/huitian/internal/store/storetest"
 )
-
-// TestFindUsersByNameBeginning: a name query finds the names that begin
-// with it (ASCII letters in any case), in name order with ties by id, page
-// after page without a row missing or twice; not a character in a name's
-// middle; a phone (digits or written +86 …) finds its user.
-func TestFindUsersByNameBeginning(t *testing.T) {
-	t.Parallel()
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		admin := storetest.Admin()
-		names := []string{"王小明", "王小红", "王五", "王五", "王五", "小明王", "Alice Wang", "alice Smith", "ALICE Jones",
-			"欧阳修", "王", "汪洋", "王%", "Bob"}
-		byID := map[string]string{}
-		for i, n := range names {
-			u := newStaff(t, s, fmt.Sprintf("139%08d", 10+i), n)
-			byID[u.ID] = n
-		}
-		find := func(q string, perPage int) (all []string, total int) {
-			t.Helper()
-			seen := map[string]bool{}
-			for page := 1; ; page++ {
-				us, n, err := s.FindUsers(admin, store.UserFilter{Query: q, Page: page, PerPage: perPage, CountUpTo: 1000})
-				if err != nil {
-					t.Fatal(err)
-				}
-				total = n
-				for _, u := range us {
-					if seen[u.ID] {
-						t.Errorf("%q: %s twice", q, u.Name)
-					}
-					seen[u.ID] = true
-					all = append(all, u.ID)
-				}
-				if len(us) < perPage {
-					return all, total
-				}
-			}
-		}
-		// What the search should give: names beginning with the key, by
-		// (name_key, id) compared byte by byte.
-		want := func(q string) []string {
-			key := accounts.NameKey(q)
-			var ids []string
-			for id, n := range byID {
-				if k := accounts.NameKey(n); len(k) >= len(key) && k[:len(key)] == key {
-					ids = append(ids, id)
-				}
-			}
-			slices.SortFunc(ids, func(a, b string) int {
-				ka, kb := accounts.NameKey(byID[a]), accounts.NameKey(byID[b])
-				if ka != kb {
-					if ka < kb {
-						return -1
-					}
-					return 1
-				}
-				if a < b {
-					return -1
-				}
-				return 1
-			})
-			return ids
-		}
-		for _, c := range []struct {
-			q string
-			n int
-		}{{"王", 7}, {"王小", 2}, {"王五", 3}, {"小明", 1}, {"alice", 3}, {"ALI", 3}, {" 王小明 ", 1}, {"王%", 1},
-			{"阳修", 0}, {"%", 0}, {"Wang", 0}} {
-			for _, per := range []int{1, 2, 50} {
-				got, total := find(c.q, per)
-				if w := want(c.q); !slices.Equal(got, w) || len(w) != c.n || total != c.n {
-					t.Errorf("%q by %d: got %d (total %d), want %d in order", c.q, per, len(got), total, c.n)
-				}
-			}
-		}
-		// Phones: the digits, or written the way people write them.
-		for _, q := range []string{"13900000010", "+86 139-0000-0010"} {
-			us, n, err := s.FindUsers(admin, store.UserFilter{Query: q, PerPage: 50})
-			if err != nil || n != 1 || len(us) != 1 || us[0].Name != "王小明" {
-				t.Errorf("phone %q: %d users, %v", q, n, err)
-			}
-		}
-		// A name query with a role: only those holding it.
-		st, _, _ := seed(t, s)
-		newStaff(t, s, "13900000099", "王街道", accounts.Grant{Role: accounts.StreetStaff, ScopeID: st.ID})
-		us, n, err := s.FindUsers(admin, store.UserFilter{Query: "王", Role: accounts.StreetStaff, PerPage: 50})
-		if err != nil || n != 1 || len(us) != 1 || us[0].Name != "王街道" {
-			t.Errorf("王 among street staff: %d, %v", n, err)
-		}
-	})
-}
 
 // TestMerchantsPaged: the admins' merchants list, page after page, gives
 // every merchant once in (street, name) order; a street's filter and a

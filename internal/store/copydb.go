@@ -258,7 +258,16 @@ func copyTable(ctx context.Context, read *sql.Tx, from Dialect, c conn, cp copie
 	}
 	q := `SELECT ` + strings.Join(quoted, ", ") + ` FROM ` + pgQuote(table)
 	if from == SQLite {
-		q += ` ORDER BY rowid`
+		// In the order the rows were written; a table WITHOUT ROWID
+		// (user_name_parts) has no such order and is read in its key's.
+		var plain int
+		if err := read.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?
+			AND sql NOT LIKE '%WITHOUT ROWID%'`, table).Scan(&plain); err != nil {
+			return 0, err
+		}
+		if plain > 0 {
+			q += ` ORDER BY rowid`
+		}
 	}
 	rows, err := read.QueryContext(ctx, q)
 	if err != nil {

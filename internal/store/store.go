@@ -46,6 +46,7 @@ type Store struct {
 	listeners []func(context.Context, []Change)
 
 	boardPartMin int // MatchBoard's smallest range; 0: boardPartMin (tests lower it)
+	fewHolders   int // FindUsers' fewHolders; 0: fewHolders (tests set -1: never few)
 	// ocdsSinceBound: FindOCDSProcessesSince's; 0: ocdsSinceBound (tests lower it).
 	ocdsSinceBound int
 	ocdsWalkWindow int // FindOCDSProcessesSince's; 0: ocdsWalkWindow (tests lower it)
