@@ -39,6 +39,37 @@ func TestNDCGAndRecall(t *testing.T) {
 	}
 }
 
+// GainOf: the mean, the counts, an interval around the mean that narrows
+// with more queries, and the same figures on every run.
+func TestGainOf(t *testing.T) {
+	t.Parallel()
+	if g := match.GainOf(nil, 100); g != (match.Gain{}) {
+		t.Fatalf("no queries: %+v", g)
+	}
+	near := func(a, b float64) bool { return math.Abs(a-b) < 1e-12 }
+	if g := match.GainOf([]float64{0.2, 0.2, 0.2}, 500); !near(g.Mean, 0.2) || !near(g.Low, 0.2) || !near(g.High, 0.2) || g.Better != 3 {
+		t.Fatalf("equal differences: %+v", g)
+	}
+	few := []float64{0.5, 0, 0, -0.3, 0.0005, 0.4, 0, 0.2}
+	g := match.GainOf(few, 2000)
+	if math.Abs(g.Mean-0.1000625) > 1e-9 || g.Better != 3 || g.Worse != 1 || g.Ties != 4 {
+		t.Fatalf("counts or mean: %+v", g)
+	}
+	if !(g.Low < g.Mean && g.Mean < g.High) || g.Low < -0.3 || g.High > 0.5 {
+		t.Fatalf("interval: %+v", g)
+	}
+	if again := match.GainOf(few, 2000); again != g {
+		t.Fatalf("not repeatable: %+v then %+v", g, again)
+	}
+	var many []float64
+	for range 20 {
+		many = append(many, few...)
+	}
+	if w := match.GainOf(many, 2000); w.High-w.Low >= (g.High-g.Low)/2 {
+		t.Fatalf("20 times the queries should narrow the interval more than twofold: %+v against %+v", w, g)
+	}
+}
+
 func tinyMatcher(t *testing.T) *match.Matcher {
 	t.Helper()
 	orgs := []match.Org{
