@@ -116,6 +116,23 @@ func TestDemoAsItsUsersMeetIt(t *testing.T) {
 		}
 	})
 
+	t.Run("an activity with points says so in words", func(t *testing.T) {
+		anon := &browser{t: t, url: d.url, c: http.DefaultClient}
+		earns := 0
+		for _, m := range regexp.MustCompile(`href="(/activities/[0-9a-f-]{36})"`).FindAllStringSubmatch(page(t, anon, "/activities"), -1) {
+			body := page(t, anon, m[1])
+			if c := regexp.MustCompile(`<code>[a-z_]+</code>`).FindString(body); c != "" {
+				t.Fatalf("%s shows the points rule's code %s", m[1], c)
+			}
+			if strings.Contains(body, "可得积分") {
+				earns++
+			}
+		}
+		if earns == 0 {
+			t.Fatal("no activity of the demo says it earns points")
+		}
+	})
+
 	t.Run("a need adopted from a solution says so in words", func(t *testing.T) {
 		needs, _, err := d.s.FindNeeds(storetest.Admin(), procurement.Filter{Query: "老楼加装电梯协商陪伴", PerPage: procurement.MaxPerPage})
 		if err != nil {
