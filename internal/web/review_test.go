@@ -180,6 +180,18 @@ func TestDemoAsItsUsersMeetIt(t *testing.T) {
 				}
 			}
 		}
+		// The street's attendance flags link each check-in's activity: its
+		// sheet when the reader may open it, its public page otherwise.
+		street := d.as(t, demoStreet)
+		sheets := regexp.MustCompile(`href="(/activities/[0-9a-f-]+(/attendance)?)"`).FindAllStringSubmatch(page(t, street, "/admin/activity-flags"), -1)
+		if len(sheets) == 0 {
+			t.Fatal("no attendance flags for the street in the demo")
+		}
+		for _, m := range sheets {
+			if code, _, _ := street.get(m[1]); code != http.StatusOK {
+				t.Errorf("/admin/activity-flags links %s, which answers %d", m[1], code)
+			}
+		}
 		// An action item's page names its meeting; a link only when the
 		// reader may open the meeting (the community's staff may not open
 		// an unpublished one).
