@@ -131,6 +131,15 @@ func TestDemoAsItsUsersMeetIt(t *testing.T) {
 		if earns == 0 {
 			t.Fatal("no activity of the demo says it earns points")
 		}
+		// One the organizer has not closed yet is over all the same: not
+		// "taking sign-ups" in the past list.
+		past := page(t, anon, "/activities?when=past")
+		if !strings.Contains(past, "文化广场合唱排练志愿服务") {
+			t.Fatal("the demo's ended, still published activity is not in the past list")
+		}
+		if strings.Contains(past, ">报名中<") {
+			t.Fatal("the past activities say 报名中")
+		}
 	})
 
 	t.Run("a need adopted from a solution says so in words", func(t *testing.T) {
