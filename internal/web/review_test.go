@@ -99,6 +99,11 @@ func TestDemoAsItsUsersMeetIt(t *testing.T) {
 		if !strings.Contains(body, "积分奖励公示") {
 			t.Fatal("the demo's award notices are not named")
 		}
+		// The object filter offers the kinds the log holds, by name.
+		body = page(t, admin, "/admin/audit?kind=award")
+		if !strings.Contains(body, `<option value="award" selected>积分奖励</option>`) || !strings.Contains(body, "积分奖励公示") {
+			t.Fatal("the audit log cannot be filtered to points awards from its form")
+		}
 	})
 
 	t.Run("points rules name the activity type", func(t *testing.T) {
