@@ -13,6 +13,10 @@ type activityFlagsData struct {
 	// Scope is the street each flag was read for, by its key ("" the
 	// district), which dismissing it names again.
 	Scope map[string]string
+	// Sheet holds the activities (by id) whose attendance sheet the reader
+	// may open; the others link to their public page (a resident's other
+	// street's activities).
+	Sheet map[string]bool
 }
 
 // adminActivityFlags lists attendance that needs a second look: the same
@@ -56,6 +60,13 @@ func (a *app) activityFlagsPage(w http.ResponseWriter, r *http.Request) (*page, 
 		}
 	default:
 		return nil, errs.E(errs.Forbidden, "auth.forbidden")
+	}
+	d.Sheet = map[string]bool{}
+	for _, f := range d.Flags {
+		for _, pr := range f.Presences {
+			d.Sheet[pr.ActivityID] = accounts.Allowed(u, accounts.ViewPrivate,
+				accounts.Resource{Kind: accounts.KindActivity, ID: pr.ActivityID, StreetID: pr.StreetID})
+		}
 	}
 	return a.newPage(w, r, "flags.title", d), nil
 }

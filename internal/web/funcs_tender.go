@@ -34,6 +34,8 @@ func (a *app) tenderFuncs() template.FuncMap {
 				return ""
 			case eventNoteCodes[e.Note]:
 				return a.Catalog.T(l, "event_note."+e.Note)
+			case strings.HasPrefix(e.Note, "adopt:"): // a draft from a same-style solution (the page links the solution)
+				return a.Catalog.T(l, "review.adopted_note")
 			case a.Catalog.Has("event_note." + e.Action):
 				return a.Catalog.T(l, "event_note."+e.Action, e.Note)
 			}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/coordination"
+	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/store"
 )
 
@@ -15,6 +16,9 @@ type meetingActionData struct {
 	A    *coordination.Action
 	Side coordination.Who
 	Next []coordination.Status
+	// Meeting says whether the reader may open the meeting (an action's
+	// owner may not see the minutes of an unpublished one): a link or a name.
+	Meeting bool
 }
 
 func (a *app) actionPage(w http.ResponseWriter, r *http.Request) (*page, error) {
@@ -26,6 +30,11 @@ func (a *app) actionPage(w http.ResponseWriter, r *http.Request) (*page, error) 
 		return nil, err
 	}
 	d := &meetingActionData{A: x, Side: store.ActionSide(accounts.ActorFrom(r.Context()), x)}
+	if _, err := a.Store.FindMeetingByID(r.Context(), x.MeetingID); err == nil {
+		d.Meeting = true
+	} else if !errs.Is(err, errs.NotFound) {
+		return nil, err
+	}
 	if d.Side != "" {
 		d.Next = coordination.Next(x.Status, d.Side)
 	}

@@ -183,8 +183,8 @@ func (a *app) merchantRedeem(w http.ResponseWriter, r *http.Request) {
 	if d.Code != "" {
 		pv, err := a.checkCode(r, d.Code)
 		if err != nil {
-			p.Form = url.Values{"code": {d.Code}}
-			a.formFailed(w, r, "merchant_points.html", p, err)
+			r.PostForm = url.Values{"code": {d.Code}} // formFailed shows the form's values
+			a.formFailed(w, r, "merchant_points.html", p, codeOnForm(err))
 			return
 		}
 		d.Preview, d.Key = pv, newFormKey()
@@ -210,9 +210,18 @@ func (a *app) checkCode(r *http.Request, code string) (*points.Preview, error) {
 func (a *app) merchantRedeemConfirm(w http.ResponseWriter, r *http.Request) {
 	red, err := a.Store.Redeem(r.Context(), r.PostFormValue("code"), r.PostFormValue("idempotency_key"))
 	if err != nil {
-		a.formAgain(w, r, "merchant_points.html", a.merchantPage, err)
+		a.formAgain(w, r, "merchant_points.html", a.merchantPage, codeOnForm(err))
 		return
 	}
 	// The code decides the merchant (a login may serve several).
 	a.redirect(w, r, "/merchant/"+red.MerchantID, "points.flash_redeemed")
+}
+
+// codeOnForm puts "no such code" on the counter's code box, where the
+// cashier can type it again, instead of an error page leaving the counter.
+func codeOnForm(err error) error {
+	if errs.As(err).Key == "points.code_unknown" {
+		return errs.Field("redemption_code", "points.code_unknown")
+	}
+	return err
 }

@@ -103,6 +103,7 @@ type flaggedData struct {
 	Held        []*points.Award // awards an objection holds, for a decision
 	Due         int             // awards whose notice has ended, to issue
 	Rules       bool            // the actor keeps the rules
+	Grants      bool            // the actor may grant points from a street's pool (not auditors)
 	// Dismiss holds the flagged redemptions the actor may dismiss (their
 	// street's staff and the coordinators, not auditors).
 	Dismiss map[string]bool
@@ -133,7 +134,7 @@ func (a *app) pointsFlagsPage(w http.ResponseWriter, r *http.Request) (*page, er
 		return nil, err
 	}
 	d := &flaggedData{Redemptions: list, Rules: accounts.Allowed(u, accounts.Create, (&points.Rule{}).Resource()),
-		Dismiss: map[string]bool{}}
+		Grants: u.Has(accounts.PlatformAdmin) || u.Has(accounts.StreetStaff), Dismiss: map[string]bool{}}
 	for _, red := range list {
 		d.Dismiss[red.ID] = accounts.Allowed(u, accounts.Update, accounts.Resource{Kind: accounts.KindActivityFlag, StreetID: red.StreetID})
 	}

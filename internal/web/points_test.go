@@ -94,8 +94,8 @@ func TestPointsPages(t *testing.T) {
 		if code != 200 || digits == nil || !strings.Contains(body, `src="data:image/png;base64,`) {
 			t.Fatalf("code page: %d %s", code, body)
 		}
-		// The other merchant learns nothing from it.
-		if code, body, _ := drug.get("/merchant/" + other.ID + "/redeem?code=" + digits[1]); code != 404 || strings.Contains(body, "鸡蛋") {
+		// The other merchant learns nothing from it: "no such code", on its counter.
+		if code, body, _ := drug.get("/merchant/" + other.ID + "/redeem?code=" + digits[1]); code != http.StatusBadRequest || strings.Contains(body, "鸡蛋") || !strings.Contains(body, "兑换码不正确") {
 			t.Fatalf("other merchant preview: %d", code)
 		}
 		// The merchant checks it: good and masked name, never the full name or phone.

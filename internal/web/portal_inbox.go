@@ -23,6 +23,7 @@ type inboxData struct {
 	Items       []*portal.Suggestion
 	Total       int
 	Notices     []*portal.Notice
+	CanAssist   bool // the front desk's assisted mode for this community (community staff, not the street's)
 }
 
 // staffCommunities are the communities whose inbox the actor may open.
@@ -62,6 +63,7 @@ func (a *app) inboxPage(w http.ResponseWriter, r *http.Request) (*page, error) {
 			d.Community = cm
 		}
 	}
+	d.CanAssist = accounts.Allowed(u, accounts.Create, accounts.Resource{Kind: accounts.KindAssisted, StreetID: d.Community.StreetID, CommunityID: d.Community.ID})
 	if d.Items, d.Total, err = a.Store.FindSuggestions(r.Context(), portal.Filter{CommunityID: d.Community.ID, Status: d.Status, PerPage: 100}); err != nil {
 		return nil, err
 	}

@@ -306,7 +306,7 @@ func (a *app) formFailed(w http.ResponseWriter, r *http.Request, name string, p 
 		}
 	}
 	if p.Error == "" && len(fields) > 0 {
-		p.Error = a.Catalog.T(p.Lang, "form.has_errors", len(fields))
+		p.Error = a.Catalog.T(p.Lang, "form.has_errors", len(p.Fields)) // fields marked, not errors (one field may have two)
 	}
 	p.Form = r.PostForm
 	a.render(w, r, name, errs.HTTPStatus(err), p)
