@@ -496,7 +496,8 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 	}
 	nf := seg.nf
 	ssc := newSegScorer(sc, sn.segTables[si], seg)
-	codesOf := func(d uint32) []uint8 { return seg.lens.codes[int(d)*nf : int(d+1)*nf] }
+	lenCodes := seg.lens.codes
+	codesOf := func(d uint32) []uint8 { return lenCodes[int(d)*nf : int(d+1)*nf] }
 	offer := func(d uint32, score float64) {
 		id := seg.ids[d]
 		if top.wouldAccept(score, id) && (o.Accept == nil || o.Accept(id)) {
@@ -552,6 +553,9 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 	}
 	win := ss.win[:m]   // the cursors by window bound
 	wpre := ss.wpre[:m] // prefix sums of window bounds
+	// Whether a candidate may be deleted or lack a facet: most searches
+	// have neither, and skip both tests.
+	filtered := del != nil || len(ff.bits) > 0
 	for e < m {
 		lo, hi := uint32(endDoc), uint32(endDoc-1)
 		for _, c := range order[e:] {
@@ -589,7 +593,7 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 			}
 			for d <= hi {
 				next := uint32(endDoc)
-				if (del != nil && del.has(d)) || !ff.match(d) {
+				if filtered && ((del != nil && del.has(d)) || !ff.match(d)) {
 					for _, c := range win[we:] {
 						if c.doc == d {
 							c.step()
@@ -599,7 +603,7 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 					d = next
 					continue
 				}
-				codes := codesOf(d)
+				codes := lenCodes[int(d)*nf : int(d+1)*nf] // codesOf(d), inlined
 				score := 0.0
 				for _, c := range win[we:] {
 					if c.doc == d {
