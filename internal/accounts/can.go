@@ -425,6 +425,25 @@ func matches(g Grant, s scope, res Resource) bool {
 // Allowed is Can as a boolean, for deciding what to show.
 func Allowed(actor *User, action Action, res Resource) bool { return Can(actor, action, res) == nil }
 
+// AllowedSomewhere reports whether actor may take action on some object of
+// kind: the policy lets one of its roles act within that role's own scope
+// (a street's staff on their street's needs), or anyone. It decides whether
+// to show an entry point ("发布治理需求") before any object is chosen; the
+// page behind it still checks the object itself.
+func AllowedSomewhere(actor *User, action Action, kind Kind) bool {
+	for _, r := range policy[kind][action] {
+		switch {
+		case r.scope == anyone:
+			return true
+		case actor == nil || actor.Disabled || r.scope == self:
+			continue
+		case actor.Has(r.role):
+			return true
+		}
+	}
+	return false
+}
+
 // StreetScopes returns the street ids where actor holds role r.
 func (u *User) StreetScopes(r Role) []string {
 	if u == nil {

@@ -350,3 +350,34 @@ func TestCanEdgeCases(t *testing.T) {
 		}
 	}
 }
+
+// AllowedSomewhere agrees with Can on an object within the actor's own
+// scope, for every kind, action and role; a disabled actor, or one with no
+// role, gets only what anyone gets.
+func TestAllowedSomewhere(t *testing.T) {
+	t.Parallel()
+	mine := func(k Kind) Resource {
+		return Resource{Kind: k, ID: "x", StreetID: "x", CommunityID: "x", OrgID: "x", MerchantID: "x", OwnerID: "someone else"}
+	}
+	for _, k := range allKinds {
+		for _, a := range allActions {
+			for _, r := range Roles {
+				u := &User{ID: "u", Grants: []Grant{{Role: r, ScopeID: "x"}}}
+				if got, want := AllowedSomewhere(u, a, k), Allowed(u, a, mine(k)); got != want {
+					t.Errorf("%s %s %s: %v, Can in its own scope says %v", r, a, k, got, want)
+				}
+				u.Disabled = true
+				if got, want := AllowedSomewhere(u, a, k), Allowed(nil, a, mine(k)); got != want {
+					t.Errorf("disabled %s %s %s: %v, anyone may: %v", r, a, k, got, want)
+				}
+			}
+			if got, want := AllowedSomewhere(nil, a, k), Allowed(nil, a, mine(k)); got != want {
+				t.Errorf("anonymous %s %s: %v, want %v", a, k, got, want)
+			}
+		}
+	}
+	if !AllowedSomewhere(&User{Grants: []Grant{{Role: CommunityStaff, ScopeID: "c"}}}, Create, KindNeed) ||
+		AllowedSomewhere(&User{Grants: []Grant{{Role: Auditor}}}, Create, KindNeed) {
+		t.Error("community staff draft needs, auditors do not")
+	}
+}

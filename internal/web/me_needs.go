@@ -26,7 +26,7 @@ type meNeedsData struct {
 	Others  []myNeed // the rest of their street's or community's running needs
 	Panels  []myNeed // needs whose panel the viewer sits on
 	Staff   bool
-	Drafts  bool // may draft a need (street or community staff, platform admin): the "new need" link
+	Drafts  bool // may draft a need somewhere: the "new need" link
 }
 
 // openStatuses are the needs still running (not closed, cancelled or failed).
@@ -55,10 +55,8 @@ func (a *app) meNeeds(w http.ResponseWriter, r *http.Request) {
 		}
 		return m
 	}
+	d.Drafts = accounts.AllowedSomewhere(u, accounts.Create, accounts.KindNeed)
 	for _, g := range u.Grants {
-		if g.Role == accounts.PlatformAdmin {
-			d.Drafts = true
-		}
 		f := procurement.Filter{Statuses: openStatuses, PerPage: procurement.MaxPerPage}
 		switch g.Role {
 		case accounts.StreetStaff:
@@ -68,7 +66,7 @@ func (a *app) meNeeds(w http.ResponseWriter, r *http.Request) {
 		default:
 			continue
 		}
-		d.Staff, d.Drafts = true, true
+		d.Staff = true
 		needs, _, err := a.Store.FindNeeds(ctx, f)
 		if err != nil {
 			a.fail(w, r, err)

@@ -134,7 +134,7 @@ func (a *app) pointsFlagsPage(w http.ResponseWriter, r *http.Request) (*page, er
 		return nil, err
 	}
 	d := &flaggedData{Redemptions: list, Rules: accounts.Allowed(u, accounts.Create, (&points.Rule{}).Resource()),
-		Grants: u.Has(accounts.PlatformAdmin) || u.Has(accounts.StreetStaff), Dismiss: map[string]bool{}}
+		Grants: accounts.AllowedSomewhere(u, accounts.Create, accounts.KindPoints), Dismiss: map[string]bool{}}
 	for _, red := range list {
 		d.Dismiss[red.ID] = accounts.Allowed(u, accounts.Update, accounts.Resource{Kind: accounts.KindActivityFlag, StreetID: red.StreetID})
 	}

@@ -100,7 +100,7 @@ func (a *app) needList(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	actor := accounts.ActorFrom(ctx)
-	d.CanCreate = actor.Has(accounts.CommunityStaff) || actor.Has(accounts.StreetStaff)
+	d.CanCreate = accounts.AllowedSomewhere(actor, accounts.Create, accounts.KindNeed)
 	a.render(w, r, "need_list.html", http.StatusOK, a.newPage(w, r, "need.board", d))
 }
 

@@ -179,6 +179,8 @@ func TestDemoAsItsUsersMeetIt(t *testing.T) {
 			{demoStreet, "/community/inbox", `href="/community/assist?`, false},
 			{demoCommunity, "/me/needs", `href="/needs/new"`, true},
 			{demoReviewer, "/me/needs", `href="/needs/new"`, false},
+			{demoAdmin, "/needs", `href="/needs/new"`, true}, // the form lets a platform admin draft for any community
+			{demoAuditor, "/needs", `href="/needs/new"`, false},
 			{demoAdmin, "/admin/points", `href="/admin/points/grant"`, true},
 			{demoAuditor, "/admin/points", `href="/admin/points/grant"`, false},
 		} {
