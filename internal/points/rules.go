@@ -83,7 +83,13 @@ func (r *Rule) Validate() error {
 	return l.Err()
 }
 
-func (r *Rule) matches(activityType string) bool {
+// RewardsResident reports whether the rule's points go to the resident who
+// attended (every kind but Richness, which rewards the organization).
+func (r *Rule) RewardsResident() bool { return r.Kind != Richness }
+
+// AppliesTo reports whether the rule awards points for attendance at an
+// activity of the given type: it is active and names that type or none.
+func (r *Rule) AppliesTo(activityType string) bool {
 	return r.Active && (r.ActivityType == "" || r.ActivityType == activityType)
 }
 
@@ -131,7 +137,7 @@ func Compute(rules []*Rule, a Attendance) []Line {
 	}
 	hours := fmt.Sprintf("%d.%02d", a.Minutes/60, a.Minutes%60*100/60)
 	for _, r := range rules {
-		if !r.matches(a.ActivityType) {
+		if !r.AppliesTo(a.ActivityType) {
 			continue
 		}
 		var to, name, reason string

@@ -50,7 +50,7 @@ func TestActivityPages(t *testing.T) {
 		form := url.Values{"title": {"龙锦苑中心花园绿植认养"}, "type": {"greening"}, "org": {f.org.ID}, "team": {"绿植认养队"},
 			"street": {f.street.ID}, "community": {f.community.ID}, "address": {"龙锦苑二区中心花园"},
 			"starts_at": {start.Format("2006-01-02T15:04")}, "ends_at": {start.Add(2 * time.Hour).Format("2006-01-02T15:04")},
-			"capacity": {"1"}, "eligibility": {"community"}, "points_rule": {"volunteer_hour"}, "publish": {"1"}}
+			"capacity": {"1"}, "eligibility": {"community"}, "publish": {"1"}}
 		bad := url.Values{}
 		for k, v := range form {
 			bad[k] = v

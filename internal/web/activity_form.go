@@ -70,7 +70,7 @@ func (a *app) activityCreate(w http.ResponseWriter, r *http.Request) {
 	act := &activities.Activity{Title: f.Get("title"), Type: activities.Type(f.Get("type")), Description: f.Get("description"),
 		OrgID: f.Get("org"), Team: f.Get("team"), StreetID: f.Get("street"), CommunityID: f.Get("community"),
 		Address: f.Get("address"), Eligibility: activities.Eligibility(f.Get("eligibility")),
-		PointsRule: f.Get("points_rule"), Status: activities.Draft}
+		Status: activities.Draft}
 	if f.Get("publish") != "" {
 		act.Status = activities.Published
 	}
@@ -149,7 +149,6 @@ func (a *app) activityEditPage(w http.ResponseWriter, r *http.Request) (*page, e
 		v.Set("ends_at", act.EndsAt.In(a.loc).Format(formTime))
 		v.Set("capacity", itoa(act.Capacity))
 		v.Set("eligibility", string(act.Eligibility))
-		v.Set("points_rule", act.PointsRule)
 	}
 	return p, nil
 }
@@ -169,8 +168,7 @@ func (a *app) activityUpdate(w http.ResponseWriter, r *http.Request) {
 	typ := activities.Type(f.Get("type"))
 	elig := activities.Eligibility(f.Get("eligibility"))
 	u := activities.Update{Title: str("title"), Type: &typ, Description: str("description"), Team: str("team"),
-		StreetID: str("street"), CommunityID: str("community"), Address: str("address"), Eligibility: &elig,
-		PointsRule: str("points_rule")}
+		StreetID: str("street"), CommunityID: str("community"), Address: str("address"), Eligibility: &elig}
 	var l errs.List
 	for _, t := range []struct {
 		field string

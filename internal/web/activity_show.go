@@ -7,6 +7,7 @@ import (
 	"github.com/huitian/huitian/internal/activities"
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/places"
+	"github.com/huitian/huitian/internal/points"
 )
 
 type activityShowData struct {
@@ -21,6 +22,9 @@ type activityShowData struct {
 	Over        bool
 	Actions     []activities.Action
 	Editable    bool // the organizer may still change it
+	// Rules are the active points rules that award the residents who
+	// attend an activity of its type: what the points scheme applies.
+	Rules []*points.Rule
 }
 
 func (a *app) activityShowPage(w http.ResponseWriter, r *http.Request) (*page, error) {
@@ -36,6 +40,15 @@ func (a *app) activityShowPage(w http.ResponseWriter, r *http.Request) (*page, e
 		Oversee: accounts.Allowed(u, accounts.ViewPrivate, act.Resource()),
 		Resident: accounts.Allowed(u, accounts.Create, accounts.Resource{Kind: accounts.KindSignup, ID: act.ID,
 			OwnerID: userIDOf(u)})}
+	rules, err := a.Store.FindRules(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	for _, rl := range rules {
+		if rl.AppliesTo(string(act.Type)) && rl.RewardsResident() {
+			d.Rules = append(d.Rules, rl)
+		}
+	}
 	if d.Manage {
 		d.Editable = act.Editable(now)
 		for _, t := range activities.Transitions {

@@ -123,7 +123,7 @@ func TestDemoAsItsUsersMeetIt(t *testing.T) {
 
 	t.Run("an activity with points says so in words", func(t *testing.T) {
 		anon := &browser{t: t, url: d.url, c: http.DefaultClient}
-		earns := 0
+		earns, greens := 0, 0
 		for _, m := range regexp.MustCompile(`href="(/activities/[0-9a-f-]{36})"`).FindAllStringSubmatch(page(t, anon, "/activities"), -1) {
 			body := page(t, anon, m[1])
 			if c := regexp.MustCompile(`<code>[a-z_]+</code>`).FindString(body); c != "" {
@@ -131,10 +131,21 @@ func TestDemoAsItsUsersMeetIt(t *testing.T) {
 			}
 			if strings.Contains(body, "可得积分") {
 				earns++
+				// The rules the points scheme applies to its type, for
+				// residents: the hours everywhere, 绿地认养 for greening
+				// only, never the organization's own bonus.
+				greening := strings.Contains(body, ">绿植认养<")
+				if greening {
+					greens++
+				}
+				if !strings.Contains(body, "志愿服务时长") || strings.Contains(body, "绿地认养") != greening ||
+					strings.Contains(body, "组织活动丰富度") {
+					t.Fatalf("%s names the wrong points rules (greening %v)", m[1], greening)
+				}
 			}
 		}
-		if earns == 0 {
-			t.Fatal("no activity of the demo says it earns points")
+		if earns == 0 || greens == 0 {
+			t.Fatalf("activities of the demo that say they earn points: %d, greening among them %d", earns, greens)
 		}
 		// One the organizer has not closed yet is over all the same: not
 		// "taking sign-ups" in the past list.

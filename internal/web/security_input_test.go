@@ -145,7 +145,7 @@ func TestXSSPayloadsRenderInert(t *testing.T) {
 		code, body, h = orgA.post("/activities", url.Values{"title": {xssShort}, "type": {"greening"}, "org": {f.org.ID},
 			"team": {xssShort}, "street": {f.street.ID}, "community": {f.community.ID}, "address": {xssShort},
 			"description": {xssLong}, "starts_at": {start.Format("2006-01-02T15:04")}, "ends_at": {start.Add(2 * time.Hour).Format("2006-01-02T15:04")},
-			"capacity": {"10"}, "eligibility": {"community"}, "points_rule": {"volunteer_hour"}, "publish": {"1"}})
+			"capacity": {"10"}, "eligibility": {"community"}, "publish": {"1"}})
 		if code != 303 {
 			t.Fatalf("activity: %d %s", code, regexpAlert(body))
 		}
@@ -350,7 +350,7 @@ func TestHostileFormsRefused(t *testing.T) {
 		act := url.Values{"title": {"龙锦苑中心花园绿植认养"}, "type": {"greening"}, "org": {f.org.ID}, "team": {"绿植认养队"},
 			"street": {f.street.ID}, "community": {f.community.ID}, "address": {"龙锦苑二区中心花园"},
 			"starts_at": {start.Format("2006-01-02T15:04")}, "ends_at": {start.Add(2 * time.Hour).Format("2006-01-02T15:04")},
-			"capacity": {"10"}, "eligibility": {"community"}, "points_rule": {"volunteer_hour"}, "publish": {"1"}}
+			"capacity": {"10"}, "eligibility": {"community"}, "publish": {"1"}}
 		for k, v := range map[string]string{"capacity": "-5", "ends_at": "9999-01-01T10:00", "starts_at": "0001-01-01T00:00"} {
 			bad := url.Values{}
 			for kk, vv := range act {
