@@ -31,6 +31,9 @@ func TestUserSearchByPart(t *testing.T) {
 	run(t, ctx, "search 小明",
 		chromedp.SendKeys(chromedp.CSS("#q"), "小明"),
 		chromedp.Click(chromedp.CSS(".filter-actions button")),
+		// The value attribute is the next page's (typing sets the
+		// property only), so the old page's rows cannot be read.
+		chromedp.WaitVisible(chromedp.CSS(`#q[value="小明"]`)),
 		chromedp.WaitVisible(chromedp.CSS("table.table tbody tr")))
 	names := text(t, ctx, "table.table tbody")
 	for _, n := range []string{"王小明", "李小明"} {
