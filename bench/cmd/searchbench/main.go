@@ -10,10 +10,10 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"flag"
 	"fmt"
-	"github.com/huitian/huitian/internal/search"
 	"os"
 	"runtime"
 	"runtime/pprof"
@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/huitian/huitian/bench/internal/corpus"
+	"github.com/huitian/huitian/internal/search"
 )
 
 // result is the last line of output.
@@ -83,10 +84,11 @@ func run(args []string) error {
 	seed := fs.Uint64("seed", 42, "corpus seed")
 	engines := fs.String("engines", "ours,fts5,bleve", "engines to measure, comma-separated")
 	useGSE := fs.Bool("gse", true, "segment queries with gse, as the application does")
-	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of our queries to this file")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of our timed queries to this file (how ../cmd/huitian/default.pgo is made, see bench/README.md)")
 	warm := fs.Int("warm", 100, "queries run before timing starts, to page the peers' common terms in")
 	economy := fs.Bool("economy", true, "drop our long queries' minor terms (SearchOptions.Economy, as the application's large indexes should search); false is exact")
 	dir := fs.String("dir", "", "directory for the peers' index files (default: a new temporary one)")
+	slowest := fs.Int("slowest", 0, "print each engine's slowest N queries with their latencies, to study the tail")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -130,7 +132,7 @@ func run(args []string) error {
 		default:
 			return fmt.Errorf("unknown engine %q", name)
 		}
-		m, err := measure(e, docs, queries, *warm, *cpuProfile)
+		m, err := measure(e, docs, queries, *warm, *cpuProfile, *slowest)
 		if err != nil {
 			return fmt.Errorf("%s: %w", e.name(), err)
 		}
@@ -175,7 +177,7 @@ type measurement struct {
 
 // measure indexes docs, runs the first warm queries to warm caches up, then
 // times every query, sequentially.
-func measure(e engine, docs []corpus.Doc, queries []string, warm int, cpuProfile string) (measurement, error) {
+func measure(e engine, docs []corpus.Doc, queries []string, warm int, cpuProfile string, slowest int) (measurement, error) {
 	var m measurement
 	took, err := e.index(docs)
 	if err != nil {
@@ -223,6 +225,16 @@ func measure(e engine, docs []corpus.Doc, queries []string, warm int, cpuProfile
 	m.shortP99, m.sentenceP99 = quantile(short, 0.99), quantile(sentence, 0.99)
 	fmt.Printf("%-6s query: p50 %.3f ms, p99 %.3f ms (short %d: p99 %.3f ms; sentences %d: p99 %.3f ms; max %.3f ms); %.1f hits per query; process CPU %.3f ms per query\n",
 		e.name(), m.p50, m.p99, len(short), m.shortP99, len(sentence), m.sentenceP99, quantile(lat, 1), float64(hits)/float64(len(queries)), m.cpu)
+	if slowest > 0 {
+		idx := make([]int, len(queries))
+		for i := range idx {
+			idx[i] = i
+		}
+		slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(lat[b], lat[a]) })
+		for _, i := range idx[:min(slowest, len(idx))] {
+			fmt.Printf("%-6s slow: %7.3f ms  %s\n", e.name(), float64(lat[i])/1e6, queries[i])
+		}
+	}
 	return m, nil
 }
 
