@@ -32,4 +32,18 @@ func TestDemoPolish(t *testing.T) {
 			seenDone = seenDone || !waits
 		}
 	})
+
+	t.Run("the dashboard counts the points each street issued", func(t *testing.T) {
+		admin := d.as(t, demoAdmin)
+		body := page(t, admin, "/dashboard")
+		m := regexp.MustCompile(`<option value="([^"]+)" >回龙观街道</option>`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatal("no 回龙观街道 in the dashboard's street filter")
+		}
+		body = page(t, admin, "/dashboard?street="+m[1])
+		issued := regexp.MustCompile(`<td>发放积分</td><td class="num">(\d+)</td>`).FindStringSubmatch(body)
+		if issued == nil || issued[1] == "0" {
+			t.Fatalf("回龙观街道 issued %v points on the dashboard; the demo grants its residents points from its pool", issued)
+		}
+	})
 }
