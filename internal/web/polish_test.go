@@ -4,18 +4,72 @@ package web_test
 // desktop, found still wrong.
 
 import (
+	"context"
+	"io"
+	"log/slog"
 	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/huitian/huitian/internal/cli"
+	"github.com/huitian/huitian/internal/config"
+	"github.com/huitian/huitian/internal/demo"
 	"github.com/huitian/huitian/internal/procurement"
+	"github.com/huitian/huitian/internal/sms"
+	"github.com/huitian/huitian/internal/store"
 	"github.com/huitian/huitian/internal/store/storetest"
 )
 
+// polishSite is the demo site with its SMS inbox, for the residents, who
+// sign in with a code.
+type polishSite struct {
+	*demoSite
+	inbox *sms.Inbox
+}
+
+func newPolishSite(t *testing.T) *polishSite {
+	t.Helper()
+	s := storetest.Open(t, store.SQLite)
+	if _, err := demo.Seed(context.Background(), s, s.Now()); err != nil {
+		t.Fatal(err)
+	}
+	inbox := sms.NewInbox(10)
+	h, err := cli.Handler(config.Default(), s, slog.New(slog.NewTextHandler(io.Discard, nil)), inbox, inbox)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return &polishSite{demoSite: &demoSite{s: s, url: srv.URL}, inbox: inbox}
+}
+
+// demoResident is 张桂兰, of 天通北苑第一社区 (天通苑北街道).
+const demoResident = "13800000010"
+
+// resident is a browser signed in with an SMS code as the demo resident.
+func (d *polishSite) resident(t *testing.T) *browser {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	b := &browser{t: t, url: d.url, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+	page(t, b, "/login?tab=code")
+	if code, body, _ := b.post("/login/code/send", url.Values{"phone": {demoResident}}); code >= 400 {
+		t.Fatalf("send a code: %d %s", code, body)
+	}
+	sent := regexp.MustCompile(`\d{6}`).FindString(d.inbox.Last(demoResident))
+	if code, body, _ := b.post("/login/code/verify", url.Values{"phone": {demoResident}, "code": {sent}}); code != http.StatusSeeOther {
+		t.Fatalf("sign in with the code: %d %s", code, body)
+	}
+	return b
+}
+
 func TestDemoPolish(t *testing.T) {
-	d := newDemoSite(t)
+	d := newPolishSite(t)
 
 	t.Run("a reviewer sees which panels wait for them", func(t *testing.T) {
 		body := page(t, d.as(t, demoReviewer), "/me/needs")
@@ -83,6 +137,41 @@ func TestDemoPolish(t *testing.T) {
 			if checked == 0 {
 				t.Fatalf("no %s need in the demo to check", st)
 			}
+		}
+	})
+
+	t.Run("a resident redeems at their own street's merchants first, on cards", func(t *testing.T) {
+		res := d.resident(t)
+		body := page(t, res, "/me/points")
+		if strings.Contains(body, `<table class="table" id="goods">`) {
+			t.Fatal("the goods are still a wide table")
+		}
+		shops := regexp.MustCompile(`<li class="card shop">\s*<h3>([^<]+)`).FindAllStringSubmatch(body, -1)
+		var names []string
+		for _, m := range shops {
+			names = append(names, strings.TrimSpace(m[1]))
+		}
+		// 张桂兰 lives in 天通北苑第一社区: its 粮油店 first, then her
+		// street's 书店, and no merchant of another street.
+		if len(names) != 2 || names[0] != "天通北苑粮油店" || names[1] != "天通苑北书店" {
+			t.Fatalf("the resident's merchants: %q", names)
+		}
+		if !strings.Contains(body, `<span class="tag tag-near">本社区</span>`) || !strings.Contains(body, `href="/me/points?shops=all#goods-title"`) {
+			t.Fatal("the nearest merchants are not marked, or there is no way to see the whole district's")
+		}
+		all := page(t, res, "/me/points?shops=all")
+		n := len(regexp.MustCompile(`<li class="card shop">`).FindAllString(all, -1))
+		if n <= 2 || !strings.Contains(all, "龙锦苑便民超市") || strings.Index(all, "天通北苑粮油店") > strings.Index(all, "龙锦苑便民超市") {
+			t.Fatalf("the whole district shows %d merchants, the resident's own not first", n)
+		}
+		// A code asked for from the whole list keeps the whole list.
+		good := regexp.MustCompile(`name="good_id" value="([^"]+)"><input type="hidden" name="shops" value="all">`).FindStringSubmatch(all)
+		if good == nil {
+			t.Fatal("the whole list's forms do not keep the list")
+		}
+		code, body, _ := res.post("/me/points/codes", url.Values{"good_id": {good[1]}, "shops": {"all"}})
+		if code != http.StatusOK || !strings.Contains(body, `id="code-digits"`) || !strings.Contains(body, "龙锦苑便民超市") {
+			t.Fatalf("a code from the whole list: %d", code)
 		}
 	})
 }
