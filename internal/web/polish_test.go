@@ -174,4 +174,26 @@ func TestDemoPolish(t *testing.T) {
 			t.Fatalf("a code from the whole list: %d", code)
 		}
 	})
+
+	t.Run("an imported need's source key is for staff only", func(t *testing.T) {
+		admin := d.as(t, demoAdmin)
+		anon := &browser{t: t, url: d.url, c: http.DefaultClient}
+		needs, _, err := d.s.FindNeeds(storetest.Admin(), procurement.Filter{Statuses: []procurement.Status{procurement.Closed}, PerPage: procurement.MaxPerPage})
+		if err != nil {
+			t.Fatal(err)
+		}
+		imported := 0
+		for _, n := range needs {
+			if !strings.Contains(page(t, admin, "/needs/"+n.ID), "来源编号：demo-p") {
+				continue
+			}
+			imported++
+			if body := page(t, anon, "/needs/"+n.ID); strings.Contains(body, "来源编号") || strings.Contains(body, "demo-p") {
+				t.Fatalf("the public page of %s shows its source key", n.Title)
+			}
+		}
+		if imported == 0 {
+			t.Fatal("no imported need shows its source key to the platform admin")
+		}
+	})
 }
