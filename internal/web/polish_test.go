@@ -196,4 +196,31 @@ func TestDemoPolish(t *testing.T) {
 			t.Fatal("no imported need shows its source key to the platform admin")
 		}
 	})
+
+	t.Run("a rate-limited code check stays on the merchant's counter", func(t *testing.T) {
+		cashier := d.as(t, demoMerchant)
+		_, _, h := cashier.get("/merchant")
+		counter := h.Get("Location")
+		if !strings.HasPrefix(counter, "/merchant/") {
+			t.Fatalf("/merchant sends the cashier to %q", counter)
+		}
+		for i := 0; ; i++ {
+			code, body, _ := cashier.get(counter + "/redeem?code=12345678")
+			if code == http.StatusBadRequest {
+				if i > 100 {
+					t.Fatal("a hundred wrong codes and no limit")
+				}
+				continue
+			}
+			if code != http.StatusTooManyRequests {
+				t.Fatalf("check %d: %d", i+1, code)
+			}
+			for _, want := range []string{"操作太频繁了，请", `id="code" name="code"`, `value="12345678"`} {
+				if !strings.Contains(body, want) {
+					t.Errorf("the counter after too many checks lacks %q", want)
+				}
+			}
+			break
+		}
+	})
 }
