@@ -223,4 +223,31 @@ func TestDemoPolish(t *testing.T) {
 			break
 		}
 	})
+
+	t.Run("my account comes first on /me, for every role", func(t *testing.T) {
+		browsers := map[string]*browser{"resident": d.resident(t)}
+		for role, phone := range map[string]string{"admin": demoAdmin, "street": demoStreet, "community": demoCommunity,
+			"org": demoOrgAdmin, "reviewer": demoReviewer, "merchant": demoMerchant, "foundation": "13800000008", "auditor": demoAuditor} {
+			browsers[role] = d.as(t, phone)
+		}
+		below := 0
+		for role, b := range browsers {
+			body := page(t, b, "/me")
+			h1 := strings.Index(body, "<h1>我的账号</h1>")
+			if h1 < 0 {
+				t.Fatalf("%s: no 我的账号 heading on /me", role)
+			}
+			for _, other := range []string{`id="my-actions"`, `class="recommended"`, "<h2>修改密码</h2>"} {
+				if i := strings.Index(body, other); i >= 0 {
+					below++
+					if i < h1 {
+						t.Errorf("%s: %s comes before 我的账号 on /me", role, other)
+					}
+				}
+			}
+		}
+		if below == 0 {
+			t.Fatal("no role's /me has anything but the account")
+		}
+	})
 }
