@@ -250,4 +250,36 @@ func TestDemoPolish(t *testing.T) {
 			t.Fatal("no role's /me has anything but the account")
 		}
 	})
+
+	t.Run("the audit log filters by action name", func(t *testing.T) {
+		admin := d.as(t, demoAdmin)
+		body := page(t, admin, "/admin/audit")
+		form := body[strings.Index(body, `<form method="get" action="/admin/audit"`):]
+		form = form[:strings.Index(form, "</form>")]
+		if strings.Contains(form, `<input id="action"`) {
+			t.Fatal("the action filter still wants a code typed")
+		}
+		if !strings.Contains(form, `<optgroup label="治理需求"><option value="need.`) ||
+			!strings.Contains(form, `<option value="need.publish" >发布需求</option>`) {
+			t.Fatal("the action filter does not offer the needs' actions by name")
+		}
+		for _, g := range regexp.MustCompile(`<optgroup label="([^"]*)">`).FindAllStringSubmatch(form, -1) {
+			if regexp.MustCompile(`^[a-z_]+$`).MatchString(g[1]) {
+				t.Errorf("the action filter's group %q is a code", g[1])
+			}
+		}
+		body = page(t, admin, "/admin/audit?action=need.publish")
+		if !strings.Contains(body, `<option value="need.publish" selected>发布需求</option>`) {
+			t.Fatal("the chosen action is not kept selected")
+		}
+		rows := regexp.MustCompile(`<span class="mono small">([a-z_.]+)</span>`).FindAllStringSubmatch(body, -1)
+		if len(rows) == 0 {
+			t.Fatal("no need published in the demo's audit log")
+		}
+		for _, m := range rows {
+			if m[1] != "need.publish" {
+				t.Fatalf("filtered to 发布需求, the log lists %s", m[1])
+			}
+		}
+	})
 }
