@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -22,7 +23,35 @@ func fitsPhone(t *testing.T, ctx context.Context, what string) {
 	}
 }
 
-// TestPolishPhone: on a 375×740 phone 张桂兰 reads the goods she can redeem
+// textLines counts the lines of each element's own text (its text nodes,
+// not the number or link inside a tile) by the distinct tops of their boxes.
+func textLines(t *testing.T, ctx context.Context, sel string) map[string]int {
+	t.Helper()
+	got := get(t, ctx, "count the lines of "+sel, chromedp.Evaluate[map[string]int](fmt.Sprintf(`(() => {
+		const out = {};
+		for (const el of document.querySelectorAll(%q)) {
+			const tops = new Set();
+			let label = "";
+			for (const n of el.childNodes) {
+				if (n.nodeType !== Node.TEXT_NODE || !n.textContent.trim()) continue;
+				label += n.textContent.trim();
+				const r = document.createRange();
+				r.selectNodeContents(n);
+				for (const b of r.getClientRects()) tops.add(Math.round(b.top));
+			}
+			if (label) out[label] = tops.size;
+		}
+		return out;
+	})()`, sel)))
+	if len(got) == 0 {
+		t.Fatalf("no text in %s", sel)
+	}
+	return got
+}
+
+// TestPolishPhone: on a 375×740 phone the login tabs and the portal's tiles
+// keep their labels on one line (居民（短信验证码） and 志愿时长（小时） left
+// "码）" and "时）" alone on a second), and 张桂兰 reads the goods she can redeem
 // as a card per merchant, her own community's first, each good's name on
 // one line beside its price (a table of four columns squeezed them into
 // a few characters a line).
@@ -32,7 +61,22 @@ func TestPolishPhone(t *testing.T) {
 	ctx := newTab(t)
 	run(t, ctx, "emulate a phone",
 		chromedp.EmulateViewport(375, 740, chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateScale(2)))
+	visit(t, ctx, s, "/login?tab=code", "#code-send")
+	fitsPhone(t, ctx, "/login?tab=code")
+	for label, lines := range textLines(t, ctx, ".tabs a") {
+		if lines != 1 {
+			t.Errorf("the login tab %q takes %d lines on a phone", label, lines)
+		}
+	}
 	residentSignIn(t, ctx, s, "13800000010")
+
+	visit(t, ctx, s, "/portal", "#tile-hours")
+	fitsPhone(t, ctx, "/portal")
+	for label, lines := range textLines(t, ctx, ".portal-tiles .tile") {
+		if lines != 1 {
+			t.Errorf("the portal tile %q takes %d lines on a phone", label, lines)
+		}
+	}
 
 	visit(t, ctx, s, "/me/points", "#goods .shop")
 	fitsPhone(t, ctx, "/me/points")
