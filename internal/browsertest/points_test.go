@@ -33,11 +33,16 @@ func TestEarnAndRedeem(t *testing.T) {
 	if s.Shots {
 		shot(t, res, s, "me-points.png")
 	}
+	// 龙锦苑便民超市 is in another street than hers: on the whole
+	// district's list.
+	run(t, res, "see the whole district's merchants",
+		chromedp.Click(chromedp.CSS(`#shops-scope a[href^="/me/points?shops=all"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#shops-scope a[href^="/me/points#"]`)))
 	clicked := get(t, res, "ask for a code for 挂面",
 		chromedp.Evaluate[bool](`(() => {
-			for (const tr of document.querySelectorAll("#goods tbody tr")) {
-				if (tr.innerText.includes("龙锦苑便民超市") && tr.innerText.includes("挂面")) {
-					tr.querySelector("button").click(); return true;
+			for (const li of document.querySelectorAll("#goods .shop-good")) {
+				if (li.closest(".shop").querySelector("h3").innerText.includes("龙锦苑便民超市") && li.innerText.includes("挂面")) {
+					li.querySelector("button").click(); return true;
 				}
 			}
 			return false;

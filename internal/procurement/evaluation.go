@@ -57,6 +57,29 @@ func CanReview(n *Need, panel []PanelMember, actor *accounts.User, now time.Time
 	return errs.E(errs.Forbidden, "score.not_on_panel")
 }
 
+// A reviewer's own steps on a need whose panel they sit on: not moves of
+// the need's state machine, so they are not among Actions.
+const (
+	PanelDeclare Action = "declare" // declare interests, before anything else
+	PanelScore   Action = "score"   // fill the score sheet once the proposals are opened
+)
+
+// PanelSteps lists what the reviewer me still owes the need at now: the
+// declaration while the tender or evaluation runs, then the score sheet
+// (scored: they have submitted one) while it is evaluated — never for a
+// conflicted reviewer.
+func PanelSteps(n *Need, me PanelMember, scored bool, now time.Time) []Action {
+	switch st := n.EffectiveStatus(now); {
+	case st != Published && st != Evaluating:
+		return nil
+	case !me.Declared:
+		return []Action{PanelDeclare}
+	case !me.Conflicted && st == Evaluating && !scored:
+		return []Action{PanelScore}
+	}
+	return nil
+}
+
 // ValidateScores checks a reviewer's score sheet: every criterion of every
 // proposal given, each 0–100.
 func ValidateScores(n *Need, proposals []*Proposal, scores []Score) error {

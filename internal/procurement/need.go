@@ -130,6 +130,17 @@ func (n *Need) EffectiveStatus(now time.Time) Status {
 	return n.Status
 }
 
+// Tendering reports whether the need still looks for its supplier at now:
+// a draft, submitted, or published before its deadline. Afterwards (opened,
+// awarded, failed, cancelled …) inviting organizations to it is over.
+func (n *Need) Tendering(now time.Time) bool {
+	switch n.EffectiveStatus(now) {
+	case Draft, Submitted, Published:
+		return true
+	}
+	return false
+}
+
 // Sealed reports whether proposals are still sealed at now.
 func (n *Need) Sealed(now time.Time) bool {
 	return n.Status == Published && now.Before(n.Deadline)

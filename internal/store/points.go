@@ -65,6 +65,18 @@ func accountOf(id, street string) *points.Account {
 	return &points.Account{ID: id, Kind: k, OwnerID: owner, StreetID: street}
 }
 
+// accountsOf are the two accounts of p, before they are read. An account
+// first paid from a street's pool belongs to that street, as an award's
+// recipient does: a hand grant to a resident counts as the street's points
+// on the dashboard, which reads the street of the recipient's account.
+func accountsOf(p *points.Posting, fromStreet, toStreet string) (from, to *points.Account) {
+	from, to = accountOf(p.From, fromStreet), accountOf(p.To, toStreet)
+	if to.StreetID == "" && from.Kind == points.Pool {
+		to.StreetID = from.StreetID
+	}
+	return from, to
+}
+
 // ensureAccount opens an account on first use.
 func ensureAccount(ctx context.Context, c conn, a *points.Account) error {
 	_, err := c.exec(ctx, `INSERT INTO points_accounts (id, kind, owner_id, street_id, balance, created_at)
@@ -79,7 +91,7 @@ func post(ctx context.Context, c conn, p *points.Posting, fromStreet, toStreet s
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	from, to := accountOf(p.From, fromStreet), accountOf(p.To, toStreet)
+	from, to := accountsOf(p, fromStreet, toStreet)
 	for _, a := range []*points.Account{from, to} {
 		if c.batch != nil && c.batch.known[a.ID] {
 			continue

@@ -54,9 +54,9 @@ func postSet(c conn, batch []*batchReq) error {
 		if actor := accounts.ActorFrom(r.ctx); actor != nil {
 			p.ActorID = actor.ID
 		}
-		for _, id := range []string{p.From, p.To} {
-			if !bs.known[id] && !slices.Contains(bs.opened, id) {
-				a := accountOf(id, "")
+		from, to := accountsOf(p, "", "")
+		for _, a := range []*points.Account{from, to} {
+			if id := a.ID; !bs.known[id] && !slices.Contains(bs.opened, id) {
 				open = append(open, a.ID, string(a.Kind), a.OwnerID, a.StreetID, c.now)
 				bs.opened = append(bs.opened, a.ID)
 				opened++

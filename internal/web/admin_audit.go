@@ -3,9 +3,12 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/huitian/huitian/internal/audit"
+	"github.com/huitian/huitian/internal/i18n"
 )
 
 type auditData struct {
@@ -16,6 +19,59 @@ type auditData struct {
 	Verified bool
 	Break    *audit.Break
 	Checked  int64
+	// Actions are the action filter's choices: every action the audit
+	// page has a name for, by kind of object.
+	Actions []auditActionGroup
+}
+
+// auditActionGroup is one kind of object's actions in the action filter.
+type auditActionGroup struct {
+	Label   string
+	Actions []auditActionChoice
+}
+
+// auditActionChoice is an action code and its name.
+type auditActionChoice struct{ Code, Name string }
+
+// auditActions lists the named actions (audit.action.<code>) grouped by
+// the kind before the code's dot (named kind.<kind>, or audit.group.<kind>
+// for the prefixes that are no kind of object), groups and actions in code
+// order; a filtered code without a name is kept as a choice of its own.
+func (a *app) auditActions(l i18n.Lang, current string) []auditActionGroup {
+	const prefix = "audit.action."
+	var codes []string
+	for _, k := range a.Catalog.Keys(i18n.ZH) {
+		if code, ok := strings.CutPrefix(k, prefix); ok {
+			codes = append(codes, code)
+		}
+	}
+	if current != "" && !a.Catalog.Has(prefix+current) {
+		codes = append(codes, current)
+	}
+	slices.Sort(codes)
+	var out []auditActionGroup
+	last := ""
+	for _, code := range codes {
+		kind, _, _ := strings.Cut(code, ".")
+		if len(out) == 0 || kind != last {
+			label := kind
+			for _, k := range []string{"kind." + kind, "audit.group." + kind} {
+				if a.Catalog.Has(k) {
+					label = a.Catalog.T(l, k)
+					break
+				}
+			}
+			out = append(out, auditActionGroup{Label: label})
+			last = kind
+		}
+		name := code
+		if a.Catalog.Has(prefix + code) {
+			name = a.Catalog.T(l, prefix+code)
+		}
+		g := &out[len(out)-1]
+		g.Actions = append(g.Actions, auditActionChoice{Code: code, Name: name})
+	}
+	return out
 }
 
 func (a *app) adminAudit(w http.ResponseWriter, r *http.Request) {
@@ -38,5 +94,7 @@ func (a *app) adminAudit(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	a.render(w, r, "admin_audit.html", http.StatusOK, a.newPage(w, r, "admin.audit", d))
+	p := a.newPage(w, r, "admin.audit", d)
+	d.Actions = a.auditActions(p.Lang, f.Action)
+	a.render(w, r, "admin_audit.html", http.StatusOK, p)
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/procurement"
@@ -90,9 +91,48 @@ func (a *app) meNeeds(w http.ResponseWriter, r *http.Request) {
 			a.fail(w, r, err)
 			return
 		}
+		// The needs that wait for the reviewer's declaration or scores
+		// first, with the step as a tag, like the staff's own.
+		var waiting, rest []myNeed
 		for _, n := range needs {
-			d.Panels = append(d.Panels, add(n))
+			m := myNeed{Need: n, Status: n.EffectiveStatus(now)}
+			if m.Steps, err = a.panelSteps(r, u, n, now); err != nil {
+				a.fail(w, r, err)
+				return
+			}
+			if len(m.Steps) > 0 {
+				waiting = append(waiting, m)
+			} else {
+				rest = append(rest, m)
+			}
 		}
+		d.Panels = append(waiting, rest...)
 	}
 	a.render(w, r, "me_needs.html", http.StatusOK, a.newPage(w, r, "me.needs", d))
+}
+
+// panelSteps are the reviewer u's own pending steps on a need of their panel.
+func (a *app) panelSteps(r *http.Request, u *accounts.User, n *procurement.Need, now time.Time) ([]procurement.Action, error) {
+	if st := n.EffectiveStatus(now); st != procurement.Published && st != procurement.Evaluating {
+		return nil, nil
+	}
+	panel, err := a.Store.FindPanel(r.Context(), n.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range panel {
+		if m.UserID != u.ID {
+			continue
+		}
+		scored := false
+		if m.Declared && !m.Conflicted {
+			own, err := a.Store.FindOwnScores(r.Context(), n.ID)
+			if err != nil {
+				return nil, err
+			}
+			scored = len(own) > 0
+		}
+		return procurement.PanelSteps(n, m, scored, now), nil
+	}
+	return nil, nil
 }

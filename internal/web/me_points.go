@@ -4,9 +4,13 @@ import (
 	"encoding/base64"
 	"html/template"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/merchants"
+	"github.com/huitian/huitian/internal/places"
 	"github.com/huitian/huitian/internal/points"
 	"github.com/huitian/huitian/internal/qr"
 )
@@ -14,9 +18,14 @@ import (
 type mePointsData struct {
 	Account *points.Account
 	Entries []*points.Entry
-	Goods   []*points.Good
-	Code    *points.Code // just issued
-	QR      template.URL // the code as a PNG data URL, drawn on the server
+	Shops   []goodsShop // the merchants to redeem at, nearest first
+	// Home is the resident's confirmed community (nil before they confirm
+	// it); AllShops: the whole district's merchants are shown, not only
+	// those of the home street.
+	Home     *places.Community
+	AllShops bool
+	Code     *points.Code // just issued
+	QR       template.URL // the code as a PNG data URL, drawn on the server
 	// Expiring points: what the end of this year takes (told in the last
 	// points.ExpiryNoticeLead before it).
 	Expiring  int64
@@ -49,11 +58,81 @@ func (a *app) mePointsPage(w http.ResponseWriter, r *http.Request) (*page, error
 		}
 	}
 	if u.Has(accounts.Resident) {
-		if d.Goods, err = a.Store.FindGoods(ctx, points.GoodFilter{ActiveOnly: true}); err != nil {
+		if err := a.loadShops(r, d); err != nil {
 			return nil, err
 		}
 	}
 	return a.newPage(w, r, "points.me_title", d), nil
+}
+
+// goodsShop is a merchant and the goods it gives for points. Near says how
+// close it is to the resident: "community" (their own), "street", or "".
+type goodsShop struct {
+	Merchant *merchants.Merchant
+	Goods    []*points.Good
+	Near     string
+}
+
+// loadShops fills the goods to redeem, by merchant: once the resident has
+// confirmed their community, their street's merchants (their community's
+// first; ?shops=all for the whole district's), before that every merchant.
+func (a *app) loadShops(r *http.Request, d *mePointsData) error {
+	ctx := r.Context()
+	home, err := a.Store.FindHomeCommunity(ctx)
+	switch {
+	case err == nil:
+		d.Home = home
+	case errs.Is(err, errs.NotFound):
+	default:
+		return err
+	}
+	d.AllShops = d.Home == nil || r.FormValue("shops") == "all"
+	f := points.GoodFilter{ActiveOnly: true}
+	if !d.AllShops {
+		f.StreetID = d.Home.StreetID
+	}
+	goods, err := a.Store.FindGoods(ctx, f)
+	if err != nil || len(goods) == 0 {
+		return err
+	}
+	list, err := a.Store.FindMerchants(ctx, f.StreetID)
+	if err != nil {
+		return err
+	}
+	byID := map[string]*merchants.Merchant{}
+	for _, m := range list {
+		byID[m.ID] = m
+	}
+	at := map[string]int{}
+	for _, g := range goods {
+		i, ok := at[g.MerchantID]
+		if !ok {
+			m := byID[g.MerchantID]
+			if m == nil { // enrolled since the list was read
+				continue
+			}
+			i = len(d.Shops)
+			at[g.MerchantID] = i
+			d.Shops = append(d.Shops, goodsShop{Merchant: m, Near: nearness(m, d.Home)})
+		}
+		d.Shops[i].Goods = append(d.Shops[i].Goods, g)
+	}
+	rank := map[string]int{"community": 0, "street": 1, "": 2}
+	slices.SortStableFunc(d.Shops, func(x, y goodsShop) int { return rank[x.Near] - rank[y.Near] })
+	return nil
+}
+
+// nearness is how close merchant m is to the resident's home community.
+func nearness(m *merchants.Merchant, home *places.Community) string {
+	switch {
+	case home == nil:
+		return ""
+	case m.CommunityID != "" && m.CommunityID == home.ID:
+		return "community"
+	case m.StreetID == home.StreetID:
+		return "street"
+	}
+	return ""
 }
 
 func (a *app) mePoints(w http.ResponseWriter, r *http.Request) {

@@ -28,12 +28,13 @@ func (a *app) needInvite(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, errs.E(errs.Forbidden, "auth.forbidden"))
 		return
 	}
-	_, stepErr := procurement.Step(n, procurement.ActEdit, actor, a.Store.Now())
+	now := a.Store.Now()
+	_, stepErr := procurement.Step(n, procurement.ActEdit, actor, now)
 	if errs.CodeOf(stepErr) == errs.Forbidden {
 		a.fail(w, r, stepErr)
 		return
 	}
-	if why := inviteClosed(n, stepErr == nil); why != "" {
+	if why := inviteClosed(n, stepErr == nil, now); why != "" {
 		a.formAgain(w, r, "need_show.html", a.needPageFor("invite"), errs.E(errs.Conflict, why))
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"time"
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/match"
@@ -28,7 +29,10 @@ type matchPanel struct {
 	Unavailable bool
 
 	// CanInvite: invitations make sense now (see inviteClosed); otherwise
-	// InviteClosed is the catalog key saying why not.
+	// InviteClosed is the catalog key saying why not. Over: the tender no
+	// longer looks for a supplier, so the recommendations are folded away
+	// as a record, without invitations.
+	Over         bool
 	CanInvite    bool
 	InviteClosed string
 	Procedure    procurement.Procedure
@@ -75,8 +79,10 @@ func mayMatch(actor *accounts.User, n *procurement.Need) bool {
 // before its deadline (street); a direct commission names one organization;
 // once proposals are in, an edit asks bidders to re-confirm, which is a step
 // for the edit form, not for a one-click invitation.
-func inviteClosed(n *procurement.Need, canEdit bool) string {
+func inviteClosed(n *procurement.Need, canEdit bool, now time.Time) string {
 	switch {
+	case !n.Tendering(now):
+		return "recommend.invite_closed_over"
 	case !canEdit:
 		return "recommend.invite_closed_status"
 	case n.Procedure == procurement.Direct && len(n.InvitedOrgIDs) > 0:
@@ -114,7 +120,9 @@ func (a *app) loadMatch(r *http.Request, d *needShowData, canEdit bool) {
 	m := &matchPanel{Procedure: n.Procedure, Category: n.Category, Confidence: n.CategoryConfidence,
 		Auto: n.CategorySource != procurement.CategoryStaff, CanSetCategory: true}
 	d.Match = m
-	m.InviteClosed = inviteClosed(n, canEdit)
+	now := a.Store.Now()
+	m.Over = !n.Tendering(now)
+	m.InviteClosed = inviteClosed(n, canEdit, now)
 	m.Topics = match.TrainingTopics()
 	if v := r.URL.Query().Get("trained"); match.ValidTraining(v) {
 		m.Trained = v

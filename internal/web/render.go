@@ -292,7 +292,10 @@ func (a *app) fail(w http.ResponseWriter, r *http.Request, err error) {
 // formFailed re-renders a form with its errors marked per field.
 func (a *app) formFailed(w http.ResponseWriter, r *http.Request, name string, p *page, err error) {
 	code := errs.CodeOf(err)
-	if code != errs.Invalid && code != errs.Conflict {
+	// Too many tries stays on the form as well: the reader waits the time
+	// the message says and tries again from there (a merchant's counter, a
+	// check-in code), not from an error page.
+	if code != errs.Invalid && code != errs.Conflict && code != errs.TooMany {
 		a.fail(w, r, err)
 		return
 	}
