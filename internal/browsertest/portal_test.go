@@ -158,7 +158,7 @@ func TestPortalElderJourney(t *testing.T) {
 	if got := text(t, ctx, "#tile-points .num"); got != "0" {
 		t.Fatalf("a new resident's points: %q", got)
 	}
-	run(t, ctx, "open my points", chromedp.Click(chromedp.CSS("#tile-points")), chromedp.WaitVisible(chromedp.CSS("main h1")))
+	run(t, ctx, "open my points", chromedp.Click(chromedp.CSS("#tile-points")), chromedp.WaitVisible(chromedp.CSS("#balance")))
 	if !strings.Contains(get(t, ctx, "points page", chromedp.Evaluate[string](`location.pathname`)), "/me/points") {
 		t.Fatal("the points tile does not lead to my points")
 	}

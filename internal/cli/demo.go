@@ -7,6 +7,7 @@ import (
 	iofs "io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -60,9 +61,13 @@ func runDemo(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
+	// The workers are stopped and waited for before the store closes: a
+	// connection outliving it would, on closing, delete the -wal file of
+	// the database a --fresh run creates under the same name.
 	workers, stopWorkers := context.WithCancel(ctx)
-	defer stopWorkers()
-	if err := startWorkers(workers, s, inbox, log, nil); err != nil {
+	var bg sync.WaitGroup
+	defer func() { stopWorkers(); bg.Wait() }()
+	if err := startWorkers(workers, &bg, s, inbox, log, nil); err != nil {
 		return err
 	}
 	return listenAndServe(ctx, cfg.Addr, h, log, func(url string) {

@@ -151,7 +151,7 @@ func handler(cfg config.Config, s *store.Store, log *slog.Logger, sender sms.Sen
 // deadline sweep, the text-message outbox, the points issuing round
 // (awards, issue after notice, activity reminders) and the rate-limit
 // pruning.
-func startWorkers(ctx context.Context, s *store.Store, sender sms.Sender, log *slog.Logger, m *nodeMetrics) error {
+func startWorkers(ctx context.Context, bg *sync.WaitGroup, s *store.Store, sender sms.Sender, log *slog.Logger, m *nodeMetrics) error {
 	cat, err := i18n.Load()
 	if err != nil {
 		return err
@@ -159,7 +159,13 @@ func startWorkers(ctx context.Context, s *store.Store, sender sms.Sender, log *s
 	// One node of several runs them: the leader (store.Lead); when it dies
 	// another takes over within seconds. Every job is idempotent, so the
 	// moment two might overlap costs nothing.
-	go s.Lead(ctx, store.LeaderJobs, 2*time.Second, func(ctx context.Context) {
+	bg.Go(func() { s.Lead(ctx, store.LeaderJobs, 2*time.Second, leaderJobs(s, sender, cat, log, m), leaderChanged(log)) })
+	return nil
+}
+
+// leaderJobs are what the leader runs until ctx ends.
+func leaderJobs(s *store.Store, sender sms.Sender, cat *i18n.Catalog, log *slog.Logger, m *nodeMetrics) func(context.Context) {
+	return func(ctx context.Context) {
 		var wg sync.WaitGroup
 		wg.Go(func() { sweepDeadlines(ctx, s, log, 30*time.Second, m) })
 		wg.Go(func() { drainOutbox(ctx, s, sender, cat, log, 10*time.Second, m) })
@@ -167,14 +173,17 @@ func startWorkers(ctx context.Context, s *store.Store, sender sms.Sender, log *s
 		wg.Go(func() { issuePoints(ctx, s, log, issueEvery) })
 		wg.Go(func() { rollDashboard(ctx, s, log, time.Minute, m) })
 		wg.Wait()
-	}, func(leading bool) {
+	}
+}
+
+func leaderChanged(log *slog.Logger) func(bool) {
+	return func(leading bool) {
 		if leading {
 			log.Info("本节点负责后台任务 / this node runs the background jobs")
 		} else {
 			log.Info("本节点不再负责后台任务 / this node no longer runs the background jobs")
 		}
-	})
-	return nil
+	}
 }
 
 // sweepDeadlines writes down, every interval, the needs whose proposal
@@ -315,8 +324,11 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
+	// The background goroutines are stopped and waited for before the
+	// store closes (deferred earlier, so it runs after).
 	workers, stopWorkers := context.WithCancel(ctx)
-	defer stopWorkers()
+	var bg sync.WaitGroup
+	defer func() { stopWorkers(); bg.Wait() }()
 	// Other app nodes' changes: those committed after this point reach the
 	// indexes through change_log (those before, through the build).
 	// The build may read a replica (at most its bound behind): the feed is
@@ -327,12 +339,14 @@ func runServe(ctx context.Context, args []string, env Env) error {
 	if err != nil {
 		return err
 	}
-	go s.FollowChanges(workers, followFrom, 500*time.Millisecond, func(err error) {
-		log.Error("读取其他节点的变更失败 / reading other nodes' changes failed", "err", err)
+	bg.Go(func() {
+		s.FollowChanges(workers, followFrom, 500*time.Millisecond, func(err error) {
+			log.Error("读取其他节点的变更失败 / reading other nodes' changes failed", "err", err)
+		})
 	})
-	go buildLive(build, live, log)
-	go buildSolutions(build, sols, log)
-	if err := startWorkers(workers, s, sender, log, m); err != nil {
+	bg.Go(func() { buildLive(build, live, log) })
+	bg.Go(func() { buildSolutions(build, sols, log) })
+	if err := startWorkers(workers, &bg, s, sender, log, m); err != nil {
 		return err
 	}
 	return listenAndServe(ctx, cfg.Addr, h, log, func(url string) {
