@@ -159,7 +159,9 @@ func startWorkers(ctx context.Context, bg *sync.WaitGroup, s *store.Store, sende
 	// One node of several runs them: the leader (store.Lead); when it dies
 	// another takes over within seconds. Every job is idempotent, so the
 	// moment two might overlap costs nothing.
-	bg.Go(func() { s.Lead(ctx, store.LeaderJobs, 2*time.Second, leaderJobs(s, sender, cat, log, m), leaderChanged(log)) })
+	bg.Go(func() {
+		s.Lead(ctx, store.LeaderJobs, 2*time.Second, leaderJobs(s, sender, cat, log, m), leaderChanged(log))
+	})
 	return nil
 }
 
