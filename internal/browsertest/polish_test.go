@@ -54,7 +54,7 @@ func textLines(t *testing.T, ctx context.Context, sel string) map[string]int {
 // "码）" and "时）" alone on a second), and 张桂兰 reads the goods she can redeem
 // as a card per merchant, her own community's first, each good's name on
 // one line beside its price (a table of four columns squeezed them into
-// a few characters a line).
+// a few characters a line), and her points history as a row per entry.
 func TestPolishPhone(t *testing.T) {
 	needBrowser(t)
 	s := newSite(t, storetest.Open(t, store.SQLite))
@@ -99,4 +99,27 @@ func TestPolishPhone(t *testing.T) {
 	}
 	scrollTo(t, ctx, "#goods-title")
 	shot(t, ctx, s, "me-points-phone.png")
+
+	// Her history: a row per entry, no sideways scroll, each amount on the
+	// line of what it was for (a four-column table needed a scroll).
+	rows := get(t, ctx, "measure the history", chromedp.Evaluate[[]struct {
+		What       string
+		WhatTop    float64
+		DeltaTop   float64
+		Overflowed bool
+	}](`Array.from(document.querySelectorAll("#history li"), li => {
+		const w = li.querySelector(".ledger-what"), d = li.querySelector(".ledger-delta");
+		return {What: w ? w.innerText : li.innerText, WhatTop: w ? w.getBoundingClientRect().top : 0,
+			DeltaTop: d ? d.getBoundingClientRect().top : -1, Overflowed: li.scrollWidth > li.clientWidth};
+	})`))
+	if len(rows) == 0 || rows[0].DeltaTop < 0 {
+		t.Fatalf("no entries in her points history: %+v", rows)
+	}
+	for _, r := range rows {
+		if r.Overflowed || r.DeltaTop-r.WhatTop > 4 || r.WhatTop-r.DeltaTop > 4 {
+			t.Errorf("history entry %q: amount %.0fpx from its line, overflowing %v", r.What, r.DeltaTop-r.WhatTop, r.Overflowed)
+		}
+	}
+	scrollTo(t, ctx, "#history")
+	shot(t, ctx, s, "me-points-history-phone.png")
 }
