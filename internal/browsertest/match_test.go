@@ -86,6 +86,7 @@ func TestMatching(t *testing.T) {
 	signIn(t, ctx, s, "13800000004", "陈思雨", "")
 	visit(t, ctx, s, "/me", ".recommended")
 	contains(t, "the recommendations' heading", text(t, ctx, ".recommended h2"), "为您推荐的需求")
+	scrollTo(t, ctx, ".recommended") // below 我的账号
 	shot(t, ctx, s, "match-recommended-needs.png")
 }
 

@@ -69,6 +69,7 @@ func TestJointMeeting(t *testing.T) {
 	signIn(t, ctx, s, "13800000002", "李晓燕", "")
 	visit(t, ctx, s, "/me", "#my-actions")
 	contains(t, "home page", text(t, ctx, "#my-actions"), item)
+	scrollTo(t, ctx, "#my-actions") // below 我的账号
 	shot(t, ctx, s, "meeting-my-actions.png")
 	href := get(t, ctx, "find the item", chromedp.Evaluate[string](
 		`Array.from(document.querySelectorAll("#my-actions a")).find(a => a.textContent.includes(`+jsString(item)+`)).getAttribute("href")`))
