@@ -388,34 +388,51 @@ func economize(terms []resolved, budget int) []resolved {
 // starting goroutines costs more than it saves.
 const parallelMinPostings = 50_000
 
-// searchParallel searches the segments on workers goroutines, feeding one
-// top k: every worker prunes with the k-th score over all the documents
-// seen so far, as one goroutine searching them all would. Candidates that
-// reach the heap are few (hundreds of a search's hundreds of thousands), so
-// taking its lock for them costs nothing measurable; Accept is called under
-// it, one call at a time.
+// searchParallel searches the segments on workers goroutines, each with its
+// own top k. They share the best k-th score any of them has reached: a
+// document below it cannot enter the merged top k either, so each prunes as
+// if it had seen the others' documents. Accept calls are serialized.
 func (ix *Index) searchParallel(sc *scorer, sn *snapshot, terms []resolved, k int, o *SearchOptions, workers int) *topK {
+	oo := *o
+	if accept := o.Accept; accept != nil {
+		var mu sync.Mutex
+		oo.Accept = func(id string) bool {
+			mu.Lock()
+			defer mu.Unlock()
+			return accept(id)
+		}
+	}
 	// Largest segments first, so no worker is left with a big one at the end.
 	order := make([]int, len(sn.segs))
 	for i := range order {
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(sn.segs[b].n, sn.segs[a].n) })
-	top := &topK{k: k, mu: new(sync.Mutex)}
+	var shared atomic.Uint64
 	var next atomic.Int64
+	tops := make([]*topK, workers)
 	var wg sync.WaitGroup
-	for range workers {
+	for w := range tops {
+		tops[w] = &topK{k: k, shared: &shared}
 		wg.Go(func() {
 			for {
 				i := int(next.Add(1)) - 1
 				if i >= len(order) {
 					return
 				}
-				ix.searchSegment(sc, sn, order[i], terms, top, o)
+				ix.searchSegment(sc, sn, order[i], terms, tops[w], &oo)
 			}
 		})
 	}
 	wg.Wait()
+	top := &topK{k: k}
+	for _, t := range tops {
+		for _, h := range t.h {
+			if top.wouldAccept(h.score, h.id) {
+				top.push(h)
+			}
+		}
+	}
 	return top
 }
 
@@ -482,7 +499,10 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 	lenCodes := seg.lens.codes
 	codesOf := func(d uint32) []uint8 { return lenCodes[int(d)*nf : int(d+1)*nf] }
 	offer := func(d uint32, score float64) {
-		top.offer(hitRef{score: score, id: seg.ids[d], seg: si, ord: d}, o.Accept)
+		id := seg.ids[d]
+		if top.wouldAccept(score, id) && (o.Accept == nil || o.Accept(id)) {
+			top.push(hitRef{score: score, id: id, seg: si, ord: d})
+		}
 	}
 	prune := !o.Exhaustive
 
@@ -583,7 +603,6 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 					d = next
 					continue
 				}
-				Cands.Add(1)
 				codes := lenCodes[int(d)*nf : int(d+1)*nf] // codesOf(d), inlined
 				score := 0.0
 				for _, c := range win[we:] {
@@ -638,8 +657,8 @@ func (ix *Index) searchSegment(sc *scorer, sn *snapshot, si int, terms []resolve
 		for _, c := range order[e:] {
 			c.seek(hi + 1)
 		}
-		// Searching in parallel, the other workers may have raised the
-		// threshold meanwhile.
+		// Searching in parallel, the other segments' heaps may have raised
+		// the shared threshold meanwhile.
 		theta = max(theta, top.threshold())
 		for e < m && prefix[e] < theta {
 			e++
@@ -807,11 +826,9 @@ type hitRef struct {
 type topK struct {
 	k int
 	h []hitRef
-	// mu, when set, guards h for workers searching segments in parallel
-	// (searchParallel), and kth holds h[0].score (as float64 bits) once h
-	// is full, for them to read without it.
-	mu  *sync.Mutex
-	kth atomic.Uint64
+	// shared, when set, holds (as float64 bits) the highest k-th score of
+	// the heaps searching other segments at the same time.
+	shared *atomic.Uint64
 }
 
 // worse orders candidates: lower score, then larger id.
@@ -819,30 +836,30 @@ func worse(a, b *hitRef) bool {
 	return a.score < b.score || a.score == b.score && a.id > b.id
 }
 
-// threshold is the score a candidate must reach (0 until the heap is full;
+// threshold is the score a candidate must reach (0 until a heap is full;
 // every match scores above 0).
 func (t *topK) threshold() float64 {
-	if t.mu != nil {
-		return math.Float64frombits(t.kth.Load())
-	}
+	th := 0.0
 	if len(t.h) == t.k {
-		return t.h[0].score
+		th = t.h[0].score
 	}
-	return 0
+	if t.shared != nil {
+		th = max(th, math.Float64frombits(t.shared.Load()))
+	}
+	return th
 }
 
-// offer adds x if it enters the top k and accept (when set) takes its id.
-func (t *topK) offer(x hitRef, accept func(id string) bool) {
-	if t.mu != nil {
-		t.mu.Lock()
-		defer t.mu.Unlock()
-	}
-	if !t.wouldAccept(x.score, x.id) || (accept != nil && !accept(x.id)) {
+// share raises the shared threshold to this heap's, if higher.
+func (t *topK) share() {
+	if t.shared == nil || len(t.h) < t.k {
 		return
 	}
-	t.push(x)
-	if t.mu != nil && len(t.h) == t.k {
-		t.kth.Store(math.Float64bits(t.h[0].score))
+	th := t.h[0].score
+	for {
+		old := t.shared.Load()
+		if math.Float64frombits(old) >= th || t.shared.CompareAndSwap(old, math.Float64bits(th)) {
+			return
+		}
 	}
 }
 
@@ -851,6 +868,7 @@ func (t *topK) wouldAccept(score float64, id string) bool {
 }
 
 func (t *topK) push(x hitRef) {
+	defer t.share()
 	if len(t.h) < t.k {
 		t.h = append(t.h, x)
 		for i := len(t.h) - 1; i > 0; {
@@ -879,5 +897,3 @@ func (t *topK) push(x hitRef) {
 		i = w
 	}
 }
-
-var Cands atomic.Int64 // EXPERIMENT
