@@ -79,13 +79,10 @@ type goodsShop struct {
 func (a *app) loadShops(r *http.Request, d *mePointsData) error {
 	ctx := r.Context()
 	home, err := a.Store.FindHomeCommunity(ctx)
-	switch {
-	case err == nil:
-		d.Home = home
-	case errs.Is(err, errs.NotFound):
-	default:
+	if err != nil && !errs.Is(err, errs.NotFound) {
 		return err
 	}
+	d.Home = home
 	d.AllShops = d.Home == nil || r.FormValue("shops") == "all"
 	f := points.GoodFilter{ActiveOnly: true}
 	if !d.AllShops {

@@ -78,13 +78,10 @@ func (a *app) portalPage(w http.ResponseWriter, r *http.Request) (*page, error) 
 			a.setElderlyCookie(w, r, true)
 		}
 		home, err := a.Store.FindHomeCommunity(ctx)
-		switch {
-		case err == nil:
-			d.Home = home
-		case errs.Is(err, errs.NotFound):
-		default:
+		if err != nil && !errs.Is(err, errs.NotFound) {
 			return nil, err
 		}
+		d.Home = home
 	}
 	now := a.Store.Now()
 	f := activities.Filter{Status: activities.Published, From: now, To: now.Add(7 * 24 * time.Hour),
