@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/huitian/huitian/internal/accounts"
@@ -166,15 +165,6 @@ func (a *API) matchProjects(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, matchList{Items: matchItems(rs, true), TookMS: tookMS(start)})
 }
 
-// NeedQuery is the matcher's query for a need: its text, place and
-// qualification rules.
-func NeedQuery(n *procurement.Need) match.Query {
-	q := match.Query{Text: strings.TrimSpace(n.Title + "\n" + n.Description), Community: n.CommunityID, Street: n.StreetID}
-	q.RegisteredOnly = slices.Contains(n.Qualifications, procurement.RegisteredOnly)
-	q.LocalOnly = slices.Contains(n.Qualifications, procurement.LocalOnly)
-	return q
-}
-
 // needMatches: GET /api/v1/needs/{id}/matches — staff of the need's street
 // or community (and platform admins, auditors): the organizations and past
 // projects for the need, and the organizations left out with why.
@@ -213,7 +203,7 @@ func (a *API) needMatches(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) matchNeed(ctx context.Context, n *procurement.Need, limit int) (needMatches, error) {
-	q := NeedQuery(n)
+	q := match.NeedQuery(n)
 	q.IncludeExcluded = true
 	out := needMatches{Organizations: []matchItem{}, Excluded: []matchItem{}}
 	orgs, err := a.match.Organizations(ctx, q, limit)
@@ -228,14 +218,9 @@ func (a *API) matchNeed(ctx context.Context, n *procurement.Need, limit int) (ne
 		}
 	}
 	q.IncludeExcluded = false
-	projects, err := a.match.Projects(ctx, q, limit+1)
+	projects, err := a.match.Projects(ctx, q, limit)
 	if err != nil {
 		return out, err
-	}
-	// A completed need is not its own precedent.
-	projects = slices.DeleteFunc(projects, func(r match.Result) bool { return r.ID == n.ID })
-	if len(projects) > limit {
-		projects = projects[:limit]
 	}
 	out.Projects = matchItems(projects, true)
 	return out, nil

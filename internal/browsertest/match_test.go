@@ -91,7 +91,9 @@ func TestMatching(t *testing.T) {
 }
 
 // TestEveryDemoNeedHasRecommendations: a platform admin sees at least three
-// organizations, each with a reason, on every demo need's page.
+// organizations, each with a reason, on every demo need's page — except on
+// the one or two whose qualification rules leave out every organization that
+// fits, which say so and list those left out with why.
 func TestEveryDemoNeedHasRecommendations(t *testing.T) {
 	needBrowser(t)
 	s := newSite(t, storetest.Open(t, store.SQLite))
@@ -117,12 +119,23 @@ func TestEveryDemoNeedHasRecommendations(t *testing.T) {
 			const doc = new DOMParser().parseFromString(html, "text/html");
 			// Keyed by id: two demo needs may share a title.
 			const title = doc.querySelector("main h1").innerText.trim();
-			out[id + " " + title] = Array.from(doc.querySelectorAll("#match-orgs .match-org"),
+			const orgs = Array.from(doc.querySelectorAll("#match-orgs .match-org"),
 				li => li.querySelector("h3").innerText.trim() + "：" + Array.from(li.querySelectorAll(".reasons li"), r => r.innerText.trim()).join("；"));
+			if (orgs.length === 0 && doc.querySelector("#match-none-rules")) {
+				// Its rules leave out everyone who fits: say who, and why.
+				orgs.push(...Array.from(doc.querySelectorAll("#match-excluded li"), li => "（不能邀请）" + li.innerText.trim()));
+			}
+			out[id + " " + title] = orgs;
 		}
 		return out;
 	})()`, strings.Join(ids, ",")), chromedp.EvalAwaitPromise))
+	ruled := 0
 	for title, orgs := range got {
+		if len(orgs) > 0 && strings.HasPrefix(orgs[0], "（不能邀请）") {
+			ruled++
+			t.Logf("%s → %s", title, orgs[0])
+			continue
+		}
 		if len(orgs) < 3 {
 			t.Errorf("%s: %d recommendations %v", title, len(orgs), orgs)
 			continue
@@ -137,6 +150,18 @@ func TestEveryDemoNeedHasRecommendations(t *testing.T) {
 	if len(got) != len(needs) {
 		t.Errorf("read %d pages of %d needs", len(got), len(needs))
 	}
+	if ruled == 0 || ruled > 3 {
+		t.Errorf("%d needs whose rules leave out every fitting organization, want 1 to 3", ruled)
+	}
+
+	// One of them, as staff see it: the tender failed, and the panel says
+	// why nobody answered.
+	visit(t, ctx, s, "/needs/"+demoNeedID(t, s, "太阳新城社区平安巡逻队伍建设"), "#match-over summary")
+	run(t, ctx, "open the closed tender's recommendations", chromedp.Click(chromedp.CSS("#match-over summary")),
+		chromedp.WaitVisible(chromedp.CSS("#match-none-rules")))
+	contains(t, "the left-out organizations", text(t, ctx, "#match-excluded"), "不符合资格")
+	scrollTo(t, ctx, "#match-orgs")
+	shot(t, ctx, s, "match-none-rules.png")
 }
 
 // TestMatchingOnAPhone: the recommendations and the highlighted search fit

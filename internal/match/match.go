@@ -71,6 +71,10 @@ type Query struct {
 	// unqualified organizations that would have ranked in the top limit,
 	// with Result.Excluded saying why (for staff).
 	IncludeExcluded bool
+	// Self is the need the query is made for (NeedQuery), if any: once done,
+	// that need is a completed project, but never its own precedent — not a
+	// similar past project of its organization, not a result of Projects.
+	Self string
 }
 
 // Result is one ranked organization or project.
@@ -116,6 +120,14 @@ type Weights struct {
 	// other synonyms of one typed term keep beside the best one.
 	PeopleWeight float64 `json:"people_weight"`
 	SynonymRest  float64 `json:"synonym_rest"`
+	// MinEvidence: when a need's rules or a credit list leave out
+	// organizations, an eligible one whose evidence (the score's text fit,
+	// category and track record: without place, satisfaction and load) is
+	// below this share of the best left-out one's is not offered: an
+	// organization of the right street that shares a word or two with the
+	// need is no recommendation, and staff see who was left out and why
+	// instead. Without anyone left out the ranking is the whole answer.
+	MinEvidence float64 `json:"min_evidence"`
 }
 
 //go:embed weights.json
@@ -590,6 +602,7 @@ func (m *Matcher) Organizations(ctx context.Context, q Query, limit int) ([]Resu
 	if err != nil {
 		return nil, err
 	}
+	all = m.withEvidence(all)
 	rank(all, 0)
 	var out, excluded []Result
 	for i, r := range all {
@@ -627,7 +640,7 @@ func (m *Matcher) scoreOrgs(ctx context.Context, p *prepared, q Query) ([]Result
 	// project hits, not one over every candidate's projects.
 	similarOf := map[string][]*Project{}
 	for id, t := range p.projText {
-		if pr := m.projs[id]; pr != nil && t >= w.SimilarThreshold {
+		if pr := m.projs[id]; pr != nil && t >= w.SimilarThreshold && id != q.Self {
 			cand[pr.OrgID] = true
 			similarOf[pr.OrgID] = append(similarOf[pr.OrgID], pr)
 		}
@@ -799,8 +812,8 @@ func (m *Matcher) Projects(ctx context.Context, q Query, limit int) ([]Result, e
 			return nil, ctx.Err()
 		}
 		pr := m.projs[id]
-		if pr == nil {
-			continue // deleted since the search
+		if pr == nil || id == q.Self {
+			continue // deleted since the search; the need itself
 		}
 		f := Features{Text: t, Category: p.cats[m.projCat[id]], OrgText: p.orgText[pr.OrgID]}
 		if place(pr.CommunityID, pr.CommunityName, q.Community) {
@@ -837,4 +850,20 @@ func (m *Matcher) Projects(ctx context.Context, q Query, limit int) ([]Result, e
 		out = append(out, r)
 	}
 	return rank(out, limit), nil
+}
+
+// withEvidence drops, in place, the eligible organizations whose evidence is
+// below Weights.MinEvidence of the best excluded one's.
+func (m *Matcher) withEvidence(rs []Result) []Result {
+	evidence := func(f Features) float64 {
+		return m.w.Text*f.Text + m.w.Category*f.Category + m.w.TrackSimilar*f.Similar
+	}
+	best := 0.0
+	for _, r := range rs {
+		if r.Excluded != "" {
+			best = max(best, evidence(r.Features))
+		}
+	}
+	floor := m.w.MinEvidence * best
+	return slices.DeleteFunc(rs, func(r Result) bool { return r.Excluded == "" && evidence(r.Features) < floor })
 }

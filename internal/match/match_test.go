@@ -177,3 +177,65 @@ func TestOrganizationTextKeepsNewestProjects(t *testing.T) {
 		t.Fatalf("the newest project's words: %+v %v", got, err)
 	}
 }
+
+// TestRulesLeavingOutEveryFit: when a need's rules leave out the
+// organizations that fit, the eligible rest that merely shares a word or two
+// with it is not offered (MinEvidence); without rules the same query ranks
+// everyone who shares a word.
+func TestRulesLeavingOutEveryFit(t *testing.T) {
+	t.Parallel()
+	orgs := []match.Org{
+		{ID: "1", Key: "elder", Name: "回龙观助老服务中心", Domains: []string{"养老服务", "探访"}, Category: "elderly",
+			Description: "为社区独居老人提供定期上门探访和助餐。", StreetID: "s1", StreetName: "回龙观街道"},
+		{ID: "2", Key: "dance", Name: "天通苑文体队", Domains: []string{"广场舞"}, Category: "culture",
+			Description: "组织社区居民定期开展广场舞和文体活动。", StreetID: "s2", StreetName: "天通苑北街道"},
+	}
+	m, err := match.New(search.NewAnalyzer(search.Options{}), orgs, nil, match.DefaultWeights())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	text := "社区独居老人需要定期上门探访"
+	rs, err := m.Organizations(ctx, match.Query{Text: text, Street: "s2"}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 2 || rs[0].Key != "elder" {
+		t.Fatalf("without rules: %+v", rs)
+	}
+	rs, err = m.Organizations(ctx, match.Query{Text: text, Street: "s2", LocalOnly: true, IncludeExcluded: true}, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 1 || rs[0].Key != "elder" || rs[0].Excluded != match.ReasonNotLocal {
+		t.Fatalf("local only: want the elder centre left out and nobody offered, got %+v", rs)
+	}
+}
+
+// TestNeedIsNotItsOwnPrecedent: a completed need is a past project, but not
+// a similar project of its organization nor a precedent on its own page.
+func TestNeedIsNotItsOwnPrecedent(t *testing.T) {
+	t.Parallel()
+	m := tinyMatcher(t)
+	ctx := context.Background()
+	q := match.Query{Text: "独居老人定期上门探访关爱", Self: "p2"}
+	ps, err := m.Projects(ctx, q, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) == 0 {
+		t.Fatal("no precedent")
+	}
+	for _, p := range ps {
+		if p.ID == "p2" {
+			t.Fatalf("the need is its own precedent: %+v", ps)
+		}
+	}
+	rs, err := m.Organizations(ctx, q, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) == 0 || rs[0].Key != "elder" || !strings.Contains(strings.Join(rs[0].Reasons, "|"), "完成1个同类项目") {
+		t.Fatalf("want the elder centre with one similar project besides this one: %+v", rs)
+	}
+}

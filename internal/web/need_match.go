@@ -93,22 +93,6 @@ func inviteClosed(n *procurement.Need, canEdit bool, now time.Time) string {
 	return ""
 }
 
-// needQuery is the matcher's query for a need: its text, place and
-// qualification rules.
-func needQuery(n *procurement.Need) match.Query {
-	q := match.Query{Text: n.Title + "\n" + n.Description, Community: n.CommunityID, Street: n.StreetID,
-		IncludeExcluded: true}
-	for _, ql := range n.Qualifications {
-		switch ql {
-		case procurement.RegisteredOnly:
-			q.RegisteredOnly = true
-		case procurement.LocalOnly:
-			q.LocalOnly = true
-		}
-	}
-	return q
-}
-
 // loadMatch fills the need page's matching panel. A matcher failure is
 // logged and shown as "unavailable": recommendations are help, not the page.
 func (a *app) loadMatch(r *http.Request, d *needShowData, canEdit bool) {
@@ -139,7 +123,8 @@ func (a *app) loadMatch(r *http.Request, d *needShowData, canEdit bool) {
 }
 
 func (a *app) fillMatch(ctx context.Context, n *procurement.Need, m *matchPanel) error {
-	q := needQuery(n)
+	q := match.NeedQuery(n)
+	q.IncludeExcluded = true
 	q.Trained = m.Trained
 	orgs, err := a.Match.Organizations(ctx, q, matchOrgs)
 	if err != nil {
@@ -155,14 +140,11 @@ func (a *app) fillMatch(ctx context.Context, n *procurement.Need, m *matchPanel)
 		}
 	}
 	q.IncludeExcluded = false
-	projects, err := a.Match.Projects(ctx, q, matchProjects+1)
+	projects, err := a.Match.Projects(ctx, q, matchProjects)
 	if err != nil {
 		return err
 	}
 	for _, p := range projects {
-		if p.ID == n.ID || len(m.Projects) == matchProjects {
-			continue // a completed need is not its own precedent
-		}
 		m.Projects = append(m.Projects, projectMatch{ID: p.ID, Title: p.Name, Reasons: p.Reasons})
 	}
 	return nil
