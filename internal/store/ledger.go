@@ -140,10 +140,10 @@ func (b *book) verify(ctx context.Context, c conn) (*ledger.Mismatch, int, error
 }
 
 // postAll writes postings whose accounts are open with two statements
-// whatever their number (the points ledger's group commit): insert them
-// all (their idempotency keys unique), then move every balance at once,
-// each account by its net change but only if it can afford its debits
-// alone, so some order of the postings one by one exists in which none
+// whatever their number (the points ledger's group commit): move every
+// balance at once, each account by its net change but only if it can
+// afford its debits alone, then insert the postings (their idempotency
+// keys unique), so some order of the postings one by one exists in which none
 // overdraws. It returns errRetrySavepoints, the transaction to be rolled
 // back, when any posting would not simply succeed (a key seen before, an
 // account short), for the caller to post them one by one.
@@ -172,10 +172,38 @@ func (b *book) postAll(ctx context.Context, c conn, ps []*ledger.Posting) error 
 			mv.debit += min(m.delta, 0)
 		}
 	}
-	if err := b.lock(ctx, c, ids); err != nil {
+	// The balances move first, then the postings go in: the update takes
+	// the accounts' row locks, so the postings' foreign-key checks find
+	// them held by this transaction and have no share lock to upgrade (see
+	// lock, which the single posting needs instead). Either statement
+	// falling short rolls the whole batch back, so the order changes nothing
+	// else.
+	sort.Strings(ids)
+	var delta, debit strings.Builder
+	moveArgs := make([]any, 0, 5*len(ids))
+	for _, id := range ids {
+		delta.WriteString(" WHEN ? THEN CAST(? AS BIGINT)")
+		moveArgs = append(moveArgs, id, moves[id].delta)
+	}
+	for _, id := range ids {
+		debit.WriteString(" WHEN ? THEN CAST(? AS BIGINT)")
+		moveArgs = append(moveArgs, id, moves[id].debit)
+	}
+	for _, id := range ids {
+		moveArgs = append(moveArgs, id)
+	}
+	res, err := c.exec(ctx, `UPDATE `+b.accounts+` SET balance = balance + CASE id`+delta.String()+` END
+		WHERE (kind = '`+b.negativeKind+`' OR balance + CASE id`+debit.String()+` END >= 0) AND id IN (`+
+		valuesList(len(ids), "?")+`)`, moveArgs...)
+	if err != nil {
 		return err
 	}
-	res, err := c.exec(ctx, `INSERT INTO `+b.postings+` (`+b.columns()+`) VALUES `+
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n != int64(len(ids)) {
+		return errRetrySavepoints
+	}
+	res, err = c.exec(ctx, `INSERT INTO `+b.postings+` (`+b.columns()+`) VALUES `+
 		valuesList(len(ps), "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")+` ON CONFLICT (idem_key) DO NOTHING`, args...)
 	if err != nil {
 		return errRetrySavepoints // e.g. a posting reversed twice: one by one says which
@@ -185,38 +213,14 @@ func (b *book) postAll(ctx context.Context, c conn, ps []*ledger.Posting) error 
 	} else if n != int64(len(ps)) {
 		return errRetrySavepoints
 	}
-	sort.Strings(ids)
-	var delta, debit strings.Builder
-	args = args[:0]
-	for _, id := range ids {
-		delta.WriteString(" WHEN ? THEN CAST(? AS BIGINT)")
-		args = append(args, id, moves[id].delta)
-	}
-	for _, id := range ids {
-		debit.WriteString(" WHEN ? THEN CAST(? AS BIGINT)")
-		args = append(args, id, moves[id].debit)
-	}
-	for _, id := range ids {
-		args = append(args, id)
-	}
-	res, err = c.exec(ctx, `UPDATE `+b.accounts+` SET balance = balance + CASE id`+delta.String()+` END
-		WHERE (kind = '`+b.negativeKind+`' OR balance + CASE id`+debit.String()+` END >= 0) AND id IN (`+
-		valuesList(len(ids), "?")+`)`, args...)
-	if err != nil {
-		return err
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return err
-	} else if n != int64(len(ids)) {
-		return errRetrySavepoints
-	}
 	c.posted(b.slot, int64(len(ps)))
 	return nil
 }
 
-// lock takes, on PostgreSQL, the row locks of the accounts a posting is
-// about to move (FOR NO KEY UPDATE, in id order, held to commit) before its
-// insert. Inserting first, as we did, made the foreign-key check share-lock
+// lock takes, on PostgreSQL, the row locks of the accounts a single
+// posting is about to move (FOR NO KEY UPDATE, in id order, held to commit)
+// before its insert, which must come first to answer a replayed key without
+// moving anything. Inserting first, as we did, made the foreign-key check share-lock
 // the account row and the balance update then upgrade that lock; under many
 // spenders of one account PostgreSQL 15 sometimes stopped such an upgrade
 // with "new multixact has more than one updating member" (SQLSTATE XX000,

@@ -241,8 +241,8 @@ func (bs *batchState) stmt(ctx context.Context, c conn, query string) *sql.Stmt 
 // (not a posting), every posting in it gets the error.
 func (b *PointsBatcher) commit(batch []*batchReq) {
 	bs := b.state
-	// First the whole batch without savepoints: on PostgreSQL in four
-	// statements (postSet: open, lock, insert, move), on SQLite posting by posting (postEach); in the
+	// First the whole batch without savepoints: on PostgreSQL in three
+	// statements (postSet: open the accounts, move, insert), on SQLite posting by posting (postEach); in the
 	// common case every posting succeeds. When one would fail the
 	// transaction is rolled back and the batch runs again posting by
 	// posting, each in its own savepoint, so the others still commit.
