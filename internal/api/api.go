@@ -59,6 +59,9 @@ type Deps struct {
 	Match *match.Live
 	// TrustProxy takes the client address from X-Forwarded-For (rate limits).
 	TrustProxy bool
+	// MatchPerMinute: calls of the public match routes one client address
+	// may make a minute (0: DefaultMatchPerMinute; negative: no limit).
+	MatchPerMinute int
 	// Codes sends and checks residents' SMS sign-in codes (shared limits
 	// with the pages); Sessions starts a browser session on
 	// POST /auth/verify. Nil Codes answers the auth routes "not ready".
@@ -249,13 +252,19 @@ func New(d Deps) http.Handler {
 		panic("api.New: Store and Catalog are required")
 	}
 	a := &API{store: d.Store, cat: d.Catalog, log: d.Logger, maxBody: d.MaxBodyBytes, maxUpload: d.MaxUploadBytes,
-		rules: d.Rules, ocds: ocdsConfig(d.OCDS), match: d.Match, solutions: d.Solutions, trustProxy: d.TrustProxy, matchRate: server.NewSharedLimiter(d.Store, "api.match", matchPerMinute, time.Minute),
+		rules: d.Rules, ocds: ocdsConfig(d.OCDS), match: d.Match, solutions: d.Solutions, trustProxy: d.TrustProxy,
 		mux: http.NewServeMux(), codeTries: server.NewSharedLimiter(d.Store, "api.checkin_code", 10, 10*time.Minute),
 		redeemRate: server.NewSharedLimiter(d.Store, "api.redeem", 60, 10*time.Minute),
 		codes:      d.Codes, sessions: d.Sessions, tokenIdle: d.TokenIdle}
 	if a.tokenIdle <= 0 {
 		a.tokenIdle = store.DefaultTokenIdle
 	}
+	switch perMinute := d.MatchPerMinute; {
+	case perMinute == 0:
+		a.matchRate = server.NewSharedLimiter(d.Store, "api.match", DefaultMatchPerMinute, time.Minute)
+	case perMinute > 0:
+		a.matchRate = server.NewSharedLimiter(d.Store, "api.match", perMinute, time.Minute)
+	} // negative: no limit (matchRate nil)
 	if a.log == nil {
 		a.log = slog.Default()
 	}

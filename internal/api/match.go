@@ -14,9 +14,10 @@ import (
 	"github.com/huitian/huitian/internal/store"
 )
 
-// matchPerMinute is how many public match queries one client address may
-// make per minute: plenty for a person typing, little for a scraper.
-const matchPerMinute = 60
+// DefaultMatchPerMinute is how many public match queries one client address
+// may make per minute: plenty for a person typing, little for a scraper
+// (HUITIAN_MATCH_PER_MINUTE sets it for a server).
+const DefaultMatchPerMinute = 60
 
 // matchItem is one ranked organization (name) or project (title). key is
 // the source system's key of an imported object ("" for one created here).
@@ -74,8 +75,10 @@ func tookMS(start time.Time) float64 {
 // in the street when one is) and limit (1–50, default 10). It rate-limits
 // per client address first.
 func (a *API) publicMatch(r *http.Request) (match.Query, int, error) {
-	if ok, wait := a.matchRate.Allow(server.ClientIP(r, a.trustProxy)); !ok {
-		return match.Query{}, 0, errs.E(errs.TooMany, "error.rate_limited", int(wait.Seconds())+1)
+	if a.matchRate != nil {
+		if ok, wait := a.matchRate.Allow(server.ClientIP(r, a.trustProxy)); !ok {
+			return match.Query{}, 0, errs.E(errs.TooMany, "error.rate_limited", int(wait.Seconds())+1)
+		}
 	}
 	if err := a.matchReady(); err != nil {
 		return match.Query{}, 0, err

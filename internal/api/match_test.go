@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -342,30 +343,43 @@ func TestAPIMatchBusy(t *testing.T) {
 	}
 }
 
-// TestAPIMatchRateLimit: the public routes allow a person, not a scraper.
+// TestAPIMatchRateLimit: the public routes allow a person, not a scraper,
+// and say when to try again; the operator sets the rate or lifts it.
 func TestAPIMatchRateLimit(t *testing.T) {
 	t.Parallel()
 	s := storetest.Open(t, store.SQLite)
 	live := builtLive(t, s)
-	h := api.New(api.Deps{Store: s, Catalog: catalog(t), Match: live})
-	call := func(addr string) int {
-		r := httptest.NewRequest("GET", "/api/v1/match/projects?text="+esc("养老"), nil)
-		r.RemoteAddr = addr
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, r)
-		return w.Code
-	}
-	limited := 0
-	for range 70 {
-		if call("192.0.2.1:1234") == http.StatusTooManyRequests {
-			limited++
+	limitedOf := func(perMinute, calls int) (limited int, retryAfter string) {
+		h := api.New(api.Deps{Store: s, Catalog: catalog(t), Match: live, MatchPerMinute: perMinute})
+		addr := fmt.Sprintf("192.0.2.%d:1234", perMinute+100) // a window of its own per limiter
+		for range calls {
+			r := httptest.NewRequest("GET", "/api/v1/match/projects?text="+esc("养老"), nil)
+			r.RemoteAddr = addr
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			if w.Code == http.StatusTooManyRequests {
+				limited++
+				retryAfter = w.Header().Get("Retry-After")
+			}
 		}
+		return limited, retryAfter
 	}
-	if limited != 10 {
-		t.Fatalf("%d of 70 calls limited, want 10", limited)
+	if n, after := limitedOf(0, 70); n != 10 || after == "" || after == "0" {
+		t.Fatalf("default: %d of 70 calls limited (want 10), Retry-After %q", n, after)
 	}
-	if code := call("192.0.2.2:1234"); code != http.StatusOK {
-		t.Fatalf("another address is limited too: %d", code)
+	if n, _ := limitedOf(5, 8); n != 3 {
+		t.Fatalf("5 a minute: %d of 8 calls limited, want 3", n)
+	}
+	if n, _ := limitedOf(-1, 80); n != 0 {
+		t.Fatalf("no limit: %d of 80 calls limited", n)
+	}
+	h := api.New(api.Deps{Store: s, Catalog: catalog(t), Match: live})
+	r := httptest.NewRequest("GET", "/api/v1/match/projects?text="+esc("养老"), nil)
+	r.RemoteAddr = "192.0.2.2:1234"
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if w.Code != http.StatusOK {
+		t.Fatalf("another address is limited too: %d", w.Code)
 	}
 }
 

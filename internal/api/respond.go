@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -76,6 +77,14 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case errs.Busy:
 		// Turned away by the heavy-work gate: its default wait is two seconds.
 		w.Header().Set("Retry-After", "2")
+		body.Message = a.cat.Error(l, e)
+	case errs.TooMany:
+		// A rate limit: its error carries the seconds until the window resets.
+		if len(e.Args) > 0 {
+			if s, ok := e.Args[0].(int); ok && s > 0 {
+				w.Header().Set("Retry-After", strconv.Itoa(s))
+			}
+		}
 		body.Message = a.cat.Error(l, e)
 	default:
 		body.Message = a.cat.Error(l, e)

@@ -69,6 +69,11 @@ type Config struct {
 	// again to other visitors, unless a change is committed first; 0 (or
 	// "off") makes every visit its own.
 	VisitorCache time.Duration // HUITIAN_VISITOR_CACHE
+	// MatchPerMinute is how many calls of the public match API
+	// (/api/v1/match/…) one client address may make a minute, over all
+	// nodes; 0 lifts the limit (an evaluation or a trusted integration
+	// behind the operator's own gate).
+	MatchPerMinute int // HUITIAN_MATCH_PER_MINUTE
 }
 
 // Default returns the built-in defaults.
@@ -85,6 +90,7 @@ func Default() Config {
 		ImportMaxBytes:  20 << 20,
 		LogLevel:        "info",
 		VisitorCache:    time.Second,
+		MatchPerMinute:  60,
 
 		DirectThresholdYuan: 50_000,
 		ObjectionDays:       5,
@@ -148,6 +154,9 @@ func Load(getenv func(string) string) (Config, error) {
 	heavyWork := int64(c.HeavyWork)
 	integer("HUITIAN_HEAVY_WORK", &heavyWork, 0, 256)
 	c.HeavyWork = int(heavyWork)
+	matchRate := int64(c.MatchPerMinute)
+	integer("HUITIAN_MATCH_PER_MINUTE", &matchRate, 0, 1_000_000)
+	c.MatchPerMinute = int(matchRate)
 	str("HUITIAN_ADDR", &c.Addr)
 	str("HUITIAN_BASE_URL", &c.BaseURL)
 	str("HUITIAN_OCDS_PREFIX", &c.OCDSPrefix)

@@ -25,6 +25,15 @@ func TestLoad(t *testing.T) {
 	if _, err := Load(func(k string) string { return map[string]string{"HUITIAN_HEAVY_WORK": "-1"}[k] }); err == nil {
 		t.Fatal("negative heavy work accepted")
 	}
+	if c.MatchPerMinute != 60 {
+		t.Fatalf("the public match API defaults to 60 a minute: %d", c.MatchPerMinute)
+	}
+	if c, err := Load(func(k string) string { return map[string]string{"HUITIAN_MATCH_PER_MINUTE": "0"}[k] }); err != nil || c.MatchPerMinute != 0 {
+		t.Fatalf("HUITIAN_MATCH_PER_MINUTE=0 (no limit): %d %v", c.MatchPerMinute, err)
+	}
+	if _, err := Load(func(k string) string { return map[string]string{"HUITIAN_MATCH_PER_MINUTE": "-5"}[k] }); err == nil {
+		t.Fatal("a negative match rate accepted")
+	}
 }
 
 // TestDeployEnvExample: every variable the operators' example environment
