@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/huitian/huitian/internal/accounts"
@@ -95,23 +96,46 @@ func (a *API) publicMatch(r *http.Request) (match.Query, int, error) {
 		}
 		q.Text = text
 	}
+	// Places are a preference of the ranking, not a filter: a name the
+	// platform has no street or community of (a caller's own records, a
+	// community no organization has filed under yet) is kept as written and
+	// compared with the place names of organizations and projects, as
+	// huitian eval does. What contradicts the platform's places — a known
+	// community in another street than the one named — is refused.
+	streetKnown := false
 	if v := p.str("street"); v != "" {
 		st, err := a.resolveStreet(ctx, v)
-		if err := p.add(err); err != nil {
-			return q, 0, err
-		}
-		if st != nil {
-			q.Street = st.ID
+		switch {
+		case errs.CodeOf(err) == errs.Invalid:
+			q.Street = strings.TrimSpace(v)
+		default:
+			if err := p.add(err); err != nil {
+				return q, 0, err
+			}
+			if st != nil {
+				q.Street, streetKnown = st.ID, true
+			}
 		}
 	}
 	if v := p.str("community"); v != "" {
-		cm, err := a.resolveCommunity(ctx, q.Street, v)
+		within := ""
+		if streetKnown {
+			within = q.Street
+		}
+		cm, err := a.resolveCommunity(ctx, within, v)
+		if errs.CodeOf(err) == errs.Invalid && errs.As(err).Key == "invalid.reference_community" {
+			// Unknown in the street named: refused if it is a community of
+			// another street, kept as a name if the platform has none such.
+			if _, elsewhere := a.store.FindCommunityByName(ctx, "", strings.TrimSpace(v)); errs.Is(elsewhere, errs.NotFound) {
+				q.Community, err = strings.TrimSpace(v), nil
+			}
+		}
 		if err := p.add(err); err != nil {
 			return q, 0, err
 		}
 		switch {
 		case cm == nil:
-		case q.Street != "" && cm.StreetID != q.Street:
+		case streetKnown && cm.StreetID != q.Street:
 			p.l.Add("community", "invalid.reference_community") // by id, in another street
 		default:
 			q.Community, q.Street = cm.ID, cm.StreetID

@@ -30,6 +30,16 @@ const evalQueries = `{"key":"k1","street":"回龙观街道","community":"","text
 {"key":"k2","street":"","community":"","text":"孩子暑假没人管","relevant_orgs":{"e2":2},"relevant_projects":{"q2p":2}}
 `
 
+// devSet is the folder of the development set (../shared/eval beside the
+// project), or "" when this checkout has none beside it.
+func devSet() string {
+	d := filepath.Join("..", "..", "..", "shared", "eval")
+	if _, err := os.Stat(filepath.Join(d, "queries.jsonl")); err != nil {
+		return ""
+	}
+	return d
+}
+
 func TestEvalCommand(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -76,8 +86,7 @@ func TestEvalBothDatabases(t *testing.T) {
 		// the FTS5 baseline both must keep
 		orgs, projects, margin float64
 	}{{"fixture", fixture, 1, 1, 0}}
-	d := "/work/shared/eval"
-	if _, err := os.Stat(filepath.Join(d, "queries.jsonl")); err == nil {
+	if d := devSet(); d != "" {
 		sets = append(sets, struct {
 			name                   string
 			files                  cli.EvalFiles
@@ -128,8 +137,8 @@ func TestEvalBothDatabases(t *testing.T) {
 // present.
 func TestEvalDevelopmentSet(t *testing.T) {
 	t.Parallel()
-	d := "/work/shared/eval"
-	if _, err := os.Stat(filepath.Join(d, "queries.jsonl")); err != nil {
+	d := devSet()
+	if d == "" {
 		t.Skip("development set absent")
 	}
 	code, out, stderr := run(t, "", "eval", "--orgs", filepath.Join(d, "orgs.jsonl"), "--projects", filepath.Join(d, "projects.jsonl"),
