@@ -18,6 +18,7 @@ import (
 	"github.com/huitian/huitian/internal/match"
 	"github.com/huitian/huitian/internal/orgfile"
 	"github.com/huitian/huitian/internal/projectfile"
+	"github.com/huitian/huitian/internal/registry"
 	"github.com/huitian/huitian/internal/store"
 )
 
@@ -298,6 +299,11 @@ func evalImport(ctx context.Context, env Env, s *store.Store, orgsPath, projPath
 	if err != nil {
 		return err
 	}
+	if n := withoutBadCreditCodes(rows); n > 0 {
+		fmt.Fprintf(env.Stderr, "%s: %d 个组织的统一社会信用代码缺失或校验不通过，按备案组织导入（匹配不用它）/ "+
+			"%d organizations with a missing or invalid credit code imported as filed (matching does not use it)\n",
+			filepath.Base(orgsPath), n, n)
+	}
 	if rep, err := s.ImportOrganizations(system(ctx), rows, false, nil); err != nil {
 		if rep != nil {
 			printReport(env, rep, filepath.Base(orgsPath))
@@ -426,4 +432,23 @@ func gramTokens(text string) string {
 	flushHan()
 	flushWord()
 	return strings.Join(out, " ")
+}
+
+// withoutBadCreditCodes files, for a measurement only, the organizations
+// whose unified social credit code is missing or fails its check as
+// 备案 without a code, and returns how many. The registry's import refuses
+// such rows (a registry must not hold a wrong code); matching never reads
+// the code, and an evaluation file written by hand should not fail on a
+// checksum.
+func withoutBadCreditCodes(rows []registry.ImportRow) int {
+	n := 0
+	for i := range rows {
+		o := &rows[i].Org
+		code := registry.NormalizeCreditCode(o.CreditCode)
+		if (code == "" && o.Registration == registry.Registered) || (code != "" && registry.ValidateCreditCode(code) != nil) {
+			o.CreditCode, o.Registration = "", registry.Filed
+			n++
+		}
+	}
+	return n
 }

@@ -68,6 +68,32 @@ func TestEvalCommand(t *testing.T) {
 	}
 }
 
+// TestEvalBadCreditCode: an evaluation file whose registered organization
+// has a code failing its check is still measured (the organization filed
+// without it, with a notice), where the registry's import refuses the row.
+func TestEvalBadCreditCode(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	o, p, q := filepath.Join(dir, "orgs.jsonl"), filepath.Join(dir, "projects.jsonl"), filepath.Join(dir, "queries.jsonl")
+	os.WriteFile(o, []byte(strings.Replace(evalOrgs, "52110114Y4CL12TH3D", "52110114Y4CL12TH3X", 1)), 0o644)
+	os.WriteFile(p, []byte(evalProjects), 0o644)
+	os.WriteFile(q, []byte(evalQueries), 0o644)
+	code, out, stderr := run(t, "", "eval", "--orgs", o, "--projects", p, "--queries", q)
+	if code != 0 || !strings.Contains(stderr, "1 organizations with a missing or invalid credit code") {
+		t.Fatalf("eval: %d %s %s", code, out, stderr)
+	}
+	if !regexp.MustCompile(`(?m)^organizations\s+1\.0000`).MatchString(out) {
+		t.Errorf("the organization with the bad code is not ranked:\n%s", out)
+	}
+	db := filepath.Join(dir, "h.db")
+	if code, out, stderr := run(t, "", "migrate", "--db", db); code != 0 {
+		t.Fatalf("migrate: %s %s", out, stderr)
+	}
+	if code, out, stderr := run(t, "", "import", "organizations", o, "--db", db); code == 0 || !strings.Contains(out+stderr, "校验位") {
+		t.Errorf("the registry's import took a bad code: %d %s %s", code, out, stderr)
+	}
+}
+
 // TestEvalBothDatabases imports a fixture, and the development set when it
 // is present, into each database through the real importers and checks the
 // matcher's quality there; SQLite and PostgreSQL must agree.
