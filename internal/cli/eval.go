@@ -15,6 +15,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/match"
 	"github.com/huitian/huitian/internal/orgfile"
 	"github.com/huitian/huitian/internal/projectfile"
@@ -191,14 +192,21 @@ func Evaluate(ctx context.Context, env Env, s *store.Store, files EvalFiles, wei
 				q.Text = p + q.Text
 			}
 		}
-		mq := match.Query{Text: q.Text, Community: q.Community, Street: q.Street}
-		or, err := live.Organizations(ctx, mq, evalK)
-		if err != nil {
-			return nil, fmt.Errorf("query %s: %w", q.Key, err)
-		}
-		pr, err := live.Projects(ctx, mq, evalK)
-		if err != nil {
-			return nil, fmt.Errorf("query %s: %w", q.Key, err)
+		var or, pr []match.Result
+		// A text the API refuses (empty, over the length cap, control
+		// characters, nothing to search: 400 there) ranks nothing here
+		// either, and the run goes on.
+		if text, err := live.CheckText(q.Text); err != nil {
+			fmt.Fprintf(env.Stderr, "%s: 接口会拒绝这条查询，计为没有结果 / the API refuses this query, counted as no results (%s)\n",
+				q.Key, errs.As(err).Key)
+		} else {
+			mq := match.Query{Text: text, Community: q.Community, Street: q.Street}
+			if or, err = live.Organizations(ctx, mq, evalK); err != nil {
+				return nil, fmt.Errorf("query %s: %w", q.Key, err)
+			}
+			if pr, err = live.Projects(ctx, mq, evalK); err != nil {
+				return nil, fmt.Errorf("query %s: %w", q.Key, err)
+			}
 		}
 		bo, err := base.search(ctx, "orgs", q.Text)
 		if err != nil {

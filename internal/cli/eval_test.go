@@ -94,6 +94,24 @@ func TestEvalBadCreditCode(t *testing.T) {
 	}
 }
 
+// TestEvalRefusedQuery: a query the API would refuse (only emoji) counts
+// as no results, with a notice, and the run goes on.
+func TestEvalRefusedQuery(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	o, p, q := filepath.Join(dir, "orgs.jsonl"), filepath.Join(dir, "projects.jsonl"), filepath.Join(dir, "queries.jsonl")
+	os.WriteFile(o, []byte(evalOrgs), 0o644)
+	os.WriteFile(p, []byte(evalProjects), 0o644)
+	os.WriteFile(q, []byte(evalQueries+`{"key":"k3","street":"","community":"","text":"😀😀","relevant_orgs":{"e1":2},"relevant_projects":{"q1p":2}}`+"\n"), 0o644)
+	code, out, stderr := run(t, "", "eval", "--orgs", o, "--projects", p, "--queries", q)
+	if code != 0 || !strings.Contains(stderr, "k3: ") || !strings.Contains(stderr, "match.text_no_words") {
+		t.Fatalf("eval: %d %s %s", code, out, stderr)
+	}
+	if !strings.Contains(out, "queries: 3") || !regexp.MustCompile(`(?m)^organizations\s+0\.6667`).MatchString(out) {
+		t.Errorf("want 3 queries, one of them scoring nothing:\n%s", out)
+	}
+}
+
 // TestEvalBothDatabases imports a fixture, and the development set when it
 // is present, into each database through the real importers and checks the
 // matcher's quality there; SQLite and PostgreSQL must agree.
