@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"cmp"
 	"context"
 	"database/sql"
@@ -285,7 +286,11 @@ func readEvalQueries(path string) ([]evalQuery, error) {
 			continue
 		}
 		var q evalQuery
-		if err := json.Unmarshal(sc.Bytes(), &q); err != nil {
+		b := sc.Bytes()
+		if line == 1 {
+			b = bytes.TrimPrefix(b, []byte("\ufeff")) // a BOM, as Windows editors write one
+		}
+		if err := json.Unmarshal(b, &q); err != nil {
 			return nil, fmt.Errorf("%s line %d: %w", filepath.Base(path), line, err)
 		}
 		out = append(out, q)

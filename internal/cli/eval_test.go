@@ -95,14 +95,15 @@ func TestEvalBadCreditCode(t *testing.T) {
 }
 
 // TestEvalRefusedQuery: a query the API would refuse (only emoji) counts
-// as no results, with a notice, and the run goes on.
+// as no results, with a notice, and the run goes on; a BOM before the first
+// query (a file saved by Notepad) is no query's problem.
 func TestEvalRefusedQuery(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	o, p, q := filepath.Join(dir, "orgs.jsonl"), filepath.Join(dir, "projects.jsonl"), filepath.Join(dir, "queries.jsonl")
 	os.WriteFile(o, []byte(evalOrgs), 0o644)
 	os.WriteFile(p, []byte(evalProjects), 0o644)
-	os.WriteFile(q, []byte(evalQueries+`{"key":"k3","street":"","community":"","text":"😀😀","relevant_orgs":{"e1":2},"relevant_projects":{"q1p":2}}`+"\n"), 0o644)
+	os.WriteFile(q, []byte("\ufeff"+evalQueries+`{"key":"k3","street":"","community":"","text":"😀😀","relevant_orgs":{"e1":2},"relevant_projects":{"q1p":2}}`+"\n"), 0o644)
 	code, out, stderr := run(t, "", "eval", "--orgs", o, "--projects", p, "--queries", q)
 	if code != 0 || !strings.Contains(stderr, "k3: ") || !strings.Contains(stderr, "match.text_no_words") {
 		t.Fatalf("eval: %d %s %s", code, out, stderr)
