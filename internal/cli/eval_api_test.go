@@ -29,17 +29,10 @@ import (
 // with the rate limit lifted (HUITIAN_MATCH_PER_MINUTE=0) as for such a run.
 func TestEvalThroughTheAPI(t *testing.T) {
 	t.Parallel()
-	files := cli.EvalFiles{}
+	files := fixtureFiles(t, evalOrgs, evalProjects, evalQueries)
 	if d := devSet(); d != "" {
 		files = cli.EvalFiles{Orgs: filepath.Join(d, "orgs.jsonl"), Projects: filepath.Join(d, "projects.jsonl"),
 			Queries: filepath.Join(d, "queries.jsonl")}
-	} else {
-		dir := t.TempDir()
-		files = cli.EvalFiles{Orgs: filepath.Join(dir, "orgs.jsonl"), Projects: filepath.Join(dir, "projects.jsonl"),
-			Queries: filepath.Join(dir, "queries.jsonl")}
-		os.WriteFile(files.Orgs, []byte(evalOrgs), 0o644)
-		os.WriteFile(files.Projects, []byte(evalProjects), 0o644)
-		os.WriteFile(files.Queries, []byte(evalQueries), 0o644)
 	}
 	s := storetest.Open(t, store.SQLite)
 	env := cli.Env{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }}

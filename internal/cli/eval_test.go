@@ -40,13 +40,24 @@ func devSet() string {
 	return d
 }
 
+// fixtureFiles writes the three evaluation files into a fresh folder.
+func fixtureFiles(t *testing.T, orgs, projects, queries string) cli.EvalFiles {
+	t.Helper()
+	dir := t.TempDir()
+	f := cli.EvalFiles{Orgs: filepath.Join(dir, "orgs.jsonl"), Projects: filepath.Join(dir, "projects.jsonl"),
+		Queries: filepath.Join(dir, "queries.jsonl")}
+	for path, body := range map[string]string{f.Orgs: orgs, f.Projects: projects, f.Queries: queries} {
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return f
+}
+
 func TestEvalCommand(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	o, p, q := filepath.Join(dir, "orgs.jsonl"), filepath.Join(dir, "projects.jsonl"), filepath.Join(dir, "queries.jsonl")
-	os.WriteFile(o, []byte(evalOrgs), 0o644)
-	os.WriteFile(p, []byte(evalProjects), 0o644)
-	os.WriteFile(q, []byte(evalQueries), 0o644)
+	f := fixtureFiles(t, evalOrgs, evalProjects, evalQueries)
+	o, p, q := f.Orgs, f.Projects, f.Queries
 	code, out, stderr := run(t, "", "eval", "--orgs", o, "--projects", p, "--queries", q, "-v")
 	if code != 0 {
 		t.Fatalf("eval: %d %s %s", code, out, stderr)
@@ -73,11 +84,8 @@ func TestEvalCommand(t *testing.T) {
 // without it, with a notice), where the registry's import refuses the row.
 func TestEvalBadCreditCode(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	o, p, q := filepath.Join(dir, "orgs.jsonl"), filepath.Join(dir, "projects.jsonl"), filepath.Join(dir, "queries.jsonl")
-	os.WriteFile(o, []byte(strings.Replace(evalOrgs, "52110114Y4CL12TH3D", "52110114Y4CL12TH3X", 1)), 0o644)
-	os.WriteFile(p, []byte(evalProjects), 0o644)
-	os.WriteFile(q, []byte(evalQueries), 0o644)
+	f := fixtureFiles(t, strings.Replace(evalOrgs, "52110114Y4CL12TH3D", "52110114Y4CL12TH3X", 1), evalProjects, evalQueries)
+	o, p, q := f.Orgs, f.Projects, f.Queries
 	code, out, stderr := run(t, "", "eval", "--orgs", o, "--projects", p, "--queries", q)
 	if code != 0 || !strings.Contains(stderr, "1 organizations with a missing or invalid credit code") {
 		t.Fatalf("eval: %d %s %s", code, out, stderr)
@@ -85,7 +93,7 @@ func TestEvalBadCreditCode(t *testing.T) {
 	if !regexp.MustCompile(`(?m)^organizations\s+1\.0000`).MatchString(out) {
 		t.Errorf("the organization with the bad code is not ranked:\n%s", out)
 	}
-	db := filepath.Join(dir, "h.db")
+	db := filepath.Join(t.TempDir(), "h.db")
 	if code, out, stderr := run(t, "", "migrate", "--db", db); code != 0 {
 		t.Fatalf("migrate: %s %s", out, stderr)
 	}
@@ -99,11 +107,9 @@ func TestEvalBadCreditCode(t *testing.T) {
 // query (a file saved by Notepad) is no query's problem.
 func TestEvalRefusedQuery(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	o, p, q := filepath.Join(dir, "orgs.jsonl"), filepath.Join(dir, "projects.jsonl"), filepath.Join(dir, "queries.jsonl")
-	os.WriteFile(o, []byte(evalOrgs), 0o644)
-	os.WriteFile(p, []byte(evalProjects), 0o644)
-	os.WriteFile(q, []byte("\ufeff"+evalQueries+`{"key":"k3","street":"","community":"","text":"😀😀","relevant_orgs":{"e1":2},"relevant_projects":{"q1p":2}}`+"\n"), 0o644)
+	f := fixtureFiles(t, evalOrgs, evalProjects,
+		"\ufeff"+evalQueries+`{"key":"k3","street":"","community":"","text":"😀😀","relevant_orgs":{"e1":2},"relevant_projects":{"q1p":2}}`+"\n")
+	o, p, q := f.Orgs, f.Projects, f.Queries
 	code, out, stderr := run(t, "", "eval", "--orgs", o, "--projects", p, "--queries", q)
 	if code != 0 || !strings.Contains(stderr, "k3: ") || !strings.Contains(stderr, "match.text_no_words") {
 		t.Fatalf("eval: %d %s %s", code, out, stderr)
@@ -118,12 +124,7 @@ func TestEvalRefusedQuery(t *testing.T) {
 // matcher's quality there; SQLite and PostgreSQL must agree.
 func TestEvalBothDatabases(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	fixture := cli.EvalFiles{Orgs: filepath.Join(dir, "orgs.jsonl"), Projects: filepath.Join(dir, "projects.jsonl"),
-		Queries: filepath.Join(dir, "queries.jsonl")}
-	os.WriteFile(fixture.Orgs, []byte(evalOrgs), 0o644)
-	os.WriteFile(fixture.Projects, []byte(evalProjects), 0o644)
-	os.WriteFile(fixture.Queries, []byte(evalQueries), 0o644)
+	fixture := fixtureFiles(t, evalOrgs, evalProjects, evalQueries)
 	sets := []struct {
 		name  string
 		files cli.EvalFiles
