@@ -87,6 +87,9 @@ type NeedHit struct {
 	// Reasons say in Chinese why RecommendNeeds recommends the need (whole
 	// words only, as Result.Reasons); SearchNeeds leaves them empty.
 	Reasons []string
+	// Words are the whole words of the organization's profile the need's
+	// text matched, for RecommendNeeds (a page words its own reasons).
+	Words []string
 
 	matches []search.Match
 }
@@ -772,7 +775,11 @@ func (l *Live) RecommendNeeds(ctx context.Context, orgID string, limit int) ([]N
 	}
 	words := wordSet(q)
 	for i := range hits {
-		hits[i].Reasons = needReasons(o, &hits[i], words)
+		terms := reasonWords(search.Hit{Matches: hits[i].matches}, words)
+		for _, t := range terms {
+			hits[i].Words = append(hits[i].Words, t.text)
+		}
+		hits[i].Reasons = needReasons(o, &hits[i], terms)
 	}
 	return hits, nil
 }
@@ -781,13 +788,13 @@ func (l *Live) RecommendNeeds(ctx context.Context, orgID string, limit int) ([]N
 // words of its profile the need's text matched (whole words; a thesaurus
 // term says which word of the profile it stands for), the category, the
 // place.
-func needReasons(o *Org, h *NeedHit, words map[string]bool) []string {
+func needReasons(o *Org, h *NeedHit, terms []wordTerm) []string {
 	var rs []string
 	if h.Procedure != "" && h.Procedure != "open" && slices.Contains(h.InvitedOrgIDs, o.ID) {
 		rs = append(rs, "已邀请贵机构")
 	}
-	if t := reasonWords(search.Hit{Matches: h.matches}, words); len(t) > 0 {
-		rs = append(rs, "需求提到："+joinWords(t))
+	if len(terms) > 0 {
+		rs = append(rs, "需求提到："+joinWords(terms))
 	}
 	if h.Category != "" && h.Category == o.Category {
 		rs = append(rs, "服务类别一致："+categoryName(h.Category))

@@ -13,7 +13,7 @@ import (
 var genericWords = map[string]bool{"社区": true, "小区": true, "街道": true, "服务": true, "居民": true, "开展": true,
 	"工作": true, "活动": true, "项目": true, "组织": true, "问题": true, "需要": true, "希望": true, "我们": true,
 	"提供": true, "围绕": true, "带领": true, "通过": true, "进行": true, "帮助": true, "参与": true, "推动": true,
-	"加强": true, "相关": true, "一起": true, "实现": true}
+	"加强": true, "相关": true, "一起": true, "实现": true, "机构": true, "专业": true, "引入": true}
 
 // maxReasonTerms bounds the words one reason names.
 const maxReasonTerms = 4

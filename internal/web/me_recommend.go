@@ -83,15 +83,17 @@ func (a *app) fillRecommendations(ctx context.Context, l i18n.Lang, rec *orgRecs
 	for _, h := range hits {
 		rec.Needs = append(rec.Needs, recNeed{ID: h.ID, Title: h.Title, StreetName: h.StreetName,
 			CommunityName: h.CommunityName, Deadline: h.Deadline, BudgetFen: h.BudgetFen,
-			Reasons: a.needReasons(l, &org, &h.Need)})
+			Reasons: a.needReasons(l, &org, h)})
 	}
 	return nil
 }
 
 // needReasons says in words why a need suits an organization: the facts
-// the ranking used (category, the organization's own domains in the need's
-// text, place, invitation).
-func (a *app) needReasons(l i18n.Lang, o *match.Org, n *match.Need) []string {
+// the ranking used (the organization's own domains in the need's text,
+// the other words of its profile the need matched, category, place,
+// invitation).
+func (a *app) needReasons(l i18n.Lang, o *match.Org, h match.NeedHit) []string {
+	n := &h.Need
 	var out []string
 	if slices.Contains(n.InvitedOrgIDs, o.ID) {
 		out = append(out, a.Catalog.T(l, "recommend.reason_invited"))
@@ -105,6 +107,15 @@ func (a *app) needReasons(l i18n.Lang, o *match.Org, n *match.Need) []string {
 	}
 	if len(domains) > 0 {
 		out = append(out, a.Catalog.T(l, "recommend.reason_domain", strings.Join(domains[:min(len(domains), 3)], "、")))
+	}
+	var words []string
+	for _, w := range h.Words {
+		if !slices.ContainsFunc(domains, func(d string) bool { return strings.Contains(d, w) }) {
+			words = append(words, w)
+		}
+	}
+	if len(words) > 0 {
+		out = append(out, a.Catalog.T(l, "recommend.reason_words", strings.Join(words[:min(len(words), 5)], "、")))
 	}
 	if c := registry.CategoryByCode(n.Category); c != nil && n.Category == o.Category {
 		out = append(out, a.Catalog.T(l, "recommend.reason_category", a.Catalog.T(l, "category."+c.Code)))

@@ -251,6 +251,18 @@ func TestDemoPolish(t *testing.T) {
 		}
 	})
 
+	t.Run("recommended needs name the words they share with the organization", func(t *testing.T) {
+		body := page(t, d.as(t, demoOrgAdmin), "/me")
+		i := strings.Index(body, `class="recommended"`)
+		if i < 0 {
+			t.Fatal("no recommended needs on the organization's /me")
+		}
+		recs := body[i:]
+		if !strings.Contains(recs, "需求提到：") {
+			t.Errorf("no recommended need says which words it shares with the organization:\n%s", recs[:min(len(recs), 3000)])
+		}
+	})
+
 	t.Run("the audit log filters by action name", func(t *testing.T) {
 		admin := d.as(t, demoAdmin)
 		body := page(t, admin, "/admin/audit")
