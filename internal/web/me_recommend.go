@@ -2,13 +2,13 @@ package web
 
 import (
 	"context"
-	"github.com/huitian/huitian/internal/coordination"
 	"net/http"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/coordination"
 	"github.com/huitian/huitian/internal/i18n"
 	"github.com/huitian/huitian/internal/match"
 	"github.com/huitian/huitian/internal/registry"
