@@ -60,7 +60,8 @@ type Deps struct {
 	// TrustProxy takes the client address from X-Forwarded-For (rate limits).
 	TrustProxy bool
 	// MatchPerMinute: calls of the public match routes one client address
-	// may make a minute (0: DefaultMatchPerMinute; negative: no limit).
+	// may make a minute, over all nodes (config.Config.MatchPerMinute);
+	// 0: no limit.
 	MatchPerMinute int
 	// Codes sends and checks residents' SMS sign-in codes (shared limits
 	// with the pages); Sessions starts a browser session on
@@ -259,12 +260,9 @@ func New(d Deps) http.Handler {
 	if a.tokenIdle <= 0 {
 		a.tokenIdle = store.DefaultTokenIdle
 	}
-	switch perMinute := d.MatchPerMinute; {
-	case perMinute == 0:
-		a.matchRate = server.NewSharedLimiter(d.Store, "api.match", DefaultMatchPerMinute, time.Minute)
-	case perMinute > 0:
-		a.matchRate = server.NewSharedLimiter(d.Store, "api.match", perMinute, time.Minute)
-	} // negative: no limit (matchRate nil)
+	if d.MatchPerMinute > 0 {
+		a.matchRate = server.NewSharedLimiter(d.Store, "api.match", d.MatchPerMinute, time.Minute)
+	}
 	if a.log == nil {
 		a.log = slog.Default()
 	}

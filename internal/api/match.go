@@ -15,11 +15,6 @@ import (
 	"github.com/huitian/huitian/internal/store"
 )
 
-// DefaultMatchPerMinute is how many public match queries one client address
-// may make per minute: plenty for a person typing, little for a scraper
-// (HUITIAN_MATCH_PER_MINUTE sets it for a server).
-const DefaultMatchPerMinute = 60
-
 // matchItem is one ranked organization (name) or project (title). key is
 // the source system's key of an imported object ("" for one created here).
 type matchItem struct {

@@ -369,16 +369,16 @@ func TestAPIMatchRateLimit(t *testing.T) {
 		}
 		return limited, retryAfter
 	}
-	if n, after := limitedOf(0, 70); n != 10 || after == "" || after == "0" {
-		t.Fatalf("default: %d of 70 calls limited (want 10), Retry-After %q", n, after)
+	if n, after := limitedOf(60, 70); n != 10 || after == "" || after == "0" {
+		t.Fatalf("60 a minute (the default): %d of 70 calls limited (want 10), Retry-After %q", n, after)
 	}
 	if n, _ := limitedOf(5, 8); n != 3 {
 		t.Fatalf("5 a minute: %d of 8 calls limited, want 3", n)
 	}
-	if n, _ := limitedOf(-1, 80); n != 0 {
+	if n, _ := limitedOf(0, 80); n != 0 {
 		t.Fatalf("no limit: %d of 80 calls limited", n)
 	}
-	h := api.New(api.Deps{Store: s, Catalog: catalog(t), Match: live})
+	h := api.New(api.Deps{Store: s, Catalog: catalog(t), Match: live, MatchPerMinute: 60})
 	r := httptest.NewRequest("GET", "/api/v1/match/projects?text="+esc("养老"), nil)
 	r.RemoteAddr = "192.0.2.2:1234"
 	w := httptest.NewRecorder()

@@ -122,3 +122,24 @@ func TestEvalThroughTheAPI(t *testing.T) {
 	}
 	t.Logf("%d queries: the API agrees with huitian eval (organizations %.4f, projects %.4f)", n, rep.Ours[0], rep.Ours[2])
 }
+
+// TestMatchRateFromConfig: a server started with the defaults limits the
+// public match API to 60 calls a minute per address; the 61st is a 429.
+func TestMatchRateFromConfig(t *testing.T) {
+	t.Parallel()
+	s := storetest.Open(t, store.SQLite)
+	inbox := sms.NewInbox(5)
+	h, err := cli.Handler(config.Default(), s, slog.New(slog.DiscardHandler), inbox, inbox)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 61; i++ {
+		r := httptest.NewRequest("GET", "/api/v1/match/organizations?text="+url.QueryEscape("养老"), nil)
+		r.RemoteAddr = "192.0.2.9:1234"
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if want := map[bool]int{true: http.StatusOK, false: http.StatusTooManyRequests}[i <= 60]; w.Code != want {
+			t.Fatalf("call %d: %d, want %d: %s", i, w.Code, want, w.Body.String())
+		}
+	}
+}

@@ -138,7 +138,7 @@ func handler(cfg config.Config, s *store.Store, log *slog.Logger, sender sms.Sen
 	}
 	apiHandler := api.New(api.Deps{Store: s, Catalog: cat, Logger: log, MaxBodyBytes: cfg.MaxBodyBytes,
 		MaxUploadBytes: cfg.ImportMaxBytes, Rules: cfg.Rules(), Match: live, Solutions: sols, TrustProxy: cfg.TrustProxy,
-		Codes: codes, Sessions: sessions, TokenIdle: cfg.APITokenIdle, MatchPerMinute: matchPerMinute(cfg),
+		Codes: codes, Sessions: sessions, TokenIdle: cfg.APITokenIdle, MatchPerMinute: cfg.MatchPerMinute,
 		OCDS: ocds.Config{Prefix: cfg.OCDSPrefix, BaseURL: cfg.PublicURL(), PublisherName: cfg.Publisher}})
 	d := server.Deps{Config: cfg, Store: s, Logger: log, Web: pages, API: apiHandler, Sessions: sessions, Ready: live.Ready}
 	if m != nil {
@@ -377,13 +377,4 @@ func heavyWork(cfg config.Config, env Env) *heavy.Gate {
 	work := heavy.New(heavy.Limits{Concurrent: cfg.HeavyWork})
 	runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + work.Stats().Limit)
 	return work
-}
-
-// matchPerMinute turns HUITIAN_MATCH_PER_MINUTE (0: no limit) into the
-// API's setting (0: its default; negative: no limit).
-func matchPerMinute(cfg config.Config) int {
-	if cfg.MatchPerMinute == 0 {
-		return -1
-	}
-	return cfg.MatchPerMinute
 }

@@ -71,8 +71,8 @@ type Config struct {
 	VisitorCache time.Duration // HUITIAN_VISITOR_CACHE
 	// MatchPerMinute is how many calls of the public match API
 	// (/api/v1/match/…) one client address may make a minute, over all
-	// nodes; 0 lifts the limit (an evaluation or a trusted integration
-	// behind the operator's own gate).
+	// nodes: plenty for a person typing, little for a scraper. 0 lifts the
+	// limit (an evaluation, or a gate of the operator's own in front).
 	MatchPerMinute int // HUITIAN_MATCH_PER_MINUTE
 }
 
