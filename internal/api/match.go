@@ -30,6 +30,9 @@ type matchItem struct {
 type matchList struct {
 	Items  []matchItem `json:"items"`
 	TookMS float64     `json:"took_ms"`
+	// TextCut says the text was longer than match.MaxTextRunes and only
+	// its start was matched (match.CapText).
+	TextCut bool `json:"text_cut,omitempty"`
 }
 
 type needMatches struct {
@@ -65,31 +68,42 @@ func tookMS(start time.Time) float64 {
 	return float64(time.Since(start).Microseconds()) / 1000
 }
 
+// publicQuery is what publicMatch read: the query, the result count, and
+// whether the text was cut to match.MaxTextRunes.
+type publicQuery struct {
+	q       match.Query
+	limit   int
+	textCut bool
+}
+
 // publicMatch reads the common parameters of the public match routes:
-// text (checked by match.Live.CheckText), street and community (an id or a
+// text (cut to its start by match.CapText when long, then checked by
+// match.Live.CheckText), street and community (an id or a
 // name each; a community gives its street when none is named, and must lie
 // in the street when one is) and limit (1–50, default 10). It rate-limits
 // per client address first.
-func (a *API) publicMatch(r *http.Request) (match.Query, int, error) {
+func (a *API) publicMatch(r *http.Request) (publicQuery, error) {
 	if a.matchRate != nil {
 		if ok, wait := a.matchRate.Allow(server.ClientIP(r, a.trustProxy)); !ok {
-			return match.Query{}, 0, errs.E(errs.TooMany, "error.rate_limited", int(wait.Seconds())+1)
+			return publicQuery{}, errs.E(errs.TooMany, "error.rate_limited", int(wait.Seconds())+1)
 		}
 	}
 	if err := a.matchReady(); err != nil {
-		return match.Query{}, 0, err
+		return publicQuery{}, err
 	}
 	ctx := r.Context()
 	p := readParams(r.URL, "text", "street", "community", "limit", "trained")
-	limit := p.int("limit", match.DefaultLimit, 1, match.MaxLimit, "api.param_range")
-	var q match.Query
-	// A text readParams already refused (bad UTF-8, NUL) has its error.
+	pq := publicQuery{limit: p.int("limit", match.DefaultLimit, 1, match.MaxLimit, "api.param_range")}
+	q := &pq.q
+	// A text readParams already refused (bad UTF-8, NUL, beyond
+	// paramMaxRunes) has its error.
 	if !slices.ContainsFunc(p.l, func(e *errs.Error) bool { return e.Field == "text" }) {
-		text, err := a.match.CheckText(p.v.Get("text"))
+		text, cut := match.CapText(p.v.Get("text"))
+		text, err := a.match.CheckText(text)
 		if err := p.add(err); err != nil {
-			return q, 0, err
+			return pq, err
 		}
-		q.Text = text
+		q.Text, pq.textCut = text, cut
 	}
 	// Places are a preference of the ranking, not a filter: a name the
 	// platform has no street or community of (a caller's own records, a
@@ -105,7 +119,7 @@ func (a *API) publicMatch(r *http.Request) (match.Query, int, error) {
 			q.Street = strings.TrimSpace(v)
 		default:
 			if err := p.add(err); err != nil {
-				return q, 0, err
+				return pq, err
 			}
 			if st != nil {
 				q.Street, streetKnown = st.ID, true
@@ -126,7 +140,7 @@ func (a *API) publicMatch(r *http.Request) (match.Query, int, error) {
 			}
 		}
 		if err := p.add(err); err != nil {
-			return q, 0, err
+			return pq, err
 		}
 		switch {
 		case cm == nil:
@@ -145,7 +159,7 @@ func (a *API) publicMatch(r *http.Request) (match.Query, int, error) {
 			p.l.Add("trained", "match.trained_invalid")
 		}
 	}
-	return q, limit, p.l.Err()
+	return pq, p.l.Err()
 }
 
 // matchReady refuses match queries before the index is built.
@@ -159,32 +173,32 @@ func (a *API) matchReady() error {
 // matchOrganizations: GET /api/v1/match/organizations (public).
 func (a *API) matchOrganizations(w http.ResponseWriter, r *http.Request) error {
 	start := time.Now()
-	q, limit, err := a.publicMatch(r)
+	pq, err := a.publicMatch(r)
 	if err != nil {
 		return err
 	}
-	rs, err := a.match.Organizations(r.Context(), q, limit)
+	rs, err := a.match.Organizations(r.Context(), pq.q, pq.limit)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, matchList{Items: matchItems(rs, false), TookMS: tookMS(start)})
+	return writeJSON(w, http.StatusOK, matchList{Items: matchItems(rs, false), TookMS: tookMS(start), TextCut: pq.textCut})
 }
 
 // matchProjects: GET /api/v1/match/projects (public).
 func (a *API) matchProjects(w http.ResponseWriter, r *http.Request) error {
 	start := time.Now()
-	q, limit, err := a.publicMatch(r)
+	pq, err := a.publicMatch(r)
 	if err != nil {
 		return err
 	}
-	if q.Trained != "" { // a rule on organizations: projects have none
+	if pq.q.Trained != "" { // a rule on organizations: projects have none
 		return errs.Field("trained", "api.param_unknown", "trained")
 	}
-	rs, err := a.match.Projects(r.Context(), q, limit)
+	rs, err := a.match.Projects(r.Context(), pq.q, pq.limit)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, matchList{Items: matchItems(rs, true), TookMS: tookMS(start)})
+	return writeJSON(w, http.StatusOK, matchList{Items: matchItems(rs, true), TookMS: tookMS(start), TextCut: pq.textCut})
 }
 
 // needMatches: GET /api/v1/needs/{id}/matches — staff of the need's street

@@ -164,8 +164,19 @@ func TestAPIMatch(t *testing.T) {
 			{name: "punctuation only", method: "GET", path: q(projects, "？！。。"), status: 400, code: "invalid", field: "text"},
 			{name: "control character", method: "GET", path: q(orgs, "老人\x1b[31m助餐"), status: 400, code: "invalid", field: "text"},
 			{name: "NUL", method: "GET", path: q(orgs, "老人\x00助餐"), status: 400, code: "invalid", field: "text"},
-			{name: "over 500 characters", method: "GET", path: q(orgs, strings.Repeat("老人助餐", 126)), status: 400,
-				code: "invalid", field: "text"},
+			// Over 500 characters: the start is matched, and the answer says so.
+			{name: "over 500 characters is cut", method: "GET", path: q(orgs, strings.Repeat("老人助餐，", 101)), status: 200,
+				check: func(t *testing.T, tf *tender, w *httptest.ResponseRecorder, b map[string]any) {
+					if b["text_cut"] != true || len(arr(b["items"])) == 0 {
+						t.Fatalf("long text: %s", w.Body.String())
+					}
+				}},
+			{name: "within 500 characters is not cut", method: "GET", path: q(projects, strings.Repeat("老人助餐，", 100)), status: 200,
+				check: func(t *testing.T, tf *tender, w *httptest.ResponseRecorder, b map[string]any) {
+					if _, ok := b["text_cut"]; ok {
+						t.Fatalf("text_cut on a text within the cap: %s", w.Body.String())
+					}
+				}},
 			{name: "huge", method: "GET", path: q(projects, strings.Repeat("助", 5000)), status: 400, code: "invalid", field: "text"},
 			{name: "bad UTF-8", method: "GET", path: orgs + "?text=%ff%fe", status: 400, code: "invalid", field: "text"},
 			{name: "mixed script is fine", method: "GET", path: q(orgs, "老人 wifi 手机 APP 挂号"), status: 200},

@@ -19,7 +19,8 @@ import (
 const maxParamRunes = 200
 
 // paramMaxRunes are the query values allowed longer: a need's text to match
-// (match.Live.CheckText refuses it beyond match.MaxTextRunes).
+// (the match routes cut it to match.MaxTextRunes with match.CapText and say
+// so; a text beyond four times that is refused, not read).
 var paramMaxRunes = map[string]int{"text": 4 * match.MaxTextRunes}
 
 // maxPage bounds page so the offset can never overflow.

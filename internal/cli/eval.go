@@ -194,10 +194,11 @@ func Evaluate(ctx context.Context, env Env, s *store.Store, files EvalFiles, wei
 			}
 		}
 		var or, pr []match.Result
-		// A text the API refuses (empty, over the length cap, control
-		// characters, nothing to search: 400 there) ranks nothing here
-		// either, and the run goes on.
-		if text, err := live.CheckText(q.Text); err != nil {
+		// A long text is cut as the API cuts it; a text the API refuses
+		// (empty, control characters, nothing to search: 400 there) ranks
+		// nothing here either, and the run goes on.
+		capped, _ := match.CapText(q.Text)
+		if text, err := live.CheckText(capped); err != nil {
 			fmt.Fprintf(env.Stderr, "%s: 接口会拒绝这条查询，计为没有结果 / the API refuses this query, counted as no results (%s)\n",
 				q.Key, errs.As(err).Key)
 		} else {

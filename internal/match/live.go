@@ -100,10 +100,35 @@ type OrgHit struct {
 	Score float64
 }
 
-// MaxTextRunes bounds the text of a match or search query; longer text is
-// refused (CheckText), not cut, so a caller never ranks on half a sentence
-// without knowing.
+// MaxTextRunes bounds the text of a match or search query. CheckText refuses
+// longer text; the match API first cuts it with CapText and says so in its
+// answer, so a caller never ranks on part of a text without knowing.
 const MaxTextRunes = 500
+
+// CapText cuts text longer than MaxTextRunes characters (after trimming) to
+// at most that many, at the last clause break (，。；！？、 or a space) of
+// the final 50 characters when there is one, so no word is cut in half;
+// cut reports whether anything was dropped. A need pasted whole from a
+// document usually says what it is about at its start.
+func CapText(text string) (capped string, cut bool) {
+	text = strings.TrimSpace(text)
+	if utf8.RuneCountInString(text) <= MaxTextRunes {
+		return text, false
+	}
+	end, n := 0, 0
+	for i := range text {
+		if n == MaxTextRunes {
+			end = i
+			break
+		}
+		n++
+	}
+	head := text[:end]
+	if i := strings.LastIndexAny(head, "，。；！？、,.;!? \n\t"); i >= 0 && utf8.RuneCountInString(head[i:]) <= 50 {
+		head = head[:i]
+	}
+	return strings.TrimSpace(head), true
+}
 
 // Need index facets: "status:<status>", "street:<id>", "community:<id>",
 // "category:<code>", and FacetProject on completed projects.

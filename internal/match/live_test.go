@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 	"sync"
 	"testing"
 	"time"
@@ -261,6 +262,39 @@ func TestLiveBuildAndApply(t *testing.T) {
 			t.Fatalf("a need past its deadline is recommended: %+v", ids(rec, func(h match.NeedHit) string { return h.Title }))
 		}
 	})
+}
+
+// TestCapText: a text within MaxTextRunes is kept (trimmed); a longer one
+// keeps its start, cut at a clause break near the cap when there is one,
+// never inside a character, and passes CheckText.
+func TestCapText(t *testing.T) {
+	t.Parallel()
+	l, err := match.NewLive(nil, search.NewAnalyzer(search.Options{}), match.DefaultWeights())
+	if err != nil {
+		t.Fatal(err)
+	}
+	exact := strings.Repeat("养", match.MaxTextRunes)
+	clause := strings.Repeat("楼里老人不会用手机挂号", 40) // 11 characters a clause, no break
+	withBreaks := strings.Repeat("楼里老人不会用手机挂号，", 60)
+	for _, tc := range []struct {
+		name, text, want string
+		cut              bool
+	}{
+		{"short", "  老人助餐 ", "老人助餐", false},
+		{"exactly the cap", exact, exact, false},
+		{"one over, no break", exact + "老", exact, true},
+		{"no break near the cap", clause + clause, string([]rune(clause + clause)[:match.MaxTextRunes]), true},
+		{"at the last break", withBreaks, strings.TrimSuffix(strings.Repeat("楼里老人不会用手机挂号，", 41), "，"), true},
+	} {
+		got, cut := match.CapText(tc.text)
+		if got != tc.want || cut != tc.cut {
+			t.Errorf("%s: CapText = %d runes %q…, %v; want %d runes, %v", tc.name, utf8.RuneCountInString(got),
+				string([]rune(got)[:min(10, utf8.RuneCountInString(got))]), cut, utf8.RuneCountInString(tc.want), tc.cut)
+		}
+		if _, err := l.CheckText(got); err != nil {
+			t.Errorf("%s: the cut text is refused: %v", tc.name, err)
+		}
+	}
 }
 
 func TestLiveCheckText(t *testing.T) {
