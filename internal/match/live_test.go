@@ -5,10 +5,10 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"unicode/utf8"
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/errs"
