@@ -129,8 +129,11 @@ var policy = map[Kind]map[Action][]rule{
 		Update:      {{PlatformAdmin, global}, {"", self}},
 		ManageRoles: {{PlatformAdmin, global}},
 	},
+	// The audit trail: auditors read it with residents' names and phone
+	// numbers masked; the coordinators see it whole.
 	KindAudit: {
-		View: {{PlatformAdmin, global}, {Auditor, global}},
+		View:        {{PlatformAdmin, global}, {Auditor, global}},
+		ViewPrivate: {{PlatformAdmin, global}},
 	},
 	// Merchants: public list; platform admins and a street's staff enrol them.
 	KindMerchant: {

@@ -65,6 +65,7 @@ var matrix = []struct {
 	{KindUser, ManageRoles, "platform_admin/*"},
 
 	{KindAudit, View, "platform_admin/* auditor/*"},
+	{KindAudit, ViewPrivate, "platform_admin/*"},
 
 	{KindMerchant, View, "*"},
 	{KindMerchant, Create, "platform_admin/* street_staff"},

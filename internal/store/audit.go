@@ -96,7 +96,53 @@ func (s *Store) FindAuditEntries(ctx context.Context, f audit.Filter) ([]*audit.
 		}
 		out = append(out, e)
 	}
-	return out, total, s.translate(rows.Err())
+	if err := rows.Err(); err != nil {
+		return nil, 0, s.translate(err)
+	}
+	if accounts.Can(accounts.ActorFrom(ctx), accounts.ViewPrivate, accounts.Resource{Kind: accounts.KindAudit}) != nil {
+		if err := s.maskAudit(ctx, out); err != nil {
+			return nil, 0, err
+		}
+	}
+	return out, total, nil
+}
+
+// maskAudit masks the personal data of entries for a reader who may not
+// see it (audit.Entry.MaskPersonal): an actor is a private person unless
+// they hold a role other than resident (staff act in their work capacity,
+// which is what an audit trail is for).
+func (s *Store) maskAudit(ctx context.Context, entries []*audit.Entry) error {
+	var ids []string
+	seen := map[string]bool{}
+	for _, e := range entries {
+		if e.ActorID != "" && !seen[e.ActorID] {
+			seen[e.ActorID] = true
+			ids = append(ids, e.ActorID)
+		}
+	}
+	staff := map[string]bool{}
+	if len(ids) > 0 {
+		rows, err := s.read().query(ctx, `SELECT DISTINCT user_id FROM grants WHERE role <> ? AND user_id IN (`+
+			placeholders(len(ids))+`)`, append([]any{string(accounts.Resident)}, idArgs(ids)...)...)
+		if err != nil {
+			return s.translate(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				return s.translate(err)
+			}
+			staff[id] = true
+		}
+		if err := rows.Err(); err != nil {
+			return s.translate(err)
+		}
+	}
+	for _, e := range entries {
+		e.MaskPersonal(e.ActorID != "" && !staff[e.ActorID])
+	}
+	return nil
 }
 
 // VerifyAudit walks the whole chain in order and returns the first break

@@ -239,3 +239,60 @@ func TestFindAuditEntriesAccess(t *testing.T) {
 		}
 	})
 }
+
+// TestAuditMaskedForAuditors: an auditor reads the trail with residents'
+// names masked (as actors and in user entries' data); staff act under
+// their names; a platform admin sees everything as stored.
+func TestAuditMaskedForAuditors(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		st, c1, _ := seed(t, s)
+		res, err := s.EnsureResident(context.Background(), "13912345678")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.RenameMe(accounts.WithActor(context.Background(), res), "张桂兰"); err != nil {
+			t.Fatal(err)
+		}
+		if res, err = s.FindUserByPhone(context.Background(), "13912345678"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetHome(accounts.WithActor(context.Background(), res), c1.ID); err != nil {
+			t.Fatal(err)
+		}
+		staff := newStaff(t, s, "13712345678", "李晓燕", accounts.Grant{Role: accounts.StreetStaff, ScopeID: st.ID})
+		if err := s.RenameMe(accounts.WithActor(context.Background(), staff), "李晓燕"); err != nil {
+			t.Fatal(err)
+		}
+		newStaff(t, s, "13812345678", "王芳", accounts.Grant{Role: accounts.Auditor})
+		auditor := accounts.WithActor(context.Background(), &accounts.User{ID: "a1", Name: "审计", Grants: []accounts.Grant{{Role: accounts.Auditor}}})
+		read := func(ctx context.Context) string {
+			entries, _, err := s.FindAuditEntries(ctx, audit.Filter{PerPage: 200})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b strings.Builder
+			for _, e := range entries {
+				fmt.Fprintf(&b, "%s|%s|%s\n", e.ActorName, e.Action, e.Data)
+			}
+			return b.String()
+		}
+		masked := read(auditor)
+		for _, leak := range []string{"张桂兰", "王芳", "13912345678", "13812345678"} {
+			if strings.Contains(masked, leak) {
+				t.Errorf("the auditor reads %q:\n%s", leak, masked)
+			}
+		}
+		for _, want := range []string{"张**|resident.home|", `"name":"王*"`, "system|user.create|", "李晓燕|user.rename|"} {
+			if !strings.Contains(masked, want) {
+				t.Errorf("the auditor's trail lacks %q:\n%s", want, masked)
+			}
+		}
+		whole := read(storetest.Admin())
+		for _, want := range []string{"张桂兰|resident.home|", `"name":"王芳"`} {
+			if !strings.Contains(whole, want) {
+				t.Errorf("the admin's trail lacks %q:\n%s", want, whole)
+			}
+		}
+	})
+}
