@@ -96,6 +96,10 @@ func TestDemoAsItsUsersMeetIt(t *testing.T) {
 		if strings.Contains(body, "<td>system</td>") {
 			t.Fatal(`the audit log calls the platform "system"`)
 		}
+		if sealed := page(t, admin, "/admin/audit?action=proposal.submit"); strings.Contains(sealed, "bidder (sealed)") ||
+			!strings.Contains(sealed, "投标机构（截止前不显示名称）") {
+			t.Fatal("the audit log does not name sealed bidders in words")
+		}
 		if !strings.Contains(body, "积分奖励公示") {
 			t.Fatal("the demo's award notices are not named")
 		}
