@@ -51,7 +51,7 @@ var demoActivities = []activitySpec{
 		Description: "给认养的月季和金叶女贞松土、浇水、修剪，清理花园里的杂物。工具由服务队准备，请穿方便干活的衣服。"},
 	{Title: "智能手机课堂：教老人预约挂号和用健康码", Type: "elder_digital", Street: "天通苑北街道", Community: "天通北苑第一社区",
 		Address: "天通北苑第一社区党群服务中心二楼", Team: "助老数字服务队", Day: 3, Hour: 9, Minute: 30, Hours: 2, Capacity: 6,
-		Eligibility: activities.OpenToCommunity, Residents: []int{1, 0, 7, 8, 9, 10, 11, 12}, State: "upcoming",
+		Eligibility: activities.OpenToCommunity, Residents: []int{1, 0, 9, 10, 11, 4, 2, 3}, State: "upcoming",
 		Description: "一对一教社区老人用手机预约挂号、出示健康码、视频通话。志愿者需自带手机，会用微信和北京114预约挂号平台。"},
 	{Title: "少儿科普：认识身边的昆虫", Type: "kids_science", Street: "霍营街道", Community: "华龙苑社区",
 		Address: "华龙苑社区活动室", Day: 5, Hour: 14, Hours: 2, Capacity: 4, Eligibility: activities.OpenToAnyone,
@@ -59,11 +59,11 @@ var demoActivities = []activitySpec{
 		Description: "带小学生在小区绿地里观察昆虫、做标本卡片。志愿者负责看护孩子和分组带队。"},
 	{Title: "社区读书会：《平凡的世界》分享", Type: "reading", Street: "龙泽园街道", Community: "龙腾苑社区",
 		Address: "龙腾苑社区书屋", Day: 7, Hour: 19, Hours: 1.5, Capacity: 25, Eligibility: activities.OpenToStreet,
-		Residents: []int{5, 6, 7, 8, 9, 10, 11, 12}, State: "upcoming",
+		Residents: []int{12, 13}, State: "upcoming",
 		Description: "志愿者协助布置场地、签到和茶水，分享会后整理图书。"},
 	{Title: "垃圾分类桶前值守", Type: "environment", Street: "史各庄街道", Community: "领秀慧谷社区",
 		Address: "领秀慧谷C区垃圾分类驿站", Day: 2, Hour: 7, Hours: 2, Capacity: 10, Eligibility: activities.OpenToStreet,
-		Residents: []int{3, 9, 14}, State: "upcoming",
+		Residents: []int{14}, State: "upcoming",
 		Description: "早高峰在分类桶前引导居民正确投放，记录投放情况。"},
 	{Title: "消防安全进社区宣传", Type: "safety", Street: "东小口镇", Community: "森林大第社区",
 		Address: "森林大第社区南广场", Day: 10, Hour: 9, Hours: 3, Capacity: 12, Eligibility: activities.OpenToAnyone,
@@ -73,11 +73,11 @@ var demoActivities = []activitySpec{
 		Residents: []int{6, 13}, State: "cancelled", Description: "和老人一起包粽子，给独居老人送上门。"},
 	{Title: "天通北苑一区绿地认养", Type: "greening", Street: "天通苑北街道", Community: "天通北苑第一社区",
 		Address: "天通北苑一区东院绿地", Team: "绿地认养志愿队", Day: -20, Hour: 9, Hours: 3, Capacity: 12,
-		Eligibility: activities.OpenToStreet, Residents: []int{0, 1, 2, 7, 8, 10, 11, 12}, ByList: []int{2}, Absent: []int{12},
+		Eligibility: activities.OpenToStreet, Residents: []int{0, 1, 2, 3, 4, 9, 10, 11}, ByList: []int{2}, Absent: []int{11},
 		State: "finished", Late: 20, Description: "认养绿地的春季补种和浇水。"},
 	{Title: "助老数字课堂（第一期）", Type: "elder_digital", Street: "天通苑北街道", Community: "天通北苑第一社区",
 		Address: "天通北苑第一社区党群服务中心二楼", Team: "助老数字服务队", Day: -35, Hour: 14, Hours: 2, Capacity: 8,
-		Eligibility: activities.OpenToCommunity, Residents: []int{0, 1, 7}, State: "finished", Late: 10,
+		Eligibility: activities.OpenToCommunity, Residents: []int{0, 1, 10}, State: "finished", Late: 10,
 		Description: "教老人用手机买菜、缴费和防范电信诈骗。"},
 	{Title: "回龙观敬老院陪伴", Type: "elderly_care", Street: "回龙观街道", Community: "",
 		Address: "回龙观镇敬老院", Day: -8, Hour: 14, Hours: 3, Capacity: 8, Eligibility: activities.OpenToAnyone,
@@ -90,7 +90,7 @@ var demoActivities = []activitySpec{
 	{Title: "龙锦苑二区东院月季园养护", Type: "greening", Street: "回龙观街道", Community: "龙锦苑二区社区",
 		Address: "龙锦苑二区东院月季园", TeamOrg: "龙锦苑二区社区绿地认养队", TeamLead: "马玉珍", TeamPhone: "13700004001",
 		Day: -15, Hour: 8, Minute: 30, Hours: 2.5, Capacity: 10, Eligibility: activities.OpenToCommunity,
-		Residents: []int{3, 4, 5, 9}, State: "finished", Late: 10,
+		Residents: []int{5, 6, 7, 8}, State: "finished", Late: 10,
 		Description: "给认养的月季园除草、修剪残花、施肥，清理绿地边的垃圾。"},
 	{Title: "文化广场合唱排练志愿服务", Type: "culture", Street: "霍营街道", Community: "华龙苑社区",
 		Address: "华龙苑文化广场", Day: -3, Hour: 18, Minute: 30, Hours: 2, Capacity: 10, Eligibility: activities.OpenToAnyone,
@@ -240,17 +240,9 @@ func (st *activityStory) teamLead() (string, *accounts.User, error) {
 	return "", nil, fmt.Errorf("no volunteer team %s in the registry", st.sp.TeamOrg)
 }
 
-// home is where a demo resident says they live for this activity: 张桂兰
-// in 天通北苑第一社区, the others where the activity is.
-func (st *activityStory) home(r int) string {
-	if r == 0 {
-		return st.w.communityIDs["天通北苑第一社区"]
-	}
-	if st.sp.Community != "" {
-		return st.w.communityIDs[st.sp.Community]
-	}
-	return ""
-}
+// home is where a demo resident lives (residentHomes): told at their
+// first sign-up, kept after.
+func (st *activityStory) home(r int) string { return st.w.communityIDs[residentHomes[r]] }
 
 func (st *activityStory) signups(created time.Time) {
 	for j, r := range st.sp.Residents {

@@ -29,6 +29,14 @@ var reviewerNames = []string{"赵文博", "郑雅琴", "韩立军", "何佳慧",
 var residentNames = []string{"张桂兰", "刘秀英", "王德明", "陈淑珍", "杨建军", "黄丽娟", "周志刚", "吴秀梅",
 	"徐国华", "孙玉兰", "马文涛", "朱红霞", "胡建平", "郭美玲", "林小峰"}
 
+// residentHomes is where each of residentNames lives: the community they
+// confirm on the portal or at their first sign-up, and the one the
+// activities open to a street or community check (demoActivities and
+// portalSuggestions keep to it).
+var residentHomes = []string{"天通北苑第一社区", "天通北苑第一社区", "天通北苑第一社区", "天通北苑第一社区",
+	"天通北苑第一社区", "龙锦苑二区社区", "龙锦苑二区社区", "龙锦苑二区社区", "龙锦苑二区社区", "天通北苑第一社区",
+	"天通北苑第一社区", "天通北苑第一社区", "龙腾苑社区", "龙腾苑社区", "领秀慧谷社区"}
+
 // createPeople makes the accounts, reusing the demo logins (by phone) where
 // they hold the role: 李晓燕 is 回龙观街道's staff, 王建华 龙锦苑二区's,
 // 陈思雨 惠民社工's administrator, 赵文博 a reviewer, 张桂兰 a resident.

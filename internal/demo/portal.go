@@ -72,6 +72,9 @@ func (w *world) planPortal() {
 		w.events = append(w.events, &event{at: at, what: "portal: " + what, do: do})
 	}
 	home := func(r int, community string) error {
+		if residentHomes[r] != community {
+			return fmt.Errorf("demo resident %s lives in %s, not %s", residentNames[r], residentHomes[r], community)
+		}
 		return w.s.SetHome(w.as(w.ppl.residents[r]), w.communityIDs[community])
 	}
 	n := 0

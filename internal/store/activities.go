@@ -471,9 +471,11 @@ func (s *Store) FindSignups(ctx context.Context, activityID string) ([]*activiti
 }
 
 // Signup signs the actor (a resident) up for an activity: a place while
-// there is one, else the waiting list. communityID, when set, is where the
-// resident lives and is remembered; activities open to a street or a
-// community need it.
+// there is one, else the waiting list. Activities open to a street or a
+// community are checked against where the resident lives: the home they
+// confirmed, else communityID (remembered as their home). A confirmed home
+// is never changed here — a sign-up form's picker cannot move a resident
+// into an activity's street (their home is changed on its own page).
 func (s *Store) Signup(ctx context.Context, activityID, communityID string) (*activities.Signup, error) {
 	u := accounts.ActorFrom(ctx)
 	if err := accounts.Can(u, accounts.Create, accounts.Resource{Kind: accounts.KindSignup, ID: activityID, OwnerID: userID(u)}); err != nil {
@@ -494,17 +496,21 @@ func (s *Store) Signup(ctx context.Context, activityID, communityID string) (*ac
 		if !c.now.Before(a.EndsAt) {
 			return errs.E(errs.Conflict, "activity.over")
 		}
-		if communityID != "" {
+		var home string
+		if err := c.row(ctx, `SELECT community_id FROM resident_homes WHERE user_id = ?`, u.ID).Scan(&home); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		switch {
+		case home != "":
+			communityID = home
+		case communityID != "":
 			if _, err := findCommunity(ctx, c, communityID); err != nil {
 				return fieldErr("community", err)
 			}
-			if _, err := c.exec(ctx, `INSERT INTO resident_homes (user_id, community_id, updated_at) VALUES (?, ?, ?)
-				ON CONFLICT (user_id) DO UPDATE SET community_id = excluded.community_id, updated_at = excluded.updated_at`,
+			if _, err := c.exec(ctx, `INSERT INTO resident_homes (user_id, community_id, updated_at) VALUES (?, ?, ?)`,
 				u.ID, communityID, c.now); err != nil {
 				return err
 			}
-		} else if err := c.row(ctx, `SELECT community_id FROM resident_homes WHERE user_id = ?`, u.ID).Scan(&communityID); err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return err
 		}
 		if a.Eligibility != activities.OpenToAnyone {
 			if communityID == "" {

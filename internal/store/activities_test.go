@@ -197,6 +197,21 @@ func TestActivitySignupWaitingListAndPromotion(t *testing.T) {
 		if err != nil || home != w.c1 {
 			t.Fatalf("home %q %v", home, err)
 		}
+		// A confirmed home is not moved by a sign-up form: naming another
+		// community does not open an activity of that community, and the
+		// home stays.
+		other := &activities.Activity{Title: "邻里读书会", Type: "reading", OrgID: w.org.ID, StreetID: w.streetID,
+			CommunityID: w.c2, Address: "社区书屋", StartsAt: w.clock.Add(24 * time.Hour), EndsAt: w.clock.Add(26 * time.Hour),
+			Capacity: 5, Eligibility: activities.OpenToCommunity, Status: activities.Published}
+		if err := s.CreateActivity(as(w.organizer), other); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Signup(as(r[0]), other.ID, w.c2); errs.As(err).Key != "activity.only_community" {
+			t.Fatalf("another community's activity by naming it: %v", err)
+		}
+		if home, err := s.FindHome(as(r[0])); err != nil || home != w.c1 {
+			t.Fatalf("the sign-up form moved the home to %q %v", home, err)
+		}
 		// A cancellation frees a place for the first waiting, who is told.
 		if err := s.CancelSignup(as(r[1]), a.ID); err != nil {
 			t.Fatal(err)

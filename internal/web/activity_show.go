@@ -16,8 +16,11 @@ type activityShowData struct {
 	Resident    bool               // the actor may sign up (holds the resident role)
 	Manage      bool               // the actor organizes it
 	Oversee     bool               // the actor may see the attendance list
-	Communities []*places.Community
+	Communities []*places.Community // the picker, while the resident has no home
 	Home        string
+	// NotForHome says why a resident whose home is confirmed may not sign
+	// up (the activity is for another street or community); "" when they may.
+	NotForHome string
 	Started     bool
 	Over        bool
 	Actions     []activities.Action
@@ -57,6 +60,7 @@ func (a *app) activityShowPage(w http.ResponseWriter, r *http.Request) (*page, e
 			}
 		}
 	}
+	var home *places.Community // the resident's, when the activity is not open to anyone
 	if u != nil {
 		g, err := a.Store.FindMySignup(ctx, act.ID)
 		if err != nil && !errs.Is(err, errs.NotFound) {
@@ -64,16 +68,25 @@ func (a *app) activityShowPage(w http.ResponseWriter, r *http.Request) (*page, e
 		}
 		d.Mine = g
 		if d.Resident && act.Eligibility != activities.OpenToAnyone {
-			if d.Home, err = a.Store.FindHome(ctx); err != nil {
+			if home, err = a.Store.FindHomeCommunity(ctx); err != nil && !errs.Is(err, errs.NotFound) {
 				return nil, err
 			}
-			street := act.StreetID
-			if d.Communities, err = a.Store.FindCommunities(ctx, street); err != nil {
-				return nil, err
+			if home == nil {
+				// Where they live is asked once, among the activity's street.
+				if d.Communities, err = a.Store.FindCommunities(ctx, act.StreetID); err != nil {
+					return nil, err
+				}
+			} else {
+				d.Home = home.ID
 			}
 		}
 	}
 	p := a.newPage(w, r, "", d)
+	if home != nil {
+		if err := act.Eligible(home.StreetID, home.ID); err != nil {
+			d.NotForHome = a.Catalog.Error(p.Lang, err)
+		}
+	}
 	p.Title = act.Title
 	if p.Form.Get("community") == "" {
 		p.Form.Set("community", d.Home)

@@ -40,7 +40,12 @@ func (a *app) setElderlyCookie(w http.ResponseWriter, r *http.Request, on bool) 
 
 type portalData struct {
 	Home        *places.Community
-	Communities []*places.Community // the picker, while no home is confirmed
+	Communities []*places.Community // the picker, while no home is confirmed or when changing it
+	ChangeHome  bool                // the resident asked to correct their home (?home=change)
+	// NotForHome says, per activity, why the resident cannot sign up with
+	// one tap (it is for another street or community, or asks where they
+	// live first): those get a link to the activity instead of a button.
+	NotForHome map[string]string
 	Notices     []*portal.Notice
 	Activities  []*activities.Activity
 	Signed      map[string]activities.SignupStatus // my signups among Activities
@@ -101,17 +106,31 @@ func (a *app) portalPage(w http.ResponseWriter, r *http.Request) (*page, error) 
 			return nil, err
 		}
 		for _, x := range more {
-			if len(d.Activities) < f.PerPage && x.StreetID != d.Home.StreetID {
+			// Others' activities a resident may not join are not "near" them.
+			if len(d.Activities) < f.PerPage && x.StreetID != d.Home.StreetID && x.Eligible(d.Home.StreetID, d.Home.ID) == nil {
 				d.Activities = append(d.Activities, x)
 			}
 		}
 	}
-	if d.Home == nil {
-		if d.Resident {
-			if d.Communities, err = a.Store.FindCommunities(ctx, ""); err != nil {
-				return nil, err
+	d.NotForHome = map[string]string{}
+	for _, x := range d.Activities {
+		switch {
+		case x.Eligibility == activities.OpenToAnyone:
+		case d.Home == nil:
+			d.NotForHome[x.ID] = a.Catalog.T(p.Lang, "portal.home_first")
+		default:
+			if err := x.Eligible(d.Home.StreetID, d.Home.ID); err != nil {
+				d.NotForHome[x.ID] = a.Catalog.Error(p.Lang, err)
 			}
 		}
+	}
+	d.ChangeHome = d.Resident && d.Home != nil && r.URL.Query().Get("home") == "change"
+	if d.Resident && (d.Home == nil || d.ChangeHome) {
+		if d.Communities, err = a.Store.FindCommunities(ctx, ""); err != nil {
+			return nil, err
+		}
+	}
+	if d.Home == nil {
 		return p, nil
 	}
 	if d.Notices, err = a.Store.FindNotices(ctx, d.Home.ID, portalLimit(p.Elderly, 5)); err != nil {
@@ -193,9 +212,12 @@ func (a *app) leanPage(w http.ResponseWriter, p *page) {
 	p.InlineCSS, p.Lean = appCSS.css, true
 }
 
-// portalSetHome is the resident confirming their community, once.
+// portalSetHome is the resident confirming their community (once; later a
+// correction after a move, from ?home=change).
 func (a *app) portalSetHome(w http.ResponseWriter, r *http.Request) {
 	if err := a.Store.SetHome(r.Context(), r.PostFormValue("community")); err != nil {
+		// Back on the picker it came from (the first one or ?home=change).
+		r.URL.RawQuery = "home=change"
 		a.formAgain(w, r, "portal_home.html", a.portalPage, err)
 		return
 	}
@@ -233,6 +255,10 @@ func (a *app) portalSignup(w http.ResponseWriter, r *http.Request) {
 		if errs.CodeOf(err) == errs.Unauthorized {
 			a.redirect(w, r, "/login?tab=code&next=/portal", "")
 			return
+		}
+		// The portal has no fields to mark: the message itself is shown.
+		if e := errs.As(err); e.Field != "" {
+			err = errs.E(e.Code, e.Key, e.Args...)
 		}
 		a.formAgain(w, r, "portal_home.html", a.portalPage, err)
 		return

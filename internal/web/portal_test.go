@@ -7,9 +7,12 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/activities"
 	"github.com/huitian/huitian/internal/audit"
+	"github.com/huitian/huitian/internal/places"
 	"github.com/huitian/huitian/internal/points"
 	"github.com/huitian/huitian/internal/portal"
 	"github.com/huitian/huitian/internal/procurement"
@@ -228,5 +231,76 @@ func TestPortalSuggestionsInboxAndPrivacy(t *testing.T) {
 			t.Fatal("a new account sees the deleted one's data")
 		}
 		_ = accounts.Resident
+	})
+}
+
+// TestPortalActivitiesForWhereIWant: the portal offers one-tap sign-up only
+// for activities the resident may join; one for another community says so
+// and links to its page; the activity page does not let a resident with a
+// confirmed home pick another community to get in (the tester's finding:
+// it moved her home), and the home is changed on the portal instead.
+func TestPortalActivitiesForWhereILive(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		admin := storetest.Admin()
+		neighbour := &places.Community{Name: "新龙城社区", StreetID: f.street.ID}
+		far := &places.Community{Name: "霍营社区", StreetID: f.other.ID}
+		for _, cm := range []*places.Community{neighbour, far} {
+			if err := s.CreateCommunity(admin, cm); err != nil {
+				t.Fatal(err)
+			}
+		}
+		start := s.Now().Add(48 * time.Hour)
+		act := func(title string, street string, community string, e activities.Eligibility) *activities.Activity {
+			x := &activities.Activity{Title: title, Type: "reading", OrgID: f.org.ID, StreetID: street, CommunityID: community,
+				Address: "社区书屋", StartsAt: start, EndsAt: start.Add(2 * time.Hour), Capacity: 5, Eligibility: e,
+				Status: activities.Published}
+			if err := s.CreateActivity(admin, x); err != nil {
+				t.Fatal(err)
+			}
+			return x
+		}
+		nextDoor := act("新龙城读书会", f.street.ID, neighbour.ID, activities.OpenToCommunity)
+		farStreet := act("霍营街道居民议事会", f.other.ID, "", activities.OpenToStreet)
+		farOpen := act("霍营公益集市", f.other.ID, "", activities.OpenToAnyone)
+
+		b := residentBrowser(t, f, "13700007101", false)
+		_, body, _ := b.get("/portal")
+		if !strings.Contains(body, farOpen.Title) || strings.Contains(body, farStreet.Title) {
+			t.Fatal("the portal's district activities should be those she may join")
+		}
+		item := body[strings.Index(body, nextDoor.Title):]
+		item = item[:strings.Index(item, "</li>")]
+		if strings.Contains(item, "/signup") || !strings.Contains(item, "只限新龙城社区的居民报名") ||
+			!strings.Contains(item, `href="/activities/`+nextDoor.ID+`"`) {
+			t.Fatalf("another community's activity on the portal: %s", item)
+		}
+		// Its page says why, with no form; naming its community anyway is
+		// refused and leaves her home where it is.
+		_, body, _ = b.get("/activities/" + nextDoor.ID)
+		if strings.Contains(body, `id="signup-form"`) || !strings.Contains(body, `id="not-for-home"`) {
+			t.Fatal("the activity page offers sign-up to a resident of another community")
+		}
+		if code, _, _ := b.post("/activities/"+nextDoor.ID+"/signup", url.Values{"community": {neighbour.ID}}); code != 400 {
+			t.Fatalf("signed up by naming the activity's community: %d", code)
+		}
+		if code, body, _ := b.post("/portal/activities/"+farStreet.ID+"/signup", nil); code != 400 || !strings.Contains(body, "只限霍营街道的居民报名") {
+			t.Fatalf("one-tap sign-up for another street: %d, the message should say why", code)
+		}
+		if _, body, _ = b.get("/portal"); !strings.Contains(body, "<h1>"+f.community.Name+"</h1>") {
+			t.Fatal("her home moved")
+		}
+		// She moves: the portal changes her home, and the activity opens.
+		_, body, _ = b.get("/portal?home=change")
+		if !strings.Contains(body, `id="home-pick"`) || !strings.Contains(body, `value="`+f.community.ID+`" selected`) {
+			t.Fatal("the portal does not offer to change the home")
+		}
+		if code, _, _ := b.post("/portal/home", url.Values{"community": {neighbour.ID}}); code != 303 {
+			t.Fatalf("change home: %d", code)
+		}
+		if code, _, _ := b.post("/portal/activities/"+nextDoor.ID+"/signup", nil); code != 303 {
+			t.Fatalf("sign up after the move: %d", code)
+		}
 	})
 }
