@@ -12,19 +12,19 @@ import (
 
 type activityShowData struct {
 	A           *activities.Activity
-	Mine        *activities.Signup // nil: not signed up
-	Resident    bool               // the actor may sign up (holds the resident role)
-	Manage      bool               // the actor organizes it
-	Oversee     bool               // the actor may see the attendance list
+	Mine        *activities.Signup  // nil: not signed up
+	Resident    bool                // the actor may sign up (holds the resident role)
+	Manage      bool                // the actor organizes it
+	Oversee     bool                // the actor may see the attendance list
 	Communities []*places.Community // the picker, while the resident has no home
 	Home        string
 	// NotForHome says why a resident whose home is confirmed may not sign
 	// up (the activity is for another street or community); "" when they may.
 	NotForHome string
-	Started     bool
-	Over        bool
-	Actions     []activities.Action
-	Editable    bool // the organizer may still change it
+	Started    bool
+	Over       bool
+	Actions    []activities.Action
+	Editable   bool // the organizer may still change it
 	// Rules are the active points rules that award the residents who
 	// attend an activity of its type: what the points scheme applies.
 	Rules []*points.Rule

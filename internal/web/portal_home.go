@@ -46,16 +46,16 @@ type portalData struct {
 	// one tap (it is for another street or community, or asks where they
 	// live first): those get a link to the activity instead of a button.
 	NotForHome map[string]string
-	Notices     []*portal.Notice
-	Activities  []*activities.Activity
-	Signed      map[string]activities.SignupStatus // my signups among Activities
-	Points      int64
-	Minutes     int // confirmed volunteer minutes
-	Merchants   []*merchants.Merchant
-	Orgs        []*registry.Organization
-	Mine        []*portal.Suggestion // my suggestions, latest first
-	Others      []*portal.Suggestion // the community's open ones
-	Resident    bool                 // signed in as a resident
+	Notices    []*portal.Notice
+	Activities []*activities.Activity
+	Signed     map[string]activities.SignupStatus // my signups among Activities
+	Points     int64
+	Minutes    int // confirmed volunteer minutes
+	Merchants  []*merchants.Merchant
+	Orgs       []*registry.Organization
+	Mine       []*portal.Suggestion // my suggestions, latest first
+	Others     []*portal.Suggestion // the community's open ones
+	Resident   bool                 // signed in as a resident
 }
 
 // portalLimit is how many items a section shows: fewer in elderly mode.
