@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/errs"
@@ -483,6 +484,9 @@ func (a *API) updateNeed(w http.ResponseWriter, r *http.Request) error {
 type stepBody struct {
 	Comment *string `json:"comment"`
 	Reason  *string `json:"reason"`
+	// Deadline, on publish only: the street sets (or moves) the proposal
+	// deadline as it publishes.
+	Deadline *time.Time `json:"deadline"`
 }
 
 // stepNote names the body field a transition's note comes in.
@@ -515,7 +519,15 @@ func needStep(action procurement.Action) func(a *API, w http.ResponseWriter, r *
 		case in.Reason != nil:
 			note = *in.Reason
 		}
-		if _, err := a.store.TransitionNeed(r.Context(), id, action, note, a.rules); err != nil {
+		if in.Deadline != nil && action != procurement.ActPublish {
+			return errs.Field("deadline", "api.body_unknown_field", "deadline")
+		}
+		if in.Deadline != nil {
+			_, err = a.store.PublishNeed(r.Context(), id, *in.Deadline, note, a.rules)
+		} else {
+			_, err = a.store.TransitionNeed(r.Context(), id, action, note, a.rules)
+		}
+		if err != nil {
 			return err
 		}
 		return a.writeNeed(w, r, http.StatusOK, id)

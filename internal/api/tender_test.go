@@ -428,6 +428,10 @@ func lifecycle() []step {
 				}
 			}),
 		with(post("community staff submit again", "community1", needPath+"/submit", "{}", 200), needStatus("submitted")),
+		{name: "submit takes no deadline", as: "community1", method: "POST", path: needPath + "/submit",
+			body: `{"deadline":"2030-01-01T09:00:00Z"}`, status: 400, code: "invalid", field: "deadline"},
+		{name: "a deadline too soon at publishing", as: "street1", method: "POST", path: needPath + "/publish",
+			body: `{"deadline":"2020-01-01T09:00:00Z"}`, status: 400, code: "invalid", field: "deadline", unchanged: true},
 		with(post("the street publishes", "street1", needPath+"/publish", "", 200), needStatus("published",
 			func(t *testing.T, b map[string]any) {
 				if b["sealed"] != true || str(b["ocid"]) == "" || str(b["qa_cutoff"]) == "" || str(b["published_at"]) == "" {

@@ -566,6 +566,19 @@ func recategorize(n, before *procurement.Need, categorySet bool, guess procureme
 // comment), publish, cancel, fail, close — checking the state machine,
 // and records it on the timeline and in the audit log.
 func (s *Store) TransitionNeed(ctx context.Context, id string, action procurement.Action, note string, r procurement.Rules) (*procurement.Need, error) {
+	return s.transitionNeed(ctx, id, action, note, time.Time{}, r)
+}
+
+// PublishNeed publishes a need submitted for review (the street's step),
+// first setting its deadline when one is given: the community may leave
+// the deadline to the street ("发布前由街道确定"), and the street sets it
+// as it publishes, in the same transaction. A Q&A cut-off that would fall
+// after the new deadline is reset to the default.
+func (s *Store) PublishNeed(ctx context.Context, id string, deadline time.Time, note string, r procurement.Rules) (*procurement.Need, error) {
+	return s.transitionNeed(ctx, id, procurement.ActPublish, note, deadline, r)
+}
+
+func (s *Store) transitionNeed(ctx context.Context, id string, action procurement.Action, note string, deadline time.Time, r procurement.Rules) (*procurement.Need, error) {
 	actor := accounts.ActorFrom(ctx)
 	var out *procurement.Need
 	err := s.tx(ctx, func(c conn) error {
@@ -589,12 +602,24 @@ func (s *Store) TransitionNeed(ctx context.Context, id string, action procuremen
 		from := n.EffectiveStatus(c.now)
 		note = strings.TrimSpace(note)
 		switch action {
+		case procurement.ActSubmit:
+			// A deadline the community set must leave the street time to
+			// publish it; one left empty the street sets as it publishes.
+			if !n.Deadline.IsZero() && n.Deadline.Before(c.now.Add(r.MinTenderPeriod)) {
+				return errs.E(errs.Invalid, "need.submit_deadline_too_soon", int(r.MinTenderPeriod.Hours()))
+			}
 		case procurement.ActReturn:
 			if len([]rune(note)) < 5 {
 				return errs.Field("comment", "need.return_comment_required")
 			}
 			n.ReturnComment = note
 		case procurement.ActPublish:
+			if !deadline.IsZero() {
+				n.Deadline = deadline.UTC()
+				if !n.QACutoff.IsZero() && !n.QACutoff.Before(n.Deadline) {
+					n.QACutoff = time.Time{}
+				}
+			}
 			if err := procurement.CheckPublish(n, r, c.now); err != nil {
 				return err
 			}
@@ -608,8 +633,9 @@ func (s *Store) TransitionNeed(ctx context.Context, id string, action procuremen
 			}
 		}
 		n.Status, n.UpdatedAt = t.To, c.now
-		if _, err := c.exec(ctx, `UPDATE needs SET status = ?, return_comment = ?, qa_cutoff = ?, published_at = ?, updated_at = ?
-			WHERE id = ?`, n.Status, n.ReturnComment, nullTime(n.QACutoff), nullTime(n.PublishedAt), c.now, n.ID); err != nil {
+		if _, err := c.exec(ctx, `UPDATE needs SET status = ?, return_comment = ?, deadline = ?, qa_cutoff = ?, published_at = ?,
+			updated_at = ? WHERE id = ?`, n.Status, n.ReturnComment, nullTime(n.Deadline), nullTime(n.QACutoff), nullTime(n.PublishedAt),
+			c.now, n.ID); err != nil {
 			return err
 		}
 		if action == procurement.ActCancel || action == procurement.ActFail {
@@ -624,8 +650,11 @@ func (s *Store) TransitionNeed(ctx context.Context, id string, action procuremen
 			return err
 		}
 		out = n
-		return record(ctx, c, "need."+string(action), n.Resource(), map[string]any{"title": n.Title, "from": from,
-			"to": n.Status, "note": note})
+		data := map[string]any{"title": n.Title, "from": from, "to": n.Status, "note": note}
+		if !deadline.IsZero() {
+			data["deadline"] = n.Deadline
+		}
+		return record(ctx, c, "need."+string(action), n.Resource(), data)
 	})
 	return out, err
 }

@@ -18,7 +18,12 @@ import (
 // what this viewer may see (the store decides) and every Can* only what the
 // state machine lets them do now (procurement.Actions and the domain checks).
 type needShowData struct {
-	Need    *procurement.Need
+	Need *procurement.Need
+	// PublishDeadline fills the deadline field of the publish form (the
+	// need's, in local time, "" when the community left it to the street);
+	// MinTenderHours is the shortest tender the rules allow.
+	PublishDeadline string
+	MinTenderHours  int
 	Status  procurement.Status
 	Events  []procurement.Event
 	Actions []procurement.Action // simple transitions this actor may take now
@@ -202,6 +207,10 @@ func (a *app) needPage(w http.ResponseWriter, r *http.Request) (*page, error) {
 	d := &needShowData{Need: n, Status: n.EffectiveStatus(now), Events: events, Sealed: n.Sealed(now), Opened: n.Opened(now),
 		Now: now, Private: procurement.CanViewPrivate(n, actor), NewKey: newKey()}
 	d.All = procurement.Actions(n, actor, now)
+	if !n.Deadline.IsZero() {
+		d.PublishDeadline = n.Deadline.In(a.loc).Format(formTime)
+	}
+	d.MinTenderHours = int(a.Config.Rules().MinTenderPeriod.Hours())
 	for _, act := range d.All {
 		if simpleActions[act] {
 			d.Actions = append(d.Actions, act)
@@ -379,7 +388,22 @@ func (a *app) needAction(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, errs.E(errs.NotFound, "error.not_found_page"))
 		return
 	}
-	if _, err := a.Store.TransitionNeed(r.Context(), id, act, r.PostFormValue("note"), a.Config.Rules()); err != nil {
+	var err error
+	if act == procurement.ActPublish {
+		// The street sets the deadline as it publishes (the community may
+		// leave it open); an empty field keeps the need's own.
+		var deadline time.Time
+		if v := strings.TrimSpace(r.PostFormValue("deadline")); v != "" {
+			if deadline, err = time.ParseInLocation(formTime, v, a.loc); err != nil || !timeInRange(deadline) {
+				a.formAgain(w, r, "need_show.html", a.needPage, errs.Field("deadline", "date.invalid_time"))
+				return
+			}
+		}
+		_, err = a.Store.PublishNeed(r.Context(), id, deadline, r.PostFormValue("note"), a.Config.Rules())
+	} else {
+		_, err = a.Store.TransitionNeed(r.Context(), id, act, r.PostFormValue("note"), a.Config.Rules())
+	}
+	if err != nil {
 		a.formAgain(w, r, "need_show.html", a.needPage, err)
 		return
 	}

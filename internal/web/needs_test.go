@@ -57,8 +57,13 @@ func TestNeedDraftToPublished(t *testing.T) {
 			t.Fatal("the community does not see the street's comment")
 		}
 		comm.post(page+"/actions/submit", url.Values{})
-		// Publishing without a deadline names the field.
-		if code, body, _ := street.post(page+"/actions/publish", url.Values{}); code != 400 || !strings.Contains(body, "方案截止时间") {
+		// The community left the deadline to the street: the publish form
+		// asks for it, and publishing without one marks that field.
+		if _, body, _ := street.get(page); !strings.Contains(body, `id="publish-deadline"`) {
+			t.Fatal("the publish form has no deadline field")
+		}
+		if code, body, _ := street.post(page+"/actions/publish", url.Values{}); code != 400 ||
+			!strings.Contains(body, `<div class="field has-error"><label for="publish-deadline">`) {
 			t.Fatalf("publish without deadline: %d", code)
 		}
 		// The street cannot edit a submitted need (only drafts and published ones).
@@ -68,8 +73,20 @@ func TestNeedDraftToPublished(t *testing.T) {
 		if code, _, _ := street.post(page+"/edit", edit); code != 409 {
 			t.Fatalf("street edits a submitted need: %d", code)
 		}
-		// Return, the community sets the deadline, resubmits, the street publishes.
+		// A deadline the community sets must leave time: one in the past
+		// is refused at submission, with what to do.
 		street.post(page+"/actions/return", url.Values{"note": {"请填写截止时间"}})
+		past := url.Values{}
+		for k, v := range edit {
+			past[k] = v
+		}
+		past.Set("deadline", "2025-01-01T09:00")
+		if code, body2, _ := comm.post(page+"/edit", past); code != 303 {
+			t.Fatalf("community edit: %d %s", code, regexpAlert(body2))
+		}
+		if code, body, _ := comm.post(page+"/actions/submit", url.Values{}); code != 400 || !strings.Contains(body, "方案截止时间已过或太近") {
+			t.Fatalf("submitted with a past deadline: %d", code)
+		}
 		if code, body2, _ := comm.post(page+"/edit", edit); code != 303 {
 			t.Fatalf("community edit: %d %s", code, regexpAlert(body2))
 		}
@@ -79,8 +96,16 @@ func TestNeedDraftToPublished(t *testing.T) {
 		if code, _, _ := outsider.post(page+"/actions/publish", url.Values{}); code != 404 {
 			t.Fatalf("other street publishes: %d", code)
 		}
-		if code, body, _ := street.post(page+"/actions/publish", url.Values{}); code != 303 {
+		// The street moves the community's deadline as it publishes.
+		later := time.Now().Add(14 * 24 * time.Hour).In(time.FixedZone("CST", 8*3600)).Format("2006-01-02T15:04")
+		if _, body, _ := street.get(page); !strings.Contains(body, `name="deadline" value="`+deadline+`"`) {
+			t.Fatal("the publish form does not show the community's deadline")
+		}
+		if code, body, _ := street.post(page+"/actions/publish", url.Values{"deadline": {later}}); code != 303 {
 			t.Fatalf("publish: %d %s", code, body)
+		}
+		if _, body, _ := street.get(page); !strings.Contains(body, strings.Replace(later, "T", " ", 1)) {
+			t.Fatalf("the deadline set at publishing is not the need's: %s", later)
 		}
 		code, body, _ = anon.get(page)
 		if code != 200 || !strings.Contains(body, "征集中") || !strings.Contains(body, "已收到 0 份方案") || strings.Contains(body, "请补充服务对象人数") {
