@@ -24,17 +24,17 @@ type needShowData struct {
 	// MinTenderHours is the shortest tender the rules allow.
 	PublishDeadline string
 	MinTenderHours  int
-	Status  procurement.Status
-	Events  []procurement.Event
-	Actions []procurement.Action // simple transitions this actor may take now
-	All     []procurement.Action // every transition this actor may take now
-	CanEdit bool
-	Private bool // the viewer sees internal parts (return comment)
-	Invited []string
-	Adopted store.AdoptionInfo // the same-style solution this need adopted, if any
-	Sealed  bool
-	Opened  bool
-	Now     time.Time
+	Status          procurement.Status
+	Events          []procurement.Event
+	Actions         []procurement.Action // simple transitions this actor may take now
+	All             []procurement.Action // every transition this actor may take now
+	CanEdit         bool
+	Private         bool // the viewer sees internal parts (return comment)
+	Invited         []string
+	Adopted         store.AdoptionInfo // the same-style solution this need adopted, if any
+	Sealed          bool
+	Opened          bool
+	Now             time.Time
 	// Failed names the form whose errors the page shows ("" for the
 	// one-button transitions), so each error sits beside its own form.
 	Failed string
