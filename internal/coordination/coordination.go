@@ -41,6 +41,23 @@ func (m *Meeting) Resource() accounts.Resource {
 	return accounts.Resource{Kind: accounts.KindMeeting, ID: m.ID, StreetID: m.StreetID}
 }
 
+// MayOwn reports whether an item of the meeting may be given to the
+// street, community or organization id of kind, which lies in streetID: a
+// district meeting's (no street) to anyone; a street's meeting's to that
+// street, its communities and organizations, or a party to the meeting —
+// a street's staff do not assign work to other streets.
+func (m *Meeting) MayOwn(kind OwnerKind, id, streetID string) bool {
+	if m.StreetID == "" || streetID == m.StreetID {
+		return true
+	}
+	for _, p := range m.Parties {
+		if p.Kind == kind && p.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
 // Party is a street, community or organization taking part in a meeting.
 type Party struct {
 	Kind OwnerKind // street, community or organization

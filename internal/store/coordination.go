@@ -434,7 +434,23 @@ func (s *Store) AddAction(ctx context.Context, a *coordination.Action) error {
 			}
 		}
 		if a.OwnerName, a.OwnerStreetID, err = partyName(ctx, c, a.OwnerKind, a.OwnerID); err != nil {
+			if a.OwnerKind == coordination.OwnerUser {
+				return errs.Field("owner", "invalid.reference_staff")
+			}
 			return fieldErr("owner", err)
+		}
+		if a.OwnerKind == coordination.OwnerUser {
+			ok, err := staffMayOwn(ctx, c, m, a.OwnerID)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				// The same answer as for an unknown number: a meeting's
+				// form never tells whether a phone belongs to a resident.
+				return errs.Field("owner", "invalid.reference_staff")
+			}
+		} else if !m.MayOwn(a.OwnerKind, a.OwnerID, a.OwnerStreetID) {
+			return errs.Field("owner", "item.owner_out_of_scope")
 		}
 		a.ID, a.CreatedAt, a.UpdatedAt = newID(), c.now, c.now
 		if _, err := c.exec(ctx, `INSERT INTO meeting_actions (id, meeting_id, resolution_id, title, owner_kind, owner_id,
@@ -458,6 +474,42 @@ func (s *Store) AddAction(ctx context.Context, a *coordination.Action) error {
 		return record(ctx, c, "action.create", m.Resource(), map[string]any{"action": a.ID, "title": a.Title,
 			"owner_kind": a.OwnerKind, "owner": a.OwnerName, "due": a.Due.In(meetingZone).Format("2006-01-02")})
 	})
+}
+
+// staffMayOwn reports whether a person may own an item of m: a staff
+// member (never someone who is only a resident) whose role the meeting's
+// reach covers (coordination.Meeting.MayOwn on the street, community or
+// organization of the role; the district's coordinators and foundation
+// staff anywhere).
+func staffMayOwn(ctx context.Context, c conn, m *coordination.Meeting, userID string) (bool, error) {
+	rows, err := c.query(ctx, `SELECT g.role, g.scope_id, COALESCE(st.id, cm.street_id, o.street_id, '')
+		FROM grants g
+		LEFT JOIN streets st ON g.role = 'street_staff' AND st.id = g.scope_id
+		LEFT JOIN communities cm ON g.role = 'community_staff' AND cm.id = g.scope_id
+		LEFT JOIN organizations o ON g.role IN ('org_admin', 'org_member') AND o.id = g.scope_id
+		WHERE g.user_id = ?`, userID)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	ok := false
+	for rows.Next() {
+		var role, scope, street string
+		if err := rows.Scan(&role, &scope, &street); err != nil {
+			return false, err
+		}
+		switch accounts.Role(role) {
+		case accounts.PlatformAdmin, accounts.FoundationStaff:
+			ok = true
+		case accounts.StreetStaff:
+			ok = ok || m.MayOwn(coordination.OwnerStreet, scope, street)
+		case accounts.CommunityStaff:
+			ok = ok || m.MayOwn(coordination.OwnerCommunity, scope, street)
+		case accounts.OrgAdmin, accounts.OrgMember:
+			ok = ok || m.MayOwn(coordination.OwnerOrganization, scope, street)
+		}
+	}
+	return ok, rows.Err()
 }
 
 func addUpdate(ctx context.Context, c conn, actionID string, from, to coordination.Status, note string) error {

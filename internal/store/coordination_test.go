@@ -98,6 +98,31 @@ func TestMeetingsAndActions(t *testing.T) {
 			t.Fatal(err)
 		}
 
+		// A street's own meeting gives work within its street (or to a
+		// party): not to another street nor its staff.
+		sm := &coordination.Meeting{Title: "回龙观街道联席会", HeldAt: clock, StreetID: st.ID}
+		if err := s.CreateMeeting(as(staff), sm); err != nil {
+			t.Fatal(err)
+		}
+		for _, x := range []*coordination.Action{
+			{OwnerKind: coordination.OwnerStreet, OwnerID: other.ID},
+			{OwnerKind: coordination.OwnerUser, OwnerID: outsider.ID},
+		} {
+			x.MeetingID, x.Title, x.Due = sm.ID, "越界交办", day(2026, 4, 1)
+			if err := s.AddAction(as(staff), x); errs.As(err).Field != "owner" {
+				t.Fatalf("a street's meeting gives work to %s %s: %v", x.OwnerKind, x.OwnerID, err)
+			}
+		}
+		for _, x := range []*coordination.Action{
+			{OwnerKind: coordination.OwnerCommunity, OwnerID: c1.ID},
+			{OwnerKind: coordination.OwnerUser, OwnerID: cstaff.ID},
+		} {
+			x.MeetingID, x.Title, x.Due = sm.ID, "本街道交办", day(2026, 4, 1)
+			if err := s.AddAction(as(staff), x); err != nil {
+				t.Fatalf("a street's meeting gives work to its %s: %v", x.OwnerKind, err)
+			}
+		}
+
 		// Owners see their items; others do not.
 		mine, err := s.FindActions(as(staff), store.ActionFilter{Mine: true})
 		if err != nil || len(mine) != 1 || mine[0].ID != a.ID {

@@ -34,11 +34,24 @@ func (a *app) meetingPage(w http.ResponseWriter, r *http.Request) (*page, error)
 	d := &meetingShowData{M: m, Private: accounts.Allowed(u, accounts.ViewPrivate, m.Resource()),
 		CanEdit: accounts.Allowed(u, accounts.Update, m.Resource())}
 	if d.CanEdit {
-		if d.Streets, err = a.Store.FindStreets(ctx); err != nil {
+		// Only the owners the meeting may give work to (Meeting.MayOwn).
+		streets, err := a.Store.FindStreets(ctx)
+		if err != nil {
 			return nil, err
 		}
-		if d.Communities, err = a.Store.FindCommunities(ctx, ""); err != nil {
+		for _, st := range streets {
+			if m.MayOwn(coordination.OwnerStreet, st.ID, st.ID) {
+				d.Streets = append(d.Streets, st)
+			}
+		}
+		communities, err := a.Store.FindCommunities(ctx, "")
+		if err != nil {
 			return nil, err
+		}
+		for _, cm := range communities {
+			if m.MayOwn(coordination.OwnerCommunity, cm.ID, cm.StreetID) {
+				d.Communities = append(d.Communities, cm)
+			}
 		}
 		for _, p := range m.Parties {
 			if p.Kind == coordination.OwnerOrganization {
@@ -117,6 +130,9 @@ func (a *app) meetingAction(w http.ResponseWriter, r *http.Request) {
 	}
 	if err == nil {
 		err = a.Store.AddAction(r.Context(), x)
+		if e := errs.As(err); err != nil && x.OwnerKind == coordination.OwnerUser && e.Field == "owner" {
+			err = errs.Field("owner_phone", e.Key, e.Args...) // the person was named in that field
+		}
 	}
 	if err != nil {
 		a.formAgain(w, r, "meeting_show.html", a.meetingPage, err)
@@ -137,7 +153,7 @@ func (a *app) ownerByPhone(r *http.Request, phone string) (coordination.OwnerKin
 	}
 	u, err := a.Store.FindUserByPhone(r.Context(), phone)
 	if err != nil || u.Disabled {
-		return "", "", errs.Field("owner_phone", "invalid.reference_user")
+		return "", "", errs.Field("owner_phone", "invalid.reference_staff")
 	}
 	return coordination.OwnerUser, u.ID, nil
 }

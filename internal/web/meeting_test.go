@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -48,8 +49,17 @@ func TestMeetingPages(t *testing.T) {
 		}
 		// A person as owner, by phone; an unknown number changes nothing.
 		if code, body, _ := admin.post(mpath+"/actions", url.Values{"title": {"社区报送联建计划"}, "owner_phone": {"13900009999"},
-			"due": {"2026-03-31"}}); code != 400 || !strings.Contains(body, "找不到这位用户") {
+			"due": {"2026-03-31"}}); code != 400 || !strings.Contains(body, "找不到这位工作人员") {
 			t.Fatalf("unknown person: %d", code)
+		}
+		// A resident's number gets the same answer: the form never tells
+		// whose a number is, nor gives work to residents.
+		if _, err := s.EnsureResident(context.Background(), "13900009998"); err != nil {
+			t.Fatal(err)
+		}
+		if code, body, _ := admin.post(mpath+"/actions", url.Values{"title": {"社区报送联建计划"}, "owner_phone": {"13900009998"},
+			"due": {"2026-03-31"}}); code != 400 || !strings.Contains(body, "找不到这位工作人员") {
+			t.Fatalf("a resident as owner: %d", code)
 		}
 		if code, _, _ := admin.post(mpath+"/actions", url.Values{"title": {"社区报送联建计划"}, "owner_phone": {f.commStaff},
 			"due": {"2026-03-31"}}); code != http.StatusSeeOther {
