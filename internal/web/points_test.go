@@ -222,7 +222,8 @@ func TestSettlementPages(t *testing.T) {
 			t.Fatalf("approve: %d", code)
 		}
 		code, body, h := shopB.get("/merchant/" + shop.ID + "/settlements/" + list[0].ID + "/statement")
-		if code != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/csv") || !strings.Contains(body, "合计,3 笔,,30") {
+		if code != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/csv") || !strings.Contains(body, "合计,3 笔,,30") ||
+			!strings.Contains(body, "积分结算单,已审核\n") { // the status as the page names it, not "approved"
 			t.Fatalf("csv: %d %s", code, body)
 		}
 		if code, _, h := shopB.get("/merchant/" + shop.ID + "/settlements/" + list[0].ID + "/statement?format=xlsx"); code != 200 || !strings.Contains(h.Get("Content-Type"), "spreadsheetml") {
