@@ -73,6 +73,19 @@ func PreviousMonth(now time.Time) string {
 
 var statementHead = []string{"日期", "商品", "居民", "积分", "兑换编号"}
 
+// statementStatus names a statement's status in the document's words, the
+// same as the settlements page shows (points.status_* in zh-CN).
+var statementStatus = map[SettlementStatus]string{SettlementDraft: "待审核", SettlementApproved: "已审核"}
+
+// statementTitle is the statement's first row: merchant, month, status.
+func statementTitle(s *Settlement) []string {
+	status, ok := statementStatus[s.Status]
+	if !ok {
+		status = string(s.Status)
+	}
+	return []string{s.MerchantName, s.Month + " 积分结算单", status}
+}
+
 func statementRow(r *Redemption) []string {
 	return []string{r.CreatedAt.In(Zone()).Format("2006-01-02 15:04"), r.GoodName, r.ResidentName,
 		strconv.FormatInt(r.Price, 10), r.ID}
@@ -85,7 +98,7 @@ func WriteStatementCSV(w io.Writer, s *Settlement, lines []*Redemption) error {
 		return errs.Wrap(err, "write csv")
 	}
 	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{s.MerchantName, s.Month + " 积分结算单", string(s.Status)})
+	_ = cw.Write(statementTitle(s))
 	_ = cw.Write(statementHead)
 	for _, r := range lines {
 		_ = cw.Write(statementRow(r))
@@ -104,7 +117,7 @@ func WriteStatementXLSX(w io.Writer, s *Settlement, lines []*Redemption) error {
 	if err := f.SetSheetName("Sheet1", sheet); err != nil {
 		return fail(err)
 	}
-	rows := [][]any{{s.MerchantName, s.Month + " 积分结算单", string(s.Status)}, toAny(statementHead)}
+	rows := [][]any{toAny(statementTitle(s)), toAny(statementHead)}
 	for _, r := range lines {
 		row := toAny(statementRow(r))
 		row[3] = r.Price

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/huitian/huitian/internal/i18n"
@@ -71,10 +72,11 @@ func (a *app) tenderFuncs() template.FuncMap {
 			}
 			return ""
 		},
-		"fileSize":   fileSize,
-		"isImage":    func(typ string) bool { return strings.HasPrefix(typ, "image/") },
-		"stars":      func(k int) string { return strings.Repeat("★", k) + strings.Repeat("☆", max(0, 5-k)) },
-		"roundStars": func(f float64) int { return int(math.Round(f)) },
+		"priceExample": priceExample,
+		"fileSize":     fileSize,
+		"isImage":      func(typ string) bool { return strings.HasPrefix(typ, "image/") },
+		"stars":        func(k int) string { return strings.Repeat("★", k) + strings.Repeat("☆", max(0, 5-k)) },
+		"roundStars":   func(f float64) int { return int(math.Round(f)) },
 		"oneDecimal": func(f float64) string {
 			return fmt.Sprintf("%.1f", f)
 		},
@@ -101,6 +103,31 @@ func (a *app) tenderFuncs() template.FuncMap {
 			return fmt.Sprintf("%.1f", v)
 		},
 	}
+}
+
+// pricePattern is an example price for a proposal form: Yuan as typed
+// in plain yuan, Wan the same in 万 (when it is at least 1万).
+type pricePattern struct{ Yuan, Wan string }
+
+// priceExample derives the proposal form's example price from the need's
+// budget, so the example is never a price the form would refuse: the
+// budget cut down to two significant figures (¥55,000 → 55000 or 5.5万,
+// ¥123,456.78 → 120000 or 12万). Under one yuan it gives none.
+func priceExample(budgetFen int64) pricePattern {
+	y := budgetFen / 100
+	if y <= 0 {
+		return pricePattern{}
+	}
+	unit := int64(1)
+	for y/unit >= 100 {
+		unit *= 10
+	}
+	y = y / unit * unit
+	p := pricePattern{Yuan: strconv.FormatInt(y, 10)}
+	if y >= 10000 {
+		p.Wan = strconv.FormatFloat(float64(y)/10000, 'f', -1, 64) + "万"
+	}
+	return p
 }
 
 // fileSize shows a byte count the way people read it.

@@ -305,3 +305,129 @@ func TestGrantsPagesQueriesBounded(t *testing.T) {
 		}
 	})
 }
+
+// TestGrantsApplicationFormAgain: an application refused comes back with
+// everything typed — the topic chosen, every budget line and milestone
+// (a blank row in between dropped, so the rows carry the numbers the
+// messages name) — and the fields at fault marked as on the other forms:
+// the row, the list or the field red with its message beside it.
+func TestGrantsApplicationFormAgain(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		admin, comm, org := f.browser(t), f.browser(t), f.browser(t)
+		admin.login(f.admin)
+		comm.login(f.commStaff)
+		org.login(f.orgAdmin)
+		must := func(b *browser, path string, form url.Values) string {
+			t.Helper()
+			code, body, h := b.post(path, form)
+			if code != http.StatusSeeOther {
+				t.Fatalf("%s: %d %s", path, code, body)
+			}
+			return h.Get("Location")
+		}
+		fpath := must(admin, "/grants/funds", url.Values{"name": {"回天社区治理基金"}, "kind": {"general"}})
+		must(admin, fpath+"/donations", url.Values{"key": {"d1"}, "donor": {"北京某科技有限公司"}, "amount": {"100,000"},
+			"channel": {"bank"}, "donated_on": {"2026-11-19"}})
+		today := s.Now().In(grants.Zone)
+		rpath := must(admin, "/grants/rounds", url.Values{"name": {"2026 年回龙观微创投"}, "fund": {strings.TrimPrefix(fpath, "/grants/funds/")},
+			"route": {"micro_venture"}, "street": {f.street.ID}, "budget": {"50000"}, "match_pct": {"70"}, "themes": {"property"},
+			"eligibility": {"street_orgs"}, "opens_on": {today.AddDate(0, 0, -1).Format("2006-01-02")},
+			"closes_on": {today.AddDate(0, 1, 0).Format("2006-01-02")}})
+		must(comm, rpath+"/topics", url.Values{"community": {f.community.ID}, "title": {"楼道堆物治理"},
+			"description": {"三号楼楼道堆物多年，居民希望有人牵头商量"}})
+		topic := regexp.MustCompile(`<option value="([^"]+)" *>楼道堆物治理`).FindStringSubmatch(mustGet(t, org, rpath))
+		if topic == nil {
+			t.Fatal("no topic to choose")
+		}
+		tag := func(body, id string) string {
+			return regexp.MustCompile(`<[^>]* id="` + id + `"[^>]*>`).FindString(body)
+		}
+		selected := func(body, id, value string) bool {
+			m := regexp.MustCompile(`(?s)<select[^>]* id="` + id + `".*?</select>`).FindString(body)
+			return strings.Contains(m, `<option value="`+value+`" selected>`)
+		}
+
+		// Budget lines that do not add up: 7000 + 2000 ≠ 7000 + 3000.
+		app := url.Values{"org": {f.org.ID}, "topic": {topic[1]}, "title": {"楼门议事会培育"}, "problem": {"楼门长期无人议事，小事拖成大事"},
+			"plan":          {"组建楼门议事会，每月开会一次，培养楼门长"},
+			"line_category": {"personnel", "personnel", "materials", "personnel"}, "line_item": {"督导费", "", "楼道物料", ""},
+			"line_amount": {"7000", "", "2000", ""}, "request": {"7000"}, "match_cash": {"3000"},
+			"ms_title": {"议事会成立", "运行三个月", ""}, "ms_due": {"2026-12-20", "2027-03-20", ""}, "ms_pct": {"40", "60", ""}}
+		code, body, _ := org.post(rpath+"/applications", app)
+		if code != 400 {
+			t.Fatalf("budget that does not add up: %d", code)
+		}
+		if !selected(body, "app-topic", topic[1]) {
+			t.Error("the topic chosen is lost")
+		}
+		for id, v := range map[string]string{"line-item-1": "督导费", "line-amount-1": "7000", "line-item-2": "楼道物料",
+			"line-amount-2": "2000", "ms-title-1": "议事会成立", "ms-due-1": "2026-12-20", "ms-pct-1": "40",
+			"ms-title-2": "运行三个月", "ms-due-2": "2027-03-20", "ms-pct-2": "60", "app-title": "楼门议事会培育", "app-request": "7000"} {
+			if !strings.Contains(tag(body, id), `value="`+v+`"`) {
+				t.Errorf("#%s lost %q: %s", id, v, tag(body, id))
+			}
+		}
+		if !selected(body, "line-cat-2", "materials") || !selected(body, "line-cat-1", "personnel") {
+			t.Error("a budget line's category is lost")
+		}
+		if tag(body, "line-item-4") == "" || tag(body, "line-item-5") != "" || tag(body, "ms-title-3") == "" {
+			t.Error("the form should offer blank rows up to four lines and three milestones")
+		}
+		if !strings.Contains(tag(body, "app-lines"), "has-error") ||
+			!strings.Contains(body, `<p class="field-error" id="app-lines-error" role="alert">预算明细合计应等于申请金额加自筹配套`) {
+			t.Error("the budget lines are not marked with the total's message")
+		}
+		if strings.Contains(tag(body, "app-title"), "aria-invalid") || strings.Contains(tag(body, "app-milestones"), "has-error") {
+			t.Error("fields without fault marked")
+		}
+
+		// A row at fault is marked by itself, the others' values kept.
+		app.Set("title", "议事")
+		app["line_item"] = []string{"督导费", "", "", ""}
+		app["line_amount"] = []string{"7000", "", "3000", ""}
+		app["ms_pct"] = []string{"40", "0", ""}
+		code, body, _ = org.post(rpath+"/applications", app)
+		if code != 400 {
+			t.Fatalf("bad rows: %d", code)
+		}
+		for _, id := range []string{"line-2", "ms-2"} {
+			if !strings.Contains(tag(body, id), "has-error") {
+				t.Errorf("#%s not marked: %s", id, tag(body, id))
+			}
+		}
+		for _, id := range []string{"line-1", "ms-1", "app-lines"} {
+			if strings.Contains(tag(body, id), "has-error") {
+				t.Errorf("#%s marked without fault", id)
+			}
+		}
+		for _, want := range []string{`id="line-2-error" role="alert">第 2 行预算内容应为 1–100 个字`,
+			`id="ms-2-error" role="alert">第 2 个里程碑无效`, `id="app-title-error" role="alert">`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("no %s", want)
+			}
+		}
+		if !strings.Contains(tag(body, "app-title"), `aria-invalid="true"`) || !strings.Contains(tag(body, "line-amount-2"), `value="3000"`) ||
+			!strings.Contains(tag(body, "ms-pct-2"), `value="0"`) {
+			t.Error("the title is not marked, or a row at fault lost its values")
+		}
+
+		// Another form of the page failing leaves the application form blank.
+		// (Someone who works for the community and runs an organization.)
+		hash, _ := accounts.HashPassword(password)
+		if err := s.CreateUser(storetest.Admin(), &accounts.User{Phone: "13700000099", Name: "两头忙", PasswordHash: hash,
+			Grants: []accounts.Grant{{Role: accounts.CommunityStaff, ScopeID: f.community.ID}, {Role: accounts.OrgAdmin, ScopeID: f.org.ID}}}); err != nil {
+			t.Fatal(err)
+		}
+		both := f.browser(t)
+		both.login("13700000099")
+		code, body, _ = both.post(rpath+"/topics", url.Values{"community": {f.community.ID}, "title": {"楼"}, "description": {"短"}})
+		if code != 400 || tag(body, "app-title") == "" {
+			t.Fatalf("a topic refused: %d, or no application form beside it", code)
+		}
+		if strings.Contains(body, `id="app-title-error"`) || !strings.Contains(tag(body, "app-title"), `value=""`) {
+			t.Errorf("the topic form's title or error shows on the application form: %s", tag(body, "app-title"))
+		}
+	})
+}

@@ -222,7 +222,8 @@ func TestSettlementPages(t *testing.T) {
 			t.Fatalf("approve: %d", code)
 		}
 		code, body, h := shopB.get("/merchant/" + shop.ID + "/settlements/" + list[0].ID + "/statement")
-		if code != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/csv") || !strings.Contains(body, "合计,3 笔,,30") {
+		if code != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/csv") || !strings.Contains(body, "合计,3 笔,,30") ||
+			!strings.Contains(body, "积分结算单,已审核\n") { // the status as the page names it, not "approved"
 			t.Fatalf("csv: %d %s", code, body)
 		}
 		if code, _, h := shopB.get("/merchant/" + shop.ID + "/settlements/" + list[0].ID + "/statement?format=xlsx"); code != 200 || !strings.Contains(h.Get("Content-Type"), "spreadsheetml") {
@@ -301,6 +302,41 @@ func TestAwardPages(t *testing.T) {
 		a, _ := s.FindPointsAccount(ctx, points.AccountID(points.Resident, resident.ID))
 		if a.Balance != 20 {
 			t.Fatalf("balance %d", a.Balance)
+		}
+	})
+}
+
+// TestMerchantHoursCard: the merchant page's hours card is titled 营业时间
+// (opening hours), not 时长 (a duration), and hours refused are marked on
+// the field with their message.
+func TestMerchantHoursCard(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		ctx := storetest.Admin()
+		shop := &merchants.Merchant{Name: "龙锦苑便民超市", StreetID: f.street.ID, Kind: "超市"}
+		if err := s.CreateMerchant(ctx, shop); err != nil {
+			t.Fatal(err)
+		}
+		hash, _ := accounts.HashPassword(password)
+		if err := s.CreateUser(ctx, &accounts.User{Phone: "13900000007", Name: "马国强", PasswordHash: hash,
+			Grants: []accounts.Grant{{Role: accounts.Merchant, ScopeID: shop.ID}}}); err != nil {
+			t.Fatal(err)
+		}
+		b := f.browser(t)
+		b.login("13900000007")
+		card := regexp.MustCompile(`(?s)<form[^>]* id="hours">.*?</form>`)
+		hours := card.FindString(mustGet(t, b, "/merchant/"+shop.ID))
+		if !strings.Contains(hours, "<h3>营业时间</h3>") || strings.Contains(hours, "时长") {
+			t.Fatalf("hours card: %s", hours)
+		}
+		code, body, _ := b.post("/merchant/"+shop.ID+"/hours", url.Values{"opens": {"08:00"}, "closes": {"08:00"}})
+		hours = card.FindString(body)
+		if code != 400 || !strings.Contains(hours, "has-error") || !strings.Contains(hours, "营业时间格式应为 08:00") {
+			t.Fatalf("hours refused: %d %s", code, hours)
+		}
+		if code, _, _ := b.post("/merchant/"+shop.ID+"/hours", url.Values{"opens": {"08:00"}, "closes": {"21:00"}}); code != 303 {
+			t.Fatalf("hours saved: %d", code)
 		}
 	})
 }

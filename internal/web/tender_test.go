@@ -230,6 +230,27 @@ func (b *browser) uploadFiles(path string, fields url.Values, files map[string][
 	return code, body
 }
 
+// TestProposalPriceHintWithinBudget: the price field's example and hint
+// come from the need's budget (¥55,000 here), never a number above it.
+func TestProposalPriceHintWithinBudget(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newTenderFixture(t, s)
+		budget := int64(5_500_000)
+		if _, err := s.UpdateNeed(f.as(t, f.staff), f.need.ID, store.NeedUpdate{BudgetFen: &budget}, procurement.DefaultRules()); err != nil {
+			t.Fatal(err)
+		}
+		_, body, _ := f.signedIn(t, f.orgAdmin).get(f.page())
+		field := regexp.MustCompile(`<input id="p-price"[^>]*>`).FindString(body)
+		if !strings.Contains(field, `placeholder="55000"`) {
+			t.Errorf("price placeholder: %s", field)
+		}
+		if !strings.Contains(body, "不能超过预算 ¥55,000，可以写 55000 或 5.5万。") || strings.Contains(body, "75000") {
+			t.Errorf("price hint: %s", regexp.MustCompile(`不能超过预算[^<]*`).FindString(body))
+		}
+	})
+}
+
 func TestTenderThroughPages(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
