@@ -310,7 +310,7 @@ func visit(t *testing.T, ctx context.Context, s *site, path, sel string) {
 // waits for the header to show the account's name.
 func signIn(t *testing.T, ctx context.Context, s *site, phone, name, screenshot string) {
 	t.Helper()
-	visit(t, ctx, s, "/login", "#login-password")
+	visit(t, ctx, s, "/login?tab=password", "#login-password")
 	run(t, ctx, "fill the sign-in form",
 		chromedp.SendKeys(chromedp.CSS("#phone"), phone),
 		chromedp.SendKeys(chromedp.CSS("#password"), demo.Password))

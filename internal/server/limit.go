@@ -28,6 +28,7 @@ type Limiter struct {
 type Counter interface {
 	HitRateLimit(ctx context.Context, name, key string, window time.Duration) (hits int, left time.Duration, err error)
 	ResetRateLimit(ctx context.Context, name, key string) error
+	UndoRateLimit(ctx context.Context, name, key string) error
 }
 
 // NewSharedLimiter is NewLimiter counting in c under name (unique per
@@ -93,6 +94,25 @@ func (l *Limiter) Reset(key string) {
 	}
 	l.mu.Lock()
 	delete(l.hits, key)
+	l.mu.Unlock()
+}
+
+// Forgive takes back one attempt of key: one that succeeded and so should
+// not count toward a limit on failures (a sign-in from a training room's
+// one address must not lock the room out).
+func (l *Limiter) Forgive(key string) {
+	if l.shared != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		err := l.shared.UndoRateLimit(ctx, l.name, key)
+		cancel()
+		if err == nil {
+			return
+		}
+	}
+	l.mu.Lock()
+	if w := l.hits[key]; w != nil && w.n > 0 {
+		w.n--
+	}
 	l.mu.Unlock()
 }
 

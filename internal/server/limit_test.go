@@ -39,4 +39,12 @@ func TestLimiter(t *testing.T) {
 	if ok, _ := l.Allow("k"); !ok {
 		t.Fatal("reset did not forget")
 	}
+	// A forgiven attempt does not count; forgiving never goes below zero.
+	l.Forgive("k")
+	l.Forgive("k")
+	for i, want := range []bool{true, true, false} {
+		if ok, _ := l.Allow("k"); ok != want {
+			t.Fatalf("after forgiving, attempt %d: %v", i+1, ok)
+		}
+	}
 }

@@ -42,6 +42,14 @@ func (s *Store) ResetRateLimit(ctx context.Context, name, key string) error {
 	return s.translate(err)
 }
 
+// UndoRateLimit takes back one of key's attempts under name (one that
+// succeeded, where only failures should count).
+func (s *Store) UndoRateLimit(ctx context.Context, name, key string) error {
+	_, err := s.db.ExecContext(ctx, rebind(s.dialect, `UPDATE rate_limits SET hits = hits - 1
+		WHERE name = ? AND key_hash = ? AND hits > 0`), name, rateKey(name, key))
+	return s.translate(err)
+}
+
 // PruneRateLimits deletes the counters of windows that started before
 // olderThan ago (no limit's window is that long).
 func (s *Store) PruneRateLimits(ctx context.Context, olderThan time.Duration) (int64, error) {

@@ -18,12 +18,27 @@ type loginData struct {
 	Remember bool // "this is my own phone": stay signed in 30 days
 }
 
+// loginTabCookie remembers on this device how its user last signed in, so
+// the login page opens on that tab: staff on the password, residents (and
+// a device nobody has signed in on yet) on the SMS code.
+const loginTabCookie = "huitian_login_tab"
+
 func (a *app) loginPage(w http.ResponseWriter, r *http.Request) {
-	d := &loginData{Next: safeNext(r.URL.Query().Get("next")), Tab: "password"}
-	if r.URL.Query().Get("tab") == "code" {
-		d.Tab = "code"
+	d := &loginData{Next: safeNext(r.URL.Query().Get("next")), Tab: "code"}
+	if c, err := r.Cookie(loginTabCookie); err == nil && c.Value == "password" {
+		d.Tab = "password"
+	}
+	switch tab := r.URL.Query().Get("tab"); tab {
+	case "code", "password":
+		d.Tab = tab
 	}
 	a.render(w, r, "login.html", http.StatusOK, a.newPage(w, r, "login.title", d))
+}
+
+// rememberLoginTab sets loginTabCookie after a sign-in by tab.
+func (a *app) rememberLoginTab(w http.ResponseWriter, r *http.Request, tab string) {
+	http.SetCookie(w, &http.Cookie{Name: loginTabCookie, Value: tab, Path: "/login", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, Secure: a.Config.SecureCookies || r.TLS != nil, SameSite: http.SameSiteLaxMode})
 }
 
 // limited checks the per-phone and per-address limits of one kind of attempt.
@@ -80,7 +95,7 @@ func (a *app) loginPassword(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if !ok {
-		p.Error = a.Catalog.T(p.Lang, "auth.login_failed")
+		p.Error = a.Catalog.T(p.Lang, "auth.login_failed") + a.Catalog.T(p.Lang, "login.residents_use_code")
 		p.Form = r.PostForm
 		p.Form.Del("password")
 		a.render(w, r, "login.html", http.StatusUnauthorized, p)
@@ -98,6 +113,10 @@ func (a *app) loginPassword(w http.ResponseWriter, r *http.Request) {
 		a.rehash(r, u, rehashed)
 	}
 	a.loginLimit.Reset(phone)
+	// The address limit counts failures: staff switching accounts in a
+	// training room behind one address must not lock the room out.
+	a.ipLimit.Forgive(server.ClientIP(r, a.Config.TrustProxy))
+	a.rememberLoginTab(w, r, "password")
 	if err := a.Sessions.SignIn(w, r, u); err != nil {
 		a.fail(w, r, err)
 		return
@@ -191,6 +210,7 @@ func (a *app) loginCodeVerify(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
+	a.rememberLoginTab(w, r, "code")
 	if err := a.Sessions.SignInRemember(w, r, u, remember); err != nil {
 		a.fail(w, r, err)
 		return

@@ -3,6 +3,7 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -211,6 +212,56 @@ func (b *browser) login(phone string) {
 		b.t.Fatalf("login %s: %d %s", phone, code, body)
 	}
 	_ = h
+}
+
+// TestSignInsFromOneAddress: the per-address limit counts failed sign-ins
+// only — a training room behind one address signs in as often as it needs
+// (the tester was locked out for 14 minutes after switching roles) — and
+// still stops an address guessing across many phones.
+func TestSignInsFromOneAddress(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		for range 35 {
+			f.browser(t).login(f.staff)
+		}
+		b := f.browser(t)
+		code := 0
+		for i := range 31 {
+			phone := fmt.Sprintf("139000%05d", i)
+			if code, _, _ = b.post("/login/password", url.Values{"phone": {phone}, "password": {"guess-guess"}}); code == 429 {
+				break
+			}
+		}
+		if code != 429 {
+			t.Fatalf("31 failures from one address: %d", code)
+		}
+	})
+}
+
+// TestLoginOpensOnTheRightTab: a device nobody signed in on opens the login
+// page on the SMS code (residents); once staff sign in with a password it
+// opens on the password; a wrong password tells residents where to go.
+func TestLoginOpensOnTheRightTab(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		b := f.browser(t)
+		const codeTab, passwordTab = `id="code-send"`, `id="login-password"`
+		if _, body, _ := b.get("/login"); !strings.Contains(body, codeTab) || strings.Contains(body, passwordTab) {
+			t.Fatal("a new device does not open on the SMS code")
+		}
+		if _, body, _ := b.post("/login/password", url.Values{"phone": {"13900000123"}, "password": {"guess-guess"}}); !strings.Contains(body, "居民请点上面的“短信验证码”登录") {
+			t.Fatal("a wrong password does not point residents to the code")
+		}
+		b.login(f.staff)
+		if _, body, _ := b.get("/login"); !strings.Contains(body, passwordTab) {
+			t.Fatal("after a password sign-in the device does not open on the password")
+		}
+		if _, body, _ := b.get("/login?tab=code"); !strings.Contains(body, codeTab) {
+			t.Fatal("the tab asked for is not shown")
+		}
+	})
 }
 
 func TestPagesAndSecurityHeaders(t *testing.T) {
