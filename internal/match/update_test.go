@@ -315,6 +315,16 @@ func TestCategorize(t *testing.T) {
 	if code, conf := m.Categorize("今天天气很好"); code != "" || conf != 0 {
 		t.Errorf("no category words: %q %v", code, conf)
 	}
+	// With the governance thesaurus: a need asking for an organization's
+	// help with publicity is not about building organizations' capacity
+	// (a rule fired on 宣传 + the 组织 of 社会组织; found by a demo walk).
+	full, _ := match.New(search.NewAnalyzer(search.Options{}), nil, nil, match.DefaultWeights())
+	if code, conf := full.Categorize("楼道堆物清理。楼道堆物严重，需要社会组织协助开展清理和宣传。"); code == "capacity" {
+		t.Errorf("a need addressed to organizations guessed as capacity building (%v)", conf)
+	}
+	if code, _ := full.Categorize("我们团队不会做宣传，公众号没人会写"); code != "capacity" {
+		t.Errorf("a team that cannot do its publicity: %q", code)
+	}
 }
 
 // TestConcurrentUpdates runs searches while organizations and projects
