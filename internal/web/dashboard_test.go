@@ -103,6 +103,10 @@ func TestDashboardPages(t *testing.T) {
 		// Street staff: their street, forced; another street is forbidden.
 		staff := f.browser(t)
 		staff.login(f.staff)
+		// Their admin page (where /admin leads them) links the dashboard.
+		if _, page, _ := staff.get("/admin/streets/" + f.street.ID); !strings.Contains(page, `id="street-dashboard"`) {
+			t.Fatal("the street's admin page does not link the dashboard")
+		}
 		code, body, _ = staff.get("/dashboard")
 		if code != 200 || dashOrgs(t, body) != "1" || strings.Contains(body, "霍营街道") || strings.Contains(body, `<option value="">`) {
 			t.Fatalf("street staff dashboard: %d", code)
