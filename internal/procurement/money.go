@@ -11,7 +11,18 @@ import (
 // "¥80,000.00") into fen, exactly (no floating point).
 func ParseYuan(field, s string) (int64, error) {
 	s = strings.TrimSpace(s)
-	s = strings.NewReplacer(",", "", "，", "", "¥", "", "￥", "", "元", "", " ", "").Replace(s)
+	// Full-width digits and points as a Chinese input method types them
+	// (８万, ３．５万) read as their ASCII forms.
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r >= '０' && r <= '９':
+			return r - '０' + '0'
+		case r == '．' || r == '。':
+			return '.'
+		}
+		return r
+	}, s)
+	s = strings.NewReplacer(",", "", "，", "", "¥", "", "￥", "", "元", "", " ", "", "\u3000", "").Replace(s)
 	mult := int64(1)
 	if strings.HasSuffix(s, "万") {
 		s, mult = strings.TrimSuffix(s, "万"), 10000
@@ -29,7 +40,7 @@ func ParseYuan(field, s string) (int64, error) {
 	}
 	w, err := strconv.ParseInt(whole, 10, 64)
 	if err != nil || w > 1e12 {
-		return 0, errs.Field(field, "money.invalid")
+		return 0, errs.Field(field, "money.too_large") // digits only: too many of them
 	}
 	// Fraction in fen (two digits), or in units of 万 (up to six digits).
 	digits := 2
@@ -51,7 +62,7 @@ func ParseYuan(field, s string) (int64, error) {
 	}
 	// The same bound with or without 万 (w alone let "100000001万" through).
 	if fen > maxYuanFen {
-		return 0, errs.Field(field, "money.invalid")
+		return 0, errs.Field(field, "money.too_large")
 	}
 	return fen, nil
 }

@@ -1,11 +1,17 @@
 package procurement
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/huitian/huitian/internal/errs"
+)
 
 func TestParseYuan(t *testing.T) {
 	t.Parallel()
 	ok := map[string]int64{"80000": 8_000_000, "8万": 8_000_000, "1.5万": 1_500_000, "1,234.5": 123_450, "¥80,000.00": 8_000_000,
-		"0.01": 1, "12元": 1200, "3.14159万": 3_141_590}
+		"0.01": 1, "12元": 1200, "3.14159万": 3_141_590,
+		// As a Chinese input method types them: full-width digits, point, space.
+		"８００００": 8_000_000, "８万": 8_000_000, "３．５万": 3_500_000, "１２　０００元": 1_200_000}
 	for in, want := range ok {
 		if got, err := ParseYuan("budget", in); err != nil || got != want {
 			t.Errorf("%q: %d %v, want %d", in, got, err, want)
@@ -14,6 +20,12 @@ func TestParseYuan(t *testing.T) {
 	for _, in := range []string{"", "abc", "-5", "1.234", "1e5", "1.2.3", "万"} {
 		if _, err := ParseYuan("budget", in); err == nil {
 			t.Errorf("%q accepted", in)
+		}
+	}
+	// Too many digits says so, not "format".
+	for _, in := range []string{"999999999999999999", "100000001万"} {
+		if _, err := ParseYuan("budget", in); errs.As(err).Key != "money.too_large" {
+			t.Errorf("%q: %v, want money.too_large", in, err)
 		}
 	}
 	for fen, want := range map[int64]string{8_000_000: "80,000", 123_456: "1,234.56", 5: "0.05", 100: "1", 123_450: "1,234.5"} {
