@@ -11,6 +11,7 @@ import (
 	"github.com/huitian/huitian/internal/coordination"
 	"github.com/huitian/huitian/internal/i18n"
 	"github.com/huitian/huitian/internal/match"
+	"github.com/huitian/huitian/internal/procurement"
 	"github.com/huitian/huitian/internal/registry"
 	"github.com/huitian/huitian/internal/search"
 	"github.com/huitian/huitian/internal/server"
@@ -42,6 +43,7 @@ type recNeed struct {
 	Deadline                  time.Time
 	BudgetFen                 int64
 	Reasons                   []string
+	Submitted                 bool // the organization already has a live proposal for it
 }
 
 // loadRecommendations fills "为您推荐的需求" for every organization the
@@ -52,6 +54,15 @@ func (a *app) loadRecommendations(r *http.Request, u *accounts.User) []orgRecs {
 	ctx := r.Context()
 	l := server.Lang(r)
 	var out []orgRecs
+	// Needs an organization already answered are marked as such.
+	submitted := map[string]bool{}
+	if own, err := a.Store.FindOwnProposals(ctx); err == nil {
+		for _, p := range own {
+			if p.Proposal.Status != procurement.ProposalWithdrawn {
+				submitted[p.Proposal.OrgID+"|"+p.Proposal.NeedID] = true
+			}
+		}
+	}
 	for _, g := range u.Grants {
 		if (g.Role != accounts.OrgAdmin && g.Role != accounts.OrgMember) || g.ScopeID == "" ||
 			slices.ContainsFunc(out, func(o orgRecs) bool { return o.OrgID == g.ScopeID }) {
@@ -61,6 +72,9 @@ func (a *app) loadRecommendations(r *http.Request, u *accounts.User) []orgRecs {
 		if err := a.fillRecommendations(ctx, l, &rec); err != nil {
 			a.Logger.Warn("recommended needs", "org", g.ScopeID, "err", err)
 			rec.Unavailable = true
+		}
+		for i := range rec.Needs {
+			rec.Needs[i].Submitted = submitted[rec.OrgID+"|"+rec.Needs[i].ID]
 		}
 		out = append(out, rec)
 	}

@@ -15,9 +15,11 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/cli"
 	"github.com/huitian/huitian/internal/config"
 	"github.com/huitian/huitian/internal/demo"
@@ -107,6 +109,35 @@ func TestDemoAsItsUsersMeetIt(t *testing.T) {
 		body = page(t, admin, "/admin/audit?kind=award")
 		if !strings.Contains(body, `<option value="award" selected>积分奖励</option>`) || !strings.Contains(body, "积分奖励公示") {
 			t.Fatal("the audit log cannot be filtered to points awards from its form")
+		}
+	})
+
+	t.Run("recommended needs mark those already answered", func(t *testing.T) {
+		org := d.as(t, demoOrgAdmin)
+		u, err := d.s.FindUserByPhone(context.Background(), demoOrgAdmin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		own, err := d.s.FindOwnProposals(accounts.WithActor(context.Background(), u))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := page(t, org, "/me")
+		marked := 0
+		for _, item := range strings.Split(body, `<li class="card rec-need">`)[1:] {
+			id := regexp.MustCompile(`href="/needs/([^"]+)"`).FindStringSubmatch(item)[1]
+			answered := slices.ContainsFunc(own, func(p store.OwnProposal) bool {
+				return p.Proposal.NeedID == id && p.Proposal.Status != procurement.ProposalWithdrawn
+			})
+			if answered != strings.Contains(item, "已提交方案") {
+				t.Errorf("need %s: answered %v, marked %v", id, answered, !answered)
+			}
+			if answered {
+				marked++
+			}
+		}
+		if marked == 0 {
+			t.Error("the demo's organization has answered none of its recommended needs: nothing tested")
 		}
 	})
 
