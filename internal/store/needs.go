@@ -679,8 +679,19 @@ func (s *Store) FindNeedEvents(ctx context.Context, needID string) ([]procuremen
 	if err != nil {
 		return nil, err
 	}
-	private := procurement.CanViewPrivate(n, accounts.ActorFrom(ctx))
-	rows, err := s.read().query(ctx, `SELECT id, need_id, at, action, from_status, to_status, actor_id, actor_name, note
+	actor := accounts.ActorFrom(ctx)
+	private := procurement.CanViewPrivate(n, actor)
+	now := s.Now()
+	c := s.read()
+	// Who asked a question is sealed like a bid until the proposals are
+	// opened (procurement.AskerShown): the asker's line needs its question.
+	var askers map[askerKey]string
+	if !private && !n.Opened(now) {
+		if askers, err = questionAskers(ctx, c, n.ID); err != nil {
+			return nil, s.translate(err)
+		}
+	}
+	rows, err := c.query(ctx, `SELECT id, need_id, at, action, from_status, to_status, actor_id, actor_name, note
 		FROM need_events WHERE need_id = ? ORDER BY at, id`, needID)
 	if err != nil {
 		return nil, s.translate(err)
@@ -691,6 +702,10 @@ func (s *Store) FindNeedEvents(ctx context.Context, needID string) ([]procuremen
 		var e procurement.Event
 		if err := rows.Scan(&e.ID, &e.NeedID, &e.At, &e.Action, &e.From, &e.To, &e.ActorID, &e.Actor, &e.Note); err != nil {
 			return nil, s.translate(err)
+		}
+		if askers != nil && e.Action == "question_asked" &&
+			!procurement.AskerShown(n, askers[askerKey{e.ActorID, e.At.UnixNano()}], actor, now) {
+			e.Actor, e.Note, e.Withheld = "", "", true
 		}
 		// The public sees the unit that acted, never which account, and not
 		// the street's comments on a draft it returned (internal to the two).
