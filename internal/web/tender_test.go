@@ -72,6 +72,9 @@ func newTenderFixture(t *testing.T, s *store.Store) *tenderFixture {
 	if err := s.CreateNeed(f.as(t, f.commStaff), n, procurement.DefaultRules()); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := s.TransitionNeed(f.as(t, f.commStaff), n.ID, procurement.ActSubmit, "", procurement.DefaultRules()); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.TransitionNeed(f.as(t, f.staff), n.ID, procurement.ActPublish, "", procurement.DefaultRules()); err != nil {
 		t.Fatal(err)
 	}
