@@ -142,6 +142,7 @@ func attachmentSteps() []step {
 		with(get("the drafters list them", "community1", needPath+"/attachments", 200), docs("items", "", specPDF)),
 		refused(step{name: "another street cannot remove one", as: "street2", method: "DELETE",
 			path: needPath + "/attachments/{spec}", status: 404, code: "not_found"}, ""),
+		{name: "the community submits it to the street", as: "community1", method: "POST", path: needPath + "/submit", status: 200},
 		with(step{name: "the street publishes", as: "street1", method: "POST", path: needPath + "/publish", status: 200},
 			func(t *testing.T, tf *tender, w *httptest.ResponseRecorder, b map[string]any) {
 				tf.vars["ocid"] = str(b["ocid"])

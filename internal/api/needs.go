@@ -80,6 +80,9 @@ type eventJSON struct {
 	To     procurement.Status `json:"to"`
 	Actor  string             `json:"actor"`
 	Note   string             `json:"note"`
+	// OrgWithheld: the acting organization (an asker) is sealed until the
+	// proposals are opened; actor and note are empty.
+	OrgWithheld bool `json:"org_withheld,omitempty"`
 }
 
 type needList struct {
@@ -152,7 +155,7 @@ func (a *API) needDetail(ctx context.Context, n *procurement.Need) (needJSON, er
 	evs := make([]eventJSON, 0, len(events))
 	for _, e := range events {
 		evs = append(evs, eventJSON{ID: e.ID, At: rfc3339(e.At), Action: e.Action, From: e.From, To: e.To,
-			Actor: e.Actor, Note: maskPhones(e.Note)})
+			Actor: e.Actor, Note: maskPhones(e.Note), OrgWithheld: e.Withheld})
 	}
 	out.Events = &evs
 	qs, err := a.store.FindQuestions(ctx, n.ID)
@@ -535,21 +538,23 @@ func needStep(action procurement.Action) func(a *API, w http.ResponseWriter, r *
 }
 
 // questionJSON is a public question and its answer; the asking
-// organization is named, the person is not.
+// organization is named (once the proposals are opened, or to the need's
+// staff and the asker itself before), the person is not.
 type questionJSON struct {
-	ID         string `json:"id"`
-	NeedID     string `json:"need_id"`
-	OrgID      string `json:"org_id"`
-	Org        string `json:"org"`
-	Text       string `json:"text"`
-	Answer     string `json:"answer"`
-	AskedAt    string `json:"asked_at"`
-	AnsweredAt string `json:"answered_at,omitempty"`
+	ID          string `json:"id"`
+	NeedID      string `json:"need_id"`
+	OrgID       string `json:"org_id"`
+	Org         string `json:"org"`
+	OrgWithheld bool   `json:"org_withheld,omitempty"`
+	Text        string `json:"text"`
+	Answer      string `json:"answer"`
+	AskedAt     string `json:"asked_at"`
+	AnsweredAt  string `json:"answered_at,omitempty"`
 }
 
 func questionOut(q *procurement.Question) questionJSON {
-	return questionJSON{ID: q.ID, NeedID: q.NeedID, OrgID: q.OrgID, Org: q.OrgName, Text: q.Text, Answer: q.Answer,
-		AskedAt: rfc3339(q.AskedAt), AnsweredAt: optTime(q.AnsweredAt)}
+	return questionJSON{ID: q.ID, NeedID: q.NeedID, OrgID: q.OrgID, Org: q.OrgName, OrgWithheld: q.Withheld, Text: q.Text,
+		Answer: q.Answer, AskedAt: rfc3339(q.AskedAt), AnsweredAt: optTime(q.AnsweredAt)}
 }
 
 type questionList struct {

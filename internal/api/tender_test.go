@@ -298,6 +298,30 @@ func in(words ...string) func(*testing.T, *tender, *httptest.ResponseRecorder, m
 	}
 }
 
+// askerWithheld checks that the lists named hold no asking organization:
+// a question_asked line or question withheld, and o1 (the asker) nowhere.
+func askerWithheld(lists ...string) func(*testing.T, *tender, *httptest.ResponseRecorder, map[string]any) {
+	return func(t *testing.T, tf *tender, w *httptest.ResponseRecorder, b map[string]any) {
+		t.Helper()
+		withheld := 0
+		for _, l := range lists {
+			for _, it := range arr(b[l]) {
+				m := it.(map[string]any)
+				if m["org_withheld"] == true {
+					withheld++
+					if str(m["org"])+str(m["org_id"])+str(m["actor"])+str(m["note"]) != "" {
+						t.Errorf("a withheld asker still named: %v", m)
+					}
+				}
+			}
+		}
+		if withheld != len(lists) {
+			t.Errorf("%d withheld askers in %v, want %d:\n%s", withheld, lists, len(lists), w.Body)
+		}
+		notIn("回龙观惠民社会工作服务中心", "{o1}")(t, tf, w, b)
+	}
+}
+
 var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
 
 // png is a tiny file the store recognizes as a PNG image.
@@ -489,11 +513,17 @@ func lifecycle() []step {
 		with(post("the street answers", "street1", "/api/v1/questions/{q1}/answer", `{"answer":"龙锦苑二区全部12栋楼。"}`, 200),
 			in("全部12栋楼")),
 		with(get("the public reads the Q&A", "", needPath+"/questions", 200),
-			func(t *testing.T, tf *tender, w *httptest.ResponseRecorder, b map[string]any) {
+			both(func(t *testing.T, tf *tender, w *httptest.ResponseRecorder, b map[string]any) {
 				if num(b["total"]) != 1 || str(arr(b["items"])[0].(map[string]any)["answered_at"]) == "" {
 					t.Fatalf("questions: %v", b)
 				}
-			}),
+			}, askerWithheld("items"))),
+		// Until the deadline who asked is sealed like the bids: named to the
+		// asker and the buyer, withheld from the public and other bidders.
+		with(get("another organization does not learn who asked", "orgadmin2", needPath+"/questions", 200), askerWithheld("items")),
+		with(get("nor does the public from the need's timeline", "", needPath, 200), askerWithheld("questions", "events")),
+		with(get("the asker reads its own name", "orgadmin1", needPath+"/questions", 200), in("回龙观惠民社会工作服务中心", "{o1}")),
+		with(get("the buyer reads who asked", "street1", needPath, 200), in("回龙观惠民社会工作服务中心", "{o1}")),
 
 		// Sealed proposals: submit, idempotency, money.
 		with(post("organization A submits", "orgadmin1", needPath+"/proposals", offer("a-1", 7500000), 201),
@@ -633,6 +663,8 @@ func lifecycle() []step {
 		with(get("anonymous still sees the count only", "", needPath+"/proposals", 200), proposals(2)),
 		get("the buyer opens A's proposal", "street1", "/api/v1/proposals/{pA}", 200),
 		get("B still cannot", "orgadmin2", "/api/v1/proposals/{pA}", 404),
+		with(get("and the public learns who asked", "", needPath+"/questions", 200), both(in("回龙观惠民社会工作服务中心", "{o1}"),
+			notIn("org_withheld"))),
 		with(get("OCDS names the tenderers now", "", "/api/v1/ocds/releases/{ocid}", 200),
 			both(ocdsOK("release"), in("回龙观惠民社会工作服务中心", "龙锦苑舞蹈队", `"numberOfTenderers":2`), notIn("{pA}", "{pB}"))),
 

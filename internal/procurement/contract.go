@@ -183,6 +183,9 @@ type Question struct {
 	Answer     string
 	AskedAt    time.Time
 	AnsweredAt time.Time
+	// Withheld says the asking organization is hidden from this reader
+	// (OrgID and OrgName are empty): see AskerShown.
+	Withheld bool
 }
 
 // CheckQuestion checks a question may be asked at now.
@@ -212,4 +215,7 @@ type Event struct {
 	ActorID string
 	Actor   string // display name (staff or organization); residents masked
 	Note    string
+	// Withheld says the acting organization is hidden from this reader
+	// (Actor and Note are empty): an asker before the deadline, see AskerShown.
+	Withheld bool
 }

@@ -56,7 +56,7 @@ var (
 var Transitions = []Transition{
 	{Draft, ActEdit, Draft, drafters},
 	{Draft, ActSubmit, Submitted, community},
-	{Draft, ActPublish, Published, street}, // a street may draft and publish its own need
+	{Draft, ActPublish, Published, street}, // a street may draft and publish its own need (not a community's: streetOwnDraft)
 	{Draft, ActCancel, Cancelled, drafters},
 	{Submitted, ActReturn, Draft, street},
 	{Submitted, ActPublish, Published, street},
@@ -83,6 +83,27 @@ var Transitions = []Transition{
 	{Accepted, ActClose, Closed, street},
 }
 
+// streetOwnDraft are the steps a street takes on a draft only when the
+// draft is not its community's (Need.CommunityDrafted): a draft the street
+// wrote itself — a need of the whole street, a re-tender — it publishes or
+// withdraws at once, but a community's draft is the community's to finish,
+// and reaches the street as a submission (待街道审核), never before.
+var streetOwnDraft = map[Action]bool{ActPublish: true, ActCancel: true}
+
+// rolesFor are the roles that may take t on n.
+func rolesFor(t Transition, n *Need) []accounts.Role {
+	if t.From != Draft || !n.CommunityDrafted || !streetOwnDraft[t.Action] {
+		return t.Roles
+	}
+	var out []accounts.Role
+	for _, r := range t.Roles {
+		if r != accounts.StreetStaff {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // Step checks that actor may take action on n at now and returns the
 // transition. A wrong role or scope is Forbidden (Unauthorized when signed
 // out); the right person at the wrong moment is a Conflict.
@@ -94,7 +115,7 @@ func Step(n *Need, action Action, actor *accounts.User, now time.Time) (Transiti
 	status := n.EffectiveStatus(now)
 	mayEver := false
 	for _, t := range Transitions {
-		if t.Action != action || !holdsAny(actor, t.Roles, res) {
+		if t.Action != action || !holdsAny(actor, rolesFor(t, n), res) {
 			continue
 		}
 		mayEver = true

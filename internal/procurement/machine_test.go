@@ -1,6 +1,7 @@
 package procurement
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -33,6 +34,12 @@ var expected = map[Status]map[Action]string{
 	Cancelled:  {},
 }
 
+// expectedCommunityDraft is what differs for a need its community's staff
+// wrote: a street takes up a community's draft only once it is submitted.
+var expectedCommunityDraft = map[Status]map[Action]string{
+	Draft: {ActEdit: "community street", ActSubmit: "community", ActCancel: "community"},
+}
+
 func machineActors() map[string]*accounts.User {
 	g := func(r accounts.Role, scope string) *accounts.User {
 		return &accounts.User{ID: string(r) + scope, Grants: []accounts.Grant{{Role: r, ScopeID: scope}}}
@@ -55,32 +62,20 @@ func machineActors() map[string]*accounts.User {
 func TestStateMachineEveryCombination(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
-	for _, st := range Statuses {
-		for _, act := range allActions {
-			for name, actor := range machineActors() {
-				n := &Need{ID: "n1", StreetID: "s1", CommunityID: "c1", AwardedOrgID: "o1", Status: st,
-					Deadline: now.Add(time.Hour)}
-				if st == Evaluating { // stored as published, past its deadline
-					n.Status, n.Deadline = Published, now.Add(-time.Minute)
-				}
-				tr, err := Step(n, act, actor, now)
-				allowed := strings.Contains(" "+expected[st][act]+" ", " "+name+" ")
-				if allowed {
-					if err != nil {
-						t.Errorf("%s %s by %s: refused (%v), want allowed", st, act, name, err)
+	for _, byCommunity := range []bool{false, true} {
+		for _, st := range Statuses {
+			want := expected[st]
+			if e, ok := expectedCommunityDraft[st]; ok && byCommunity {
+				want = e
+			}
+			for _, act := range allActions {
+				for name, actor := range machineActors() {
+					n := &Need{ID: "n1", StreetID: "s1", CommunityID: "c1", AwardedOrgID: "o1", Status: st,
+						Deadline: now.Add(time.Hour), CommunityDrafted: byCommunity}
+					if st == Evaluating { // stored as published, past its deadline
+						n.Status, n.Deadline = Published, now.Add(-time.Minute)
 					}
-					continue
-				}
-				if err == nil {
-					t.Errorf("%s %s by %s: allowed (→ %s), want refused", st, act, name, tr.To)
-					continue
-				}
-				code := errs.CodeOf(err)
-				switch {
-				case actor == nil && code != errs.Unauthorized:
-					t.Errorf("%s %s anonymous: %v, want unauthorized", st, act, err)
-				case actor != nil && code != errs.Forbidden && code != errs.Conflict:
-					t.Errorf("%s %s by %s: %v, want forbidden or conflict", st, act, name, err)
+					checkStep(t, n, st, act, name, actor, now, strings.Contains(" "+want[act]+" ", " "+name+" "))
 				}
 			}
 		}
@@ -90,6 +85,31 @@ func TestStateMachineEveryCombination(t *testing.T) {
 		if expected[tr.From][tr.Action] == "" {
 			t.Errorf("transition %s --%s--> %s is not in the expectation table", tr.From, tr.Action, tr.To)
 		}
+	}
+}
+
+func checkStep(t *testing.T, n *Need, st Status, act Action, name string, actor *accounts.User, now time.Time, allowed bool) {
+	t.Helper()
+	if n.CommunityDrafted {
+		name += " (a community's draft)"
+	}
+	tr, err := Step(n, act, actor, now)
+	if allowed {
+		if err != nil {
+			t.Errorf("%s %s by %s: refused (%v), want allowed", st, act, name, err)
+		}
+		return
+	}
+	if err == nil {
+		t.Errorf("%s %s by %s: allowed (→ %s), want refused", st, act, name, tr.To)
+		return
+	}
+	code := errs.CodeOf(err)
+	switch {
+	case actor == nil && code != errs.Unauthorized:
+		t.Errorf("%s %s anonymous: %v, want unauthorized", st, act, err)
+	case actor != nil && code != errs.Forbidden && code != errs.Conflict:
+		t.Errorf("%s %s by %s: %v, want forbidden or conflict", st, act, name, err)
 	}
 }
 
@@ -134,5 +154,33 @@ func TestEditExtendsDeadline(t *testing.T) {
 	later := old.AddDate(0, 0, 10)
 	if got := ExtendForEdit(old, later, r); !got.Equal(later) {
 		t.Fatalf("a later asked deadline wins: %v", got)
+	}
+}
+
+// TestStreetWaitsForTheCommunitysSubmission: a community's draft is not the
+// street's to publish or withdraw — it is asked to wait for the submission
+// (a conflict: the right person, the wrong moment); a draft the street wrote
+// (a need of the whole street, a re-tender) it publishes at once.
+func TestStreetWaitsForTheCommunitysSubmission(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
+	street := machineActors()["street"]
+	n := &Need{StreetID: "s1", CommunityID: "c1", Status: Draft, Deadline: now.Add(96 * time.Hour), CommunityDrafted: true}
+	for _, act := range []Action{ActPublish, ActCancel} {
+		if _, err := Step(n, act, street, now); errs.CodeOf(err) != errs.Conflict {
+			t.Errorf("the street takes %s on a community's draft: %v", act, err)
+		}
+	}
+	if got := Actions(n, street, now); len(got) != 1 || got[0] != ActEdit {
+		t.Errorf("the street's steps on a community's draft: %v", got)
+	}
+	n.Status = Submitted
+	if got := Actions(n, street, now); len(got) != 3 || !slices.Contains(got, ActReturn) || !slices.Contains(got, ActPublish) ||
+		!slices.Contains(got, ActCancel) {
+		t.Errorf("the street's steps on a submission: %v", got)
+	}
+	own := &Need{StreetID: "s1", CommunityID: "c1", Status: Draft, Deadline: now.Add(96 * time.Hour)}
+	if _, err := Step(own, ActPublish, street, now); err != nil {
+		t.Errorf("the street publishes its own draft: %v", err)
 	}
 }

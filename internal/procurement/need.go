@@ -107,10 +107,14 @@ type Need struct {
 	AwardedProposalID string
 	RetenderOf        string // the failed need this one re-tenders
 	Proposals         int    // count of live (submitted) proposals: public even while sealed
-	CreatedBy         string
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
-	PublishedAt       time.Time
+	// CommunityDrafted says the need's community's own staff wrote it: while
+	// it is a draft (new, or returned for changes) it is the community's, and
+	// its street takes it up only once submitted (streetOwnDraft).
+	CommunityDrafted bool
+	CreatedBy        string
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	PublishedAt      time.Time
 }
 
 // Resource is the need's authorization view: its street and community, and

@@ -23,6 +23,17 @@ func (n *Need) Opened(now time.Time) bool {
 	return true
 }
 
+// AskerShown reports whether actor may learn which organization (orgID)
+// asked a question on n at now. Asking shows an interest in bidding, so the
+// asker is sealed like the bids themselves: until the proposals are Opened
+// only the need's own staff (whoever reads its internal parts) and the
+// asking organization's people see the name; the public and the other
+// organizations see "an organization". An asker that is not known ("") stays
+// withheld.
+func AskerShown(n *Need, orgID string, actor *accounts.User, now time.Time) bool {
+	return n.Opened(now) || CanViewPrivate(n, actor) || (orgID != "" && CanSubmitFor(actor, orgID))
+}
+
 // OnPanel reports whether actor is a declared, unconflicted reviewer of panel.
 func OnPanel(panel []PanelMember, actor *accounts.User) bool {
 	if actor == nil || actor.Disabled {

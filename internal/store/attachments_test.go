@@ -116,7 +116,7 @@ func TestAttachToNeedRules(t *testing.T) {
 		refused(t, s, n.ID, errs.Conflict, "remove from a submitted need", remove(d.commStaff, got[0].ID))
 
 		// Published: public with the need; only the street attaches, until the deadline; nobody removes.
-		n = d.step(t, d.streetStaff, n, procurement.ActPublish, "")
+		n = d.publish(t, n)
 		pub, err := s.FindNeedAttachments(context.Background(), n.ID)
 		if err != nil || docNames(pub) != "需求说明.pdf,现场.png" {
 			t.Fatalf("public attachments: %+v %v", pub, err)
@@ -334,7 +334,7 @@ func TestOCDSNeedAttachments(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n = tt.step(t, tt.streetStaff, n, procurement.ActPublish, "")
+		n = tt.publish(t, n)
 		tt.now = tt.now.Add(time.Hour)
 		later, err := s.AttachToNeed(as(tt.streetStaff), n.ID, []store.Upload{{Name: "现场照片.png", Content: pngBytes}})
 		if err != nil {

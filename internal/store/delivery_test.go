@@ -61,7 +61,7 @@ const awardFen = 7_500_000
 func (d *delivery) awarded(t *testing.T) *procurement.Need {
 	t.Helper()
 	n := d.draft(t)
-	d.step(t, d.streetStaff, n, procurement.ActPublish, "")
+	d.publish(t, n)
 	if err := d.s.AwardForDeliveryTest(context.Background(), n.ID, d.org.ID, awardFen, d.now); err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +236,7 @@ func TestContractRules(t *testing.T) {
 
 		// A need not awarded yet cannot be contracted.
 		p := d.draft(t)
-		d.step(t, d.streetStaff, p, procurement.ActPublish, "")
+		d.publish(t, p)
 		refused(t, s, p.ID, errs.Conflict, "sign a published need", sign(d.streetStaff, d.contract(awardFen)))
 	})
 }
@@ -460,7 +460,7 @@ func TestMilestoneFlowAndDelivery(t *testing.T) {
 		for _, e := range events {
 			actions = append(actions, e.Action)
 		}
-		want := "create publish contract report accept_milestone report return_milestone report accept_milestone deliver " +
+		want := "create submit publish contract report accept_milestone report return_milestone report accept_milestone deliver " +
 			"reject_delivery report accept_milestone deliver accept close"
 		if strings.Join(actions, " ") != want {
 			t.Fatalf("timeline:\n%s\nwant\n%s", strings.Join(actions, " "), want)
@@ -478,7 +478,7 @@ func TestProposalDocumentsFollowSealing(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		d := newDelivery(t, s)
 		n := d.draft(t)
-		n = d.step(t, d.streetStaff, n, procurement.ActPublish, "")
+		n = d.publish(t, n)
 		id, err := s.ProposalDocumentForDeliveryTest(context.Background(), n.ID, d.org.ID, pdfBytes)
 		if err != nil {
 			t.Fatal(err)

@@ -93,6 +93,10 @@ func TestChangeListener(t *testing.T) {
 		if calls := log.take(); len(calls) != 1 || !has(calls[0], store.ChangeNeed, n.ID) {
 			t.Fatalf("create need: %+v", calls)
 		}
+		d.step(t, d.commStaff, n, procurement.ActSubmit, "")
+		if calls := log.take(); len(calls) != 1 || !has(calls[0], store.ChangeNeed, n.ID) {
+			t.Fatalf("submit: %+v", calls)
+		}
 		d.step(t, d.streetStaff, n, procurement.ActPublish, "")
 		if calls := log.take(); len(calls) != 1 || !has(calls[0], store.ChangeNeed, n.ID) {
 			t.Fatalf("publish: %+v", calls)

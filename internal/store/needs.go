@@ -19,8 +19,18 @@ const needSelect = `SELECT n.id, COALESCE(n.source_key, ''), n.title, n.descript
 	n.category, n.category_source, n.category_confidence, n.budget_fen, n.deadline, n.qa_cutoff, n.procedure, n.qualifications, n.justification, n.status,
 	n.return_comment, n.objection_days, n.awarded_at, COALESCE(n.awarded_org_id, ''), COALESCE(n.awarded_proposal_id, ''),
 	COALESCE(n.retender_of, ''), n.created_by, n.created_at, n.updated_at, n.published_at,
-	(SELECT COUNT(*) FROM proposals p WHERE p.need_id = n.id AND p.status IN ('submitted', 'awarded', 'not_awarded'))
+	(SELECT COUNT(*) FROM proposals p WHERE p.need_id = n.id AND p.status IN ('submitted', 'awarded', 'not_awarded')),
+	` + communityDrafted + `
 	FROM needs n JOIN streets s ON s.id = n.street_id LEFT JOIN communities c ON c.id = n.community_id`
+
+// communityDrafted is 1 for a need its community's staff wrote (and not a
+// person who is also the street's staff): procurement.Need.CommunityDrafted.
+const communityDrafted = `CASE WHEN
+	EXISTS (SELECT 1 FROM grants g WHERE g.user_id = n.created_by AND g.role = 'community_staff'
+		AND g.scope_id = n.community_id)
+	AND NOT EXISTS (SELECT 1 FROM grants g WHERE g.user_id = n.created_by AND g.role = 'street_staff'
+		AND g.scope_id = n.street_id)
+	THEN 1 ELSE 0 END`
 
 func scanNeed(sc interface{ Scan(...any) error }) (*procurement.Need, string, error) {
 	n := &procurement.Need{}
@@ -29,7 +39,7 @@ func scanNeed(sc interface{ Scan(...any) error }) (*procurement.Need, string, er
 	err := sc.Scan(&n.ID, &key, &n.Title, &n.Description, &n.StreetID, &n.StreetName, &n.CommunityID, &n.CommunityName,
 		&n.Category, &n.CategorySource, &n.CategoryConfidence, &n.BudgetFen, &deadline, &qa, &n.Procedure, &quals, &n.Justification, &n.Status,
 		&n.ReturnComment, &n.ObjectionDays, &awardedAt, &n.AwardedOrgID, &n.AwardedProposalID,
-		&n.RetenderOf, &n.CreatedBy, &n.CreatedAt, &n.UpdatedAt, &publishedAt, &n.Proposals)
+		&n.RetenderOf, &n.CreatedBy, &n.CreatedAt, &n.UpdatedAt, &publishedAt, &n.Proposals, &n.CommunityDrafted)
 	n.Deadline, n.QACutoff, n.AwardedAt, n.PublishedAt = deadline.Time, qa.Time, awardedAt.Time, publishedAt.Time
 	for _, q := range strings.Split(quals, ",") {
 		if q != "" {
@@ -313,6 +323,9 @@ func insertDraft(ctx context.Context, c conn, n *procurement.Need, note string) 
 	n.ID, n.Status, n.CreatedAt, n.UpdatedAt = newID(), procurement.Draft, c.now, c.now
 	if actor := accounts.ActorFrom(ctx); actor != nil {
 		n.CreatedBy = actor.ID
+		// As communityDrafted reads it back.
+		res := n.Resource()
+		n.CommunityDrafted = n.CommunityID != "" && actor.Holds(accounts.CommunityStaff, res) && !actor.Holds(accounts.StreetStaff, res)
 	}
 	n.ResolveCategory(nil) // settled by the caller; this only fills a source left empty
 	if _, err := c.exec(ctx, `INSERT INTO needs (id, title, description, street_id, community_id, category, category_source,
@@ -708,8 +721,19 @@ func (s *Store) FindNeedEvents(ctx context.Context, needID string) ([]procuremen
 	if err != nil {
 		return nil, err
 	}
-	private := procurement.CanViewPrivate(n, accounts.ActorFrom(ctx))
-	rows, err := s.read().query(ctx, `SELECT id, need_id, at, action, from_status, to_status, actor_id, actor_name, note
+	actor := accounts.ActorFrom(ctx)
+	private := procurement.CanViewPrivate(n, actor)
+	now := s.Now()
+	c := s.read()
+	// Who asked a question is sealed like a bid until the proposals are
+	// opened (procurement.AskerShown): the asker's line needs its question.
+	var askers map[askerKey]string
+	if !private && !n.Opened(now) {
+		if askers, err = questionAskers(ctx, c, n.ID); err != nil {
+			return nil, s.translate(err)
+		}
+	}
+	rows, err := c.query(ctx, `SELECT id, need_id, at, action, from_status, to_status, actor_id, actor_name, note
 		FROM need_events WHERE need_id = ? ORDER BY at, id`, needID)
 	if err != nil {
 		return nil, s.translate(err)
@@ -720,6 +744,10 @@ func (s *Store) FindNeedEvents(ctx context.Context, needID string) ([]procuremen
 		var e procurement.Event
 		if err := rows.Scan(&e.ID, &e.NeedID, &e.At, &e.Action, &e.From, &e.To, &e.ActorID, &e.Actor, &e.Note); err != nil {
 			return nil, s.translate(err)
+		}
+		if askers != nil && e.Action == "question_asked" &&
+			!procurement.AskerShown(n, askers[askerKey{e.ActorID, e.At.UnixNano()}], actor, now) {
+			e.Actor, e.Note, e.Withheld = "", "", true
 		}
 		// The public sees the unit that acted, never which account, and not
 		// the street's comments on a draft it returned (internal to the two).

@@ -82,6 +82,16 @@ func (tt *tender) step(t *testing.T, u *accounts.User, n *procurement.Need, a pr
 	return got
 }
 
+// publish opens the tender of n as its street. A community's draft goes to
+// the street as a submission first: the street never publishes it before.
+func (tt *tender) publish(t *testing.T, n *procurement.Need) *procurement.Need {
+	t.Helper()
+	if n.CommunityDrafted && n.Status == procurement.Draft {
+		n = tt.step(t, tt.commStaff, n, procurement.ActSubmit, "")
+	}
+	return tt.step(t, tt.streetStaff, n, procurement.ActPublish, "")
+}
+
 func TestNeedLifecycleToPublished(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
@@ -163,7 +173,7 @@ func TestNeedBoardByClock(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		tt := newTender(t, s)
 		a := tt.draft(t)
-		tt.step(t, tt.streetStaff, a, procurement.ActPublish, "")
+		tt.publish(t, a)
 		b := tt.draft(t) // stays a draft
 		_ = b
 		board := func(ctx context.Context, st procurement.Status) int {
@@ -253,7 +263,7 @@ func TestNeedBoardOrderAcrossPages(t *testing.T) {
 			if err := s.CreateNeed(as(tt.commStaff), n, tt.rules); err != nil {
 				t.Fatal(err)
 			}
-			open = append(open, tt.step(t, tt.streetStaff, n, procurement.ActPublish, ""))
+			open = append(open, tt.publish(t, n))
 		}
 		want := append(slices.Clone(open), rest...)
 		slices.SortStableFunc(want[:len(open)], func(a, b *procurement.Need) int { return a.Deadline.Compare(b.Deadline) })
@@ -292,6 +302,64 @@ func TestNeedBoardOrderAcrossPages(t *testing.T) {
 		}
 		if got, _ := s.FindNeedsByIDs(as(tt.commStaff), hits); len(got) != 3 || got[0].ID != rest[0].ID {
 			t.Fatalf("hits for the community's staff: %v", got)
+		}
+	})
+}
+
+// TestStreetTakesUpOnlySubmissions: a draft its community wrote is the
+// community's until submitted — the street neither publishes nor withdraws
+// it (the right person at the wrong moment: a conflict, nothing changed);
+// a draft the street wrote itself it publishes at once. The store knows
+// which is which from whoever wrote the draft, on every read.
+func TestStreetTakesUpOnlySubmissions(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		tt := newTender(t, s)
+		n := tt.draft(t)
+		own := &procurement.Need{Title: "回龙观街道垃圾分类督导", Description: "全街道垃圾分类桶前值守和入户宣传。",
+			CommunityID: tt.community.ID, BudgetFen: 5_000_000, Procedure: procurement.Open, Criteria: procurement.DefaultCriteria(),
+			Deadline: tt.now.Add(10 * 24 * time.Hour)}
+		if err := s.CreateNeed(as(tt.streetStaff), own, tt.rules); err != nil {
+			t.Fatal(err)
+		}
+		if !n.CommunityDrafted || own.CommunityDrafted {
+			t.Fatalf("created: community's %v, street's %v", n.CommunityDrafted, own.CommunityDrafted)
+		}
+		drafts, _, err := s.FindNeeds(as(tt.streetStaff), procurement.Filter{StreetID: tt.street.ID, Status: procurement.Draft})
+		if err != nil || len(drafts) != 2 {
+			t.Fatalf("drafts: %v %v", drafts, err)
+		}
+		for _, d := range drafts {
+			if d.CommunityDrafted != (d.ID == n.ID) {
+				t.Fatalf("listed %s as the community's: %v", d.Title, d.CommunityDrafted)
+			}
+			if got := procurement.Actions(d, tt.streetStaff, tt.now); slices.Contains(got, procurement.ActPublish) != (d.ID == own.ID) {
+				t.Fatalf("the street's steps on %s: %v", d.Title, got)
+			}
+		}
+		for _, c := range []struct {
+			action procurement.Action
+			note   string
+		}{{procurement.ActPublish, ""}, {procurement.ActCancel, "街道直接撤销社区草稿"}} {
+			if _, err := s.TransitionNeed(as(tt.streetStaff), n.ID, c.action, c.note, tt.rules); errs.CodeOf(err) != errs.Conflict {
+				t.Fatalf("the street takes %s on the community's draft: %v", c.action, err)
+			}
+		}
+		if got, err := s.FindNeedByID(as(tt.streetStaff), n.ID); err != nil || got.Status != procurement.Draft || !got.CommunityDrafted {
+			t.Fatalf("the community's draft: %+v %v", got, err)
+		}
+		// Submitted, it is the street's to publish; returned, the community's again.
+		n = tt.step(t, tt.commStaff, n, procurement.ActSubmit, "")
+		n = tt.step(t, tt.streetStaff, n, procurement.ActReturn, "请补充服务对象人数")
+		if _, err := s.TransitionNeed(as(tt.streetStaff), n.ID, procurement.ActPublish, "", tt.rules); errs.CodeOf(err) != errs.Conflict {
+			t.Fatalf("the street publishes a returned draft: %v", err)
+		}
+		n = tt.step(t, tt.commStaff, n, procurement.ActSubmit, "")
+		if n = tt.step(t, tt.streetStaff, n, procurement.ActPublish, ""); n.Status != procurement.Published {
+			t.Fatalf("published: %s", n.Status)
+		}
+		if own = tt.step(t, tt.streetStaff, own, procurement.ActPublish, ""); own.Status != procurement.Published {
+			t.Fatalf("the street's own: %s", own.Status)
 		}
 	})
 }

@@ -51,7 +51,7 @@ func (tt *tender) openNeed(t *testing.T, edit ...func(*procurement.Need)) *procu
 	if err := tt.s.CreateNeed(as(tt.commStaff), n, tt.rules); err != nil {
 		t.Fatal(err)
 	}
-	return tt.step(t, tt.streetStaff, n, procurement.ActPublish, "")
+	return tt.publish(t, n)
 }
 
 // bidOffer is a valid proposal with the given key and price.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/huitian/huitian/internal/accounts"
@@ -156,17 +157,21 @@ func (s *Store) AnswerQuestion(ctx context.Context, questionID, answer string) (
 	return out, err
 }
 
-// FindQuestions lists a need's questions and answers, oldest first, with the
-// asking organization's name: public for anyone who may see the need.
+// FindQuestions lists a need's questions and answers, oldest first: public
+// for anyone who may see the need. The asking organization is named once the
+// proposals are opened, and before that only to the need's staff and to the
+// asker itself (procurement.AskerShown).
 func (s *Store) FindQuestions(ctx context.Context, needID string) ([]*procurement.Question, error) {
 	c := s.read()
 	n, err := findNeed(ctx, c, needID)
 	if err != nil {
 		return nil, s.translate(err)
 	}
-	if !procurement.CanView(n, accounts.ActorFrom(ctx)) {
+	actor := accounts.ActorFrom(ctx)
+	if !procurement.CanView(n, actor) {
 		return nil, notFound("need")
 	}
+	now := s.Now()
 	rows, err := c.query(ctx, questionSelect+` WHERE q.need_id = ? ORDER BY q.asked_at, q.id`, n.ID)
 	if err != nil {
 		return nil, s.translate(err)
@@ -178,7 +183,38 @@ func (s *Store) FindQuestions(ctx context.Context, needID string) ([]*procuremen
 		if err != nil {
 			return nil, s.translate(err)
 		}
+		if !procurement.AskerShown(n, q.OrgID, actor, now) {
+			q.OrgID, q.OrgName, q.Withheld = "", "", true
+		}
 		out = append(out, q)
 	}
 	return out, s.translate(rows.Err())
+}
+
+// askerKey finds the question behind a question_asked timeline line: the
+// line is written in the question's transaction, by its asker, at its time.
+type askerKey struct {
+	userID string
+	at     int64
+}
+
+// questionAskers maps a need's questions to their asking organizations.
+func questionAskers(ctx context.Context, c conn, needID string) (map[askerKey]string, error) {
+	rows, err := c.query(ctx, `SELECT asked_by, asked_at, COALESCE(org_id, '') FROM questions WHERE need_id = ?`, needID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[askerKey]string{}
+	for rows.Next() {
+		var k askerKey
+		var at time.Time
+		var org string
+		if err := rows.Scan(&k.userID, &at, &org); err != nil {
+			return nil, err
+		}
+		k.at = at.UnixNano()
+		out[k] = org
+	}
+	return out, rows.Err()
 }

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -77,10 +78,11 @@ func TestQuestionsAndAnswers(t *testing.T) {
 			t.Fatalf("asking org told %d times", told)
 		}
 
-		// The listing is public: answered and unanswered, the asking organization named.
+		// The listing is public: answered and unanswered; the asking
+		// organization stays sealed until the deadline (see below).
 		qs, err := s.FindQuestions(context.Background(), n.ID)
 		if err != nil || len(qs) != 3 || qs[0].ID != q1.ID || qs[0].Answer == "" || qs[1].ID != q2.ID || qs[1].Answer != "" ||
-			qs[1].OrgName != orgB.Name {
+			qs[1].OrgName != "" || !qs[1].Withheld {
 			t.Fatalf("questions: %+v %v", qs, err)
 		}
 
@@ -97,6 +99,91 @@ func TestQuestionsAndAnswers(t *testing.T) {
 		wantErr(t, "answer after the deadline", err, errs.Conflict, "question.answer_closed", "")
 		if _, err := s.FindQuestions(context.Background(), tt.draft(t).ID); errs.CodeOf(err) != errs.NotFound {
 			t.Fatalf("questions of a draft: %v", err)
+		}
+	})
+}
+
+// Asking a question shows an interest in bidding: until the deadline the
+// asker is sealed like the proposals, named only to the need's staff and to
+// the asking organization's own people — in the questions, on the timeline
+// and in the OCDS output alike.
+func TestQuestionAskerSealedUntilDeadline(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		tt := newTender(t, s)
+		n := tt.openNeed(t)
+		orgB := bidOrg(t, s, 2, "霍营助老服务社", registry.Filed, tt.street.ID)
+		adminB := newStaff(t, s, "13900000011", "乙组织管理员", bidGrant(accounts.OrgAdmin, orgB.ID))
+		memberA := newStaff(t, s, "13900000012", "甲组织成员", bidGrant(accounts.OrgMember, tt.org.ID))
+		q, err := s.AskQuestion(as(tt.orgAdmin), n.ID, "", "预算是否包含场地费用？")
+		if err != nil {
+			t.Fatal(err)
+		}
+		bidSubmit(t, s, tt.orgAdmin, n, bidOffer("sealed-asker", 7_000_000))
+
+		// named reports what the reader in ctx learns of the asker.
+		named := func(who string, ctx context.Context) bool {
+			t.Helper()
+			qs, err := s.FindQuestions(ctx, n.ID)
+			if err != nil || len(qs) != 1 || qs[0].ID != q.ID {
+				t.Fatalf("%s: questions %+v %v", who, qs, err)
+			}
+			inList := qs[0].OrgName == tt.org.Name && qs[0].OrgID == tt.org.ID && !qs[0].Withheld
+			if !inList && (qs[0].OrgName != "" || qs[0].OrgID != "" || !qs[0].Withheld) {
+				t.Fatalf("%s: half a withheld asker: %+v", who, qs[0])
+			}
+			events, err := s.FindNeedEvents(ctx, n.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			onTimeline, asked := false, false
+			for _, e := range events {
+				if e.Action == "question_asked" {
+					asked = true
+					if e.Withheld != (e.Actor == "" && e.Note == "") {
+						t.Fatalf("%s: withheld line %+v", who, e)
+					}
+				}
+				if strings.Contains(e.Actor+e.Note+e.ActorID, tt.org.Name) || strings.Contains(e.Actor+e.Note, tt.org.ID) {
+					onTimeline = true
+				}
+			}
+			if !asked {
+				t.Fatalf("%s: no question on the timeline: %+v", who, events)
+			}
+			if inList != onTimeline {
+				t.Fatalf("%s: named in the questions %v, on the timeline %v", who, inList, onTimeline)
+			}
+			return inList
+		}
+		admin := storetest.Admin()
+		before := []struct {
+			who  string
+			ctx  context.Context
+			want bool
+		}{
+			{"anonymous", context.Background(), false},
+			{"another bidder", as(adminB), false},
+			{"a resident", as(newStaff(t, s, "13900000013", "居民", bidGrant(accounts.Resident, ""))), false},
+			{"the asker", as(tt.orgAdmin), true},
+			{"a member of the asking organization", as(memberA), true},
+			{"the community", as(tt.commStaff), true},
+			{"the street", as(tt.streetStaff), true},
+			{"a platform admin", admin, true},
+		}
+		for _, c := range before {
+			if got := named(c.who, c.ctx); got != c.want {
+				t.Errorf("before the deadline, %s sees the asker: %v, want %v", c.who, got, c.want)
+			}
+		}
+		newOCDSWatch(t, s, tt.org.Name, tt.org.ID).check(t, n.ID)
+
+		// Once the proposals are opened, the asker is public like the tenderers.
+		tt.now = n.Deadline
+		for _, c := range before {
+			if !named(c.who, c.ctx) {
+				t.Errorf("after the deadline %s does not see the asker", c.who)
+			}
 		}
 	})
 }

@@ -291,7 +291,7 @@ func TestSolutionAdoptionJoinsEvidence(t *testing.T) {
 		if _, err := s.UpdateNeed(as(f.commStaff), n.ID, store.NeedUpdate{Deadline: &deadline}, f.rules); err != nil {
 			t.Fatal(err)
 		}
-		f.step(t, f.streetStaff, n, procurement.ActPublish, "")
+		f.publish(t, n)
 		f.now = f.now.Add(24 * time.Hour)
 		if err := s.AwardForDeliveryTest(context.Background(), n.ID, f.org.ID, awardFen, f.now); err != nil {
 			t.Fatal(err)

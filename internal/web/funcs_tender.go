@@ -19,9 +19,13 @@ var eventNoteCodes = map[string]bool{"deadline_extended": true, "no_conflict": t
 // tenderFuncs are the template functions of the need pages.
 func (a *app) tenderFuncs() template.FuncMap {
 	return template.FuncMap{
-		// eventActor names who acted on the timeline: a unit, or the platform
-		// for the clock and for sealed steps.
+		// eventActor names who acted on the timeline: a unit, the platform
+		// for the clock and for sealed steps, "an organization" for an asker
+		// still sealed.
 		"eventActor": func(l i18n.Lang, e procurement.Event) string {
+			if e.Withheld { // an asker before the deadline: procurement.AskerShown
+				return a.Catalog.T(l, "qa.an_org")
+			}
 			if e.Actor == "" || e.Actor == "system" {
 				return a.Catalog.T(l, "timeline.platform")
 			}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/huitian/huitian/internal/procurement"
 	"github.com/huitian/huitian/internal/store"
 	"github.com/huitian/huitian/internal/store/storetest"
 )
@@ -160,4 +161,84 @@ func TestStreetWideNeed(t *testing.T) {
 	if code, _, _ := comm.post("/needs", form); code != 403 {
 		t.Fatalf("community posts a street-wide need: %d", code)
 	}
+}
+
+// TestStreetWaitsOnlyForSubmissions: "等待我处理" lists for the street the
+// needs submitted to it (退回社区修改, 审核发布) and its own drafts, never a
+// community's draft still being written, and the need page offers the
+// street no way to publish or withdraw that draft.
+func TestStreetWaitsOnlyForSubmissions(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		draft := func(phone, title string) *procurement.Need {
+			n := &procurement.Need{Title: title, Description: "楼道里堆满杂物，影响消防通道，需要专业力量协助清理。",
+				CommunityID: f.community.ID, BudgetFen: 2_000_000, Procedure: procurement.Open,
+				Deadline: s.Now().Add(96 * time.Hour), Criteria: []procurement.Criterion{{Name: "方案可行性", Weight: 100}}}
+			if err := s.CreateNeed(f.as(t, phone), n, procurement.DefaultRules()); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		writing := draft(f.commStaff, "社区还在起草的需求")
+		submitted := draft(f.commStaff, "社区已提交的需求")
+		if _, err := s.TransitionNeed(f.as(t, f.commStaff), submitted.ID, procurement.ActSubmit, "", procurement.DefaultRules()); err != nil {
+			t.Fatal(err)
+		}
+		own := draft(f.staff, "街道自己起草的需求")
+
+		street, comm := f.browser(t), f.browser(t)
+		street.login(f.staff)
+		comm.login(f.commStaff)
+		// waiting is the "等待我处理" part of /me/needs.
+		waiting := func(b *browser) string {
+			t.Helper()
+			code, body, _ := b.get("/me/needs")
+			if code != 200 {
+				t.Fatalf("/me/needs: %d", code)
+			}
+			i := strings.Index(body, "<h2>等待我处理</h2>")
+			if i < 0 {
+				t.Fatal("no waiting list")
+			}
+			body = body[i:]
+			if j := strings.Index(body, "<h2>本单位进行中的需求</h2>"); j >= 0 {
+				body = body[:j]
+			}
+			return body
+		}
+		w := waiting(street)
+		if strings.Contains(w, writing.Title) {
+			t.Errorf("a community's unsubmitted draft waits for the street:\n%s", w)
+		}
+		if !strings.Contains(w, submitted.Title) || !strings.Contains(w, "退回社区修改") || !strings.Contains(w, "审核发布") ||
+			strings.Contains(w, "审核（退回）") {
+			t.Errorf("the submission does not wait for the street as it should:\n%s", w)
+		}
+		if !strings.Contains(w, own.Title) {
+			t.Errorf("the street's own draft does not wait for it:\n%s", w)
+		}
+		if w := waiting(comm); !strings.Contains(w, writing.Title) || !strings.Contains(w, "提交街道") {
+			t.Errorf("the community's draft does not wait for the community:\n%s", w)
+		}
+
+		// On the page of the community's draft: no publish, no withdraw for the street.
+		page := "/needs/" + writing.ID
+		if _, body, _ := street.get(page); strings.Contains(body, `id="act-publish"`) || strings.Contains(body, `id="act-cancel"`) {
+			t.Error("the street is offered to publish or withdraw a community's draft")
+		}
+		if code, _, _ := street.post(page+"/actions/publish", url.Values{}); code != 409 {
+			t.Errorf("the street publishes a community's draft: %d", code)
+		}
+		if code, _, _ := street.post(page+"/actions/cancel", url.Values{"note": {"街道直接撤销社区草稿"}}); code != 409 {
+			t.Errorf("the street withdraws a community's draft: %d", code)
+		}
+		if n, err := s.FindNeedByID(storetest.Admin(), writing.ID); err != nil || n.Status != procurement.Draft {
+			t.Fatalf("the community's draft: %+v %v", n, err)
+		}
+		// Its own draft the street publishes at once.
+		if code, body, _ := street.post("/needs/"+own.ID+"/actions/publish", url.Values{}); code != 303 {
+			t.Errorf("the street publishes its own draft: %d %s", code, regexpAlert(body))
+		}
+	})
 }

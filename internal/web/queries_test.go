@@ -44,6 +44,9 @@ func TestPageQueriesBounded(t *testing.T) {
 				if err := s.CreateNeed(as(f.commStaff), n, procurement.DefaultRules()); err != nil {
 					t.Fatal(err)
 				}
+				if _, err := s.TransitionNeed(as(f.commStaff), n.ID, procurement.ActSubmit, "", procurement.DefaultRules()); err != nil {
+					t.Fatal(err)
+				}
 				if _, err := s.TransitionNeed(as(f.staff), n.ID, procurement.ActPublish, "", procurement.DefaultRules()); err != nil {
 					t.Fatal(err)
 				}
@@ -57,6 +60,9 @@ func TestPageQueriesBounded(t *testing.T) {
 				BudgetFen: 5_000_000, Procedure: procurement.Invited, InvitedOrgIDs: append([]string(nil), orgs...),
 				Deadline: s.Now().Add(96 * time.Hour), Criteria: []procurement.Criterion{{Name: "方案可行性", Weight: 100}}}
 			if err := s.CreateNeed(as(f.commStaff), n, procurement.DefaultRules()); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.TransitionNeed(as(f.commStaff), n.ID, procurement.ActSubmit, "", procurement.DefaultRules()); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := s.TransitionNeed(as(f.staff), n.ID, procurement.ActPublish, "", procurement.DefaultRules()); err != nil {

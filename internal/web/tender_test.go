@@ -72,6 +72,9 @@ func newTenderFixture(t *testing.T, s *store.Store) *tenderFixture {
 	if err := s.CreateNeed(f.as(t, f.commStaff), n, procurement.DefaultRules()); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := s.TransitionNeed(f.as(t, f.commStaff), n.ID, procurement.ActSubmit, "", procurement.DefaultRules()); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := s.TransitionNeed(f.as(t, f.staff), n.ID, procurement.ActPublish, "", procurement.DefaultRules()); err != nil {
 		t.Fatal(err)
 	}
@@ -531,6 +534,75 @@ func TestProposalReconfirmAndWithdraw(t *testing.T) {
 		}
 		if _, body, _ := orgA.get("/me/proposals"); !strings.Contains(body, "已撤回") || !strings.Contains(body, title) {
 			t.Fatal("our proposals")
+		}
+	})
+}
+
+// TestQuestionAskerSealedOnPage: until the deadline the Q&A and the
+// timeline show an asker as "某社会组织" to everyone but the need's staff and
+// the asking organization, so nobody ties a question to the next "收到方案".
+func TestQuestionAskerSealedOnPage(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newTenderFixture(t, s)
+		orgB := f.signedIn(t, f.orgBAdmin)
+		if code, _, _ := orgB.post(f.page()+"/questions", url.Values{"text": {"是否需要提供过往业委会组建案例？"}}); code != 303 {
+			t.Fatalf("ask: %d", code)
+		}
+		f.propose(t, f.orgBAdmin, "邻里互助协会协助成立业委会筹备组。", 7_800_000)
+		// part is a list on the page: the questions or the timeline.
+		part := func(who, body, list string) string {
+			t.Helper()
+			i := strings.Index(body, list)
+			if i < 0 {
+				t.Fatalf("%s: no %s on the page", who, list)
+			}
+			body = body[i:]
+			if j := strings.Index(body, "</ol>"); j >= 0 {
+				body = body[:j]
+			}
+			return body
+		}
+		lists := []string{`class="qa-list`, `id="timeline"`}
+		readers := []struct {
+			who   string
+			b     *browser
+			named bool
+		}{
+			{"anonymous", f.browser(t), false},
+			{"another organization", f.signedIn(t, f.orgAdmin), false},
+			{"a resident", f.signedIn(t, f.reside), false},
+			{"the asker", orgB, true},
+			{"the street", f.signedIn(t, f.staff), true},
+			{"the community", f.signedIn(t, f.commStaff), true},
+			{"a platform admin", f.signedIn(t, f.admin), true},
+		}
+		for _, r := range readers {
+			code, body, _ := r.b.get(f.page())
+			if code != 200 {
+				t.Fatalf("%s: %d", r.who, code)
+			}
+			for _, id := range lists {
+				p := part(r.who, body, id)
+				if strings.Contains(p, f.orgB.Name) != r.named || strings.Contains(p, "某社会组织") == r.named {
+					t.Errorf("before the deadline %s reads in %s (named %v): %s", r.who, id, r.named, p)
+				}
+			}
+			if !r.named && strings.Contains(body, f.orgB.Name) {
+				t.Errorf("%s finds the asker elsewhere on the page", r.who)
+			}
+		}
+		// Past the deadline the proposals are opened, and so is who asked
+		// (the sweep's change also drops the visitors' copy of the page).
+		f.advance(97 * time.Hour)
+		if _, err := s.SweepDeadlines(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		_, body, _ := f.browser(t).get(f.page())
+		for _, id := range lists {
+			if p := part("anonymous", body, id); !strings.Contains(p, f.orgB.Name) || strings.Contains(p, "某社会组织") {
+				t.Errorf("after the deadline the public reads in %s: %s", id, p)
+			}
 		}
 	})
 }

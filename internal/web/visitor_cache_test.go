@@ -29,6 +29,9 @@ func TestVisitorCache(t *testing.T) {
 			if err := s.CreateNeed(as(f.commStaff), n, procurement.DefaultRules()); err != nil {
 				t.Fatal(err)
 			}
+			if _, err := s.TransitionNeed(as(f.commStaff), n.ID, procurement.ActSubmit, "", procurement.DefaultRules()); err != nil {
+				t.Fatal(err)
+			}
 			if _, err := s.TransitionNeed(as(f.staff), n.ID, procurement.ActPublish, "", procurement.DefaultRules()); err != nil {
 				t.Fatal(err)
 			}
