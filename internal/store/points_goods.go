@@ -234,8 +234,12 @@ func findCode(ctx context.Context, c conn, code string) (*codeRow, error) {
 	return r, nil
 }
 
-// liveCode finds a code the actor's merchant may redeem now: a code of
-// another merchant's good reads as unknown, so codes cannot be probed.
+// liveCode finds a code the actor's merchant may redeem now. A code of
+// another merchant's good names that merchant, to a merchant, while it
+// could still be redeemed there: the resident came to the wrong shop. A
+// used or expired one reads as unknown, so a guess learns nothing of codes
+// no counter could take; guesses are few (a limit per login) and a live
+// code found names no good and no resident.
 func liveCode(ctx context.Context, c conn, raw string) (*codeRow, error) {
 	code, ok := points.NormalizeCode(raw)
 	if !ok {
@@ -245,17 +249,22 @@ func liveCode(ctx context.Context, c conn, raw string) (*codeRow, error) {
 	if err != nil {
 		return nil, err
 	}
+	live := !r.usedAt.Valid && r.expiresAt.Valid && c.now.Before(r.expiresAt.Time)
+	actor := accounts.ActorFrom(ctx)
 	res := accounts.Resource{Kind: accounts.KindRedemption, StreetID: r.good.StreetID, MerchantID: r.good.MerchantID}
-	if err := accounts.Can(accounts.ActorFrom(ctx), accounts.Update, res); err != nil {
+	if err := accounts.Can(actor, accounts.Update, res); err != nil {
 		if errs.Is(err, errs.Unauthorized) {
 			return nil, err
+		}
+		if live && accounts.AllowedSomewhere(actor, accounts.Update, accounts.KindRedemption) {
+			return nil, errs.Field("redemption_code", "points.code_other_shop", r.good.MerchantName)
 		}
 		return nil, errs.E(errs.NotFound, "points.code_unknown")
 	}
 	if r.usedAt.Valid {
 		return nil, errs.E(errs.Conflict, "points.code_used")
 	}
-	if !r.expiresAt.Valid || !c.now.Before(r.expiresAt.Time) {
+	if !live {
 		return nil, errs.E(errs.NotFound, "points.code_unknown")
 	}
 	return r, nil

@@ -82,12 +82,20 @@ func TestGoodsAndRedemption(t *testing.T) {
 		if err := s.QueryRowForTest(ctx, `SELECT code_hash FROM points_codes WHERE id = ?`, code.ID).Scan(&stored); err != nil || stored == code.Code {
 			t.Fatalf("code stored in the clear: %v", err)
 		}
-		// Another merchant's cashier cannot even see what it is for.
-		if _, err := s.PreviewRedemption(as(f.otherCashier), code.Code); errs.As(err).Key != "points.code_unknown" {
-			t.Fatalf("other merchant preview: %v", err)
+		// Another merchant's cashier cannot see what it is for, only whose
+		// it is (the resident came to the wrong shop), on the code's box.
+		for _, try := range []func() error{
+			func() error { _, err := s.PreviewRedemption(as(f.otherCashier), code.Code); return err },
+			func() error { _, err := s.Redeem(as(f.otherCashier), code.Code, "k-other"); return err },
+		} {
+			e := errs.As(try())
+			if e.Key != "points.code_other_shop" || e.Field != "redemption_code" || len(e.Args) != 1 || e.Args[0] != f.shop.Name {
+				t.Fatalf("other merchant: %+v", e)
+			}
 		}
-		if _, err := s.Redeem(as(f.otherCashier), code.Code, "k-other"); errs.As(err).Key != "points.code_unknown" {
-			t.Fatalf("other merchant redeem: %v", err)
+		// Nobody but a counter learns even that: the resident herself.
+		if _, err := s.PreviewRedemption(as(f.resident), code.Code); errs.As(err).Key != "points.code_unknown" {
+			t.Fatalf("resident preview: %v", err)
 		}
 		pv, err := s.PreviewRedemption(as(f.cashier), code.Code[:4]+" "+code.Code[4:])
 		if err != nil || pv.GoodName != "鸡蛋一盒" || pv.ResidentName != "张**" {
@@ -104,6 +112,10 @@ func TestGoodsAndRedemption(t *testing.T) {
 		if _, err := s.Redeem(as(f.cashier), code.Code, "k2"); errs.As(err).Key != "points.code_used" {
 			t.Fatalf("code used twice: %v", err)
 		}
+		// A used code of another shop tells nothing at the other counter.
+		if _, err := s.PreviewRedemption(as(f.otherCashier), code.Code); errs.As(err).Key != "points.code_unknown" {
+			t.Fatalf("other merchant, used code: %v", err)
+		}
 		code2, _ := s.IssueRedemptionCode(as(f.resident), eggs.ID)
 		if _, err := s.Redeem(as(f.cashier), code2.Code, "k1"); errs.As(err).Key != "points.redemption_key_reused" {
 			t.Fatalf("key reused for another code: %v", err)
@@ -113,6 +125,9 @@ func TestGoodsAndRedemption(t *testing.T) {
 		s.Now = func() time.Time { return clock().Add(points.CodeTTL + time.Second) }
 		if _, err := s.Redeem(as(f.cashier), code2.Code, "k3"); errs.As(err).Key != "points.code_unknown" {
 			t.Fatalf("expired code: %v", err)
+		}
+		if _, err := s.PreviewRedemption(as(f.otherCashier), code2.Code); errs.As(err).Key != "points.code_unknown" {
+			t.Fatalf("other merchant, expired code: %v", err)
 		}
 		s.Now = clock
 		a, _ := s.FindPointsAccount(as(f.resident), resAcct)

@@ -94,9 +94,17 @@ func TestPointsPages(t *testing.T) {
 		if code != 200 || digits == nil || !strings.Contains(body, `src="data:image/png;base64,`) {
 			t.Fatalf("code page: %d %s", code, body)
 		}
-		// The other merchant learns nothing from it: "no such code", on its counter.
-		if code, body, _ := drug.get("/merchant/" + other.ID + "/redeem?code=" + digits[1]); code != http.StatusBadRequest || strings.Contains(body, "鸡蛋") || !strings.Contains(body, "兑换码不正确") {
-			t.Fatalf("other merchant preview: %d", code)
+		// The other merchant learns only whose code it is, on its counter:
+		// not the good, not the resident.
+		if code, body, _ := drug.get("/merchant/" + other.ID + "/redeem?code=" + digits[1]); code != http.StatusBadRequest || strings.Contains(body, "鸡蛋") ||
+			strings.Contains(body, `id="preview-resident"`) || !strings.Contains(body, "这个兑换码是在“龙锦苑便民超市”兑换的，不是本店的") || strings.Contains(body, "兑换码不正确") {
+			t.Fatalf("other merchant preview: %d %s", code, body)
+		}
+		// The resident scanning her own QR code with her phone is told it
+		// is for the shop to scan, not that she lacks a permission.
+		if code, body, _ := res.get("/merchant/redeem?code=" + digits[1]); code != http.StatusOK || !strings.Contains(body, "这是给商户扫的码") ||
+			!strings.Contains(body, "出示给店员") || strings.Contains(body, "没有权限") || !strings.Contains(body, `href="/me/points"`) {
+			t.Fatalf("resident scans her own code: %d %s", code, body)
 		}
 		// The merchant checks it: good and masked name, never the full name or phone.
 		code, body, _ = shopB.get("/merchant/" + shop.ID + "/redeem?code=" + digits[1])

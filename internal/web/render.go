@@ -29,7 +29,7 @@ var pageFiles = []string{
 	"activity_list.html", "activity_show.html", "activity_form.html", "activity_code.html", "activity_checkin.html",
 	"activity_attendance.html", "me_hours.html", "certificate.html", "admin_activity_flags.html",
 	"me_points.html", "merchant_points.html", "merchant_settlements.html", "admin_points.html",
-	"points_notice.html", "admin_points_rules.html",
+	"points_notice.html", "admin_points_rules.html", "points_scan.html",
 	"incubation.html", "incubation_space.html", "incubation_manage.html", "incubation_show.html",
 	"academy.html", "academy_session.html", "academy_certificate.html",
 	"meeting_list.html", "meeting_form.html", "meeting_show.html", "meeting_action.html",

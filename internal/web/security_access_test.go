@@ -536,7 +536,7 @@ var secAccess = map[string]string{
 	"GET /admin/activity-flags":                                "street street2 admin",
 	"GET /me/points":                                           "signed",
 	"GET /merchant":                                            "merchant",
-	"GET /merchant/redeem":                                     "merchant",
+	"GET /merchant/redeem":                                     "signed",
 	"GET /merchant/{id}":                                       "merchant auditor street admin",
 	"GET /merchant/{id}/redeem":                                "merchant auditor street admin",
 	"GET /merchant/{id}/settlements":                           "merchant auditor street admin",
