@@ -255,3 +255,48 @@ func TestMerchantHoursFlag(t *testing.T) {
 		}
 	})
 }
+
+// TestFindRedemptionCode: a code's page finds the code only for its
+// resident and only with its digits (which are not stored), and tells a
+// used one.
+func TestFindRedemptionCode(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := shopSeed(t, s)
+		eggs := &points.Good{MerchantID: f.shop.ID, Name: "鸡蛋一盒", Price: 30, Stock: 2, Active: true}
+		if err := s.CreateGood(as(f.cashier), eggs); err != nil {
+			t.Fatal(err)
+		}
+		grant(t, s, points.AccountID(points.Pool, f.street), points.AccountID(points.Resident, f.resident.ID), 100, "open")
+		code, err := s.IssueRedemptionCode(as(f.resident), eggs.ID)
+		if err != nil || code.MerchantName != f.shop.Name {
+			t.Fatalf("issue: %+v %v", code, err)
+		}
+		got, err := s.FindRedemptionCode(as(f.resident), code.ID, code.Code)
+		if err != nil || got.Code != code.Code || got.GoodName != "鸡蛋一盒" || got.MerchantName != f.shop.Name || got.Price != 30 ||
+			!got.ExpiresAt.Equal(code.ExpiresAt.UTC()) || !got.UsedAt.IsZero() {
+			t.Fatalf("find: %+v %v", got, err)
+		}
+		other := code.Code[:7] + string('0'+(code.Code[7]-'0'+1)%10)
+		for name, try := range map[string]func() error{
+			"other digits": func() error { _, err := s.FindRedemptionCode(as(f.resident), code.ID, other); return err },
+			"not digits":   func() error { _, err := s.FindRedemptionCode(as(f.resident), code.ID, "x"); return err },
+			"the merchant": func() error { _, err := s.FindRedemptionCode(as(f.cashier), code.ID, code.Code); return err },
+			"another's id": func() error { _, err := s.FindRedemptionCode(as(f.otherCashier), code.ID, code.Code); return err },
+			"no such code": func() error { _, err := s.FindRedemptionCode(as(f.resident), "nope", code.Code); return err },
+		} {
+			if err := try(); errs.CodeOf(err) != errs.NotFound {
+				t.Fatalf("%s: %v", name, err)
+			}
+		}
+		if _, err := s.FindRedemptionCode(context.Background(), code.ID, code.Code); errs.CodeOf(err) != errs.Unauthorized {
+			t.Fatalf("signed out: %v", err)
+		}
+		if _, err := s.Redeem(as(f.cashier), code.Code, "k1"); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.FindRedemptionCode(as(f.resident), code.ID, code.Code); err != nil || got.UsedAt.IsZero() {
+			t.Fatalf("used: %+v %v", got, err)
+		}
+	})
+}
