@@ -198,6 +198,9 @@ type page struct {
 	// bigger targets, fewer items; remembered in a cookie (and for a
 	// signed-in resident, in their preferences).
 	Elderly bool
+	// Passkeys: passkeys can work at this address (not an IP address), so
+	// the pages offer them.
+	Passkeys bool
 }
 
 // Can lets templates show only what the actor may do.
@@ -224,6 +227,7 @@ func (a *app) newPage(w http.ResponseWriter, r *http.Request, titleKey string, d
 		p.CSRF = ph // a copy for every visitor (visitor_cache.go)
 	}
 	p.Elderly = elderlyCookie(r)
+	p.Passkeys = a.passkeysHere(r)
 	if p.Actor != nil {
 		// The header's count only: a failure here must not cost the page.
 		p.Unread, _ = a.Store.CountUnreadNotifications(r.Context())
