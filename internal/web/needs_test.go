@@ -161,3 +161,37 @@ func TestStreetWideNeed(t *testing.T) {
 		t.Fatalf("community posts a street-wide need: %d", code)
 	}
 }
+
+// TestNeedBoardStatusFilter: the board's status filter offers drafts and
+// submissions only to those it lists them for (street and community staff,
+// admins); a visitor or an organization is offered the public statuses.
+func TestNeedBoardStatusFilter(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		private := []string{`<option value="draft"`, `<option value="submitted"`}
+		for _, c := range []struct {
+			who, phone string
+			sees       bool
+		}{{"a visitor", "", false}, {"an organization", f.orgAdmin, false}, {"street staff", f.staff, true},
+			{"community staff", f.commStaff, true}, {"the admin", f.admin, true}} {
+			b := f.browser(t)
+			if c.phone != "" {
+				b.login(c.phone)
+			}
+			code, body, _ := b.get("/needs")
+			if code != 200 || !strings.Contains(body, `<option value="published"`) || !strings.Contains(body, `<option value="closed"`) {
+				t.Fatalf("%s: board %d", c.who, code)
+			}
+			for _, o := range private {
+				if strings.Contains(body, o) != c.sees {
+					t.Errorf("%s: offered %s: %v, want %v", c.who, o, !c.sees, c.sees)
+				}
+			}
+		}
+		// A private status in the address shows a visitor the board, not nothing.
+		if _, body, _ := f.browser(t).get("/needs?status=draft"); strings.Contains(body, `<option value="draft"`) || strings.Contains(body, " selected>") {
+			t.Fatal("a visitor's board keeps a status it may not filter by")
+		}
+	})
+}

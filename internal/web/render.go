@@ -68,9 +68,11 @@ func (a *app) selectOptions(l i18n.Lang, kind string, selected any) template.HTM
 		b.WriteString(`>` + template.HTMLEscapeString(label) + `</option>`)
 	}
 	switch kind {
-	case "need_status":
+	case "need_status", "need_status_public":
 		for _, st := range boardStatuses {
-			add(string(st), a.Catalog.T(l, "need_status."+string(st)))
+			if kind == "need_status" || st.Public() {
+				add(string(st), a.Catalog.T(l, "need_status."+string(st)))
+			}
 		}
 	case "category":
 		for _, c := range registry.Categories {
