@@ -53,10 +53,19 @@ func TestNeedDraftToPublished(t *testing.T) {
 		if code, _, _ := street.post(page+"/actions/return", url.Values{"note": {"请补充服务对象人数"}}); code != 303 {
 			t.Fatalf("return: %d", code)
 		}
-		if _, body, _ := comm.get(page); !strings.Contains(body, "请补充服务对象人数") {
+		if _, body, _ := comm.get(page); !strings.Contains(body, `<strong>街道退回意见：</strong> 请补充服务对象人数`) {
 			t.Fatal("the community does not see the street's comment")
 		}
 		comm.post(page+"/actions/submit", url.Values{})
+		// Resubmitted, the comment is no longer a task: the previous
+		// return, dated, for the street reviewing it again.
+		today := time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01-02")
+		for _, b := range []*browser{comm, street} {
+			if _, body, _ := b.get(page); strings.Contains(body, "<strong>街道退回意见：</strong>") || strings.Contains(body, `id="return-comment"`) ||
+				!strings.Contains(body, `<strong>`+today+` 街道退回意见（已修改后重新提交）：</strong> 请补充服务对象人数`) {
+				t.Fatalf("a resubmitted need still shows the return as open: %s", regexpAlert(body))
+			}
+		}
 		// The community left the deadline to the street: the publish form
 		// asks for it, and publishing without one marks that field.
 		if _, body, _ := street.get(page); !strings.Contains(body, `id="publish-deadline"`) {
