@@ -187,10 +187,17 @@ func TestServeAndDemo(t *testing.T) {
 		if code := <-done; code != 0 {
 			t.Fatalf("demo exit %d\nstderr:\n%s", code, logs.String())
 		}
-		for _, s := range []string{want, "platform_admin", "13800000001", "huitian-demo", "8 个街道镇", "/dev/inbox"} {
+		// The address to open is localhost, where passkeys work (never at
+		// an IP address), on the port the demo listens on.
+		local := "http://localhost:" + base[strings.LastIndex(base, ":")+1:]
+		for _, s := range []string{want, "platform_admin", "13800000001", "huitian-demo", "8 个街道镇", "打开 / open:   " + local + "\n",
+			local + "/dev/inbox"} {
 			if !strings.Contains(out.String(), s) {
 				t.Fatalf("round %d: banner lacks %q:\n%s", round, s, out.String())
 			}
+		}
+		if strings.Contains(out.String(), "127.0.0.1") {
+			t.Fatalf("round %d: the banner names an IP address:\n%s", round, out.String())
 		}
 	}
 }

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	iofs "io/fs"
+	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"text/tabwriter"
 	"time"
@@ -72,8 +74,9 @@ func runDemo(ctx context.Context, args []string, env Env) error {
 	}
 	return listenAndServe(ctx, cfg.Addr, h, log, func(url string) {
 		out := env.Stdout
+		open := openAddress(url)
 		fmt.Fprintf(out, "\n回天社区治理平台 演示 / Huitian demo\n\n")
-		fmt.Fprintf(out, "  打开 / open:   %s\n", url)
+		fmt.Fprintf(out, "  打开 / open:   %s\n", open)
 		what := "已沿用 / reused"
 		if res.Created {
 			what = "已生成 / created"
@@ -89,7 +92,7 @@ func runDemo(ctx context.Context, args []string, env Env) error {
 		for _, l := range res.Logins {
 			how := "密码 / password"
 			if l.Password == "" {
-				how = "短信验证码，见 " + url + "/dev/inbox / SMS code"
+				how = "短信验证码，见 " + open + "/dev/inbox / SMS code"
 			}
 			fmt.Fprintf(tw, "    %s\t%s\t%s\t%s\t%s\n", l.Role, l.Phone, l.Name, l.Note, how)
 		}
@@ -99,4 +102,19 @@ func runDemo(ctx context.Context, args []string, env Env) error {
 			env.Ready(url)
 		}
 	})
+}
+
+// openAddress is the address to open in a browser for a server listening
+// at url: localhost for a loopback or all-interfaces listener, because
+// passkeys (WebAuthn) work at localhost and never at an IP address such as
+// 127.0.0.1; any other address as it is.
+func openAddress(url string) string {
+	host, port, err := net.SplitHostPort(strings.TrimPrefix(url, "http://"))
+	if err != nil {
+		return url
+	}
+	if ip := net.ParseIP(host); ip != nil && (ip.IsLoopback() || ip.IsUnspecified()) {
+		return "http://localhost:" + port
+	}
+	return url
 }

@@ -85,14 +85,16 @@ func NormalizeCode(s string) (string, bool) {
 
 // Code is a one-time redemption code as the resident sees it.
 type Code struct {
-	ID         string
-	Code       string // plain, only when just issued
-	ResidentID string
-	GoodID     string
-	GoodName   string
-	MerchantID string
-	Price      int64
-	ExpiresAt  time.Time
+	ID           string
+	Code         string // plain: only the resident's browser holds it
+	ResidentID   string
+	GoodID       string
+	GoodName     string
+	MerchantID   string
+	MerchantName string
+	Price        int64
+	ExpiresAt    time.Time
+	UsedAt       time.Time // zero while not redeemed
 }
 
 // Redemption is a confirmed exchange of points for a good (兑换).

@@ -187,7 +187,7 @@ func (s *Store) IssueRedemptionCode(ctx context.Context, goodID string) (*points
 			return errs.E(errs.Conflict, "points.insufficient")
 		}
 		out = &points.Code{ID: newID(), ResidentID: u.ID, GoodID: g.ID, GoodName: g.Name, MerchantID: g.MerchantID,
-			Price: g.Price, ExpiresAt: c.now.Add(points.CodeTTL)}
+			MerchantName: g.MerchantName, Price: g.Price, ExpiresAt: c.now.Add(points.CodeTTL)}
 		// Codes are unique among all ever issued; retry the rare collision.
 		for try := 0; ; try++ {
 			out.Code = points.NewCode()
@@ -206,6 +206,44 @@ func (s *Store) IssueRedemptionCode(ctx context.Context, goodID string) (*points
 		}
 	})
 	return out, err
+}
+
+// FindRedemptionCode returns the signed-in resident's code id with its
+// digits, which are not stored: the resident's browser brings them back
+// (the page of a new code keeps them for the code's life), and they must
+// match the stored hash. Another's code, or other digits, are not found.
+// A used or expired code is returned as such (UsedAt, ExpiresAt).
+func (s *Store) FindRedemptionCode(ctx context.Context, id, plain string) (*points.Code, error) {
+	u := accounts.ActorFrom(ctx)
+	if u == nil {
+		return nil, errs.E(errs.Unauthorized, "auth.required")
+	}
+	code, ok := points.NormalizeCode(plain)
+	if !ok {
+		return nil, notFound("redemption_code")
+	}
+	c := s.read()
+	out := &points.Code{Code: code}
+	var expires, used sql.NullTime
+	err := c.row(ctx, `SELECT id, resident_id, good_id, expires_at, used_at FROM points_codes
+		WHERE id = ? AND code_hash = ? AND resident_id = ?`, id, points.HashCode(code), u.ID).
+		Scan(&out.ID, &out.ResidentID, &out.GoodID, &expires, &used)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("redemption_code")
+	}
+	if err != nil {
+		return nil, s.translate(err)
+	}
+	g, err := findGood(ctx, c, out.GoodID)
+	if err != nil {
+		return nil, s.translate(err)
+	}
+	out.GoodName, out.MerchantID, out.MerchantName, out.Price = g.Name, g.MerchantID, g.MerchantName, g.Price
+	out.ExpiresAt = expires.Time.UTC()
+	if used.Valid {
+		out.UsedAt = used.Time.UTC()
+	}
+	return out, nil
 }
 
 // codeRow is a stored code with its good, merchant and resident.
@@ -234,8 +272,12 @@ func findCode(ctx context.Context, c conn, code string) (*codeRow, error) {
 	return r, nil
 }
 
-// liveCode finds a code the actor's merchant may redeem now: a code of
-// another merchant's good reads as unknown, so codes cannot be probed.
+// liveCode finds a code the actor's merchant may redeem now. A code of
+// another merchant's good names that merchant, to a merchant, while it
+// could still be redeemed there: the resident came to the wrong shop. A
+// used or expired one reads as unknown, so a guess learns nothing of codes
+// no counter could take; guesses are few (a limit per login) and a live
+// code found names no good and no resident.
 func liveCode(ctx context.Context, c conn, raw string) (*codeRow, error) {
 	code, ok := points.NormalizeCode(raw)
 	if !ok {
@@ -245,17 +287,22 @@ func liveCode(ctx context.Context, c conn, raw string) (*codeRow, error) {
 	if err != nil {
 		return nil, err
 	}
+	live := !r.usedAt.Valid && r.expiresAt.Valid && c.now.Before(r.expiresAt.Time)
+	actor := accounts.ActorFrom(ctx)
 	res := accounts.Resource{Kind: accounts.KindRedemption, StreetID: r.good.StreetID, MerchantID: r.good.MerchantID}
-	if err := accounts.Can(accounts.ActorFrom(ctx), accounts.Update, res); err != nil {
+	if err := accounts.Can(actor, accounts.Update, res); err != nil {
 		if errs.Is(err, errs.Unauthorized) {
 			return nil, err
+		}
+		if live && accounts.AllowedSomewhere(actor, accounts.Update, accounts.KindRedemption) {
+			return nil, errs.Field("redemption_code", "points.code_other_shop", r.good.MerchantName)
 		}
 		return nil, errs.E(errs.NotFound, "points.code_unknown")
 	}
 	if r.usedAt.Valid {
 		return nil, errs.E(errs.Conflict, "points.code_used")
 	}
-	if !r.expiresAt.Valid || !c.now.Before(r.expiresAt.Time) {
+	if !live {
 		return nil, errs.E(errs.NotFound, "points.code_unknown")
 	}
 	return r, nil

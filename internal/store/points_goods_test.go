@@ -82,12 +82,20 @@ func TestGoodsAndRedemption(t *testing.T) {
 		if err := s.QueryRowForTest(ctx, `SELECT code_hash FROM points_codes WHERE id = ?`, code.ID).Scan(&stored); err != nil || stored == code.Code {
 			t.Fatalf("code stored in the clear: %v", err)
 		}
-		// Another merchant's cashier cannot even see what it is for.
-		if _, err := s.PreviewRedemption(as(f.otherCashier), code.Code); errs.As(err).Key != "points.code_unknown" {
-			t.Fatalf("other merchant preview: %v", err)
+		// Another merchant's cashier cannot see what it is for, only whose
+		// it is (the resident came to the wrong shop), on the code's box.
+		for _, try := range []func() error{
+			func() error { _, err := s.PreviewRedemption(as(f.otherCashier), code.Code); return err },
+			func() error { _, err := s.Redeem(as(f.otherCashier), code.Code, "k-other"); return err },
+		} {
+			e := errs.As(try())
+			if e.Key != "points.code_other_shop" || e.Field != "redemption_code" || len(e.Args) != 1 || e.Args[0] != f.shop.Name {
+				t.Fatalf("other merchant: %+v", e)
+			}
 		}
-		if _, err := s.Redeem(as(f.otherCashier), code.Code, "k-other"); errs.As(err).Key != "points.code_unknown" {
-			t.Fatalf("other merchant redeem: %v", err)
+		// Nobody but a counter learns even that: the resident herself.
+		if _, err := s.PreviewRedemption(as(f.resident), code.Code); errs.As(err).Key != "points.code_unknown" {
+			t.Fatalf("resident preview: %v", err)
 		}
 		pv, err := s.PreviewRedemption(as(f.cashier), code.Code[:4]+" "+code.Code[4:])
 		if err != nil || pv.GoodName != "鸡蛋一盒" || pv.ResidentName != "张**" {
@@ -104,6 +112,10 @@ func TestGoodsAndRedemption(t *testing.T) {
 		if _, err := s.Redeem(as(f.cashier), code.Code, "k2"); errs.As(err).Key != "points.code_used" {
 			t.Fatalf("code used twice: %v", err)
 		}
+		// A used code of another shop tells nothing at the other counter.
+		if _, err := s.PreviewRedemption(as(f.otherCashier), code.Code); errs.As(err).Key != "points.code_unknown" {
+			t.Fatalf("other merchant, used code: %v", err)
+		}
 		code2, _ := s.IssueRedemptionCode(as(f.resident), eggs.ID)
 		if _, err := s.Redeem(as(f.cashier), code2.Code, "k1"); errs.As(err).Key != "points.redemption_key_reused" {
 			t.Fatalf("key reused for another code: %v", err)
@@ -113,6 +125,9 @@ func TestGoodsAndRedemption(t *testing.T) {
 		s.Now = func() time.Time { return clock().Add(points.CodeTTL + time.Second) }
 		if _, err := s.Redeem(as(f.cashier), code2.Code, "k3"); errs.As(err).Key != "points.code_unknown" {
 			t.Fatalf("expired code: %v", err)
+		}
+		if _, err := s.PreviewRedemption(as(f.otherCashier), code2.Code); errs.As(err).Key != "points.code_unknown" {
+			t.Fatalf("other merchant, expired code: %v", err)
 		}
 		s.Now = clock
 		a, _ := s.FindPointsAccount(as(f.resident), resAcct)
@@ -237,6 +252,51 @@ func TestMerchantHoursFlag(t *testing.T) {
 		r, err := s.Redeem(as(f.cashier), c.Code, "late")
 		if err != nil || !slices.Equal(r.Flags, []string{points.FlagOutsideHours}) {
 			t.Fatalf("late redemption: %+v %v", r, err)
+		}
+	})
+}
+
+// TestFindRedemptionCode: a code's page finds the code only for its
+// resident and only with its digits (which are not stored), and tells a
+// used one.
+func TestFindRedemptionCode(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := shopSeed(t, s)
+		eggs := &points.Good{MerchantID: f.shop.ID, Name: "鸡蛋一盒", Price: 30, Stock: 2, Active: true}
+		if err := s.CreateGood(as(f.cashier), eggs); err != nil {
+			t.Fatal(err)
+		}
+		grant(t, s, points.AccountID(points.Pool, f.street), points.AccountID(points.Resident, f.resident.ID), 100, "open")
+		code, err := s.IssueRedemptionCode(as(f.resident), eggs.ID)
+		if err != nil || code.MerchantName != f.shop.Name {
+			t.Fatalf("issue: %+v %v", code, err)
+		}
+		got, err := s.FindRedemptionCode(as(f.resident), code.ID, code.Code)
+		if err != nil || got.Code != code.Code || got.GoodName != "鸡蛋一盒" || got.MerchantName != f.shop.Name || got.Price != 30 ||
+			!got.ExpiresAt.Equal(code.ExpiresAt.UTC()) || !got.UsedAt.IsZero() {
+			t.Fatalf("find: %+v %v", got, err)
+		}
+		other := code.Code[:7] + string('0'+(code.Code[7]-'0'+1)%10)
+		for name, try := range map[string]func() error{
+			"other digits": func() error { _, err := s.FindRedemptionCode(as(f.resident), code.ID, other); return err },
+			"not digits":   func() error { _, err := s.FindRedemptionCode(as(f.resident), code.ID, "x"); return err },
+			"the merchant": func() error { _, err := s.FindRedemptionCode(as(f.cashier), code.ID, code.Code); return err },
+			"another's id": func() error { _, err := s.FindRedemptionCode(as(f.otherCashier), code.ID, code.Code); return err },
+			"no such code": func() error { _, err := s.FindRedemptionCode(as(f.resident), "nope", code.Code); return err },
+		} {
+			if err := try(); errs.CodeOf(err) != errs.NotFound {
+				t.Fatalf("%s: %v", name, err)
+			}
+		}
+		if _, err := s.FindRedemptionCode(context.Background(), code.ID, code.Code); errs.CodeOf(err) != errs.Unauthorized {
+			t.Fatalf("signed out: %v", err)
+		}
+		if _, err := s.Redeem(as(f.cashier), code.Code, "k1"); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := s.FindRedemptionCode(as(f.resident), code.ID, code.Code); err != nil || got.UsedAt.IsZero() {
+			t.Fatalf("used: %+v %v", got, err)
 		}
 	})
 }

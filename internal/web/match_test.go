@@ -239,6 +239,19 @@ func TestSearchBoxes(t *testing.T) {
 		if !strings.Contains(body, "<mark>养老") || !strings.Contains(body, "回龙观惠民社工中心") {
 			t.Fatalf("directory search does not highlight 养老: %s", between(body, `class="result-count"`, "</ul>"))
 		}
+		// The sort select says the order the list is in: by relevance for a
+		// search (whatever sort the form sent), by name without one.
+		for _, p := range []string{"/organizations?q=" + url.QueryEscape("养老"), "/organizations?sort=founded&q=" + url.QueryEscape("养老")} {
+			_, body, _ := anon.get(p)
+			if !strings.Contains(body, "按相关程度排序") || !strings.Contains(body, `<option value="relevance" selected>按相关程度</option>`) ||
+				strings.Contains(body, `<option value="name" selected`) || strings.Contains(body, `<option value="founded" selected`) ||
+				!strings.Contains(body, `<option value="name" disabled>按名称</option>`) {
+				t.Fatalf("%s: the sort select: %s", p, between(body, `id="sort"`, "</select>"))
+			}
+		}
+		if _, body, _ := anon.get("/organizations"); !strings.Contains(body, `<option value="name" selected>按名称</option>`) || strings.Contains(body, `value="relevance"`) {
+			t.Fatalf("the directory's sort select: %s", between(body, `id="sort"`, "</select>"))
+		}
 		// Filters still apply: another street has nothing.
 		_, body, _ = anon.get("/organizations?q=" + url.QueryEscape("养老") + "&street=" + f.other.ID)
 		if !strings.Contains(body, "共 0 个组织") {

@@ -141,13 +141,61 @@ func (a *app) mePoints(w http.ResponseWriter, r *http.Request) {
 	a.render(w, r, "me_points.html", http.StatusOK, p)
 }
 
-// mePointsCode issues a one-time code for a good and shows it with its QR
-// image on the page itself: the plain code is never stored, so the page
-// that shows it is the only place it exists.
+// codeCookie holds the digits of a code just issued, for its page only
+// (its path) and for as long as the code lives: the plain code is never
+// stored, and the page that shows it must survive a refresh without
+// issuing another one, so the resident's own browser keeps it.
+const codeCookie = "huitian_code"
+
+// mePointsCode issues a one-time code for a good and sends the browser on
+// to the code's own page (a refresh shows the same code; it issues none).
+// The digits go in a cookie, not the address, so no log holds them.
 func (a *app) mePointsCode(w http.ResponseWriter, r *http.Request) {
 	c, err := a.Store.IssueRedemptionCode(r.Context(), r.PostFormValue("good_id"))
 	if err != nil {
 		a.formAgain(w, r, "me_points.html", a.mePointsPage, err)
+		return
+	}
+	to := "/me/points/codes/" + c.ID
+	http.SetCookie(w, &http.Cookie{Name: codeCookie, Value: c.Code, Path: to, MaxAge: int(points.CodeTTL.Seconds()),
+		HttpOnly: true, Secure: a.Config.SecureCookies || r.TLS != nil, SameSite: http.SameSiteStrictMode})
+	if r.PostFormValue("shops") == "all" {
+		to += "?shops=all"
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
+}
+
+// mePointsCodeShow is a code's page: the code with its QR image, on the
+// browser that asked for it, while it can be used. A code used, expired
+// or asked for elsewhere sends the resident back to 我的积分 saying so.
+func (a *app) mePointsCodeShow(w http.ResponseWriter, r *http.Request) {
+	if _, err := actor(r); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	var c *points.Code
+	if ck, err := r.Cookie(codeCookie); err == nil {
+		c, err = a.Store.FindRedemptionCode(r.Context(), r.PathValue("id"), ck.Value)
+		if err != nil && !errs.Is(err, errs.NotFound) {
+			a.fail(w, r, err)
+			return
+		}
+	}
+	back, notice := "/me/points", ""
+	if r.FormValue("shops") == "all" {
+		back += "?shops=all"
+	}
+	switch {
+	case c == nil:
+		notice = "points.code_gone"
+	case !c.UsedAt.IsZero():
+		notice = "points.code_was_used"
+	case !a.Store.Now().Before(c.ExpiresAt):
+		notice = "points.code_expired"
+	}
+	if notice != "" {
+		http.SetCookie(w, &http.Cookie{Name: codeCookie, Value: "", Path: r.URL.Path, MaxAge: -1, HttpOnly: true})
+		a.redirect(w, r, back, notice)
 		return
 	}
 	p, err := a.mePointsPage(w, r)

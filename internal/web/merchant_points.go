@@ -36,9 +36,16 @@ func (a *app) merchantHome(w http.ResponseWriter, r *http.Request) {
 }
 
 // merchantRedeemScan is where a scanned QR code lands: the merchant's own
-// confirm page with the code filled in.
+// confirm page with the code filled in. Someone signed in who serves no
+// merchant (a resident scanning her own code with her phone) is told whom
+// the code is for, not that she lacks a permission; nothing about the code
+// is looked up.
 func (a *app) merchantRedeemScan(w http.ResponseWriter, r *http.Request) {
 	id, err := a.ownMerchant(r)
+	if errs.CodeOf(err) == errs.Forbidden {
+		a.render(w, r, "points_scan.html", http.StatusOK, a.newPage(w, r, "points.scan_title", nil))
+		return
+	}
 	if err != nil {
 		a.fail(w, r, err)
 		return

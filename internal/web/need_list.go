@@ -31,6 +31,10 @@ type needListData struct {
 	// CountOver: there are more than CountUpTo needs (Total is not exact).
 	CountOver bool
 	CountUpTo int
+	// Private: the viewer is shown drafts and submissions somewhere (the
+	// staff of a street or community, admins), so the status filter offers
+	// them; to everyone else it offers only what the public board shows.
+	Private bool
 }
 
 // boardCountUpTo is as far as the board counts: past it, it says "more
@@ -70,6 +74,11 @@ func (a *app) needList(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	q := r.URL.Query()
 	f := needFilter(q)
+	actor := accounts.ActorFrom(ctx)
+	private := accounts.AllowedSomewhere(actor, accounts.ViewPrivate, accounts.KindNeed)
+	if !private && f.Status != "" && !f.Status.Public() {
+		f.Status = "" // a status they could never see: the whole board instead of none
+	}
 	l := server.Lang(r)
 	var (
 		needs  []*procurement.Need
@@ -88,7 +97,7 @@ func (a *app) needList(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := &needListData{Cards: a.needCards(l, needs, search.Text), Total: total, Filter: f, Query: q, MinYuan: q.Get("min"), MaxYuan: q.Get("max"),
-		Search: search, CountOver: total > boardCountUpTo, CountUpTo: boardCountUpTo}
+		Search: search, CountOver: total > boardCountUpTo, CountUpTo: boardCountUpTo, Private: private}
 	if d.Streets, err = a.Store.FindStreets(ctx); err != nil {
 		a.fail(w, r, err)
 		return
@@ -99,7 +108,6 @@ func (a *app) needList(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	actor := accounts.ActorFrom(ctx)
 	d.CanCreate = accounts.AllowedSomewhere(actor, accounts.Create, accounts.KindNeed)
 	a.render(w, r, "need_list.html", http.StatusOK, a.newPage(w, r, "need.board", d))
 }

@@ -30,11 +30,16 @@ type needShowData struct {
 	All             []procurement.Action // every transition this actor may take now
 	CanEdit         bool
 	Private         bool // the viewer sees internal parts (return comment)
-	Invited         []string
-	Adopted         store.AdoptionInfo // the same-style solution this need adopted, if any
-	Sealed          bool
-	Opened          bool
-	Now             time.Time
+	// The street's return comment is the community's task while the need is
+	// back in draft (ReturnOpen); once resubmitted it is the previous
+	// return, of ReturnedAt (kept for the street until it publishes).
+	ReturnOpen bool
+	ReturnedAt time.Time
+	Invited    []string
+	Adopted    store.AdoptionInfo // the same-style solution this need adopted, if any
+	Sealed     bool
+	Opened     bool
+	Now        time.Time
 	// Failed names the form whose errors the page shows ("" for the
 	// one-button transitions), so each error sits beside its own form.
 	Failed string
@@ -207,6 +212,14 @@ func (a *app) needPage(w http.ResponseWriter, r *http.Request) (*page, error) {
 	d := &needShowData{Need: n, Status: n.EffectiveStatus(now), Events: events, Sealed: n.Sealed(now), Opened: n.Opened(now),
 		Now: now, Private: procurement.CanViewPrivate(n, actor), NewKey: newKey()}
 	d.All = procurement.Actions(n, actor, now)
+	if d.Private && n.ReturnComment != "" {
+		d.ReturnOpen = n.Status == procurement.Draft
+		for _, e := range events {
+			if e.Action == string(procurement.ActReturn) {
+				d.ReturnedAt = e.At
+			}
+		}
+	}
 	if !n.Deadline.IsZero() {
 		d.PublishDeadline = n.Deadline.In(a.loc).Format(formTime)
 	}

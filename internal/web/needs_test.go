@@ -54,10 +54,19 @@ func TestNeedDraftToPublished(t *testing.T) {
 		if code, _, _ := street.post(page+"/actions/return", url.Values{"note": {"请补充服务对象人数"}}); code != 303 {
 			t.Fatalf("return: %d", code)
 		}
-		if _, body, _ := comm.get(page); !strings.Contains(body, "请补充服务对象人数") {
+		if _, body, _ := comm.get(page); !strings.Contains(body, `<strong>街道退回意见：</strong> 请补充服务对象人数`) {
 			t.Fatal("the community does not see the street's comment")
 		}
 		comm.post(page+"/actions/submit", url.Values{})
+		// Resubmitted, the comment is no longer a task: the previous
+		// return, dated, for the street reviewing it again.
+		today := time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01-02")
+		for _, b := range []*browser{comm, street} {
+			if _, body, _ := b.get(page); strings.Contains(body, "<strong>街道退回意见：</strong>") || strings.Contains(body, `id="return-comment"`) ||
+				!strings.Contains(body, `<strong>`+today+` 街道退回意见（已修改后重新提交）：</strong> 请补充服务对象人数`) {
+				t.Fatalf("a resubmitted need still shows the return as open: %s", regexpAlert(body))
+			}
+		}
 		// The community left the deadline to the street: the publish form
 		// asks for it, and publishing without one marks that field.
 		if _, body, _ := street.get(page); !strings.Contains(body, `id="publish-deadline"`) {
@@ -239,6 +248,40 @@ func TestStreetWaitsOnlyForSubmissions(t *testing.T) {
 		// Its own draft the street publishes at once.
 		if code, body, _ := street.post("/needs/"+own.ID+"/actions/publish", url.Values{}); code != 303 {
 			t.Errorf("the street publishes its own draft: %d %s", code, regexpAlert(body))
+		}
+	})
+}
+
+// TestNeedBoardStatusFilter: the board's status filter offers drafts and
+// submissions only to those it lists them for (street and community staff,
+// admins); a visitor or an organization is offered the public statuses.
+func TestNeedBoardStatusFilter(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		private := []string{`<option value="draft"`, `<option value="submitted"`}
+		for _, c := range []struct {
+			who, phone string
+			sees       bool
+		}{{"a visitor", "", false}, {"an organization", f.orgAdmin, false}, {"street staff", f.staff, true},
+			{"community staff", f.commStaff, true}, {"the admin", f.admin, true}} {
+			b := f.browser(t)
+			if c.phone != "" {
+				b.login(c.phone)
+			}
+			code, body, _ := b.get("/needs")
+			if code != 200 || !strings.Contains(body, `<option value="published"`) || !strings.Contains(body, `<option value="closed"`) {
+				t.Fatalf("%s: board %d", c.who, code)
+			}
+			for _, o := range private {
+				if strings.Contains(body, o) != c.sees {
+					t.Errorf("%s: offered %s: %v, want %v", c.who, o, !c.sees, c.sees)
+				}
+			}
+		}
+		// A private status in the address shows a visitor the board, not nothing.
+		if _, body, _ := f.browser(t).get("/needs?status=draft"); strings.Contains(body, `<option value="draft"`) || strings.Contains(body, " selected>") {
+			t.Fatal("a visitor's board keeps a status it may not filter by")
 		}
 	})
 }

@@ -24,6 +24,10 @@ type orgListData struct {
 	Communities []*places.Community
 	CanCreate   bool
 	Search      searchState
+	// Sort is the order the list is in: Filter.Sort, or "relevance" for
+	// a search answered from the index (best match first, whatever the
+	// sort asked for).
+	Sort string
 }
 
 // orgFilter reads the directory filters from the query string; values not in
@@ -65,7 +69,10 @@ func (a *app) orgList(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	d := &orgListData{Orgs: orgs, Total: total, Filter: f, Query: q, Search: search}
+	d := &orgListData{Orgs: orgs, Total: total, Filter: f, Query: q, Search: search, Sort: f.Sort}
+	if search.Ranked {
+		d.Sort = "relevance"
+	}
 	if d.Streets, err = a.Store.FindStreets(ctx); err != nil {
 		a.fail(w, r, err)
 		return

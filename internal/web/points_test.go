@@ -88,15 +88,53 @@ func TestPointsPages(t *testing.T) {
 			t.Fatalf("other merchant adds: %d", code)
 		}
 
-		// The resident asks for a code.
-		code, body, _ := res.post("/me/points/codes", url.Values{"good_id": {goods[0].ID}})
+		// The resident asks for a code: the answer to the form sends her on
+		// to the code's page (no digits in the address), which a refresh
+		// shows again instead of issuing another code.
+		code, body, h := res.post("/me/points/codes", url.Values{"good_id": {goods[0].ID}})
+		codePage := h.Get("Location")
+		if code != http.StatusSeeOther || !regexp.MustCompile(`^/me/points/codes/[^/?#]+$`).MatchString(codePage) || strings.Contains(body, "code-digits") {
+			t.Fatalf("asking for a code: %d %q", code, codePage)
+		}
+		code, body, _ = res.get(codePage)
 		digits := regexp.MustCompile(`id="code-digits">(\d{8})<`).FindStringSubmatch(body)
-		if code != 200 || digits == nil || !strings.Contains(body, `src="data:image/png;base64,`) {
+		if code != 200 || digits == nil || !strings.Contains(body, `src="data:image/png;base64,`) || !strings.Contains(body, "请到“龙锦苑便民超市”出示给店员") {
 			t.Fatalf("code page: %d %s", code, body)
 		}
-		// The other merchant learns nothing from it: "no such code", on its counter.
-		if code, body, _ := drug.get("/merchant/" + other.ID + "/redeem?code=" + digits[1]); code != http.StatusBadRequest || strings.Contains(body, "鸡蛋") || !strings.Contains(body, "兑换码不正确") {
-			t.Fatalf("other merchant preview: %d", code)
+		if strings.Contains(codePage, digits[1]) {
+			t.Fatal("the code is in the address")
+		}
+		if _, again, _ := res.get(codePage); !strings.Contains(again, `id="code-digits">`+digits[1]+`<`) {
+			t.Fatal("a refresh does not show the same code")
+		}
+		// The page is the resident's browser's alone: not another resident's,
+		// not the merchant's, not hers on another phone.
+		stranger := f.browser(t)
+		stranger.post("/login/code/send", url.Values{"phone": {"13700005679"}})
+		stranger.post("/login/code/verify", url.Values{"phone": {"13700005679"}, "code": {regexp.MustCompile(`\d{6}`).FindString(f.inbox.Last("13700005679"))}})
+		otherPhone := f.browser(t)
+		otherPhone.post("/login/code/send", url.Values{"phone": {phone}})
+		otherPhone.post("/login/code/verify", url.Values{"phone": {phone}, "code": {regexp.MustCompile(`\d{6}`).FindString(f.inbox.Last(phone))}})
+		for who, b := range map[string]*browser{"another resident": stranger, "the merchant": shopB, "her other phone": otherPhone} {
+			code, body, h := b.get(codePage)
+			if strings.Contains(body, digits[1]) || code != http.StatusSeeOther || h.Get("Location") != "/me/points" {
+				t.Fatalf("%s opens the code's page: %d %q", who, code, h.Get("Location"))
+			}
+		}
+		if _, body, _ := otherPhone.get("/me/points"); !strings.Contains(body, "兑换码只在生成它的手机上显示") {
+			t.Fatal("her other phone is not told where the code is")
+		}
+		// The other merchant learns only whose code it is, on its counter:
+		// not the good, not the resident.
+		if code, body, _ := drug.get("/merchant/" + other.ID + "/redeem?code=" + digits[1]); code != http.StatusBadRequest || strings.Contains(body, "鸡蛋") ||
+			strings.Contains(body, `id="preview-resident"`) || !strings.Contains(body, "这个兑换码是在“龙锦苑便民超市”兑换的，不是本店的") || strings.Contains(body, "兑换码不正确") {
+			t.Fatalf("other merchant preview: %d %s", code, body)
+		}
+		// The resident scanning her own QR code with her phone is told it
+		// is for the shop to scan, not that she lacks a permission.
+		if code, body, _ := res.get("/merchant/redeem?code=" + digits[1]); code != http.StatusOK || !strings.Contains(body, "这是给商户扫的码") ||
+			!strings.Contains(body, "出示给店员") || strings.Contains(body, "没有权限") || !strings.Contains(body, `href="/me/points"`) {
+			t.Fatalf("resident scans her own code: %d %s", code, body)
 		}
 		// The merchant checks it: good and masked name, never the full name or phone.
 		code, body, _ = shopB.get("/merchant/" + shop.ID + "/redeem?code=" + digits[1])
@@ -116,7 +154,12 @@ func TestPointsPages(t *testing.T) {
 		if _, body, _ := shopB.get("/merchant/" + shop.ID); !strings.Contains(body, `id="merchant-balance">30<`) {
 			t.Fatal("merchant balance not 30")
 		}
-		if _, body, _ := res.get("/me/points"); !strings.Contains(body, "<strong>20</strong>") || !strings.Contains(body, "兑换 鸡蛋一盒") || !strings.Contains(body, "-30") {
+		// The code's page, refreshed after the shop confirmed, says so.
+		if code, _, h := res.get(codePage); code != http.StatusSeeOther || h.Get("Location") != "/me/points" {
+			t.Fatalf("the code's page once used: %d %q", code, h.Get("Location"))
+		}
+		if _, body, _ := res.get("/me/points"); !strings.Contains(body, "<strong>20</strong>") || !strings.Contains(body, "兑换 鸡蛋一盒") || !strings.Contains(body, "-30") ||
+			!strings.Contains(body, "这个兑换码已经兑换过了") {
 			t.Fatalf("resident page after redemption: %s", body)
 		}
 		// Used codes are refused with a clear message.
@@ -125,6 +168,19 @@ func TestPointsPages(t *testing.T) {
 		}
 		if code, _, _ := f.browser(t).get("/me/points"); code != http.StatusSeeOther {
 			t.Fatalf("signed out: %d", code)
+		}
+		// A code's page past the code's five minutes says it expired.
+		if _, err := s.PostPoints(ctx, &points.Posting{Key: "vol-2", Kind: points.KindGrant, From: points.AccountID(points.Pool, f.street.ID),
+			To: points.AccountID(points.Resident, u.ID), Amount: 30, Reason: "社区绿地认养志愿服务"}); err != nil {
+			t.Fatal(err)
+		}
+		_, _, h = res.post("/me/points/codes", url.Values{"good_id": {goods[0].ID}})
+		clock := s.Now
+		s.Now = func() time.Time { return clock().Add(points.CodeTTL + time.Second) }
+		code, _, h = res.get(h.Get("Location"))
+		s.Now = clock
+		if _, body, _ := res.get("/me/points"); code != http.StatusSeeOther || !strings.Contains(body, "这个兑换码已过期") || !strings.Contains(body, "<strong>50</strong>") {
+			t.Fatalf("an expired code's page: %d %q", code, h.Get("Location"))
 		}
 		// Guessing codes: after 60 checks in ten minutes a login must wait.
 		for i := 0; ; i++ {

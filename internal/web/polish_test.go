@@ -169,8 +169,12 @@ func TestDemoPolish(t *testing.T) {
 		if good == nil {
 			t.Fatal("the whole list's forms do not keep the list")
 		}
-		code, body, _ := res.post("/me/points/codes", url.Values{"good_id": {good[1]}, "shops": {"all"}})
-		if code != http.StatusOK || !strings.Contains(body, `id="code-digits"`) || !strings.Contains(body, "龙锦苑便民超市") {
+		code, _, h := res.post("/me/points/codes", url.Values{"good_id": {good[1]}, "shops": {"all"}})
+		if code != http.StatusSeeOther || !strings.HasSuffix(h.Get("Location"), "?shops=all") {
+			t.Fatalf("a code from the whole list: %d %q", code, h.Get("Location"))
+		}
+		code, shown, _ := res.get(h.Get("Location"))
+		if code != http.StatusOK || !strings.Contains(shown, `id="code-digits"`) || !strings.Contains(shown, "龙锦苑便民超市") {
 			t.Fatalf("a code from the whole list: %d", code)
 		}
 	})

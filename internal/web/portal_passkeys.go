@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/go-webauthn/webauthn/protocol"
@@ -56,6 +57,31 @@ func (a *app) relyingParty(r *http.Request) (*webauthn.WebAuthn, error) {
 	}
 	return webauthn.New(&webauthn.Config{RPID: host, RPDisplayName: a.Catalog.T("zh-CN", "site.name"),
 		RPOrigins: []string{u.Scheme + "://" + u.Host}})
+}
+
+// passkeysHere reports whether passkeys can work at the address this page
+// was asked for: WebAuthn names the site by its domain (localhost too) and
+// never by an IP address, so on http://127.0.0.1:8080 — or under a base URL
+// with one — its buttons would only fail ("这个网址不能使用通行密钥").
+func (a *app) passkeysHere(r *http.Request) bool {
+	hosts := []string{r.Host}
+	if a.Config.BaseURL != "" {
+		u, err := url.Parse(a.Config.BaseURL)
+		if err != nil {
+			return false
+		}
+		hosts = append(hosts, u.Host)
+	}
+	for _, h := range hosts {
+		if name, _, err := net.SplitHostPort(h); err == nil {
+			h = name
+		}
+		h = strings.Trim(h, "[]")
+		if h == "" || net.ParseIP(h) != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // passkeyUser is a user as go-webauthn sees them.

@@ -87,3 +87,54 @@ func TestPasskeyCeremonyOptions(t *testing.T) {
 		}
 	})
 }
+
+// TestPasskeyButtonsOnlyByName: the sign-in and privacy pages offer
+// passkeys only where they can work — at localhost or a domain name — and
+// not at an IP address such as the demo's http://127.0.0.1:8080, where
+// every press failed with "这个网址不能使用通行密钥".
+func TestPasskeyButtonsOnlyByName(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		res := residentBrowser(t, f, "13700007303", false)
+		anon := f.browser(t)
+		port := f.srv.URL[strings.LastIndex(f.srv.URL, ":"):]
+		// Asked for by another name, as a browser would (the client's jar
+		// would hold back the cookies of 127.0.0.1 from another host).
+		page := func(b *browser, host, path string) string {
+			t.Helper()
+			req, _ := http.NewRequest("GET", b.url+path, nil)
+			for _, c := range b.c.Jar.Cookies(req.URL) {
+				req.AddCookie(c)
+			}
+			req.Host = host
+			resp, err := http.DefaultTransport.RoundTrip(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			body, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != 200 {
+				t.Fatalf("%s at %s: %d %s", path, host, resp.StatusCode, resp.Header.Get("Location"))
+			}
+			return string(body)
+		}
+		for _, c := range []struct {
+			host string
+			ok   bool
+		}{
+			{"127.0.0.1" + port, false}, {"[::1]" + port, false}, {"192.168.1.20", false},
+			{"localhost" + port, true}, {"huitian.example.cn", true},
+		} {
+			login := page(anon, c.host, "/login?tab=code")
+			privacy := page(res, c.host, "/me/privacy")
+			shown := strings.Contains(login, `id="passkey-signin"`) && strings.Contains(login, "/static/passkey.js") &&
+				strings.Contains(privacy, `id="passkey-add"`) && strings.Contains(privacy, "/static/passkey.js")
+			hidden := !strings.Contains(login, "passkey") && !strings.Contains(privacy, `id="passkey-add"`) &&
+				!strings.Contains(privacy, "/static/passkey.js") && strings.Contains(privacy, `id="passkey-not-here"`)
+			if c.ok && !shown || !c.ok && !hidden {
+				t.Errorf("at %s: passkeys shown %v, hidden %v, want shown %v", c.host, shown, hidden, c.ok)
+			}
+		}
+	})
+}

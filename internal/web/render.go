@@ -29,7 +29,7 @@ var pageFiles = []string{
 	"activity_list.html", "activity_show.html", "activity_form.html", "activity_code.html", "activity_checkin.html",
 	"activity_attendance.html", "me_hours.html", "certificate.html", "admin_activity_flags.html",
 	"me_points.html", "merchant_points.html", "merchant_settlements.html", "admin_points.html",
-	"points_notice.html", "admin_points_rules.html",
+	"points_notice.html", "admin_points_rules.html", "points_scan.html",
 	"incubation.html", "incubation_space.html", "incubation_manage.html", "incubation_show.html",
 	"academy.html", "academy_session.html", "academy_certificate.html",
 	"meeting_list.html", "meeting_form.html", "meeting_show.html", "meeting_action.html",
@@ -68,9 +68,11 @@ func (a *app) selectOptions(l i18n.Lang, kind string, selected any) template.HTM
 		b.WriteString(`>` + template.HTMLEscapeString(label) + `</option>`)
 	}
 	switch kind {
-	case "need_status":
+	case "need_status", "need_status_public":
 		for _, st := range boardStatuses {
-			add(string(st), a.Catalog.T(l, "need_status."+string(st)))
+			if kind == "need_status" || st.Public() {
+				add(string(st), a.Catalog.T(l, "need_status."+string(st)))
+			}
 		}
 	case "category":
 		for _, c := range registry.Categories {
@@ -198,6 +200,9 @@ type page struct {
 	// bigger targets, fewer items; remembered in a cookie (and for a
 	// signed-in resident, in their preferences).
 	Elderly bool
+	// Passkeys: passkeys can work at this address (not an IP address), so
+	// the pages offer them.
+	Passkeys bool
 }
 
 // Can lets templates show only what the actor may do.
@@ -224,6 +229,7 @@ func (a *app) newPage(w http.ResponseWriter, r *http.Request, titleKey string, d
 		p.CSRF = ph // a copy for every visitor (visitor_cache.go)
 	}
 	p.Elderly = elderlyCookie(r)
+	p.Passkeys = a.passkeysHere(r)
 	if p.Actor != nil {
 		// The header's count only: a failure here must not cost the page.
 		p.Unread, _ = a.Store.CountUnreadNotifications(r.Context())

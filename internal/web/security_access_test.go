@@ -206,6 +206,7 @@ func (f *secFixture) findObjects(t *testing.T) {
 	q("settlement", `SELECT id FROM points_settlements WHERE merchant_id = ? ORDER BY id LIMIT 1`, f.ids["merchant"])
 	q("award", `SELECT id FROM points_awards ORDER BY street_id = ? DESC, id LIMIT 1`, st)
 	q("redemption", `SELECT id FROM points_redemptions WHERE merchant_id = ? ORDER BY id LIMIT 1`, f.ids["merchant"])
+	q("pointsCode", `SELECT code_id FROM points_redemptions WHERE merchant_id = ? ORDER BY id LIMIT 1`, f.ids["merchant"])
 	q("rule", `SELECT id FROM points_rules ORDER BY id LIMIT 1`)
 	q("space", `SELECT s.id FROM spaces s JOIN incubation_bases b ON b.id = s.base_id WHERE b.street_id = ? ORDER BY s.id LIMIT 1`, st)
 	q("booking", `SELECT id FROM bookings WHERE space_id = ? ORDER BY id LIMIT 1`, f.ids["space"])
@@ -344,7 +345,7 @@ var secParamKinds = map[string]string{
 	"attendance/step": "=present", "actions/action": "=bogus", "tranches/action": "=bogus", "expenses/decision": "=bogus",
 	"inbox/action": "=bogus", "charts/name": "=org_registration.svg", "icons/name": "=icon-192.png", "ocds/releases/ocid": "ocid",
 	"records/ocid": "ocid", "releases/ocid": "ocid", "extension/file": "=extension.json", "codelists/file": "=partyForm.csv",
-	"sid/step": "=present", "notice/id": "award", "id/action": "=bogus", "id/decision": "=bogus",
+	"sid/step": "=present", "notice/id": "award", "codes/id": "pointsCode", "id/action": "=bogus", "id/decision": "=bogus",
 }
 
 // secOverrides picks, for some routes, an object in the state the route
@@ -535,8 +536,9 @@ var secAccess = map[string]string{
 	"GET /certificates/{token}":                                "all",
 	"GET /admin/activity-flags":                                "street street2 admin",
 	"GET /me/points":                                           "signed",
+	"GET /me/points/codes/{id}":                                "signed",
 	"GET /merchant":                                            "merchant",
-	"GET /merchant/redeem":                                     "merchant",
+	"GET /merchant/redeem":                                     "signed",
 	"GET /merchant/{id}":                                       "merchant auditor street admin",
 	"GET /merchant/{id}/redeem":                                "merchant auditor street admin",
 	"GET /merchant/{id}/settlements":                           "merchant auditor street admin",

@@ -259,6 +259,7 @@ func New(d Deps) (http.Handler, error) {
 	// Points (积分): the resident's points and codes, the merchant's counter.
 	handle("GET /me/points", a.mePoints)
 	handle("POST /me/points/codes", a.mePointsCode)
+	handle("GET /me/points/codes/{id}", a.mePointsCodeShow)
 	handle("GET /merchant", a.merchantHome)
 	handle("GET /merchant/redeem", a.merchantRedeemScan)
 	handle("GET /merchant/{id}", a.merchantShow)
