@@ -1,8 +1,12 @@
 package demo_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -236,14 +240,18 @@ func TestSeedLeavesOtherDataAlone(t *testing.T) {
 }
 
 // TestSeedDeterministic: two databases seeded apart hold the same
-// organizations and the same needs, at the same stage of the same story.
+// organizations and the same needs, at the same stage of the same story;
+// and none of their text is out of date (checkWording).
 func TestSeedDeterministic(t *testing.T) {
 	t.Parallel()
 	var seen []map[string]string
-	for range 2 {
-		s := storetest.Open(t, store.SQLite)
+	for i := range 2 {
+		s, path := storetest.OpenDSN(t, store.SQLite)
 		if _, err := demo.Seed(context.Background(), s, now); err != nil {
 			t.Fatal(err)
+		}
+		if i == 0 {
+			checkWording(t, path)
 		}
 		m := map[string]string{}
 		for page := 1; ; page++ {
@@ -336,5 +344,32 @@ func TestSeedPoints(t *testing.T) {
 	noticed, err := s.FindAwards(ctx, store.AwardFilter{Statuses: []points.AwardStatus{points.AwardNoticed}})
 	if err != nil || len(noticed) < 4 || noticed[0].RecipientName == "" || strings.Contains(noticed[0].RecipientName, "桂兰") {
 		t.Fatalf("awards on notice: %d %v", len(noticed), err)
+	}
+}
+
+// outdated are words of the pandemic years that no resident needs in 2026
+// (the health code, PCR tests): demo text with them reads as stale.
+var outdated = []string{"健康码", "行程码", "核酸", "疫情", "防疫", "新冠"}
+
+// checkWording reads every byte the seed wrote to the SQLite database at
+// path (its write-ahead log too: text is stored as UTF-8, so whatever
+// table a text went to, it is found) for outdated words.
+func checkWording(t *testing.T, path string) {
+	t.Helper()
+	var all []byte
+	for _, p := range []string{path, path + "-wal"} {
+		b, err := os.ReadFile(p)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			t.Fatal(err)
+		}
+		all = append(all, b...)
+	}
+	if len(all) < 1<<20 {
+		t.Fatalf("read %d bytes of %s: not the seeded database", len(all), path)
+	}
+	for _, w := range outdated {
+		if i := bytes.Index(all, []byte(w)); i >= 0 {
+			t.Errorf("the demo data says %s: …%s…", w, strings.ToValidUTF8(string(all[max(0, i-60):min(len(all), i+60)]), ""))
+		}
 	}
 }

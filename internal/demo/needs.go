@@ -167,7 +167,7 @@ var needSpecs = []needSpec{
 	{Street: "霍营街道", Community: "紫金新干线社区", Title: "紫金新干线社区智能手机助老课堂", Cat: "digital", Yuan: 28000,
 		Proc: procurement.Direct, Invite: []string{"demo-o006"}, Stage: stClosed, Ago: 25, Bids: 1,
 		Why:  "霍营街道银发数字助老队长期在本街道各社区开设手机课堂，居民认可度高；预算2.8万元，低于直接委托限额。",
-		Desc: "面向社区老人开设智能手机课堂，教授健康码、网上挂号、移动支付和防范电信诈骗等内容，共开设10期，每期两次课。"},
+		Desc: "面向社区老人开设智能手机课堂，教授网上挂号、医保电子凭证、移动支付、视频通话和防范电信诈骗等内容，共开设10期，每期两次课。"},
 	{Street: "霍营街道", Community: "龙回苑社区", Title: "龙回苑社区残疾人康复与就业支持", Cat: "disability", Yuan: 130000,
 		Quals: regOnly, Stage: stEvaluating, Ago: 2, Bids: 2, Tw: twists{Conflict: true},
 		Desc: "社区持证残疾人212名。希望专业机构提供上门康复指导、辅助器具适配咨询，并为有就业意愿的残疾人提供技能培训和岗位对接，年内帮助至少10人就业。"},
