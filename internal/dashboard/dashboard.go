@@ -24,6 +24,17 @@ type Count struct {
 	Key  string
 	Name string // display name, filled by the caller when known
 	N    int
+	// Value is the bar's measure when it is not a whole count (a median in
+	// days, one decimal; N is its rounding); 0 for a count.
+	Value float64
+}
+
+// Amount is the bar's height: Value when set, else N.
+func (c Count) Amount() float64 {
+	if c.Value != 0 {
+		return c.Value
+	}
+	return float64(c.N)
 }
 
 // StreetMatch answers "which street's needs take longest to match, and why".
@@ -52,7 +63,11 @@ type Overview struct {
 	OrgsByCategory     []Count
 	OrgsByStreet       []Count
 	OrgsByYear         []Count
-	Organizations      int
+	// Organizations are the register's organizations proper; the volunteer
+	// teams it also lists (志愿服务队, usually an organization's own) are
+	// counted apart in Teams, in no breakdown: register = the two summed.
+	Organizations int
+	Teams         int
 
 	Incubating int
 	Graduated  int

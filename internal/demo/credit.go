@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/huitian/huitian/internal/procurement"
 	"github.com/huitian/huitian/internal/registry"
@@ -10,11 +11,19 @@ import (
 )
 
 // abnormalNotes are the reasons civil affairs gives for the demo's entries
-// on the abnormal-activity list (活动异常名录), one per organization put there.
-var abnormalNotes = []string{
-	"未按规定报送2025年度工作报告",
-	"通过登记的住所无法联系",
-	"连续两年未开展业务活动",
+// on the abnormal-activity list (活动异常名录), one per organization put
+// there, on the demo's today day0: the annual report missed is the last
+// one due (a year's report is due by May 31 of the next).
+func abnormalNotes(day0 time.Time) []string {
+	y := day0.In(beijing).Year() - 1
+	if day0.In(beijing).Month() <= time.May {
+		y--
+	}
+	return []string{
+		fmt.Sprintf("未按规定报送%d年度工作报告", y),
+		"通过登记的住所无法联系",
+		"连续两年未开展业务活动",
+	}
 }
 
 // markAbnormal puts a few organizations on the abnormal-activity list, so
@@ -44,10 +53,11 @@ func (w *world) markAbnormal(ctx context.Context) error {
 	// For each open need, the closest uninvolved organization of its
 	// category (same community, else same street, else anywhere), so it
 	// ranks high enough on that need's panel to be seen left out.
+	notes := abnormalNotes(w.day0)
 	picked := map[string]bool{}
 	var chosen []*registry.Organization
 	for _, n := range open {
-		if len(chosen) == len(abnormalNotes) {
+		if len(chosen) == len(notes) {
 			break
 		}
 		var best *registry.Organization
@@ -73,7 +83,7 @@ func (w *world) markAbnormal(ctx context.Context) error {
 		}
 	}
 	for i, o := range chosen {
-		if _, err := w.s.SetOrganizationCredit(ctx, o.ID, store.CreditAbnormal, abnormalNotes[i]); err != nil {
+		if _, err := w.s.SetOrganizationCredit(ctx, o.ID, store.CreditAbnormal, notes[i]); err != nil {
 			return fmt.Errorf("demo: credit of %s: %w", o.Name, err)
 		}
 	}

@@ -1,14 +1,21 @@
 package demo_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"reflect"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/activities"
 	"github.com/huitian/huitian/internal/demo"
 	"github.com/huitian/huitian/internal/places"
 	"github.com/huitian/huitian/internal/points"
@@ -73,6 +80,7 @@ func TestSeed(t *testing.T) {
 		checkCatalog(t, s)
 		checkActivities(t, s, now, res.Activities)
 		checkCoordination(t, s, now)
+		checkUndated(t, s)
 		_, entries, err := s.VerifyAudit(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -151,6 +159,26 @@ func checkOrganizations(t *testing.T, s *store.Store, total int) {
 				t.Errorf("%s: filed with a code", o.Name)
 			}
 		}
+	}
+	// An organization listed for a missed annual report missed the last
+	// one due (by May 31 of the year after): not a year yet to come.
+	reports := 0
+	for _, o := range all {
+		c, err := s.FindOrganizationCredit(ctx, o.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m := annualReport.FindStringSubmatch(c.Note); m != nil {
+			reports++
+			y, _ := strconv.Atoi(m[1])
+			due := func(y int) time.Time { return time.Date(y+1, 6, 1, 0, 0, 0, 0, time.UTC) }
+			if !due(y).Before(now) || due(y+1).Before(now) {
+				t.Errorf("%s on %s: %q", o.Name, now.Format("2006-01-02"), c.Note)
+			}
+		}
+	}
+	if reports != 1 {
+		t.Errorf("%d organizations listed for a missed annual report, want 1", reports)
 	}
 	if registered < total/4 || registered > total/2 {
 		t.Errorf("%d of %d registered, want about a third", registered, total)
@@ -236,14 +264,18 @@ func TestSeedLeavesOtherDataAlone(t *testing.T) {
 }
 
 // TestSeedDeterministic: two databases seeded apart hold the same
-// organizations and the same needs, at the same stage of the same story.
+// organizations and the same needs, at the same stage of the same story;
+// and none of their text is out of date (checkWording).
 func TestSeedDeterministic(t *testing.T) {
 	t.Parallel()
 	var seen []map[string]string
-	for range 2 {
-		s := storetest.Open(t, store.SQLite)
+	for i := range 2 {
+		s, path := storetest.OpenDSN(t, store.SQLite)
 		if _, err := demo.Seed(context.Background(), s, now); err != nil {
 			t.Fatal(err)
+		}
+		if i == 0 {
+			checkWording(t, path)
 		}
 		m := map[string]string{}
 		for page := 1; ; page++ {
@@ -336,5 +368,79 @@ func TestSeedPoints(t *testing.T) {
 	noticed, err := s.FindAwards(ctx, store.AwardFilter{Statuses: []points.AwardStatus{points.AwardNoticed}})
 	if err != nil || len(noticed) < 4 || noticed[0].RecipientName == "" || strings.Contains(noticed[0].RecipientName, "桂兰") {
 		t.Fatalf("awards on notice: %d %v", len(noticed), err)
+	}
+}
+
+// outdated are words of the pandemic years that no resident needs in 2026
+// (the health code, PCR tests): demo text with them reads as stale.
+var outdated = []string{"健康码", "行程码", "核酸", "疫情", "防疫", "新冠"}
+
+// checkWording reads every byte the seed wrote to the SQLite database at
+// path (its write-ahead log too: text is stored as UTF-8, so whatever
+// table a text went to, it is found) for outdated words.
+func checkWording(t *testing.T, path string) {
+	t.Helper()
+	var all []byte
+	for _, p := range []string{path, path + "-wal"} {
+		b, err := os.ReadFile(p)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			t.Fatal(err)
+		}
+		all = append(all, b...)
+	}
+	if len(all) < 1<<20 {
+		t.Fatalf("read %d bytes of %s: not the seeded database", len(all), path)
+	}
+	for _, w := range outdated {
+		if i := bytes.Index(all, []byte(w)); i >= 0 {
+			t.Errorf("the demo data says %s: …%s…", w, strings.ToValidUTF8(string(all[max(0, i-60):min(len(all), i+60)]), ""))
+		}
+	}
+}
+
+var annualReport = regexp.MustCompile(`(\d{4})年度工作报告`)
+
+// dated are words that tie a text to a time of year. The demo dates its
+// needs, activities and notices relative to the day it is made, so such a
+// word in them contradicts their date on most days.
+var dated = regexp.MustCompile(`端午|中秋|春节|元宵|重阳|七一|国庆|元旦|暑期|暑假|寒假|春季|夏季|秋季|冬季|年底|年初`)
+
+// checkUndated reads the needs, the public activities (cancelled ones too)
+// and the communities' notices for dated words.
+func checkUndated(t *testing.T, s *store.Store) {
+	t.Helper()
+	var texts []string
+	for _, n := range allNeeds(t, s) {
+		texts = append(texts, n.Title, n.Description, n.Justification)
+	}
+	for _, st := range []activities.Status{activities.Published, activities.Cancelled, activities.Finished} {
+		list, _, err := s.FindActivities(storetest.Admin(), activities.Filter{Status: st, PerPage: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range list {
+			texts = append(texts, a.Title, a.Description)
+		}
+	}
+	communities, err := s.FindCommunities(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range communities {
+		ns, err := s.FindNotices(context.Background(), c.ID, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range ns {
+			texts = append(texts, n.Title, n.Body)
+		}
+	}
+	if len(texts) < 150 {
+		t.Fatalf("only %d texts read", len(texts))
+	}
+	for _, x := range texts {
+		if w := dated.FindString(x); w != "" {
+			t.Errorf("%q says %s whatever day the demo is made", x, w)
+		}
 	}
 }

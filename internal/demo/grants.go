@@ -12,12 +12,12 @@ import (
 )
 
 // The community foundation (回天社区公益基金会): three funds with their
-// donations (some donors asked not to be named), a spring micro-venture
+// donations (some donors asked not to be named), a district micro-venture
 // round carried through to the end (applications, reviews with a declared
 // conflict, awards, milestones accepted, tranches paid, expenses with
 // receipts approved by two people above the threshold, one rejected, the
-// rest of the budget returned), a foundation grant under way, and an
-// autumn round of 回龙观街道 open for applications with its communities'
+// rest of the budget returned), a foundation grant under way, and a
+// round of 回龙观街道 open for applications with its communities'
 // topics.
 
 type demoDonation struct {
@@ -119,13 +119,13 @@ func (w *world) planGrants(ctx context.Context, made map[string]*accounts.User) 
 		})
 	}
 
-	// The spring round, finished.
-	spring := &grants.RoundRecord{Name: "2026 年春季基层治理微创投", Route: grants.RouteMatch, Budget: 20000000, MatchPct: 70,
+	// The district round, finished, named by the season it opened in.
+	spring := &grants.RoundRecord{Name: seasonOf(w.day0.AddDate(0, 0, -165)) + "基层治理微创投", Route: grants.RouteMatch, Budget: 20000000, MatchPct: 70,
 		Themes: []string{"property", "participation", "environment"}, Eligibility: grants.AnyOrg,
 		Criteria:    []string{"问题真实、与社区需求对口", "方案可行、分工清楚", "预算合理、配套落实", "成果可持续、可复制"},
 		Description: "面向回天地区社区社会组织，支持楼门议事、物业治理和垃圾分类等基层治理微项目。轮次资助七成，组织以现金或志愿服务时长配套三成。"}
 	date := func(daysAgo int) string {
-		return w.day0.AddDate(0, 0, -daysAgo).Format("2006-01-02")
+		return w.day0.AddDate(0, 0, -daysAgo).In(beijing).Format("2006-01-02")
 	}
 	at(165, 0, "round "+spring.Name, func() error {
 		spring.FundID, spring.OpensOn, spring.ClosesOn = funds[0].ID, date(165), date(135)
@@ -263,7 +263,7 @@ func (w *world) planGrants(ctx context.Context, made map[string]*accounts.User) 
 	})
 
 	// A foundation grant for elders, under way: one tranche paid.
-	elders := &grants.RoundRecord{Name: "2026 年为老服务专项资助", Route: grants.RouteGrant, Budget: 6000000, MatchPct: 100,
+	elders := &grants.RoundRecord{Name: fmt.Sprintf("%d 年为老服务专项资助", w.day0.AddDate(0, 0, -58).In(beijing).Year()), Route: grants.RouteGrant, Budget: 6000000, MatchPct: 100,
 		Themes: []string{"elderly"}, Eligibility: grants.RegisteredO, Criteria: []string{"服务对象明确", "服务可持续"},
 		Description: "为老服务专项基金定向资助独居老人助餐与探访。"}
 	var elderApp *grants.Application
@@ -316,8 +316,8 @@ func (w *world) planGrants(ctx context.Context, made map[string]*accounts.User) 
 		return err
 	})
 
-	// The autumn round of 回龙观街道, open.
-	autumn := &grants.RoundRecord{Name: "2026 年秋季回龙观街道社区营造微创投", Route: grants.RouteMatch, StreetID: hlg, Budget: 6000000,
+	// The round of 回龙观街道, open, named by the season it opened in.
+	autumn := &grants.RoundRecord{Name: seasonOf(w.day0.AddDate(0, 0, -12)) + "回龙观街道社区营造微创投", Route: grants.RouteMatch, StreetID: hlg, Budget: 6000000,
 		MatchPct: 70, Themes: []string{"participation", "greening", "pets"}, Eligibility: grants.StreetOrgs,
 		Criteria:    []string{"回应社区选题", "居民参与度", "预算合理、配套落实"},
 		Description: "由回龙观街道社区营造专项基金出资，优先支持回应社区选题的微项目。"}
@@ -360,4 +360,16 @@ func (w *world) planGrants(ctx context.Context, made map[string]*accounts.User) 
 // accept (decided from its bytes).
 func demoPDF(what string, yuan int64) []byte {
 	return []byte(fmt.Sprintf("%%PDF-1.4\n%% 回天演示票据：%s ¥%d\n%%%%EOF\n", what, yuan))
+}
+
+// seasonOf names the season of day t as a round's name starts: "2026 年春季"
+// (March to May, summer June to August, autumn September to November); a
+// winter is named by the year it begins in, so January 2027 is in
+// "2026 年冬季".
+func seasonOf(t time.Time) string {
+	y, m, _ := t.In(beijing).Date()
+	if m <= time.February {
+		y--
+	}
+	return fmt.Sprintf("%d 年%s", y, []string{"冬季", "春季", "夏季", "秋季"}[int(m)%12/3])
 }

@@ -2,6 +2,8 @@ package demo_test
 
 import (
 	"context"
+	"regexp"
+	"strconv"
 	"testing"
 	"time"
 
@@ -48,6 +50,21 @@ func TestSeedGrants(t *testing.T) {
 		status := map[grants.RoundStatus]*grants.RoundRecord{}
 		for _, r := range rounds {
 			status[r.Status] = r
+			// A round is named by the year (and season) it opened in.
+			m := roundName.FindStringSubmatch(r.Name)
+			opens, err := grants.ParseDay(r.OpensOn)
+			if m == nil || err != nil {
+				t.Errorf("round %q opening %q: no year", r.Name, r.OpensOn)
+				continue
+			}
+			y, mo := opens.Year(), int(opens.Month())
+			season := []string{"冬", "春", "夏", "秋"}[mo%12/3]
+			if season == "冬" && mo <= 2 {
+				y-- // a winter is named by the year it begins in
+			}
+			if m[1] != strconv.Itoa(y) || m[2] != "" && m[2] != season {
+				t.Errorf("round %q opened on %s", r.Name, r.OpensOn)
+			}
 		}
 		fin, open := status[grants.RoundFinished], status[grants.RoundOpen]
 		if fin == nil || open == nil || !open.AcceptsOn(now) {
@@ -82,3 +99,6 @@ func TestSeedGrants(t *testing.T) {
 		}
 	})
 }
+
+// roundName is a round's year and season: "2026 年春季…", "2026 年为老…".
+var roundName = regexp.MustCompile(`^(\d{4}) 年(?:([春夏秋冬])季)?`)

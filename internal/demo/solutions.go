@@ -3,6 +3,8 @@ package demo
 import (
 	"context"
 	"fmt"
+	"math"
+	"slices"
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/catalog"
@@ -104,22 +106,22 @@ var pastSolutions = []solutionSpec{
 		problem: "不少老人不会用智能手机挂号、缴费、视频通话，容易被诈骗信息骗。",
 		summary: "小班教学加一对一答疑，配套图文操作手册，课后由志愿者持续答疑。",
 		tags:    "智能手机、数字素养、防诈", pop: "60岁以上老人", types: anyEstate,
-		steps: []catalog.Step{st("报名与分班", 7), std("小班课堂", "每期8到10人，挂号、缴费、视频通话、识别诈骗", 60),
-			st("一对一答疑", 15), st("结业测评", 5)},
+		steps: []catalog.Step{st("报名与分班", 7), std("小班课堂", "每期8到10人，挂号、缴费、视频通话、识别诈骗", 62),
+			st("一对一答疑", 16), st("结业测评", 5)},
 		staff: 1, vols: 8, material: "教学手机、图文操作手册",
 		outcomes: []catalog.Outcome{oc("老人学会常用功能", "结业测评通过率", "≥ 85%"), oc("防诈意识提升", "能识别诈骗信息的学员占比", "≥ 90%")},
 		risks:    []catalog.Risk{rk("学了就忘", "编印图文手册，建立课后答疑群")}},
 	{key: "showcase", projects: []string{"demo-p07"}, title: "社会组织公益项目展示交流会", cat: "capacity",
 		problem: "辖区社会组织各自为战，好项目缺少展示和交流机会，居民不了解。",
 		tags:    "项目展示、交流、能力建设", pop: "社会组织、社区工作者", types: anyEstate,
-		steps: []catalog.Step{st("征集展示项目", 20), st("评选与辅导", 30), st("展示会与交流会", 5), st("成果汇编", 20)},
+		steps: []catalog.Step{st("征集展示项目", 30), st("评选与辅导", 50), st("展示会与交流会", 10), st("成果汇编", 30)},
 		staff: 3, vols: 10, material: "展板、场地",
 		outcomes: []catalog.Outcome{oc("优秀项目得到展示", "参展项目数", "≥ 20 个")},
 		risks:    []catalog.Risk{rk("参与积极性不高", "与年度评优挂钩")}},
 	{key: "adoptgreen", projects: []string{"demo-p08"}, title: "公共绿地居民认养", cat: "greening",
 		problem: "小区公共绿地缺管护，黄土裸露、杂草丛生，居民有意愿却无组织。",
 		tags:    "绿地认养、园艺、社区营造", pop: "园艺爱好者、退休居民", types: oldEstate,
-		steps: []catalog.Step{st("选定认养地块", 10), st("招募认养家庭", 20), st("补植与轮值养护", 100), st("认养成果展示", 10)},
+		steps: []catalog.Step{st("选定认养地块", 10), st("招募认养家庭", 20), st("补植与轮值养护", 110), st("认养成果展示", 10)},
 		staff: 1, vols: 25, material: "苗木、园艺工具",
 		outcomes: []catalog.Outcome{oc("绿地有人管", "认养地块养护达标率", "≥ 90%")},
 		risks:    []catalog.Risk{rk("夏季养护中断", "轮值表与提醒群")}},
@@ -140,7 +142,7 @@ var pastSolutions = []solutionSpec{
 	{key: "incubate", projects: []string{"demo-p11"}, title: "社区社会组织孵化培育", cat: "capacity",
 		problem: "社区社会组织数量少、能力弱，财务和项目管理不规范。",
 		tags:    "孵化、财务管理、项目设计", pop: "社区社会组织骨干", types: anyEstate,
-		steps: []catalog.Step{st("需求评估", 20), st("分类培训", 90), st("项目陪伴", 120), st("评估出壳", 30)},
+		steps: []catalog.Step{st("需求评估", 20), st("分类培训", 90), st("项目陪伴", 130), st("评估出壳", 30)},
 		staff: 3, vols: 5,
 		outcomes: []catalog.Outcome{oc("社区社会组织成长", "孵化组织数", "≥ 6 家")},
 		risks:    []catalog.Risk{rk("骨干时间不足", "培训安排在周末，线上线下结合")}},
@@ -189,7 +191,7 @@ var pastSolutions = []solutionSpec{
 	{key: "elderschool", projects: []string{"demo-p18"}, title: "社区老年学堂", cat: "reading",
 		problem: "退休老人学习需求旺盛，老年大学名额紧张、距离远。",
 		tags:    "老年教育、书法、终身学习", pop: "退休老人", types: anyEstate,
-		steps: []catalog.Step{st("课程需求调查", 15), st("聘请讲师与排课", 15), std("每学期16周授课", "书法、历史文化、健康养生", 220), st("学习成果展", 15)},
+		steps: []catalog.Step{st("课程需求调查", 15), st("聘请讲师与排课", 15), std("每学期16周授课", "书法、历史文化、健康养生", 225), st("学习成果展", 15)},
 		staff: 4, vols: 6,
 		outcomes: []catalog.Outcome{oc("老人就近上学", "学员人数", "≥ 100 人")},
 		risks:    []catalog.Risk{rk("场地冲突", "与社区活动室统一排期")}},
@@ -233,7 +235,7 @@ var pastSolutions = []solutionSpec{
 	{key: "cats", projects: []string{"demo-p24"}, title: "流浪猫绝育与文明喂养", cat: "pets",
 		problem: "小区流浪猫越来越多，夜间叫声扰民，随意投喂引发矛盾。",
 		tags:    "流浪猫、绝育放归、科学喂养", pop: "爱心居民、全体居民", types: anyEstate,
-		steps: []catalog.Step{st("数量摸底", 15), st("捕捉绝育放归", 90), st("设立固定喂养点", 20), st("喂养志愿者培训", 20)},
+		steps: []catalog.Step{st("数量摸底", 15), st("捕捉绝育放归", 120), st("设立固定喂养点", 25), st("喂养志愿者培训", 20)},
 		staff: 2, vols: 10,
 		outcomes: []catalog.Outcome{oc("流浪猫数量稳定", "绝育覆盖率", "≥ 80%")},
 		risks:    []catalog.Risk{rk("居民反对喂养点", "选址协商，定时清理")}},
@@ -241,8 +243,8 @@ var pastSolutions = []solutionSpec{
 		problem: "小区长期没有业委会，物业问题无人牵头，维修资金用不起来。",
 		summary: "业委会指导员依法依规陪伴：申请、筹备、选举、备案，一步不落。",
 		tags:    "业委会、物业治理、业主大会", pop: "业主", types: []string{"old_estate", "commercial"},
-		steps: []catalog.Step{std("宣传动员与业主摸底", "核实业主身份和专有部分面积", 40), st("向街道申请成立筹备组", 20),
-			std("筹备组工作", "拟定议事规则和管理规约草案，推选候选人", 90), std("业主大会选举", "线上线下投票，过双半", 60), st("备案与交接", 30)},
+		steps: []catalog.Step{std("宣传动员与业主摸底", "核实业主身份和专有部分面积", 60), st("向街道申请成立筹备组", 30),
+			std("筹备组工作", "拟定议事规则和管理规约草案，推选候选人", 110), std("业主大会选举", "线上线下投票，过双半", 60), st("备案与交接", 40)},
 		staff: 2, vols: 10, material: "选票箱、公示栏",
 		outcomes: []catalog.Outcome{oc("业委会依法成立", "完成备案", "1 个"), oc("业主参与", "投票率", "≥ 50%")},
 		risks:    []catalog.Risk{rk("投票率不达标", "楼门长逐户动员，线上投票"), rk("选举争议", "全程公示，街道现场监督")}},
@@ -264,14 +266,14 @@ var pastSolutions = []solutionSpec{
 		problem: "高龄、失能老人家中易跌倒，卫生间、卧室缺少安全设施。",
 		summary: "入户评估后按需安装扶手、防滑地面、夜灯和紧急呼叫设备，改造后回访。",
 		tags:    "适老化改造、防跌倒、扶手", pop: "高龄老人、失能老人", types: oldEstate,
-		steps: []catalog.Step{std("入户评估", "评估师填写评估表，家属确认", 30), st("改造方案与报价", 20), st("施工安装", 90), st("回访与使用指导", 20)},
+		steps: []catalog.Step{std("入户评估", "评估师填写评估表，家属确认", 30), st("改造方案与报价", 20), st("施工安装", 110), st("回访与使用指导", 20)},
 		staff: 3, vols: 4, material: "扶手、防滑地胶、感应夜灯、紧急呼叫器",
 		outcomes: []catalog.Outcome{oc("跌倒风险降低", "改造户跌倒事件", "下降 50%"), oc("改造质量合格", "验收合格率", "100%")},
 		risks:    []catalog.Risk{rk("施工质量", "选择有资质的施工方，逐户验收")}},
 	{key: "flood", projects: []string{"demo-p29"}, title: "社区防汛应急演练", cat: "emergency",
 		problem: "低洼楼栋汛期易积水，居民不知道如何转移，应急物资不清楚。",
 		tags:    "防汛、应急演练、应急物资", pop: "低洼楼栋居民、老人", types: anyEstate,
-		steps: []catalog.Step{st("编制防汛预案", 15), st("组建应急小分队", 10), st("转移演练", 5), st("物资清点与补充", 10)},
+		steps: []catalog.Step{st("编制防汛预案", 25), st("组建应急小分队", 15), st("转移演练", 5), st("物资清点与补充", 15)},
 		staff: 2, vols: 20, material: "沙袋、抽水泵、应急灯",
 		outcomes: []catalog.Outcome{oc("居民会转移", "演练参与人数", "≥ 200 人")},
 		risks:    []catalog.Risk{rk("演练安全", "安排医护和安全员")}},
@@ -300,7 +302,7 @@ var pastSolutions = []solutionSpec{
 	{key: "opera", projects: []string{"demo-p33"}, title: "戏曲进社区", cat: "culture",
 		problem: "老年居民喜爱戏曲，社区缺少演出和学唱机会。",
 		tags:    "戏曲、文化活动、票友", pop: "老年居民", types: anyEstate,
-		steps: []catalog.Step{st("组建戏曲社", 20), st("每月演出与教唱", 140), st("戏曲擂台赛", 10)},
+		steps: []catalog.Step{st("组建戏曲社", 20), st("每月演出与教唱", 150), st("戏曲擂台赛", 10)},
 		staff: 1, vols: 20,
 		outcomes: []catalog.Outcome{oc("文化生活丰富", "演出场次", "≥ 10 场")},
 		risks:    []catalog.Risk{rk("噪音扰民", "固定时段、室内为主")}},
@@ -308,8 +310,8 @@ var pastSolutions = []solutionSpec{
 		problem: "老楼加装电梯意愿强烈，但低层住户顾虑多，单元内意见难统一。",
 		summary: "社工陪伴每个单元征集意见、协商议事、调解矛盾，推动签署加装协议。",
 		tags:    "加装电梯、协商议事、矛盾调解", pop: "老楼住户、高龄老人", types: oldEstate,
-		steps: []catalog.Step{st("单元意愿摸底", 30), std("单元协商会", "每单元至少两次", 90), std("低层住户顾虑调解", "采光、噪音、补偿", 60),
-			st("签署加装协议", 40), st("施工期协调", 60)},
+		steps: []catalog.Step{st("单元意愿摸底", 30), std("单元协商会", "每单元至少两次", 100), std("低层住户顾虑调解", "采光、噪音、补偿", 60),
+			st("签署加装协议", 50), st("施工期协调", 60)},
 		staff: 3, vols: 8,
 		outcomes: []catalog.Outcome{oc("单元达成协议", "签约单元数", "≥ 5 个")},
 		risks:    []catalog.Risk{rk("补偿分歧", "引入调解员，参考周边案例"), rk("施工扰民", "施工公示和每日沟通")}},
@@ -334,7 +336,7 @@ var tenderSolutions = []solutionSpec{
 	{key: "firstaid", projects: []string{"龙腾苑社区应急救护培训"}, title: "社区应急救护培训", cat: "emergency",
 		problem: "突发心脏骤停等急症时，居民不会心肺复苏，错过黄金抢救时间。",
 		tags:    "应急救护、心肺复苏、AED", pop: "居民、楼门长", types: anyEstate,
-		steps: []catalog.Step{st("招募学员", 10), std("心肺复苏与AED实操培训", "持证导师授课", 40), st("考核发证", 10)},
+		steps: []catalog.Step{st("招募学员", 5), std("心肺复苏与AED实操培训", "持证导师授课", 20), st("考核发证", 6)},
 		staff: 2, vols: 6, material: "训练假人、AED训练机",
 		outcomes: []catalog.Outcome{oc("居民会救护", "取证人数", "≥ 100 人")},
 		risks:    []catalog.Risk{rk("培训流于形式", "实操考核合格方可发证")}},
@@ -342,27 +344,55 @@ var tenderSolutions = []solutionSpec{
 		problem: "小区闲置边角地杂乱，居民希望有一块能一起种、一起管的花园。",
 		summary: "从居民共同设计到共同建造、共同养护，把边角地变成社区花园。",
 		tags:    "社区花园、参与式设计、共建共治", pop: "亲子家庭、园艺爱好者", types: anyEstate,
-		steps: []catalog.Step{st("选址与意见征集", 20), st("参与式设计工作坊", 30), st("共建日", 20), st("养护公约与认养", 60)},
+		steps: []catalog.Step{st("选址与意见征集", 7), st("参与式设计工作坊", 10), st("共建日", 3), st("养护公约与认养", 20)},
 		staff: 2, vols: 30, material: "苗木、土壤、园艺工具",
 		outcomes: []catalog.Outcome{oc("花园建成并有人养护", "养护志愿者", "≥ 20 人")},
 		risks:    []catalog.Risk{rk("建成后无人管", "签订养护公约，家庭认养")}},
 	{key: "newcitizens", projects: []string{"融泽嘉园社区新市民融入计划"}, title: "新市民融入计划", cat: "newcomers", leave: catalog.InReview,
 		problem: "新入住的租户和随迁家庭与社区联系少，不知道去哪办事。",
 		tags:    "新市民、社区融入、办事指南", pop: "新市民、随迁家庭", types: bigEstate,
-		steps: []catalog.Step{st("新市民摸底", 20), st("编印办事指南", 20), st("融入活动", 60)},
+		steps: []catalog.Step{st("新市民摸底", 10), st("编印办事指南", 10), st("融入活动", 20)},
 		staff: 2, vols: 10,
 		outcomes: []catalog.Outcome{oc("新市民融入", "参与活动的新市民", "≥ 150 人")}},
 	{key: "antifraud", projects: []string{"龙锦苑一区反诈宣传进楼门"}, title: "反诈宣传进楼门", cat: "safety", leave: catalog.Draft,
 		problem: "老人频繁接到诈骗电话，保健品、养老投资骗局屡禁不止。",
 		tags:    "反诈、防诈骗、楼门宣传", pop: "老年居民", types: anyEstate,
-		steps:    []catalog.Step{st("楼门宣传员培训", 10), st("逐楼门宣讲", 30)},
+		steps:    []catalog.Step{st("楼门宣传员培训", 5), st("逐楼门宣讲", 25)},
 		outcomes: []catalog.Outcome{oc("老人识骗", "宣讲覆盖楼门", "100%")}},
 	{key: "lonelyvisits", projects: []string{"王府公寓社区独居老人探访"}, title: "独居老人探访关爱", cat: "elderly", leave: catalog.InReview,
 		problem: "独居老人突发疾病或意外无人知晓，生活需求无人回应。",
 		tags:    "探访、独居老人、关爱", pop: "独居老人", types: anyEstate,
-		steps: []catalog.Step{st("名册核实", 15), st("定期上门探访", 150), st("建立探访台账", 10)},
+		steps: []catalog.Step{st("名册核实", 5), st("定期上门探访", 25), st("建立探访台账", 5)},
 		staff: 2, vols: 15,
 		outcomes: []catalog.Outcome{oc("独居老人有人关心", "按期探访率", "≥ 95%")}},
+}
+
+// fitSteps returns steps whose days add up to a total within [lo, hi]:
+// unchanged when they do already (or nothing is known), else each scaled
+// in proportion, the rounding left to the longest.
+func fitSteps(steps []catalog.Step, lo, hi int) []catalog.Step {
+	total := 0
+	for _, st := range steps {
+		total += st.Days
+	}
+	if hi == 0 || total == 0 || total >= lo && total <= hi {
+		return steps
+	}
+	target := min(max(total, lo), hi)
+	out := slices.Clone(steps)
+	sum, longest := 0, 0
+	for i := range out {
+		if out[i].Days == 0 {
+			continue
+		}
+		out[i].Days = max(1, int(math.Round(float64(out[i].Days)*float64(target)/float64(total))))
+		sum += out[i].Days
+		if out[i].Days > out[longest].Days {
+			longest = i
+		}
+	}
+	out[longest].Days += target - sum
+	return out
 }
 
 // seedSolutions proposes, submits and publishes specs; projectIDs maps a
@@ -392,9 +422,18 @@ func (w *world) seedSolutions(specs []solutionSpec, projectIDs map[string]string
 		if same && w.ppl.admins[key] != nil {
 			author, orgID = w.ppl.admins[key], w.orgs[key].ID
 		}
+		// The cycle shown (周期) is what the projects took, their contract
+		// terms, filled in by the store; the steps tell a typical project
+		// in stages and must add up to it. The demo's tenders run weeks,
+		// not months, and their terms come from the plan's dice: the steps
+		// are scaled into the cycle.
+		pre, err := w.s.SolutionPrefill(w.as(author), orgID, needs)
+		if err != nil {
+			return fmt.Errorf("demo: solution %q: prefill: %w", sp.title, err)
+		}
 		v := catalog.Version{Title: sp.title, Problem: sp.problem, Summary: sp.summary, Category: sp.cat,
 			Tags: catalog.SplitWords(sp.tags), Suits: catalog.Suits{CommunityTypes: sp.types, Population: catalog.SplitWords(sp.pop)},
-			Steps: sp.steps, Inputs: catalog.Inputs{Staff: sp.staff, Volunteers: sp.vols, Materials: catalog.SplitWords(sp.material)},
+			Steps: fitSteps(sp.steps, pre.DurationMinDays, pre.DurationMaxDays), Inputs: catalog.Inputs{Staff: sp.staff, Volunteers: sp.vols, Materials: catalog.SplitWords(sp.material)},
 			Outcomes: sp.outcomes, Risks: sp.risks}
 		w.tick()
 		sol, err := w.s.CreateSolution(w.as(author), store.SolutionProposal{OrgID: orgID, NeedIDs: needs, Version: v})

@@ -45,9 +45,24 @@ func checkCatalog(t *testing.T, s *store.Store) {
 		t.Fatalf("no solution shows an adopted delivery: %+v", twice)
 	}
 	admin := storetest.Admin()
+	all := list
 	for _, st := range []catalog.Status{catalog.Draft, catalog.InReview} {
-		if _, n, err := s.FindSolutions(admin, catalog.Filter{Status: st}); err != nil || n == 0 {
+		some, n, err := s.FindSolutions(admin, catalog.Filter{Status: st, PerPage: catalog.MaxPerPage})
+		if err != nil || n == 0 {
 			t.Errorf("no solution in %s (%v)", st, err)
+		}
+		all = append(all, some...)
+	}
+	// Every solution's steps add up to its cycle (周期, the projects'
+	// terms), which adopting needs copy too: never 130 days of steps in a
+	// 39–41 day cycle.
+	for _, sol := range all {
+		v, days := sol.Version, 0
+		for _, st := range v.Steps {
+			days += st.Days
+		}
+		if days < v.DurationMinDays || days > v.DurationMaxDays {
+			t.Errorf("%s (%s): steps add up to %d days, the cycle is %d–%d", v.Title, sol.Status, days, v.DurationMinDays, v.DurationMaxDays)
 		}
 	}
 	// The adopting needs: one accepted (above), one still in progress.

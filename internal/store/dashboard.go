@@ -6,6 +6,7 @@ import (
 
 	"github.com/huitian/huitian/internal/dashboard"
 	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/registry"
 )
 
 // DashboardFilter narrows the dashboard's figures (see dashboard.Filter).
@@ -145,16 +146,20 @@ func inStreet(col string, f DashboardFilter, q string, args []any) (string, []an
 
 // dashOrganizations: the register as it stands (not limited to the period;
 // the founding years show its growth), four breakdowns by street from the
-// tallies the triggers keep (migration 0023).
+// tallies the triggers keep (migration 0023), which leave volunteer teams
+// out; the teams are what the register's own tallies (organization_tallies,
+// every kind, migration 0022) count beyond them.
 func dashOrganizations(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Overview, names map[string]string) error {
 	q, args := inStreet("street_id", f, `SELECT street_id, dim, key, n FROM dash_org_tallies WHERE n > 0`, nil)
-	rows, err := c.query(ctx, q, args...)
+	all, allArgs := inStreet("street_id", f, `SELECT street_id, 'register', '', n FROM organization_tallies WHERE n > 0`, nil)
+	rows, err := c.query(ctx, q+` UNION ALL `+all, append(args, allArgs...)...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	by := map[string]map[string]int{"registration": {}, "party_form": {}, "category": {}, "year": {}}
 	street := map[string]int{}
+	register := 0
 	for rows.Next() {
 		var st, dim, key string
 		var n int
@@ -164,14 +169,18 @@ func dashOrganizations(ctx context.Context, c conn, f DashboardFilter, o *dashbo
 		if m := by[dim]; m != nil {
 			m[key] += n
 		}
-		if dim == "registration" { // every organization once
+		switch dim {
+		case "registration": // every organization once
 			street[st] += n
 			o.Organizations += n
+		case "register":
+			register += n
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
+	o.Teams = register - o.Organizations
 	o.OrgsByRegistration = dashboard.Tally(by["registration"])
 	o.OrgsByPartyForm = dashboard.Tally(by["party_form"])
 	o.OrgsByCategory = dashboard.Tally(by["category"])
@@ -186,19 +195,23 @@ func dashOrganizations(ctx context.Context, c conn, f DashboardFilter, o *dashbo
 // dashOrganizationsDirect: the same from the organizations themselves, one
 // GROUP BY (OverviewDirect).
 func dashOrganizationsDirect(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Overview, names map[string]string) error {
-	q, args := inStreet("street_id", f, `SELECT registration, party_form, category, street_id, founded, COUNT(*)
-		FROM organizations WHERE kind = 'organization'`, nil)
-	rows, err := c.query(ctx, q+` GROUP BY registration, party_form, category, street_id, founded`, args...)
+	q, args := inStreet("street_id", f, `SELECT kind, registration, party_form, category, street_id, founded, COUNT(*)
+		FROM organizations WHERE 1 = 1`, nil)
+	rows, err := c.query(ctx, q+` GROUP BY kind, registration, party_form, category, street_id, founded`, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	reg, party, cat, street, year := map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}, map[string]int{}
 	for rows.Next() {
-		var r, p, ca, st, founded string
+		var kind, r, p, ca, st, founded string
 		var n int
-		if err := rows.Scan(&r, &p, &ca, &st, &founded, &n); err != nil {
+		if err := rows.Scan(&kind, &r, &p, &ca, &st, &founded, &n); err != nil {
 			return err
+		}
+		if kind != string(registry.KindOrganization) {
+			o.Teams += n
+			continue
 		}
 		reg[r] += n
 		party[p] += n

@@ -71,7 +71,8 @@ func dashSeed(t *testing.T, s *store.Store) {
 		dashExec(t, s, `INSERT INTO organizations (id, name, street_id, registration, party_form, category, founded, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, o[0], "org "+o[0], o[1], o[2], o[3], o[4], o[5], now, now)
 	}
-	// A volunteer team is not an organization in the register's figures.
+	// A volunteer team is not an organization in the register's figures:
+	// it is counted apart.
 	dashExec(t, s, `INSERT INTO organizations (id, name, street_id, registration, party_form, category, founded, kind, created_at, updated_at)
 		VALUES ('team1', 'team', 's1', 'filed', 'none', 'elderly', '2020', 'team', ?, ?)`, now, now)
 
@@ -189,8 +190,8 @@ func TestOverview(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if o.Organizations != 3 {
-			t.Errorf("organizations = %d, want 3", o.Organizations)
+		if o.Organizations != 3 || o.Teams != 1 {
+			t.Errorf("organizations = %d, teams %d, want 3 and 1", o.Organizations, o.Teams)
 		}
 		sameCounts(t, "by registration", o.OrgsByRegistration, map[string]int{"registered": 2, "filed": 1})
 		sameCounts(t, "by party form", o.OrgsByPartyForm, map[string]int{"joint": 1, "none": 1, "independent": 1})
@@ -238,8 +239,14 @@ func TestOverview(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if o.Organizations != 2 || o.Needs != 3 || o.MedianHoursToContract != 20 || len(o.Streets) != 1 {
-			t.Errorf("s1: orgs %d needs %d median %v streets %d, want 2 3 20 1", o.Organizations, o.Needs, o.MedianHoursToContract, len(o.Streets))
+		if o.Organizations != 2 || o.Teams != 1 || o.Needs != 3 || o.MedianHoursToContract != 20 || len(o.Streets) != 1 {
+			t.Errorf("s1: orgs %d teams %d needs %d median %v streets %d, want 2 1 3 20 1", o.Organizations, o.Teams, o.Needs,
+				o.MedianHoursToContract, len(o.Streets))
+		}
+		if o, err := s.Overview(ctx, store.DashboardFilter{StreetID: "s2"}); err != nil {
+			t.Fatal(err)
+		} else if o.Organizations != 1 || o.Teams != 0 {
+			t.Errorf("s2: orgs %d teams %d, want 1 0", o.Organizations, o.Teams)
 		}
 		if o.Awards != 2 || o.AwardsOwnStreet != 1 || o.Acceptances != 1 || o.Ratings != 2 || math.Abs(o.AvgSatisfaction-4.5) > 1e-9 {
 			t.Errorf("s1: awards %d own %d acceptances %d ratings %d avg %v", o.Awards, o.AwardsOwnStreet, o.Acceptances, o.Ratings, o.AvgSatisfaction)

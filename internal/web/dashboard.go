@@ -40,6 +40,19 @@ type dashboardData struct {
 	District bool             // may see the whole district
 	Street   string           // the filter as the form and the links carry it
 	From, To string
+	// Median is the median time to contract as shown (dashDuration), and
+	// StreetMedians each street's, in O.Streets' order ("" for none).
+	Median        string
+	StreetMedians []string
+}
+
+// dashDuration shows a duration given in hours in days, one decimal, from a
+// day up (the unit of /admin/solutions and of the catalog), else in hours.
+func (a *app) dashDuration(l i18n.Lang, hours float64) string {
+	if hours >= 24 {
+		return a.Catalog.T(l, "dash.days", dashboard.Round1(hours/24))
+	}
+	return a.Catalog.T(l, "dash.hours", dashboard.Round1(hours))
 }
 
 // dashFilter reads the filter from the query and decides, for the
@@ -85,10 +98,18 @@ func (a *app) dashTables(l i18n.Lang, o *dashboard.Overview) []dashTable {
 		}
 		return cs
 	}
+	// The streets' medians share one unit: days when one takes a day or more.
+	medianTitle, perDay := a.Catalog.T(l, "dash.t_street_median"), 1.0
+	for _, m := range o.Streets {
+		if m.MedianH >= 24 {
+			medianTitle, perDay = a.Catalog.T(l, "dash.t_street_median_days"), 24
+		}
+	}
 	medians := make([]dashboard.Count, 0, len(o.Streets))
 	for _, m := range o.Streets {
 		if m.MedianH >= 0 {
-			medians = append(medians, dashboard.Count{Key: m.StreetID, Name: m.StreetName, N: int(math.Round(m.MedianH))})
+			v := dashboard.Round1(m.MedianH / perDay)
+			medians = append(medians, dashboard.Count{Key: m.StreetID, Name: m.StreetName, N: int(math.Round(v)), Value: v})
 		}
 	}
 	return []dashTable{
@@ -99,7 +120,7 @@ func (a *app) dashTables(l i18n.Lang, o *dashboard.Overview) []dashTable {
 		{"org_year", a.Catalog.T(l, "dash.t_org_year"), name("", o.OrgsByYear)},
 		{"needs_category", a.Catalog.T(l, "dash.t_needs_category"), name("category.", o.NeedsByCategory)},
 		{"needs_status", a.Catalog.T(l, "dash.t_needs_status"), name("need_status.", o.NeedsByStatus)},
-		{"street_median", a.Catalog.T(l, "dash.t_street_median"), medians},
+		{"street_median", medianTitle, medians},
 		{"points", a.Catalog.T(l, "dash.t_points"), []dashboard.Count{
 			{Key: "issued", Name: a.Catalog.T(l, "dash.points_issued"), N: int(o.PointsIssued)},
 			{Key: "redeemed", Name: a.Catalog.T(l, "dash.points_redeemed"), N: int(o.PointsRedeemed)},
@@ -148,6 +169,16 @@ func (a *app) dashboardPage(w http.ResponseWriter, r *http.Request) {
 	}
 	d.Street = f.StreetID
 	d.From, d.To = f.FormDates(a.loc)
+	if d.O.MedianHoursToContract >= 0 {
+		d.Median = a.dashDuration(p.Lang, d.O.MedianHoursToContract)
+	}
+	for _, m := range d.O.Streets {
+		shown := ""
+		if m.MedianH >= 0 {
+			shown = a.dashDuration(p.Lang, m.MedianH)
+		}
+		d.StreetMedians = append(d.StreetMedians, shown)
+	}
 	d.Tables = a.dashTables(p.Lang, d.O)
 	d.Charts = map[string]template.URL{}
 	for _, t := range d.Tables {
@@ -218,16 +249,20 @@ func barChartSVG(rows []dashboard.Count) ([]byte, error) {
 			ValueFormatter: func(v any) string { return fmt.Sprintf("%.0f", v) },
 		},
 	}
-	max := 0.0
+	max, fraction := 0.0, false
 	for _, c := range rows {
+		fraction = fraction || c.Value != 0
 		label := c.Name
 		if label == "" {
 			label = c.Key
 		}
 		// go-chart writes a label into the SVG as it is: a name with "<" or
 		// "&" (an organization's, a category's) would be markup there.
-		bc.Bars = append(bc.Bars, chart.Value{Label: html.EscapeString(label), Value: float64(c.N)})
-		max = math.Max(max, float64(c.N))
+		bc.Bars = append(bc.Bars, chart.Value{Label: html.EscapeString(label), Value: c.Amount()})
+		max = math.Max(max, c.Amount())
+	}
+	if fraction {
+		bc.YAxis.ValueFormatter = func(v any) string { return fmt.Sprintf("%.1f", v) }
 	}
 	if len(bc.Bars) == 0 {
 		return emptySVG(width, height), nil

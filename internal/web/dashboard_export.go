@@ -36,16 +36,18 @@ func (a *app) dashboardExport(w http.ResponseWriter, r *http.Request) {
 
 // dashFigures are the single figures of o, as label and value.
 func (a *app) dashFigures(l i18n.Lang, o *dashboard.Overview) [][2]any {
+	// The workbook keeps numbers: the medians in days, the unit in the label.
 	median := any(a.Catalog.T(l, "dash.none"))
 	if o.MedianHoursToContract >= 0 {
-		median = dashboard.Round1(o.MedianHoursToContract)
+		median = dashboard.Round1(o.MedianHoursToContract / 24)
 	}
 	return [][2]any{
 		{a.Catalog.T(l, "dash.f_organizations"), o.Organizations},
+		{a.Catalog.T(l, "dash.f_teams"), o.Teams},
 		{a.Catalog.T(l, "dash.f_incubating"), o.Incubating},
 		{a.Catalog.T(l, "dash.f_graduated"), o.Graduated},
 		{a.Catalog.T(l, "dash.f_needs"), o.Needs},
-		{a.Catalog.T(l, "dash.f_median"), median},
+		{a.Catalog.T(l, "dash.f_median_days"), median},
 		{a.Catalog.T(l, "dash.f_awards"), o.Awards},
 		{a.Catalog.T(l, "dash.f_own_street"), dashboard.Round1(o.OwnStreetShare() * 100)},
 		{a.Catalog.T(l, "dash.f_acceptances"), o.Acceptances},
@@ -97,7 +99,11 @@ func (a *app) dashWorkbook(l i18n.Lang, o *dashboard.Overview) ([]byte, error) {
 		}
 		rows := [][]any{{a.Catalog.T(l, "dash.col_item"), a.Catalog.T(l, "dash.col_count")}}
 		for _, c := range t.Rows {
-			rows = append(rows, []any{c.Name, c.N})
+			var v any = c.N
+			if c.Value != 0 {
+				v = c.Value
+			}
+			rows = append(rows, []any{c.Name, v})
 		}
 		if err := put(t.Title, rows); err != nil {
 			return nil, err
@@ -107,12 +113,12 @@ func (a *app) dashWorkbook(l i18n.Lang, o *dashboard.Overview) ([]byte, error) {
 	if _, err := x.NewSheet(streets); err != nil {
 		return nil, err
 	}
-	rows := [][]any{{a.Catalog.T(l, "dash.col_street"), a.Catalog.T(l, "dash.col_median"), a.Catalog.T(l, "dash.col_published"),
+	rows := [][]any{{a.Catalog.T(l, "dash.col_street"), a.Catalog.T(l, "dash.col_median_days"), a.Catalog.T(l, "dash.col_published"),
 		a.Catalog.T(l, "dash.col_contracted"), a.Catalog.T(l, "dash.col_per_need"), a.Catalog.T(l, "dash.col_no_proposal")}}
 	for _, m := range o.Streets {
 		median := any("")
 		if m.MedianH >= 0 {
-			median = dashboard.Round1(m.MedianH)
+			median = dashboard.Round1(m.MedianH / 24)
 		}
 		rows = append(rows, []any{m.StreetName, median, m.Published, m.Contracted,
 			dashboard.Round1(m.PerNeed()), dashboard.Round1(m.NoProposalShare() * 100)})

@@ -15,12 +15,7 @@ import (
 // dashOrgs returns the organizations figure shown on a dashboard page.
 func dashOrgs(t *testing.T, body string) string {
 	t.Helper()
-	i := strings.Index(body, "社会组织（家）</td><td class=\"num\">")
-	if i < 0 {
-		t.Fatalf("no organizations figure on the page")
-	}
-	rest := body[i+len("社会组织（家）</td><td class=\"num\">"):]
-	return rest[:strings.Index(rest, "<")]
+	return cellByID(t, body, "dash-organizations")
 }
 
 func TestDashboardPages(t *testing.T) {

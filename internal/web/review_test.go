@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -24,6 +25,7 @@ import (
 	"github.com/huitian/huitian/internal/config"
 	"github.com/huitian/huitian/internal/demo"
 	"github.com/huitian/huitian/internal/procurement"
+	"github.com/huitian/huitian/internal/registry"
 	"github.com/huitian/huitian/internal/sms"
 	"github.com/huitian/huitian/internal/store"
 	"github.com/huitian/huitian/internal/store/storetest"
@@ -89,6 +91,33 @@ var rawKey = regexp.MustCompile(`>\s*(audit\.action\.[a-z_.]+|kind\.[a-z_]+)\s*<
 func TestDemoAsItsUsersMeetIt(t *testing.T) {
 	d := newDemoSite(t)
 	admin := d.as(t, demoAdmin)
+
+	t.Run("the dashboard's organizations and teams add up to the register, durations in days", func(t *testing.T) {
+		hlg, err := d.s.FindStreetByName(context.Background(), "回龙观街道")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, street := range []string{"", hlg.ID} {
+			body := page(t, admin, "/dashboard?street="+street)
+			orgs, _ := strconv.Atoi(cellByID(t, body, "dash-organizations"))
+			teams, _ := strconv.Atoi(cellByID(t, body, "dash-teams"))
+			_, register, err := d.s.FindOrganizations(context.Background(), registry.Filter{StreetID: street, PerPage: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if orgs+teams != register || teams == 0 || !strings.Contains(body, "社会组织（家，不含志愿服务队）") {
+				t.Errorf("street %q: the dashboard says %d organizations and %d teams, the register %d", street, orgs, teams, register)
+			}
+			if m := cellByID(t, body, "dash-median"); !regexp.MustCompile(`^\d+\.\d 天$`).MatchString(m) {
+				t.Errorf("street %q: median time to contract %q, want days with one decimal", street, m)
+			}
+		}
+		body := page(t, admin, "/dashboard")
+		if strings.Contains(body, "中位数（小时）") || !strings.Contains(body, "各街道签约用时中位数（天）") ||
+			!regexp.MustCompile(`<td class="num">\d+\.\d 天</td>`).MatchString(body) {
+			t.Error("the dashboard shows medians to contract in hours")
+		}
+	})
 
 	t.Run("the audit log names actions and objects in words", func(t *testing.T) {
 		body := page(t, admin, "/admin/audit")
@@ -317,4 +346,15 @@ func TestDemoAsItsUsersMeetIt(t *testing.T) {
 			}
 		}
 	})
+}
+
+// cellByID is the text of the element with the id on a page.
+func cellByID(t *testing.T, body, id string) string {
+	t.Helper()
+	i := strings.Index(body, `id="`+id+`">`)
+	if i < 0 {
+		t.Fatalf("no #%s on the page", id)
+	}
+	rest := body[i+len(`id="`+id+`">`):]
+	return rest[:strings.Index(rest, "<")]
 }
