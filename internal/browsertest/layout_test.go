@@ -3,9 +3,12 @@ package browsertest
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/huitian/huitian/internal/procurement"
 	"github.com/huitian/huitian/internal/store"
@@ -146,5 +149,99 @@ func readableTable(t *testing.T, ctx context.Context, what, sel string) {
 	}
 	for _, c := range got.Squeezed {
 		t.Errorf("%s: %s squeezed on a phone: %s", what, sel, c)
+	}
+}
+
+// TestPhoneHeader: on a 390×844 phone a signed-in staff member's header is
+// the site's name, 菜单 and her name — under 120px, where four wrapped rows
+// of links took 200 to 370 and pushed the page below the fold. 菜单 is a
+// <details>, so it opens without JavaScript and from the keyboard; open, it
+// shows every link and 退出 as rows at least 44px tall, 退出 not beside
+// her name. A desktop shows the links as before and no 菜单.
+func TestPhoneHeader(t *testing.T) {
+	needBrowser(t)
+	s := newSite(t, storetest.Open(t, store.SQLite))
+	ctx := newTab(t)
+	signIn(t, ctx, s, "13800000002", "李晓燕", "")
+	scripts := func(off bool) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: off})
+			return err
+		})
+	}
+	run(t, ctx, "no scripts", scripts(true))
+	run(t, ctx, "emulate a phone",
+		chromedp.EmulateViewport(390, 844, chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateScale(2)))
+	visit(t, ctx, s, "/needs", "main h1")
+	// The summary first (none: not shown), then the nav's links and buttons, then the header's height.
+	type box struct {
+		Text    string
+		Top, H  float64
+		Shown   bool
+		HeaderH float64
+	}
+	const measure = `(() => {
+		const m = e => { if (!e) return {Shown: false}; const r = e.getBoundingClientRect();
+			return {Text: e.innerText.trim(), Top: r.top, H: r.height, Shown: r.width > 0 && r.height > 0}; };
+		return [m(document.querySelector("header summary")), ...Array.from(document.querySelectorAll(
+			'header nav a, header nav button'), m), {HeaderH: document.querySelector("header.top").getBoundingClientRect().height}];
+	})()`
+	closed := get(t, ctx, "measure the closed header", chromedp.Evaluate[[]box](measure))
+	if h := closed[len(closed)-1].HeaderH; h > 120 {
+		t.Errorf("the header is %.0fpx tall on a 390px phone, want ≤ 120", h)
+	}
+	if m := closed[0]; !m.Shown || m.Text != "菜单" || m.H < 44 {
+		t.Fatalf("菜单 on a phone: %+v, want it shown, named 菜单, ≥ 44px tall", m)
+	}
+	for _, b := range closed[1 : len(closed)-1] {
+		if want := b.Text == "李晓燕" || strings.HasPrefix(b.Text, "通知"); b.Shown != want {
+			t.Errorf("closed menu: %q shown %v, want %v", b.Text, b.Shown, want)
+		}
+	}
+
+	// The keyboard: Tab from the site's name reaches 菜单, Enter opens it.
+	run(t, ctx, "open 菜单 from the keyboard",
+		chromedp.Focus(chromedp.CSS("header .brand")),
+		chromedp.KeyEvent(kb.Tab))
+	if focused := get(t, ctx, "read the focus", chromedp.Evaluate[string](`document.activeElement.tagName`)); focused != "SUMMARY" {
+		t.Fatalf("Tab from the site's name focused %s, want 菜单's summary", focused)
+	}
+	run(t, ctx, "press Enter", chromedp.KeyEvent(kb.Enter), chromedp.WaitVisible(chromedp.CSS(`header a[href="/admin"]`)))
+	open := get(t, ctx, "measure the open menu", chromedp.Evaluate[[]box](measure))
+	var name, logout box
+	for _, b := range open[1 : len(open)-1] {
+		if !b.Shown || b.H < 44 {
+			t.Errorf("open menu: %q shown %v, %.0fpx tall, want shown and ≥ 44px", b.Text, b.Shown, b.H)
+		}
+		switch b.Text {
+		case "李晓燕":
+			name = b
+		case "退出":
+			logout = b
+		}
+	}
+	if logout.Top < name.Top+name.H {
+		t.Errorf("退出 (%+v) sits beside her name (%+v), want it on a row of its own below", logout, name)
+	}
+	shot(t, ctx, s, "phone-menu.png")
+	run(t, ctx, "scripts for axe-core", scripts(false)) // its promise waits on timers
+	checkAxe(t, ctx, axeJS(t))
+	run(t, ctx, "follow 管理 from the menu",
+		chromedp.Click(chromedp.CSS(`header a[href="/admin"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`main h1`)))
+	if loc := get(t, ctx, "read the location", chromedp.Location()); !strings.HasPrefix(loc, s.URL+"/admin") {
+		t.Fatalf("管理 in the menu went to %s", loc)
+	}
+
+	run(t, ctx, "back to the desktop", chromedp.EmulateViewport(desktopW, desktopH))
+	visit(t, ctx, s, "/needs", "main h1")
+	desk := get(t, ctx, "measure the desktop header", chromedp.Evaluate[[]box](measure))
+	if desk[0].Shown {
+		t.Error("菜单 shows on a desktop")
+	}
+	for _, b := range desk[1 : len(desk)-1] {
+		if !b.Shown {
+			t.Errorf("desktop: %q hidden", b.Text)
+		}
 	}
 }
