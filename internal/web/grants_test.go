@@ -213,20 +213,12 @@ func TestGrantsPagesQueriesBounded(t *testing.T) {
 		admin, staff, anon := f.browser(t), f.browser(t), f.browser(t)
 		admin.login(f.admin)
 		staff.login(f.staff)
-		must := func(b *browser, path string, form url.Values) string {
-			t.Helper()
-			code, body, h := b.post(path, form)
-			if code != http.StatusSeeOther {
-				t.Fatalf("%s: %d %s", path, code, body)
-			}
-			return h.Get("Location")
-		}
-		fpath := must(admin, "/grants/funds", url.Values{"name": {"回天社区治理基金"}, "kind": {"general"}})
-		must(admin, fpath+"/donations", url.Values{"key": {"d1"}, "donor": {"北京某科技有限公司"}, "amount": {"500,000"},
+		fpath := admin.mustPost("/grants/funds", url.Values{"name": {"回天社区治理基金"}, "kind": {"general"}})
+		admin.mustPost(fpath+"/donations", url.Values{"key": {"d1"}, "donor": {"北京某科技有限公司"}, "amount": {"500,000"},
 			"channel": {"bank"}, "donated_on": {"2026-11-19"}})
 		today := s.Now().In(grants.Zone)
 		round := func(name string) string {
-			return must(admin, "/grants/rounds", url.Values{"name": {name}, "fund": {strings.TrimPrefix(fpath, "/grants/funds/")},
+			return admin.mustPost("/grants/rounds", url.Values{"name": {name}, "fund": {strings.TrimPrefix(fpath, "/grants/funds/")},
 				"route": {"micro_venture"}, "street": {f.street.ID}, "budget": {"50000"}, "match_pct": {"70"}, "themes": {"property"},
 				"eligibility": {"street_orgs"}, "criteria": {"问题真实\n方案可行"}, "opens_on": {today.AddDate(0, 0, -1).Format("2006-01-02")},
 				"closes_on": {today.AddDate(0, 1, 0).Format("2006-01-02")}})
@@ -248,21 +240,21 @@ func TestGrantsPagesQueriesBounded(t *testing.T) {
 			}
 			org := f.browser(t)
 			org.login(phone)
-			apath := must(org, rpath+"/applications", url.Values{"org": {o.ID}, "title": {"楼门议事会培育"}, "problem": {"楼门长期无人议事，小事拖成大事"},
+			apath := org.mustPost(rpath+"/applications", url.Values{"org": {o.ID}, "title": {"楼门议事会培育"}, "problem": {"楼门长期无人议事，小事拖成大事"},
 				"plan": {"组建楼门议事会，每月开会一次，培养楼门长"}, "line_category": {"personnel"}, "line_item": {"督导费"}, "line_amount": {"10000"},
 				"request": {"7000"}, "match_cash": {"3000"}, "ms_title": {"议事会成立"}, "ms_due": {"2026-12-20"}, "ms_pct": {"100"}})
 			aid := strings.TrimPrefix(apath, "/grants/applications/")
-			must(admin, apath+"/actions/review", nil)
-			must(admin, apath+"/reviews", url.Values{"score": {"88"}, "comment": {"方案扎实"}})
-			must(staff, apath+"/award", url.Values{"amount": {"6000"}, "reason": {"评分第一"}})
+			admin.mustPost(apath+"/actions/review", nil)
+			admin.mustPost(apath+"/reviews", url.Values{"score": {"88"}, "comment": {"方案扎实"}})
+			staff.mustPost(apath+"/award", url.Values{"amount": {"6000"}, "reason": {"评分第一"}})
 			body := mustGet(t, org, apath)
 			tr := regexp.MustCompile(`action="/grants/tranches/([^/]+)/report"`).FindStringSubmatch(body)
 			if tr == nil {
 				t.Fatal("no report form")
 			}
-			must(org, "/grants/tranches/"+tr[1]+"/report", url.Values{"application": {aid}, "note": {"已成立"}})
-			must(staff, "/grants/tranches/"+tr[1]+"/accept", url.Values{"application": {aid}, "note": {"齐全"}})
-			must(admin, "/grants/tranches/"+tr[1]+"/pay", url.Values{"application": {aid}, "key": {"p" + aid}})
+			org.mustPost("/grants/tranches/"+tr[1]+"/report", url.Values{"application": {aid}, "note": {"已成立"}})
+			staff.mustPost("/grants/tranches/"+tr[1]+"/accept", url.Values{"application": {aid}, "note": {"齐全"}})
+			admin.mustPost("/grants/tranches/"+tr[1]+"/pay", url.Values{"application": {aid}, "key": {"p" + aid}})
 			body = mustGet(t, org, apath)
 			agr := regexp.MustCompile(`action="/grants/agreements/([^/]+)/expenses"`).FindStringSubmatch(body)
 			line := regexp.MustCompile(`<option value="([^"]+)">人员劳务`).FindStringSubmatch(body)
@@ -278,7 +270,7 @@ func TestGrantsPagesQueriesBounded(t *testing.T) {
 			if ex == nil {
 				t.Fatal("no expense")
 			}
-			must(staff, "/grants/expenses/"+ex[1]+"/approve", url.Values{"application": {aid}})
+			staff.mustPost("/grants/expenses/"+ex[1]+"/approve", url.Values{"application": {aid}})
 		}
 		count := func(route, path string) int {
 			t.Helper()
@@ -319,23 +311,15 @@ func TestGrantsApplicationFormAgain(t *testing.T) {
 		admin.login(f.admin)
 		comm.login(f.commStaff)
 		org.login(f.orgAdmin)
-		must := func(b *browser, path string, form url.Values) string {
-			t.Helper()
-			code, body, h := b.post(path, form)
-			if code != http.StatusSeeOther {
-				t.Fatalf("%s: %d %s", path, code, body)
-			}
-			return h.Get("Location")
-		}
-		fpath := must(admin, "/grants/funds", url.Values{"name": {"回天社区治理基金"}, "kind": {"general"}})
-		must(admin, fpath+"/donations", url.Values{"key": {"d1"}, "donor": {"北京某科技有限公司"}, "amount": {"100,000"},
+		fpath := admin.mustPost("/grants/funds", url.Values{"name": {"回天社区治理基金"}, "kind": {"general"}})
+		admin.mustPost(fpath+"/donations", url.Values{"key": {"d1"}, "donor": {"北京某科技有限公司"}, "amount": {"100,000"},
 			"channel": {"bank"}, "donated_on": {"2026-11-19"}})
 		today := s.Now().In(grants.Zone)
-		rpath := must(admin, "/grants/rounds", url.Values{"name": {"2026 年回龙观微创投"}, "fund": {strings.TrimPrefix(fpath, "/grants/funds/")},
+		rpath := admin.mustPost("/grants/rounds", url.Values{"name": {"2026 年回龙观微创投"}, "fund": {strings.TrimPrefix(fpath, "/grants/funds/")},
 			"route": {"micro_venture"}, "street": {f.street.ID}, "budget": {"50000"}, "match_pct": {"70"}, "themes": {"property"},
 			"eligibility": {"street_orgs"}, "opens_on": {today.AddDate(0, 0, -1).Format("2006-01-02")},
 			"closes_on": {today.AddDate(0, 1, 0).Format("2006-01-02")}})
-		must(comm, rpath+"/topics", url.Values{"community": {f.community.ID}, "title": {"楼道堆物治理"},
+		comm.mustPost(rpath+"/topics", url.Values{"community": {f.community.ID}, "title": {"楼道堆物治理"},
 			"description": {"三号楼楼道堆物多年，居民希望有人牵头商量"}})
 		topic := regexp.MustCompile(`<option value="([^"]+)" *>楼道堆物治理`).FindStringSubmatch(mustGet(t, org, rpath))
 		if topic == nil {

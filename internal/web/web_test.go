@@ -190,6 +190,17 @@ func (b *browser) csrf() string {
 	return ""
 }
 
+// mustPost posts form to path, failing unless it redirects (303), and
+// returns where to.
+func (b *browser) mustPost(path string, form url.Values) string {
+	b.t.Helper()
+	code, body, h := b.post(path, form)
+	if code != http.StatusSeeOther {
+		b.t.Fatalf("%s: %d %s", path, code, body)
+	}
+	return h.Get("Location")
+}
+
 func (b *browser) post(path string, form url.Values) (int, string, http.Header) {
 	// A copy: the same values may be posted by several browsers, each with its own token.
 	c := url.Values{}
