@@ -207,18 +207,10 @@ func TestSettlementPages(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
 		ctx := storetest.Admin()
-		shop := &merchants.Merchant{Name: "龙锦苑便民超市", StreetID: f.street.ID, Kind: "超市"}
-		if err := s.CreateMerchant(ctx, shop); err != nil {
-			t.Fatal(err)
-		}
-		hash, _ := accounts.HashPassword(password)
-		cashier := &accounts.User{Phone: "13900000007", Name: "马国强", PasswordHash: hash,
-			Grants: []accounts.Grant{{Role: accounts.Merchant, ScopeID: shop.ID}}}
+		shop, cashier := f.shopWithCashier(t)
 		resident := &accounts.User{Phone: "13700000010", Name: "张桂兰", Grants: []accounts.Grant{{Role: accounts.Resident}}}
-		for _, u := range []*accounts.User{cashier, resident} {
-			if err := s.CreateUser(ctx, u); err != nil {
-				t.Fatal(err)
-			}
+		if err := s.CreateUser(ctx, resident); err != nil {
+			t.Fatal(err)
 		}
 		g := &points.Good{MerchantID: shop.ID, Name: "挂面", Price: 10, Stock: 10, Active: true}
 		if err := s.CreateGood(ctx, g); err != nil {
@@ -369,16 +361,7 @@ func TestMerchantHoursCard(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
-		ctx := storetest.Admin()
-		shop := &merchants.Merchant{Name: "龙锦苑便民超市", StreetID: f.street.ID, Kind: "超市"}
-		if err := s.CreateMerchant(ctx, shop); err != nil {
-			t.Fatal(err)
-		}
-		hash, _ := accounts.HashPassword(password)
-		if err := s.CreateUser(ctx, &accounts.User{Phone: "13900000007", Name: "马国强", PasswordHash: hash,
-			Grants: []accounts.Grant{{Role: accounts.Merchant, ScopeID: shop.ID}}}); err != nil {
-			t.Fatal(err)
-		}
+		shop, _ := f.shopWithCashier(t)
 		b := f.browser(t)
 		b.login("13900000007")
 		card := regexp.MustCompile(`(?s)<form[^>]* id="hours">.*?</form>`)
@@ -395,4 +378,22 @@ func TestMerchantHoursCard(t *testing.T) {
 			t.Fatalf("hours saved: %d", code)
 		}
 	})
+}
+
+// shopWithCashier enrols 龙锦苑便民超市 in the fixture's street with its
+// cashier 马国强 (13900000007, the test password).
+func (f *fixture) shopWithCashier(t *testing.T) (*merchants.Merchant, *accounts.User) {
+	t.Helper()
+	ctx := storetest.Admin()
+	shop := &merchants.Merchant{Name: "龙锦苑便民超市", StreetID: f.street.ID, Kind: "超市"}
+	if err := f.s.CreateMerchant(ctx, shop); err != nil {
+		t.Fatal(err)
+	}
+	hash, _ := accounts.HashPassword(password)
+	cashier := &accounts.User{Phone: "13900000007", Name: "马国强", PasswordHash: hash,
+		Grants: []accounts.Grant{{Role: accounts.Merchant, ScopeID: shop.ID}}}
+	if err := f.s.CreateUser(ctx, cashier); err != nil {
+		t.Fatal(err)
+	}
+	return shop, cashier
 }
