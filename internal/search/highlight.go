@@ -27,6 +27,7 @@ const (
 type hlTerm struct {
 	rs        []rune
 	weight    float64
+	synonym   bool // another word for a typed one (a thesaurus group or a rule)
 	wordStart bool // its first rune is a letter or digit: needs a word boundary before
 	wordEnd   bool // likewise after its last rune
 }
@@ -71,12 +72,12 @@ func (a *Analyzer) Highlight(text string, q Query, maxRunes int) []Fragment {
 		norm = append(norm, n)
 	}
 	terms := highlightTerms(q)
-	spans := findSpans(norm, terms)
+	spans := preferTyped(findSpans(norm, terms), terms)
 
 	n := len(orig)
 	lo, hi := 0, n
 	if maxRunes > 0 && n > maxRunes {
-		lo, hi = bestWindow(spans, terms, n, maxRunes)
+		lo, hi = bestWindow(norm, spans, terms, maxRunes)
 	}
 	var out []Fragment
 	if lo > 0 {
@@ -107,6 +108,7 @@ func highlightTerms(q Query) []hlTerm {
 		terms = append(terms, hlTerm{
 			rs:        rs,
 			weight:    w,
+			synonym:   t.Kind == KindSynonym,
 			wordStart: isWordRune(rs[0]),
 			wordEnd:   isWordRune(rs[len(rs)-1]),
 		})
@@ -159,11 +161,72 @@ func findSpans(norm []rune, terms []hlTerm) []hlSpan {
 	return spans
 }
 
-// bestWindow picks the maxRunes-long window [lo, hi) of an n-rune text that
-// holds the greatest weight of distinct terms, ties going to more matches
-// and then to the earlier window. A window starts a little before its first
-// match, so the hit is read in context.
-func bestWindow(spans []hlSpan, terms []hlTerm, n, maxRunes int) (lo, hi int) {
+// preferTyped drops the synonym matches that overlap a match of a typed
+// term, so a reader sees the word she typed marked (社区[养老]服务), not the
+// longer thesaurus phrase around it ([社区养老服务]). Spans stay ordered.
+func preferTyped(spans []hlSpan, terms []hlTerm) []hlSpan {
+	var typed []hlSpan
+	for _, s := range spans {
+		if !terms[s.term].synonym {
+			typed = append(typed, s)
+		}
+	}
+	if len(typed) == 0 || len(typed) == len(spans) {
+		return spans
+	}
+	out := spans[:0]
+	k := 0 // typed[k:] may still overlap (typed is ordered by start)
+	for _, s := range spans {
+		if terms[s.term].synonym {
+			for k < len(typed) && typed[k].start < s.start && typed[k].end <= s.start {
+				k++
+			}
+			overlaps := false
+			for _, t := range typed[k:] {
+				if t.start >= s.end {
+					break
+				}
+				if t.end > s.start {
+					overlaps = true
+					break
+				}
+			}
+			if overlaps {
+				continue
+			}
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// windowStart is where a snippet showing a match at anchor begins: just
+// after the nearest separator (punctuation or space) at most half a window
+// before it, so the snippet starts with a whole clause rather than in the
+// middle of a word; without one, lead characters before the match.
+func windowStart(norm []rune, anchor, maxRunes, lead int) int {
+	for i := anchor - 1; i >= max(0, anchor-maxRunes/2); i-- {
+		if isSeparator(norm[i]) {
+			return i + 1
+		}
+	}
+	return max(0, anchor-lead)
+}
+
+// isSeparator reports whether the normalized rune r ends a clause or a
+// word: a space, CJK punctuation (。、《》), clause punctuation (full-width
+// ，；：！？ normalize to ASCII), quotation marks, dashes and ellipses.
+func isSeparator(r rune) bool {
+	return strings.ContainsRune(" ,;:!?()\"'", r) || isCJKPunct(r) ||
+		r >= 0x2010 && r <= 0x2027 // dashes, quotation marks, …
+}
+
+// bestWindow picks the maxRunes-long window [lo, hi) of the text that holds
+// the greatest weight of distinct terms, ties going to more matches and then
+// to the earlier window. A window starts a little before its first match
+// (at a clause's start where there is one), so the hit is read in context.
+func bestWindow(norm []rune, spans []hlSpan, terms []hlTerm, maxRunes int) (lo, hi int) {
+	n := len(norm)
 	if len(spans) == 0 {
 		return 0, maxRunes
 	}
@@ -177,7 +240,7 @@ func bestWindow(spans []hlSpan, terms []hlTerm, n, maxRunes int) (lo, hi int) {
 		if ai > 0 && anchor.start == spans[ai-1].start {
 			continue
 		}
-		start := max(0, anchor.start-lead)
+		start := windowStart(norm, anchor.start, maxRunes, lead)
 		end := start + maxRunes
 		if end > n {
 			end = n

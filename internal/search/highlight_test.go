@@ -28,7 +28,9 @@ func TestHighlight(t *testing.T) {
 		want              string
 	}{
 		{"two characters", "驿站招募志愿者帮助养老", "养老", 0, "驿站招募志愿者帮助[养老]"},
-		{"synonym phrase", "社区养老服务驿站", "养老", 0, "[社区养老服务]驿站"},
+		// A thesaurus phrase holding the typed word: the typed word is marked.
+		{"synonym phrase", "社区养老服务驿站", "养老", 0, "社区[养老]服务驿站"},
+		{"longer synonym", "申请老楼加装电梯", "电梯", 0, "申请老楼加装[电梯]"},
 		{"elevator", "楼道电梯维修", "电梯", 0, "楼道[电梯]维修"},
 		{"bigrams of a word merge", "帮助老年人学用智能手机", "老年人 智能手机", 0, "帮助[老年人]学用[智能手机]"},
 		{"synonym marked", "为独居长者提供上门探访", "老人", 0, "为独居[长者]提供上门探访"},
@@ -65,6 +67,12 @@ func TestHighlightWindow(t *testing.T) {
 	}
 	if n := utf8.RuneCountInString(FragmentsText(a.HighlightText(text, "电梯 业委会", 30))); n > 30+2 {
 		t.Errorf("snippet of %d runes, want at most 32", n)
+	}
+	// The window starts at the clause holding the hit, not mid-word.
+	text = filler + "，老旧小区加装电梯" + filler
+	got = marked(a.HighlightText(text, "电梯", 20))
+	if !strings.HasPrefix(got, Ellipsis+"老旧小区加装[电梯]") {
+		t.Errorf("window does not start at the clause: %q", got)
 	}
 	// A hit at the very start: no leading ellipsis.
 	got = marked(a.HighlightText("养老"+filler, "养老", 10))
