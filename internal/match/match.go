@@ -442,15 +442,25 @@ func (m *Matcher) Compact() {
 }
 
 // Categorize guesses the taxonomy category of a need's text, with a
-// confidence in [0, 1] (the category's share of the keyword evidence, in the
-// text and in its thesaurus expansions); "", 0 when nothing matched.
+// confidence in [0, 1]: the category's share of the keyword evidence (in the
+// text and in its thesaurus expansions) times how much evidence there is —
+// fullSupport keywords or more count fully, one alone half, so a need that
+// names its subject once is not shown as a certain guess. "", 0 when nothing
+// matched.
 func (m *Matcher) Categorize(text string) (code string, confidence float64) {
 	q := m.analyze(text)
 	if q.Empty() {
 		return "", 0
 	}
-	return topCategory(categoryScores(q.Text, q))
+	shares, total := categoryEvidence(q.Text, q)
+	code, share := topCategory(shares)
+	return code, share * min(1, share*total/fullSupport)
 }
+
+// fullSupport is the keyword evidence (a keyword typed counts 1, a rule's
+// service word 1, a group's synonyms 0.5) at which a category guess is as
+// sure as its share says.
+const fullSupport = 2.0
 
 // topCategory returns the category with the largest share; ties go to the
 // first in taxonomy order.
@@ -475,6 +485,12 @@ const ruleEvidence = 1.0
 // categoryScores scores the taxonomy for a text: keyword hits in the text and
 // in the thesaurus expansions of the query, as shares summing to 1.
 func categoryScores(text string, q search.Query) map[string]float64 {
+	shares, _ := categoryEvidence(text, q)
+	return shares
+}
+
+// categoryEvidence is categoryScores with the evidence the shares divide.
+func categoryEvidence(text string, q search.Query) (map[string]float64, float64) {
 	var exp, rules strings.Builder
 	for _, t := range q.Terms {
 		if t.Kind == search.KindSynonym || t.Kind == search.KindWord {
@@ -512,7 +528,7 @@ func categoryScores(text string, q search.Query) map[string]float64 {
 	for k := range out {
 		out[k] /= total
 	}
-	return out
+	return out, total
 }
 
 func categoryName(code string) string {

@@ -325,6 +325,14 @@ func TestCategorize(t *testing.T) {
 	if code, _ := full.Categorize("我们团队不会做宣传，公众号没人会写"); code != "capacity" {
 		t.Errorf("a team that cannot do its publicity: %q", code)
 	}
+	// Confidence grows with the evidence: one word naming the subject is
+	// not a certain guess, a need that describes it several ways is.
+	if code, conf := m.Categorize("加装电梯"); code != "property" || conf > 0.6 {
+		t.Errorf("one keyword: %q %.2f, want property at most 0.6", code, conf)
+	}
+	if code, conf := full.Categorize("社区老人需要助餐服务，老年餐桌送餐上门"); code != "elderly" || conf < 0.9 {
+		t.Errorf("several keywords: %q %.2f, want elderly at 0.9 or more", code, conf)
+	}
 }
 
 // TestConcurrentUpdates runs searches while organizations and projects
