@@ -53,6 +53,7 @@ func TestGuessCategory(t *testing.T) {
 		{nil, "老人不会用智能手机扫码", "digital"},
 		{nil, "遛狗不牵绳", "pets"},
 		{nil, "厨余垃圾分类桶前值守", "environment"},
+		{nil, "楼道堆物清理", "environment"},
 		{[]string{"居家养老"}, "上门探访", "elderly"},
 		{[]string{"法律服务"}, "", "legal"},
 		{nil, "今天天气很好", ""},
