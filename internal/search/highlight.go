@@ -203,14 +203,15 @@ func preferTyped(spans []hlSpan, terms []hlTerm) []hlSpan {
 // windowStart is where a snippet showing a match at anchor begins: just
 // after the nearest separator (punctuation or space) at most half a window
 // before it, so the snippet starts with a whole clause rather than in the
-// middle of a word; without one, lead characters before the match.
-func windowStart(norm []rune, anchor, maxRunes, lead int) int {
+// middle of a word; without one, at the match itself (a fixed number of
+// characters before it would cut a word: …区高龄).
+func windowStart(norm []rune, anchor, maxRunes int) int {
 	for i := anchor - 1; i >= max(0, anchor-maxRunes/2); i-- {
 		if isSeparator(norm[i]) {
 			return i + 1
 		}
 	}
-	return max(0, anchor-lead)
+	return anchor
 }
 
 // isSeparator reports whether the normalized rune r ends a clause or a
@@ -223,8 +224,8 @@ func isSeparator(r rune) bool {
 
 // bestWindow picks the maxRunes-long window [lo, hi) of the text that holds
 // the greatest weight of distinct terms, ties going to more matches and then
-// to the earlier window. A window starts a little before its first match
-// (at a clause's start where there is one), so the hit is read in context.
+// to the earlier window. A window starts at the clause of its first match
+// where there is one, so the hit is read in context.
 func bestWindow(norm []rune, spans []hlSpan, terms []hlTerm, maxRunes int) (lo, hi int) {
 	n := len(norm)
 	if len(spans) == 0 {
@@ -233,14 +234,13 @@ func bestWindow(norm []rune, spans []hlSpan, terms []hlTerm, maxRunes int) (lo, 
 	if len(spans) > maxHighlightSpans {
 		spans = spans[:maxHighlightSpans]
 	}
-	lead := min(maxRunes/4, 12)
 	bestScore, bestCount := -1.0, -1
 	counted := make([]int, len(terms)) // generation marks: counted[t] == anchor+1
 	for ai, anchor := range spans {
 		if ai > 0 && anchor.start == spans[ai-1].start {
 			continue
 		}
-		start := windowStart(norm, anchor.start, maxRunes, lead)
+		start := windowStart(norm, anchor.start, maxRunes)
 		end := start + maxRunes
 		if end > n {
 			end = n

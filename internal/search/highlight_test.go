@@ -74,6 +74,12 @@ func TestHighlightWindow(t *testing.T) {
 	if !strings.HasPrefix(got, Ellipsis+"老旧小区加装[电梯]") {
 		t.Errorf("window does not start at the clause: %q", got)
 	}
+	// Without a clause break near it, the window starts at the hit rather
+	// than a fixed number of characters before it, inside a word.
+	got = marked(a.HighlightText(filler+"为回龙观地区高龄独居老人"+filler, "独居", 20))
+	if !strings.HasPrefix(got, Ellipsis+"[独居]老人") {
+		t.Errorf("window does not start at the hit: %q", got)
+	}
 	// A hit at the very start: no leading ellipsis.
 	got = marked(a.HighlightText("养老"+filler, "养老", 10))
 	if got != "[养老]甲乙丙丁甲乙丙丁…" {
