@@ -214,6 +214,18 @@ func windowStart(norm []rune, anchor, maxRunes int) int {
 	return anchor
 }
 
+// clauseAfter is the start of the first clause beginning in (from, limit],
+// or from when none does (the text before the hit matters more then than
+// a whole first word).
+func clauseAfter(norm []rune, from, limit int) int {
+	for i := from; i < limit; i++ {
+		if isSeparator(norm[i]) {
+			return i + 1
+		}
+	}
+	return from
+}
+
 // isSeparator reports whether the normalized rune r ends a clause or a
 // word: a space, CJK punctuation (。、《》), clause punctuation (full-width
 // ，；：！？ normalize to ASCII), quotation marks, dashes and ellipses.
@@ -242,9 +254,11 @@ func bestWindow(norm []rune, spans []hlSpan, terms []hlTerm, maxRunes int) (lo, 
 		}
 		start := windowStart(norm, anchor.start, maxRunes)
 		end := start + maxRunes
-		if end > n {
+		if end > n { // the text ends first: show more before the hit, from a clause's start if any
 			end = n
-			start = max(0, n-maxRunes)
+			if start = max(0, n-maxRunes); start > 0 {
+				start = clauseAfter(norm, start, anchor.start)
+			}
 		}
 		score, count := 0.0, 0
 		for _, s := range spans[ai:] {

@@ -80,6 +80,11 @@ func TestHighlightWindow(t *testing.T) {
 	if !strings.HasPrefix(got, Ellipsis+"[独居]老人") {
 		t.Errorf("window does not start at the hit: %q", got)
 	}
+	// Near the end of the text the window reaches back, from a clause.
+	got = marked(a.HighlightText(filler+"为回龙观地区高龄、独居老人提供助餐", "助餐", 20))
+	if got != Ellipsis+"独居老人提供[助餐]" {
+		t.Errorf("window at the end does not start at a clause: %q", got)
+	}
 	// A hit at the very start: no leading ellipsis.
 	got = marked(a.HighlightText("养老"+filler, "养老", 10))
 	if got != "[养老]甲乙丙丁甲乙丙丁…" {
