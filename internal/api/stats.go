@@ -33,6 +33,7 @@ type statsOverview struct {
 	From                        *string       `json:"from"`
 	To                          *string       `json:"to"`
 	Organizations               int           `json:"organizations"`
+	VolunteerTeams              int           `json:"volunteer_teams"`
 	OrganizationsByRegistration []statsCount  `json:"organizations_by_registration"`
 	OrganizationsByPartyForm    []statsCount  `json:"organizations_by_party_form"`
 	OrganizationsByCategory     []statsCount  `json:"organizations_by_category"`
@@ -105,7 +106,7 @@ func (a *API) statsOverview(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := statsOverview{StreetID: f.StreetID, Organizations: o.Organizations,
+	out := statsOverview{StreetID: f.StreetID, Organizations: o.Organizations, VolunteerTeams: o.Teams,
 		OrganizationsByRegistration: statsCounts(o.OrgsByRegistration), OrganizationsByPartyForm: statsCounts(o.OrgsByPartyForm),
 		OrganizationsByCategory: statsCounts(o.OrgsByCategory), OrganizationsByStreet: statsCounts(o.OrgsByStreet),
 		OrganizationsByYear: statsCounts(o.OrgsByYear), Incubating: o.Incubating, Graduated: o.Graduated,

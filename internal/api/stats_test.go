@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/huitian/huitian/internal/registry"
 	"github.com/huitian/huitian/internal/store"
 	"github.com/huitian/huitian/internal/store/storetest"
 )
@@ -13,6 +14,13 @@ func TestAPIStatsOverview(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s, nil)
+		// A volunteer team in the register: counted apart from the
+		// organizations, as on the HTML page (社会组织 + 志愿服务队 = the register).
+		team := registry.Organization{Name: "龙锦苑绿地认养志愿服务队", Kind: registry.KindTeam, StreetID: f.st1.ID,
+			Domains: []string{"环境保护"}, Volunteers: 12}
+		if err := s.CreateOrganization(storetest.Admin(), &team); err != nil {
+			t.Fatal(err)
+		}
 		get := func(t *testing.T, as, q string) (int, map[string]any) {
 			t.Helper()
 			w := f.do(t, request{method: "GET", path: "/api/v1/stats/overview" + q, as: as})
@@ -23,7 +31,7 @@ func TestAPIStatsOverview(t *testing.T) {
 			return w.Code, v
 		}
 		code, v := get(t, "admin", "")
-		if code != 200 || num(v["organizations"]) != 5 || str(v["street_id"]) != "" || v["median_hours_to_contract"] != nil || v["from"] != nil {
+		if code != 200 || num(v["organizations"]) != 5 || num(v["volunteer_teams"]) != 1 || str(v["street_id"]) != "" || v["median_hours_to_contract"] != nil || v["from"] != nil {
 			t.Fatalf("district: %d %v", code, v)
 		}
 		// The money by funding route the page shows (none signed or awarded here).
@@ -41,7 +49,7 @@ func TestAPIStatsOverview(t *testing.T) {
 			t.Fatalf("by street: %v", byStreet)
 		}
 		if code, v := get(t, "admin", "?street="+f.st2.ID+"&from=2026-01-01&to=2026-12-31"); code != 200 || num(v["organizations"]) != 2 ||
-			str(v["from"]) != "2026-01-01" || str(v["to"]) != "2026-12-31" {
+			num(v["volunteer_teams"]) != 0 || str(v["from"]) != "2026-01-01" || str(v["to"]) != "2026-12-31" {
 			t.Fatalf("one street: %d %v", code, v)
 		}
 		// Street staff: forced to their street; another street is forbidden.

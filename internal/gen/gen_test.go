@@ -2,6 +2,7 @@ package gen
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -127,5 +128,23 @@ func TestPostingsNeverOverdraw(t *testing.T) {
 	}
 	if spent < sc.Postings/10 {
 		t.Fatalf("only %d redemptions", spent)
+	}
+}
+
+// TestThemesCurrentWording: the vocabulary has none of the pandemic years'
+// words (the health code, PCR tests), which read as stale in 2026 — the
+// demo data is held to the same list (internal/demo).
+func TestThemesCurrentWording(t *testing.T) {
+	outdated := []string{"健康码", "行程码", "核酸", "疫情", "防疫", "新冠"}
+	for cat, th := range Themes {
+		for _, words := range [][]string{th.Subjects, th.Problems, th.Gripes, th.Actions, th.Places} {
+			for _, w := range words {
+				for _, o := range outdated {
+					if strings.Contains(w, o) {
+						t.Errorf("%s: %q says %s", cat, w, o)
+					}
+				}
+			}
+		}
 	}
 }

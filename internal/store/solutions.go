@@ -439,7 +439,15 @@ func prefill(ctx context.Context, c conn, v *catalog.Version, ns []*procurement.
 		if err != nil {
 			return err
 		}
-		prev := time.Time{}
+		// A step lasts from the milestone before, the first from the
+		// contract's start: the steps then add up to the project's term.
+		// Without a contract the first step's length is unknown.
+		var start sql.NullTime
+		err = c.row(ctx, `SELECT start_at FROM contracts WHERE need_id = ?`, first.ID).Scan(&start)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		prev := start.Time
 		for _, m := range ms {
 			st := catalog.Step{Title: truncRunes(m.Title, 60)}
 			if !prev.IsZero() && m.Due.After(prev) {

@@ -230,6 +230,17 @@ func TestSolutionProposeRefusals(t *testing.T) {
 		if err != nil || v.Title != f.project.Title || len(v.Steps) != 2 || len(v.Outcomes) == 0 || v.ProviderIDs[0] != f.org.ID {
 			t.Fatalf("prefill: %v %+v", err, v)
 		}
+		// The milestones as steps, each as long as from the one before — the
+		// first from the contract's start, so the steps cover the whole term.
+		k, err := s.FindContract(storetest.Admin(), f.project.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		days := func(from, to time.Time) int { return int(to.Sub(from).Hours() / 24) }
+		if first, second := days(k.Start, k.Milestones[0].Due), days(k.Milestones[0].Due, k.Milestones[1].Due); first == 0 ||
+			v.Steps[0].Days != first || v.Steps[1].Days != second || first+second != v.DurationMaxDays {
+			t.Fatalf("steps %+v, want %d and %d days (the term %d)", v.Steps, first, second, v.DurationMaxDays)
+		}
 		sol, err := s.CreateSolution(as(f.coordinator), store.SolutionProposal{NeedIDs: []string{f.project.ID}})
 		if err != nil || sol.OrgID != "" {
 			t.Fatalf("platform proposal from the prefill alone: %v %+v", err, sol)

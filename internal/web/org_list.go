@@ -69,10 +69,7 @@ func (a *app) orgList(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	d := &orgListData{Orgs: orgs, Total: total, Filter: f, Query: q, Search: search, Sort: f.Sort}
-	if search.Ranked {
-		d.Sort = "relevance"
-	}
+	d := &orgListData{Orgs: orgs, Total: total, Filter: f, Query: q, Search: search, Sort: listSort(f.Sort, search)}
 	if d.Streets, err = a.Store.FindStreets(ctx); err != nil {
 		a.fail(w, r, err)
 		return

@@ -58,6 +58,17 @@ func (a *app) readSearchBox(l i18n.Lang, raw string) (st searchState, ok bool) {
 	return st, true
 }
 
+// listSort is the order a listing is in, for its sort select: "relevance"
+// for a search the index ranked (best first, whatever sort was asked for),
+// else sort. A select that shows another order beside "按相关程度排序"
+// tells the reader the list is in an order it is not.
+func listSort(sort string, st searchState) string {
+	if st.Ranked {
+		return "relevance"
+	}
+	return sort
+}
+
 // searchState is what a listing page shows of its search box.
 type searchState struct {
 	Text   string // what is searched for ("" when the box is empty)

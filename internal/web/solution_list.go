@@ -10,6 +10,7 @@ import (
 	"github.com/huitian/huitian/internal/catalog"
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/i18n"
+	"github.com/huitian/huitian/internal/match"
 	"github.com/huitian/huitian/internal/registry"
 	"github.com/huitian/huitian/internal/server"
 )
@@ -19,12 +20,17 @@ const solutionsPerPage = 24
 
 // solutionListData is the public catalog: a shelf of published solutions.
 type solutionListData struct {
-	Solutions  []*catalog.Solution
-	Total      int
-	Page       int
-	PerPage    int
-	Category   string
+	Solutions []*catalog.Solution
+	Total     int
+	Page      int
+	PerPage   int
+	Category  string
+	// Sort is the order the list is in: a catalog.Sort, or "relevance" for
+	// a search the index ranked. Relevance says whether the select offers
+	// 最相关: a search the index answers (its hits may be sorted by evidence
+	// too); the database's word filter has no ranking to offer.
 	Sort       string
+	Relevance  bool
 	Sorts      []string
 	Query      url.Values
 	Search     searchState
@@ -46,26 +52,37 @@ func (a *app) solutionList(w http.ResponseWriter, r *http.Request) {
 	if c := registry.CategoryByCode(q.Get("category")); c != nil {
 		f.Category, d.Category = c.Code, c.Code
 	}
-	if s := catalog.Sort(q.Get("sort")); s != "" && catalog.ValidSort(s) {
-		f.Sort, d.Sort = s, string(s)
+	if s := catalog.Sort(q.Get("sort")); catalog.ValidSort(s) {
+		f.Sort = s
 	}
 	d.Page, _ = strconv.Atoi(q.Get("page"))
 	d.Page = max(d.Page, 1)
 	f.Page = d.Page
 	text := q.Get("q")
+	searching := strings.TrimSpace(text) != ""
+	// Read once: the index may become ready during the request.
+	var idx *match.Solutions
+	if a.Solutions != nil && a.Solutions.Ready() {
+		idx = a.Solutions
+	}
+	d.Relevance = searching && idx != nil
+	if f.Sort == "" && !d.Relevance {
+		f.Sort = catalog.SortDeliveries
+	}
 	var err error
-	if strings.TrimSpace(text) != "" {
-		d.Solutions, d.Total, d.Search, err = a.searchSolutions(r, l, text, f)
+	if searching {
+		d.Solutions, d.Total, d.Search, err = a.searchSolutions(r, l, idx, text, f)
 	} else {
-		if d.Sort == "" {
-			f.Sort = catalog.SortDeliveries
-		}
 		d.Solutions, d.Total, err = a.Store.FindSolutions(ctx, f)
 	}
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
+	// f.Sort is left empty for the index to rank alone; a search it turned
+	// away (nothing to search for) lists nothing, and the select shows its
+	// first option, 最相关.
+	d.Sort = listSort(string(f.Sort), d.Search)
 	if d.Shelf, err = a.solutionShelf(r, l); err != nil {
 		a.fail(w, r, err)
 		return
@@ -92,9 +109,10 @@ func mayPropose(actor *accounts.User) bool {
 }
 
 // searchSolutions answers the catalog's search box from the solution index
-// (best first, or in the sort asked for), falling back to the database's
-// word filter when there is no index.
-func (a *app) searchSolutions(r *http.Request, l i18n.Lang, raw string, f catalog.Filter) ([]*catalog.Solution, int, searchState, error) {
+// idx (best first, or in the sort asked for), falling back to the
+// database's word filter, in f.Sort, when idx is nil (none, or not built
+// yet).
+func (a *app) searchSolutions(r *http.Request, l i18n.Lang, idx *match.Solutions, raw string, f catalog.Filter) ([]*catalog.Solution, int, searchState, error) {
 	ctx := r.Context()
 	st, ok := a.readSearchBox(l, raw)
 	if !ok {
@@ -102,15 +120,12 @@ func (a *app) searchSolutions(r *http.Request, l i18n.Lang, raw string, f catalo
 	}
 	text := st.Text
 	st.Ranked = false // set below: only an index search without a sort is ranked
-	if a.Solutions == nil || !a.Solutions.Ready() {
+	if idx == nil {
 		f.Query = text
-		if f.Sort == "" {
-			f.Sort = catalog.SortDeliveries
-		}
 		out, total, err := a.Store.FindSolutions(ctx, f)
 		return out, total, st, err
 	}
-	hits, err := a.Solutions.Search(ctx, text, f.Category, searchHits)
+	hits, err := idx.Search(ctx, text, f.Category, searchHits)
 	if errs.CodeOf(err) == errs.Invalid {
 		st.Notice = a.Catalog.Error(l, err)
 		return nil, 0, st, nil

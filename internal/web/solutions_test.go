@@ -1,6 +1,10 @@
 package web_test
 
 import (
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -8,12 +12,16 @@ import (
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/catalog"
+	"github.com/huitian/huitian/internal/config"
+	"github.com/huitian/huitian/internal/i18n"
 	"github.com/huitian/huitian/internal/places"
 	"github.com/huitian/huitian/internal/procurement"
 	"github.com/huitian/huitian/internal/projectfile"
 	"github.com/huitian/huitian/internal/registry"
+	"github.com/huitian/huitian/internal/server"
 	"github.com/huitian/huitian/internal/store"
 	"github.com/huitian/huitian/internal/store/storetest"
+	"github.com/huitian/huitian/internal/web"
 )
 
 // solFixture adds to the fixture a meal-service organization with its own
@@ -490,6 +498,67 @@ func TestAdminSolutions(t *testing.T) {
 		}
 		if code, _, h := f.browser(t).get("/solutions/" + b.ID); code != 301 || h.Get("Location") != "/solutions/"+a.ID {
 			t.Fatalf("the merged solution's page: %d %s", code, h.Get("Location"))
+		}
+	})
+}
+
+// TestSolutionCatalogSort: the sort select says the order the catalog is
+// in — 最相关 for a search the index ranks, the sort asked for when a search
+// is sorted by evidence, and the evidence order (never 最相关) when the
+// search box is answered by the database's word filter because the index
+// is not there (still building at start-up).
+func TestSolutionCatalogSort(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newSolFixture(t, s)
+		sol := f.publishedSolution(t, "老年助餐送餐上门")
+		q := "q=" + url.QueryEscape("送餐")
+		relevance := `<option value="">最相关</option>`
+		for _, c := range []struct {
+			path, selected string
+			relevance      bool // the 最相关 option is offered
+			ranked         bool // "按相关程度排序" beside the count
+		}{
+			{"/solutions", `<option value="deliveries" selected>`, false, false},
+			{"/solutions?sort=newest", `<option value="newest" selected>`, false, false},
+			{"/solutions?" + q, `<option value="" selected>最相关</option>`, true, true},
+			{"/solutions?sort=bogus&" + q, `<option value="" selected>最相关</option>`, true, true},
+			{"/solutions?sort=cost&" + q, `<option value="cost" selected>`, true, false},
+		} {
+			_, body, _ := f.browser(t).get(c.path)
+			sel := between(body, `id="sort"`, "</select>")
+			if !strings.Contains(body, "/solutions/"+sol.ID) || !strings.Contains(sel, c.selected) ||
+				strings.Count(sel, " selected") != 1 || strings.Contains(sel, `<option value=""`) != c.relevance ||
+				strings.Contains(body, "按相关程度排序") != c.ranked {
+				t.Errorf("%s: the sort select %s", c.path, sel)
+			}
+			if c.relevance && c.selected != `<option value="" selected>最相关</option>` && !strings.Contains(sel, relevance) {
+				t.Errorf("%s: 最相关 cannot be chosen back: %s", c.path, sel)
+			}
+		}
+
+		// Without the index the word filter lists in the evidence order.
+		cfg := config.Default()
+		log := slog.New(slog.NewTextHandler(io.Discard, nil))
+		cat, err := i18n.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := web.New(web.Deps{Config: cfg, Store: s, Catalog: cat, Sessions: server.NewSessions(s, cfg, log), Logger: log})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct{ path, selected string }{
+			{"/solutions?" + q, `<option value="deliveries" selected>`},
+			{"/solutions?sort=cost&" + q, `<option value="cost" selected>`},
+		} {
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, c.path, nil))
+			body := w.Body.String()
+			sel := between(body, `id="sort"`, "</select>")
+			if w.Code != 200 || !strings.Contains(body, "/solutions/"+sol.ID) || !strings.Contains(sel, c.selected) ||
+				strings.Contains(sel, `<option value=""`) || strings.Contains(body, "按相关程度排序") {
+				t.Errorf("no index, %s: %d, the sort select %s", c.path, w.Code, sel)
+			}
 		}
 	})
 }
