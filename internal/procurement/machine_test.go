@@ -190,3 +190,25 @@ func TestStreetWaitsForTheCommunitysSubmission(t *testing.T) {
 		}
 	}
 }
+
+// TestDraftedByCommunity: a need is its community's draft when its author
+// writes it as that community's staff and not also as its street's.
+func TestDraftedByCommunity(t *testing.T) {
+	t.Parallel()
+	a := machineActors()
+	both := &accounts.User{ID: "both", Grants: append(slices.Clone(a["community"].Grants), a["street"].Grants...)}
+	n := &Need{StreetID: "s1", CommunityID: "c1"}
+	streetWide := &Need{StreetID: "s1"}
+	for _, c := range []struct {
+		n      *Need
+		author *accounts.User
+		want   bool
+	}{
+		{n, a["community"], true}, {n, a["street"], false}, {n, both, false}, {n, a["community/other"], false},
+		{n, a["platform_admin"], false}, {n, nil, false}, {streetWide, a["community"], false},
+	} {
+		if got := DraftedByCommunity(c.n, c.author); got != c.want {
+			t.Errorf("need of community %q by %v: %v, want %v", c.n.CommunityID, c.author, got, c.want)
+		}
+	}
+}
