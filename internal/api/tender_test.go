@@ -432,6 +432,8 @@ func lifecycle() []step {
 		get("nor can another street", "street2", needPath, 404),
 		with(step{name: "community staff edit the draft", as: "community1", method: "PATCH", path: needPath,
 			body: `{"title":"龙锦苑二区老年助餐服务（2027年度）"}`, status: 200}, needStatus("draft")),
+		refused(step{name: "the street may not edit the community's draft before it is submitted", as: "street1", method: "PATCH",
+			path: needPath, body: `{"title":"街道改写的标题"}`, status: 409}, "conflict", ""),
 		refused(post("community staff may not publish", "community1", needPath+"/publish", "", 403), "forbidden", ""),
 		refused(post("the street cannot close a draft", "street1", needPath+"/close", "", 409), "conflict", ""),
 		with(post("community staff submit", "community1", needPath+"/submit", "", 200), needStatus("submitted")),

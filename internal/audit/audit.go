@@ -31,6 +31,13 @@ type Entry struct {
 	Hash       string
 }
 
+// SealedBidder is the actor's name on an entry a bidder's step writes while
+// proposals are sealed: that a bidder acted, never which one (no actor id).
+const SealedBidder = "bidder (sealed)"
+
+// BySealedBidder reports whether the entry's actor is a sealed bidder.
+func (e *Entry) BySealedBidder() bool { return e.ActorID == "" && e.ActorName == SealedBidder }
+
 // ComputeHash hashes the entry's content together with the previous hash:
 // every column, the actor's name included, so editing any of them shows.
 // Fields are length-prefixed so no two different entries share an input.

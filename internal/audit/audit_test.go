@@ -37,3 +37,22 @@ func TestChain(t *testing.T) {
 		t.Fatalf("deletion not found at 2: %+v", b)
 	}
 }
+
+// TestBySealedBidder: the sealed marker is an entry without an actor id
+// under the name SealedBidder; a person who calls themself that is not one.
+func TestBySealedBidder(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		e    Entry
+		want bool
+	}{
+		{Entry{ActorName: SealedBidder}, true},
+		{Entry{ActorID: "u1", ActorName: SealedBidder}, false},
+		{Entry{ActorName: "anonymous"}, false},
+		{Entry{ActorID: "u1", ActorName: "王芳"}, false},
+	} {
+		if got := c.e.BySealedBidder(); got != c.want {
+			t.Errorf("%q (id %q): %v, want %v", c.e.ActorName, c.e.ActorID, got, c.want)
+		}
+	}
+}

@@ -54,10 +54,10 @@ var (
 // Transitions is the whole state machine of a need. Anything not listed is
 // refused. It is the document: keep it readable.
 var Transitions = []Transition{
-	{Draft, ActEdit, Draft, drafters},
+	{Draft, ActEdit, Draft, drafters}, // the street only its own drafts (streetOwnDraft)
 	{Draft, ActSubmit, Submitted, community},
-	{Draft, ActPublish, Published, street}, // a street may draft and publish its own need (not a community's: streetOwnDraft)
-	{Draft, ActCancel, Cancelled, drafters},
+	{Draft, ActPublish, Published, street},  // a street may draft and publish its own need (not a community's: streetOwnDraft)
+	{Draft, ActCancel, Cancelled, drafters}, // likewise
 	{Submitted, ActReturn, Draft, street},
 	{Submitted, ActPublish, Published, street},
 	{Submitted, ActCancel, Cancelled, drafters},
@@ -85,10 +85,11 @@ var Transitions = []Transition{
 
 // streetOwnDraft are the steps a street takes on a draft only when the
 // draft is not its community's (Need.CommunityDrafted): a draft the street
-// wrote itself — a need of the whole street, a re-tender — it publishes or
-// withdraws at once, but a community's draft is the community's to finish,
-// and reaches the street as a submission (待街道审核), never before.
-var streetOwnDraft = map[Action]bool{ActPublish: true, ActCancel: true}
+// wrote itself — a need of the whole street, a re-tender — it edits,
+// publishes or withdraws at once, but a community's draft is the
+// community's to finish, and reaches the street as a submission (待街道审核),
+// never before.
+var streetOwnDraft = map[Action]bool{ActEdit: true, ActPublish: true, ActCancel: true}
 
 // rolesFor are the roles that may take t on n.
 func rolesFor(t Transition, n *Need) []accounts.Role {
@@ -130,6 +131,10 @@ func Step(n *Need, action Action, actor *accounts.User, now time.Time) (Transiti
 	}
 	if !mayEver {
 		return Transition{}, errs.E(errs.Forbidden, "auth.forbidden")
+	}
+	if status == Draft && n.CommunityDrafted && streetOwnDraft[action] && actor.Holds(accounts.StreetStaff, res) {
+		// Said as it is: the street's turn comes once the community submits.
+		return Transition{}, errs.E(errs.Conflict, "need.community_draft", errs.Msg("need.act."+string(action)))
 	}
 	return Transition{}, errs.E(errs.Conflict, "need.bad_transition", errs.Msg("need_status."+string(status)), errs.Msg("need.act."+string(action)))
 }

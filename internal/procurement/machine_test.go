@@ -37,7 +37,7 @@ var expected = map[Status]map[Action]string{
 // expectedCommunityDraft is what differs for a need its community's staff
 // wrote: a street takes up a community's draft only once it is submitted.
 var expectedCommunityDraft = map[Status]map[Action]string{
-	Draft: {ActEdit: "community street", ActSubmit: "community", ActCancel: "community"},
+	Draft: {ActEdit: "community", ActSubmit: "community", ActCancel: "community"},
 }
 
 func machineActors() map[string]*accounts.User {
@@ -158,21 +158,25 @@ func TestEditExtendsDeadline(t *testing.T) {
 }
 
 // TestStreetWaitsForTheCommunitysSubmission: a community's draft is not the
-// street's to publish or withdraw — it is asked to wait for the submission
-// (a conflict: the right person, the wrong moment); a draft the street wrote
-// (a need of the whole street, a re-tender) it publishes at once.
+// street's to edit, publish or withdraw — it is asked to wait for the
+// submission (a conflict: the right person, the wrong moment, said as
+// need.community_draft); a draft the street wrote (a need of the whole
+// street, a re-tender) it edits and publishes at once.
 func TestStreetWaitsForTheCommunitysSubmission(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
 	street := machineActors()["street"]
 	n := &Need{StreetID: "s1", CommunityID: "c1", Status: Draft, Deadline: now.Add(96 * time.Hour), CommunityDrafted: true}
-	for _, act := range []Action{ActPublish, ActCancel} {
-		if _, err := Step(n, act, street, now); errs.CodeOf(err) != errs.Conflict {
+	for _, act := range []Action{ActEdit, ActPublish, ActCancel} {
+		if _, err := Step(n, act, street, now); errs.CodeOf(err) != errs.Conflict || errs.As(err).Key != "need.community_draft" {
 			t.Errorf("the street takes %s on a community's draft: %v", act, err)
 		}
 	}
-	if got := Actions(n, street, now); len(got) != 1 || got[0] != ActEdit {
+	if got := Actions(n, street, now); len(got) != 0 {
 		t.Errorf("the street's steps on a community's draft: %v", got)
+	}
+	if _, err := Step(n, ActEdit, machineActors()["community"], now); err != nil {
+		t.Errorf("the community edits its own draft: %v", err)
 	}
 	n.Status = Submitted
 	if got := Actions(n, street, now); len(got) != 3 || !slices.Contains(got, ActReturn) || !slices.Contains(got, ActPublish) ||
@@ -180,7 +184,31 @@ func TestStreetWaitsForTheCommunitysSubmission(t *testing.T) {
 		t.Errorf("the street's steps on a submission: %v", got)
 	}
 	own := &Need{StreetID: "s1", CommunityID: "c1", Status: Draft, Deadline: now.Add(96 * time.Hour)}
-	if _, err := Step(own, ActPublish, street, now); err != nil {
-		t.Errorf("the street publishes its own draft: %v", err)
+	for _, act := range []Action{ActEdit, ActPublish} {
+		if _, err := Step(own, act, street, now); err != nil {
+			t.Errorf("the street takes %s on its own draft: %v", act, err)
+		}
+	}
+}
+
+// TestDraftedByCommunity: a need is its community's draft when its author
+// writes it as that community's staff and not also as its street's.
+func TestDraftedByCommunity(t *testing.T) {
+	t.Parallel()
+	a := machineActors()
+	both := &accounts.User{ID: "both", Grants: append(slices.Clone(a["community"].Grants), a["street"].Grants...)}
+	n := &Need{StreetID: "s1", CommunityID: "c1"}
+	streetWide := &Need{StreetID: "s1"}
+	for _, c := range []struct {
+		n      *Need
+		author *accounts.User
+		want   bool
+	}{
+		{n, a["community"], true}, {n, a["street"], false}, {n, both, false}, {n, a["community/other"], false},
+		{n, a["platform_admin"], false}, {n, nil, false}, {streetWide, a["community"], false},
+	} {
+		if got := DraftedByCommunity(c.n, c.author); got != c.want {
+			t.Errorf("need of community %q by %v: %v, want %v", c.n.CommunityID, c.author, got, c.want)
+		}
 	}
 }

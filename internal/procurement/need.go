@@ -109,12 +109,21 @@ type Need struct {
 	Proposals         int    // count of live (submitted) proposals: public even while sealed
 	// CommunityDrafted says the need's community's own staff wrote it: while
 	// it is a draft (new, or returned for changes) it is the community's, and
-	// its street takes it up only once submitted (streetOwnDraft).
+	// its street takes it up only once submitted (streetOwnDraft). Decided
+	// once, as the need is created (DraftedByCommunity).
 	CommunityDrafted bool
 	CreatedBy        string
 	CreatedAt        time.Time
 	UpdatedAt        time.Time
 	PublishedAt      time.Time
+}
+
+// DraftedByCommunity reports whether author, creating n, writes it as its
+// community's staff and not also as its street's: n.CommunityDrafted, for
+// good, whatever roles the author holds later.
+func DraftedByCommunity(n *Need, author *accounts.User) bool {
+	res := n.Resource()
+	return n.CommunityID != "" && author.Holds(accounts.CommunityStaff, res) && !author.Holds(accounts.StreetStaff, res)
 }
 
 // Resource is the need's authorization view: its street and community, and

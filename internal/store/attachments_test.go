@@ -81,8 +81,12 @@ func TestAttachToNeedRules(t *testing.T) {
 		if err != nil || entries[0].Action != "need.attach" || !contains(entries[0].Data, sha(pdfBytes)) {
 			t.Fatalf("audit: %+v %v", entries, err)
 		}
-		if _, err := s.AttachToNeed(as(d.streetStaff), n.ID, []store.Upload{{Name: "预算.pdf", Content: []byte("%PDF-1.4 budget")}}); err != nil {
-			t.Fatalf("the street attaches to a draft in its street: %v", err)
+		// A community's draft is the community's until submitted: attaching
+		// is editing, and the street waits (its own drafts it edits).
+		budget := store.Upload{Name: "预算.pdf", Content: []byte("%PDF-1.4 budget")}
+		refused(t, s, n.ID, errs.Conflict, "the street attaches to a community's draft", attach(d.streetStaff, budget))
+		if _, err := s.AttachToNeed(as(d.commStaff), n.ID, []store.Upload{budget}); err != nil {
+			t.Fatal(err)
 		}
 		// Listing follows the draft's visibility.
 		got, err := s.FindNeedAttachments(as(d.commStaff), n.ID)

@@ -20,17 +20,8 @@ const needSelect = `SELECT n.id, COALESCE(n.source_key, ''), n.title, n.descript
 	n.return_comment, n.objection_days, n.awarded_at, COALESCE(n.awarded_org_id, ''), COALESCE(n.awarded_proposal_id, ''),
 	COALESCE(n.retender_of, ''), n.created_by, n.created_at, n.updated_at, n.published_at,
 	(SELECT COUNT(*) FROM proposals p WHERE p.need_id = n.id AND p.status IN ('submitted', 'awarded', 'not_awarded')),
-	` + communityDrafted + `
+	n.drafted_by_community
 	FROM needs n JOIN streets s ON s.id = n.street_id LEFT JOIN communities c ON c.id = n.community_id`
-
-// communityDrafted is 1 for a need its community's staff wrote (and not a
-// person who is also the street's staff): procurement.Need.CommunityDrafted.
-const communityDrafted = `CASE WHEN
-	EXISTS (SELECT 1 FROM grants g WHERE g.user_id = n.created_by AND g.role = 'community_staff'
-		AND g.scope_id = n.community_id)
-	AND NOT EXISTS (SELECT 1 FROM grants g WHERE g.user_id = n.created_by AND g.role = 'street_staff'
-		AND g.scope_id = n.street_id)
-	THEN 1 ELSE 0 END`
 
 func scanNeed(sc interface{ Scan(...any) error }) (*procurement.Need, string, error) {
 	n := &procurement.Need{}
@@ -321,20 +312,19 @@ func (s *Store) createNeed(ctx context.Context, c conn, n *procurement.Need, r p
 // insertDraft writes a new draft need with its parts, timeline and audit entry.
 func insertDraft(ctx context.Context, c conn, n *procurement.Need, note string) error {
 	n.ID, n.Status, n.CreatedAt, n.UpdatedAt = newID(), procurement.Draft, c.now, c.now
+	n.CommunityDrafted = false // decided here, from who creates it, never by the caller
 	if actor := accounts.ActorFrom(ctx); actor != nil {
-		n.CreatedBy = actor.ID
-		// As communityDrafted reads it back.
-		res := n.Resource()
-		n.CommunityDrafted = n.CommunityID != "" && actor.Holds(accounts.CommunityStaff, res) && !actor.Holds(accounts.StreetStaff, res)
+		n.CreatedBy, n.CommunityDrafted = actor.ID, procurement.DraftedByCommunity(n, actor)
 	}
 	n.ResolveCategory(nil) // settled by the caller; this only fills a source left empty
 	if _, err := c.exec(ctx, `INSERT INTO needs (id, title, description, street_id, community_id, category, category_source,
 		category_confidence, budget_fen, deadline, qa_cutoff, procedure, qualifications, justification, status, objection_days,
-		retender_of, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		retender_of, created_by, drafted_by_community, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		n.ID, n.Title, n.Description, n.StreetID, nullStr(n.CommunityID), n.Category, n.CategorySource, n.CategoryConfidence,
 		n.BudgetFen, nullTime(n.Deadline),
 		nullTime(n.QACutoff), n.Procedure, joinQuals(n.Qualifications), n.Justification, n.Status, n.ObjectionDays,
-		nullStr(n.RetenderOf), n.CreatedBy, c.now, c.now); err != nil {
+		nullStr(n.RetenderOf), n.CreatedBy, n.CommunityDrafted, c.now, c.now); err != nil {
 		return err
 	}
 	if err := writeNeedParts(ctx, c, n); err != nil {

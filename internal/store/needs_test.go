@@ -363,3 +363,79 @@ func TestStreetTakesUpOnlySubmissions(t *testing.T) {
 		}
 	})
 }
+
+// TestCommunityDraftedIsDecidedAtCreation: whose draft a need is (the
+// community's, or the street's own) is decided as it is created — its
+// author is staff of its community and not also of its street — and stays
+// so when the author's roles change later. Migration 0029 gave the needs
+// created before the same answer from their authors' grants.
+func TestCommunityDraftedIsDecidedAtCreation(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		tt := newTender(t, s)
+		both := &accounts.User{Phone: "13900000009", Name: "社区兼街道", Grants: []accounts.Grant{
+			{Role: accounts.CommunityStaff, ScopeID: tt.community.ID}, {Role: accounts.StreetStaff, ScopeID: tt.street.ID}}}
+		if err := s.CreateUser(storetest.Admin(), both); err != nil {
+			t.Fatal(err)
+		}
+		both, err := s.FindUserByPhone(ctx, both.Phone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		create := func(u *accounts.User, title string) *procurement.Need {
+			t.Helper()
+			n := &procurement.Need{Title: title, Description: "楼道里堆满杂物，影响消防通道，需要专业力量协助清理。",
+				CommunityID: tt.community.ID, BudgetFen: 2_000_000, Procedure: procurement.Open,
+				Criteria: procurement.DefaultCriteria(), CommunityDrafted: u != tt.commStaff} // the caller's say counts for nothing
+			if err := s.CreateNeed(as(u), n, tt.rules); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		comm, street, mixed := create(tt.commStaff, "社区起草的需求"), create(tt.streetStaff, "街道起草的需求"),
+			create(both, "社区兼街道起草的需求")
+		want := map[string]bool{comm.ID: true, street.ID: false, mixed.ID: false}
+		check := func(when string) {
+			t.Helper()
+			for _, n := range []*procurement.Need{comm, street, mixed} {
+				got, err := s.FindNeedByID(storetest.Admin(), n.ID)
+				if err != nil || got.CommunityDrafted != want[n.ID] {
+					t.Errorf("%s: %s read as the community's: %v %v, want %v", when, n.Title, got.CommunityDrafted, err, want[n.ID])
+				}
+			}
+		}
+		for _, n := range []*procurement.Need{comm, street, mixed} {
+			if n.CommunityDrafted != want[n.ID] {
+				t.Errorf("created: %s as the community's: %v", n.Title, n.CommunityDrafted)
+			}
+		}
+		check("read back")
+
+		// A database from before 0029: the migration works it out from the grants.
+		dashExec(t, s, `ALTER TABLE needs DROP COLUMN drafted_by_community`)
+		dashExec(t, s, `DELETE FROM schema_migrations WHERE version = '0029_need_drafted_by_community'`)
+		if _, err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		check("migrated")
+
+		// The author of the community's draft joins the street's staff, the
+		// one with both roles leaves the community: neither need changes hands.
+		if err := s.AddGrant(storetest.Admin(), &accounts.Grant{UserID: tt.commStaff.ID, Role: accounts.StreetStaff,
+			ScopeID: tt.street.ID}); err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range both.Grants {
+			if g.Role == accounts.StreetStaff {
+				if err := s.RemoveGrant(storetest.Admin(), both.ID, g.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		check("after the authors' roles changed")
+		if _, err := s.TransitionNeed(as(tt.streetStaff), comm.ID, procurement.ActPublish, "", tt.rules); errs.CodeOf(err) != errs.Conflict {
+			t.Errorf("the street publishes the community's draft once its author holds a street role: %v", err)
+		}
+	})
+}

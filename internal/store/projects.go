@@ -158,8 +158,9 @@ func (m *projectImporter) row(ctx context.Context, row *projectfile.ProjectRow) 
 func (m *projectImporter) create(ctx context.Context, p *pastProject) error {
 	c, n := m.c, p.need
 	by := ""
+	n.CommunityDrafted = false
 	if a := accounts.ActorFrom(ctx); a != nil {
-		by = a.ID
+		by, n.CommunityDrafted = a.ID, procurement.DraftedByCommunity(n, a)
 	}
 	n.ID, n.Status, n.AwardedOrgID, n.AwardedAt, n.CreatedBy = newID(), procurement.Closed, p.org.ID, p.start, by
 	prop := &procurement.Proposal{ID: newID(), NeedID: n.ID, OrgID: p.org.ID, Summary: n.Title, Plan: n.Description,
@@ -168,10 +169,10 @@ func (m *projectImporter) create(ctx context.Context, p *pastProject) error {
 	// No deadline and no objection period: the tender happened elsewhere.
 	if _, err := c.exec(ctx, `INSERT INTO needs (id, source_key, title, description, street_id, community_id, category,
 		category_source, category_confidence, budget_fen, procedure, status, objection_days, awarded_at, awarded_org_id,
-		awarded_proposal_id, created_by, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)`, n.ID, p.key, n.Title, n.Description, n.StreetID,
+		awarded_proposal_id, created_by, drafted_by_community, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)`, n.ID, p.key, n.Title, n.Description, n.StreetID,
 		nullStr(n.CommunityID), n.Category, n.CategorySource, n.CategoryConfidence, n.BudgetFen, n.Procedure, n.Status, p.start, n.AwardedOrgID, n.AwardedProposalID, by,
-		c.now, c.now); err != nil {
+		n.CommunityDrafted, c.now, c.now); err != nil {
 		return err
 	}
 	if _, err := c.exec(ctx, `INSERT INTO proposals (id, need_id, org_id, summary, plan, team, price_fen, duration_days, status,

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/audit"
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/procurement"
 )
@@ -140,7 +141,7 @@ func sealedEvent(ctx context.Context, c conn, n *procurement.Need, action, note 
 // and admins reading the log before the deadline learn that proposal X
 // arrived with receipt R, not from whom.
 func sealedRecord(ctx context.Context, c conn, action string, res accounts.Resource, data map[string]any) error {
-	return record(accounts.WithActor(ctx, &accounts.User{Name: "bidder (sealed)"}), c, action, res, data)
+	return record(accounts.WithActor(ctx, &accounts.User{Name: audit.SealedBidder}), c, action, res, data)
 }
 
 // countNote is the timeline note of a sealed event: the live count only.

@@ -1,6 +1,9 @@
 package web_test
 
 import (
+	"context"
+	"encoding/json"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -282,6 +285,85 @@ func TestNeedBoardStatusFilter(t *testing.T) {
 		// A private status in the address shows a visitor the board, not nothing.
 		if _, body, _ := f.browser(t).get("/needs?status=draft"); strings.Contains(body, `<option value="draft"`) || strings.Contains(body, " selected>") {
 			t.Fatal("a visitor's board keeps a status it may not filter by")
+		}
+	})
+}
+
+// TestStreetCannotEditCommunityDraft: until the community submits its
+// draft, the street may read it but not edit it — no 修改 button on the
+// page, and the edit form, its post and the API's PATCH are refused with
+// the reason (a conflict), changing nothing. The community edits it, and
+// the street edits a draft of its own.
+func TestStreetCannotEditCommunityDraft(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		draft := func(phone, title string) *procurement.Need {
+			n := &procurement.Need{Title: title, Description: "楼道里堆满杂物，影响消防通道，需要专业力量协助清理。",
+				CommunityID: f.community.ID, BudgetFen: 2_000_000, Procedure: procurement.Open,
+				Deadline: s.Now().Add(96 * time.Hour), Criteria: []procurement.Criterion{{Name: "方案可行性", Weight: 100}}}
+			if err := s.CreateNeed(f.as(t, phone), n, procurement.DefaultRules()); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		writing := draft(f.commStaff, "社区还在起草的需求")
+		own := draft(f.staff, "街道自己起草的需求")
+		street, comm := f.browser(t), f.browser(t)
+		street.login(f.staff)
+		comm.login(f.commStaff)
+		page := "/needs/" + writing.ID
+		editLink := `href="` + page + `/edit"`
+		const reason = "这份草稿是社区的：社区提交街道审核之前，街道不能“修改需求”。"
+		edit := url.Values{"title": {"街道改写的标题"}, "description": {writing.Description}, "community": {f.community.ID},
+			"budget": {"2万"}, "procedure": {"open"}, "criteria_name_0": {"方案可行性"}, "criteria_weight_0": {"100"}}
+
+		if code, body, _ := street.get(page); code != 200 || strings.Contains(body, editLink) {
+			t.Errorf("the street is offered to edit a community's draft: %d", code)
+		}
+		if code, body, _ := street.get(page + "/edit"); code != 409 || !strings.Contains(body, reason) {
+			t.Errorf("the street opens the edit form of a community's draft: %d %s", code, regexpAlert(body))
+		}
+		if code, body, _ := street.post(page+"/edit", edit); code != 409 || !strings.Contains(body, reason) {
+			t.Errorf("the street saves an edit of a community's draft: %d %s", code, regexpAlert(body))
+		}
+		u, err := s.FindUserByPhone(context.Background(), f.staff)
+		if err != nil {
+			t.Fatal(err)
+		}
+		token, err := s.CreateAPIToken(storetest.Admin(), u.ID, store.DefaultTokenIdle)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, _ := http.NewRequest("PATCH", f.srv.URL+"/api/v1/needs/"+writing.ID, strings.NewReader(`{"title":"街道改写的标题"}`))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		code, body, _ := f.browser(t).do(req)
+		var apiErr struct {
+			Error struct{ Code, Message string } `json:"error"`
+		}
+		if err := json.Unmarshal([]byte(body), &apiErr); code != 409 || err != nil || apiErr.Error.Code != "conflict" ||
+			apiErr.Error.Message != reason {
+			t.Errorf("the API lets the street edit a community's draft: %d %s", code, body)
+		}
+		if n, err := s.FindNeedByID(storetest.Admin(), writing.ID); err != nil || n.Title != writing.Title || n.Status != procurement.Draft {
+			t.Fatalf("the community's draft after the street's tries: %+v %v", n, err)
+		}
+
+		// The community edits its draft; the street its own.
+		if _, body, _ := comm.get(page); !strings.Contains(body, editLink) {
+			t.Error("the community is not offered to edit its draft")
+		}
+		edit.Set("title", "社区改好的需求")
+		if code, body, _ := comm.post(page+"/edit", edit); code != 303 {
+			t.Errorf("the community edits its draft: %d %s", code, regexpAlert(body))
+		}
+		if _, body, _ := street.get("/needs/" + own.ID); !strings.Contains(body, `href="/needs/`+own.ID+`/edit"`) {
+			t.Error("the street is not offered to edit its own draft")
+		}
+		edit.Set("title", "街道改好的需求")
+		if code, body, _ := street.post("/needs/"+own.ID+"/edit", edit); code != 303 {
+			t.Errorf("the street edits its own draft: %d %s", code, regexpAlert(body))
 		}
 	})
 }

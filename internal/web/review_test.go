@@ -21,6 +21,7 @@ import (
 	"testing"
 
 	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/audit"
 	"github.com/huitian/huitian/internal/cli"
 	"github.com/huitian/huitian/internal/config"
 	"github.com/huitian/huitian/internal/demo"
@@ -127,7 +128,7 @@ func TestDemoAsItsUsersMeetIt(t *testing.T) {
 		if strings.Contains(body, "<td>system</td>") {
 			t.Fatal(`the audit log calls the platform "system"`)
 		}
-		if sealed := page(t, admin, "/admin/audit?action=proposal.submit"); strings.Contains(sealed, "bidder (sealed)") ||
+		if sealed := page(t, admin, "/admin/audit?action=proposal.submit"); strings.Contains(sealed, audit.SealedBidder) ||
 			!strings.Contains(sealed, "投标机构（截止前不显示名称）") {
 			t.Fatal("the audit log does not name sealed bidders in words")
 		}
