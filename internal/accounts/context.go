@@ -15,8 +15,13 @@ func ActorFrom(ctx context.Context) *User {
 	return u
 }
 
+// SystemName is the name of the System actor, in the audit log and on a
+// need's timeline. Only an entry without a user id under this name is the
+// system's: a person may call themself anything.
+const SystemName = "system"
+
 // System is the actor for command-line work (imports, user add): a platform
-// admin with no account, recorded in the audit log as "system".
+// admin with no account, recorded in the audit log as SystemName.
 func System() *User {
-	return &User{ID: "", Name: "system", Grants: []Grant{{Role: PlatformAdmin}}}
+	return &User{ID: "", Name: SystemName, Grants: []Grant{{Role: PlatformAdmin}}}
 }

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/huitian/huitian/internal/accounts"
 )
 
 // GenesisHash is the "previous hash" of the first entry.
@@ -37,6 +39,18 @@ const SealedBidder = "bidder (sealed)"
 
 // BySealedBidder reports whether the entry's actor is a sealed bidder.
 func (e *Entry) BySealedBidder() bool { return e.ActorID == "" && e.ActorName == SealedBidder }
+
+// Anonymous is the actor's name on an entry written without a signed-in
+// actor (a public form).
+const Anonymous = "anonymous"
+
+// ByAnonymous reports whether the entry was written without an actor.
+func (e *Entry) ByAnonymous() bool { return e.ActorID == "" && e.ActorName == Anonymous }
+
+// BySystem reports whether the entry was written by the platform itself
+// (the command line, the clock): accounts.System, which has no user id. A
+// person named "system" is not the platform.
+func (e *Entry) BySystem() bool { return e.ActorID == "" && e.ActorName == accounts.SystemName }
 
 // ComputeHash hashes the entry's content together with the previous hash:
 // every column, the actor's name included, so editing any of them shows.

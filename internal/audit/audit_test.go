@@ -3,6 +3,8 @@ package audit
 import (
 	"testing"
 	"time"
+
+	"github.com/huitian/huitian/internal/accounts"
 )
 
 func TestChain(t *testing.T) {
@@ -48,11 +50,35 @@ func TestBySealedBidder(t *testing.T) {
 	}{
 		{Entry{ActorName: SealedBidder}, true},
 		{Entry{ActorID: "u1", ActorName: SealedBidder}, false},
-		{Entry{ActorName: "anonymous"}, false},
+		{Entry{ActorName: Anonymous}, false},
 		{Entry{ActorID: "u1", ActorName: "王芳"}, false},
 	} {
 		if got := c.e.BySealedBidder(); got != c.want {
 			t.Errorf("%q (id %q): %v, want %v", c.e.ActorName, c.e.ActorID, got, c.want)
+		}
+	}
+}
+
+// TestBySystemAndAnonymous: like the sealed marker, the platform's and the
+// anonymous names mark entries without an actor id only; a resident who
+// registers as "system" is shown by that name, not as the platform.
+func TestBySystemAndAnonymous(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		e               Entry
+		system, anonymo bool
+	}{
+		{Entry{ActorName: accounts.SystemName}, true, false},
+		{Entry{ActorID: "u1", ActorName: accounts.SystemName}, false, false},
+		{Entry{ActorName: Anonymous}, false, true},
+		{Entry{ActorID: "u1", ActorName: Anonymous}, false, false},
+		{Entry{ActorID: "u1", ActorName: "王芳"}, false, false},
+	} {
+		if got := c.e.BySystem(); got != c.system {
+			t.Errorf("BySystem %q (id %q): %v", c.e.ActorName, c.e.ActorID, got)
+		}
+		if got := c.e.ByAnonymous(); got != c.anonymo {
+			t.Errorf("ByAnonymous %q (id %q): %v", c.e.ActorName, c.e.ActorID, got)
 		}
 	}
 }

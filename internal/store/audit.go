@@ -20,7 +20,7 @@ func record(ctx context.Context, c conn, action string, res accounts.Resource, d
 	if actor != nil {
 		e.ActorID, e.ActorName = actor.ID, actor.Name
 	} else {
-		e.ActorName = "anonymous"
+		e.ActorName = audit.Anonymous
 	}
 	if data == nil {
 		data = map[string]any{}

@@ -413,7 +413,7 @@ func (w *bulkWriter) projects(ctx context.Context, ps []gen.Project) {
 		stones = append(stones, genMilestoneRow(&p.Milestone))
 		accepts = append(accepts, []any{n.ID, "passed", p.AcceptComment, "", p.End, p.Beneficiaries})
 		events = append(events, []any{p.EventID, n.ID, p.End, "close", string(procurement.Accepted), string(procurement.Closed),
-			"", "system", ""})
+			"", accounts.SystemName, ""})
 		for _, r := range p.Ratings {
 			ratings = append(ratings, []any{n.ID, r.UserID, r.Stars, r.Comment, r.At})
 		}
@@ -453,7 +453,7 @@ func (w *bulkWriter) needs(ctx context.Context, ns []gen.OpenNeed) {
 		for k := range on.Milestones {
 			stones = append(stones, genMilestoneRow(&on.Milestones[k]))
 		}
-		events = append(events, []any{on.EventID, n.ID, n.CreatedAt, "create", "", string(procurement.Draft), "", "system", ""})
+		events = append(events, []any{on.EventID, n.ID, n.CreatedAt, "create", "", string(procurement.Draft), "", accounts.SystemName, ""})
 	}
 	w.insert(ctx, "needs", genNeedCols, needs)
 	w.insert(ctx, "need_criteria", `id, need_id, position, name, weight`, crits)

@@ -668,7 +668,7 @@ func needEvent(ctx context.Context, c conn, n *procurement.Need, action string, 
 	c.changed(ChangeNeed, n.ID)
 	c.changed(ChangeOrganization, n.AwardedOrgID)
 	actor := accounts.ActorFrom(ctx)
-	id, name := "", "system"
+	id, name := "", accounts.SystemName
 	if actor != nil {
 		id, name = actor.ID, unitName(actor, n)
 	}
@@ -699,8 +699,8 @@ func unitName(u *accounts.User, n *procurement.Need) string {
 			return g.ScopeName
 		}
 	}
-	if u.Name == "system" {
-		return "system"
+	if u.ID == "" && u.Name == accounts.SystemName {
+		return accounts.SystemName
 	}
 	return "平台"
 }

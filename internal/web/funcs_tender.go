@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/i18n"
 	"github.com/huitian/huitian/internal/procurement"
 	"github.com/huitian/huitian/internal/store"
@@ -26,7 +27,7 @@ func (a *app) tenderFuncs() template.FuncMap {
 			if e.Withheld { // an asker before the deadline: procurement.AskerShown
 				return a.Catalog.T(l, "qa.an_org")
 			}
-			if e.Actor == "" || e.Actor == "system" {
+			if e.Actor == "" || e.Actor == accounts.SystemName {
 				return a.Catalog.T(l, "timeline.platform")
 			}
 			return e.Actor
