@@ -3,6 +3,7 @@ package browsertest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -325,4 +326,87 @@ func elderlyTargets(t *testing.T, ctx context.Context, w int64) []headerTarget {
 		}
 	}
 	return targets
+}
+
+// TestTabletHeader: on a tablet, 768 and 1000px wide, the staff's fourteen
+// links and buttons wrapped onto two rows of the desktop's header (they
+// need about 1,030px on one). There the header is the phone's: the site's
+// name, 菜单 and the account on one row, for the street's staff (who has
+// the most links: 管理 too) and a resident, in Chinese and English; 菜单
+// opens every link, no script, and nothing scrolls sideways. From 1100px,
+// where the page reaches its full width, the desktop's links sit on one row.
+func TestTabletHeader(t *testing.T) {
+	needBrowser(t)
+	s := newSite(t, storetest.Open(t, store.SQLite))
+	type row struct {
+		Rows, Shown    int
+		NavH, HeaderH  float64
+		Scroll, Inner  float64
+		Menu, MenuOpen bool
+		Short, Hidden  []string
+	}
+	// Rows counts the distinct tops of the nav's shown links and buttons.
+	const measure = `(() => {
+		const m = document.querySelector("header details.menu"), nav = document.querySelector("header .nav");
+		const all = Array.from(nav.querySelectorAll("a, button")), shown = all.filter(e => e.getClientRects().length > 0);
+		return {
+			Rows: new Set(shown.map(e => Math.round(e.getBoundingClientRect().top))).size, Shown: shown.length,
+			NavH: nav.getBoundingClientRect().height, HeaderH: document.querySelector("header.top").getBoundingClientRect().height,
+			Scroll: document.documentElement.scrollWidth, Inner: window.innerWidth,
+			Menu: !!m && getComputedStyle(m).display !== "none", MenuOpen: !!m && m.open,
+			Short: shown.filter(e => e.getBoundingClientRect().height < 44).map(e => e.innerText.trim()),
+			Hidden: all.filter(e => e.getClientRects().length === 0).map(e => e.innerText.trim()),
+		};
+	})()`
+	for _, who := range []struct{ name, phone string }{{"李晓燕", "13800000002"}, {"张桂兰", "13800000010"}} {
+		ctx := newTab(t)
+		if who.phone == "13800000010" {
+			residentSignIn(t, ctx, s, who.phone)
+		} else {
+			signIn(t, ctx, s, who.phone, who.name, "")
+		}
+		run(t, ctx, "no scripts", scripts(true))
+		for _, lang := range []string{"zh-CN", "en"} {
+			if lang == "en" {
+				run(t, ctx, "switch to English", chromedp.EmulateViewport(desktopW, desktopH))
+				visit(t, ctx, s, "/needs", "main h1")
+				run(t, ctx, "switch to English",
+					chromedp.Click(chromedp.CSS(`header button[name="lang"][value="en"]`)),
+					chromedp.WaitVisible(chromedp.CSS(`html[lang="en"] main h1`)))
+			}
+			for _, w := range []int64{768, 1000} {
+				what := fmt.Sprintf("%s, %s, %dpx", who.name, lang, w)
+				run(t, ctx, what, chromedp.EmulateViewport(w, 1024))
+				visit(t, ctx, s, "/needs", "main h1")
+				closed := get(t, ctx, "measure the header", chromedp.Evaluate[row](measure))
+				if !closed.Menu {
+					t.Fatalf("%s: no 菜单: %+v", what, closed)
+				}
+				if closed.Rows != 1 || closed.NavH > 50 || closed.HeaderH > 80 || closed.Scroll > closed.Inner {
+					t.Errorf("%s: header %+v, want the nav one row ≤ 50px, the header ≤ 80px, nothing past the window", what, closed)
+				}
+				run(t, ctx, "open 菜单", chromedp.Click(chromedp.CSS("header details.menu summary")))
+				open := get(t, ctx, "measure the open menu", chromedp.Evaluate[row](measure))
+				if !open.MenuOpen || len(open.Hidden) > 0 || len(open.Short) > 0 || open.Scroll > open.Inner {
+					t.Errorf("%s: open 菜单 %+v, want every link shown, ≥ 44px tall, nothing past the window", what, open)
+				}
+				if who.name == "李晓燕" && !slices.Contains([]string{"管理", "Admin"}, text(t, ctx, `header a[href="/admin"]`)) {
+					t.Errorf("%s: no 管理 in the open menu", what)
+				}
+			}
+		}
+		if who.name == "李晓燕" {
+			run(t, ctx, "back to Chinese", chromedp.EmulateViewport(desktopW, desktopH))
+			visit(t, ctx, s, "/needs", "main h1")
+			run(t, ctx, "switch to Chinese",
+				chromedp.Click(chromedp.CSS(`header button[name="lang"][value="zh-CN"]`)),
+				chromedp.WaitVisible(chromedp.CSS(`html[lang="zh-CN"] main h1`)))
+			run(t, ctx, "1100px", chromedp.EmulateViewport(1100, 1024))
+			visit(t, ctx, s, "/needs", "main h1")
+			desk := get(t, ctx, "measure the desktop header", chromedp.Evaluate[row](measure))
+			if desk.Menu || len(desk.Hidden) > 0 || desk.Rows != 1 || desk.Scroll > desk.Inner {
+				t.Errorf("李晓燕 at 1100px: %+v, want no 菜单 and every link on one row", desk)
+			}
+		}
+	}
 }
