@@ -3,6 +3,7 @@ package browsertest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -152,6 +153,14 @@ func readableTable(t *testing.T, ctx context.Context, what, sel string) {
 	}
 }
 
+// scripts turns the tab's JavaScript off (the header must work without it) or back on.
+func scripts(off bool) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: off})
+		return err
+	})
+}
+
 // TestPhoneHeader: on a 390×844 phone a signed-in staff member's header is
 // the site's name, 菜单 and her name — under 120px, where four wrapped rows
 // of links took 200 to 370 and pushed the page below the fold. 菜单 is a
@@ -163,12 +172,6 @@ func TestPhoneHeader(t *testing.T) {
 	s := newSite(t, storetest.Open(t, store.SQLite))
 	ctx := newTab(t)
 	signIn(t, ctx, s, "13800000002", "李晓燕", "")
-	scripts := func(off bool) chromedp.Action[chromedp.Void] {
-		return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-			_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: off})
-			return err
-		})
-	}
 	run(t, ctx, "no scripts", scripts(true))
 	run(t, ctx, "emulate a phone",
 		chromedp.EmulateViewport(390, 844, chromedp.EmulatePortrait, chromedp.EmulateMobile, chromedp.EmulateScale(2)))
@@ -242,6 +245,168 @@ func TestPhoneHeader(t *testing.T) {
 	for _, b := range desk[1 : len(desk)-1] {
 		if !b.Shown {
 			t.Errorf("desktop: %q hidden", b.Text)
+		}
+	}
+}
+
+// TestElderlyHeader: in elderly mode every target in the header (the site's
+// name, 居民服务, 通知, her name, 退出, English) is at least 48×48px and
+// 8px from the next, and 退出 and English have a row of their own below her
+// name, 退出 not under it: beside it, a 38px-wide 退出 took the taps meant for
+// her name and signed her out. On a phone, a tablet and a desktop, without
+// scripts; signed out, 登录 too.
+func TestElderlyHeader(t *testing.T) {
+	needBrowser(t)
+	s := newSite(t, storetest.Open(t, store.SQLite))
+	ctx := newTab(t)
+	phone(t, ctx)
+	residentSignIn(t, ctx, s, "13800000010")
+	run(t, ctx, "no scripts", scripts(true))
+	visit(t, ctx, s, "/portal", "#elderly-on")
+	run(t, ctx, "elderly mode on", chromedp.Click(chromedp.CSS("#elderly-on")), chromedp.WaitVisible(chromedp.CSS("body.elderly #elderly-off")))
+	for _, w := range []int64{375, 768, desktopW} {
+		if w != 375 {
+			run(t, ctx, fmt.Sprint("a window ", w, " wide"), chromedp.EmulateViewport(w, 900))
+		}
+		visit(t, ctx, s, "/needs", "body.elderly main h1")
+		targets := elderlyTargets(t, ctx, w)
+		var name, english, logout headerTarget
+		for _, b := range targets {
+			switch b.Text {
+			case "张桂兰":
+				name = b
+			case "English":
+				english = b
+			case "退出":
+				logout = b
+			}
+		}
+		if name.Text == "" || english.Text == "" || logout.Text == "" {
+			t.Fatalf("%dpx: her name, English or 退出 missing from the header: %+v", w, targets)
+		}
+		if logout.Top < name.Bottom+8 || english.Top != logout.Top || english.Left < logout.Right {
+			t.Errorf("%dpx: 退出 %+v, English %+v, her name %+v: want 退出 and English on a row of their own below her name", w, logout, english, name)
+		}
+		if logout.Right > name.Left && logout.Left < name.Right {
+			t.Errorf("%dpx: 退出 %+v right under her name %+v, want it to one side", w, logout, name)
+		}
+	}
+	phone(t, ctx)
+	visit(t, ctx, s, "/needs", "body.elderly main h1")
+	fitsPhone(t, ctx, "elderly /needs")
+	run(t, ctx, "sign out",
+		chromedp.Click(chromedp.CSS(`header form[action="/logout"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`body.elderly header a[href="/login"]`)))
+	elderlyTargets(t, ctx, 375)
+}
+
+// headerTarget is a link or button in the header and its box.
+type headerTarget struct {
+	Text                     string
+	Left, Top, Right, Bottom float64
+}
+
+// elderlyTargets returns the header's shown targets in document order,
+// failing the test for any under 48×48px or less than 8px from another.
+func elderlyTargets(t *testing.T, ctx context.Context, w int64) []headerTarget {
+	t.Helper()
+	targets := get(t, ctx, "measure the header's targets", chromedp.Evaluate[[]headerTarget](`Array.from(
+		document.querySelectorAll("header a, header button, header summary"), e => {
+			const r = e.getBoundingClientRect();
+			return {Text: e.innerText.trim(), Left: r.left, Top: r.top, Right: r.right, Bottom: r.bottom};
+		}).filter(b => b.Right > b.Left && b.Bottom > b.Top)`))
+	for i, b := range targets {
+		if b.Right-b.Left < 48 || b.Bottom-b.Top < 48 {
+			t.Errorf("%dpx: %q is %.0f×%.0fpx, want ≥ 48×48", w, b.Text, b.Right-b.Left, b.Bottom-b.Top)
+		}
+		for _, o := range targets[:i] {
+			if gap := max(o.Left-b.Right, b.Left-o.Right, o.Top-b.Bottom, b.Top-o.Bottom); gap < 8 {
+				t.Errorf("%dpx: %q and %q %.0fpx apart, want ≥ 8", w, o.Text, b.Text, gap)
+			}
+		}
+	}
+	return targets
+}
+
+// TestTabletHeader: on a tablet, 768 and 1000px wide, the staff's fourteen
+// links and buttons wrapped onto two rows of the desktop's header (they
+// need about 1,030px on one). There the header is the phone's: the site's
+// name, 菜单 and the account on one row, for the street's staff (who has
+// the most links: 管理 too) and a resident, in Chinese and English; 菜单
+// opens every link, no script, and nothing scrolls sideways. From 1100px,
+// where the page reaches its full width, the desktop's links sit on one row.
+func TestTabletHeader(t *testing.T) {
+	needBrowser(t)
+	s := newSite(t, storetest.Open(t, store.SQLite))
+	type row struct {
+		Rows, Shown    int
+		NavH, HeaderH  float64
+		Scroll, Inner  float64
+		Menu, MenuOpen bool
+		Short, Hidden  []string
+	}
+	// Rows counts the distinct tops of the nav's shown links and buttons.
+	const measure = `(() => {
+		const m = document.querySelector("header details.menu"), nav = document.querySelector("header .nav");
+		const all = Array.from(nav.querySelectorAll("a, button")), shown = all.filter(e => e.getClientRects().length > 0);
+		return {
+			Rows: new Set(shown.map(e => Math.round(e.getBoundingClientRect().top))).size, Shown: shown.length,
+			NavH: nav.getBoundingClientRect().height, HeaderH: document.querySelector("header.top").getBoundingClientRect().height,
+			Scroll: document.documentElement.scrollWidth, Inner: window.innerWidth,
+			Menu: !!m && getComputedStyle(m).display !== "none", MenuOpen: !!m && m.open,
+			Short: shown.filter(e => e.getBoundingClientRect().height < 44).map(e => e.innerText.trim()),
+			Hidden: all.filter(e => e.getClientRects().length === 0).map(e => e.innerText.trim()),
+		};
+	})()`
+	for _, who := range []struct{ name, phone string }{{"李晓燕", "13800000002"}, {"张桂兰", "13800000010"}} {
+		ctx := newTab(t)
+		if who.phone == "13800000010" {
+			residentSignIn(t, ctx, s, who.phone)
+		} else {
+			signIn(t, ctx, s, who.phone, who.name, "")
+		}
+		run(t, ctx, "no scripts", scripts(true))
+		for _, lang := range []string{"zh-CN", "en"} {
+			if lang == "en" {
+				run(t, ctx, "switch to English", chromedp.EmulateViewport(desktopW, desktopH))
+				visit(t, ctx, s, "/needs", "main h1")
+				run(t, ctx, "switch to English",
+					chromedp.Click(chromedp.CSS(`header button[name="lang"][value="en"]`)),
+					chromedp.WaitVisible(chromedp.CSS(`html[lang="en"] main h1`)))
+			}
+			for _, w := range []int64{768, 1000} {
+				what := fmt.Sprintf("%s, %s, %dpx", who.name, lang, w)
+				run(t, ctx, what, chromedp.EmulateViewport(w, 1024))
+				visit(t, ctx, s, "/needs", "main h1")
+				closed := get(t, ctx, "measure the header", chromedp.Evaluate[row](measure))
+				if !closed.Menu {
+					t.Fatalf("%s: no 菜单: %+v", what, closed)
+				}
+				if closed.Rows != 1 || closed.NavH > 50 || closed.HeaderH > 80 || closed.Scroll > closed.Inner {
+					t.Errorf("%s: header %+v, want the nav one row ≤ 50px, the header ≤ 80px, nothing past the window", what, closed)
+				}
+				run(t, ctx, "open 菜单", chromedp.Click(chromedp.CSS("header details.menu summary")))
+				open := get(t, ctx, "measure the open menu", chromedp.Evaluate[row](measure))
+				if !open.MenuOpen || len(open.Hidden) > 0 || len(open.Short) > 0 || open.Scroll > open.Inner {
+					t.Errorf("%s: open 菜单 %+v, want every link shown, ≥ 44px tall, nothing past the window", what, open)
+				}
+				if who.name == "李晓燕" && !slices.Contains([]string{"管理", "Admin"}, text(t, ctx, `header a[href="/admin"]`)) {
+					t.Errorf("%s: no 管理 in the open menu", what)
+				}
+			}
+		}
+		if who.name == "李晓燕" {
+			run(t, ctx, "back to Chinese", chromedp.EmulateViewport(desktopW, desktopH))
+			visit(t, ctx, s, "/needs", "main h1")
+			run(t, ctx, "switch to Chinese",
+				chromedp.Click(chromedp.CSS(`header button[name="lang"][value="zh-CN"]`)),
+				chromedp.WaitVisible(chromedp.CSS(`html[lang="zh-CN"] main h1`)))
+			run(t, ctx, "1100px", chromedp.EmulateViewport(1100, 1024))
+			visit(t, ctx, s, "/needs", "main h1")
+			desk := get(t, ctx, "measure the desktop header", chromedp.Evaluate[row](measure))
+			if desk.Menu || len(desk.Hidden) > 0 || desk.Rows != 1 || desk.Scroll > desk.Inner {
+				t.Errorf("李晓燕 at 1100px: %+v, want no 菜单 and every link on one row", desk)
+			}
 		}
 	}
 }

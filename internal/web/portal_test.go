@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -303,4 +304,43 @@ func TestPortalActivitiesForWhereILive(t *testing.T) {
 			t.Fatalf("sign up after the move: %d", code)
 		}
 	})
+}
+
+// TestElderlyHeaderSignOutLast: in elderly mode 退出 and English are the
+// header's last controls, in the div app.css puts on a row of their own:
+// right after her name, 退出 took the taps meant for the name. In standard
+// mode it stays after the name, where the phone's 菜单 and the desktop
+// show it.
+func TestElderlyHeaderSignOutRow(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, storetest.Open(t, store.SQLite))
+	b := residentBrowser(t, f, "13700007201", false)
+	targets := regexp.MustCompile(`<(?:a|form)\b[^>]*\b(?:href|action)="(/[^"?]*)[^>]*>`)
+	header := func() (order []string, html string) {
+		t.Helper()
+		code, body, _ := b.get("/needs")
+		start, end := strings.Index(body, `<header`), strings.Index(body, `</header>`)
+		if code != 200 || start < 0 || end < start {
+			t.Fatalf("/needs: %d, no header", code)
+		}
+		html = body[start:end]
+		for _, m := range targets.FindAllStringSubmatch(html, -1) {
+			order = append(order, m[1])
+		}
+		return order, html
+	}
+	order, _ := header()
+	if i := slices.Index(order, "/logout"); i < 1 || order[i-1] != "/me" || !slices.Contains(order[i:], "/lang") {
+		t.Errorf("standard header %v, want /logout right after /me, before /lang", order)
+	}
+	if code, _, _ := b.post("/portal/elderly", url.Values{"on": {"1"}, "next": {"/portal"}}); code != 303 {
+		t.Fatalf("elderly on: %d", code)
+	}
+	order, html := header()
+	if n := len(order); n < 3 || order[n-3] != "/me" || order[n-2] != "/logout" || order[n-1] != "/lang" {
+		t.Errorf("elderly header %v, want /me, then /logout and /lang last", order)
+	}
+	if !regexp.MustCompile(`<div class="nav-end"><form[^>]*action="/logout"[\s\S]*?</form><form[^>]*action="/lang"[^>]*>[\s\S]*?</form></div>\s*</nav>`).MatchString(html) {
+		t.Error("elderly header: want 退出 and English together in the nav's last div.nav-end (their own row in app.css)")
+	}
 }
