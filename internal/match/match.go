@@ -71,6 +71,10 @@ type Query struct {
 	// unqualified organizations that would have ranked in the top limit,
 	// with Result.Excluded saying why (for staff).
 	IncludeExcluded bool
+	// Category is a category staff confirmed for the need (NeedQuery): the
+	// category agreement counts it alone, in place of the guess from the
+	// text. "" (or a code the taxonomy lacks): the guess.
+	Category string
 	// Self is the need the query is made for (NeedQuery), if any: once done,
 	// that need is a completed project, but never its own precedent — not a
 	// similar past project of its organization, not a result of Projects.
@@ -594,6 +598,9 @@ func (m *Matcher) prepare(q Query) (*prepared, error) {
 		return nil, fmt.Errorf("match: the query has no searchable words")
 	}
 	p := &prepared{q: sq, words: wordSet(sq), cats: categoryScores(sq.Text, sq)}
+	if registry.CategoryByCode(q.Category) != nil {
+		p.cats = map[string]float64{q.Category: 1} // staff said what it is about
+	}
 	pop := m.pop.of(m.a.Thesaurus())
 	p.projText, p.projHits = m.fits(m.projIx.Search(sq, search.SearchOptions{K: search.MaxK, Explain: true,
 		Facets: m.projFacets}), pop)

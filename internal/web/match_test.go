@@ -88,6 +88,7 @@ func TestNeedRecommendations(t *testing.T) {
 		comm.login(f.commStaff)
 		_, body, _ := comm.get(f.need)
 		for _, want := range []string{`id="match-orgs"`, "推荐社会组织", "回龙观惠民社工中心", "同款案例", "系统判断：为老服务（置信度",
+			"服务类别一致：为老服务",
 			`id="match-excluded"`, "回龙观长者关爱服务社", "严重违法失信名单"} {
 			if !strings.Contains(body, want) {
 				t.Fatalf("need page for its community lacks %q", want)
@@ -157,6 +158,11 @@ func TestNeedRecommendations(t *testing.T) {
 		}
 		if _, body, _ = comm.get(f.need); !strings.Contains(body, "服务类别：健康与心理（工作人员已确认）") {
 			t.Fatal("the corrected category is not shown")
+		}
+		// ... and the recommendations follow it: no reason names the guess
+		// any longer (found by a tester: the page said they had changed).
+		if strings.Contains(body, "服务类别一致：为老服务") {
+			t.Fatal("recommendations still agree with the guessed category after staff corrected it")
 		}
 
 		// Once submitted, the community can no longer invite (the street edits from then on).
