@@ -201,18 +201,24 @@ func preferTyped(spans []hlSpan, terms []hlTerm) []hlSpan {
 }
 
 // windowStart is where a snippet showing a match at anchor begins: just
-// after the nearest separator (punctuation or space) at most half a window
-// before it, so the snippet starts with a whole clause rather than in the
-// middle of a word; without one, at the match itself (a fixed number of
-// characters before it would cut a word: …区高龄).
+// after the nearest separator (punctuation or space) at most two thirds of
+// a window before it, so the snippet starts with a whole clause rather than
+// in the middle of a word; without one, a few characters before the match,
+// so a word that turns its meaning round stays in view (六层无电梯老楼
+// must not read …电梯老楼), at the price of maybe cutting a word.
 func windowStart(norm []rune, anchor, maxRunes int) int {
-	for i := anchor - 1; i >= max(0, anchor-maxRunes/2); i-- {
+	for i := anchor - 1; i >= max(0, anchor-maxRunes*2/3); i-- {
 		if isSeparator(norm[i]) {
 			return i + 1
 		}
 	}
-	return anchor
+	return max(0, anchor-snippetLead)
 }
+
+// snippetLead is how many characters a snippet without a clause break near
+// its first hit shows before it: a negation or a measure (无, 不, 近, 约)
+// and most two-character words.
+const snippetLead = 4
 
 // clauseAfter is the start of the first clause beginning in (from, limit],
 // or from when none does (the text before the hit matters more then than
