@@ -574,10 +574,23 @@ func checkText(a *search.Analyzer, field, text string) (string, error) {
 			return "", errs.Field(field, "match.text_control")
 		}
 	}
-	if a.Query(text).Empty() {
+	if q := a.Query(text); q.Empty() || lettersOnly(q) {
 		return "", errs.Field(field, "match.text_no_words")
 	}
 	return text, nil
+}
+
+// lettersOnly reports whether every term of q is a lone Latin letter or
+// digit ("b", "e 3"): they match any "B区" or "3号楼" and say nothing of
+// a need, so such a text gets the same answer as one of only punctuation
+// (a tester's text=b listed a fire-safety team for its B区, no reason).
+func lettersOnly(q search.Query) bool {
+	for _, t := range q.Terms {
+		if len(t.Text) != 1 || t.Text[0] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // clampLimit bounds a result count to [1, MaxLimit], DefaultLimit when zero.

@@ -312,6 +312,10 @@ func TestLiveCheckText(t *testing.T) {
 		{"养老\x07服务", "match.text_control"},
 		{"😀😀🎉", "match.text_no_words"},
 		{"！？。，", "match.text_no_words"},
+		{"b", "match.text_no_words"}, // lone letters match any B区 and mean nothing
+		{"Ｅ 3", "match.text_no_words"},
+		{"E家", ""},
+		{"5g", ""},
 		{"\xff\xfe", "match.text_control"},
 		{"养老", ""},
 		{"电梯", ""},
