@@ -13,7 +13,10 @@ import (
 var genericWords = map[string]bool{"社区": true, "小区": true, "街道": true, "服务": true, "居民": true, "开展": true,
 	"工作": true, "活动": true, "项目": true, "组织": true, "问题": true, "需要": true, "希望": true, "我们": true,
 	"提供": true, "围绕": true, "带领": true, "通过": true, "进行": true, "帮助": true, "参与": true, "推动": true,
-	"加强": true, "相关": true, "一起": true, "实现": true, "机构": true, "专业": true, "引入": true}
+	"加强": true, "相关": true, "一起": true, "实现": true, "机构": true, "专业": true, "引入": true,
+	// How often and how many: 每周一次 and 60岁以上 say nothing of what is done.
+	"以上": true, "以下": true, "左右": true, "一次": true, "两次": true, "多次": true, "每周": true, "每天": true,
+	"每月": true, "每年": true, "一些": true, "很多": true, "不少": true, "目前": true, "现在": true}
 
 // maxReasonTerms bounds the words one reason names.
 const maxReasonTerms = 4

@@ -150,6 +150,50 @@ func TestReasonsNameWholeWords(t *testing.T) {
 	}
 }
 
+// TestReasonsSkipMiscutWords: the segmenter cuts 在手机上 as 在手/机上 and a
+// tester read "内容相近：手机、老人、在手、机上"; a word cut across a
+// thesaurus term, and counts (每周, 一次, 以上), are no reason.
+func TestReasonsSkipMiscutWords(t *testing.T) {
+	t.Parallel()
+	a, err := segAnalyzer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := a.Query("教老人在手机上挂号")
+	for _, w := range q.Words {
+		if w == "在手" || w == "机上" {
+			t.Errorf("query words %v hold %q, cut across 手机", q.Words, w)
+		}
+	}
+	orgs := []match.Org{{ID: "1", Key: "digital", Name: "银发数字课堂", Domains: []string{"数字助老"},
+		Description: "每周一次，教60岁以上老人在手机上挂号、缴费。"}}
+	m, err := match.New(a, orgs, nil, match.DefaultWeights())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := m.Organizations(context.Background(), match.Query{Text: "每周一次教60岁以上的老人在手机上挂号"}, 5)
+	if err != nil || len(rs) != 1 {
+		t.Fatalf("%v %v", rs, err)
+	}
+	named := 0
+	for _, reason := range rs[0].Reasons {
+		terms, ok := termReason(reason)
+		if !ok {
+			continue
+		}
+		for _, w := range terms {
+			named++
+			switch w {
+			case "在手", "机上", "每周", "一次", "以上":
+				t.Errorf("%q names %q", reason, w)
+			}
+		}
+	}
+	if named == 0 {
+		t.Errorf("no reason names a word: %v", rs[0].Reasons)
+	}
+}
+
 func TestReasonsNameDomainTags(t *testing.T) {
 	t.Parallel()
 	a, err := segAnalyzer()

@@ -549,10 +549,18 @@ func (a *Analyzer) queryHanRun(th *Thesaurus, run []rune, qb *queryBuilder, matc
 			qb.add(Term{Text: term, Weight: 1, Kind: KindWord, Source: term})
 		}
 	})
+	var terms [][2]int // thesaurus terms of two or more characters in the run
+	if segWords != nil {
+		th.scan(run, false, func(s, e int, _ string) {
+			if e-s >= 2 {
+				terms = append(terms, [2]int{s, e})
+			}
+		})
+	}
 	pos := 0
 	for _, w := range segWords {
 		k := utf8.RuneCountInString(w)
-		if k >= 2 && !stopWords[w] {
+		if k >= 2 && !stopWords[w] && !crosses(terms, pos, pos+k) {
 			word(w)
 		}
 		if k == 1 {
@@ -584,6 +592,20 @@ func (a *Analyzer) queryHanRun(th *Thesaurus, run []rune, qb *queryBuilder, matc
 		qb.add(Term{Text: b, Weight: w, Kind: KindBigram, Source: b})
 	}
 	return matched
+}
+
+// crosses reports whether the word [s, e) overlaps one of terms without
+// either holding the other: the segmenter cut across a thesaurus term
+// (在手/机上 across 手机), so it is no word to show people. Searching is
+// left as it is: re-cutting the query at such terms was tried and ranked
+// worse on every set but one (TUNING.md, eleventh pass).
+func crosses(terms [][2]int, s, e int) bool {
+	for _, t := range terms {
+		if t[0] < e && s < t[1] && !(t[0] <= s && e <= t[1]) && !(s <= t[0] && t[1] <= e) {
+			return true
+		}
+	}
+	return false
 }
 
 // reduplicated reports whether the bigram at k is half of a verb
