@@ -74,3 +74,42 @@ func StreetKindOf(name string) string {
 	}
 	return "street"
 }
+
+// Closest returns the name among names nearest to name by characters
+// changed, added or removed, when it is near enough to be a slip of the
+// keyboard (回龙观街到 for 回龙观街道): at most two characters, and fewer
+// than half of name. "" when none is.
+func Closest(name string, names []string) string {
+	rs := []rune(name)
+	best, bestD := "", 3
+	for _, n := range names {
+		if name != "" && strings.TrimSuffix(strings.TrimSuffix(n, "街道"), "镇") == name {
+			return n // the name without its 街道 or 镇
+		}
+		if d := editDistance(rs, []rune(n)); d < bestD && 2*d < len(rs) {
+			best, bestD = n, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in runes.
+func editDistance(a, b []rune) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

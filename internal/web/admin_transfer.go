@@ -3,11 +3,13 @@ package web
 import (
 	"net/http"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/orgfile"
+	"github.com/huitian/huitian/internal/places"
 	"github.com/huitian/huitian/internal/registry"
 )
 
@@ -15,6 +17,16 @@ type importData struct {
 	Report   *registry.ImportReport
 	FileName string
 	Problems []problemView
+	// NewStreets are the streets the file names that the platform does not
+	// have: the import waits until the admin confirms them (a slip such as
+	// 回龙观街到 would otherwise make a ninth street, shown to everyone).
+	NewStreets []newStreet
+}
+
+// newStreet is a street name of an import file not on the platform, with
+// the existing one it is probably a slip for ("" when none is near).
+type newStreet struct {
+	Name, Closest string
 }
 
 type problemView struct {
@@ -60,6 +72,16 @@ func (a *app) adminImport(w http.ResponseWriter, r *http.Request) {
 		a.formFailed(w, r, "admin_import.html", p, e)
 		return
 	}
+	if r.PostFormValue("new_streets") != "1" {
+		if d.NewStreets, err = a.newStreets(r, rows); err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		if len(d.NewStreets) > 0 {
+			a.formFailed(w, r, "admin_import.html", p, errs.Field("file", "import.new_streets_confirm", len(d.NewStreets)))
+			return
+		}
+	}
 	rep, err := a.Store.ImportOrganizations(ctx, rows, r.PostFormValue("skip_invalid") == "1", nil)
 	if rep == nil {
 		a.fail(w, r, err)
@@ -82,6 +104,31 @@ func (a *app) adminImport(w http.ResponseWriter, r *http.Request) {
 		status = http.StatusBadRequest
 	}
 	a.render(w, r, "admin_import.html", status, p)
+}
+
+// newStreets lists the street names of rows the platform does not have, in
+// file order, each with the existing name it is probably a slip for.
+func (a *app) newStreets(r *http.Request, rows []registry.ImportRow) ([]newStreet, error) {
+	streets, err := a.Store.FindStreets(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	known := map[string]bool{}
+	var names []string
+	for _, st := range streets {
+		known[st.Name] = true
+		names = append(names, st.Name)
+	}
+	var out []newStreet
+	for _, row := range rows {
+		name := strings.TrimSpace(row.StreetName)
+		if name == "" || known[name] {
+			continue
+		}
+		known[name] = true
+		out = append(out, newStreet{Name: name, Closest: places.Closest(name, names)})
+	}
+	return out, nil
 }
 
 // adminExport downloads every organization as XLSX or CSV, without contact
