@@ -1,6 +1,8 @@
 package web
 
 import (
+	"encoding/json"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -9,6 +11,7 @@ import (
 
 	"github.com/huitian/huitian/internal/audit"
 	"github.com/huitian/huitian/internal/i18n"
+	"github.com/huitian/huitian/internal/procurement"
 )
 
 type auditData struct {
@@ -97,4 +100,30 @@ func (a *app) adminAudit(w http.ResponseWriter, r *http.Request) {
 	p := a.newPage(w, r, "admin.audit", d)
 	d.Actions = a.auditActions(p.Lang, f.Action)
 	a.render(w, r, "admin_audit.html", http.StatusOK, p)
+}
+
+// auditAmounts reads the amounts in an audit entry's data for people: money
+// kept in fen shown in 元 (any *_fen, and a grant's amount, request and
+// budget), points as 积分, so an auditor does not read a ¥6,000 payment as
+// "amount":600000. The raw data stays beside it: it is what the hash covers.
+func (a *app) auditAmounts(l i18n.Lang, e *audit.Entry) []string {
+	var data map[string]any
+	if json.Unmarshal([]byte(e.Data), &data) != nil {
+		return nil
+	}
+	kind, _, _ := strings.Cut(e.Action, ".")
+	var out []string
+	for _, k := range slices.Sorted(maps.Keys(data)) {
+		v, ok := data[k].(float64)
+		if !ok {
+			continue
+		}
+		switch {
+		case strings.HasSuffix(k, "_fen") || kind == "grants" && (k == "amount" || k == "request" || k == "budget"):
+			out = append(out, a.Catalog.T(l, "audit.amount_money", k, procurement.FormatFen(int64(v))))
+		case (kind == "points" || kind == "award" || kind == "good" || kind == "redemption") && (k == "amount" || k == "price"):
+			out = append(out, a.Catalog.T(l, "audit.amount_points", k, int64(v)))
+		}
+	}
+	return out
 }

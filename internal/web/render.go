@@ -107,6 +107,7 @@ func (a *app) parseTemplates() (templates, error) {
 		},
 		"now":           func() time.Time { return a.Store.Now() },
 		"yuan":          procurement.FormatFen,
+		"auditAmounts":  a.auditAmounts,
 		"note_required": func(act procurement.Action) bool { return noteRequired[act] },
 		"list":          func(xs ...string) []string { return xs },
 		"dict": func(kv ...any) map[string]any {
