@@ -29,7 +29,10 @@ type thesaurusTrial struct {
 	Sentence string
 	Text     string   // normalized
 	Words    []string // whole words found in it
-	Typed    []search.Term
+	// Pieces are the other typed terms: pairs of neighbouring characters
+	// and single characters, searched too so wording the thesaurus lacks
+	// still finds something (里长, 饭难 are no words: shown apart).
+	Pieces   []search.Term
 	Synonyms []search.Term // added by a synonym group
 	Rules    []search.Term // added by a situation rule
 }
@@ -161,7 +164,9 @@ func trialOf(t *search.Thesaurus, sentence string, q search.Query) *thesaurusTri
 	for _, term := range q.Terms {
 		switch {
 		case term.Kind != search.KindSynonym:
-			tr.Typed = append(tr.Typed, term)
+			if !slices.Contains(q.Words, term.Text) {
+				tr.Pieces = append(tr.Pieces, term)
+			}
 		case slices.Contains(t.Synonyms(term.Source), term.Text):
 			tr.Synonyms = append(tr.Synonyms, term)
 		default:

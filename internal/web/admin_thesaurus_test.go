@@ -80,6 +80,12 @@ func TestThesaurusPage(t *testing.T) {
 		if code != 200 || !strings.Contains(trial, "<strong>暖心饭堂</strong>") || !strings.Contains(trial, "<strong>老年餐桌</strong>") {
 			t.Fatalf("trial: %d %s", code, trial)
 		}
+		// Pairs of characters are shown apart from the words, as pieces (a
+		// tester read 里长、者吃、饭难 as the words searched).
+		pieces := between(trial, "另外还按相邻的两个字", "</p>")
+		if !strings.Contains(pieces, `<span class="mono">心饭</span>`) || strings.Contains(pieces, ">暖心饭堂<") {
+			t.Fatalf("trial pieces: %s", pieces)
+		}
 		code, body, _ = admin.post("/admin/thesaurus/try", url.Values{"text": {"孩子 小孩 + 放学 没人管 => 托管\n"},
 			"sentence": {"孩子放学没人管"}})
 		if trial := between(body, `id="trial"`, "</div>"); code != 200 || !strings.Contains(trial, "情境规则补充：<strong>托管</strong>") {
