@@ -93,7 +93,7 @@ func (a *API) publicMatch(r *http.Request) (publicQuery, error) {
 	}
 	ctx := r.Context()
 	p := readParams(r.URL, "text", "street", "community", "limit", "trained")
-	pq := publicQuery{limit: p.int("limit", match.DefaultLimit, 1, match.MaxLimit, "api.param_range")}
+	pq := publicQuery{limit: p.int("limit", match.DefaultLimit, 1, match.MaxLimit, "api.limit_range")}
 	q := &pq.q
 	// A text readParams already refused (bad UTF-8, NUL, beyond
 	// paramMaxRunes) has its error.
@@ -215,7 +215,7 @@ func (a *API) needMatches(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := readParams(r.URL, "limit")
-	limit := p.int("limit", match.DefaultLimit, 1, match.MaxLimit, "api.param_range")
+	limit := p.int("limit", match.DefaultLimit, 1, match.MaxLimit, "api.limit_range")
 	if err := p.l.Err(); err != nil {
 		return err
 	}

@@ -180,7 +180,12 @@ func TestAPIMatch(t *testing.T) {
 			{name: "huge", method: "GET", path: q(projects, strings.Repeat("助", 5000)), status: 400, code: "invalid", field: "text"},
 			{name: "bad UTF-8", method: "GET", path: orgs + "?text=%ff%fe", status: 400, code: "invalid", field: "text"},
 			{name: "mixed script is fine", method: "GET", path: q(orgs, "老人 wifi 手机 APP 挂号"), status: 200},
-			{name: "limit zero", method: "GET", path: q(orgs, "养老", "&limit=0"), status: 400, code: "invalid", field: "limit"},
+			{name: "limit zero", method: "GET", path: q(orgs, "养老", "&limit=0"), status: 400, code: "invalid", field: "limit",
+				check: func(t *testing.T, tf *tender, w *httptest.ResponseRecorder, b map[string]any) {
+					if msg := str(b["error"].(map[string]any)["message"]); msg != "返回条数 limit 应在 1 到 50 之间" {
+						t.Fatalf("message %q", msg)
+					}
+				}},
 			{name: "limit over 50", method: "GET", path: q(orgs, "养老", "&limit=51"), status: 400, code: "invalid", field: "limit"},
 			{name: "limit not a number", method: "GET", path: q(orgs, "养老", "&limit=ten"), status: 400, code: "invalid", field: "limit"},
 			// A place the platform does not know is a name to compare, not an

@@ -1,10 +1,17 @@
 package i18n
 
 import (
-	"github.com/huitian/huitian/internal/errs"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/huitian/huitian/internal/errs"
 )
 
 func TestCatalogsHaveTheSameKeys(t *testing.T) {
@@ -36,6 +43,66 @@ func TestCatalogsHaveTheSameKeys(t *testing.T) {
 			t.Errorf("%s: placeholders differ between languages", k)
 		}
 	}
+	// Every key the JSON API names in its source is in both catalogs: a
+	// missing one reaches a client as the raw key ("api.param_range").
+	t.Run("api", func(t *testing.T) {
+		for _, k := range sourceKeys(t, "../api") {
+			for _, l := range Langs {
+				if _, ok := c.msgs[l][k.key]; !ok {
+					t.Errorf("%s: %q is not in the %s catalog", k.pos, k.key, l)
+				}
+			}
+		}
+	})
+}
+
+// notKeys are dotted literals in the API's source that name something other
+// than a message: the shared rate limiters' buckets.
+var notKeys = map[string]bool{"api.checkin_code": true, "api.redeem": true, "api.match": true}
+
+var keyLiteral = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$`)
+
+type sourceKey struct {
+	key string
+	pos token.Position
+}
+
+// sourceKeys returns every string literal shaped like a catalog key in the
+// non-test Go files of dir, but the prefix of a key built by + (its endings
+// vary) and notKeys.
+func sourceKeys(t *testing.T, dir string) []sourceKey {
+	t.Helper()
+	fset := token.NewFileSet()
+	pkgs, err := parser.ParseDir(fset, dir, func(fi fs.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []sourceKey
+	for _, p := range pkgs {
+		for _, f := range p.Files {
+			prefixes := map[*ast.BasicLit]bool{}
+			ast.Inspect(f, func(n ast.Node) bool {
+				if b, ok := n.(*ast.BinaryExpr); ok && b.Op == token.ADD {
+					if lit, ok := b.X.(*ast.BasicLit); ok {
+						prefixes[lit] = true
+					}
+				}
+				lit, ok := n.(*ast.BasicLit)
+				if !ok || lit.Kind != token.STRING || prefixes[lit] {
+					return true
+				}
+				s, err := strconv.Unquote(lit.Value)
+				if err == nil && keyLiteral.MatchString(s) && !notKeys[s] {
+					out = append(out, sourceKey{s, fset.Position(lit.Pos())})
+				}
+				return true
+			})
+		}
+	}
+	if len(out) < 50 {
+		t.Fatalf("only %d keys found in %s: is the walk broken?", len(out), dir)
+	}
+	return out
 }
 
 func TestParse(t *testing.T) {
