@@ -88,7 +88,7 @@ func TestNeedRecommendations(t *testing.T) {
 		comm.login(f.commStaff)
 		_, body, _ := comm.get(f.need)
 		for _, want := range []string{`id="match-orgs"`, "推荐社会组织", "回龙观惠民社工中心", "同款案例", "系统判断：为老服务（置信度",
-			`id="match-excluded"`, "回龙观长者关爱服务社", "严重违法失信名单"} {
+			`id="match-excluded"`, "回龙观长者关爱服务社", "严重违法失信名单", "邀请后，需求发布时会通知被邀请的组织"} {
 			if !strings.Contains(body, want) {
 				t.Fatalf("need page for its community lacks %q", want)
 			}
@@ -338,6 +338,9 @@ func TestStreetInvitesWhilePublished(t *testing.T) {
 		}
 		if _, body, _ := street.get(page); len(inviteButtons(body)) == 0 {
 			t.Fatal("the street has no invite button on its published need")
+		} else if !strings.Contains(body, "邀请后会立即通知该组织") || strings.Contains(body, "需求发布时会通知") {
+			// Inviting a published need notifies the organization at once.
+			t.Fatal("the hint on a published need says the invited hear of it at publication")
 		}
 		if code, body, _ := street.post(page+"/invitations", url.Values{"org": {f.org.ID}}); code != 303 {
 			t.Fatalf("street invites: %d %s", code, regexpAlert(body))
