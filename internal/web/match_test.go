@@ -257,6 +257,15 @@ func TestSearchBoxes(t *testing.T) {
 		if !strings.Contains(body, "共 0 个组织") {
 			t.Fatal("the street filter is ignored by the search")
 		}
+		// Each box takes as much as the server searches (maxlength counts
+		// UTF-16 units, at least one a character): typing past it cannot
+		// be cut silently.
+		for _, p := range []string{"/needs", "/organizations", "/solutions"} {
+			_, body, _ := anon.get(p)
+			if box := between(body, `<input id="q"`, ">"); !strings.Contains(box, `maxlength="100"`) {
+				t.Errorf("%s: search box %s, the server searches 100 characters (只按前100个字搜索)", p, box)
+			}
+		}
 		// Bad input: a clear message, never a 500.
 		for _, q := range []string{"😀😀", "\x00\x01", "？！。", strings.Repeat("养老", 500), "养老\x00电梯", "<script>alert(1)</script>"} {
 			for _, p := range []string{"/needs?q=", "/organizations?q="} {
