@@ -131,3 +131,56 @@ func TestMsgArgs(t *testing.T) {
 		t.Error("T changed its caller's arguments")
 	}
 }
+
+// English counts agree with their number: "1 proposal received".
+func TestSingularForms(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		l    Lang
+		key  string
+		args []any
+		want string
+	}{
+		{EN, "need.proposal_count", []any{1}, "1 proposal received"},
+		{EN, "need.proposal_count", []any{2}, "2 proposals received"},
+		{EN, "need.proposal_count", []any{0}, "0 proposals received"},
+		{EN, "need.proposal_count", []any{int64(1)}, "1 proposal received"},
+		{ZH, "need.proposal_count", []any{1}, "已收到 1 份方案"},
+		// The first integer counts, after any text argument.
+		{EN, "hours.total", []any{"2", 1}, "2 confirmed hours over 1 activity"},
+	} {
+		if got := c.T(tc.l, tc.key, tc.args...); got != tc.want {
+			t.Errorf("%s %s %v: %q, want %q", tc.l, tc.key, tc.args, got, tc.want)
+		}
+	}
+	for _, l := range Langs {
+		for k, v := range c.one[l] {
+			if strings.Count(v, "%") != strings.Count(c.msgs[l][k], "%") {
+				t.Errorf("%s%s: placeholders differ from %s", k, oneSuffix, k)
+			}
+		}
+	}
+	// Every English message whose first integer is followed by a plural
+	// noun has a singular form, but limits ("at most %d characters") and
+	// counts of a whole ("%d of %d places").
+	count := regexp.MustCompile(`^[^%]*(?:%[^d%][^%]*)*%d ([A-Za-z'-]+)`)
+	limit := regexp.MustCompile(`(?i)(at most|at least|more than|up to|first) $`)
+	fixed := map[string]bool{"login.code_sent": true, "login.sms": true} // the code's lifetime, a constant
+	for k, v := range c.msgs[EN] {
+		m := count.FindStringSubmatchIndex(v)
+		if m == nil || fixed[k] {
+			continue
+		}
+		noun := strings.TrimSuffix(v[m[2]:m[3]], "'")
+		verb := noun == "has" || noun == "is" || noun == "needs" // "File %d has no name": an ordinal
+		if !strings.HasSuffix(noun, "s") && noun != "people" || verb || limit.MatchString(v[:m[2]-3]) {
+			continue
+		}
+		if _, ok := c.one[EN][k]; !ok {
+			t.Errorf("%s: %q has no singular form (%s%s)", k, v, k, oneSuffix)
+		}
+	}
+}
