@@ -411,7 +411,7 @@ func scenarios(f *fixture) []scenario {
 		{name: "unknown route", req: get("/api/v1/nope"), status: 404, code: "not_found"},
 		{name: "unknown route for an invalid token", req: getAs("bogus", "/api/v1/nope"), status: 404, code: "not_found"},
 		{name: "wrong method", req: request{method: "DELETE", path: "/api/v1/organizations/" + o1.ID, as: "admin"},
-			status: 405, code: "invalid",
+			status: 405, code: "method_not_allowed",
 			check: func(t *testing.T, f *fixture, w *httptest.ResponseRecorder, b map[string]any) {
 				if allow := w.Header().Get("Allow"); !strings.Contains(allow, "PATCH") || !strings.Contains(allow, "GET") {
 					t.Fatalf("Allow %q", allow)

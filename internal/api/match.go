@@ -93,7 +93,7 @@ func (a *API) publicMatch(r *http.Request) (publicQuery, error) {
 	}
 	ctx := r.Context()
 	p := readParams(r.URL, "text", "street", "community", "limit", "trained")
-	pq := publicQuery{limit: p.int("limit", match.DefaultLimit, 1, match.MaxLimit, "api.param_range")}
+	pq := publicQuery{limit: p.int("limit", match.DefaultLimit, 1, match.MaxLimit, "api.limit_range")}
 	q := &pq.q
 	// A text readParams already refused (bad UTF-8, NUL, beyond
 	// paramMaxRunes) has its error.
@@ -135,8 +135,13 @@ func (a *API) publicMatch(r *http.Request) (publicQuery, error) {
 		if errs.CodeOf(err) == errs.Invalid && errs.As(err).Key == "invalid.reference_community" {
 			// Unknown in the street named: refused if it is a community of
 			// another street, kept as a name if the platform has none such.
-			if _, elsewhere := a.store.FindCommunityByName(ctx, "", strings.TrimSpace(v)); errs.Is(elsewhere, errs.NotFound) {
+			switch _, elsewhere := a.store.FindCommunityByName(ctx, "", strings.TrimSpace(v)); {
+			case errs.Is(elsewhere, errs.NotFound):
 				q.Community, err = strings.TrimSpace(v), nil
+			case elsewhere == nil || errs.Is(elsewhere, errs.Conflict):
+				err = errs.Field("community", "invalid.community_other_street")
+			default:
+				err = elsewhere
 			}
 		}
 		if err := p.add(err); err != nil {
@@ -145,7 +150,7 @@ func (a *API) publicMatch(r *http.Request) (publicQuery, error) {
 		switch {
 		case cm == nil:
 		case streetKnown && cm.StreetID != q.Street:
-			p.l.Add("community", "invalid.reference_community") // by id, in another street
+			p.l.Add("community", "invalid.community_other_street") // by id
 		default:
 			q.Community, q.Street = cm.ID, cm.StreetID
 		}
@@ -215,7 +220,7 @@ func (a *API) needMatches(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := readParams(r.URL, "limit")
-	limit := p.int("limit", match.DefaultLimit, 1, match.MaxLimit, "api.param_range")
+	limit := p.int("limit", match.DefaultLimit, 1, match.MaxLimit, "api.limit_range")
 	if err := p.l.Err(); err != nil {
 		return err
 	}

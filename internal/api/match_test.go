@@ -161,6 +161,24 @@ func TestAPIMatch(t *testing.T) {
 			{name: "text missing", method: "GET", path: orgs, status: 400, code: "invalid", field: "text"},
 			{name: "text blank", method: "GET", path: q(orgs, "   "), status: 400, code: "invalid", field: "text"},
 			{name: "emoji only", method: "GET", path: q(orgs, "😀🎉👍"), status: 400, code: "invalid", field: "text"},
+			{name: "only a common word: a", method: "GET", path: q(orgs, "a"), status: 400, code: "invalid", field: "text",
+				check: func(t *testing.T, tf *tender, w *httptest.ResponseRecorder, b map[string]any) {
+					if msg := str(b["error"].(map[string]any)["message"]); msg != "内容：没有可以用来匹配的词（只有表情、标点或过于常见的字词）；请用几个词描述需求" {
+						t.Fatalf("message %q", msg)
+					}
+				}},
+			{name: "only a common word: the", method: "GET", path: q(orgs, "the"), status: 400, code: "invalid", field: "text",
+				check: func(t *testing.T, tf *tender, w *httptest.ResponseRecorder, b map[string]any) {
+					if msg := str(b["error"].(map[string]any)["message"]); msg != "内容：没有可以用来匹配的词（只有表情、标点或过于常见的字词）；请用几个词描述需求" {
+						t.Fatalf("message %q", msg)
+					}
+				}},
+			{name: "only a common word: 的", method: "GET", path: q(orgs, "的"), status: 400, code: "invalid", field: "text",
+				check: func(t *testing.T, tf *tender, w *httptest.ResponseRecorder, b map[string]any) {
+					if msg := str(b["error"].(map[string]any)["message"]); msg != "内容：没有可以用来匹配的词（只有表情、标点或过于常见的字词）；请用几个词描述需求" {
+						t.Fatalf("message %q", msg)
+					}
+				}},
 			{name: "punctuation only", method: "GET", path: q(projects, "？！。。"), status: 400, code: "invalid", field: "text"},
 			{name: "control character", method: "GET", path: q(orgs, "老人\x1b[31m助餐"), status: 400, code: "invalid", field: "text"},
 			{name: "NUL", method: "GET", path: q(orgs, "老人\x00助餐"), status: 400, code: "invalid", field: "text"},
@@ -180,7 +198,12 @@ func TestAPIMatch(t *testing.T) {
 			{name: "huge", method: "GET", path: q(projects, strings.Repeat("助", 5000)), status: 400, code: "invalid", field: "text"},
 			{name: "bad UTF-8", method: "GET", path: orgs + "?text=%ff%fe", status: 400, code: "invalid", field: "text"},
 			{name: "mixed script is fine", method: "GET", path: q(orgs, "老人 wifi 手机 APP 挂号"), status: 200},
-			{name: "limit zero", method: "GET", path: q(orgs, "养老", "&limit=0"), status: 400, code: "invalid", field: "limit"},
+			{name: "limit zero", method: "GET", path: q(orgs, "养老", "&limit=0"), status: 400, code: "invalid", field: "limit",
+				check: func(t *testing.T, tf *tender, w *httptest.ResponseRecorder, b map[string]any) {
+					if msg := str(b["error"].(map[string]any)["message"]); msg != "返回条数 limit 应在 1 到 50 之间" {
+						t.Fatalf("message %q", msg)
+					}
+				}},
 			{name: "limit over 50", method: "GET", path: q(orgs, "养老", "&limit=51"), status: 400, code: "invalid", field: "limit"},
 			{name: "limit not a number", method: "GET", path: q(orgs, "养老", "&limit=ten"), status: 400, code: "invalid", field: "limit"},
 			// A place the platform does not know is a name to compare, not an
@@ -206,10 +229,20 @@ func TestAPIMatch(t *testing.T) {
 				check: reasonOf("o01", "同一街道：回龙观街道", true)},
 			{name: "community by name not in the street", method: "GET",
 				path: q(orgs, "养老", "&street="+esc("天通苑北街道"), "&community="+esc("新龙城社区")), status: 400,
-				code: "invalid", field: "community"},
+				code: "invalid", field: "community",
+				check: func(t *testing.T, tf *tender, w *httptest.ResponseRecorder, b map[string]any) {
+					if msg := str(b["error"].(map[string]any)["message"]); msg != "社区：这个社区不属于所选街道" {
+						t.Fatalf("message %q", msg)
+					}
+				}},
 			{name: "community by id not in the street", method: "GET",
 				path: q(projects, "养老", "&street="+esc("天通苑北街道"), "&community={xinlongcheng}"), status: 400,
-				code: "invalid", field: "community"},
+				code: "invalid", field: "community",
+				check: func(t *testing.T, tf *tender, w *httptest.ResponseRecorder, b map[string]any) {
+					if msg := str(b["error"].(map[string]any)["message"]); msg != "社区：这个社区不属于所选街道" {
+						t.Fatalf("message %q", msg)
+					}
+				}},
 			{name: "English message", method: "GET", path: q(orgs, ""), header: map[string]string{"Accept-Language": "en"},
 				status: 400, code: "invalid", field: "text", check: func(t *testing.T, tf *tender, w *httptest.ResponseRecorder, b map[string]any) {
 					msg := str(b["error"].(map[string]any)["message"])

@@ -34,6 +34,11 @@ type detailJSON struct {
 	Message string `json:"message"`
 }
 
+// codeMethodNotAllowed is the code of every 405 (a method the route does
+// not take): a stable code of its own, not the domain's "invalid", since no
+// error of the domain becomes a 405.
+const codeMethodNotAllowed errs.Code = "method_not_allowed"
+
 // withStatus overrides the HTTP status errs.HTTPStatus would pick, for the
 // two cases the error codes do not name: 405 and 413.
 type withStatus struct {
@@ -62,6 +67,9 @@ func (a *API) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	l := lang(r)
 	body := errorJSON{Code: e.Code}
+	if status == http.StatusMethodNotAllowed {
+		body.Code = codeMethodNotAllowed
+	}
 	switch e.Code {
 	case errs.Internal:
 		cause := error(e)

@@ -30,11 +30,19 @@ var Langs = []Lang{ZH, EN}
 // Catalog holds every message in every language.
 type Catalog struct {
 	msgs map[Lang]map[string]string
+	// one holds a language's singular forms: "key#one" in its files is the
+	// message of key when its first integer argument is 1 ("1 proposal
+	// received", not "1 proposals received"). English needs them; Chinese
+	// has no plural and defines none.
+	one map[Lang]map[string]string
 }
+
+// oneSuffix marks a singular form in the catalog's files.
+const oneSuffix = "#one"
 
 // Load reads the embedded catalog.
 func Load() (*Catalog, error) {
-	c := &Catalog{msgs: map[Lang]map[string]string{}}
+	c := &Catalog{msgs: map[Lang]map[string]string{}, one: map[Lang]map[string]string{}}
 	// Each language is a folder of JSON files (one per area of the product),
 	// merged; a key defined twice is an error.
 	for _, l := range Langs {
@@ -43,7 +51,7 @@ func Load() (*Catalog, error) {
 		if err != nil {
 			return nil, err
 		}
-		m := map[string]string{}
+		m, one := map[string]string{}, map[string]string{}
 		for _, e := range entries {
 			b, err := files.ReadFile(dir + "/" + e.Name())
 			if err != nil {
@@ -54,13 +62,25 @@ func Load() (*Catalog, error) {
 				return nil, fmt.Errorf("%s/%s: %w", dir, e.Name(), err)
 			}
 			for k, v := range part {
+				if base, ok := strings.CutSuffix(k, oneSuffix); ok {
+					if _, dup := one[base]; dup {
+						return nil, fmt.Errorf("%s/%s: key %q defined twice", dir, e.Name(), k)
+					}
+					one[base] = v
+					continue
+				}
 				if _, dup := m[k]; dup {
 					return nil, fmt.Errorf("%s/%s: key %q defined twice", dir, e.Name(), k)
 				}
 				m[k] = v
 			}
 		}
-		c.msgs[l] = m
+		for base := range one {
+			if _, ok := m[base]; !ok {
+				return nil, fmt.Errorf("%s: %q has no message %q", dir, base+oneSuffix, base)
+			}
+		}
+		c.msgs[l], c.one[l] = m, one
 	}
 	return c, nil
 }
@@ -86,6 +106,9 @@ func (c *Catalog) T(l Lang, key string, args ...any) string {
 	if len(args) == 0 {
 		return m
 	}
+	if v, ok := c.one[l][key]; ok && firstCountIsOne(args) {
+		m = v
+	}
 	cloned := false
 	for i, a := range args {
 		if k, ok := a.(errs.Msg); ok {
@@ -96,6 +119,25 @@ func (c *Catalog) T(l Lang, key string, args ...any) string {
 		}
 	}
 	return fmt.Sprintf(m, args...)
+}
+
+// firstCountIsOne reports whether the first integer among args is 1.
+func firstCountIsOne(args []any) bool {
+	for _, a := range args {
+		switch n := a.(type) {
+		case int:
+			return n == 1
+		case int64:
+			return n == 1
+		case int32:
+			return n == 1
+		case uint:
+			return n == 1
+		case uint64:
+			return n == 1
+		}
+	}
+	return false
 }
 
 // Sentence formats key with exactly as many args as its message has verbs

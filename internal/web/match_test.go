@@ -89,7 +89,7 @@ func TestNeedRecommendations(t *testing.T) {
 		_, body, _ := comm.get(f.need)
 		for _, want := range []string{`id="match-orgs"`, "推荐社会组织", "回龙观惠民社工中心", "同款案例", "系统判断：为老服务（置信度",
 			"服务类别一致：为老服务",
-			`id="match-excluded"`, "回龙观长者关爱服务社", "严重违法失信名单"} {
+			`id="match-excluded"`, "回龙观长者关爱服务社", "严重违法失信名单", "邀请后，需求发布时会通知被邀请的组织"} {
 			if !strings.Contains(body, want) {
 				t.Fatalf("need page for its community lacks %q", want)
 			}
@@ -263,6 +263,15 @@ func TestSearchBoxes(t *testing.T) {
 		if !strings.Contains(body, "共 0 个组织") {
 			t.Fatal("the street filter is ignored by the search")
 		}
+		// Each box takes as much as the server searches (maxlength counts
+		// UTF-16 units, at least one a character): typing past it cannot
+		// be cut silently.
+		for _, p := range []string{"/needs", "/organizations", "/solutions"} {
+			_, body, _ := anon.get(p)
+			if box := between(body, `<input id="q"`, ">"); !strings.Contains(box, `maxlength="100"`) {
+				t.Errorf("%s: search box %s, the server searches 100 characters (只按前100个字搜索)", p, box)
+			}
+		}
 		// Bad input: a clear message, never a 500.
 		for _, q := range []string{"😀😀", "\x00\x01", "？！。", strings.Repeat("养老", 500), "养老\x00电梯", "<script>alert(1)</script>"} {
 			for _, p := range []string{"/needs?q=", "/organizations?q="} {
@@ -344,6 +353,9 @@ func TestStreetInvitesWhilePublished(t *testing.T) {
 		}
 		if _, body, _ := street.get(page); len(inviteButtons(body)) == 0 {
 			t.Fatal("the street has no invite button on its published need")
+		} else if !strings.Contains(body, "邀请后会立即通知该组织") || strings.Contains(body, "需求发布时会通知") {
+			// Inviting a published need notifies the organization at once.
+			t.Fatal("the hint on a published need says the invited hear of it at publication")
 		}
 		if code, body, _ := street.post(page+"/invitations", url.Values{"org": {f.org.ID}}); code != 303 {
 			t.Fatalf("street invites: %d %s", code, regexpAlert(body))

@@ -35,7 +35,11 @@ type matchPanel struct {
 	Over         bool
 	CanInvite    bool
 	InviteClosed string
-	Procedure    procurement.Procedure
+	// InviteHint is the catalog key of the line above the invite buttons:
+	// who may answer, and when the invited hear of it (at publication for a
+	// draft, at once for a need already published).
+	InviteHint string
+	Procedure  procurement.Procedure
 
 	// The need's category: the platform's guess with its confidence, or the
 	// staff's choice; CanSetCategory shows the correction form.
@@ -93,6 +97,17 @@ func inviteClosed(n *procurement.Need, canEdit bool, now time.Time) string {
 	return ""
 }
 
+// inviteHint returns the catalog key of the invitation hint for n.
+func inviteHint(n *procurement.Need) string {
+	switch {
+	case n.Procedure != procurement.Open:
+		return "recommend.invite_hint_invited"
+	case n.Status == procurement.Published:
+		return "recommend.invite_hint_open_published"
+	}
+	return "recommend.invite_hint_open"
+}
+
 // loadMatch fills the need page's matching panel. A matcher failure is
 // logged and shown as "unavailable": recommendations are help, not the page.
 func (a *app) loadMatch(r *http.Request, d *needShowData, canEdit bool) {
@@ -112,6 +127,7 @@ func (a *app) loadMatch(r *http.Request, d *needShowData, canEdit bool) {
 		m.Trained = v
 	}
 	m.CanInvite = m.InviteClosed == ""
+	m.InviteHint = inviteHint(n)
 	if a.Match == nil {
 		m.Unavailable = true
 		return

@@ -78,6 +78,9 @@ type searchState struct {
 	Busy   bool   // the server turned the search away for now (heavy work)
 }
 
+// MaxRunes is the search box's maxlength: as much as is searched.
+func (searchState) MaxRunes() int { return maxSearchRunes }
+
 // phoneInText finds mainland mobile numbers in free text.
 var phoneInText = regexp.MustCompile(`1[3-9][0-9]{9}`)
 

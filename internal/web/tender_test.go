@@ -546,6 +546,12 @@ func TestQuestionAskerSealedOnPage(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newTenderFixture(t, s)
 		orgB := f.signedIn(t, f.orgBAdmin)
+		// The hint under the question box tells the asker who will see
+		// the name: the street and community do (AskerShown), not only
+		// the public's "某社会组织".
+		if _, body, _ := orgB.get(f.page()); !strings.Contains(body, "公众和其他组织只看到“某社会组织”提问，需求所在的街道、社区工作人员能看到是哪家组织") {
+			t.Error("the question hint does not say the street and community see the asker")
+		}
 		if code, _, _ := orgB.post(f.page()+"/questions", url.Values{"text": {"是否需要提供过往业委会组建案例？"}}); code != 303 {
 			t.Fatalf("ask: %d", code)
 		}
