@@ -417,6 +417,11 @@ func (a *Analyzer) Query(text string) Query {
 			for j < len(rs) && isHan(rs[j]) {
 				j++
 			}
+			if run, next := spacedSingles(rs, i, j); run != nil {
+				matched = a.queryHanRun(th, run, &qb, matched, addWord)
+				i = next
+				break
+			}
 			matched = a.queryHanRun(th, rs[i:j], &qb, matched, addWord)
 			i = j
 		case isWordRune(r):
@@ -482,6 +487,33 @@ func (a *Analyzer) Query(text string) Query {
 		q.Terms = q.Terms[:MaxQueryTerms]
 	}
 	return q
+}
+
+// spacedSingles joins Chinese characters typed one at a time with spaces
+// between them (养 老, as some elderly users type) into one run, as if typed
+// together: the run rs[i:j] must be one character, followed by spaces and
+// another lone character. It returns the joined run and where the text goes
+// on, or nil when rs[i:j] is not such a character.
+func spacedSingles(rs []rune, i, j int) ([]rune, int) {
+	lone := func(k int) bool { return k < len(rs) && isHan(rs[k]) && (k+1 == len(rs) || !isHan(rs[k+1])) }
+	if j != i+1 {
+		return nil, 0
+	}
+	var run []rune
+	for k := i; ; {
+		run = append(run, rs[k])
+		n := k + 1
+		for n < len(rs) && rs[n] == ' ' {
+			n++
+		}
+		if n == k+1 || !lone(n) {
+			if len(run) == 1 {
+				return nil, 0
+			}
+			return run, k + 1
+		}
+		k = n
+	}
 }
 
 // queryHanRun adds the terms of one run of Chinese characters and returns

@@ -474,3 +474,33 @@ func TestOneCharacterTermsAreWords(t *testing.T) {
 		t.Error("the query 狗 did not expand")
 	}
 }
+
+// TestSpacedSingles: characters typed one at a time with spaces between
+// them (养 老) read as typed together; a tester found every 养 and every 老
+// highlighted instead.
+func TestSpacedSingles(t *testing.T) {
+	t.Parallel()
+	a := plainAnalyzer()
+	for _, c := range []struct{ text, want string }{
+		{"养 老", "养老"},
+		{"养  老 院", "养老院"},
+		{"老人 手机", ""},
+		{"我 想 找 养老", "我想找"},
+	} {
+		q := a.Query(c.text)
+		has := func(t string) bool {
+			for _, x := range q.Terms {
+				if x.Text == t {
+					return true
+				}
+			}
+			return false
+		}
+		switch {
+		case c.want == "" && has("人手"):
+			t.Errorf("%q: words of two characters were joined: %v", c.text, q)
+		case c.want != "" && !has(string([]rune(c.want)[:2])):
+			t.Errorf("%q: no bigram %q: %v", c.text, string([]rune(c.want)[:2]), q)
+		}
+	}
+}
