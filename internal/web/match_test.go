@@ -365,3 +365,29 @@ func TestStreetInvitesWhilePublished(t *testing.T) {
 		}
 	})
 }
+
+// TestUnsureCategoryGuess: a need naming its subject once is guessed with
+// a low confidence, and the page asks staff to check it.
+func TestUnsureCategoryGuess(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newMatchFixture(t, s)
+		comm := f.browser(t)
+		comm.login(f.commStaff)
+		form := url.Values{"title": {"加装电梯"}, "description": {"三号楼想加装电梯，请帮忙。"},
+			"community": {f.community.ID}, "budget": {"5万"}, "procedure": {"open"},
+			"criteria_name_0": {"方案可行性"}, "criteria_weight_0": {"100"}}
+		code, body, h := comm.post("/needs", form)
+		if code != http.StatusSeeOther {
+			t.Fatalf("draft: %d %s", code, regexpAlert(body))
+		}
+		_, body, _ = comm.get(h.Get("Location"))
+		if !strings.Contains(body, "系统判断：") || !strings.Contains(body, "系统把握不大，请核对") {
+			t.Fatalf("an unsure guess is not flagged: %s", between(body, "系统判断", "</p>"))
+		}
+		_, body, _ = comm.get(f.need)
+		if strings.Contains(body, "系统把握不大") {
+			t.Fatal("a sure guess is flagged")
+		}
+	})
+}
