@@ -95,6 +95,7 @@ func TestMatching(t *testing.T) {
 // the one or two whose qualification rules leave out every organization that
 // fits, which say so and list those left out with why.
 func TestEveryDemoNeedHasRecommendations(t *testing.T) {
+	const ruledMark = "[部分组织不符合资格]" // the page lists organizations its rules leave out
 	needBrowser(t)
 	s := newSite(t, storetest.Open(t, store.SQLite))
 	needs, _, err := s.Store.FindNeeds(storetest.Admin(), procurement.Filter{PerPage: procurement.MaxPerPage})
@@ -125,7 +126,9 @@ func TestEveryDemoNeedHasRecommendations(t *testing.T) {
 				// Its rules leave out everyone who fits: say who, and why.
 				orgs.push(...Array.from(doc.querySelectorAll("#match-excluded li"), li => "（不能邀请）" + li.innerText.trim()));
 			}
-			out[id + " " + title] = orgs;
+			// Rules that leave some out also drop the weak padding (min_evidence):
+			// fewer than three may then be right.
+			out[id + " " + title + (doc.querySelector("#match-excluded") ? " [部分组织不符合资格]" : "")] = orgs;
 		}
 		return out;
 	})()`, strings.Join(ids, ",")), chromedp.EvalAwaitPromise))
@@ -136,7 +139,7 @@ func TestEveryDemoNeedHasRecommendations(t *testing.T) {
 			t.Logf("%s → %s", title, orgs[0])
 			continue
 		}
-		if len(orgs) < 3 {
+		if len(orgs) < 3 && !(strings.HasSuffix(title, ruledMark) && len(orgs) > 0) {
 			t.Errorf("%s: %d recommendations %v", title, len(orgs), orgs)
 			continue
 		}

@@ -81,6 +81,9 @@ func TestSeedMatching(t *testing.T) {
 		}
 		switch {
 		case offered >= 3:
+		case offered > 0 && left > 0 && len(n.Qualifications) > 0:
+			// Its rules leave some out: eligible ones far weaker than the
+			// best left out are not offered as padding (min_evidence).
 		case offered == 0 && left > 0 && len(n.Qualifications) > 0:
 			// Its rules leave out every organization that fits (the demo's
 			// failed tenders): none offered, the left-out ones shown.

@@ -71,9 +71,10 @@ type Query struct {
 	// unqualified organizations that would have ranked in the top limit,
 	// with Result.Excluded saying why (for staff).
 	IncludeExcluded bool
-	// Category is a category staff confirmed for the need (NeedQuery): the
-	// category agreement counts it alone, in place of the guess from the
-	// text. "" (or a code the taxonomy lacks): the guess.
+	// Category is a category staff confirmed for the need (NeedQuery): it
+	// agrees fully, and it is the only category a reason names; the guess
+	// from the text still counts for the others. "" (or a code the taxonomy
+	// lacks): the guess alone.
 	Category string
 	// Self is the need the query is made for (NeedQuery), if any: once done,
 	// that need is a completed project, but never its own precedent — not a
@@ -586,6 +587,7 @@ type prepared struct {
 	q        search.Query
 	words    map[string]bool // the query's whole words, for reasons
 	cats     map[string]float64
+	staffCat string             // the category staff confirmed (Query.Category), if any
 	projText map[string]float64 // normalized project text scores
 	projHits map[string]search.Hit
 	orgText  map[string]float64 // normalized organization text scores
@@ -599,7 +601,12 @@ func (m *Matcher) prepare(q Query) (*prepared, error) {
 	}
 	p := &prepared{q: sq, words: wordSet(sq), cats: categoryScores(sq.Text, sq)}
 	if registry.CategoryByCode(q.Category) != nil {
-		p.cats = map[string]float64{q.Category: 1} // staff said what it is about
+		// Staff said what it is about: that category agrees fully. The
+		// text's other categories keep their shares (an ageing-at-home
+		// assessment still concerns elder care) but are never named as a
+		// reason (orgReasons).
+		p.staffCat = q.Category
+		p.cats[q.Category] = 1
 	}
 	pop := m.pop.of(m.a.Thesaurus())
 	p.projText, p.projHits = m.fits(m.projIx.Search(sq, search.SearchOptions{K: search.MaxK, Explain: true,
@@ -784,7 +791,9 @@ func (m *Matcher) orgReasons(o *Org, f Features, h search.Hit, similar []*Projec
 				best, bs = c, p.cats[c]
 			}
 		}
-		rs = append(rs, "服务类别一致："+categoryName(best))
+		if p.staffCat == "" || best == p.staffCat {
+			rs = append(rs, "服务类别一致："+categoryName(best))
+		}
 	}
 	if len(similar) > 0 {
 		where := map[string]int{}
@@ -854,7 +863,7 @@ func (m *Matcher) Projects(ctx context.Context, q Query, limit int) ([]Result, e
 		if tm := reasonWords(p.projHits[id], p.words); len(tm) > 0 {
 			r.Reasons = append(r.Reasons, "内容相近："+joinWords(tm))
 		}
-		if f.Category > 0.3 {
+		if f.Category > 0.3 && (p.staffCat == "" || m.projCat[id] == p.staffCat) {
 			r.Reasons = append(r.Reasons, "服务类别一致："+categoryName(m.projCat[id]))
 		}
 		if o := m.orgs[pr.OrgID]; o != nil {
