@@ -6,11 +6,16 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/huitian/huitian/internal/grants"
 	"github.com/huitian/huitian/internal/store"
 	"github.com/huitian/huitian/internal/store/storetest"
 )
+
+// grantsClock is the store's clock in the grants tests: the milestones
+// and donations they type are dated against 2026-11-20 in Beijing.
+func grantsClock() time.Time { return time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC) }
 
 // htmlTag is the opening tag of the element with id in body ("" when none).
 func htmlTag(body, id string) string {
@@ -53,6 +58,7 @@ func grantsRound(t *testing.T, s *store.Store, admin *browser, street string) (s
 func TestGrantsFormsKeepInput(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		s.Now = grantsClock
 		f := newFixture(t, s)
 		admin, staff, org := f.browser(t), f.browser(t), f.browser(t)
 		admin.login(f.admin)
@@ -132,6 +138,40 @@ func TestGrantsFormsKeepInput(t *testing.T) {
 		}
 		if code, _, _ := staff.post(apath+"/award", url.Values{"amount": {"6000"}, "reason": {"评分第一"}}); code != http.StatusSeeOther {
 			t.Fatalf("award: %d", code)
+		}
+	})
+}
+
+// TestGrantsDatesRefused (F5): a round that already closed, a donation
+// dated after today and a milestone due before today are refused with a
+// message that says why, the milestone's row marked.
+func TestGrantsDatesRefused(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		s.Now = grantsClock
+		f := newFixture(t, s)
+		admin, org := f.browser(t), f.browser(t)
+		admin.login(f.admin)
+		org.login(f.orgAdmin)
+		fpath, rpath := grantsRound(t, s, admin, f.street.ID)
+		code, body, _ := admin.post("/grants/rounds", url.Values{"name": {"2020 年微创投"}, "fund": {strings.TrimPrefix(fpath, "/grants/funds/")},
+			"route": {"micro_venture"}, "street": {f.street.ID}, "budget": {"10000"}, "match_pct": {"70"}, "eligibility": {"street_orgs"},
+			"opens_on": {"2020-01-01"}, "closes_on": {"2020-02-01"}})
+		if code != 400 || !strings.Contains(body, "截止日期：不能早于今天（2026-11-20）") {
+			t.Errorf("a round closed in 2020: %d", code)
+		}
+		code, body, _ = admin.post(fpath+"/donations", url.Values{"key": {"f1"}, "donor": {"某公司"}, "amount": {"100"},
+			"channel": {"bank"}, "donated_on": {"2027-05-01"}})
+		if code != 400 || !strings.Contains(body, "捐赠日期：不能晚于今天（2026-11-20）") || strings.Contains(body, "HTJJH-2027") {
+			t.Errorf("a donation dated 2027-05-01: %d", code)
+		}
+		code, body, _ = org.post(rpath+"/applications", url.Values{"org": {f.org.ID}, "title": {"楼门议事会培育"},
+			"problem": {"楼门长期无人议事，小事拖成大事"}, "plan": {"组建楼门议事会，每月开会一次，培养楼门长"}, "line_category": {"personnel"},
+			"line_item": {"督导费"}, "line_amount": {"10000"}, "request": {"7000"}, "match_cash": {"3000"},
+			"ms_title": {"议事会成立", "运行三个月"}, "ms_due": {"2026-12-20", "2026-10-01"}, "ms_pct": {"40", "60"}})
+		if code != 400 || !strings.Contains(body, `id="ms-2-error" role="alert">第 2 个里程碑的日期不能早于今天（2026-11-20）`) ||
+			strings.Contains(htmlTag(body, "ms-1"), "has-error") {
+			t.Errorf("a milestone due before today: %d", code)
 		}
 	})
 }
