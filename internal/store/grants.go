@@ -1027,6 +1027,11 @@ func (s *Store) StepTranche(ctx context.Context, id string, act grants.Action, t
 		if act == grants.ActReport && text == "" {
 			return errs.Field("note", "field.required")
 		}
+		// A milestone sent back without a word leaves the organization
+		// guessing what to add: the reason is its note, shown to it.
+		if act == grants.ActReturn && text == "" {
+			return errs.Field("note", "grants.return_reason_required")
+		}
 		col := "note"
 		if act == grants.ActReport {
 			col = "report"

@@ -175,3 +175,45 @@ func TestGrantsDatesRefused(t *testing.T) {
 		}
 	})
 }
+
+// TestGrantsTrancheReturnReason (F9): staff sending a reported milestone
+// back must say why, and the organization reads the reason on its page.
+func TestGrantsTrancheReturnReason(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		s.Now = grantsClock
+		f := newFixture(t, s)
+		admin, staff, org := f.browser(t), f.browser(t), f.browser(t)
+		admin.login(f.admin)
+		staff.login(f.staff)
+		org.login(f.orgAdmin)
+		_, rpath := grantsRound(t, s, admin, f.street.ID)
+		apath := org.mustPost(rpath+"/applications", url.Values{"org": {f.org.ID}, "title": {"楼门议事会培育"}, "problem": {"楼门长期无人议事，小事拖成大事"},
+			"plan": {"组建楼门议事会，每月开会一次，培养楼门长"}, "line_category": {"personnel"}, "line_item": {"督导费"}, "line_amount": {"10000"},
+			"request": {"7000"}, "match_cash": {"3000"}, "ms_title": {"议事会成立"}, "ms_due": {"2026-12-20"}, "ms_pct": {"100"}})
+		aid := strings.TrimPrefix(apath, "/grants/applications/")
+		admin.mustPost(apath+"/actions/review", nil)
+		staff.mustPost(apath+"/award", url.Values{"amount": {"6000"}, "reason": {"评分第一"}})
+		tr := regexp.MustCompile(`action="/grants/tranches/([^/]+)/report"`).FindStringSubmatch(mustGet(t, org, apath))
+		if tr == nil {
+			t.Fatal("no report form")
+		}
+		org.mustPost("/grants/tranches/"+tr[1]+"/report", url.Values{"application": {aid}, "note": {"议事会已成立"}})
+		body := mustGet(t, staff, apath)
+		if htmlTag(body, "return-1") == "" || !strings.Contains(htmlTag(body, "return-1"), "required") {
+			t.Fatalf("no reason to write on returning: %s", htmlTag(body, "return-1"))
+		}
+		code, body, _ := staff.post("/grants/tranches/"+tr[1]+"/return", url.Values{"application": {aid}, "note": {"  "}})
+		if code != 400 || !strings.Contains(body, "请写明退回补充的原因") {
+			t.Fatalf("returned without a reason: %d", code)
+		}
+		staff.mustPost("/grants/tranches/"+tr[1]+"/return", url.Values{"application": {aid}, "note": {"请补充会议签到表和照片"}})
+		body = mustGet(t, org, apath)
+		if !strings.Contains(htmlTag(body, "returned-1"), "alert") || !strings.Contains(body, "退回补充：请补充会议签到表和照片") {
+			t.Error("the organization does not see why its milestone came back")
+		}
+		if htmlTag(body, "report-1") == "" {
+			t.Error("the organization cannot report the milestone again")
+		}
+	})
+}
