@@ -217,3 +217,22 @@ func TestGrantsTrancheReturnReason(t *testing.T) {
 		}
 	})
 }
+
+// TestGrantsNegativeAmount (F12): a negative budget or award says the
+// amount must be more than 0, not that its format is wrong.
+func TestGrantsNegativeAmount(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		s.Now = grantsClock
+		f := newFixture(t, s)
+		admin := f.browser(t)
+		admin.login(f.admin)
+		fpath, _ := grantsRound(t, s, admin, f.street.ID)
+		code, body, _ := admin.post("/grants/rounds", url.Values{"name": {"冬季微创投"}, "fund": {strings.TrimPrefix(fpath, "/grants/funds/")},
+			"route": {"micro_venture"}, "street": {f.street.ID}, "budget": {"-50000"}, "match_pct": {"70"}, "eligibility": {"street_orgs"},
+			"opens_on": {"2026-11-20"}, "closes_on": {"2026-12-20"}})
+		if code != 400 || !strings.Contains(body, "金额必须大于 0") || strings.Contains(body, "金额格式不正确") {
+			t.Errorf("a negative budget: %d", code)
+		}
+	})
+}
