@@ -458,6 +458,8 @@ func ParseDay(s string) (time.Time, error) {
 // checkDay adds to l what is wrong with the day s of field.
 func checkDay(l *errs.List, field, s string) {
 	switch _, err := ParseDay(s); {
+	case strings.TrimSpace(s) == "":
+		l.Add(field, "field.required")
 	case errors.Is(err, errDayRange):
 		l.Add(field, "date.out_of_range", minYear, maxYear)
 	case err != nil:
