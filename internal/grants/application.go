@@ -77,6 +77,19 @@ func (a *Application) Total() int64 {
 // OwnMatch is what the organization brings: cash plus valued hours.
 func (a *Application) OwnMatch() int64 { return a.MatchCash + a.MatchHoursValue }
 
+// CheckDaysOn refuses a new application's milestone due before now's day:
+// the agreement would start with a tranche already late.
+func (a *Application) CheckDaysOn(now time.Time) error {
+	var l errs.List
+	t := Today(now)
+	for i, m := range a.Milestones {
+		if _, err := ParseDay(m.Due); err == nil && m.Due < t {
+			l.Add("milestones", "grants.milestone_past", i+1, t)
+		}
+	}
+	return l.Err()
+}
+
 // Validate normalizes a new application against its round's match ratio:
 // the budget is what the round is asked for plus the organization's own
 // match, and the round pays at most MatchPct of it.

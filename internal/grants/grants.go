@@ -227,6 +227,17 @@ func (d *Donation) Validate() error {
 	return l.Err()
 }
 
+// CheckDayOn refuses a donation dated after now's day: the receipt would
+// acknowledge money not yet received (and carry a year to come).
+func (d *Donation) CheckDayOn(now time.Time) error {
+	if t := Today(now); d.DonatedOn > t {
+		if _, err := ParseDay(d.DonatedOn); err == nil {
+			return errs.Field("donated_on", "grants.donated_future", t)
+		}
+	}
+	return nil
+}
+
 // Route is how a project is paid for (资金渠道).
 type Route string
 
@@ -350,6 +361,20 @@ func (r *RoundRecord) Validate() error {
 	return l.Err()
 }
 
+// CheckDaysOn refuses a new round whose call has already closed on now:
+// it would be opened as taking applications no one can send.
+func (r *RoundRecord) CheckDaysOn(now time.Time) error {
+	if d := Today(now); r.ClosesOn < d {
+		if _, err := ParseDay(r.ClosesOn); err == nil {
+			return errs.Field("closes_on", "grants.closes_past", d)
+		}
+	}
+	return nil
+}
+
+// Today is the day now falls on where dates are reckoned, as 2026-11-20.
+func Today(now time.Time) string { return now.In(Zone).Format(time.DateOnly) }
+
 // AcceptsOn reports whether the round takes applications at now.
 func (r *RoundRecord) AcceptsOn(now time.Time) bool {
 	d := now.In(Zone).Format("2006-01-02")
@@ -433,6 +458,8 @@ func ParseDay(s string) (time.Time, error) {
 // checkDay adds to l what is wrong with the day s of field.
 func checkDay(l *errs.List, field, s string) {
 	switch _, err := ParseDay(s); {
+	case strings.TrimSpace(s) == "":
+		l.Add(field, "field.required")
 	case errors.Is(err, errDayRange):
 		l.Add(field, "date.out_of_range", minYear, maxYear)
 	case err != nil:

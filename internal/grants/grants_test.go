@@ -170,3 +170,16 @@ func TestDecisionAndApprover(t *testing.T) {
 		t.Fatal("four eyes threshold")
 	}
 }
+
+// TestEmptyDayRequired (F12): a required date left empty says it must be
+// filled in, not how dates are written.
+func TestEmptyDayRequired(t *testing.T) {
+	d := &Donation{FundID: "f", DonorName: "某公司", Amount: 100, Channel: Channels[0]}
+	r := &RoundRecord{FundID: "f", Name: "冬季微创投", Route: RouteMatch, Budget: 100, MatchPct: 70, Eligibility: AnyOrg, OpensOn: "2026-11-20"}
+	for field, err := range map[string]error{"donated_on": d.Validate(), "closes_on": r.Validate()} {
+		fs := errs.Fields(err)
+		if len(fs) != 1 || fs[0].Field != field || fs[0].Key != "field.required" {
+			t.Errorf("%s empty: %v", field, fs)
+		}
+	}
+}

@@ -19,10 +19,20 @@ func ParseYuan(field, s string) (int64, error) {
 			return r - '０' + '0'
 		case r == '．' || r == '。':
 			return '.'
+		case r == '－' || r == '−':
+			return '-'
 		}
 		return r
 	}, s)
 	s = strings.NewReplacer(",", "", "，", "", "¥", "", "￥", "", "元", "", " ", "", "\u3000", "").Replace(s)
+	// A minus before an amount that reads is a sign, not a typo: say
+	// what is wrong with it (-5, -8万) rather than show the format again.
+	if rest, neg := strings.CutPrefix(s, "-"); neg {
+		if _, err := ParseYuan(field, rest); err == nil {
+			return 0, errs.Field(field, "money.positive")
+		}
+		return 0, errs.Field(field, "money.invalid")
+	}
 	mult := int64(1)
 	if strings.HasSuffix(s, "万") {
 		s, mult = strings.TrimSuffix(s, "万"), 10000

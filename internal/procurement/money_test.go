@@ -28,6 +28,13 @@ func TestParseYuan(t *testing.T) {
 			t.Errorf("%q: %v, want money.too_large", in, err)
 		}
 	}
+	// A negative amount says it must be more than 0; a stray minus is a format error.
+	for in, want := range map[string]string{"-5": "money.positive", "－８万": "money.positive", "-1,000.5": "money.positive",
+		"-0": "money.positive", "--5": "money.invalid", "-": "money.invalid", "-abc": "money.invalid", "5-": "money.invalid"} {
+		if _, err := ParseYuan("budget", in); errs.As(err).Key != want {
+			t.Errorf("%q: %v, want %s", in, err, want)
+		}
+	}
 	for fen, want := range map[int64]string{8_000_000: "80,000", 123_456: "1,234.56", 5: "0.05", 100: "1", 123_450: "1,234.5"} {
 		if got := FormatFen(fen); got != want && !(fen == 123_450 && got == "1,234.50") {
 			t.Errorf("%d: %q, want %q", fen, got, want)

@@ -203,7 +203,7 @@ func (s *Store) RecordDonation(ctx context.Context, d *grants.Donation, key stri
 	if err := accounts.Can(accounts.ActorFrom(ctx), accounts.Create, accounts.Resource{Kind: accounts.KindFund, ID: d.FundID}); err != nil {
 		return err
 	}
-	if err := d.Validate(); err != nil {
+	if err := errs.Merge(d.Validate(), d.CheckDayOn(s.Now())); err != nil {
 		return err
 	}
 	key = strings.TrimSpace(key)
@@ -318,7 +318,7 @@ func (s *Store) CreateRound(ctx context.Context, r *grants.RoundRecord) error {
 	if err := accounts.Can(accounts.ActorFrom(ctx), accounts.Create, r.Resource()); err != nil {
 		return err
 	}
-	if err := r.Validate(); err != nil {
+	if err := errs.Merge(r.Validate(), r.CheckDaysOn(s.Now())); err != nil {
 		return err
 	}
 	actor := accounts.ActorFrom(ctx)
@@ -560,7 +560,7 @@ func (s *Store) CreateApplication(ctx context.Context, a *grants.Application) er
 		if err != nil {
 			return err
 		}
-		if err := a.Validate(r); err != nil {
+		if err := errs.Merge(a.Validate(r), a.CheckDaysOn(c.now)); err != nil {
 			return err
 		}
 		if !r.AcceptsOn(c.now) {
@@ -1026,6 +1026,11 @@ func (s *Store) StepTranche(ctx context.Context, id string, act grants.Action, t
 		}
 		if act == grants.ActReport && text == "" {
 			return errs.Field("note", "field.required")
+		}
+		// A milestone sent back without a word leaves the organization
+		// guessing what to add: the reason is its note, shown to it.
+		if act == grants.ActReturn && text == "" {
+			return errs.Field("note", "grants.return_reason_required")
 		}
 		col := "note"
 		if act == grants.ActReport {

@@ -2,11 +2,13 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/grants"
+	"github.com/huitian/huitian/internal/server"
 )
 
 // The foundation and micro-venture grants (基金会与微创投): the public home
@@ -21,6 +23,9 @@ type grantsHomeData struct {
 	Streets  []streetChoice     // where the actor may open a round ("" the foundation)
 	Failed   string             // the form that failed
 	Channels []string
+	// What the fund and round forms show: their defaults, or once one
+	// failed everything typed into it (the other keeps its defaults).
+	FundForm, RoundForm url.Values
 }
 
 // grantsHome lists funds and rounds with their money.
@@ -45,7 +50,10 @@ func (a *app) grantsHomePage(w http.ResponseWriter, r *http.Request) (*page, err
 		return nil, err
 	}
 	d := &grantsHomeData{Funds: funds, Rounds: rounds, Channels: grants.Channels,
-		CanFund: accounts.Allowed(u, accounts.Create, accounts.Resource{Kind: accounts.KindFund})}
+		CanFund:  accounts.Allowed(u, accounts.Create, accounts.Resource{Kind: accounts.KindFund}),
+		FundForm: url.Values{},
+		RoundForm: url.Values{"match_pct": {"70"}, "eligibility": {string(grants.StreetOrgs)},
+			"criteria": {a.Catalog.T(server.Lang(r), "grants.criteria_default")}}}
 	for _, f := range funds {
 		d.Total.Balance += f.Balance
 		d.Total.Donations += f.Donations
@@ -73,7 +81,14 @@ func (a *app) grantsAgain(w http.ResponseWriter, r *http.Request, form string, e
 	a.formAgain(w, r, "grants_home.html", func(w http.ResponseWriter, r *http.Request) (*page, error) {
 		p, err := a.grantsHomePage(w, r)
 		if err == nil {
-			p.Data.(*grantsHomeData).Failed = form
+			d := p.Data.(*grantsHomeData)
+			d.Failed = form
+			switch form {
+			case "fund":
+				d.FundForm = r.PostForm
+			case "round":
+				d.RoundForm = r.PostForm
+			}
 		}
 		return p, err
 	}, err)

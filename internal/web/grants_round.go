@@ -120,7 +120,7 @@ func padMilestones(rows []msRow, n int) []msRow {
 var (
 	lineRowKeys = map[string]bool{"grants.category_invalid": true, "grants.line_item_invalid": true,
 		"grants.line_amount_invalid": true}
-	msRowKeys = map[string]bool{"grants.milestone_invalid": true}
+	msRowKeys = map[string]bool{"grants.milestone_invalid": true, "grants.milestone_past": true}
 )
 
 // rowError returns the number of the row e blames, or 0 when it blames

@@ -23,6 +23,7 @@ import (
 func TestGrantsPages(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		s.Now = grantsClock // the dates typed below stay ahead of it
 		f := newFixture(t, s)
 		admin, org, staff, anon := f.browser(t), f.browser(t), f.browser(t), f.browser(t)
 		admin.login(f.admin)
@@ -209,6 +210,7 @@ func mustGet(t *testing.T, b *browser, path string) string {
 func TestGrantsPagesQueriesBounded(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		s.Now = grantsClock // the dates typed below stay ahead of it
 		f := newFixture(t, s)
 		admin, staff, anon := f.browser(t), f.browser(t), f.browser(t)
 		admin.login(f.admin)
@@ -306,6 +308,7 @@ func TestGrantsPagesQueriesBounded(t *testing.T) {
 func TestGrantsApplicationFormAgain(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		s.Now = grantsClock // the dates typed below stay ahead of it
 		f := newFixture(t, s)
 		admin, comm, org := f.browser(t), f.browser(t), f.browser(t)
 		admin.login(f.admin)
