@@ -21,6 +21,7 @@ type applicationPageData struct {
 	Agreement *grants.Agreement
 	Expenses  []*grants.Expense
 	Private   bool
+	Personal  bool // sees payees who are people and receipts showing them
 	CanManage bool
 	IsOrg     bool
 	OrgAdmin  bool
@@ -49,6 +50,7 @@ func (a *app) applicationPage(w http.ResponseWriter, r *http.Request) (*page, er
 	}
 	res := x.Resource()
 	d := &applicationPageData{App: x, Private: accounts.Allowed(u, accounts.ViewPrivate, res),
+		Personal:  accounts.Allowed(u, accounts.ViewPersonal, res),
 		CanManage: grants.Manages(u, x.RoundStreetID), PayKey: uuid.NewString(),
 		IsOrg:    u.Holds(accounts.OrgAdmin, res) || u.Holds(accounts.OrgMember, res),
 		OrgAdmin: u.Holds(accounts.OrgAdmin, res), MayReview: grants.MayReview(u)}
