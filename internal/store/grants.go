@@ -720,7 +720,7 @@ func (s *Store) FindApplications(ctx context.Context, roundID string) ([]*grants
 // reason) on an application. Award is AwardApplication.
 func (s *Store) StepApplication(ctx context.Context, id string, act grants.Action, reason string) (*grants.Application, error) {
 	if act == grants.ActAward {
-		return nil, errs.E(errs.Conflict, "grants.bad_transition", "", string(act))
+		return nil, grants.BadTransition("", act)
 	}
 	actor := accounts.ActorFrom(ctx)
 	var out *grants.Application
@@ -1007,7 +1007,7 @@ func trancheAndAgreement(ctx context.Context, c conn, id string) (*grants.Tranch
 // round).
 func (s *Store) StepTranche(ctx context.Context, id string, act grants.Action, text string) (*grants.Tranche, error) {
 	if act == grants.ActPay {
-		return nil, errs.E(errs.Conflict, "grants.bad_transition", "", string(act))
+		return nil, grants.BadTransition("", act)
 	}
 	actor := accounts.ActorFrom(ctx)
 	text, err := grants.NoteField("note", text, 2000)
