@@ -53,12 +53,17 @@ type Action string
 const (
 	View        Action = "view"
 	ViewPrivate Action = "view_private" // contact data and internal fields
-	Create      Action = "create"
-	Update      Action = "update"
-	Import      Action = "import"
-	Export      Action = "export"
-	ManageRoles Action = "manage_roles"
-	SetCredit   Action = "set_credit" // put on or take off a credit list (活动异常名录 …)
+	// ViewPersonal is narrower than ViewPrivate: a person's name or papers
+	// kept out of an otherwise private file (an anonymous donor, a payee
+	// who is a person, a receipt showing one). Auditors and reviewers
+	// read the file without them.
+	ViewPersonal Action = "view_personal"
+	Create       Action = "create"
+	Update       Action = "update"
+	Import       Action = "import"
+	Export       Action = "export"
+	ManageRoles  Action = "manage_roles"
+	SetCredit    Action = "set_credit" // put on or take off a credit list (活动异常名录 …)
 )
 
 // Resource describes the object an action is taken on: its kind and where it
@@ -334,12 +339,14 @@ var policy = map[Kind]map[Action][]rule{
 	// Funds: public with their figures and thank-you list (donors' names
 	// as each chose); the foundation's staff and the coordinators keep
 	// them and record donations (Create); the donors' full list is private
-	// to them and the auditors.
+	// to them and the auditors, but an anonymous donor's name (and the
+	// receipt that bears it) only to the foundation's staff.
 	KindFund: {
-		View:        {{"", anyone}},
-		ViewPrivate: {{PlatformAdmin, global}, {FoundationStaff, global}, {Auditor, global}},
-		Create:      {{PlatformAdmin, global}, {FoundationStaff, global}},
-		Update:      {{PlatformAdmin, global}, {FoundationStaff, global}},
+		View:         {{"", anyone}},
+		ViewPrivate:  {{PlatformAdmin, global}, {FoundationStaff, global}, {Auditor, global}},
+		ViewPersonal: {{PlatformAdmin, global}, {FoundationStaff, global}},
+		Create:       {{PlatformAdmin, global}, {FoundationStaff, global}},
+		Update:       {{PlatformAdmin, global}, {FoundationStaff, global}},
 	},
 	// Rounds: public; opened by the foundation or, for its own street, by
 	// a street's staff. A community's staff post governance topics into a
@@ -353,11 +360,15 @@ var policy = map[Kind]map[Action][]rule{
 	// transparency page; the whole file (team, reviews) is for the
 	// organization, the round's staff, reviewers and auditors. An
 	// organization's people apply; every later step is a transition in
-	// grants' own tables.
+	// grants' own tables. A payee who is a person and receipts showing a
+	// person's data are the organization's and the staff who approve its
+	// expenses (the foundation's, a street round's street): not the
+	// auditors' or reviewers'.
 	KindGrantApplication: {
 		ViewPrivate: {{PlatformAdmin, global}, {FoundationStaff, global}, {Auditor, global}, {Reviewer, global},
 			{StreetStaff, inStreet}, {OrgAdmin, inOrg}, {OrgMember, inOrg}},
-		Create: {{OrgAdmin, inOrg}, {OrgMember, inOrg}},
+		ViewPersonal: {{PlatformAdmin, global}, {FoundationStaff, global}, {StreetStaff, inStreet}, {OrgAdmin, inOrg}, {OrgMember, inOrg}},
+		Create:       {{OrgAdmin, inOrg}, {OrgMember, inOrg}},
 	},
 	// Resident-raised needs: a resident raises one in their own community
 	// (the store checks it is their home) and sees its answer; the

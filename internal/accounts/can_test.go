@@ -18,7 +18,7 @@ var (
 		KindSpace, KindBooking, KindIncubation, KindCourse, KindEnrollment, KindCertificate,
 		KindMeeting, KindAction, KindParty, KindDashboard, KindFund, KindGrantRound, KindGrantApplication,
 		KindSuggestion, KindNotice, KindAssisted}
-	allActions = []Action{View, ViewPrivate, Create, Update, Import, Export, ManageRoles, SetCredit}
+	allActions = []Action{View, ViewPrivate, ViewPersonal, Create, Update, Import, Export, ManageRoles, SetCredit}
 )
 
 // matrix is the expected policy, written out by hand so that changing the
@@ -159,6 +159,7 @@ var matrix = []struct {
 
 	{KindFund, View, "*"},
 	{KindFund, ViewPrivate, "platform_admin/* foundation_staff/* auditor/*"},
+	{KindFund, ViewPersonal, "platform_admin/* foundation_staff/*"},
 	{KindFund, Create, "platform_admin/* foundation_staff/*"},
 	{KindFund, Update, "platform_admin/* foundation_staff/*"},
 
@@ -167,6 +168,7 @@ var matrix = []struct {
 	{KindGrantRound, Update, "platform_admin/* foundation_staff/* street_staff"},
 
 	{KindGrantApplication, ViewPrivate, "platform_admin/* foundation_staff/* auditor/* reviewer/* street_staff org_admin org_member"},
+	{KindGrantApplication, ViewPersonal, "platform_admin/* foundation_staff/* street_staff org_admin org_member"},
 	{KindGrantApplication, Create, "org_admin org_member"},
 
 	{KindSuggestion, View, "*"},

@@ -337,7 +337,7 @@ func (a *API) stepApplication(w http.ResponseWriter, r *http.Request) error {
 type reviewIn struct {
 	Conflict     bool   `json:"conflict"`
 	ConflictNote string `json:"conflict_note"`
-	Score        int    `json:"score"`
+	Score        *int   `json:"score"` // required unless conflict
 	Comment      string `json:"comment"`
 }
 
@@ -355,8 +355,16 @@ func (a *API) reviewApplication(w http.ResponseWriter, r *http.Request) error {
 	if err := a.decode(w, r, &in); err != nil {
 		return err
 	}
-	v := &grants.Review{ApplicationID: id, Conflict: in.Conflict, ConflictNote: in.ConflictNote, Score: in.Score, Comment: in.Comment}
-	if err := a.store.ReviewApplication(r.Context(), v); err != nil {
+	v := &grants.Review{ApplicationID: id, Conflict: in.Conflict, ConflictNote: in.ConflictNote, Comment: in.Comment}
+	// A missing score is not a 0: it goes to the store as -1, refused
+	// there once it has checked who may review.
+	var perr error
+	if in.Score != nil {
+		v.Score = *in.Score
+	} else if !in.Conflict {
+		v.Score, perr = -1, errs.Field("score", "field.required")
+	}
+	if err := errs.Unparsed(a.store.ReviewApplication(r.Context(), v), perr); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -79,6 +79,8 @@ func TestAPIGrants(t *testing.T) {
 		aid := a["id"].(string)
 		call("POST", "/api/v1/applications/"+aid+"/award", "admin", `{"amount_fen":600000,"reason":"评分第一"}`, 409, "conflict")
 		call("POST", "/api/v1/applications/"+aid+"/transitions", "admin", `{"action":"review"}`, 200, "")
+		// A missing score is asked for, not taken for 0.
+		call("POST", "/api/v1/applications/"+aid+"/reviews", "admin", `{"comment":"方案扎实"}`, 400, "invalid")
 		call("POST", "/api/v1/applications/"+aid+"/reviews", "admin", `{"score":86,"comment":"方案扎实"}`, 204, "")
 		call("POST", "/api/v1/applications/"+aid+"/award", "admin", `{"amount_fen":700001,"reason":"评分第一"}`, 400, "invalid")
 		agr := call("POST", "/api/v1/applications/"+aid+"/award", "admin", `{"amount_fen":600000,"reason":"评分第一"}`, 201, "")

@@ -79,7 +79,8 @@ func Check(s *Solution, action Action, actor *accounts.User) (Transition, error)
 	if !mayEver {
 		return Transition{}, errs.E(errs.Forbidden, "auth.forbidden")
 	}
-	return Transition{}, errs.E(errs.Conflict, "solution.bad_transition", string(s.Status), string(action))
+	return Transition{}, errs.E(errs.Conflict, "solution.bad_transition", errs.Msg("sol.status_"+string(s.Status)),
+		errs.Msg("solution.act."+string(action)))
 }
 
 func holdsAny(u *accounts.User, roles []accounts.Role, res accounts.Resource) bool {

@@ -138,12 +138,37 @@ func (m Machine) Step(u *accounts.User, p Parties, from State, action Action) (S
 	}
 	switch {
 	case !known: // no such step in this machine, whoever asks
+		return "", BadTransition("", action)
 	case !may && u == nil:
 		return "", errs.E(errs.Unauthorized, "auth.required")
 	case !may || found:
 		return "", errs.E(errs.Forbidden, "auth.forbidden")
 	}
-	return "", errs.E(errs.Conflict, "grants.bad_transition", string(from), string(action))
+	return "", BadTransition(from, action)
+}
+
+// machineOf names the machine each action belongs to (every action is one
+// machine's), as its states are labelled: "submitted" is 已提交 for an
+// application and 待审批 for an expense.
+var machineOf = map[Action]string{
+	ActReview: "app", ActWithdraw: "app", ActAward: "app", ActDecline: "app",
+	ActComplete: "agr", ActTerminate: "agr",
+	ActReport: "tr", ActAccept: "tr", ActReturn: "tr", ActPay: "tr", ActCancel: "tr",
+	ActApprove: "exp", ActReject: "exp",
+}
+
+// BadTransition refuses action from a state that does not allow it, both
+// named in words; from "" is an action that has its own form and is not a
+// step (award, pay).
+func BadTransition(from State, action Action) error {
+	if machineOf[action] == "" {
+		return errs.E(errs.Conflict, "grants.unknown_action")
+	}
+	act := errs.Msg("grants.act." + string(action))
+	if from == "" {
+		return errs.E(errs.Conflict, "grants.not_a_step", act)
+	}
+	return errs.E(errs.Conflict, "grants.bad_transition", errs.Msg("grants."+machineOf[action]+"."+string(from)), act)
 }
 
 func (w Who) holds(u *accounts.User, p Parties) bool {

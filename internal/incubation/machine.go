@@ -155,7 +155,8 @@ func Step(u *accounts.User, in *Incubation, action Action) (Stage, error) {
 		}
 	}
 	if !found {
-		return "", errs.E(errs.Conflict, "incubation.bad_transition", string(in.Stage), string(action))
+		return "", errs.E(errs.Conflict, "incubation.bad_transition", errs.Msg("inc.stage."+string(in.Stage)),
+			errs.Msg("inc.act."+string(action)))
 	}
 	if u == nil {
 		return "", errs.E(errs.Unauthorized, "auth.required")

@@ -7,13 +7,10 @@ import (
 	"github.com/huitian/huitian/internal/errs"
 )
 
-// ParseYuan reads an amount typed in yuan ("80000", "8万", "1,234.5",
-// "¥80,000.00") into fen, exactly (no floating point).
-func ParseYuan(field, s string) (int64, error) {
-	s = strings.TrimSpace(s)
-	// Full-width digits and points as a Chinese input method types them
-	// (８万, ３．５万) read as their ASCII forms.
-	s = strings.Map(func(r rune) rune {
+// narrow reads full-width digits and points as a Chinese input method
+// types them (８万, ３．５万, ８５) as their ASCII forms.
+func narrow(s string) string {
+	return strings.Map(func(r rune) rune {
 		switch {
 		case r >= '０' && r <= '９':
 			return r - '０' + '0'
@@ -24,6 +21,29 @@ func ParseYuan(field, s string) (int64, error) {
 		}
 		return r
 	}, s)
+}
+
+// ParsePoints reads a score typed into a form: a whole number 0–100,
+// required, in ASCII or full-width digits.
+func ParsePoints(field, s string) (int, error) {
+	s = narrow(strings.TrimSpace(s))
+	if s == "" {
+		return 0, errs.Field(field, "field.required")
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, errs.Field(field, "number.invalid")
+	}
+	if n < 0 || n > 100 {
+		return 0, errs.Field(field, "number.range", 0, 100)
+	}
+	return n, nil
+}
+
+// ParseYuan reads an amount typed in yuan ("80000", "8万", "1,234.5",
+// "¥80,000.00") into fen, exactly (no floating point).
+func ParseYuan(field, s string) (int64, error) {
+	s = narrow(strings.TrimSpace(s))
 	s = strings.NewReplacer(",", "", "，", "", "¥", "", "￥", "", "元", "", " ", "", "\u3000", "").Replace(s)
 	// A minus before an amount that reads is a sign, not a typo: say
 	// what is wrong with it (-5, -8万) rather than show the format again.

@@ -41,3 +41,18 @@ func TestParseYuan(t *testing.T) {
 		}
 	}
 }
+
+func TestParsePoints(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]int{"85": 85, " 0 ": 0, "100": 100, "８５": 85, "１００": 100} {
+		if got, err := ParsePoints("score", in); err != nil || got != want {
+			t.Errorf("%q: %d %v, want %d", in, got, err, want)
+		}
+	}
+	for in, key := range map[string]string{"": "field.required", "　": "field.required", "八十五": "number.invalid", "8.5": "number.invalid",
+		"101": "number.range", "-1": "number.range"} {
+		if _, err := ParsePoints("score", in); errs.As(err).Key != key || errs.As(err).Field != "score" {
+			t.Errorf("%q: %v, want %s", in, err, key)
+		}
+	}
+}

@@ -294,6 +294,11 @@ func (s *Store) Ranking(ctx context.Context, needID string) ([]procurement.Ranke
 	if err != nil {
 		return nil, s.translate(err)
 	}
+	// A reviewer scores on their own: the others' totals only once their
+	// sheet is in (it is saved whole, so one score of theirs is all of it).
+	if !runsTender(actor, n) && !slices.ContainsFunc(scores, func(x procurement.Score) bool { return x.ReviewerID == actor.ID }) {
+		return nil, errs.E(errs.Forbidden, "eval.ranking_after_scores")
+	}
 	props := liveProposals(all, procurement.ProposalSubmitted, procurement.ProposalAwarded, procurement.ProposalNotAwarded)
 	for i, p := range props {
 		props[i] = redactFor(actor, n, p)

@@ -149,6 +149,12 @@ func TestPanelAndScores(t *testing.T) {
 		if err := s.DeclareInterest(ctx(b.r3), n.ID, false, "与各投标组织均无往来"); err != nil {
 			t.Fatalf("declare while evaluating: %v", err)
 		}
+		// A reviewer scores on their own: no one else's totals before their sheet is in.
+		_, err = s.Ranking(ctx(b.r3), n.ID)
+		wantErr(t, "ranking before one's own scores", err, errs.Forbidden, "eval.ranking_after_scores", "")
+		if rk, err := s.Ranking(ctx(b.r1), n.ID); err != nil || len(rk) != 2 {
+			t.Fatalf("ranking for a reviewer who scored: %+v %v", rk, err)
+		}
 		if err := s.SubmitScores(ctx(b.r3), n.ID, full(60, 70)); err != nil {
 			t.Fatal(err)
 		}

@@ -276,12 +276,14 @@ func scanDonation(sc interface{ Scan(...any) error }) (*grants.Donation, error) 
 
 // FindDonations lists a fund's donations newest first. The public
 // (thank-you list) sees the names donors chose to show and no receipt
-// link; the foundation's staff and auditors see everything.
+// link; auditors see every donation and receipt but an anonymous donor's
+// name and receipt, which are the foundation's staff's alone.
 func (s *Store) FindDonations(ctx context.Context, fundID string, limit int) ([]*grants.Donation, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 200
 	}
-	private := accounts.Allowed(accounts.ActorFrom(ctx), accounts.ViewPrivate, accounts.Resource{Kind: accounts.KindFund, ID: fundID})
+	actor, res := accounts.ActorFrom(ctx), accounts.Resource{Kind: accounts.KindFund, ID: fundID}
+	private, personal := accounts.Allowed(actor, accounts.ViewPrivate, res), accounts.Allowed(actor, accounts.ViewPersonal, res)
 	rows, err := s.read().query(ctx, donationSelect+` WHERE d.fund_id = ? ORDER BY d.donated_on DESC, d.created_at DESC LIMIT ?`, fundID, limit)
 	if err != nil {
 		return nil, s.translate(err)
@@ -293,7 +295,8 @@ func (s *Store) FindDonations(ctx context.Context, fundID string, limit int) ([]
 		if err != nil {
 			return nil, s.translate(err)
 		}
-		if !private {
+		// The receipt bears the donor's name: it goes with the name.
+		if !private || (d.Anonymous && !personal) {
 			d.DonorName, d.ReceiptToken = d.PublicName(), ""
 		}
 		out = append(out, d)
@@ -717,7 +720,7 @@ func (s *Store) FindApplications(ctx context.Context, roundID string) ([]*grants
 // reason) on an application. Award is AwardApplication.
 func (s *Store) StepApplication(ctx context.Context, id string, act grants.Action, reason string) (*grants.Application, error) {
 	if act == grants.ActAward {
-		return nil, errs.E(errs.Conflict, "grants.bad_transition", "", string(act))
+		return nil, grants.BadTransition("", act)
 	}
 	actor := accounts.ActorFrom(ctx)
 	var out *grants.Application
@@ -1004,7 +1007,7 @@ func trancheAndAgreement(ctx context.Context, c conn, id string) (*grants.Tranch
 // round).
 func (s *Store) StepTranche(ctx context.Context, id string, act grants.Action, text string) (*grants.Tranche, error) {
 	if act == grants.ActPay {
-		return nil, errs.E(errs.Conflict, "grants.bad_transition", "", string(act))
+		return nil, grants.BadTransition("", act)
 	}
 	actor := accounts.ActorFrom(ctx)
 	text, err := grants.NoteField("note", text, 2000)
@@ -1440,8 +1443,9 @@ func expensesWhere(ctx context.Context, c conn, where string, args ...any) ([]*g
 }
 
 // GrantFile returns a receipt file's content: public unless it shows a
-// person's data, which only the organization, the round's staff and
-// auditors may open.
+// person's data, which only the organization and the staff who approve
+// its expenses may open. Auditors and reviewers, who see the file listed,
+// are told why it is withheld; anyone else is told it is not there.
 func (s *Store) GrantFile(ctx context.Context, id string) (*grants.File, []byte, error) {
 	c := s.read()
 	f := &grants.File{ID: id}
@@ -1460,7 +1464,11 @@ func (s *Store) GrantFile(ctx context.Context, id string) (*grants.File, []byte,
 		if err != nil {
 			return nil, nil, s.translate(err)
 		}
-		if err := accounts.Can(accounts.ActorFrom(ctx), accounts.ViewPrivate, g.Resource()); err != nil {
+		actor, res := accounts.ActorFrom(ctx), g.Resource()
+		if !accounts.Allowed(actor, accounts.ViewPersonal, res) {
+			if accounts.Allowed(actor, accounts.ViewPrivate, res) {
+				return nil, nil, errs.E(errs.Forbidden, "grants.file_personal")
+			}
 			return nil, nil, notFound("document")
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/grants"
+	"github.com/huitian/huitian/internal/procurement"
 )
 
 // An application's page: the proposal, its budget and milestones, the
@@ -21,6 +22,7 @@ type applicationPageData struct {
 	Agreement *grants.Agreement
 	Expenses  []*grants.Expense
 	Private   bool
+	Personal  bool // sees payees who are people and receipts showing them
 	CanManage bool
 	IsOrg     bool
 	OrgAdmin  bool
@@ -49,6 +51,7 @@ func (a *app) applicationPage(w http.ResponseWriter, r *http.Request) (*page, er
 	}
 	res := x.Resource()
 	d := &applicationPageData{App: x, Private: accounts.Allowed(u, accounts.ViewPrivate, res),
+		Personal:  accounts.Allowed(u, accounts.ViewPersonal, res),
 		CanManage: grants.Manages(u, x.RoundStreetID), PayKey: uuid.NewString(),
 		IsOrg:    u.Holds(accounts.OrgAdmin, res) || u.Holds(accounts.OrgMember, res),
 		OrgAdmin: u.Holds(accounts.OrgAdmin, res), MayReview: grants.MayReview(u)}
@@ -100,16 +103,20 @@ func (a *app) applicationStep(w http.ResponseWriter, r *http.Request) {
 // applicationReview records a score or a declared conflict of interest.
 func (a *app) applicationReview(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
-	score, ok := atoi(r.PostFormValue("score"))
 	conflict := r.PostFormValue("conflict") != ""
-	v := &grants.Review{ApplicationID: id, Conflict: conflict, ConflictNote: r.PostFormValue("conflict_note"), Score: score,
+	v := &grants.Review{ApplicationID: id, Conflict: conflict, ConflictNote: r.PostFormValue("conflict_note"),
 		Comment: r.PostFormValue("comment")}
-	var err error
-	if !ok && !conflict {
-		err = errs.Field("score", "grants.score_invalid")
-	} else {
-		err = a.Store.ReviewApplication(r.Context(), v)
+	// A declared conflict has no score; otherwise one is required (an
+	// empty box was once saved as 0, for good). A score that is not one
+	// goes to the store as -1, refused there once it has checked who may
+	// review.
+	var perr error
+	if !conflict {
+		if v.Score, perr = procurement.ParsePoints("score", r.PostFormValue("score")); perr != nil {
+			v.Score = -1
+		}
 	}
+	err := errs.Unparsed(a.Store.ReviewApplication(r.Context(), v), perr)
 	if err != nil {
 		a.applicationAgain(w, r, id, "review", err)
 		return

@@ -21,7 +21,7 @@ type fundPageData struct {
 	Rounds    []*grants.RoundRecord
 	Ledgers   []*store.RoundLedger // the rounds' agreements and expenses
 	Spending  map[string]int64     // approved expenses by category
-	Private   bool                 // sees donors' names and receipt links
+	Private   bool                 // receipt links (the store leaves out those naming an anonymous donor unless ViewPersonal)
 	CanDonate bool
 	Channels  []string
 	Key       string // the donation form's idempotency key

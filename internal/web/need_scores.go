@@ -87,17 +87,9 @@ func (a *app) scoresSubmit(w http.ResponseWriter, r *http.Request) {
 		comment := strings.TrimSpace(r.PostFormValue("c_" + pr.ID))
 		for i, c := range d.Need.Criteria {
 			field := scoreField(pr.ID, c.ID)
-			v := strings.TrimSpace(r.PostFormValue(field))
-			points, err := strconv.Atoi(v)
-			switch {
-			case v == "":
-				l.Add(field, "field.required")
-				continue
-			case err != nil:
-				l.Add(field, "number.invalid")
-				continue
-			case points < 0 || points > 100:
-				l.Add(field, "number.range", 0, 100)
+			points, err := procurement.ParsePoints(field, r.PostFormValue(field))
+			if err != nil {
+				l = append(l, errs.As(err))
 				continue
 			}
 			s := procurement.Score{NeedID: d.Need.ID, ProposalID: pr.ID, CriterionID: c.ID, Points: points}

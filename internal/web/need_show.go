@@ -62,16 +62,17 @@ type needShowData struct {
 	NewKey     string // idempotency key of this rendering of the proposal form
 
 	// Evaluation and award
-	Panel       []procurement.PanelMember // nil when the viewer may not see it
-	Me          *procurement.PanelMember  // the viewer's own seat on the panel
-	CanAssign   bool
-	Reviewers   []store.Reviewer
-	CanDeclare  bool
-	CanScore    bool
-	Ranking     []procurement.Ranked
-	CanAward    bool
-	Award       *procurement.Award
-	CanRetender bool
+	Panel        []procurement.PanelMember // nil when the viewer may not see it
+	Me           *procurement.PanelMember  // the viewer's own seat on the panel
+	CanAssign    bool
+	Reviewers    []store.Reviewer
+	CanDeclare   bool
+	CanScore     bool
+	Ranking      []procurement.Ranked
+	RankingLater bool // a reviewer sees the ranking once their own scores are in
+	CanAward     bool
+	Award        *procurement.Award
+	CanRetender  bool
 
 	// Objections
 	ObjectionOpen   bool
@@ -316,6 +317,7 @@ func (a *app) loadTender(r *http.Request, d *needShowData, actor *accounts.User,
 		if d.Ranking, err = a.Store.Ranking(ctx, n.ID); optional(err) != nil {
 			return err
 		}
+		d.RankingLater = err != nil && errs.As(err).Key == "eval.ranking_after_scores"
 	}
 	d.CanAward = can(procurement.ActAward)
 	d.CanRetender = can(procurement.ActRetender)
