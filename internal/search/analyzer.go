@@ -571,24 +571,20 @@ func (a *Analyzer) queryHanRun(th *Thesaurus, run []rune, qb *queryBuilder, matc
 	// Thesaurus terms found in the run. A one-character term counts only
 	// where the segmenter cuts it as a word of its own: 狗 in 鸡飞狗跳, 吊
 	// in 提心吊胆 or 家 in 大家 is not about dogs, hanging or homes.
+	var terms [][2]int // where terms of two or more characters lie, for crosses
 	th.scan(run, false, func(s, e int, term string) {
 		if e-s == 1 && start != nil && !single[s] {
 			return
 		}
 		matched = append(matched, term)
 		word(term)
+		if e-s >= 2 && segWords != nil {
+			terms = append(terms, [2]int{s, e})
+		}
 		if e-s >= 3 {
 			qb.add(Term{Text: term, Weight: 1, Kind: KindWord, Source: term})
 		}
 	})
-	var terms [][2]int // thesaurus terms of two or more characters in the run
-	if segWords != nil {
-		th.scan(run, false, func(s, e int, _ string) {
-			if e-s >= 2 {
-				terms = append(terms, [2]int{s, e})
-			}
-		})
-	}
 	pos := 0
 	for _, w := range segWords {
 		k := utf8.RuneCountInString(w)

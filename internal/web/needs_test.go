@@ -175,6 +175,19 @@ func TestStreetWideNeed(t *testing.T) {
 	}
 }
 
+// communityDraft creates, as the user with phone, a draft need of the
+// fixture's community about a blocked stairwell.
+func (f *fixture) communityDraft(t *testing.T, s *store.Store, phone, title string) *procurement.Need {
+	t.Helper()
+	n := &procurement.Need{Title: title, Description: "楼道里堆满杂物，影响消防通道，需要专业力量协助清理。",
+		CommunityID: f.community.ID, BudgetFen: 2_000_000, Procedure: procurement.Open,
+		Deadline: s.Now().Add(96 * time.Hour), Criteria: []procurement.Criterion{{Name: "方案可行性", Weight: 100}}}
+	if err := s.CreateNeed(f.as(t, phone), n, procurement.DefaultRules()); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 // TestStreetWaitsOnlyForSubmissions: "等待我处理" lists for the street the
 // needs submitted to it (退回社区修改, 审核发布) and its own drafts, never a
 // community's draft still being written, and the need page offers the
@@ -183,21 +196,12 @@ func TestStreetWaitsOnlyForSubmissions(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
-		draft := func(phone, title string) *procurement.Need {
-			n := &procurement.Need{Title: title, Description: "楼道里堆满杂物，影响消防通道，需要专业力量协助清理。",
-				CommunityID: f.community.ID, BudgetFen: 2_000_000, Procedure: procurement.Open,
-				Deadline: s.Now().Add(96 * time.Hour), Criteria: []procurement.Criterion{{Name: "方案可行性", Weight: 100}}}
-			if err := s.CreateNeed(f.as(t, phone), n, procurement.DefaultRules()); err != nil {
-				t.Fatal(err)
-			}
-			return n
-		}
-		writing := draft(f.commStaff, "社区还在起草的需求")
-		submitted := draft(f.commStaff, "社区已提交的需求")
+		writing := f.communityDraft(t, s, f.commStaff, "社区还在起草的需求")
+		submitted := f.communityDraft(t, s, f.commStaff, "社区已提交的需求")
 		if _, err := s.TransitionNeed(f.as(t, f.commStaff), submitted.ID, procurement.ActSubmit, "", procurement.DefaultRules()); err != nil {
 			t.Fatal(err)
 		}
-		own := draft(f.staff, "街道自己起草的需求")
+		own := f.communityDraft(t, s, f.staff, "街道自己起草的需求")
 
 		street, comm := f.browser(t), f.browser(t)
 		street.login(f.staff)
@@ -298,17 +302,8 @@ func TestStreetCannotEditCommunityDraft(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		f := newFixture(t, s)
-		draft := func(phone, title string) *procurement.Need {
-			n := &procurement.Need{Title: title, Description: "楼道里堆满杂物，影响消防通道，需要专业力量协助清理。",
-				CommunityID: f.community.ID, BudgetFen: 2_000_000, Procedure: procurement.Open,
-				Deadline: s.Now().Add(96 * time.Hour), Criteria: []procurement.Criterion{{Name: "方案可行性", Weight: 100}}}
-			if err := s.CreateNeed(f.as(t, phone), n, procurement.DefaultRules()); err != nil {
-				t.Fatal(err)
-			}
-			return n
-		}
-		writing := draft(f.commStaff, "社区还在起草的需求")
-		own := draft(f.staff, "街道自己起草的需求")
+		writing := f.communityDraft(t, s, f.commStaff, "社区还在起草的需求")
+		own := f.communityDraft(t, s, f.staff, "街道自己起草的需求")
 		street, comm := f.browser(t), f.browser(t)
 		street.login(f.staff)
 		comm.login(f.commStaff)
