@@ -92,3 +92,17 @@ func TestGrantsPersonalDataKeptFromAuditors(t *testing.T) {
 		t.Error("the auditor lost the named donors' receipts")
 	}
 }
+
+// TestPointsIssueButtonOnlyForIssuers: the auditor reads the points admin
+// page but is not offered 发放 (it answered 403; a tester's note); street
+// staff are.
+func TestPointsIssueButtonOnlyForIssuers(t *testing.T) {
+	t.Parallel()
+	d := newDemoSite(t)
+	if body := page(t, d.as(t, demoAuditor), "/admin/points"); strings.Contains(body, `action="/admin/points/issue"`) {
+		t.Error("the auditor is offered to issue points")
+	}
+	if body := page(t, d.as(t, "13800000002"), "/admin/points"); !strings.Contains(body, `action="/admin/points/issue"`) {
+		t.Error("street staff are not offered to issue points")
+	}
+}

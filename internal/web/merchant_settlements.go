@@ -104,6 +104,7 @@ type flaggedData struct {
 	Due         int             // awards whose notice has ended, to issue
 	Rules       bool            // the actor keeps the rules
 	Grants      bool            // the actor may grant points from a street's pool (not auditors)
+	Issue       bool            // the actor may issue the due awards (mayIssueAwards)
 	// Dismiss holds the flagged redemptions the actor may dismiss (their
 	// street's staff and the coordinators, not auditors).
 	Dismiss map[string]bool
@@ -134,7 +135,7 @@ func (a *app) pointsFlagsPage(w http.ResponseWriter, r *http.Request) (*page, er
 		return nil, err
 	}
 	d := &flaggedData{Redemptions: list, Rules: accounts.Allowed(u, accounts.Create, (&points.Rule{}).Resource()),
-		Grants: accounts.AllowedSomewhere(u, accounts.Create, accounts.KindPoints), Dismiss: map[string]bool{}}
+		Grants: accounts.AllowedSomewhere(u, accounts.Create, accounts.KindPoints), Issue: mayIssueAwards(u), Dismiss: map[string]bool{}}
 	for _, red := range list {
 		d.Dismiss[red.ID] = accounts.Allowed(u, accounts.Update, accounts.Resource{Kind: accounts.KindActivityFlag, StreetID: red.StreetID})
 	}

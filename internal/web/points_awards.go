@@ -51,6 +51,13 @@ func (a *app) pointsObject(w http.ResponseWriter, r *http.Request) {
 
 // adminPointsIssue posts the awards whose notice has ended (the actor's
 // street's, or all for coordinators).
+// mayIssueAwards reports whether u may issue the awards whose notice has
+// ended: the platform admin and street staff (the store keeps each to
+// their street); not an auditor, who reads the page too.
+func mayIssueAwards(u *accounts.User) bool {
+	return u.Has(accounts.PlatformAdmin) || u.Has(accounts.StreetStaff)
+}
+
 func (a *app) adminPointsIssue(w http.ResponseWriter, r *http.Request) {
 	// IssueDueAwards skips what the actor may not issue; refuse outright
 	// who may issue nothing, rather than answer them "issued".
@@ -59,7 +66,7 @@ func (a *app) adminPointsIssue(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	if !u.Has(accounts.PlatformAdmin) && !u.Has(accounts.StreetStaff) {
+	if !mayIssueAwards(u) {
 		a.fail(w, r, errs.E(errs.Forbidden, "auth.forbidden"))
 		return
 	}
