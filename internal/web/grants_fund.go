@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/google/uuid"
 
@@ -112,8 +111,9 @@ func (a *app) donationReceipt(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	base := strings.TrimSuffix(a.Config.BaseURL, "/")
-	p := a.newPage(w, r, "grants.receipt_title", &receiptData{Donation: d, VerifyURL: base + "/grants/receipts/" + d.ReceiptToken})
+	// A whole address: the receipt is printed (a path alone cannot be typed in).
+	p := a.newPage(w, r, "grants.receipt_title", &receiptData{Donation: d,
+		VerifyURL: a.Config.PublicURL() + "/grants/receipts/" + d.ReceiptToken})
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	a.render(w, r, "grants_receipt.html", http.StatusOK, p)
 }

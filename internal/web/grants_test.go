@@ -59,6 +59,8 @@ func TestGrantsPages(t *testing.T) {
 		}
 		if code, body, _ := anon.get(m[1]); code != 200 || !strings.Contains(body, "公益捐赠收据") {
 			t.Fatalf("receipt: %d", code)
+		} else if !regexp.MustCompile(`<span class="mono">https?://[^<]+` + m[1] + `</span>`).MatchString(body) {
+			t.Fatal("the printed receipt's check address is not a whole address") // a path alone cannot be typed in
 		}
 		today := s.Now().In(grants.Zone)
 		code, _, h = admin.post("/grants/rounds", url.Values{"name": {"2026 年回龙观微创投"}, "fund": {strings.TrimPrefix(fpath, "/grants/funds/")},
