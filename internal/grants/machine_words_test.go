@@ -5,9 +5,8 @@ import (
 	"testing"
 
 	"github.com/huitian/huitian/internal/accounts"
-	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/grants"
-	"github.com/huitian/huitian/internal/i18n"
+	"github.com/huitian/huitian/internal/i18n/i18ntest"
 )
 
 // TestRefusedStepsInWords: a step a state does not allow is refused in
@@ -16,10 +15,6 @@ import (
 // machine.
 func TestRefusedStepsInWords(t *testing.T) {
 	t.Parallel()
-	c, err := i18n.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
 	staff := &accounts.User{ID: "u", Grants: []accounts.Grant{{Role: accounts.PlatformAdmin}, {Role: accounts.OrgAdmin, ScopeID: "o1"}}}
 	machines := []struct {
 		m      grants.Machine
@@ -35,29 +30,15 @@ func TestRefusedStepsInWords(t *testing.T) {
 		grants.ActApprove, grants.ActReject, "nonsense"}
 	// A code left in the English: a key, or "State paid does not allow pay".
 	code := regexp.MustCompile(`grants\.|%!|State [a-z]|allow [a-z]|“[a-z]`)
-	check := func(what string, err error) {
-		t.Helper()
-		if errs.CodeOf(err) != errs.Conflict {
-			return
-		}
-		e := errs.As(err)
-		zh := c.T(i18n.ZH, e.Key, e.Args...)
-		if regexp.MustCompile(`[A-Za-z]`).MatchString(zh) {
-			t.Errorf("%s: %q", what, zh)
-		}
-		if en := c.T(i18n.EN, e.Key, e.Args...); code.MatchString(en) {
-			t.Errorf("%s: %q", what, en)
-		}
-	}
 	for _, x := range machines {
 		for _, from := range x.states {
 			for _, act := range acts {
 				_, err := x.m.Step(staff, grants.Parties{OrgID: "o1"}, from, act)
-				check(string(from)+" "+string(act), err)
+				i18ntest.RefusalInWords(t, string(from)+" "+string(act), err, code)
 			}
 		}
 	}
 	for _, act := range acts {
-		check("not a step: "+string(act), grants.BadTransition("", act))
+		i18ntest.RefusalInWords(t, "not a step: "+string(act), grants.BadTransition("", act), code)
 	}
 }
