@@ -127,10 +127,7 @@ func TestGrantsFormsKeepInput(t *testing.T) {
 		}
 
 		// The award form.
-		apath := org.mustPost(rpath+"/applications", url.Values{"org": {f.org.ID}, "title": {"楼门议事会培育"}, "problem": {"楼门长期无人议事，小事拖成大事"},
-			"plan": {"组建楼门议事会，每月开会一次，培养楼门长"}, "line_category": {"personnel"}, "line_item": {"督导费"}, "line_amount": {"10000"},
-			"request": {"7000"}, "match_cash": {"3000"}, "ms_title": {"议事会成立"}, "ms_due": {today.AddDate(0, 1, 0).Format("2006-01-02")},
-			"ms_pct": {"100"}})
+		apath := org.mustPost(rpath+"/applications", gateApplication(f.org.ID, today.AddDate(0, 1, 0).Format("2006-01-02")))
 		admin.mustPost(apath+"/actions/review", nil)
 		code, body, _ = staff.post(apath+"/award", url.Values{"amount": {"12.345"}, "reason": {"评分第一，物料部分压缩"}})
 		if code != 400 || htmlTextarea(body, "award-reason") != "评分第一，物料部分压缩" || !strings.Contains(htmlTag(body, "award-amount"), `value="12.345"`) {
@@ -165,10 +162,9 @@ func TestGrantsDatesRefused(t *testing.T) {
 		if code != 400 || !strings.Contains(body, "捐赠日期：不能晚于今天（2026-11-20）") || strings.Contains(body, "HTJJH-2027") {
 			t.Errorf("a donation dated 2027-05-01: %d", code)
 		}
-		code, body, _ = org.post(rpath+"/applications", url.Values{"org": {f.org.ID}, "title": {"楼门议事会培育"},
-			"problem": {"楼门长期无人议事，小事拖成大事"}, "plan": {"组建楼门议事会，每月开会一次，培养楼门长"}, "line_category": {"personnel"},
-			"line_item": {"督导费"}, "line_amount": {"10000"}, "request": {"7000"}, "match_cash": {"3000"},
-			"ms_title": {"议事会成立", "运行三个月"}, "ms_due": {"2026-12-20", "2026-10-01"}, "ms_pct": {"40", "60"}})
+		app := gateApplication(f.org.ID, "2026-12-20")
+		app["ms_title"], app["ms_due"], app["ms_pct"] = []string{"议事会成立", "运行三个月"}, []string{"2026-12-20", "2026-10-01"}, []string{"40", "60"}
+		code, body, _ = org.post(rpath+"/applications", app)
 		if code != 400 || !strings.Contains(body, `id="ms-2-error" role="alert">第 2 个里程碑的日期不能早于今天（2026-11-20）`) ||
 			strings.Contains(htmlTag(body, "ms-1"), "has-error") {
 			t.Errorf("a milestone due before today: %d", code)
@@ -188,9 +184,7 @@ func TestGrantsTrancheReturnReason(t *testing.T) {
 		staff.login(f.staff)
 		org.login(f.orgAdmin)
 		_, rpath := grantsRound(t, s, admin, f.street.ID)
-		apath := org.mustPost(rpath+"/applications", url.Values{"org": {f.org.ID}, "title": {"楼门议事会培育"}, "problem": {"楼门长期无人议事，小事拖成大事"},
-			"plan": {"组建楼门议事会，每月开会一次，培养楼门长"}, "line_category": {"personnel"}, "line_item": {"督导费"}, "line_amount": {"10000"},
-			"request": {"7000"}, "match_cash": {"3000"}, "ms_title": {"议事会成立"}, "ms_due": {"2026-12-20"}, "ms_pct": {"100"}})
+		apath := org.mustPost(rpath+"/applications", gateApplication(f.org.ID, "2026-12-20"))
 		aid := strings.TrimPrefix(apath, "/grants/applications/")
 		admin.mustPost(apath+"/actions/review", nil)
 		staff.mustPost(apath+"/award", url.Values{"amount": {"6000"}, "reason": {"评分第一"}})
@@ -235,4 +229,13 @@ func TestGrantsNegativeAmount(t *testing.T) {
 			t.Errorf("a negative budget: %d", code)
 		}
 	})
+}
+
+// gateApplication is an organization's application for a 楼门议事会 grant:
+// one ¥10,000 budget line, ¥7,000 asked, ¥3,000 matched, one milestone due
+// on the day given. Tests change the fields they are about.
+func gateApplication(orgID, due string) url.Values {
+	return url.Values{"org": {orgID}, "title": {"楼门议事会培育"}, "problem": {"楼门长期无人议事，小事拖成大事"},
+		"plan": {"组建楼门议事会，每月开会一次，培养楼门长"}, "line_category": {"personnel"}, "line_item": {"督导费"}, "line_amount": {"10000"},
+		"request": {"7000"}, "match_cash": {"3000"}, "ms_title": {"议事会成立"}, "ms_due": {due}, "ms_pct": {"100"}}
 }

@@ -244,9 +244,7 @@ func TestGrantsPagesQueriesBounded(t *testing.T) {
 			}
 			org := f.browser(t)
 			org.login(phone)
-			apath := org.mustPost(rpath+"/applications", url.Values{"org": {o.ID}, "title": {"楼门议事会培育"}, "problem": {"楼门长期无人议事，小事拖成大事"},
-				"plan": {"组建楼门议事会，每月开会一次，培养楼门长"}, "line_category": {"personnel"}, "line_item": {"督导费"}, "line_amount": {"10000"},
-				"request": {"7000"}, "match_cash": {"3000"}, "ms_title": {"议事会成立"}, "ms_due": {"2026-12-20"}, "ms_pct": {"100"}})
+			apath := org.mustPost(rpath+"/applications", gateApplication(o.ID, "2026-12-20"))
 			aid := strings.TrimPrefix(apath, "/grants/applications/")
 			admin.mustPost(apath+"/actions/review", nil)
 			admin.mustPost(apath+"/reviews", url.Values{"score": {"88"}, "comment": {"方案扎实"}})
