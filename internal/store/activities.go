@@ -298,7 +298,7 @@ func (s *Store) UpdateActivity(ctx context.Context, id string, u activities.Upda
 			if err != nil {
 				return err
 			}
-			if err := notify(ctx, c, ids, "", "activity_changed", a.Title); err != nil {
+			if err := notifyAt(ctx, c, ids, "/activities/"+a.ID, "activity_changed", a.Title); err != nil {
 				return err
 			}
 		}
@@ -344,7 +344,7 @@ func (s *Store) StepActivity(ctx context.Context, id string, act activities.Acti
 			if err != nil {
 				return err
 			}
-			if err := notify(ctx, c, ids, "", "activity_cancelled", a.Title); err != nil {
+			if err := notifyAt(ctx, c, ids, "/activities/"+a.ID, "activity_cancelled", a.Title); err != nil {
 				return err
 			}
 		}
@@ -613,7 +613,7 @@ func promote(ctx context.Context, c conn, a *activities.Activity) error {
 	if _, err := c.exec(ctx, `UPDATE activity_signups SET status = 'confirmed', updated_at = ? WHERE id = ?`, c.now, id); err != nil {
 		return err
 	}
-	return notify(ctx, c, []string{uid}, "", "activity_promoted", a.Title)
+	return notifyAt(ctx, c, []string{uid}, "/activities/"+a.ID, "activity_promoted", a.Title)
 }
 
 // Step says what a code or a list tick did.
@@ -799,7 +799,7 @@ func (s *Store) ConfirmHours(ctx context.Context, activityID string, minutes map
 				WHERE id = ?`, m, c.now, userID(u), c.now, id); err != nil {
 				return err
 			}
-			if err := notify(ctx, c, []string{g.UserID}, "", "activity_hours_confirmed", a.Title, activities.FormatHours(m)); err != nil {
+			if err := notifyAt(ctx, c, []string{g.UserID}, "/me/hours", "activity_hours_confirmed", a.Title, activities.FormatHours(m)); err != nil {
 				return err
 			}
 			n++

@@ -116,7 +116,7 @@ func (s *Store) CorrectHours(ctx context.Context, activityID, signupID string, m
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, out.ID, g.ID, out.FromMinutes, minutes, reason, userID(u), c.now); err != nil {
 			return err
 		}
-		if err := notify(ctx, c, []string{g.UserID}, "", "activity_hours_corrected", a.Title,
+		if err := notifyAt(ctx, c, []string{g.UserID}, "/me/hours", "activity_hours_corrected", a.Title,
 			activities.FormatHours(out.FromMinutes), activities.FormatHours(minutes)); err != nil {
 			return err
 		}

@@ -18,7 +18,7 @@ func (s *Store) RemindSignups(ctx context.Context) (int, error) {
 		if !ok {
 			return nil
 		}
-		rows, err := c.query(ctx, `SELECT g.id, g.user_id, a.title, a.starts_at, a.address
+		rows, err := c.query(ctx, `SELECT g.id, g.user_id, a.id, a.title, a.starts_at, a.address
 			FROM activity_signups g JOIN activities a ON a.id = g.activity_id
 			WHERE a.status = 'published' AND a.starts_at >= ? AND a.starts_at < ? AND a.starts_at > ?
 			AND g.status = 'confirmed' AND g.reminded_at IS NULL
@@ -26,12 +26,12 @@ func (s *Store) RemindSignups(ctx context.Context) (int, error) {
 		if err != nil {
 			return err
 		}
-		type due struct{ id, user, title, starts, address string }
+		type due struct{ id, user, activity, title, starts, address string }
 		var list []due
 		for rows.Next() {
 			var d due
 			var at time.Time
-			if err := rows.Scan(&d.id, &d.user, &d.title, &at, &d.address); err != nil {
+			if err := rows.Scan(&d.id, &d.user, &d.activity, &d.title, &at, &d.address); err != nil {
 				rows.Close()
 				return err
 			}
@@ -50,7 +50,7 @@ func (s *Store) RemindSignups(ctx context.Context) (int, error) {
 			if k, _ := res.RowsAffected(); k != 1 {
 				continue
 			}
-			if err := notify(ctx, c, []string{d.user}, "", "activity_reminder", d.title, d.starts, d.address); err != nil {
+			if err := notifyAt(ctx, c, []string{d.user}, "/activities/"+d.activity, "activity_reminder", d.title, d.starts, d.address); err != nil {
 				return err
 			}
 			n++

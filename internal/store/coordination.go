@@ -466,9 +466,8 @@ func (s *Store) AddAction(ctx context.Context, a *coordination.Action) error {
 		if err != nil {
 			return err
 		}
-		// The item's id rides last, past what the sentence prints, for the link.
-		if err := notify(ctx, c, owners, "", "action_assigned", a.Title, m.Title,
-			a.Due.In(meetingZone).Format("2006-01-02"), a.ID); err != nil {
+		if err := notifyAt(ctx, c, owners, "/actions/"+a.ID, "action_assigned", a.Title, m.Title,
+			a.Due.In(meetingZone).Format("2006-01-02")); err != nil {
 			return err
 		}
 		return record(ctx, c, "action.create", m.Resource(), map[string]any{"action": a.ID, "title": a.Title,

@@ -83,8 +83,20 @@ func TestMeetingsAndActions(t *testing.T) {
 			t.Fatalf("action: %+v", a)
 		}
 		notes, _, unread, err := s.FindNotifications(as(staff), 1, 10)
-		if err != nil || unread != 1 || notes[0].Kind != "action_assigned" {
+		if err != nil || unread != 1 || notes[0].Kind != "action_assigned" || notes[0].Link != "/actions/"+a.ID {
 			t.Fatalf("owner notified: %+v %d %v", notes, unread, err)
+		}
+		// Before migration 0030 the item's id rode as a fourth argument for
+		// the link: such a notification gets its link from it.
+		dashExec(t, s, `UPDATE notifications SET args = ? WHERE id = ?`,
+			`["`+a.Title+`","`+m.Title+`","2026-03-31","`+a.ID+`"]`, notes[0].ID)
+		dashExec(t, s, `ALTER TABLE notifications DROP COLUMN link`)
+		dashExec(t, s, `DELETE FROM schema_migrations WHERE version = '0030_notification_link'`)
+		if _, err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if notes, _, _, err := s.FindNotifications(as(staff), 1, 10); err != nil || notes[0].Link != "/actions/"+a.ID {
+			t.Fatalf("migrated link: %+v %v", notes, err)
 		}
 		if _, _, n, _ := s.FindNotifications(as(outsider), 1, 10); n != 0 {
 			t.Fatalf("another street notified: %d", n)

@@ -607,6 +607,9 @@ func (s *Store) CreateApplication(ctx context.Context, a *grants.Application) er
 				return err
 			}
 		}
+		if err := notifyGrantManagers(ctx, c, r.StreetID, a.ID, "grant_applied", a.Title, a.OrgName); err != nil {
+			return err
+		}
 		return record(ctx, c, "grants.apply", a.Resource(), map[string]any{"round": r.ID, "org": a.OrgID, "request": a.Request,
 			"match": a.OwnMatch()})
 	})
@@ -747,6 +750,17 @@ func (s *Store) StepApplication(ctx context.Context, id string, act grants.Actio
 			return err
 		}
 		out = a
+		switch act {
+		case grants.ActReview:
+			err = notifyReviewers(ctx, c, a)
+		case grants.ActDecline:
+			err = notifyGrantee(ctx, c, a.OrgID, a.ID, "grant_declined", a.Title, reason)
+		case grants.ActWithdraw:
+			err = notifyGrantManagers(ctx, c, a.RoundStreetID, a.ID, "grant_withdrawn", a.Title, a.OrgName)
+		}
+		if err != nil {
+			return err
+		}
 		return record(ctx, c, "grants.application_"+string(act), a.Resource(), map[string]any{"status": to, "reason": reason})
 	})
 	return out, err
@@ -904,6 +918,9 @@ func (s *Store) AwardApplication(ctx context.Context, id string, d grants.Decisi
 				return err
 			}
 		}
+		if err := notifyGrantee(ctx, c, a.OrgID, a.ID, "grant_awarded", a.Title, grants.FormatFen(d.Amount)); err != nil {
+			return err
+		}
 		return record(ctx, c, "grants.award", a.Resource(), map[string]any{"amount": d.Amount, "request": a.Request,
 			"reason": d.Reason, "posting": p.ID, "agreement": agrID})
 	})
@@ -1060,6 +1077,19 @@ func (s *Store) StepTranche(ctx context.Context, id string, act grants.Action, t
 		}
 		t.Status = to
 		out = t
+		switch act {
+		case grants.ActReport:
+			err = notifyGrantManagers(ctx, c, g.StreetID, g.ApplicationID, "grant_milestone_reported", g.Title, t.Milestone, g.OrgName)
+		case grants.ActAccept:
+			err = notifyGrantee(ctx, c, g.OrgID, g.ApplicationID, "grant_milestone_accepted", g.Title, t.Milestone)
+		case grants.ActReturn:
+			err = notifyGrantee(ctx, c, g.OrgID, g.ApplicationID, "grant_milestone_returned", g.Title, t.Milestone, text)
+		case grants.ActCancel:
+			err = notifyGrantee(ctx, c, g.OrgID, g.ApplicationID, "grant_tranche_cancelled", g.Title, t.Milestone)
+		}
+		if err != nil {
+			return err
+		}
 		return record(ctx, c, "grants.tranche_"+string(act), g.Resource(), map[string]any{"tranche": t.ID, "status": to})
 	})
 	return out, err
@@ -1125,6 +1155,9 @@ func (s *Store) PayTranche(ctx context.Context, id, key string) (*grants.Tranche
 		}
 		t.Status, t.PostingID, t.PaidAt = to, p.ID, c.now
 		out = t
+		if err := notifyGrantee(ctx, c, g.OrgID, g.ApplicationID, "grant_tranche_paid", g.Title, t.Milestone, grants.FormatFen(t.Amount)); err != nil {
+			return err
+		}
 		if err := record(ctx, c, "grants.tranche_pay", g.Resource(), map[string]any{"tranche": t.ID, "amount": t.Amount,
 			"posting": p.ID, "key": key}); err != nil {
 			return err
@@ -1193,6 +1226,9 @@ func (s *Store) TerminateAgreement(ctx context.Context, id, reason string) error
 				return err
 			}
 		}
+		if err := notifyGrantee(ctx, c, g.OrgID, g.ApplicationID, "grant_terminated", g.Title, reason); err != nil {
+			return err
+		}
 		return record(ctx, c, "grants.agreement_terminate", g.Resource(), map[string]any{"reason": reason, "released": left})
 	})
 }
@@ -1255,6 +1291,10 @@ func (s *Store) CreateExpense(ctx context.Context, e *grants.Expense, files []Up
 			}
 			e.Files = append(e.Files, f)
 			names = append(names, map[string]any{"name": f.Name, "sha256": f.SHA256})
+		}
+		if err := notifyGrantManagers(ctx, c, g.StreetID, g.ApplicationID, "grant_expense_submitted", g.Title, g.OrgName,
+			e.Description, grants.FormatFen(e.Amount)); err != nil {
+			return err
 		}
 		return record(ctx, c, "grants.expense", g.Resource(), map[string]any{"expense": e.ID, "amount": e.Amount,
 			"line": e.LineID, "files": names, "approvals_needed": e.ApprovalsNeeded})
@@ -1359,6 +1399,12 @@ func (s *Store) DecideExpense(ctx context.Context, id string, approve bool, note
 				return err
 			}
 			e.Status, e.Note = to, note
+			if !approve {
+				if err := notifyGrantee(ctx, c, g.OrgID, g.ApplicationID, "grant_expense_rejected", g.Title, e.Description,
+					grants.FormatFen(e.Amount), note); err != nil {
+					return err
+				}
+			}
 		}
 		out = e
 		return record(ctx, c, "grants.expense_"+string(act), g.Resource(), data)

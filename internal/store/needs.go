@@ -776,9 +776,19 @@ func queryIDs(ctx context.Context, c conn, q string, args ...any) ([]string, err
 	return ids, rows.Err()
 }
 
-// notify writes an in-app notification for each user, and queues an SMS in
-// the outbox for the kinds a person must act on soon.
+// notify writes an in-app notification about a need for each user, and
+// queues an SMS in the outbox for the kinds a person must act on soon.
 func notify(ctx context.Context, c conn, userIDs []string, needID, kind string, args ...any) error {
+	return addNotifications(ctx, c, userIDs, needID, "", kind, args)
+}
+
+// notifyAt is notify for a notification about something other than a need:
+// link is the page it leads to.
+func notifyAt(ctx context.Context, c conn, userIDs []string, link, kind string, args ...any) error {
+	return addNotifications(ctx, c, userIDs, "", link, kind, args)
+}
+
+func addNotifications(ctx context.Context, c conn, userIDs []string, needID, link, kind string, args []any) error {
 	b, err := json.Marshal(args)
 	if err != nil {
 		return err
@@ -789,8 +799,8 @@ func notify(ctx context.Context, c conn, userIDs []string, needID, kind string, 
 			continue
 		}
 		seen[u] = true
-		if _, err := c.exec(ctx, `INSERT INTO notifications (id, user_id, need_id, kind, args, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			newID(), u, nullStr(needID), kind, string(b), c.now); err != nil {
+		if _, err := c.exec(ctx, `INSERT INTO notifications (id, user_id, need_id, link, kind, args, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			newID(), u, nullStr(needID), link, kind, string(b), c.now); err != nil {
 			return err
 		}
 		if smsKinds[kind] {
@@ -807,6 +817,8 @@ func notify(ctx context.Context, c conn, userIDs []string, needID, kind string, 
 var smsKinds = map[string]bool{"need_submitted": true, "need_returned": true, "awarded": true, "milestone_returned": true,
 	"need_changed": true, "deadline_passed": true,
 	"activity_reminder": true,
+	// Grants: money decided, and a milestone sent back before it can be paid.
+	"grant_awarded": true, "grant_milestone_returned": true,
 	// The resident portal: an answer to a resident's need, and who signed them up (代办).
 	"suggestion_replied": true, "suggestion_converted": true, "assisted_signup": true}
 

@@ -313,7 +313,7 @@ func (s *Store) CreateSuggestion(ctx context.Context, g *portal.Suggestion, phot
 		if err != nil {
 			return err
 		}
-		if err := notify(ctx, c, staff, "", "suggestion_new", cm.Name, excerpt(g.Body, 30)); err != nil {
+		if err := notifyAt(ctx, c, staff, "/portal/suggestions/"+g.ID, "suggestion_new", cm.Name, excerpt(g.Body, 30)); err != nil {
 			return err
 		}
 		return record(ctx, c, "suggestion.create", g.Resource(), map[string]any{"photo": g.HasPhoto, "assisted_by": g.AssistedBy})
@@ -488,7 +488,7 @@ func (s *Store) StepSuggestion(ctx context.Context, id string, st SuggestionStep
 			return err
 		}
 		g.Status = to
-		if err := notify(ctx, c, []string{g.UserID}, "", kind, args...); err != nil {
+		if err := notifyAt(ctx, c, []string{g.UserID}, "/portal/suggestions/"+g.ID, kind, args...); err != nil {
 			return err
 		}
 		if err := record(ctx, c, "suggestion."+string(st.Action), g.Resource(), data); err != nil {

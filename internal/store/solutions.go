@@ -840,7 +840,7 @@ func (s *Store) SubmitSolution(ctx context.Context, id string) (*catalog.Solutio
 		if err != nil {
 			return err
 		}
-		if err := notify(ctx, c, coordinators, "", "solution_submitted", sol.Version.Title); err != nil {
+		if err := notifyAt(ctx, c, coordinators, "/solutions/"+sol.ID, "solution_submitted", sol.Version.Title); err != nil {
 			return err
 		}
 		return record(ctx, c, "solution.submit", sol.Resource(), map[string]any{"title": sol.Version.Title,
@@ -860,7 +860,7 @@ func (s *Store) ReturnSolution(ctx context.Context, id, comment string) (*catalo
 			return err
 		}
 		if sol.CreatedBy != "" {
-			if err := notify(ctx, c, []string{sol.CreatedBy}, "", "solution_returned", sol.Version.Title); err != nil {
+			if err := notifyAt(ctx, c, []string{sol.CreatedBy}, "/solutions/"+sol.ID, "solution_returned", sol.Version.Title); err != nil {
 				return err
 			}
 		}
@@ -893,7 +893,7 @@ func (s *Store) PublishSolution(ctx context.Context, id string) (*catalog.Soluti
 			return err
 		}
 		if sol.CreatedBy != "" && sol.CreatedBy != by {
-			if err := notify(ctx, c, []string{sol.CreatedBy}, "", "solution_published", v.Title); err != nil {
+			if err := notifyAt(ctx, c, []string{sol.CreatedBy}, "/solutions/"+sol.ID, "solution_published", v.Title); err != nil {
 				return err
 			}
 		}

@@ -52,6 +52,7 @@ func (s *Store) FindReviewers(ctx context.Context) ([]Reviewer, error) {
 type Notification struct {
 	ID        string
 	NeedID    string
+	Link      string // the page it leads to: its need's, or the one it was written with ("" for none)
 	Kind      string
 	Args      []any // strings and int64s, in the order the kind's sentence takes them
 	CreatedAt time.Time
@@ -78,7 +79,7 @@ func (s *Store) FindNotifications(ctx context.Context, page, perPage int) ([]Not
 		return nil, 0, 0, s.translate(err)
 	}
 	limit, offset := paging(page, perPage, MaxNotifications)
-	rows, err := c.query(ctx, `SELECT id, COALESCE(need_id, ''), kind, args, created_at, read_at FROM notifications
+	rows, err := c.query(ctx, `SELECT id, COALESCE(need_id, ''), link, kind, args, created_at, read_at FROM notifications
 		WHERE user_id = ? ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`, actor.ID, limit, offset)
 	if err != nil {
 		return nil, 0, 0, s.translate(err)
@@ -89,7 +90,7 @@ func (s *Store) FindNotifications(ctx context.Context, page, perPage int) ([]Not
 		var n Notification
 		var args string
 		var read sql.NullTime
-		if err := rows.Scan(&n.ID, &n.NeedID, &n.Kind, &args, &n.CreatedAt, &read); err != nil {
+		if err := rows.Scan(&n.ID, &n.NeedID, &n.Link, &n.Kind, &args, &n.CreatedAt, &read); err != nil {
 			return nil, 0, 0, s.translate(err)
 		}
 		n.CreatedAt = n.CreatedAt.UTC()
@@ -97,6 +98,9 @@ func (s *Store) FindNotifications(ctx context.Context, page, perPage int) ([]Not
 			n.ReadAt = read.Time.UTC()
 		}
 		n.Args = decodeArgs(args)
+		if n.Link == "" && n.NeedID != "" {
+			n.Link = "/needs/" + n.NeedID
+		}
 		out = append(out, n)
 	}
 	return out, total, unread, s.translate(rows.Err())

@@ -9,6 +9,7 @@ import (
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/grants"
 	"github.com/huitian/huitian/internal/server"
+	"github.com/huitian/huitian/internal/store"
 )
 
 // The foundation and micro-venture grants (基金会与微创投): the public home
@@ -23,6 +24,7 @@ type grantsHomeData struct {
 	Streets  []streetChoice     // where the actor may open a round ("" the foundation)
 	Failed   string             // the form that failed
 	Channels []string
+	Todos    []store.GrantTodo // grant steps waiting for the signed-in person
 	// What the fund and round forms show: their defaults, or once one
 	// failed everything typed into it (the other keeps its defaults).
 	FundForm, RoundForm url.Values
@@ -60,6 +62,9 @@ func (a *app) grantsHomePage(w http.ResponseWriter, r *http.Request) (*page, err
 		d.Total.Awarded += f.Awarded
 		d.Total.Disbursed += f.Disbursed
 		d.Total.Spent += f.Spent
+	}
+	if d.Todos, err = a.Store.FindGrantTodos(ctx); err != nil {
+		return nil, err
 	}
 	if grants.Manages(u, "") {
 		d.Streets = append(d.Streets, streetChoice{"", ""})

@@ -88,6 +88,14 @@ func TestGrantsPages(t *testing.T) {
 		if code, _, _ := anon.get(apath); code != 404 {
 			t.Fatalf("an application under review is public: %d", code)
 		}
+		// The street's staff find it waiting on the grants page, and on their own page.
+		todo := regexp.MustCompile(`(?s)id="grant-todos".*待受理</span>\s*<a href="` + apath + `">楼门议事会培育</a>`)
+		if !todo.MatchString(mustGet(t, staff, "/grants")) || !todo.MatchString(mustGet(t, staff, "/me")) {
+			t.Fatal("the application is not on the street staff's grant to-do list")
+		}
+		if strings.Contains(mustGet(t, anon, "/grants"), `id="grant-todos"`) {
+			t.Fatal("a visitor has a grant to-do list")
+		}
 		for _, step := range []struct {
 			b    *browser
 			path string
@@ -133,6 +141,25 @@ func TestGrantsPages(t *testing.T) {
 			step.form.Set("application", aid)
 			if code, _, _ := step.b.post("/grants/tranches/"+tr[1]+"/"+step.action, step.form); code != http.StatusSeeOther {
 				t.Fatalf("tranche %s: %d", step.action, code)
+			}
+		}
+		if !regexp.MustCompile(`(?s)待报告</span>\s*<a href="` + apath + `">楼门议事会培育</a> · 运行三个月.*2027-03-20 前完成`).
+			MatchString(mustGet(t, org, "/me")) {
+			t.Fatal("the next milestone is not on the organization's to-do list")
+		}
+		// Each side hears of the other's step, as a sentence leading to the application.
+		for _, n := range []struct {
+			b    *browser
+			text string
+		}{
+			{staff, "提交了资助申请“楼门议事会培育”，请受理"},
+			{staff, "报告“楼门议事会培育”的阶段“议事会成立”已完成，请验收"},
+			{org, "恭喜！资助申请“楼门议事会培育”获批 6,000 元"},
+			{org, "“楼门议事会培育”的阶段“议事会成立”资金 2,400 元已拨付"},
+		} {
+			if body := mustGet(t, n.b, "/me/notifications"); !regexp.MustCompile(`<a href="` + apath + `">[^<]*` +
+				regexp.QuoteMeta(n.text)).MatchString(body) {
+				t.Errorf("no notification %q leading to the application", n.text)
 			}
 		}
 		agr := regexp.MustCompile(`action="/grants/agreements/([^/]+)/expenses"`).FindStringSubmatch(mustGet(t, org, apath))

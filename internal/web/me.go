@@ -17,6 +17,10 @@ func (a *app) me(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := &meData{Recs: a.loadRecommendations(r, u)}
+	if d.GrantTodos, err = a.Store.FindGrantTodos(r.Context()); err != nil {
+		a.fail(w, r, err)
+		return
+	}
 	if d.Items, err = a.myActionItems(r); err != nil {
 		a.fail(w, r, err)
 		return

@@ -15,6 +15,7 @@ import (
 	"github.com/huitian/huitian/internal/registry"
 	"github.com/huitian/huitian/internal/search"
 	"github.com/huitian/huitian/internal/server"
+	"github.com/huitian/huitian/internal/store"
 )
 
 // recommendedNeeds is how many needs "为您推荐的需求" lists per organization.
@@ -27,6 +28,8 @@ type meData struct {
 	// Items are the live action items (督办事项) the person or their unit
 	// owns, overdue first.
 	Items []*coordination.Action
+	// GrantTodos are the grant steps waiting for the person.
+	GrantTodos []store.GrantTodo
 }
 
 // orgRecs are the needs recommended to one organization.
