@@ -117,11 +117,27 @@ func (a *app) loginPassword(w http.ResponseWriter, r *http.Request) {
 	// training room behind one address must not lock the room out.
 	a.ipLimit.Forgive(server.ClientIP(r, a.Config.TrustProxy))
 	a.rememberLoginTab(w, r, "password")
-	if err := a.Sessions.SignIn(w, r, u); err != nil {
+	if err := a.signIn(w, r, u, false); err != nil {
 		a.fail(w, r, err)
 		return
 	}
 	a.redirect(w, r, d.Next, "flash.signed_in")
+}
+
+// signIn starts u's session (remember: see Sessions.SignInRemember) and
+// brings back what follows a person to a new phone: elderly mode, on
+// whichever page the sign-in leads to (a scanned activity code, not only
+// the portal).
+func (a *app) signIn(w http.ResponseWriter, r *http.Request, u *accounts.User, remember bool) error {
+	if err := a.Sessions.SignInRemember(w, r, u, remember); err != nil {
+		return err
+	}
+	if !elderlyCookie(r) {
+		if prefs, err := a.Store.FindPrefs(accounts.WithActor(r.Context(), u)); err == nil && prefs.ElderlyMode {
+			a.setElderlyCookie(w, r, true)
+		}
+	}
+	return nil
 }
 
 // rehash stores hash, the password just proved made with the current
@@ -211,7 +227,7 @@ func (a *app) loginCodeVerify(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	a.rememberLoginTab(w, r, "code")
-	if err := a.Sessions.SignInRemember(w, r, u, remember); err != nil {
+	if err := a.signIn(w, r, u, remember); err != nil {
 		a.fail(w, r, err)
 		return
 	}

@@ -316,7 +316,7 @@ func (a *app) passkeyLoginFinish(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	a.ipLimit.Forgive(server.ClientIP(r, a.Config.TrustProxy)) // only failures count (as for passwords)
-	if err := a.Sessions.SignInRemember(w, r, found.u, true); err != nil {
+	if err := a.signIn(w, r, found.u, true); err != nil {
 		a.jsonError(w, r, err)
 		return
 	}

@@ -101,6 +101,16 @@ func TestPortalSuggestionsInboxAndPrivacy(t *testing.T) {
 		if _, body, _ := alice.get("/portal"); !strings.Contains(body, `<body class="elderly">`) {
 			t.Fatal("elderly mode not applied")
 		}
+		// On a new phone it is back as soon as she signs in, whatever page she signs in for.
+		again := f.browser(t)
+		again.post("/login/code/send", url.Values{"phone": {"13700007101"}})
+		sent := regexp.MustCompile(`\d{6}`).FindString(f.inbox.Last("13700007101"))
+		if code, _, _ := again.post("/login/code/verify", url.Values{"phone": {"13700007101"}, "code": {sent}, "next": {"/activities"}}); code != 303 {
+			t.Fatalf("sign in again: %d", code)
+		}
+		if _, body, _ := again.get("/activities"); !strings.Contains(body, `<body class="elderly">`) {
+			t.Fatal("elderly mode not restored at sign-in")
+		}
 
 		// Bad input: a clear message and nothing saved.
 		if code, body, _ := alice.post("/portal/suggestions", url.Values{"body": {"灯"}}); code != 400 || !strings.Contains(body, "至少 5 个字") {
