@@ -14,6 +14,7 @@ import (
 type noticeData struct {
 	Awards []*points.Award
 	Rules  []*points.Rule
+	Failed string // the award whose objection was refused: its form opens again with the text and the reason
 }
 
 // pointsNoticePage is the public notice (积分公示): awards on notice and
@@ -42,8 +43,15 @@ func (a *app) pointsNotice(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *app) pointsObject(w http.ResponseWriter, r *http.Request) {
-	if _, err := a.Store.ObjectAward(r.Context(), r.PathValue("id"), r.PostFormValue("objection")); err != nil {
-		a.formAgain(w, r, "points_notice.html", a.pointsNoticePage, err)
+	id := r.PathValue("id")
+	if _, err := a.Store.ObjectAward(r.Context(), id, r.PostFormValue("objection")); err != nil {
+		a.formAgain(w, r, "points_notice.html", func(w http.ResponseWriter, r *http.Request) (*page, error) {
+			p, err := a.pointsNoticePage(w, r)
+			if err == nil {
+				p.Data.(*noticeData).Failed = id
+			}
+			return p, err
+		}, err)
 		return
 	}
 	a.redirect(w, r, "/points/notice", "points.flash_objected")

@@ -320,8 +320,9 @@ func TestAwardPages(t *testing.T) {
 		}
 		objector := f.browser(t)
 		objector.login(f.commStaff)
-		if code, body, _ := objector.post("/points/notice/"+aw[0].ID+"/objection", url.Values{"objection": {"短"}}); code != 400 || !strings.Contains(body, "至少要 5 个字") {
-			t.Fatalf("short objection: %d %s", code, body)
+		if code, body, _ := objector.post("/points/notice/"+aw[0].ID+"/objection", url.Values{"objection": {"没来"}}); code != 400 ||
+			!regexp.MustCompile(`(?s)<tr id="award-`+aw[0].ID+`">.*?<details open>.*?>没来</textarea>\s*<p class="field-error" role="alert">至少要 5 个字`).MatchString(body) {
+			t.Fatalf("short objection: its entry is not open again with the text and the reason: %d %s", code, body)
 		}
 		if code, _, _ := objector.post("/points/notice/"+aw[0].ID+"/objection", url.Values{"objection": {"当天这位居民没有到场"}}); code != 303 {
 			t.Fatalf("objection: %d", code)
