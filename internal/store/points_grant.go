@@ -11,8 +11,8 @@ import (
 
 // GrantPoints grants amount points from streetID's pool to the resident
 // with phone, with a reason (a prize, a make-good): the street's staff or
-// the coordinators may (PostPoints checks). key makes a resubmitted form
-// post once. The posting is audited with the ledger's own entry.
+// the coordinators may. key makes a resubmitted form post once. The
+// posting is audited with the ledger's own entry, and the resident told.
 func (s *Store) GrantPoints(ctx context.Context, streetID, phone string, amount int64, reason, key string) (*points.Posting, error) {
 	pool := points.AccountID(points.Pool, streetID)
 	if err := accounts.Can(accounts.ActorFrom(ctx), accounts.Create, accountOf(pool, "").Resource()); err != nil {
@@ -38,6 +38,15 @@ func (s *Store) GrantPoints(ctx context.Context, streetID, phone string, amount 
 	if err := l.Err(); err != nil {
 		return nil, err
 	}
-	return s.PostPoints(ctx, &points.Posting{Key: "grant:" + strings.TrimSpace(key), Kind: points.KindGrant, From: pool,
-		To: points.AccountID(points.Resident, to.ID), Amount: amount, Reason: reason})
+	p := &points.Posting{Key: "grant:" + strings.TrimSpace(key), Kind: points.KindGrant, From: pool,
+		To: points.AccountID(points.Resident, to.ID), Amount: amount, Reason: reason}
+	var out *points.Posting
+	err = s.tx(ctx, func(c conn) error {
+		var err error
+		if out, err = post(ctx, c, p, "", ""); err != nil || out != p { // a resubmitted form: told once already
+			return err
+		}
+		return notifyAt(ctx, c, []string{to.ID}, "/me/points", "points_granted", amount, strings.TrimSpace(reason))
+	})
+	return out, err
 }

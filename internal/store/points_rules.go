@@ -253,7 +253,8 @@ func (s *Store) AwardAttendance(ctx context.Context, att points.Attendance, noti
 type AwardFilter struct {
 	Statuses []points.AwardStatus
 	StreetID string
-	Due      bool // noticed and past the notice
+	Account  string // the recipient's account id ("" for everyone's)
+	Due      bool   // noticed and past the notice
 	Limit    int
 }
 
@@ -269,6 +270,9 @@ func (s *Store) FindAwards(ctx context.Context, f AwardFilter) ([]*points.Award,
 	}
 	if f.StreetID != "" {
 		where, args = append(where, "a.street_id = ?"), append(args, f.StreetID)
+	}
+	if f.Account != "" {
+		where, args = append(where, "a.recipient = ?"), append(args, f.Account)
 	}
 	if f.Due {
 		where, args = append(where, "a.status = 'noticed' AND a.notice_ends <= ?"), append(args, c.now)

@@ -274,6 +274,10 @@ func TestPointsGrantPage(t *testing.T) {
 		if err != nil || acct.Balance != 50 {
 			t.Fatalf("balance: %+v %v", acct, err)
 		}
+		notes, _, unread, err := s.FindNotifications(accounts.WithActor(context.Background(), res), 1, 10)
+		if err != nil || unread != 1 || notes[0].Kind != "points_granted" || notes[0].Link != "/me/points" {
+			t.Fatalf("the resident is told once, with a link to her points: %+v %d %v", notes, unread, err)
+		}
 		_, body, _ = staff.get("/admin/points/grant")
 		if !strings.Contains(body, "垃圾分类示范户评选奖励") || !strings.Contains(body, "张**") || strings.Contains(body, "张桂兰") {
 			t.Fatal("the pool's postings")

@@ -13,6 +13,7 @@ import (
 	"github.com/huitian/huitian/internal/places"
 	"github.com/huitian/huitian/internal/points"
 	"github.com/huitian/huitian/internal/qr"
+	"github.com/huitian/huitian/internal/store"
 )
 
 type mePointsData struct {
@@ -30,6 +31,10 @@ type mePointsData struct {
 	// points.ExpiryNoticeLead before it).
 	Expiring  int64
 	ExpiresOn time.Time
+	// Pending are the person's awards still on public notice (or held by
+	// an objection): points on their way, not yet in the balance.
+	Pending      []*points.Award
+	PendingTotal int64
 }
 
 // mePointsPage is 我的积分: balance, history with reasons, goods to redeem.
@@ -45,6 +50,13 @@ func (a *app) mePointsPage(w http.ResponseWriter, r *http.Request) (*page, error
 	}
 	if d.Entries, err = a.Store.FindPointsEntries(ctx, d.Account.ID, 100); err != nil {
 		return nil, err
+	}
+	if d.Pending, err = a.Store.FindAwards(ctx, store.AwardFilter{Account: d.Account.ID, Limit: 50,
+		Statuses: []points.AwardStatus{points.AwardNoticed, points.AwardHeld}}); err != nil {
+		return nil, err
+	}
+	for _, x := range d.Pending {
+		d.PendingTotal += x.Amount
 	}
 	now := a.Store.Now()
 	year := now.In(points.Zone()).Year()

@@ -318,6 +318,12 @@ func TestAwardPages(t *testing.T) {
 		if code != 200 || !strings.Contains(body, "张**") || strings.Contains(body, "张桂兰") || !strings.Contains(body, "每小时 10 分") {
 			t.Fatalf("notice page: %d %s", code, body)
 		}
+		// The resident sees her points on their way, not yet in her balance.
+		her := residentBrowser(t, f, "13700000010", false)
+		if _, body, _ := her.get("/me/points"); !regexp.MustCompile(`(?s)id="pending">\s*<h2>公示中的积分：20 分</h2>.*公示到 `).MatchString(body) ||
+			!strings.Contains(body, "<strong>0</strong>") {
+			t.Fatalf("pending points not shown apart from the balance: %s", body)
+		}
 		objector := f.browser(t)
 		objector.login(f.commStaff)
 		if code, body, _ := objector.post("/points/notice/"+aw[0].ID+"/objection", url.Values{"objection": {"没来"}}); code != 400 ||
@@ -329,6 +335,9 @@ func TestAwardPages(t *testing.T) {
 		}
 		if _, body, _ := staff.get("/admin/points"); !strings.Contains(body, "当天这位居民没有到场") {
 			t.Fatal("the objection is not in front of the street's staff")
+		}
+		if _, body, _ := her.get("/me/points"); !strings.Contains(body, "有人提出异议，街道核实后再决定") {
+			t.Fatal("a held award does not say so to its recipient")
 		}
 		outsider := f.browser(t)
 		outsider.login(f.outsid)
