@@ -145,11 +145,7 @@ func TestPortalElderJourney(t *testing.T) {
 	if px := get(t, ctx, "body font size", chromedp.Evaluate[float64](`parseFloat(getComputedStyle(document.body).fontSize)`)); px < 20 {
 		t.Fatalf("elderly body text is %.0f px, want ≥ 20", px)
 	}
-	small := get(t, ctx, "small targets", chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("main .btn, main button"))
-		.filter(b => b.offsetParent && b.getBoundingClientRect().height < 48).map(b => b.id || b.textContent.trim())`))
-	if len(small) > 0 {
-		t.Fatalf("targets under 48 px in elderly mode: %v", small)
-	}
+	elderlySizes(t, ctx, "/portal")
 	get(t, ctx, "back to the top", chromedp.Evaluate[bool](`window.scrollTo(0, 0); true`))
 	shot(t, ctx, s, "portal-elderly.png")
 	checkAxe(t, ctx, axeJS(t))
@@ -162,6 +158,7 @@ func TestPortalElderJourney(t *testing.T) {
 	if !strings.Contains(get(t, ctx, "points page", chromedp.Evaluate[string](`location.pathname`)), "/me/points") {
 		t.Fatal("the points tile does not lead to my points")
 	}
+	elderlySizes(t, ctx, "/me/points")
 
 	// Raise a need.
 	visit(t, ctx, s, "/portal", "#tile-suggest")
@@ -368,5 +365,25 @@ func TestPortalInstallAndOffline(t *testing.T) {
 	run(t, ctx, "open the portal offline", chromedp.Navigate(s.URL+"/portal"), chromedp.WaitVisible(chromedp.CSS("main h1")))
 	if got := text(t, ctx, "main h1"); got != "网络不通" {
 		t.Fatalf("offline the portal shows %q", got)
+	}
+}
+
+// elderlySizes fails the test for text under 20 px or a target under 48 px
+// high in the page's main part (elderly mode): buttons, fold-outs, the 我的
+// tabs and links standing alone in a line.
+func elderlySizes(t *testing.T, ctx context.Context, page string) {
+	t.Helper()
+	small := get(t, ctx, "small targets", chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll(
+		"main .btn, main button, main summary, main .subnav a, main p > a:only-child"))
+		.filter(b => b.offsetParent && b.getBoundingClientRect().height < 48).map(b => b.id || b.textContent.trim())`))
+	if len(small) > 0 {
+		t.Errorf("%s: targets under 48 px high in elderly mode: %v", page, small)
+	}
+	tiny := get(t, ctx, "small text", chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("main *"))
+		.filter(e => e.offsetParent && Array.from(e.childNodes).some(n => n.nodeType === 3 && n.textContent.trim())
+			&& parseFloat(getComputedStyle(e).fontSize) < 19.5)
+		.map(e => e.tagName + "." + e.className + " " + getComputedStyle(e).fontSize + " " + e.textContent.trim().slice(0, 12))`))
+	if len(tiny) > 0 {
+		t.Errorf("%s: text under 20 px in elderly mode: %v", page, tiny)
 	}
 }
