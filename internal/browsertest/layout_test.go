@@ -330,11 +330,12 @@ func elderlyTargets(t *testing.T, ctx context.Context, w int64) []headerTarget {
 
 // TestTabletHeader: on a tablet, 768 and 1000px wide, the staff's fourteen
 // links and buttons wrapped onto two rows of the desktop's header (they
-// need about 1,030px on one). There the header is the phone's: the site's
+// need about 980px on one). There the header is the phone's: the site's
 // name, 菜单 and the account on one row, for the street's staff (who has
 // the most links: 管理 too) and a resident, in Chinese and English; 菜单
 // opens every link, no script, and nothing scrolls sideways. From 1100px,
-// where the page reaches its full width, the desktop's links sit on one row.
+// where the page reaches its full width, the desktop's links sit on one
+// row; in English, whose links need about 1,210px, from 1280px.
 func TestTabletHeader(t *testing.T) {
 	needBrowser(t)
 	s := newSite(t, storetest.Open(t, store.SQLite))
@@ -393,6 +394,14 @@ func TestTabletHeader(t *testing.T) {
 				if who.name == "李晓燕" && !slices.Contains([]string{"管理", "Admin"}, text(t, ctx, `header a[href="/admin"]`)) {
 					t.Errorf("%s: no 管理 in the open menu", what)
 				}
+			}
+			// A 1280px desktop: the links on one row, in English too (its longer words took two).
+			what := fmt.Sprintf("%s, %s, %dpx", who.name, lang, desktopW)
+			run(t, ctx, what, chromedp.EmulateViewport(desktopW, desktopH))
+			visit(t, ctx, s, "/needs", "main h1")
+			desk := get(t, ctx, "measure the desktop header", chromedp.Evaluate[row](measure))
+			if desk.Menu || len(desk.Hidden) > 0 || desk.Rows != 1 || desk.NavH > 50 || desk.Scroll > desk.Inner {
+				t.Errorf("%s: %+v, want no 菜单 and every link on one row ≤ 50px", what, desk)
 			}
 		}
 		if who.name == "李晓燕" {

@@ -66,6 +66,19 @@ type demoApplication struct {
 	scores    []int
 	award     int64 // yuan; 0 declines
 	reason    string
+	spend     []demoExpense // once awarded
+}
+
+// demoExpense is a payment an awarded organization submits, with its
+// receipt; staff approve it (two of them from ¥2,000) or reject it.
+type demoExpense struct {
+	daysAgo  int
+	category string
+	desc     string
+	payee    string
+	personal bool
+	yuan     int64
+	rejected bool
 }
 
 func (w *world) planGrants(ctx context.Context, made map[string]*accounts.User) error {
@@ -136,15 +149,28 @@ func (w *world) planGrants(ctx context.Context, made map[string]*accounts.User) 
 			"在 6 个楼门组建楼门议事会，培训楼门长，每月开一次楼门会，建立“小事楼门议、大事社区议”的机制。", "项目负责人 1 名、社工 2 名、志愿者 12 名",
 			56000, 14000, 300, 10000, []grants.BudgetLine{{Category: "personnel", Item: "社工督导与议事培训", Amount: 42000},
 				{Category: "materials", Item: "议事会物料与公示栏", Amount: 18000}, {Category: "publicity", Item: "楼门公约印制", Amount: 10000},
-				{Category: "other", Item: "志愿服务折算", Amount: 10000}}, []int{88, 91}, 50000, "评分第一；方案扎实，楼门长培养有延续性。物料预算按市场价压缩。"},
+				{Category: "other", Item: "志愿服务折算", Amount: 10000}}, []int{88, 91}, 50000, "评分第一；方案扎实，楼门长培养有延续性。物料预算按市场价压缩。",
+			[]demoExpense{{110, "personnel", "首期培训讲师劳务", "陈老师", true, 3000, false},
+				{105, "materials", "首批物料采购", "昌平区某文具店", false, 1800, false},
+				{104, "publicity", "宣传展板制作", "某广告公司", false, 900, true},
+				{45, "personnel", "后期督导劳务", "刘督导", true, 4500, false},
+				{44, "publicity", "公约与海报印制", "昌平区某印刷厂", false, 1200, false}}},
 		{1, "垃圾分类桶前值守与厨余堆肥", "部分小区厨余垃圾混投严重，桶站周边环境差，居民意见大。",
 			"招募居民志愿者桶前值守三个月，配合建设一处社区堆肥角，堆肥用于小区绿化。", "负责人 1 名、志愿者 20 名",
 			42000, 8000, 400, 10000, []grants.BudgetLine{{Category: "materials", Item: "堆肥箱与工具", Amount: 26000},
 				{Category: "personnel", Item: "值守志愿者培训与保险", Amount: 16000}, {Category: "publicity", Item: "宣传海报", Amount: 8000},
-				{Category: "other", Item: "志愿服务折算", Amount: 10000}}, []int{82, 79}, 40000, "评分第二；与社区需求对口，配套落实。"},
+				{Category: "other", Item: "志愿服务折算", Amount: 10000}}, []int{82, 79}, 40000, "评分第二；与社区需求对口，配套落实。",
+			// As much spent as the first project (¥10,500), on other things.
+			[]demoExpense{{111, "materials", "堆肥箱与发酵菌剂", "北京某环保设备有限公司", false, 3600, false},
+				{108, "personnel", "值守志愿者意外险", "某保险公司昌平支公司", false, 960, false},
+				{106, "publicity", "桶站分类指引海报", "昌平区某印刷厂", false, 780, false},
+				{103, "materials", "分拣手套与长柄夹", "回龙观某超市", false, 650, true},
+				{42, "personnel", "值守志愿者培训讲师劳务", "赵老师", true, 1500, false},
+				{40, "materials", "堆肥角围挡与园艺工具", "昌平区某五金店", false, 2400, false},
+				{38, "publicity", "堆肥成果展示折页", "某广告公司", false, 1260, false}}},
 		{2, "社区文艺汇演", "小区居民之间缺少交流，文化活动较少。", "组织一场社区文艺汇演，邀请各楼门居民报名参与表演。", "负责人 1 名",
 			21000, 9000, 0, 0, []grants.BudgetLine{{Category: "venue", Item: "舞台与音响租赁", Amount: 20000},
-				{Category: "other", Item: "服装道具", Amount: 10000}}, []int{61}, 0, "与本轮基层治理主题关联较弱，建议申报文体类活动资助。"},
+				{Category: "other", Item: "服装道具", Amount: 10000}}, []int{61}, 0, "与本轮基层治理主题关联较弱，建议申报文体类活动资助。", nil},
 	}
 	type appState struct {
 		app *grants.Application
@@ -250,12 +276,14 @@ func (w *world) planGrants(ctx context.Context, made map[string]*accounts.User) 
 			return err
 		}
 		tranche(0, 115, "已完成组建和首次培训，附签到表和照片。")
-		expense(110, "personnel", "首期培训讲师劳务", "陈老师", true, 3000, approve)
-		expense(105, "materials", "首批物料采购", "昌平区某文具店", false, 1800, approve)
-		expense(104, "publicity", "宣传展板制作", "某广告公司", false, 900, reject)
 		tranche(1, 50, "三个月运行完成，附会议纪要、居民满意度调查和结项报告。")
-		expense(45, "personnel", "后期督导劳务", "刘督导", true, 4500, approve)
-		expense(44, "publicity", "公约与海报印制", "昌平区某印刷厂", false, 1200, approve)
+		for _, x := range springApps[i].spend {
+			decide := approve
+			if x.rejected {
+				decide = reject
+			}
+			expense(x.daysAgo, x.category, x.desc, x.payee, x.personal, x.yuan, decide)
+		}
 	}
 	at(35, 9*60, "finish "+spring.Name, func() error {
 		_, err := w.s.CloseRound(w.as(staff), spring.ID)

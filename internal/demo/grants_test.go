@@ -91,6 +91,20 @@ func TestSeedGrants(t *testing.T) {
 		if rejected == 0 || twoEyes == 0 {
 			t.Errorf("expenses: %d rejected, %d with two approvers", rejected, twoEyes)
 		}
+		// The two funded projects spent ¥10,500 each, on their own things:
+		// no expense of one repeats in the other's list.
+		if fin.Spent != 2_100_000 {
+			t.Errorf("finished round spent %d fen, want ¥21,000", fin.Spent)
+		}
+		seen := map[string]string{}
+		for id, ex := range led.Expenses {
+			for _, e := range ex {
+				if other, ok := seen[e.Description]; ok && other != id {
+					t.Errorf("both funded projects spent on %q", e.Description)
+				}
+				seen[e.Description] = id
+			}
+		}
 		if topics, _ := s.FindTopics(ctx, open.ID); len(topics) != 2 {
 			t.Errorf("topics: %d", len(topics))
 		}

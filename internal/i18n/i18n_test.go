@@ -151,6 +151,10 @@ func TestSingularForms(t *testing.T) {
 		{ZH, "need.proposal_count", []any{1}, "已收到 1 份方案"},
 		// The first integer counts, after any text argument.
 		{EN, "hours.total", []any{"2", 1}, "2 confirmed hours over 1 activity"},
+		// A share of a whole agrees with the whole, given first: “0 of 1 seat”.
+		{EN, "inc.seats_left", []any{1, 0}, "0 of 1 seat left"},
+		{EN, "inc.seats_left", []any{20, 1}, "1 of 20 seats left"},
+		{ZH, "inc.seats_left", []any{1, 0}, "剩余 0 / 1 个名额"},
 	} {
 		if got := c.T(tc.l, tc.key, tc.args...); got != tc.want {
 			t.Errorf("%s %s %v: %q, want %q", tc.l, tc.key, tc.args, got, tc.want)

@@ -7,9 +7,10 @@ import (
 	"github.com/huitian/huitian/internal/errs"
 )
 
-// narrow reads full-width digits and points as a Chinese input method
-// types them (８万, ３．５万, ８５) as their ASCII forms.
-func narrow(s string) string {
+// Narrow reads full-width digits and points as a Chinese input method
+// types them (８万, ３．５万, ８５) as their ASCII forms; every number a
+// form reads goes through it.
+func Narrow(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch {
 		case r >= '０' && r <= '９':
@@ -26,7 +27,7 @@ func narrow(s string) string {
 // ParsePoints reads a score typed into a form: a whole number 0–100,
 // required, in ASCII or full-width digits.
 func ParsePoints(field, s string) (int, error) {
-	s = narrow(strings.TrimSpace(s))
+	s = Narrow(strings.TrimSpace(s))
 	if s == "" {
 		return 0, errs.Field(field, "field.required")
 	}
@@ -43,7 +44,7 @@ func ParsePoints(field, s string) (int, error) {
 // ParseYuan reads an amount typed in yuan ("80000", "8万", "1,234.5",
 // "¥80,000.00") into fen, exactly (no floating point).
 func ParseYuan(field, s string) (int64, error) {
-	s = narrow(strings.TrimSpace(s))
+	s = Narrow(strings.TrimSpace(s))
 	s = strings.NewReplacer(",", "", "，", "", "¥", "", "￥", "", "元", "", " ", "", "\u3000", "").Replace(s)
 	// A minus before an amount that reads is a sign, not a typo: say
 	// what is wrong with it (-5, -8万) rather than show the format again.

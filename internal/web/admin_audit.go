@@ -103,9 +103,11 @@ func (a *app) adminAudit(w http.ResponseWriter, r *http.Request) {
 }
 
 // auditAmounts reads the amounts in an audit entry's data for people: money
-// kept in fen shown in 元 (any *_fen, and a grant's amount, request and
-// budget), points as 积分, so an auditor does not read a ¥6,000 payment as
-// "amount":600000. The raw data stays beside it: it is what the hash covers.
+// kept in fen shown in 元 (any *_fen, and a grant's amount, request, budget,
+// an application's own match and what an ended agreement released), points
+// as 积分 (a merchant's monthly settlement's total among them), so an auditor
+// does not read a ¥6,000 payment as "amount":600000. The raw data stays
+// beside it: it is what the hash covers.
 func (a *app) auditAmounts(l i18n.Lang, e *audit.Entry) []string {
 	var data map[string]any
 	if json.Unmarshal([]byte(e.Data), &data) != nil {
@@ -119,9 +121,11 @@ func (a *app) auditAmounts(l i18n.Lang, e *audit.Entry) []string {
 			continue
 		}
 		switch {
-		case strings.HasSuffix(k, "_fen") || kind == "grants" && (k == "amount" || k == "request" || k == "budget"):
+		case strings.HasSuffix(k, "_fen") ||
+			kind == "grants" && (k == "amount" || k == "request" || k == "budget" || k == "match" || k == "released"):
 			out = append(out, a.Catalog.T(l, "audit.amount_money", k, procurement.FormatFen(int64(v))))
-		case (kind == "points" || kind == "award" || kind == "good" || kind == "redemption") && (k == "amount" || k == "price"):
+		case (kind == "points" || kind == "award" || kind == "good" || kind == "redemption") && (k == "amount" || k == "price"),
+			kind == "settlement" && k == "total":
 			out = append(out, a.Catalog.T(l, "audit.amount_points", k, int64(v)))
 		}
 	}

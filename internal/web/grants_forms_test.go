@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -238,4 +239,47 @@ func gateApplication(orgID, due string) url.Values {
 	return url.Values{"org": {orgID}, "title": {"楼门议事会培育"}, "problem": {"楼门长期无人议事，小事拖成大事"},
 		"plan": {"组建楼门议事会，每月开会一次，培养楼门长"}, "line_category": {"personnel"}, "line_item": {"督导费"}, "line_amount": {"10000"},
 		"request": {"7000"}, "match_cash": {"3000"}, "ms_title": {"议事会成立"}, "ms_due": {due}, "ms_pct": {"100"}}
+}
+
+// TestFormsReadFullWidthDigits: what a Chinese input method types in
+// full-width digits reads as the number it shows, as amounts and scores
+// do — a round's match share (７０), an application's milestone shares
+// (４０, ６０) and matched hours, and the phone of a user an admin creates.
+func TestFormsReadFullWidthDigits(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		s.Now = grantsClock
+		f := newFixture(t, s)
+		admin, org := f.browser(t), f.browser(t)
+		admin.login(f.admin)
+		org.login(f.orgAdmin)
+		fpath, _ := grantsRound(t, s, admin, f.street.ID)
+		today := s.Now().In(grants.Zone)
+		rpath := admin.mustPost("/grants/rounds", url.Values{"name": {"2026 年冬季微创投"}, "fund": {strings.TrimPrefix(fpath, "/grants/funds/")},
+			"route": {"micro_venture"}, "street": {f.street.ID}, "budget": {"20000"}, "match_pct": {"７０"}, "eligibility": {"street_orgs"},
+			"opens_on": {today.Format("2006-01-02")}, "closes_on": {today.AddDate(0, 1, 0).Format("2006-01-02")}})
+		ctx := storetest.Admin()
+		round, err := s.FindRoundByID(ctx, strings.TrimPrefix(rpath, "/grants/rounds/"))
+		if err != nil || round.MatchPct != 70 {
+			t.Fatalf("match share ７０: %+v %v", round, err)
+		}
+		app := gateApplication(f.org.ID, "2026-12-20")
+		app["ms_title"], app["ms_due"], app["ms_pct"] = []string{"议事会成立", "运行三个月"}, []string{"2026-12-20", "2027-03-20"}, []string{"４０", " ６０ "}
+		app["match_hours"] = []string{"１２０"}
+		apath := org.mustPost(rpath+"/applications", app)
+		a, err := s.FindApplicationByID(ctx, strings.TrimPrefix(apath, "/grants/applications/"))
+		if err != nil || len(a.Milestones) != 2 || a.Milestones[0].Pct != 40 || a.Milestones[1].Pct != 60 || a.MatchHours != 120 {
+			t.Fatalf("milestones ４０ and ６０, 120 hours: %+v %v", a, err)
+		}
+
+		code, _, h := admin.post("/admin/users", url.Values{"name": {"新社区干部"}, "phone": {"１３６ ００００ ０００２"},
+			"role": {"community_staff"}, "scope": {"龙锦苑二区社区"}, "password": {"long-enough-1"}})
+		if code != http.StatusSeeOther {
+			t.Fatalf("create a user with a full-width phone: %d", code)
+		}
+		u, err := s.FindUserByPhone(context.Background(), "13600000002")
+		if err != nil || h.Get("Location") != "/admin/users/"+u.ID {
+			t.Fatalf("the user is not found by 13600000002: %v", err)
+		}
+	})
 }

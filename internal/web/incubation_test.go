@@ -251,3 +251,44 @@ func TestBaseAndSpaceForms(t *testing.T) {
 		}
 	})
 }
+
+// TestAcademySeatsLeftOneSeat: a session of one seat reads “1 of 1 seat
+// left” and, once taken, “0 of 1 seat left” in English (never “1 seats”),
+// and 剩余 1 / 1 个名额 in Chinese; a larger one still counts seats.
+func TestAcademySeatsLeftOneSeat(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		ctx := storetest.Admin()
+		co := &incubation.Course{Title: "社会组织财务管理", Topic: incubation.TopicFinance}
+		if err := s.CreateCourse(ctx, co); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now().Add(48 * time.Hour).Truncate(time.Minute)
+		one := &incubation.Session{CourseID: co.ID, Teacher: "陈老师", Place: "一号会议室", Start: start, End: start.Add(2 * time.Hour), Capacity: 1}
+		big := &incubation.Session{CourseID: co.ID, Teacher: "李老师", Place: "多功能厅", Start: start.Add(24 * time.Hour), End: start.Add(26 * time.Hour), Capacity: 20}
+		for _, se := range []*incubation.Session{one, big} {
+			if err := s.CreateCourseSession(ctx, se); err != nil {
+				t.Fatal(err)
+			}
+		}
+		b := f.browser(t)
+		if _, body, _ := b.get("/academy/sessions/" + one.ID); !strings.Contains(body, "剩余 1 / 1 个名额") {
+			t.Errorf("zh: %s", regexp.MustCompile(`<dd id="seats">[^<]*`).FindString(body))
+		}
+		if code, _, _ := b.post("/lang", url.Values{"lang": {"en"}, "next": {"/"}}); code != http.StatusSeeOther {
+			t.Fatalf("switch to en: %d", code)
+		}
+		if _, body, _ := b.get("/academy"); !strings.Contains(body, "1 of 1 seat left") || !strings.Contains(body, "20 of 20 seats left") {
+			t.Error("the academy does not read “1 of 1 seat left” and “20 of 20 seats left”")
+		}
+		org := f.browser(t)
+		org.login(f.orgAdmin)
+		if code, _, _ := org.post("/academy/sessions/"+one.ID+"/enrollments", url.Values{"org": {f.org.ID}, "person": {"王秀兰"}}); code != http.StatusSeeOther {
+			t.Fatalf("enroll: %d", code)
+		}
+		if _, body, _ := b.get("/academy/sessions/" + one.ID); !strings.Contains(body, `<dd id="seats">0 of 1 seat left</dd>`) {
+			t.Errorf("en, the seat taken: %s", regexp.MustCompile(`<dd id="seats">[^<]*`).FindString(body))
+		}
+	})
+}
