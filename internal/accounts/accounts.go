@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/text"
 )
 
 // Role is what a person does on the platform (DESIGN.md "Places and people").
@@ -122,7 +123,7 @@ var phoneRE = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
 // NormalizePhone strips spaces, dashes and a +86 prefix and checks the result
 // is a mainland mobile number.
 func NormalizePhone(s string) (string, error) {
-	s = strings.NewReplacer(" ", "", "-", "", "\u00a0", "").Replace(strings.TrimSpace(s))
+	s = strings.NewReplacer(" ", "", "-", "", "\u00a0", "", "\u3000", "").Replace(text.Narrow(strings.TrimSpace(s)))
 	s = strings.TrimPrefix(strings.TrimPrefix(s, "+86"), "0086")
 	if !phoneRE.MatchString(s) {
 		return "", errs.Field("phone", "phone.invalid")

@@ -6,6 +6,7 @@ import (
 
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/registry"
+	"github.com/huitian/huitian/internal/text"
 )
 
 // Limits of a solution's content.
@@ -25,13 +26,13 @@ const (
 
 func runes(s string) int { return utf8.RuneCountInString(s) }
 
-// text trims *s and checks its length: required when min > 0.
-func text(l *errs.List, field string, s *string, min, max int) {
+// checkText trims *s and checks its length: required when min > 0.
+func checkText(l *errs.List, field string, s *string, min, max int) {
 	*s = strings.TrimSpace(*s)
 	switch c := runes(*s); {
 	case c == 0 && min > 0:
 		l.Add(field, "field.required")
-	case c > 0 && c < min:
+	case c > 0 && text.Len(*s) < min:
 		l.Add(field, "field.too_short", min)
 	case c > max:
 		l.Add(field, "field.too_long", max)
@@ -43,10 +44,10 @@ func text(l *errs.List, field string, s *string, min, max int) {
 // so a coordinator reviews substance, never missing fields.
 func (v *Version) Validate() error {
 	var l errs.List
-	text(&l, "title", &v.Title, 4, 60)
-	text(&l, "problem", &v.Problem, 10, 2000)
-	text(&l, "summary", &v.Summary, 0, 2000)
-	text(&l, "note", &v.Note, 0, 500)
+	checkText(&l, "title", &v.Title, 4, 60)
+	checkText(&l, "problem", &v.Problem, 10, 2000)
+	checkText(&l, "summary", &v.Summary, 0, 2000)
+	checkText(&l, "note", &v.Note, 0, 500)
 	v.Category = strings.TrimSpace(v.Category)
 	if v.Category == "" {
 		l.Add("category", "field.required")

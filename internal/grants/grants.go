@@ -18,6 +18,7 @@ import (
 	"github.com/huitian/huitian/internal/ledger"
 	"github.com/huitian/huitian/internal/procurement"
 	"github.com/huitian/huitian/internal/registry"
+	"github.com/huitian/huitian/internal/text"
 )
 
 // Zone is where dates are reckoned (Beijing, UTC+8, no daylight saving).
@@ -429,7 +430,7 @@ func textField(l *errs.List, field, s string, min, max int) {
 	switch c := utf8.RuneCountInString(s); {
 	case c == 0:
 		l.Add(field, "field.required")
-	case c < min:
+	case text.Len(s) < min:
 		l.Add(field, "grants.too_short", min)
 	case c > max:
 		l.Add(field, "field.too_long", max)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/text"
 )
 
 // Status is where a suggestion stands.
@@ -99,7 +100,7 @@ func (s *Suggestion) Validate() error {
 	s.Place = strings.TrimSpace(s.Place)
 	var l errs.List
 	switch n := utf8.RuneCountInString(s.Body); {
-	case n < 5:
+	case text.Len(s.Body) < 5:
 		l.Add("body", "suggestion.body_short")
 	case n > MaxBody:
 		l.Add("body", "suggestion.body_long", MaxBody)
@@ -141,7 +142,7 @@ func (n *Notice) Resource() accounts.Resource {
 func (n *Notice) Validate() error {
 	n.Title, n.Body = strings.TrimSpace(n.Title), strings.TrimSpace(n.Body)
 	var l errs.List
-	if k := utf8.RuneCountInString(n.Title); k < 2 || k > 80 {
+	if k := utf8.RuneCountInString(n.Title); text.Len(n.Title) < 2 || k > 80 {
 		l.Add("title", "notice.title_length", 2, 80)
 	}
 	if utf8.RuneCountInString(n.Body) > 2000 {

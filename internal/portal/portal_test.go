@@ -37,6 +37,7 @@ func TestValidate(t *testing.T) {
 	}{
 		{Suggestion{Body: "  路灯坏了很久  ", CommunityID: "c1"}, nil},
 		{Suggestion{Body: "灯坏了", CommunityID: "c1"}, []string{"body"}},
+		{Suggestion{Body: "灯坏了！！！😀😀", CommunityID: "c1"}, []string{"body"}}, // three words, however it is dressed
 		{Suggestion{Body: strings.Repeat("长", MaxBody+1), CommunityID: "c1"}, []string{"body"}},
 		{Suggestion{Body: "路灯坏了很久", Place: strings.Repeat("地", MaxPlace+1)}, []string{"place", "community"}},
 	} {

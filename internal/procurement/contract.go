@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/text"
 )
 
 // Contract is the published agreement for an awarded need.
@@ -189,15 +190,15 @@ type Question struct {
 }
 
 // CheckQuestion checks a question may be asked at now.
-func CheckQuestion(n *Need, text string, now time.Time) error {
+func CheckQuestion(n *Need, body string, now time.Time) error {
 	if n.Status != Published || !now.Before(n.QACutoff) {
 		return errs.E(errs.Conflict, "question.closed")
 	}
-	c := utf8.RuneCountInString(strings.TrimSpace(text))
-	if c < 5 {
+	body = strings.TrimSpace(body)
+	if text.Len(body) < 5 {
 		return errs.Field("text", "field.too_short", 5)
 	}
-	if c > 1000 {
+	if utf8.RuneCountInString(body) > 1000 {
 		return errs.Field("text", "field.too_long", 1000)
 	}
 	return nil

@@ -8,6 +8,7 @@ import (
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/text"
 )
 
 // PanelMember is a reviewer assigned to a need, with their declaration of
@@ -221,15 +222,15 @@ type Objection struct {
 }
 
 // CheckObjection checks an objection may be filed at now.
-func CheckObjection(n *Need, text string, now time.Time) error {
+func CheckObjection(n *Need, body string, now time.Time) error {
 	if n.Status != Awarded || !now.Before(n.ObjectionEnds()) {
 		return errs.E(errs.Conflict, "objection.closed")
 	}
-	c := utf8.RuneCountInString(strings.TrimSpace(text))
-	if c < 10 {
+	body = strings.TrimSpace(body)
+	if text.Len(body) < 10 {
 		return errs.Field("text", "field.too_short", 10)
 	}
-	if c > 2000 {
+	if utf8.RuneCountInString(body) > 2000 {
 		return errs.Field("text", "field.too_long", 2000)
 	}
 	return nil

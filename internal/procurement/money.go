@@ -5,29 +5,13 @@ import (
 	"strings"
 
 	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/text"
 )
-
-// Narrow reads full-width digits and points as a Chinese input method
-// types them (８万, ３．５万, ８５) as their ASCII forms; every number a
-// form reads goes through it.
-func Narrow(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= '０' && r <= '９':
-			return r - '０' + '0'
-		case r == '．' || r == '。':
-			return '.'
-		case r == '－' || r == '−':
-			return '-'
-		}
-		return r
-	}, s)
-}
 
 // ParsePoints reads a score typed into a form: a whole number 0–100,
 // required, in ASCII or full-width digits.
 func ParsePoints(field, s string) (int, error) {
-	s = Narrow(strings.TrimSpace(s))
+	s = text.Narrow(strings.TrimSpace(s))
 	if s == "" {
 		return 0, errs.Field(field, "field.required")
 	}
@@ -44,7 +28,7 @@ func ParsePoints(field, s string) (int, error) {
 // ParseYuan reads an amount typed in yuan ("80000", "8万", "1,234.5",
 // "¥80,000.00") into fen, exactly (no floating point).
 func ParseYuan(field, s string) (int64, error) {
-	s = Narrow(strings.TrimSpace(s))
+	s = text.Narrow(strings.TrimSpace(s))
 	s = strings.NewReplacer(",", "", "，", "", "¥", "", "￥", "", "元", "", " ", "", "\u3000", "").Replace(s)
 	// A minus before an amount that reads is a sign, not a typo: say
 	// what is wrong with it (-5, -8万) rather than show the format again.

@@ -13,6 +13,7 @@ import (
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/registry"
+	"github.com/huitian/huitian/internal/text"
 )
 
 // Status is where a need is in its life (DESIGN.md, modelled on OCDS stages).
@@ -188,7 +189,7 @@ func (n *Need) Validate(r Rules) error {
 	switch c := utf8.RuneCountInString(n.Title); {
 	case c == 0:
 		l.Add("title", "field.required")
-	case c < 4:
+	case text.Len(n.Title) < 4:
 		l.Add("title", "field.too_short", 4)
 	case c > 100:
 		l.Add("title", "field.too_long", 100)

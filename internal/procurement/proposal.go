@@ -12,6 +12,7 @@ import (
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/text"
 )
 
 // ProposalStatus is where a proposal is.
@@ -74,7 +75,7 @@ func (p *Proposal) Validate(n *Need) error {
 		switch {
 		case c == 0 && min > 0:
 			l.Add(field, "field.required")
-		case c < min:
+		case text.Len(*v) < min:
 			l.Add(field, "field.too_short", min)
 		case c > max:
 			l.Add(field, "field.too_long", max)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/text"
 )
 
 // Registration is how an organization is recognized.
@@ -176,7 +177,7 @@ func (o *Organization) Validate() error {
 	switch n := utf8.RuneCountInString(o.Name); {
 	case n == 0:
 		l.Add("name", "field.required")
-	case n < 2:
+	case text.Len(o.Name) < 2:
 		l.Add("name", "field.too_short", 2)
 	case n > 100:
 		l.Add("name", "field.too_long", 100)

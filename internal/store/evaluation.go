@@ -12,6 +12,7 @@ import (
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/procurement"
+	"github.com/huitian/huitian/internal/text"
 )
 
 // findPanel loads a need's reviewers with their declarations.
@@ -478,7 +479,7 @@ func (s *Store) AnswerObjection(ctx context.Context, objectionID, answer string)
 		}
 		answer = strings.TrimSpace(answer)
 		switch k := utf8.RuneCountInString(answer); {
-		case k < 5:
+		case text.Len(answer) < 5:
 			return errs.Field("answer", "field.too_short", 5)
 		case k > 2000:
 			return errs.Field("answer", "field.too_long", 2000)

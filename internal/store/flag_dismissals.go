@@ -8,6 +8,7 @@ import (
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/activities"
 	"github.com/huitian/huitian/internal/errs"
+	"github.com/huitian/huitian/internal/text"
 )
 
 // redemptionFlagPrefix keys a flagged redemption's dismissal.
@@ -17,7 +18,7 @@ const redemptionFlagPrefix = "redemption:"
 func checkReason(reason string) (string, error) {
 	reason = strings.TrimSpace(reason)
 	switch n := utf8.RuneCountInString(reason); {
-	case n < 5:
+	case text.Len(reason) < 5:
 		return "", errs.Field("reason", "field.too_short", 5)
 	case n > 500:
 		return "", errs.Field("reason", "field.too_long", 500)

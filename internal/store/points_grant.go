@@ -7,6 +7,7 @@ import (
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/points"
+	"github.com/huitian/huitian/internal/text"
 )
 
 // GrantPoints grants amount points from streetID's pool to the resident
@@ -32,6 +33,12 @@ func (s *Store) GrantPoints(ctx context.Context, streetID, phone string, amount 
 	if amount <= 0 || amount > points.MaxGrant {
 		l.Add("amount", "number.range", 1, points.MaxGrant)
 	}
+	switch reason = strings.TrimSpace(reason); {
+	case reason == "":
+		l.Add("reason", "field.required")
+	case text.Len(reason) < 4:
+		l.Add("reason", "field.too_short", 4) // 评选奖励 at least: a resident reads why
+	}
 	if strings.TrimSpace(key) == "" {
 		l.Add("idempotency_key", "field.required")
 	}
@@ -46,7 +53,7 @@ func (s *Store) GrantPoints(ctx context.Context, streetID, phone string, amount 
 		if out, err = post(ctx, c, p, "", ""); err != nil || out != p { // a resubmitted form: told once already
 			return err
 		}
-		return notifyAt(ctx, c, []string{to.ID}, "/me/points", "points_granted", amount, strings.TrimSpace(reason))
+		return notifyAt(ctx, c, []string{to.ID}, "/me/points", "points_granted", amount, reason)
 	})
 	return out, err
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/points"
 	"github.com/huitian/huitian/internal/portal"
+	"github.com/huitian/huitian/internal/text"
 )
 
 const ruleColumns = `id, name, kind, activity_type, points_per_hour, points, daily_cap, threshold, active, updated_at`
@@ -300,14 +301,14 @@ func (s *Store) FindAwards(ctx context.Context, f AwardFilter) ([]*points.Award,
 
 // ObjectAward records an objection during the notice; it holds the award
 // until the street's staff decide.
-func (s *Store) ObjectAward(ctx context.Context, id, text string) (*points.Award, error) {
+func (s *Store) ObjectAward(ctx context.Context, id, objection string) (*points.Award, error) {
 	u := accounts.ActorFrom(ctx)
 	if u == nil {
 		return nil, errs.E(errs.Unauthorized, "auth.required")
 	}
-	text = strings.TrimSpace(text)
-	switch n := utf8.RuneCountInString(text); {
-	case n < 5:
+	objection = strings.TrimSpace(objection)
+	switch n := utf8.RuneCountInString(objection); {
+	case text.Len(objection) < 5:
 		return nil, errs.Field("objection", "field.too_short", 5)
 	case n > 500:
 		return nil, errs.Field("objection", "field.too_long", 500)
@@ -322,10 +323,10 @@ func (s *Store) ObjectAward(ctx context.Context, id, text string) (*points.Award
 		if err != nil {
 			return err
 		}
-		if err := setAwardStatus(ctx, c, a, to, `objection = ?, objector_id = ?`, text, u.ID); err != nil {
+		if err := setAwardStatus(ctx, c, a, to, `objection = ?, objector_id = ?`, objection, u.ID); err != nil {
 			return err
 		}
-		a.Objection, out = text, a
+		a.Objection, out = objection, a
 		// The objection's text may name people: the audit keeps that it
 		// happened, not what it says.
 		return record(ctx, c, "award.object", a.Resource(), nil)

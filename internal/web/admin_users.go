@@ -7,7 +7,6 @@ import (
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/errs"
-	"github.com/huitian/huitian/internal/procurement"
 	"github.com/huitian/huitian/internal/store"
 )
 
@@ -67,7 +66,7 @@ func (a *app) adminUserCreate(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	u := &accounts.User{Phone: procurement.Narrow(r.PostFormValue("phone")), Name: r.PostFormValue("name")}
+	u := &accounts.User{Phone: r.PostFormValue("phone"), Name: r.PostFormValue("name")}
 	g, err := a.grantFromForm(r)
 	if err == nil && accounts.StaffRole(g.Role) {
 		if err = accounts.ValidatePassword(r.PostFormValue("password")); err == nil {

@@ -8,9 +8,9 @@ import (
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/grants"
-	"github.com/huitian/huitian/internal/procurement"
 	"github.com/huitian/huitian/internal/server"
 	"github.com/huitian/huitian/internal/store"
+	"github.com/huitian/huitian/internal/text"
 )
 
 // The foundation and micro-venture grants (基金会与微创投): the public home
@@ -118,7 +118,7 @@ func (a *app) roundCreate(w http.ResponseWriter, r *http.Request) {
 		a.grantsAgain(w, r, "round", err)
 		return
 	}
-	pct, _ := strconv.Atoi(procurement.Narrow(strings.TrimSpace(r.PostFormValue("match_pct"))))
+	pct, _ := strconv.Atoi(text.Narrow(strings.TrimSpace(r.PostFormValue("match_pct"))))
 	x := &grants.RoundRecord{FundID: r.PostFormValue("fund"), Name: r.PostFormValue("name"), Route: grants.Route(r.PostFormValue("route")),
 		StreetID: r.PostFormValue("street"), Budget: budget, MatchPct: pct, Themes: r.PostForm["themes"],
 		Eligibility: grants.Eligibility(r.PostFormValue("eligibility")), Criteria: strings.Split(r.PostFormValue("criteria"), "\n"),

@@ -10,9 +10,9 @@ import (
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/grants"
 	"github.com/huitian/huitian/internal/i18n"
-	"github.com/huitian/huitian/internal/procurement"
 	"github.com/huitian/huitian/internal/server"
 	"github.com/huitian/huitian/internal/store"
+	"github.com/huitian/huitian/internal/text"
 )
 
 // A round's page: the call (budget, match ratio, themes, eligibility,
@@ -242,7 +242,7 @@ func (a *app) applicationCreate(w http.ResponseWriter, r *http.Request) {
 	x.Request = yuan("request", r.PostFormValue("request"))
 	x.MatchCash = yuan("match_cash", r.PostFormValue("match_cash"))
 	x.MatchHoursValue = yuan("match_hours_value", r.PostFormValue("match_hours_value"))
-	x.MatchHours, _ = strconv.ParseInt(procurement.Narrow(strings.TrimSpace(r.PostFormValue("match_hours"))), 10, 64)
+	x.MatchHours, _ = strconv.ParseInt(text.Narrow(strings.TrimSpace(r.PostFormValue("match_hours"))), 10, 64)
 	for _, row := range formLines(r.PostForm) {
 		ln := grants.BudgetLine{Item: row.Item, Category: row.Category}
 		if strings.TrimSpace(row.Amount) != "" {
@@ -256,7 +256,7 @@ func (a *app) applicationCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, row := range formMilestones(r.PostForm) {
 		m := grants.Milestone{Title: row.Title, Due: row.Due}
-		m.Pct, _ = strconv.Atoi(procurement.Narrow(strings.TrimSpace(row.Pct)))
+		m.Pct, _ = strconv.Atoi(text.Narrow(strings.TrimSpace(row.Pct)))
 		x.Milestones = append(x.Milestones, m)
 	}
 	if err := l.Err(); err != nil {

@@ -259,8 +259,18 @@ func TestPointsGrantPage(t *testing.T) {
 		if code != 400 || !strings.Contains(body, "没有找到用这个手机号注册的居民") || !strings.Contains(body, "应在 1 到 10000 之间") {
 			t.Fatalf("bad grant: %d", code)
 		}
+		// Everything wrong with an empty form is said at once.
+		empty := url.Values{"street": {f.street.ID}, "key": {key[1]}}
+		if code, body, _ := staff.post("/admin/points/grant", empty); code != 400 || !strings.Contains(body, "有 3 处") {
+			t.Fatalf("empty grant form: %d %s", code, body)
+		}
+		if code, body, _ := staff.post("/admin/points/grant", url.Values{"street": {f.street.ID}, "key": {key[1]},
+			"phone": {res.Phone}, "amount": {"１０"}, "reason": {"😀"}}); code != 400 || strings.Contains(body, "应为整数") ||
+			!strings.Contains(body, "至少要 4 个字") {
+			t.Fatalf("full-width amount, emoji reason: %d", code)
+		}
 		form.Set("phone", res.Phone)
-		form.Set("amount", "50")
+		form.Set("amount", "５0")
 		form.Set("reason", "垃圾分类示范户评选奖励")
 		if code, _, _ := outsider.post("/admin/points/grant", form); code != 403 {
 			t.Fatalf("another street's staff granted from this pool: %d", code)

@@ -11,6 +11,7 @@ import (
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/places"
 	"github.com/huitian/huitian/internal/points"
+	"github.com/huitian/huitian/internal/text"
 )
 
 type pointsGrantData struct {
@@ -80,14 +81,25 @@ func (a *app) pointsGrant(w http.ResponseWriter, r *http.Request) {
 // the form again, empty, with the pool's postings.
 func (a *app) pointsGrantSubmit(w http.ResponseWriter, r *http.Request) {
 	street := r.PostFormValue("street")
-	amount, err := strconv.ParseInt(strings.TrimSpace(r.PostFormValue("amount")), 10, 64)
-	if err != nil {
-		a.formAgain(w, r, "admin_points_grant.html", a.pointsGrantPage, errs.Field("amount", "number.range", 1, points.MaxGrant))
-		return
+	// An amount that does not read is said with every other problem of
+	// the form at once: the store is asked with none and adds its own.
+	var bad error
+	raw := text.Narrow(strings.TrimSpace(r.PostFormValue("amount")))
+	amount, err := strconv.ParseInt(raw, 10, 64)
+	switch {
+	case raw == "":
+		bad = errs.Field("amount", "field.required")
+	case err != nil && strings.Trim(raw, "0123456789") == "": // all digits: too many of them
+		bad = errs.Field("amount", "number.range", 1, points.MaxGrant)
+	case err != nil:
+		bad = errs.Field("amount", "number.invalid")
+	}
+	if bad != nil {
+		amount = 0
 	}
 	if _, err := a.Store.GrantPoints(r.Context(), street, r.PostFormValue("phone"), amount, r.PostFormValue("reason"),
 		r.PostFormValue("key")); err != nil {
-		a.formAgain(w, r, "admin_points_grant.html", a.pointsGrantPage, err)
+		a.formAgain(w, r, "admin_points_grant.html", a.pointsGrantPage, errs.Merge(bad, err))
 		return
 	}
 	a.redirect(w, r, "/admin/points/grant?street="+url.QueryEscape(street), "flash.points_granted")

@@ -330,6 +330,9 @@ func TestAwardPages(t *testing.T) {
 			!regexp.MustCompile(`(?s)<tr id="award-`+aw[0].ID+`">.*?<details open>.*?>没来</textarea>\s*<p class="field-error" role="alert">至少要 5 个字`).MatchString(body) {
 			t.Fatalf("short objection: its entry is not open again with the text and the reason: %d %s", code, body)
 		}
+		if code, _, _ := objector.post("/points/notice/"+aw[0].ID+"/objection", url.Values{"objection": {"😀😀😀😀😀"}}); code != 400 {
+			t.Fatalf("five emoji held an award: %d", code) // they count for no word
+		}
 		if code, _, _ := objector.post("/points/notice/"+aw[0].ID+"/objection", url.Values{"objection": {"当天这位居民没有到场"}}); code != 303 {
 			t.Fatalf("objection: %d", code)
 		}
