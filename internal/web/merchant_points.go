@@ -12,6 +12,7 @@ import (
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/merchants"
 	"github.com/huitian/huitian/internal/points"
+	"github.com/huitian/huitian/internal/text"
 )
 
 type merchantData struct {
@@ -101,8 +102,12 @@ func (a *app) merchantShow(w http.ResponseWriter, r *http.Request) {
 	a.render(w, r, "merchant_points.html", http.StatusOK, p)
 }
 
+// formInt reads a whole number the field must have (full-width digits too).
 func formInt(r *http.Request, field string) (int64, error) {
-	v := strings.TrimSpace(r.PostFormValue(field))
+	v := text.Narrow(strings.TrimSpace(r.PostFormValue(field)))
+	if v == "" {
+		return 0, errs.Field(field, "field.required")
+	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil {
 		return 0, errs.Field(field, "number.invalid")
@@ -116,7 +121,9 @@ func (a *app) merchantGoodCreate(w http.ResponseWriter, r *http.Request) {
 	stock, serr := formInt(r, "stock")
 	g.Price, g.Stock = price, stock
 	err := errs.Merge(perr, serr)
-	if err == nil {
+	if err != nil { // with the name's problems too, all at once
+		err = errs.Merge(err, g.Validate())
+	} else {
 		err = a.Store.CreateGood(r.Context(), g)
 	}
 	if err != nil {
@@ -150,6 +157,9 @@ func (a *app) merchantGoodUpdate(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		a.fail(w, r, err)
 		return
+	}
+	if u.Stock == nil && u.Price == nil && u.Active == nil { // an empty 改库存: nothing to save, say so
+		errList = append(errList, errs.Field("stock", "field.required"))
 	}
 	err = errs.Merge(errList...)
 	if err == nil {

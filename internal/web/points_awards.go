@@ -9,6 +9,7 @@ import (
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/points"
 	"github.com/huitian/huitian/internal/store"
+	"github.com/huitian/huitian/internal/text"
 )
 
 type noticeData struct {
@@ -125,7 +126,7 @@ func (a *app) adminPointsRules(w http.ResponseWriter, r *http.Request) {
 
 // formInt64 reads an optional whole number ("" is 0).
 func formInt64(r *http.Request, field string, l *errs.List) int64 {
-	v := strings.TrimSpace(r.PostFormValue(field))
+	v := text.Narrow(strings.TrimSpace(r.PostFormValue(field)))
 	if v == "" {
 		return 0
 	}

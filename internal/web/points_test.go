@@ -71,12 +71,20 @@ func TestPointsPages(t *testing.T) {
 		if code, body, _ := shopB.post("/merchant/"+shop.ID+"/goods", url.Values{"name": {"鸡蛋一盒"}, "price": {"三十"}, "stock": {"5"}}); code != 400 || !strings.Contains(body, "应为整数") {
 			t.Fatalf("bad price: %d", code)
 		}
-		if code, _, _ := shopB.post("/merchant/"+shop.ID+"/goods", url.Values{"name": {"鸡蛋一盒"}, "price": {"30"}, "stock": {"5"}}); code != 303 {
+		if code, body, _ := shopB.post("/merchant/"+shop.ID+"/goods", url.Values{}); code != 400 || !strings.Contains(body, "有 3 处") ||
+			strings.Contains(body, "应为整数") {
+			t.Fatalf("an empty goods form: name, price and stock are all required, at once: %d", code)
+		}
+		if code, _, _ := shopB.post("/merchant/"+shop.ID+"/goods", url.Values{"name": {"鸡蛋一盒"}, "price": {"３０"}, "stock": {"5"}}); code != 303 {
 			t.Fatalf("add good: %d", code)
 		}
 		goods, _ := s.FindGoods(ctx, points.GoodFilter{MerchantID: shop.ID})
-		if len(goods) != 1 {
-			t.Fatalf("goods %d", len(goods))
+		if len(goods) != 1 || goods[0].Price != 30 {
+			t.Fatalf("goods %+v", goods)
+		}
+		if code, body, _ := shopB.post("/merchant/"+shop.ID+"/goods/"+goods[0].ID, url.Values{"stock": {""}}); code != 400 ||
+			strings.Contains(body, "商品已更新") {
+			t.Fatalf("an empty stock change was answered as saved: %d", code)
 		}
 		// Another merchant can neither see nor change this one's page.
 		drug := f.browser(t)
