@@ -225,6 +225,10 @@ func TestActivitySignupWaitingListAndPromotion(t *testing.T) {
 		if err != nil || len(notes) != 1 || notes[0].Kind != "activity_promoted" {
 			t.Fatalf("promotion notice: %+v %v", notes, err)
 		}
+		var texts int // by text message too: the activity may start within the hour
+		if err := rawCount(t, s, `SELECT COUNT(*) FROM outbox WHERE kind = 'activity_promoted' AND user_id = ?`, r[2].ID, &texts); err != nil || texts != 1 {
+			t.Fatalf("promotion text messages: %d %v", texts, err)
+		}
 		// A waiting resident who cancels frees nothing.
 		if err := s.CancelSignup(as(r[3]), a.ID); err != nil {
 			t.Fatal(err)

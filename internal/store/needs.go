@@ -816,7 +816,7 @@ func addNotifications(ctx context.Context, c conn, userIDs []string, needID, lin
 // smsKinds are the notifications also sent as a text message.
 var smsKinds = map[string]bool{"need_submitted": true, "need_returned": true, "awarded": true, "milestone_returned": true,
 	"need_changed": true, "deadline_passed": true,
-	"activity_reminder": true,
+	"activity_reminder": true, "activity_promoted": true, // a place from the waiting list may start within the hour
 	// Grants: money decided, and a milestone sent back before it can be paid.
 	"grant_awarded": true, "grant_milestone_returned": true,
 	// The resident portal: an answer to a resident's need, and who signed them up (代办).

@@ -167,8 +167,8 @@ func TestPointsPages(t *testing.T) {
 			t.Fatalf("the code's page once used: %d %q", code, h.Get("Location"))
 		}
 		if _, body, _ := res.get("/me/points"); !strings.Contains(body, "<strong>20</strong>") || !strings.Contains(body, "兑换 鸡蛋一盒") || !strings.Contains(body, "-30") ||
-			!strings.Contains(body, "这个兑换码已经兑换过了") {
-			t.Fatalf("resident page after redemption: %s", body)
+			!strings.Contains(body, "这个兑换码已经兑换过了") || !strings.Contains(body, "还差 10 分") {
+			t.Fatalf("resident page after redemption (20 points left, eggs at 30): %s", body)
 		}
 		// Used codes are refused with a clear message.
 		if code, body, _ := shopB.get("/merchant/" + shop.ID + "/redeem?code=" + digits[1]); code != 409 || !strings.Contains(body, "已经核销") {

@@ -94,6 +94,7 @@ func (a *app) parseTemplates() (templates, error) {
 		"list_party_forms": func() []registry.PartyForm { return registry.PartyForms },
 		"list_sorts":       func() []string { return registry.SortKeys },
 		"add":              func(a, b int) int { return a + b },
+		"minus":            func(a, b int64) int64 { return a - b },
 		"join":             strings.Join,
 		"hasPrefix":        strings.HasPrefix,
 		"pages":            pageNumbers,
