@@ -1,6 +1,7 @@
 package activities
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -215,5 +216,31 @@ func TestFlags(t *testing.T) {
 	}
 	if n != 3 {
 		t.Errorf("%d flags: %v", n, got)
+	}
+}
+
+// TestScanProof: a code scanned in time is good for ScanGrace on the phone
+// that scanned it, for that activity only, and cannot be forged.
+func TestScanProof(t *testing.T) {
+	secret := NewSecret()
+	at := time.Date(2025, 6, 7, 1, 0, 10, 0, time.UTC)
+	p := ScanProof(secret, at)
+	if !CheckScanProof(secret, p, at) || !CheckScanProof(secret, p, at.Add(ScanGrace-CodeWindow)) {
+		t.Fatal("a fresh scan refused")
+	}
+	if CheckScanProof(secret, p, at.Add(ScanGrace+CodeWindow)) {
+		t.Fatal("a scan older than the grace accepted")
+	}
+	if CheckScanProof(secret, p, at.Add(-time.Minute)) {
+		t.Fatal("a scan from the future accepted")
+	}
+	if CheckScanProof(NewSecret(), p, at) {
+		t.Fatal("another activity's secret accepted the scan")
+	}
+	forged := ScanProof("guess", at)
+	for _, bad := range []string{"", "x", forged, p + "0", "99999999999.abc", strings.Repeat("1", 80)} {
+		if CheckScanProof(secret, bad, at) {
+			t.Fatalf("%q accepted", bad)
+		}
 	}
 }

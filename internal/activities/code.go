@@ -71,3 +71,41 @@ const (
 func (a *Activity) CodeOpen(t time.Time) bool {
 	return a.Status == Published && !t.Before(a.StartsAt.Add(-CheckinOpens)) && t.Before(a.EndsAt.Add(CheckoutCloses))
 }
+
+// ScanGrace is how long a code scanned in time at the venue by a phone
+// not yet signed in stays good for that phone: the sign-in it leads to
+// takes an SMS code, a minute or two for an older resident, longer than
+// the code lives.
+const ScanGrace = 10 * time.Minute
+
+// ScanProof is what a phone keeps of a code it scanned in time at t: the
+// window and a MAC of it under the activity's secret (so it is good for
+// that activity only and cannot be made without having scanned).
+func ScanProof(secret string, t time.Time) string {
+	w := window(t)
+	return fmt.Sprintf("%d.%s", w, scanMAC(secret, w))
+}
+
+// CheckScanProof reports whether proof was made for this activity by a
+// scan no longer than ScanGrace before t (and not after it).
+func CheckScanProof(secret, proof string, t time.Time) bool {
+	var w int64
+	var mac string
+	if secret == "" || len(proof) > 64 {
+		return false
+	}
+	if _, err := fmt.Sscanf(proof, "%d.%s", &w, &mac); err != nil {
+		return false
+	}
+	now := window(t)
+	if w > now || now-w > int64(ScanGrace/CodeWindow) {
+		return false
+	}
+	return hmac.Equal([]byte(scanMAC(secret, w)), []byte(mac))
+}
+
+func scanMAC(secret string, w int64) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	fmt.Fprintf(m, "scan:%d", w)
+	return hex.EncodeToString(m.Sum(nil))[:32]
+}

@@ -631,11 +631,50 @@ const minCheckout = 5 * time.Minute
 // CheckinByCode checks the actor in at the venue with the code shown there,
 // or out when already in. want, when set, insists on one of the two.
 func (s *Store) CheckinByCode(ctx context.Context, activityID, code string, want Step) (Step, *activities.Signup, error) {
+	code = strings.TrimSpace(code)
+	return s.checkin(ctx, activityID, want, func(secret string, now time.Time) bool { return activities.CheckCode(secret, code, now) })
+}
+
+// ScanActivityCode is a venue code scanned by a phone not yet signed in:
+// if it is good now, the proof the phone keeps (activities.ScanProof) to
+// check in with once signed in, within activities.ScanGrace.
+func (s *Store) ScanActivityCode(ctx context.Context, activityID, code string) (string, error) {
+	c := s.read()
+	a, err := findActivity(ctx, c, activityID)
+	if err != nil {
+		return "", s.translate(err)
+	}
+	if !a.Public() {
+		return "", notFound("activity")
+	}
+	if !a.CodeOpen(c.now) {
+		return "", errs.E(errs.Conflict, "activity.code_closed")
+	}
+	var secret string
+	if err := c.row(ctx, `SELECT secret FROM activities WHERE id = ?`, a.ID).Scan(&secret); err != nil {
+		return "", s.translate(err)
+	}
+	if !activities.CheckCode(secret, strings.TrimSpace(code), c.now) {
+		return "", errs.Field("code", "activity.code_wrong")
+	}
+	return activities.ScanProof(secret, c.now), nil
+}
+
+// CheckinByScan is CheckinByCode for a resident who scanned the venue code
+// before signing in: proof is what ScanActivityCode gave that phone.
+func (s *Store) CheckinByScan(ctx context.Context, activityID, proof string, want Step) (Step, *activities.Signup, error) {
+	return s.checkin(ctx, activityID, want, func(secret string, now time.Time) bool {
+		return activities.CheckScanProof(secret, proof, now)
+	})
+}
+
+// checkin checks the signed-in resident in or out of an activity when
+// valid says the venue code (or a scan of it) holds.
+func (s *Store) checkin(ctx context.Context, activityID string, want Step, valid func(secret string, now time.Time) bool) (Step, *activities.Signup, error) {
 	u := accounts.ActorFrom(ctx)
 	if u == nil {
 		return "", nil, errs.E(errs.Unauthorized, "auth.required")
 	}
-	code = strings.TrimSpace(code)
 	var step Step
 	var out *activities.Signup
 	err := s.tx(ctx, func(c conn) error {
@@ -663,7 +702,7 @@ func (s *Store) CheckinByCode(ctx context.Context, activityID, code string, want
 		if err := c.row(ctx, `SELECT secret FROM activities WHERE id = ?`, a.ID).Scan(&secret); err != nil {
 			return err
 		}
-		if !activities.CheckCode(secret, code, c.now) {
+		if !valid(secret, c.now) {
 			return errs.Field("code", "activity.code_wrong")
 		}
 		step, err = nextStep(g, want, c.now)
