@@ -624,10 +624,6 @@ const (
 	StepCheckout Step = "checkout"
 )
 
-// minCheckout is how soon after checking in a second scan of the code
-// counts as checking out (a double scan at the door does not).
-const minCheckout = 5 * time.Minute
-
 // CheckinByCode checks the actor in at the venue with the code shown there,
 // or out when already in. want, when set, insists on one of the two.
 func (s *Store) CheckinByCode(ctx context.Context, activityID, code string, want Step) (Step, *activities.Signup, error) {
@@ -666,9 +662,16 @@ func (s *Store) CheckinByCode(ctx context.Context, activityID, code string, want
 		if !activities.CheckCode(secret, code, c.now) {
 			return errs.Field("code", "activity.code_wrong")
 		}
-		step, err = nextStep(g, want, c.now)
+		step, err = nextStep(g, want)
 		if err != nil {
 			return err
+		}
+		if step == StepCheckout && c.now.Before(activities.CheckoutOpens(g.CheckinAt)) {
+			// Asked for or not (the check-in page's button always asks), a
+			// resident's check-out this soon is a double scan or a slip that
+			// would leave 0 hours and no way back in. The organizer's list
+			// is not held to it: they confirm the hours themselves.
+			return errs.E(errs.Conflict, "activity.just_in", activities.ClockUp(activities.CheckoutOpens(g.CheckinAt)))
 		}
 		if err := mark(ctx, c, a, g, step, activities.ByCode); err != nil {
 			return err
@@ -679,7 +682,9 @@ func (s *Store) CheckinByCode(ctx context.Context, activityID, code string, want
 	return step, out, err
 }
 
-func nextStep(g *activities.Signup, want Step, now time.Time) (Step, error) {
+// nextStep is what a code or a list tick does for g: want when it is
+// allowed now, else (want "") check-in or check-out as g stands.
+func nextStep(g *activities.Signup, want Step) (Step, error) {
 	switch {
 	case !g.CheckoutAt.IsZero():
 		return "", errs.E(errs.Conflict, "activity.already_out")
@@ -690,8 +695,6 @@ func nextStep(g *activities.Signup, want Step, now time.Time) (Step, error) {
 		return StepCheckin, nil
 	case want == StepCheckin:
 		return "", errs.E(errs.Conflict, "activity.already_in")
-	case want == "" && now.Sub(g.CheckinAt) < minCheckout:
-		return "", errs.E(errs.Conflict, "activity.just_in")
 	}
 	return StepCheckout, nil
 }
@@ -747,7 +750,7 @@ func (s *Store) MarkByList(ctx context.Context, activityID, signupID string, ste
 		if g.Confirmed {
 			return errs.E(errs.Conflict, "activity.already_confirmed")
 		}
-		if _, err := nextStep(g, step, c.now); err != nil {
+		if _, err := nextStep(g, step); err != nil {
 			return err
 		}
 		return mark(ctx, c, a, g, step, activities.ByList)

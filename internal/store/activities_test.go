@@ -554,3 +554,52 @@ func TestActivityUpdate(t *testing.T) {
 		}
 	})
 }
+
+// TestActivityCheckoutTooSoon: the check-in page's button always asks for
+// check-out; a minute after checking in it would end the attendance with
+// no time and no way back in, so the five minutes hold for it as for a
+// second scan, and the refusal says when check-out opens. The organizer's
+// list is not held to them (the organizer confirms the hours anyway).
+func TestActivityCheckoutTooSoon(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := newActivityWorld(t, s, 2)
+		a := w.activity(t, 10, activities.OpenToAnyone)
+		for _, u := range w.residents {
+			if _, err := s.Signup(as(u), a.ID, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		*w.clock = a.StartsAt.Add(-10*time.Minute + 20*time.Second) // 08:50:20 in Beijing
+		code, _, _ := s.ActivitySecretCode(as(w.organizer), a.ID)
+		if _, _, err := s.CheckinByCode(as(w.residents[0]), a.ID, code, store.StepCheckin); err != nil {
+			t.Fatal(err)
+		}
+		g1, _ := s.FindMySignup(as(w.residents[1]), a.ID)
+		if err := s.MarkByList(as(w.organizer), a.ID, g1.ID, store.StepCheckin); err != nil {
+			t.Fatal(err)
+		}
+		*w.clock = w.clock.Add(time.Minute)
+		code, _, _ = s.ActivitySecretCode(as(w.organizer), a.ID)
+		_, _, err := s.CheckinByCode(as(w.residents[0]), a.ID, code, store.StepCheckout)
+		if e := errs.As(err); errs.CodeOf(err) != errs.Conflict || e.Key != "activity.just_in" || len(e.Args) != 1 || e.Args[0] != "08:56" {
+			t.Fatalf("checked out a minute after checking in: %v", err)
+		}
+		if err := s.MarkByList(as(w.organizer), a.ID, g1.ID, store.StepCheckout); err != nil {
+			t.Fatalf("ticked out from the list: %v", err)
+		}
+		if g, _ := s.FindMySignup(as(w.residents[0]), a.ID); !g.CheckedIn() {
+			t.Fatalf("the refused check-out was recorded: %+v", g)
+		}
+		*w.clock = w.clock.Add(3*time.Minute + 59*time.Second) // 08:55:19: not yet
+		code, _, _ = s.ActivitySecretCode(as(w.organizer), a.ID)
+		if _, _, err := s.CheckinByCode(as(w.residents[0]), a.ID, code, store.StepCheckout); errs.As(err).Key != "activity.just_in" {
+			t.Fatalf("checked out a second early: %v", err)
+		}
+		*w.clock = a.StartsAt.Add(time.Hour)
+		code, _, _ = s.ActivitySecretCode(as(w.organizer), a.ID)
+		if step, g, err := s.CheckinByCode(as(w.residents[0]), a.ID, code, store.StepCheckout); err != nil || step != store.StepCheckout || g.Minutes != 60 {
+			t.Fatalf("check out an hour in: %s %+v %v", step, g, err)
+		}
+	})
+}
