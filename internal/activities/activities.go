@@ -266,6 +266,12 @@ type Signup struct {
 	Position int
 }
 
+// Served reports whether the signup counts as taking part in the activity:
+// its hours are confirmed and more than none. A resident confirmed at 0
+// hours came and left (or came outside the activity's time); that earns
+// no points and is not an activity on their record.
+func (s *Signup) Served() bool { return s.Status == SignedUp && s.Confirmed && s.ConfirmedMins > 0 }
+
 // CheckedIn reports whether the resident is at the venue now (in, not out).
 func (s *Signup) CheckedIn() bool { return !s.CheckinAt.IsZero() && s.CheckoutAt.IsZero() }
 

@@ -112,6 +112,12 @@ type Attendance struct {
 	EarnedToday      map[string]int64 // rule id + ":" + recipient account → points already awarded that day
 }
 
+// Participated reports whether the attendance counts as taking part: some
+// volunteer time was confirmed. One confirmed at 0 hours (a resident who
+// checked in and left at once, or whose time fell outside the activity)
+// earns nothing and counts toward nobody's monthly numbers.
+func (a Attendance) Participated() bool { return a.Minutes > 0 }
+
 // Line is one award computed from an attendance.
 type Line struct {
 	RuleID    string
@@ -125,6 +131,9 @@ type Line struct {
 // the same rules and attendance give the same lines, so the activities
 // side can show what an attendance will earn before it is confirmed.
 func Compute(rules []*Rule, a Attendance) []Line {
+	if !a.Participated() {
+		return nil
+	}
 	var out []Line
 	resident := AccountID(Resident, a.ResidentID)
 	org := AccountID(Organization, a.OrgID)

@@ -48,6 +48,11 @@ func TestCompute(t *testing.T) {
 	if l := Compute(nil, base); len(l) != 0 {
 		t.Fatal("no rules, no points")
 	}
+	// Confirmed at 0 hours is not taking part: no flat or bonus points either.
+	a.Minutes, a.OrgTypeIsNew = 0, true
+	if l := Compute(rules, a); len(l) != 0 {
+		t.Fatalf("0 hours earned: %+v", l)
+	}
 }
 
 func TestRuleValidate(t *testing.T) {

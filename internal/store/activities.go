@@ -802,7 +802,11 @@ func (s *Store) ConfirmHours(ctx context.Context, activityID string, minutes map
 				WHERE id = ?`, m, c.now, userID(u), c.now, id); err != nil {
 				return err
 			}
-			if err := notify(ctx, c, []string{g.UserID}, "", "activity_hours_confirmed", a.Title, activities.FormatHours(m)); err != nil {
+			kind, args := "activity_hours_confirmed", []any{a.Title, activities.FormatHours(m)}
+			if m == 0 {
+				kind, args = "activity_hours_none", args[:1]
+			}
+			if err := notify(ctx, c, []string{g.UserID}, "", kind, args...); err != nil {
 				return err
 			}
 			n++
@@ -931,6 +935,8 @@ func (s *Store) IssueCertificate(ctx context.Context) (*Certificate, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Attendance confirmed at 0 hours is not an activity taken part in.
+	list = slices.DeleteFunc(list, func(x *activities.Attendance) bool { return x.Minutes == 0 })
 	if len(list) == 0 {
 		return nil, errs.E(errs.Conflict, "activity.no_hours")
 	}

@@ -1,0 +1,128 @@
+package web_test
+
+import (
+	"context"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/huitian/huitian/internal/accounts"
+	"github.com/huitian/huitian/internal/activities"
+	"github.com/huitian/huitian/internal/store"
+	"github.com/huitian/huitian/internal/store/storetest"
+)
+
+// volunteerFlow is a published activity of the fixture's organization,
+// 09:30–11:30 in Beijing with the clock at 09:00, open to anyone, with two
+// residents signed up; the organizer and each resident on a browser.
+type volunteerFlow struct {
+	f         *fixture
+	clock     *activityClock
+	act       *activities.Activity
+	residents []*accounts.User
+	signups   []string
+	org       *browser
+	res       []*browser
+}
+
+func newVolunteerFlow(t *testing.T, f *fixture) *volunteerFlow {
+	t.Helper()
+	s := f.s
+	v := &volunteerFlow{f: f, clock: &activityClock{t: time.Date(2025, 6, 1, 1, 0, 0, 0, time.UTC)}}
+	s.Now = v.clock.Now
+	hash, _ := accounts.HashPassword(password)
+	for i, p := range []string{"13700009201", "13700009202"} {
+		u := &accounts.User{Phone: p, Name: []string{"张桂兰", "刘秀英"}[i], PasswordHash: hash,
+			Grants: []accounts.Grant{{Role: accounts.Resident}}}
+		if err := s.CreateUser(storetest.Admin(), u); err != nil {
+			t.Fatal(err)
+		}
+		v.residents = append(v.residents, u)
+	}
+	start := v.clock.Now().Add(30 * time.Minute)
+	v.act = &activities.Activity{Title: "龙锦苑中心花园绿植认养", Type: "greening", OrgID: f.org.ID, StreetID: f.street.ID,
+		CommunityID: f.community.ID, Address: "龙锦苑二区中心花园", StartsAt: start, EndsAt: start.Add(2 * time.Hour),
+		Capacity: 10, Eligibility: activities.OpenToAnyone, Status: activities.Published}
+	if err := s.CreateActivity(f.as(t, f.orgAdmin), v.act); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range v.residents {
+		g, err := s.Signup(accounts.WithActor(context.Background(), u), v.act.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		v.signups = append(v.signups, g.ID)
+	}
+	v.org = f.browser(t)
+	v.org.login(f.orgAdmin)
+	for _, u := range v.residents {
+		b := f.browser(t)
+		b.login(u.Phone)
+		v.res = append(v.res, b)
+	}
+	return v
+}
+
+// at moves the clock on to t; every browser looks at a page at least
+// hourly along the way, as sessions end after idle hours.
+func (v *volunteerFlow) at(t time.Time) {
+	for now := v.clock.Now(); now.Before(t); {
+		if now = now.Add(time.Hour); now.After(t) {
+			now = t
+		}
+		v.clock.Set(now)
+		for _, b := range append([]*browser{v.org}, v.res...) {
+			b.get("/me")
+		}
+	}
+}
+
+// code is the venue code shown now.
+func (v *volunteerFlow) code(t *testing.T) string {
+	t.Helper()
+	c, _, err := v.f.s.ActivitySecretCode(storetest.Admin(), v.act.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// checkin posts the check-in page's form for resident i.
+func (v *volunteerFlow) checkin(t *testing.T, i int, step string) (int, string) {
+	t.Helper()
+	code, body, _ := v.res[i].post("/activities/"+v.act.ID+"/checkin", url.Values{"code": {v.code(t)}, "step": {step}})
+	return code, body
+}
+
+// TestActivityZeroHoursNotTicked: a resident who checked in and out before
+// the activity began has 0 hours; the confirmation form does not tick them
+// (confirmed at 0 hours is not taking part), and says why.
+func TestActivityZeroHoursNotTicked(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		v := newVolunteerFlow(t, newFixture(t, s))
+		if code, body := v.checkin(t, 0, "checkin"); code != 303 {
+			t.Fatalf("check in: %d %s", code, body)
+		}
+		v.at(v.clock.Now().Add(10 * time.Minute))
+		if code, body := v.checkin(t, 0, "checkout"); code != 303 {
+			t.Fatalf("check out before the start: %d %s", code, body)
+		}
+		v.at(v.act.StartsAt)
+		v.org.mustPost("/activities/"+v.act.ID+"/attendance/"+v.signups[1]+"/checkin", nil)
+		v.at(v.act.EndsAt)
+		v.org.mustPost("/activities/"+v.act.ID+"/attendance/"+v.signups[1]+"/checkout", nil)
+		_, body, _ := v.org.get("/activities/" + v.act.ID + "/attendance")
+		ticked := func(id string) bool {
+			return regexp.MustCompile(`id="confirm-` + id + `"[^>]*\bchecked\b`).MatchString(body)
+		}
+		if ticked(v.signups[0]) || !ticked(v.signups[1]) {
+			t.Fatalf("ticked: 0 hours %v, 2 hours %v", ticked(v.signups[0]), ticked(v.signups[1]))
+		}
+		if !strings.Contains(body, "时长为 0，不算参加") {
+			t.Fatal("the 0-hour row does not say why it is not ticked")
+		}
+	})
+}
