@@ -652,6 +652,11 @@ func (s *Store) CheckinByCode(ctx context.Context, activityID, code string, want
 		if err := accounts.Can(u, accounts.Update, accounts.Resource{Kind: accounts.KindSignup, ID: g.ID, OwnerID: g.UserID}); err != nil {
 			return err
 		}
+		if g.Confirmed {
+			// The organizer settled the hours (typed, for one who never
+			// checked out): a late check-out changes nothing.
+			return errs.E(errs.Conflict, "activity.already_confirmed")
+		}
 		if !a.CodeOpen(c.now) {
 			return errs.E(errs.Conflict, "activity.code_closed")
 		}

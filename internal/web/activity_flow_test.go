@@ -126,3 +126,48 @@ func TestActivityZeroHoursNotTicked(t *testing.T) {
 		}
 	})
 }
+
+// TestActivityCheckinPageShowsConfirmedHours: once the organizer confirmed
+// (or corrected) the hours, the check-in page and the activity page say
+// what was confirmed, not the recorded time "to be confirmed"; one whose
+// hours were typed without a check-out is no longer offered 签退.
+func TestActivityCheckinPageShowsConfirmedHours(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		v := newVolunteerFlow(t, newFixture(t, s))
+		v.at(v.act.StartsAt)
+		for i := range v.res {
+			if code, body := v.checkin(t, i, "checkin"); code != 303 {
+				t.Fatalf("check in: %d %s", code, body)
+			}
+		}
+		v.at(v.act.EndsAt)
+		if code, body := v.checkin(t, 0, "checkout"); code != 303 {
+			t.Fatalf("check out: %d %s", code, body)
+		}
+		page := "/activities/" + v.act.ID + "/checkin"
+		if _, body, _ := v.res[0].get(page); !strings.Contains(body, "记录时长 2 小时（待组织者确认）") {
+			t.Fatal("before confirmation: the recorded time")
+		}
+		v.org.mustPost("/activities/"+v.act.ID+"/attendance/confirm", url.Values{"confirm": {v.signups[0], v.signups[1]},
+			"hours_" + v.signups[0]: {"1.5"}, "hours_" + v.signups[1]: {"2"}})
+		for _, p := range []string{page, "/activities/" + v.act.ID} {
+			if _, body, _ := v.res[0].get(p); !strings.Contains(body, "已确认 1.5 小时") || strings.Contains(body, "待组织者确认") {
+				t.Fatalf("%s after confirmation does not show the confirmed hours", p)
+			}
+		}
+		v.org.mustPost("/activities/"+v.act.ID+"/attendance/correct", url.Values{"signup": {v.signups[0]},
+			"correct_hours": {"1"}, "reason": {"中途离开半小时，按实际更正"}})
+		if _, body, _ := v.res[0].get(page); !strings.Contains(body, "已确认 1 小时") {
+			t.Fatal("after a correction the check-in page does not show the corrected hours")
+		}
+		// Never checked out, hours typed by the organizer: nothing left to do here.
+		_, body, _ := v.res[1].get(page)
+		if !strings.Contains(body, "已确认 2 小时") || strings.Contains(body, `id="checkin-form"`) {
+			t.Fatal("a resident with confirmed hours is offered 签退")
+		}
+		if code, body := v.checkin(t, 1, "checkout"); code != 409 || !strings.Contains(body, "时长已经确认过") {
+			t.Fatalf("checked out after confirmation: %d", code)
+		}
+	})
+}
