@@ -93,6 +93,19 @@ func (r *Rule) AppliesTo(activityType string) bool {
 	return r.Active && (r.ActivityType == "" || r.ActivityType == activityType)
 }
 
+// ResidentRulesFor returns the rules that award the resident who attends an
+// activity of the given type: active, naming that type or none, paid to
+// the resident. What an activity page and card promise.
+func ResidentRulesFor(rules []*Rule, activityType string) []*Rule {
+	var out []*Rule
+	for _, r := range rules {
+		if r.AppliesTo(activityType) && r.RewardsResident() {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // Attendance is a confirmed volunteer attendance as the activities side
 // reports it, with what the store counted around it.
 type Attendance struct {

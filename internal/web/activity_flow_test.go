@@ -10,6 +10,7 @@ import (
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/activities"
+	"github.com/huitian/huitian/internal/points"
 	"github.com/huitian/huitian/internal/store"
 	"github.com/huitian/huitian/internal/store/storetest"
 )
@@ -168,6 +169,38 @@ func TestActivityCheckinPageShowsConfirmedHours(t *testing.T) {
 		}
 		if code, body := v.checkin(t, 1, "checkout"); code != 409 || !strings.Contains(body, "时长已经确认过") {
 			t.Fatalf("checked out after confirmation: %d", code)
+		}
+	})
+}
+
+// TestPortalCardEarnsPoints: the portal's "有积分" tag follows the points
+// rules that reward attending an activity of its type (those its page
+// lists), not the old rule code the web form never sets.
+func TestPortalCardEarnsPoints(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		v := newVolunteerFlow(t, f) // greening, no rule code
+		if err := s.SaveRule(storetest.Admin(), &points.Rule{Name: "绿地认养", Kind: points.PerActivity, ActivityType: "greening",
+			Points: 5, Active: true}); err != nil {
+			t.Fatal(err)
+		}
+		// Reading earns nothing under the rules, whatever its old code says.
+		reading := &activities.Activity{Title: "社区书屋图书整理", Type: "reading", OrgID: f.org.ID, StreetID: f.street.ID,
+			Address: "社区书屋", StartsAt: v.act.StartsAt, EndsAt: v.act.EndsAt, Capacity: 5,
+			Eligibility: activities.OpenToAnyone, PointsRule: "volunteer_hour", Status: activities.Published}
+		if err := s.CreateActivity(f.as(t, f.orgAdmin), reading); err != nil {
+			t.Fatal(err)
+		}
+		_, body, _ := f.browser(t).get("/portal")
+		card := func(id string) string {
+			return regexp.MustCompile(`(?s)href="/activities/` + id + `" class="item-title">.*?</p>`).FindString(body)
+		}
+		if c := card(v.act.ID); !strings.Contains(c, "有积分") {
+			t.Fatalf("the greening card lacks 有积分: %q", c)
+		}
+		if c := card(reading.ID); c == "" || strings.Contains(c, "有积分") {
+			t.Fatalf("the reading card: %q", c)
 		}
 	})
 }

@@ -47,11 +47,7 @@ func (a *app) activityShowPage(w http.ResponseWriter, r *http.Request) (*page, e
 	if err != nil {
 		return nil, err
 	}
-	for _, rl := range rules {
-		if rl.AppliesTo(string(act.Type)) && rl.RewardsResident() {
-			d.Rules = append(d.Rules, rl)
-		}
-	}
+	d.Rules = points.ResidentRulesFor(rules, string(act.Type))
 	if d.Manage {
 		d.Editable = act.Editable(now)
 		for _, t := range activities.Transitions {
