@@ -204,3 +204,37 @@ func TestPortalCardEarnsPoints(t *testing.T) {
 		}
 	})
 }
+
+// TestActivityPagePointsNumbers: the activity page says what attending
+// earns — each applicable rule with its numbers — and links to the rules
+// on 积分公示, where the anchor exists.
+func TestActivityPagePointsNumbers(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		v := newVolunteerFlow(t, f)
+		for _, r := range []*points.Rule{
+			{Name: "志愿服务时长", Kind: points.PerHour, PointsPerHour: 10, DailyCap: 60, Active: true},
+			{Name: "月度参与奖励", Kind: points.Participation, Points: 20, Threshold: 4, Active: true},
+			{Name: "阅读推广", Kind: points.PerActivity, ActivityType: "reading", Points: 8, Active: true},
+		} {
+			if err := s.SaveRule(storetest.Admin(), r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_, body, _ := f.browser(t).get("/activities/" + v.act.ID)
+		dd := regexp.MustCompile(`(?s)<dd id="activity-points">.*?</dd>`).FindString(body)
+		for _, want := range []string{"志愿服务每小时 10 分", "每人每天最多 60 分", "当月第 4 次参加活动奖励 20 分",
+			`href="/points/notice#points-rules"`} {
+			if !strings.Contains(dd, want) {
+				t.Fatalf("the points line lacks %q: %q", want, dd)
+			}
+		}
+		if strings.Contains(dd, "阅读推广") {
+			t.Fatal("a rule for reading on a greening activity")
+		}
+		if _, body, _ := f.browser(t).get("/points/notice"); !strings.Contains(body, `id="points-rules"`) {
+			t.Fatal("积分公示 has no points-rules anchor")
+		}
+	})
+}
