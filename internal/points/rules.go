@@ -2,6 +2,8 @@ package points
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -157,7 +159,7 @@ func Compute(rules []*Rule, a Attendance) []Line {
 		}
 		return amount
 	}
-	hours := fmt.Sprintf("%d.%02d", a.Minutes/60, a.Minutes%60*100/60)
+	hours := hoursText(a.Minutes)
 	for _, r := range rules {
 		if !r.AppliesTo(a.ActivityType) {
 			continue
@@ -170,7 +172,7 @@ func Compute(rules []*Rule, a Attendance) []Line {
 			reason = fmt.Sprintf("%s：志愿服务 %s 小时", r.Name, hours)
 		case PerActivity:
 			to, name, amount = resident, a.ResidentName, r.Points
-			reason = r.Name
+			reason = fmt.Sprintf("%s：参加活动 1 次", r.Name)
 		case Participation:
 			if a.MonthAttendances != r.Threshold {
 				continue
@@ -190,6 +192,22 @@ func Compute(rules []*Rule, a Attendance) []Line {
 		out = append(out, Line{RuleID: r.ID, Recipient: to, Name: name, Amount: amount, Reason: reason})
 	}
 	return out
+}
+
+// hoursText shows minutes as hours to a tenth, as the activity pages do
+// (activities.FormatHours): 120 → "2", 150 → "2.5".
+func hoursText(minutes int64) string {
+	return strconv.FormatFloat(math.Round(float64(minutes)/6)/10, 'f', -1, 64)
+}
+
+// ReasonDetail is what an award's reason says beyond the rule's name (its
+// reasons read "rule：detail"), for a table that names the rule in a column
+// of its own; the whole reason when it does not start with the name.
+func ReasonDetail(reason, ruleName string) string {
+	if d, ok := strings.CutPrefix(reason, ruleName+"："); ok && ruleName != "" && d != "" {
+		return d
+	}
+	return reason
 }
 
 // DefaultNotice is how long awards are publicly noticed (公示) before issuing.

@@ -238,3 +238,72 @@ func TestActivityPagePointsNumbers(t *testing.T) {
 		}
 	})
 }
+
+// TestActivityWording: the pages say one thing one way — the waiting list
+// is 加入候补 / 已加入候补 / 退出候补 wherever it appears, a typed or scanned
+// code is 签到码 on the list and in its export, the confirm hint points to
+// the correction instead of claiming hours cannot change, and 积分公示
+// shows hours as the activity pages do with a reason that does not repeat
+// the rule's name.
+func TestActivityWording(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		v := newVolunteerFlow(t, f)
+		for _, r := range []*points.Rule{
+			{Name: "志愿服务时长", Kind: points.PerHour, PointsPerHour: 10, Active: true},
+			{Name: "绿地认养", Kind: points.PerActivity, ActivityType: "greening", Points: 5, Active: true},
+		} {
+			if err := s.SaveRule(storetest.Admin(), r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		full := &activities.Activity{Title: "社区书屋图书整理", Type: "reading", OrgID: f.org.ID, StreetID: f.street.ID,
+			Address: "社区书屋", StartsAt: v.act.StartsAt, EndsAt: v.act.EndsAt, Capacity: 1,
+			Eligibility: activities.OpenToAnyone, Status: activities.Published}
+		if err := s.CreateActivity(f.as(t, f.orgAdmin), full); err != nil {
+			t.Fatal(err)
+		}
+		v.res[0].mustPost("/activities/"+full.ID+"/signup", nil)
+		// The portal lists one's signups once it knows where one lives.
+		if err := s.SetHome(accounts.WithActor(context.Background(), v.residents[1]), f.community.ID); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range []string{"/portal", "/activities/" + full.ID} {
+			if _, body, _ := v.res[1].get(p); !strings.Contains(body, "名额已满，加入候补") {
+				t.Fatalf("%s: the full activity's button", p)
+			}
+		}
+		v.res[1].mustPost("/portal/activities/"+full.ID+"/signup", nil)
+		if _, body, _ := v.res[1].get("/portal"); !strings.Contains(body, "✓ 已加入候补") || strings.Contains(body, "排队") {
+			t.Fatal("the portal's waiting mark")
+		}
+		if _, body, _ := v.res[1].get("/activities/" + full.ID); !strings.Contains(body, "退出候补") {
+			t.Fatal("the activity page's leave button")
+		}
+
+		v.at(v.act.StartsAt)
+		if code, body := v.checkin(t, 0, "checkin"); code != 303 {
+			t.Fatalf("check in: %d %s", code, body)
+		}
+		v.at(v.act.EndsAt)
+		if code, body := v.checkin(t, 0, "checkout"); code != 303 {
+			t.Fatalf("check out: %d %s", code, body)
+		}
+		_, body, _ := v.org.get("/activities/" + v.act.ID + "/attendance")
+		row := regexp.MustCompile(`(?s)<tr id="row-` + v.signups[0] + `">.*?</tr>`).FindString(body)
+		if !strings.Contains(row, "签到码") || strings.Contains(body, "不能再改") || !strings.Contains(body, "更正已确认的时长") {
+			t.Fatalf("attendance page: %q", row)
+		}
+		_, csv, _ := v.org.get("/activities/" + v.act.ID + "/attendance/export")
+		if !strings.Contains(csv, "签到码") || strings.Contains(csv, "扫码") {
+			t.Fatalf("the export names the method otherwise: %q", csv)
+		}
+		v.org.mustPost("/activities/"+v.act.ID+"/attendance/confirm", url.Values{"confirm": {v.signups[0]}, "hours_" + v.signups[0]: {"2"}})
+		_, body, _ = f.browser(t).get("/points/notice")
+		if !strings.Contains(body, "<td>志愿服务 2 小时</td><td>志愿服务时长</td>") || strings.Contains(body, "2.00") ||
+			!strings.Contains(body, "<td>参加活动 1 次</td><td>绿地认养</td>") {
+			t.Fatalf("积分公示: %q", regexp.MustCompile(`(?s)<tbody>.*?</tbody>`).FindString(body))
+		}
+	})
+}
