@@ -631,7 +631,9 @@ func (s *Store) CheckinByCode(ctx context.Context, activityID, code string, want
 	if u == nil {
 		return "", nil, errs.E(errs.Unauthorized, "auth.required")
 	}
-	code = strings.TrimSpace(code)
+	if code = strings.TrimSpace(code); code == "" {
+		return "", nil, errs.Field("code", "activity.code_empty")
+	}
 	var step Step
 	var out *activities.Signup
 	err := s.tx(ctx, func(c conn) error {

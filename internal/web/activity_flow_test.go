@@ -307,3 +307,17 @@ func TestActivityWording(t *testing.T) {
 		}
 	})
 }
+
+// TestActivityCheckinEmptyCode: nothing typed is asked for, not called wrong.
+func TestActivityCheckinEmptyCode(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		v := newVolunteerFlow(t, newFixture(t, s))
+		for _, code := range []string{"", "   "} {
+			c, body, _ := v.res[0].post("/activities/"+v.act.ID+"/checkin", url.Values{"code": {code}, "step": {"checkin"}})
+			if c != 400 || !strings.Contains(body, "请输入签到码") || strings.Contains(body, "签到码不对") {
+				t.Fatalf("empty code %q: %d", code, c)
+			}
+		}
+	})
+}
