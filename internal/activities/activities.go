@@ -140,6 +140,11 @@ func (a *Activity) Running(t time.Time) bool {
 	return a.Status == Published && !t.Before(a.StartsAt) && t.Before(a.EndsAt)
 }
 
+// StartPassed reports whether the start is no longer ahead at t: such an
+// activity cannot be published. A draft may still be saved so (copied
+// from a past one, say); its organizer is warned to move it.
+func (a *Activity) StartPassed(t time.Time) bool { return !a.StartsAt.After(t) }
+
 // Full reports whether every place is taken.
 func (a *Activity) Full() bool { return a.Signed >= a.Capacity }
 
