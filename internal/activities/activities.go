@@ -140,6 +140,11 @@ func (a *Activity) Running(t time.Time) bool {
 	return a.Status == Published && !t.Before(a.StartsAt) && t.Before(a.EndsAt)
 }
 
+// StartPassed reports whether the start is no longer ahead at t: such an
+// activity cannot be published. A draft may still be saved so (copied
+// from a past one, say); its organizer is warned to move it.
+func (a *Activity) StartPassed(t time.Time) bool { return !a.StartsAt.After(t) }
+
 // Full reports whether every place is taken.
 func (a *Activity) Full() bool { return a.Signed >= a.Capacity }
 
@@ -265,6 +270,12 @@ type Signup struct {
 	// Position is the place on the waiting list (1-based), 0 for others.
 	Position int
 }
+
+// Served reports whether the signup counts as taking part in the activity:
+// its hours are confirmed and more than none. A resident confirmed at 0
+// hours came and left (or came outside the activity's time); that earns
+// no points and is not an activity on their record.
+func (s *Signup) Served() bool { return s.Status == SignedUp && s.Confirmed && s.ConfirmedMins > 0 }
 
 // CheckedIn reports whether the resident is at the venue now (in, not out).
 func (s *Signup) CheckedIn() bool { return !s.CheckinAt.IsZero() && s.CheckoutAt.IsZero() }

@@ -109,3 +109,20 @@ func scanMAC(secret string, w int64) string {
 	fmt.Fprintf(m, "scan:%d", w)
 	return hex.EncodeToString(m.Sum(nil))[:32]
 }
+
+// MinCheckout is how soon after checking in one may check out: a second
+// scan at the door, or the check-out button pressed at once, would end the
+// attendance with no time and no way to check in again.
+const MinCheckout = 5 * time.Minute
+
+// CheckoutOpens is when a resident checked in at in may first check out.
+func CheckoutOpens(in time.Time) time.Time { return in.Add(MinCheckout) }
+
+// ClockUp shows t as a Beijing wall-clock minute, rounded up, so that "at
+// 09:36 or later" is true of it.
+func ClockUp(t time.Time) string {
+	if m := t.Truncate(time.Minute); m.Before(t) {
+		t = m.Add(time.Minute)
+	}
+	return t.In(beijing).Format("15:04")
+}

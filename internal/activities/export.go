@@ -16,7 +16,9 @@ import (
 var attendanceHead = []string{"姓名", "报名状态", "签到时间", "签到方式", "签退时间", "签退方式", "签到签退时长（小时）", "确认时长（小时）"}
 
 var statusLabel = map[SignupStatus]string{SignedUp: "已报名", Waiting: "候补", "cancelled": "已取消"}
-var methodLabel = map[Method]string{ByCode: "扫码", ByList: "名单代签"}
+
+// The same words as the attendance page (activity.method.*).
+var methodLabel = map[Method]string{ByCode: "签到码", ByList: "名单代签"}
 
 func attendanceRow(g *Signup) []string {
 	at := func(t time.Time) string {

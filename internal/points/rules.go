@@ -2,6 +2,8 @@ package points
 
 import (
 	"fmt"
+	"math"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -93,6 +95,19 @@ func (r *Rule) AppliesTo(activityType string) bool {
 	return r.Active && (r.ActivityType == "" || r.ActivityType == activityType)
 }
 
+// ResidentRulesFor returns the rules that award the resident who attends an
+// activity of the given type: active, naming that type or none, paid to
+// the resident. What an activity page and card promise.
+func ResidentRulesFor(rules []*Rule, activityType string) []*Rule {
+	var out []*Rule
+	for _, r := range rules {
+		if r.AppliesTo(activityType) && r.RewardsResident() {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 // Attendance is a confirmed volunteer attendance as the activities side
 // reports it, with what the store counted around it.
 type Attendance struct {
@@ -112,6 +127,12 @@ type Attendance struct {
 	EarnedToday      map[string]int64 // rule id + ":" + recipient account → points already awarded that day
 }
 
+// Participated reports whether the attendance counts as taking part: some
+// volunteer time was confirmed. One confirmed at 0 hours (a resident who
+// checked in and left at once, or whose time fell outside the activity)
+// earns nothing and counts toward nobody's monthly numbers.
+func (a Attendance) Participated() bool { return a.Minutes > 0 }
+
 // Line is one award computed from an attendance.
 type Line struct {
 	RuleID    string
@@ -125,6 +146,9 @@ type Line struct {
 // the same rules and attendance give the same lines, so the activities
 // side can show what an attendance will earn before it is confirmed.
 func Compute(rules []*Rule, a Attendance) []Line {
+	if !a.Participated() {
+		return nil
+	}
 	var out []Line
 	resident := AccountID(Resident, a.ResidentID)
 	org := AccountID(Organization, a.OrgID)
@@ -135,7 +159,7 @@ func Compute(rules []*Rule, a Attendance) []Line {
 		}
 		return amount
 	}
-	hours := fmt.Sprintf("%d.%02d", a.Minutes/60, a.Minutes%60*100/60)
+	hours := hoursText(a.Minutes)
 	for _, r := range rules {
 		if !r.AppliesTo(a.ActivityType) {
 			continue
@@ -148,7 +172,7 @@ func Compute(rules []*Rule, a Attendance) []Line {
 			reason = fmt.Sprintf("%s：志愿服务 %s 小时", r.Name, hours)
 		case PerActivity:
 			to, name, amount = resident, a.ResidentName, r.Points
-			reason = r.Name
+			reason = fmt.Sprintf("%s：参加活动 1 次", r.Name)
 		case Participation:
 			if a.MonthAttendances != r.Threshold {
 				continue
@@ -168,6 +192,22 @@ func Compute(rules []*Rule, a Attendance) []Line {
 		out = append(out, Line{RuleID: r.ID, Recipient: to, Name: name, Amount: amount, Reason: reason})
 	}
 	return out
+}
+
+// hoursText shows minutes as hours to a tenth, as the activity pages do
+// (activities.FormatHours): 120 → "2", 150 → "2.5".
+func hoursText(minutes int64) string {
+	return strconv.FormatFloat(math.Round(float64(minutes)/6)/10, 'f', -1, 64)
+}
+
+// ReasonDetail is what an award's reason says beyond the rule's name (its
+// reasons read "rule：detail"), for a table that names the rule in a column
+// of its own; the whole reason when it does not start with the name.
+func ReasonDetail(reason, ruleName string) string {
+	if d, ok := strings.CutPrefix(reason, ruleName+"："); ok && ruleName != "" && d != "" {
+		return d
+	}
+	return reason
 }
 
 // DefaultNotice is how long awards are publicly noticed (公示) before issuing.

@@ -19,8 +19,8 @@ func TestCompute(t *testing.T) {
 	base := Attendance{Key: "a1", ResidentID: "u1", ResidentName: "张桂兰", ActivityType: "greening", Minutes: 150,
 		OrgID: "o1", OrgName: "绿地认养队", MonthAttendances: 1, OrgMonthTypes: 1, OrgTypeIsNew: true}
 	lines := Compute(rules, base)
-	if len(lines) != 2 || lines[0].Amount != 25 || lines[0].Recipient != "resident:u1" || lines[0].Reason != "志愿服务时长：志愿服务 2.50 小时" ||
-		lines[1].RuleID != "g" || lines[1].Amount != 5 {
+	if len(lines) != 2 || lines[0].Amount != 25 || lines[0].Recipient != "resident:u1" || lines[0].Reason != "志愿服务时长：志愿服务 2.5 小时" ||
+		lines[1].RuleID != "g" || lines[1].Amount != 5 || lines[1].Reason != "绿地认养：参加活动 1 次" {
 		t.Fatalf("basic: %+v", lines)
 	}
 	// The daily cap counts what was earned today under the rule.
@@ -47,6 +47,11 @@ func TestCompute(t *testing.T) {
 	}
 	if l := Compute(nil, base); len(l) != 0 {
 		t.Fatal("no rules, no points")
+	}
+	// Confirmed at 0 hours is not taking part: no flat or bonus points either.
+	a.Minutes, a.OrgTypeIsNew = 0, true
+	if l := Compute(rules, a); len(l) != 0 {
+		t.Fatalf("0 hours earned: %+v", l)
 	}
 }
 
@@ -126,5 +131,24 @@ func TestExpiry(t *testing.T) {
 	}
 	if Expiring(100, 30) != 70 || Expiring(100, 130) != 0 {
 		t.Fatal("expiring")
+	}
+}
+
+func TestHoursAndReasonDetail(t *testing.T) {
+	t.Parallel()
+	for m, want := range map[int64]string{120: "2", 150: "2.5", 90: "1.5", 0: "0", 100: "1.7"} {
+		if got := hoursText(m); got != want {
+			t.Errorf("hoursText(%d) = %q, want %q", m, got, want)
+		}
+	}
+	for _, c := range [][3]string{
+		{"绿地认养：参加活动 1 次", "绿地认养", "参加活动 1 次"},
+		{"志愿服务时长：志愿服务 2 小时", "志愿服务时长", "志愿服务 2 小时"},
+		{"绿地认养", "绿地认养", "绿地认养"}, // before reasons had details
+		{"手工发放", "", "手工发放"},
+	} {
+		if got := ReasonDetail(c[0], c[1]); got != c[2] {
+			t.Errorf("ReasonDetail(%q, %q) = %q", c[0], c[1], got)
+		}
 	}
 }

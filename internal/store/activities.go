@@ -624,14 +624,15 @@ const (
 	StepCheckout Step = "checkout"
 )
 
-// minCheckout is how soon after checking in a second scan of the code
-// counts as checking out (a double scan at the door does not).
-const minCheckout = 5 * time.Minute
-
 // CheckinByCode checks the actor in at the venue with the code shown there,
 // or out when already in. want, when set, insists on one of the two.
 func (s *Store) CheckinByCode(ctx context.Context, activityID, code string, want Step) (Step, *activities.Signup, error) {
-	code = strings.TrimSpace(code)
+	if accounts.ActorFrom(ctx) == nil {
+		return "", nil, errs.E(errs.Unauthorized, "auth.required")
+	}
+	if code = strings.TrimSpace(code); code == "" {
+		return "", nil, errs.Field("code", "activity.code_empty")
+	}
 	return s.checkin(ctx, activityID, want, func(secret string, now time.Time) bool { return activities.CheckCode(secret, code, now) })
 }
 
@@ -695,6 +696,11 @@ func (s *Store) checkin(ctx context.Context, activityID string, want Step, valid
 		if err := accounts.Can(u, accounts.Update, accounts.Resource{Kind: accounts.KindSignup, ID: g.ID, OwnerID: g.UserID}); err != nil {
 			return err
 		}
+		if g.Confirmed {
+			// The organizer settled the hours (typed, for one who never
+			// checked out): a late check-out changes nothing.
+			return errs.E(errs.Conflict, "activity.already_confirmed")
+		}
 		if !a.CodeOpen(c.now) {
 			return errs.E(errs.Conflict, "activity.code_closed")
 		}
@@ -705,9 +711,16 @@ func (s *Store) checkin(ctx context.Context, activityID string, want Step, valid
 		if !valid(secret, c.now) {
 			return errs.Field("code", "activity.code_wrong")
 		}
-		step, err = nextStep(g, want, c.now)
+		step, err = nextStep(g, want)
 		if err != nil {
 			return err
+		}
+		if step == StepCheckout && c.now.Before(activities.CheckoutOpens(g.CheckinAt)) {
+			// Asked for or not (the check-in page's button always asks), a
+			// resident's check-out this soon is a double scan or a slip that
+			// would leave 0 hours and no way back in. The organizer's list
+			// is not held to it: they confirm the hours themselves.
+			return errs.E(errs.Conflict, "activity.just_in", activities.ClockUp(activities.CheckoutOpens(g.CheckinAt)))
 		}
 		if err := mark(ctx, c, a, g, step, activities.ByCode); err != nil {
 			return err
@@ -718,7 +731,9 @@ func (s *Store) checkin(ctx context.Context, activityID string, want Step, valid
 	return step, out, err
 }
 
-func nextStep(g *activities.Signup, want Step, now time.Time) (Step, error) {
+// nextStep is what a code or a list tick does for g: want when it is
+// allowed now, else (want "") check-in or check-out as g stands.
+func nextStep(g *activities.Signup, want Step) (Step, error) {
 	switch {
 	case !g.CheckoutAt.IsZero():
 		return "", errs.E(errs.Conflict, "activity.already_out")
@@ -729,8 +744,6 @@ func nextStep(g *activities.Signup, want Step, now time.Time) (Step, error) {
 		return StepCheckin, nil
 	case want == StepCheckin:
 		return "", errs.E(errs.Conflict, "activity.already_in")
-	case want == "" && now.Sub(g.CheckinAt) < minCheckout:
-		return "", errs.E(errs.Conflict, "activity.just_in")
 	}
 	return StepCheckout, nil
 }
@@ -786,7 +799,7 @@ func (s *Store) MarkByList(ctx context.Context, activityID, signupID string, ste
 		if g.Confirmed {
 			return errs.E(errs.Conflict, "activity.already_confirmed")
 		}
-		if _, err := nextStep(g, step, c.now); err != nil {
+		if _, err := nextStep(g, step); err != nil {
 			return err
 		}
 		return mark(ctx, c, a, g, step, activities.ByList)
@@ -838,7 +851,11 @@ func (s *Store) ConfirmHours(ctx context.Context, activityID string, minutes map
 				WHERE id = ?`, m, c.now, userID(u), c.now, id); err != nil {
 				return err
 			}
-			if err := notifyAt(ctx, c, []string{g.UserID}, "/me/hours", "activity_hours_confirmed", a.Title, activities.FormatHours(m)); err != nil {
+			kind, args := "activity_hours_confirmed", []any{a.Title, activities.FormatHours(m)}
+			if m == 0 {
+				kind, args = "activity_hours_none", args[:1]
+			}
+			if err := notifyAt(ctx, c, []string{g.UserID}, "/me/hours", kind, args...); err != nil {
 				return err
 			}
 			n++
@@ -967,6 +984,8 @@ func (s *Store) IssueCertificate(ctx context.Context) (*Certificate, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Attendance confirmed at 0 hours is not an activity taken part in.
+	list = slices.DeleteFunc(list, func(x *activities.Attendance) bool { return x.Minutes == 0 })
 	if len(list) == 0 {
 		return nil, errs.E(errs.Conflict, "activity.no_hours")
 	}

@@ -558,3 +558,127 @@ func TestActivityUpdate(t *testing.T) {
 		}
 	})
 }
+
+// TestActivityCheckoutTooSoon: the check-in page's button always asks for
+// check-out; a minute after checking in it would end the attendance with
+// no time and no way back in, so the five minutes hold for it as for a
+// second scan, and the refusal says when check-out opens. The organizer's
+// list is not held to them (the organizer confirms the hours anyway).
+func TestActivityCheckoutTooSoon(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := newActivityWorld(t, s, 2)
+		a := w.activity(t, 10, activities.OpenToAnyone)
+		for _, u := range w.residents {
+			if _, err := s.Signup(as(u), a.ID, ""); err != nil {
+				t.Fatal(err)
+			}
+		}
+		*w.clock = a.StartsAt.Add(-10*time.Minute + 20*time.Second) // 08:50:20 in Beijing
+		code, _, _ := s.ActivitySecretCode(as(w.organizer), a.ID)
+		if _, _, err := s.CheckinByCode(as(w.residents[0]), a.ID, code, store.StepCheckin); err != nil {
+			t.Fatal(err)
+		}
+		g1, _ := s.FindMySignup(as(w.residents[1]), a.ID)
+		if err := s.MarkByList(as(w.organizer), a.ID, g1.ID, store.StepCheckin); err != nil {
+			t.Fatal(err)
+		}
+		*w.clock = w.clock.Add(time.Minute)
+		code, _, _ = s.ActivitySecretCode(as(w.organizer), a.ID)
+		_, _, err := s.CheckinByCode(as(w.residents[0]), a.ID, code, store.StepCheckout)
+		if e := errs.As(err); errs.CodeOf(err) != errs.Conflict || e.Key != "activity.just_in" || len(e.Args) != 1 || e.Args[0] != "08:56" {
+			t.Fatalf("checked out a minute after checking in: %v", err)
+		}
+		if err := s.MarkByList(as(w.organizer), a.ID, g1.ID, store.StepCheckout); err != nil {
+			t.Fatalf("ticked out from the list: %v", err)
+		}
+		if g, _ := s.FindMySignup(as(w.residents[0]), a.ID); !g.CheckedIn() {
+			t.Fatalf("the refused check-out was recorded: %+v", g)
+		}
+		*w.clock = w.clock.Add(3*time.Minute + 59*time.Second) // 08:55:19: not yet
+		code, _, _ = s.ActivitySecretCode(as(w.organizer), a.ID)
+		if _, _, err := s.CheckinByCode(as(w.residents[0]), a.ID, code, store.StepCheckout); errs.As(err).Key != "activity.just_in" {
+			t.Fatalf("checked out a second early: %v", err)
+		}
+		*w.clock = a.StartsAt.Add(time.Hour)
+		code, _, _ = s.ActivitySecretCode(as(w.organizer), a.ID)
+		if step, g, err := s.CheckinByCode(as(w.residents[0]), a.ID, code, store.StepCheckout); err != nil || step != store.StepCheckout || g.Minutes != 60 {
+			t.Fatalf("check out an hour in: %s %+v %v", step, g, err)
+		}
+	})
+}
+
+// TestActivityZeroHoursIsNotParticipation: hours confirmed at 0 (a resident
+// who checked in and left) earn no points under any rule, do not count as
+// the resident's attendance of the month, are not an activity on the
+// certificate, and the resident is not told "0 hours confirmed".
+func TestActivityZeroHoursIsNotParticipation(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := newActivityWorld(t, s, 1)
+		u := w.residents[0]
+		for _, r := range []*points.Rule{
+			{Name: "志愿服务时长", Kind: points.PerHour, PointsPerHour: 10, Active: true},
+			{Name: "参加活动", Kind: points.PerActivity, Points: 5, Active: true},
+			{Name: "月度参与奖励", Kind: points.Participation, Points: 20, Threshold: 1, Active: true},
+		} {
+			if err := s.SaveRule(storetest.Admin(), r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		first, second := w.activity(t, 10, activities.OpenToAnyone), w.activity(t, 10, activities.OpenToAnyone)
+		*w.clock = first.StartsAt
+		for _, a := range []*activities.Activity{first, second} {
+			g, err := s.Signup(as(u), a.ID, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := s.MarkByList(as(w.organizer), a.ID, g.ID, store.StepCheckin); err != nil {
+				t.Fatal(err)
+			}
+		}
+		*w.clock = first.EndsAt
+		g, _ := s.FindMySignup(as(u), first.ID)
+		if _, err := s.ConfirmHours(as(w.organizer), first.ID, map[string]int{g.ID: 0}); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := s.AwardConfirmedAttendance(context.Background(), 0); err != nil || n != 0 {
+			t.Fatalf("0 hours made %d attendances: %v", n, err)
+		}
+		if aw, _ := s.FindAwards(context.Background(), store.AwardFilter{StreetID: w.streetID}); len(aw) != 0 {
+			t.Fatalf("0 hours earned: %+v", aw[0])
+		}
+		ns, _, _, err := s.FindNotifications(as(u), 1, 10)
+		if err != nil || len(ns) != 1 || ns[0].Kind != "activity_hours_none" {
+			t.Fatalf("notification of 0 hours: %+v %v", ns, err)
+		}
+		if _, err := s.IssueCertificate(as(u)); errs.As(err).Key != "activity.no_hours" {
+			t.Fatalf("a certificate of 0 hours: %v", err)
+		}
+		// The next attendance with time is the month's first.
+		g2, _ := s.FindMySignup(as(u), second.ID)
+		if _, err := s.ConfirmHours(as(w.organizer), second.ID, map[string]int{g2.ID: 120}); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := s.AwardConfirmedAttendance(context.Background(), 0); err != nil || n != 1 {
+			t.Fatalf("awarded %d: %v", n, err)
+		}
+		aw, _ := s.FindAwards(context.Background(), store.AwardFilter{StreetID: w.streetID})
+		var total int64
+		for _, x := range aw {
+			total += x.Amount
+		}
+		if len(aw) != 3 || total != 20+5+20 {
+			t.Fatalf("the attendance with time earned %d in %d awards", total, len(aw))
+		}
+		if ct, err := s.IssueCertificate(as(u)); err != nil || ct.Activities != 1 || ct.Minutes != 120 {
+			t.Fatalf("certificate: %+v %v", ct, err)
+		}
+		// The 0-hour attendance is points-free for the API caller too.
+		att := points.Attendance{Key: "api:zero", ResidentID: u.ID, ActivityType: "greening", Minutes: 0,
+			Date: second.StartsAt, OrgID: w.org.ID, StreetID: w.streetID}
+		if out, err := s.AwardAttendance(storetest.Admin(), att, 0); err != nil || len(out) != 0 {
+			t.Fatalf("AwardAttendance of 0 minutes: %+v %v", out, err)
+		}
+	})
+}

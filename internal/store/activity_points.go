@@ -30,7 +30,7 @@ func (s *Store) AwardConfirmedAttendance(ctx context.Context, notice time.Durati
 		a.street_id
 		FROM activity_signups g JOIN activities a ON a.id = g.activity_id JOIN organizations o ON o.id = a.org_id
 		JOIN users u ON u.id = g.user_id
-		WHERE g.confirmed_at IS NOT NULL AND g.status = 'confirmed'
+		WHERE g.confirmed_at IS NOT NULL AND g.status = 'confirmed' AND g.confirmed_minutes > 0
 		AND NOT EXISTS (SELECT 1 FROM points_attendances p WHERE p.idem_key = ? || g.id
 			|| CASE WHEN g.corrections > 0 THEN ':' || CAST(g.corrections AS TEXT) ELSE '' END)
 		ORDER BY g.confirmed_at, g.id`, attendanceKeyPrefix)

@@ -143,6 +143,11 @@ func (s *Store) AwardAttendance(ctx context.Context, att points.Attendance, noti
 	if err := l.Err(); err != nil {
 		return nil, err
 	}
+	if !att.Participated() {
+		// Not recorded either: it must not count as the resident's n-th
+		// attendance of the month, nor the organization's.
+		return nil, nil
+	}
 	if notice <= 0 {
 		notice = points.DefaultNotice
 	}

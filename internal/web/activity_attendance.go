@@ -39,11 +39,14 @@ func (a *app) activityAttendancePage(w http.ResponseWriter, r *http.Request) (*p
 	for _, g := range list {
 		if g.Status == activities.SignedUp && !g.CheckinAt.IsZero() && !g.Confirmed {
 			d.ToConfirm = append(d.ToConfirm, g)
-			// Checked out: the recorded time, ticked. Still in: the
-			// organizer types the hours.
+			// Checked out: the recorded time, ticked unless it is none
+			// (confirmed at 0 hours is not taking part: the organizer
+			// decides). Still in: the organizer types the hours.
 			if r.Method == http.MethodGet && g.CheckedOut() {
 				p.Form.Set("hours_"+g.ID, activities.FormatHours(g.Minutes))
-				p.Form.Add("confirm", g.ID)
+				if g.Minutes > 0 {
+					p.Form.Add("confirm", g.ID)
+				}
 			}
 		}
 	}

@@ -105,8 +105,11 @@ func (a *app) activityCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	flash := "flash.activity_saved"
-	if act.Status == activities.Published {
+	switch {
+	case act.Status == activities.Published:
 		flash = "flash.activity_published"
+	case act.StartPassed(a.Store.Now()):
+		flash = "flash.activity_saved_start_passed"
 	}
 	a.redirect(w, r, "/activities/"+act.ID, flash)
 }
@@ -194,12 +197,17 @@ func (a *app) activityUpdate(w http.ResponseWriter, r *http.Request) {
 	u.Capacity = &n
 	id := r.PathValue("id")
 	err := l.Err()
+	var act *activities.Activity
 	if err == nil {
-		_, err = a.Store.UpdateActivity(r.Context(), id, u)
+		act, err = a.Store.UpdateActivity(r.Context(), id, u)
 	}
 	if err != nil {
 		a.formAgain(w, r, "activity_form.html", a.activityEditPage, err)
 		return
 	}
-	a.redirect(w, r, "/activities/"+id, "flash.activity_updated")
+	flash := "flash.activity_updated"
+	if act.Status == activities.Draft && act.StartPassed(a.Store.Now()) {
+		flash = "flash.activity_saved_start_passed"
+	}
+	a.redirect(w, r, "/activities/"+id, flash)
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/activities"
+	"github.com/huitian/huitian/internal/points"
 	"github.com/huitian/huitian/internal/registry"
 )
 
@@ -25,6 +26,7 @@ func (a *app) activityFuncs() template.FuncMap {
 		"formTime":               func(t time.Time) string { return t.In(a.loc).Format(formTime) },
 		"hasConfirm":             func(f url.Values, id string) bool { return slices.Contains(f["confirm"], id) },
 		"tenths":                 func(n int) string { return strconv.FormatFloat(float64(n)/10, 'f', -1, 64) },
+		"reasonDetail":           points.ReasonDetail,
 	}
 }
 

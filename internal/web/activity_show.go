@@ -25,6 +25,9 @@ type activityShowData struct {
 	Over       bool
 	Actions    []activities.Action
 	Editable   bool // the organizer may still change it
+	// StartPassed: a draft the organizer cannot publish until its start
+	// is moved ahead (they are told so beside 发布).
+	StartPassed bool
 	// Rules are the active points rules that award the residents who
 	// attend an activity of its type: what the points scheme applies.
 	Rules []*points.Rule
@@ -47,13 +50,10 @@ func (a *app) activityShowPage(w http.ResponseWriter, r *http.Request) (*page, e
 	if err != nil {
 		return nil, err
 	}
-	for _, rl := range rules {
-		if rl.AppliesTo(string(act.Type)) && rl.RewardsResident() {
-			d.Rules = append(d.Rules, rl)
-		}
-	}
+	d.Rules = points.ResidentRulesFor(rules, string(act.Type))
 	if d.Manage {
 		d.Editable = act.Editable(now)
+		d.StartPassed = act.Status == activities.Draft && act.StartPassed(now)
 		for _, t := range activities.Transitions {
 			if t.From == act.Status {
 				d.Actions = append(d.Actions, t.Action)

@@ -11,7 +11,7 @@ import (
 type meHoursData struct {
 	Rows    []hoursRow
 	Minutes int // confirmed, in total
-	Count   int // activities with confirmed hours
+	Count   int // activities with confirmed hours (more than none)
 }
 
 type hoursRow struct {
@@ -34,7 +34,7 @@ func (a *app) meHours(w http.ResponseWriter, r *http.Request) {
 	d := &meHoursData{}
 	for i, g := range gs {
 		d.Rows = append(d.Rows, hoursRow{A: as[i], G: g})
-		if g.Confirmed && g.Status == activities.SignedUp {
+		if g.Served() {
 			d.Minutes += g.ConfirmedMins
 			d.Count++
 		}

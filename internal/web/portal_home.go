@@ -49,13 +49,16 @@ type portalData struct {
 	Notices    []*portal.Notice
 	Activities []*activities.Activity
 	Signed     map[string]activities.SignupStatus // my signups among Activities
-	Points     int64
-	Minutes    int // confirmed volunteer minutes
-	Merchants  []*merchants.Merchant
-	Orgs       []*registry.Organization
-	Mine       []*portal.Suggestion // my suggestions, latest first
-	Others     []*portal.Suggestion // the community's open ones
-	Resident   bool                 // signed in as a resident
+	// EarnsPoints marks the Activities whose attendance the active points
+	// rules reward (the rules the activity's page lists).
+	EarnsPoints map[string]bool
+	Points      int64
+	Minutes     int // confirmed volunteer minutes
+	Merchants   []*merchants.Merchant
+	Orgs        []*registry.Organization
+	Mine        []*portal.Suggestion // my suggestions, latest first
+	Others      []*portal.Suggestion // the community's open ones
+	Resident    bool                 // signed in as a resident
 }
 
 // portalLimit is how many items a section shows: fewer in elderly mode.
@@ -110,6 +113,16 @@ func (a *app) portalPage(w http.ResponseWriter, r *http.Request) (*page, error) 
 			if len(d.Activities) < f.PerPage && x.StreetID != d.Home.StreetID && x.Eligible(d.Home.StreetID, d.Home.ID) == nil {
 				d.Activities = append(d.Activities, x)
 			}
+		}
+	}
+	d.EarnsPoints = map[string]bool{}
+	if len(d.Activities) > 0 {
+		rules, err := a.Store.FindRules(ctx, true)
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range d.Activities {
+			d.EarnsPoints[x.ID] = len(points.ResidentRulesFor(rules, string(x.Type))) > 0
 		}
 	}
 	d.NotForHome = map[string]string{}
