@@ -356,3 +356,48 @@ func TestActivityDraftStartPassed(t *testing.T) {
 		v.org.mustPost(to+"/actions/publish", nil)
 	})
 }
+
+// TestActivityScanBeforeSignIn: the QR code opened on a phone not yet
+// signed in is good on that phone for ten minutes, long enough to sign in
+// by SMS; the same code typed elsewhere after it changed is not, nor is
+// the scan once ten minutes have passed.
+func TestActivityScanBeforeSignIn(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		v := newVolunteerFlow(t, newFixture(t, s))
+		link := "/activities/" + v.act.ID + "/checkin?code=" + v.code(t)
+		old := v.code(t)
+		phone := v.f.browser(t)
+		if code, _, h := phone.get(link); code != 303 || !strings.HasPrefix(h.Get("Location"), "/login") {
+			t.Fatalf("the QR code on a phone not signed in: %d %s", code, h.Get("Location"))
+		}
+		late := v.f.browser(t) // scans too, but signs in after the grace
+		late.get(link)
+		v.at(v.clock.Now().Add(3 * time.Minute)) // the SMS code arrives, is typed
+		phone.login(v.residents[0].Phone)
+		if body := mustGet(t, phone, link); !strings.Contains(body, `id="scanned"`) {
+			t.Fatal("the page does not say the scan counts")
+		}
+		if code, body := v.checkin(t, 1, "checkin"); code != 303 {
+			t.Fatalf("the other resident, with the code shown now: %d %s", code, body)
+		}
+		if code, body, _ := v.res[1].post("/activities/"+v.act.ID+"/checkin", url.Values{"code": {old}, "step": {"checkout"}}); code != 400 ||
+			!strings.Contains(body, "签到码不对或已过期") {
+			t.Fatalf("the scanned code typed on a phone that did not scan it, three minutes on: %d", code)
+		}
+		if code, body, _ := phone.post("/activities/"+v.act.ID+"/checkin", url.Values{"code": {old}, "step": {"checkin"}}); code != 303 {
+			t.Fatalf("checking in with the scan: %d %s", code, body)
+		}
+		if g, err := s.FindMySignup(accounts.WithActor(context.Background(), v.residents[0]), v.act.ID); err != nil || g.CheckinAt.IsZero() {
+			t.Fatalf("not checked in: %+v %v", g, err)
+		}
+		if strings.Contains(mustGet(t, phone, link), `id="scanned"`) {
+			t.Fatal("the scan is kept after it was used")
+		}
+		v.at(v.clock.Now().Add(8 * time.Minute)) // eleven minutes after the scan
+		late.login(v.residents[1].Phone)
+		if code, _, _ := late.post("/activities/"+v.act.ID+"/checkin", url.Values{"step": {"checkout"}}); code != 400 {
+			t.Fatalf("a scan eleven minutes old: %d", code)
+		}
+	})
+}
