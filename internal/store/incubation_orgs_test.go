@@ -187,6 +187,52 @@ func TestIncubationLifecycle(t *testing.T) {
 	})
 }
 
+// TestCancelEnrollmentAfterRollCall: roll call opens an hour before the
+// session, so a trainee can be marked present (a certificate issued) while
+// the session has not started; cancelling then is a conflict that says so,
+// not a dangling reference, and the seat and certificate stay.
+func TestCancelEnrollmentAfterRollCall(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newIncFixture(t, s)
+		co := &incubation.Course{Title: "社会组织财务管理", Topic: incubation.TopicFinance}
+		if err := s.CreateCourse(storetest.Admin(), co); err != nil {
+			t.Fatal(err)
+		}
+		se := &incubation.Session{CourseID: co.ID, StreetID: f.street.ID, Teacher: "陈老师", Place: "一号会议室",
+			Start: f.at(0, 14, 0), End: f.at(0, 16, 0), Capacity: 5}
+		if err := s.CreateCourseSession(as(f.staff), se); err != nil {
+			t.Fatal(err)
+		}
+		e := &incubation.Enrollment{SessionID: se.ID, OrgID: f.org.ID, Person: "王秀兰"}
+		if err := s.Enroll(as(f.orgAdmin), e); err != nil {
+			t.Fatal(err)
+		}
+		f.now = f.at(0, 13, 30).UTC() // roll call is open, the session not started
+		cert, err := s.MarkAttendance(as(f.staff), e.ID, incubation.Present, incubation.MethodList)
+		if err != nil || cert == "" {
+			t.Fatalf("present: %q %v", cert, err)
+		}
+		err = s.CancelEnrollment(as(f.orgAdmin), e.ID)
+		if code(t, err) != errs.Conflict || errs.As(err).Key != "enrollment.cancel_present" {
+			t.Fatalf("cancel after present: %v", err)
+		}
+		if _, err := s.FindCertificateByID(storetest.Admin(), cert); err != nil {
+			t.Fatalf("the certificate is gone: %v", err)
+		}
+		if got, _ := s.FindCourseSessionByID(storetest.Admin(), se.ID); got.Enrolled != 1 {
+			t.Fatalf("seat given back: %d", got.Enrolled)
+		}
+		// Marked absent after a mistake, the enrollment can be cancelled again.
+		if _, err := s.MarkAttendance(as(f.staff), e.ID, incubation.Absent, incubation.MethodList); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CancelEnrollment(as(f.orgAdmin), e.ID); err != nil {
+			t.Fatalf("cancel after absent: %v", err)
+		}
+	})
+}
+
 func TestAcademy(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, s *store.Store) {

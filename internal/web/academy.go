@@ -132,7 +132,8 @@ type sessionData struct {
 	Roster  []*incubation.Enrollment // staff only
 	Staff   bool
 	Started bool
-	Open    bool // attendance can be taken
+	Open    bool      // attendance can be taken
+	Now     time.Time // what Enrollment.Cancellable is asked about
 	// Colleagues are the platform users of the actor's organizations an
 	// enrollment may be linked to (academy_code.go); Linked is the actor's
 	// own linked enrollment, which checks in with the code.
@@ -164,7 +165,7 @@ func (a *app) sessionPage(w http.ResponseWriter, r *http.Request) (*page, error)
 		return nil, errs.E(errs.Unauthorized, "auth.required")
 	}
 	now := a.Store.Now()
-	d := &sessionData{Session: se, Started: !se.Start.After(now), Open: !now.Before(se.Start.Add(-time.Hour))}
+	d := &sessionData{Session: se, Started: !se.Start.After(now), Open: !now.Before(se.Start.Add(-time.Hour)), Now: now}
 	res := se.Resource()
 	res.Kind = accounts.KindEnrollment
 	for _, o := range actorOrgs(u, false) {

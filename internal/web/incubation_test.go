@@ -141,6 +141,15 @@ func TestIncubationPages(t *testing.T) {
 		if len(certs) != 1 {
 			t.Fatal("no certificate")
 		}
+		// Present before the start: the organization is no longer offered
+		// 取消报名, and posting it anyway says why.
+		cancel := "/academy/enrollments/" + es[0].ID + "/cancel"
+		if _, body, _ := org.get("/academy/sessions/" + se.ID); strings.Contains(body, cancel) {
+			t.Fatal("cancel offered after roll call")
+		}
+		if code, body, _ := org.post(cancel, url.Values{"next": {"/academy/sessions/" + se.ID}}); code != 409 || !strings.Contains(body, "已点名出席的报名不能取消") {
+			t.Fatalf("cancel after roll call: %d", code)
+		}
 		code, body, _ := anon.get("/academy/certificates/" + certs[0].ID)
 		if code != 200 || !strings.Contains(body, "王**") || strings.Contains(body, "王秀兰") || !strings.Contains(body, co.Title) {
 			t.Fatalf("public certificate: %d", code)
