@@ -6,9 +6,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/incubation"
 	"github.com/huitian/huitian/internal/projectfile"
+	"github.com/huitian/huitian/internal/registry"
 	"github.com/huitian/huitian/internal/store"
 	"github.com/huitian/huitian/internal/store/storetest"
 )
@@ -48,6 +50,19 @@ func TestIncubationLifecycle(t *testing.T) {
 		if err := s.ApplyIncubation(as(f.farAdmin), in); code(t, err) != errs.Forbidden {
 			t.Fatalf("applying for another org: %v", err)
 		}
+		// A street's base takes its own street's organizations only; the
+		// district base takes anyone.
+		elsewhere := &incubation.Incubation{BaseID: f.base.ID, OrgID: f.farOrg.ID, Statement: "天北青年志愿者协会希望入驻，获得办公场地。"}
+		if err := s.ApplyIncubation(as(f.farAdmin), elsewhere); errs.As(err).Field != "base" || errs.As(err).Key != "incubation.base_other_street" {
+			t.Fatalf("applying to another street's base: %v", err)
+		}
+		district := &incubation.Base{Name: "回天地区社会组织孵化基地"}
+		if err := s.CreateBase(storetest.Admin(), district); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ApplyIncubation(as(f.farAdmin), &incubation.Incubation{BaseID: district.ID, OrgID: f.farOrg.ID, Statement: elsewhere.Statement}); err != nil {
+			t.Fatalf("applying to the district base: %v", err)
+		}
 		if err := s.ApplyIncubation(as(f.orgAdmin), &incubation.Incubation{BaseID: f.base.ID, OrgID: f.org.ID, Statement: "短"}); errs.As(err).Field != "statement" {
 			t.Fatalf("short statement: %v", err)
 		}
@@ -80,8 +95,13 @@ func TestIncubationLifecycle(t *testing.T) {
 			t.Fatal(err)
 		}
 		// A second incubatee cannot take the desk until it is freed.
-		far := &incubation.Incubation{BaseID: f.base.ID, OrgID: f.farOrg.ID, Statement: "天北青年志愿者协会希望入驻，获得办公场地。"}
-		if err := s.ApplyIncubation(as(f.farAdmin), far); err != nil {
+		near := &registry.Organization{Name: "龙泽苑书香社", Registration: registry.Filed, StreetID: f.street.ID}
+		if err := s.CreateOrganization(storetest.Admin(), near); err != nil {
+			t.Fatal(err)
+		}
+		nearAdmin := &accounts.User{ID: "na", Name: "赵书香", Grants: []accounts.Grant{{Role: accounts.OrgAdmin, ScopeID: near.ID}}}
+		far := &incubation.Incubation{BaseID: f.base.ID, OrgID: near.ID, Statement: "龙泽苑书香社希望入驻，获得办公场地。"}
+		if err := s.ApplyIncubation(as(nearAdmin), far); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.AdmitIncubation(as(f.staff), far.ID, adm); err != nil {
@@ -90,13 +110,13 @@ func TestIncubationLifecycle(t *testing.T) {
 		if err := s.StepIncubation(as(f.staff), far.ID, incubation.ActStart, ""); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.AssignWorkstation(as(f.staff), f.desk.ID, f.farOrg.ID); errs.As(err).Key != "space.workstation_taken" {
+		if err := s.AssignWorkstation(as(f.staff), f.desk.ID, near.ID); errs.As(err).Key != "space.workstation_taken" {
 			t.Fatalf("a taken desk: %v", err)
 		}
 		if err := s.AssignWorkstation(as(f.staff), f.desk.ID, f.org.ID); err != nil {
 			t.Fatalf("assign again to the same: %v", err)
 		}
-		if err := s.StepIncubation(as(f.farAdmin), far.ID, incubation.ActWithdraw, "搬走了"); err != nil {
+		if err := s.StepIncubation(as(nearAdmin), far.ID, incubation.ActWithdraw, "搬走了"); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.AddService(as(f.staff), in.ID, &incubation.Service{Kind: "导师辅导", Provider: "刘导师", Note: "梳理财务制度", On: f.at(3, 0, 0)}); err != nil {
