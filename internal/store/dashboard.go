@@ -287,8 +287,8 @@ func dashNeedsDirect(ctx context.Context, c conn, f DashboardFilter, o *dashboar
 				o.AwardsOwnStreet++
 			}
 		}
-		if !pub.Valid {
-			continue // never published: no matching to measure
+		if !tendered(pub, signed) {
+			continue // never put out to tender: no matching to measure
 		}
 		m := per[st]
 		if m == nil {
@@ -301,10 +301,12 @@ func dashNeedsDirect(ctx context.Context, c conn, f DashboardFilter, o *dashboar
 			m.NoProposal++
 		}
 		if signed.Valid {
-			h := signed.Time.Sub(pub.Time).Hours()
-			all = append(all, h)
-			spans[st] = append(spans[st], h)
 			m.Contracted++
+			if pub.Valid {
+				h := signed.Time.Sub(pub.Time).Hours()
+				all = append(all, h)
+				spans[st] = append(spans[st], h)
+			}
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -323,6 +325,12 @@ func dashNeedsDirect(ctx context.Context, c conn, f DashboardFilter, o *dashboar
 	dashboard.SortStreets(o.Streets)
 	return nil
 }
+
+// tendered reports whether a need counts in the streets' matching table:
+// published on the platform, or contracted without a publication date (a
+// past project imported from the old system, tendered elsewhere), which
+// counts as published and contracted but has no time to contract.
+func tendered(published, signed sql.NullTime) bool { return published.Valid || signed.Valid }
 
 // dashPointsDirect: issued is the pool's postings to residents and organizations,
 // redeemed a resident's postings to a merchant; a street filter applies to
