@@ -216,6 +216,14 @@ func (a *Action) Resource() accounts.Resource {
 	return r
 }
 
+// StreetResource is the item's authorization view for its street's staff
+// (ViewPrivate, read only): the street its owner lies in — the street
+// itself, or one of its communities or organizations — whatever meeting
+// gave the item. A person as owner lies in no street.
+func (a *Action) StreetResource() accounts.Resource {
+	return accounts.Resource{Kind: accounts.KindAction, ID: a.ID, StreetID: a.OwnerStreetID}
+}
+
 // MeetingResource is the resource of the item's meeting (the coordinator's view).
 func (a *Action) MeetingResource() accounts.Resource {
 	return accounts.Resource{Kind: accounts.KindMeeting, ID: a.MeetingID, StreetID: a.MeetingStreetID}

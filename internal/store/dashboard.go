@@ -394,8 +394,16 @@ func dashOthers(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Ove
 	if err := c.row(ctx, tr, trArgs...).Scan(&o.TrainingPresent); err != nil {
 		return err
 	}
-	od, odArgs := inStreet("owner_street_id", f, `SELECT COUNT(*) FROM meeting_actions
-		WHERE status IN ('open', 'in_progress') AND due < ?`, []any{c.now})
+	// Overdue as coordination.Action.Overdue: live, its due day over. A
+	// street's items are those owned in the street (the street, its
+	// communities and organizations) and those of the meetings it called,
+	// as its staff's 督办总览 lists them (store.supervises).
+	od, odArgs := `SELECT COUNT(*) FROM meeting_actions a JOIN meetings m ON m.id = a.meeting_id
+		WHERE a.status IN ('open', 'in_progress') AND a.due <= ?`, []any{c.now.AddDate(0, 0, -1)}
+	if f.StreetID != "" {
+		od += ` AND (a.owner_street_id = ? OR m.street_id = ?)`
+		odArgs = append(odArgs, f.StreetID, f.StreetID)
+	}
 	return c.row(ctx, od, odArgs...).Scan(&o.OverdueActions)
 }
 
