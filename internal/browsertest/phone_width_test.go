@@ -54,3 +54,39 @@ func TestPhoneCertificate(t *testing.T) {
 	fits390(t, "a certificate", get(t, ctx, "measure the certificate", chromedp.Evaluate[struct{ Scroll, Inner int }](
 		`({Scroll: document.documentElement.scrollWidth, Inner: window.innerWidth})`)))
 }
+
+// TestPhoneDashboardHeadings: on a 390px phone the dashboard's tables keep
+// each column heading on one line and scroll sideways in their
+// .table-scroll (docs/dashboard.md), where the headings came out a
+// character a line.
+func TestPhoneDashboardHeadings(t *testing.T) {
+	needBrowser(t)
+	s := newSite(t, storetest.Open(t, store.SQLite))
+	ctx := newTab(t)
+	signIn(t, ctx, s, "13800000002", "李晓燕", "")
+	run(t, ctx, "emulate a phone", phone390())
+	visit(t, ctx, s, "/dashboard", "#dash-streets table")
+	fits390(t, "the dashboard", get(t, ctx, "measure the dashboard", chromedp.Evaluate[struct{ Scroll, Inner int }](
+		`({Scroll: document.documentElement.scrollWidth, Inner: window.innerWidth})`)))
+	got := get(t, ctx, "measure the headings", chromedp.Evaluate[struct {
+		Headings int
+		Wrapped  []string
+	}](`(() => {
+		const out = {Headings: 0, Wrapped: []};
+		for (const th of document.querySelectorAll("main .table-scroll th")) {
+			out.Headings++;
+			const r = document.createRange();
+			r.selectNodeContents(th);
+			if (r.getBoundingClientRect().height > 1.5 * parseFloat(getComputedStyle(th).lineHeight)) {
+				out.Wrapped.push(th.innerText.trim());
+			}
+		}
+		return out;
+	})()`))
+	if got.Headings < 10 {
+		t.Fatalf("only %d table headings on the dashboard", got.Headings)
+	}
+	for _, h := range got.Wrapped {
+		t.Errorf("the heading %q wraps on a 390px phone", h)
+	}
+}
