@@ -308,10 +308,12 @@ func (a *Action) Validate() error {
 	var l errs.List
 	a.Title = strings.TrimSpace(a.Title)
 	checkText(&l, "title", a.Title, 200, true)
-	if !ValidOwnerKind(a.OwnerKind) {
+	switch {
+	case a.OwnerKind == "" && strings.TrimSpace(a.OwnerID) == "":
+		l.Add("owner", "item.owner_required") // one message for one empty choice
+	case !ValidOwnerKind(a.OwnerKind):
 		l.Add("owner_kind", "item.owner_kind")
-	}
-	if strings.TrimSpace(a.OwnerID) == "" {
+	case strings.TrimSpace(a.OwnerID) == "":
 		l.Add("owner", "field.required")
 	}
 	if a.Due.IsZero() {
