@@ -315,9 +315,13 @@ var policy = map[Kind]map[Action][]rule{
 	// the staff of the owning street, community or organization. A
 	// meeting's coordinators act on its items through KindMeeting/Update;
 	// which status changes each side may make is coordination's table.
+	// ViewPrivate is reading an item whose owner lies in the street (the
+	// street, its communities and organizations: Action.StreetResource),
+	// from whatever meeting, as the dashboard counts the street's items.
 	KindAction: {
 		View: {{PlatformAdmin, global}, {Auditor, global}, {StreetStaff, inStreet}, {CommunityStaff, inCommunity},
 			{OrgAdmin, inOrg}, {OrgMember, inOrg}, {"", self}},
+		ViewPrivate: {{PlatformAdmin, global}, {Auditor, global}, {StreetStaff, inStreet}},
 		Update: {{PlatformAdmin, global}, {StreetStaff, inStreet}, {CommunityStaff, inCommunity},
 			{OrgAdmin, inOrg}, {"", self}},
 	},

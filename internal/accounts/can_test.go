@@ -148,6 +148,7 @@ var matrix = []struct {
 	{KindMeeting, Update, "platform_admin/* street_staff"},
 
 	{KindAction, View, "platform_admin/* auditor/* street_staff community_staff org_admin org_member owner"},
+	{KindAction, ViewPrivate, "platform_admin/* auditor/* street_staff"},
 	{KindAction, Update, "platform_admin/* street_staff community_staff org_admin owner"},
 
 	{KindParty, View, "*"},

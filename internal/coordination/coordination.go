@@ -216,6 +216,14 @@ func (a *Action) Resource() accounts.Resource {
 	return r
 }
 
+// StreetResource is the item's authorization view for its street's staff
+// (ViewPrivate, read only): the street its owner lies in — the street
+// itself, or one of its communities or organizations — whatever meeting
+// gave the item. A person as owner lies in no street.
+func (a *Action) StreetResource() accounts.Resource {
+	return accounts.Resource{Kind: accounts.KindAction, ID: a.ID, StreetID: a.OwnerStreetID}
+}
+
 // MeetingResource is the resource of the item's meeting (the coordinator's view).
 func (a *Action) MeetingResource() accounts.Resource {
 	return accounts.Resource{Kind: accounts.KindMeeting, ID: a.MeetingID, StreetID: a.MeetingStreetID}
@@ -300,10 +308,12 @@ func (a *Action) Validate() error {
 	var l errs.List
 	a.Title = strings.TrimSpace(a.Title)
 	checkText(&l, "title", a.Title, 200, true)
-	if !ValidOwnerKind(a.OwnerKind) {
+	switch {
+	case a.OwnerKind == "" && strings.TrimSpace(a.OwnerID) == "":
+		l.Add("owner", "item.owner_required") // one message for one empty choice
+	case !ValidOwnerKind(a.OwnerKind):
 		l.Add("owner_kind", "item.owner_kind")
-	}
-	if strings.TrimSpace(a.OwnerID) == "" {
+	case strings.TrimSpace(a.OwnerID) == "":
 		l.Add("owner", "field.required")
 	}
 	if a.Due.IsZero() {

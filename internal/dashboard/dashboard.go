@@ -145,6 +145,41 @@ func ByKey(cs []Count) []Count {
 	return cs
 }
 
+// Ticks are the marks of a chart's value axis from 0 to at least max, a
+// round step apart (1, 2 or 5 × 10ⁿ), five or so: 0, 50, 100, 150 rather
+// than 0, 24, 48, 72. For whole counts (whole) the step is at least 1.
+func Ticks(max float64, whole bool) []float64 {
+	if !(max > 0) || math.IsInf(max, 1) {
+		max = 1
+	}
+	raw := max / 5
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	step := 10 * mag
+	for _, m := range []float64{1, 2, 5} {
+		if m*mag >= raw {
+			step = m * mag
+			break
+		}
+	}
+	if whole && step < 1 {
+		step = 1
+	}
+	n := int(math.Ceil(max/step - 1e-9))
+	// Whole multiples of mag, divided rather than multiplied below 1, so
+	// that 3 × 0.2 is 0.6 and not 0.6000000000000001.
+	units := math.Round(step / mag)
+	out := make([]float64, 0, n+1)
+	for i := 0; i <= n; i++ {
+		k := float64(i) * units
+		if mag < 1 {
+			out = append(out, k/math.Round(1/mag))
+		} else {
+			out = append(out, k*mag)
+		}
+	}
+	return out
+}
+
 // Round1 rounds to one decimal, for display and JSON.
 func Round1(x float64) float64 { return math.Round(x*10) / 10 }
 

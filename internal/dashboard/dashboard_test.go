@@ -1,6 +1,7 @@
 package dashboard
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -97,5 +98,30 @@ func TestParseFilter(t *testing.T) {
 	}
 	if f, err := ParseFilter("", "", "", loc); err != nil || !f.From.IsZero() || !f.To.IsZero() {
 		t.Errorf("empty: %+v %v", f, err)
+	}
+}
+
+func TestTicks(t *testing.T) {
+	for _, c := range []struct {
+		max   float64
+		whole bool
+		want  []float64
+	}{
+		{145, true, []float64{0, 50, 100, 150}},
+		{121, true, []float64{0, 50, 100, 150}},
+		{97, true, []float64{0, 20, 40, 60, 80, 100}},
+		{100, true, []float64{0, 20, 40, 60, 80, 100}},
+		{3, true, []float64{0, 1, 2, 3}},
+		{0, true, []float64{0, 1}},
+		{1, true, []float64{0, 1}},
+		{38.4, false, []float64{0, 10, 20, 30, 40}},
+		{1, false, []float64{0, 0.2, 0.4, 0.6, 0.8, 1}},
+		{2.3, false, []float64{0, 0.5, 1, 1.5, 2, 2.5}},
+		{12000, true, []float64{0, 5000, 10000, 15000}},
+	} {
+		got := Ticks(c.max, c.whole)
+		if fmt.Sprint(got) != fmt.Sprint(c.want) {
+			t.Errorf("Ticks(%v, %v) = %v, want %v", c.max, c.whole, got, c.want)
+		}
 	}
 }

@@ -67,9 +67,13 @@ func (w *world) importHistory(ctx context.Context) (int, error) {
 	rows := make([]projectfile.ProjectRow, len(pastProjects))
 	for i, p := range pastProjects {
 		y, m, d := w.start.AddDate(0, 0, -p.before).In(beijing).Date()
+		completed := time.Date(y, m, d, 0, 0, 0, 0, beijing)
+		// Put out to tender two to five weeks before the contract began, so
+		// the dashboard's time to contract has the old system's projects too.
+		published := completed.AddDate(0, 0, -p.days-14-(i*5)%22)
 		rows[i] = projectfile.ProjectRow{Line: i + 1, Key: fmt.Sprintf("demo-p%02d", i+1), Title: p.title,
 			Description: p.desc, Street: p.street, Community: p.community, Org: p.org, BudgetFen: p.yuan * 100,
-			DurationDays: p.days, Rating: p.rating, Completed: time.Date(y, m, d, 0, 0, 0, 0, beijing)}
+			DurationDays: p.days, Rating: p.rating, Completed: completed, Published: published}
 	}
 	rep, err := w.s.ImportProjects(ctx, rows, false)
 	if err != nil {

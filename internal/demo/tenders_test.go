@@ -45,10 +45,18 @@ func checkTenders(t *testing.T, s *store.Store, now time.Time, want int) {
 	}
 	seen := map[procurement.Status]int{}
 	streets, procs := map[string]bool{}, map[procurement.Procedure]int{}
-	var tenders, returned, retenders, answered, objections, reports, docs, ratings, scored int
+	var tenders, returned, retenders, answered, objections, reports, docs, ratings, scored, imported int
 	for _, n := range needs {
+		if n.Deadline.IsZero() && n.Status == procurement.Closed {
+			// An imported past project: put out to tender before its award.
+			imported++
+			if n.PublishedAt.IsZero() || !n.PublishedAt.Before(n.AwardedAt) {
+				t.Errorf("%s: imported, published %s, awarded %s", n.Title, n.PublishedAt, n.AwardedAt)
+			}
+			continue
+		}
 		if n.Deadline.IsZero() {
-			continue // an imported past project
+			continue // a draft with no deadline yet
 		}
 		tenders++
 		st := n.EffectiveStatus(now)
@@ -219,6 +227,20 @@ func checkTenders(t *testing.T, s *store.Store, now time.Time, want int) {
 	}
 	if tr, err := s.OrgTrackRecord(ctx, org.ID); err != nil || tr.Completed < 3 || tr.AvgStars < 4 {
 		t.Errorf("track record %+v (%v)", tr, err)
+	}
+
+	// The dashboard's streets table counts the past projects' contracts:
+	// its 已签约 adds up to at least the imported projects.
+	o, err := s.Overview(ctx, store.DashboardFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	contracted := 0
+	for _, m := range o.Streets {
+		contracted += m.Contracted
+	}
+	if imported < 30 || contracted < imported || contracted > o.Awards {
+		t.Errorf("streets table: %d contracted, %d imported projects, %d awards", contracted, imported, o.Awards)
 	}
 }
 

@@ -169,6 +169,22 @@ func (e *Enrollment) Resource() accounts.Resource {
 	return accounts.Resource{Kind: accounts.KindEnrollment, ID: e.ID, StreetID: e.StreetID, OrgID: e.OrgID}
 }
 
+// CheckCancel says whether the enrollment may be given back at now: only
+// before the session starts, and not once the trainee was marked present
+// (the certificate issued then is the organization's training record).
+func (e *Enrollment) CheckCancel(now time.Time) error {
+	if e.Status == Present || e.CertificateID != "" {
+		return errs.E(errs.Conflict, "enrollment.cancel_present")
+	}
+	if !e.SessionStart.After(now) {
+		return errs.E(errs.Conflict, "session.started")
+	}
+	return nil
+}
+
+// Cancellable reports whether CheckCancel allows cancelling at now.
+func (e *Enrollment) Cancellable(now time.Time) bool { return e.CheckCancel(now) == nil }
+
 // Validate normalizes an enrollment.
 func (e *Enrollment) Validate() error {
 	var l errs.List

@@ -40,6 +40,13 @@ type Base struct {
 // District reports whether this is the district base (no street).
 func (b *Base) District() bool { return b.StreetID == "" }
 
+// TakesApplicantFrom reports whether an organization of the given street
+// ("" none) may apply to incubate here: the district base takes any
+// organization, a street's base only its own street's.
+func (b *Base) TakesApplicantFrom(orgStreetID string) bool {
+	return b.District() || b.StreetID == orgStreetID
+}
+
 // Resource is the base's authorization view.
 func (b *Base) Resource() accounts.Resource {
 	return accounts.Resource{Kind: accounts.KindSpace, ID: b.ID, StreetID: b.StreetID}

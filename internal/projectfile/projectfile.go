@@ -36,6 +36,10 @@ type ProjectRow struct {
 	Rating float64
 	// Completed is the acceptance day, at midnight Beijing time.
 	Completed time.Time
+	// Published is the day the need was put out to tender, at midnight
+	// Beijing time; zero when the file gives none (the dashboard still
+	// counts the project as tendered and contracted, store.tendered).
+	Published time.Time
 	// Problems found while reading the line (bad JSON, a word where a
 	// number belongs, a bad date) before the project itself is validated.
 	Problems []registry.Problem
@@ -47,7 +51,7 @@ var beijing = time.FixedZone("CST", 8*60*60)
 
 // fields lists the keys of a line, in the order of DESIGN.md.
 var fields = []string{"key", "title", "description", "street", "community", "org", "budget_fen", "duration_days",
-	"rating", "completed"}
+	"rating", "completed", "published"}
 
 const bom = "\ufeff"
 
@@ -156,23 +160,30 @@ func (p *ProjectRow) set(field, v string) {
 			p.Rating = f
 		}
 	case "completed":
-		if v == "" {
-			return
-		}
-		d, err := time.ParseInLocation("2006-01-02", v, beijing)
-		if err != nil {
-			p.problem(field, "date.invalid")
-			return
-		}
-		if d.Year() < minYear || d.Year() > maxYear {
-			p.problem(field, "date.out_of_range", minYear, maxYear)
-			return
-		}
-		p.Completed = d
+		p.Completed = p.day(field, v)
+	case "published":
+		p.Published = p.day(field, v)
 	}
 }
 
-// The years a completion date may fall in: year 1 or 9999 is a typo (the
+// day parses a date field; zero when empty or wrong (a problem then).
+func (p *ProjectRow) day(field, v string) time.Time {
+	if v == "" {
+		return time.Time{}
+	}
+	d, err := time.ParseInLocation("2006-01-02", v, beijing)
+	if err != nil {
+		p.problem(field, "date.invalid")
+		return time.Time{}
+	}
+	if d.Year() < minYear || d.Year() > maxYear {
+		p.problem(field, "date.out_of_range", minYear, maxYear)
+		return time.Time{}
+	}
+	return d
+}
+
+// The years a completion or publication date may fall in: year 1 or 9999 is a typo (the
 // store refuses dates still to come).
 const minYear, maxYear = 1990, 2199
 

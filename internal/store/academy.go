@@ -234,7 +234,8 @@ func (s *Store) Enroll(ctx context.Context, e *incubation.Enrollment) error {
 	})
 }
 
-// CancelEnrollment gives a seat back before the session starts.
+// CancelEnrollment gives a seat back before the session starts and before
+// the trainee is marked present (incubation.Enrollment.CheckCancel).
 func (s *Store) CancelEnrollment(ctx context.Context, id string) error {
 	return s.tx(ctx, func(c conn) error {
 		e, err := scanEnrollment(c.row(ctx, enrollmentSelect+` WHERE e.id = ?`, id))
@@ -247,8 +248,8 @@ func (s *Store) CancelEnrollment(ctx context.Context, id string) error {
 		if err := accounts.Can(accounts.ActorFrom(ctx), accounts.Create, e.Resource()); err != nil {
 			return err
 		}
-		if !e.SessionStart.After(c.now) {
-			return errs.E(errs.Conflict, "session.started")
+		if err := e.CheckCancel(c.now); err != nil {
+			return err
 		}
 		if _, err := c.exec(ctx, `DELETE FROM enrollments WHERE id = ?`, id); err != nil {
 			return err

@@ -610,7 +610,8 @@ func (s *Store) UpdateAction(ctx context.Context, id string, to coordination.Sta
 }
 
 // FindActionByID returns an item with its history, to its owner, its
-// meeting's coordinators and those who may read the meeting's minutes.
+// meeting's coordinators and those who may read the meeting's minutes, and
+// (read only) the staff of the street its owner lies in.
 func (s *Store) FindActionByID(ctx context.Context, id string) (*coordination.Action, error) {
 	c := s.read()
 	list, err := s.queryActions(ctx, c, ` WHERE a.id = ?`, id)
@@ -622,7 +623,7 @@ func (s *Store) FindActionByID(ctx context.Context, id string) (*coordination.Ac
 	}
 	a := list[0]
 	actor := accounts.ActorFrom(ctx)
-	if !accounts.Allowed(actor, accounts.View, a.Resource()) && !accounts.Allowed(actor, accounts.ViewPrivate, a.MeetingResource()) {
+	if !accounts.Allowed(actor, accounts.View, a.Resource()) && !supervises(actor, a) {
 		if actor == nil {
 			return nil, errs.E(errs.Unauthorized, "auth.required")
 		}
@@ -648,8 +649,9 @@ func (s *Store) FindActionByID(ctx context.Context, id string) (*coordination.Ac
 // ActionFilter selects action items; zero fields do not filter.
 type ActionFilter struct {
 	// Mine keeps the items the actor owns (as the user, or as staff of the
-	// owning street, community or organization); otherwise the items of the
-	// meetings the actor coordinates.
+	// owning street, community or organization); otherwise the items the
+	// actor supervises (supervises: of the meetings whose minutes the actor
+	// reads, or owned in the actor's street).
 	Mine       bool
 	MeetingID  string
 	Status     coordination.Status
@@ -687,13 +689,23 @@ func (s *Store) FindActions(ctx context.Context, f ActionFilter) ([]*coordinatio
 		if f.Mine {
 			ok = ownsAction(actor, a)
 		} else {
-			ok = accounts.Allowed(actor, accounts.ViewPrivate, a.MeetingResource())
+			ok = supervises(actor, a)
 		}
 		if ok {
 			out = append(out, a)
 		}
 	}
 	return out, nil
+}
+
+// supervises reports whether the actor oversees the item: it reads its
+// meeting's minutes (the district's coordinators, the convening street's
+// staff), or the item's owner lies in the actor's street. A street's items
+// are those two together, as the dashboard's overdue count reads them
+// (dashOthers).
+func supervises(u *accounts.User, a *coordination.Action) bool {
+	return accounts.Allowed(u, accounts.ViewPrivate, a.MeetingResource()) ||
+		(a.OwnerStreetID != "" && accounts.Allowed(u, accounts.ViewPrivate, a.StreetResource()))
 }
 
 // ownsAction reports whether the actor is the item's owner: the user

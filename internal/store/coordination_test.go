@@ -231,3 +231,96 @@ func TestMeetingsAndActions(t *testing.T) {
 		}
 	})
 }
+
+// TestStreetSupervisesItsActions: a street's staff read (never change) the
+// items owned in their street — by the street, a community or an
+// organization of it — whatever meeting gave them, and their 督办总览
+// counts the same overdue items as their dashboard: those and the items of
+// the meetings the street called, overdue once the due day is over.
+func TestStreetSupervisesItsActions(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		st, c1, _ := seed(t, s)
+		other := &places.Street{Name: "霍营街道"}
+		if err := s.CreateStreet(storetest.Admin(), other); err != nil {
+			t.Fatal(err)
+		}
+		clock := day(2026, 3, 1)
+		s.Now = func() time.Time { return clock }
+		coord := &accounts.User{ID: "coord", Name: "区协调员", Grants: []accounts.Grant{{Role: accounts.PlatformAdmin}}}
+		staff := &accounts.User{ID: "staff", Name: "街道干部", Grants: []accounts.Grant{{Role: accounts.StreetStaff, ScopeID: st.ID}}}
+		outsider := &accounts.User{ID: "out", Name: "别处干部", Grants: []accounts.Grant{{Role: accounts.StreetStaff, ScopeID: other.ID}}}
+		district := &coordination.Meeting{Title: "区联席会", HeldAt: clock}
+		if err := s.CreateMeeting(as(coord), district); err != nil {
+			t.Fatal(err)
+		}
+		own := &coordination.Meeting{Title: "街道联席会", HeldAt: clock, StreetID: st.ID}
+		if err := s.CreateMeeting(as(staff), own); err != nil {
+			t.Fatal(err)
+		}
+		add := func(u *accounts.User, m *coordination.Meeting, kind coordination.OwnerKind, owner string, due time.Time) *coordination.Action {
+			t.Helper()
+			a := &coordination.Action{MeetingID: m.ID, Title: "督办 " + owner, OwnerKind: kind, OwnerID: owner, Due: due}
+			if err := s.AddAction(as(u), a); err != nil {
+				t.Fatal(err)
+			}
+			return a
+		}
+		community := add(coord, district, coordination.OwnerCommunity, c1.ID, day(2026, 3, 10))
+		elsewhere := add(coord, district, coordination.OwnerStreet, other.ID, day(2026, 3, 10))
+		street := add(staff, own, coordination.OwnerStreet, st.ID, day(2026, 3, 10))
+		add(coord, district, coordination.OwnerCommunity, c1.ID, day(2026, 4, 1)) // due today: not overdue yet
+		clock = day(2026, 4, 1).Add(12 * time.Hour)
+
+		got, err := s.FindActionByID(as(staff), community.ID)
+		if err != nil || got.Title != community.Title {
+			t.Fatalf("the street reads its community's item from a district meeting: %v", err)
+		}
+		if store.ActionSide(staff, got) != "" {
+			t.Fatalf("the street acts on its community's item: %s", store.ActionSide(staff, got))
+		}
+		if _, err := s.UpdateAction(as(staff), community.ID, coordination.InProgress, "街道代办"); errs.CodeOf(err) != errs.Forbidden {
+			t.Fatalf("the street changes its community's item: %v", err)
+		}
+		if _, err := s.FindActionByID(as(staff), elsewhere.ID); errs.CodeOf(err) != errs.NotFound {
+			t.Fatalf("the street reads another street's item: %v", err)
+		}
+		for _, c := range []struct {
+			who     *accounts.User
+			street  string
+			overdue []string
+		}{
+			{staff, st.ID, []string{community.ID, street.ID}},
+			{outsider, other.ID, []string{elsewhere.ID}},
+			{coord, "", []string{community.ID, elsewhere.ID, street.ID}},
+		} {
+			all, err := s.FindActions(as(c.who), store.ActionFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			overdue, _, _ := coordination.Overview(all, clock)
+			var ids []string
+			for _, a := range overdue {
+				ids = append(ids, a.ID)
+			}
+			want := map[string]bool{}
+			for _, id := range c.overdue {
+				want[id] = true
+			}
+			ok := len(ids) == len(want)
+			for _, id := range ids {
+				ok = ok && want[id]
+			}
+			if !ok {
+				t.Errorf("%s: overview overdue %v, want %v", c.who.Name, ids, c.overdue)
+			}
+			o, err := s.Overview(as(c.who), store.DashboardFilter{StreetID: c.street})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o.OverdueActions != len(c.overdue) {
+				t.Errorf("%s: dashboard overdue %d, want %d", c.who.Name, o.OverdueActions, len(c.overdue))
+			}
+		}
+	})
+}

@@ -287,8 +287,8 @@ func dashNeedsDirect(ctx context.Context, c conn, f DashboardFilter, o *dashboar
 				o.AwardsOwnStreet++
 			}
 		}
-		if !pub.Valid {
-			continue // never published: no matching to measure
+		if !tendered(pub, signed) {
+			continue // never put out to tender: no matching to measure
 		}
 		m := per[st]
 		if m == nil {
@@ -301,10 +301,12 @@ func dashNeedsDirect(ctx context.Context, c conn, f DashboardFilter, o *dashboar
 			m.NoProposal++
 		}
 		if signed.Valid {
-			h := signed.Time.Sub(pub.Time).Hours()
-			all = append(all, h)
-			spans[st] = append(spans[st], h)
 			m.Contracted++
+			if pub.Valid {
+				h := signed.Time.Sub(pub.Time).Hours()
+				all = append(all, h)
+				spans[st] = append(spans[st], h)
+			}
 		}
 	}
 	if err := rows.Err(); err != nil {
@@ -323,6 +325,12 @@ func dashNeedsDirect(ctx context.Context, c conn, f DashboardFilter, o *dashboar
 	dashboard.SortStreets(o.Streets)
 	return nil
 }
+
+// tendered reports whether a need counts in the streets' matching table:
+// published on the platform, or contracted without a publication date (a
+// past project imported from the old system, tendered elsewhere), which
+// counts as published and contracted but has no time to contract.
+func tendered(published, signed sql.NullTime) bool { return published.Valid || signed.Valid }
 
 // dashPointsDirect: issued is the pool's postings to residents and organizations,
 // redeemed a resident's postings to a merchant; a street filter applies to
@@ -386,8 +394,16 @@ func dashOthers(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Ove
 	if err := c.row(ctx, tr, trArgs...).Scan(&o.TrainingPresent); err != nil {
 		return err
 	}
-	od, odArgs := inStreet("owner_street_id", f, `SELECT COUNT(*) FROM meeting_actions
-		WHERE status IN ('open', 'in_progress') AND due < ?`, []any{c.now})
+	// Overdue as coordination.Action.Overdue: live, its due day over. A
+	// street's items are those owned in the street (the street, its
+	// communities and organizations) and those of the meetings it called,
+	// as its staff's 督办总览 lists them (store.supervises).
+	od, odArgs := `SELECT COUNT(*) FROM meeting_actions a JOIN meetings m ON m.id = a.meeting_id
+		WHERE a.status IN ('open', 'in_progress') AND a.due <= ?`, []any{c.now.AddDate(0, 0, -1)}
+	if f.StreetID != "" {
+		od += ` AND (a.owner_street_id = ? OR m.street_id = ?)`
+		odArgs = append(odArgs, f.StreetID, f.StreetID)
+	}
 	return c.row(ctx, od, odArgs...).Scan(&o.OverdueActions)
 }
 

@@ -119,7 +119,7 @@ func (c *dashCell) add(r *dashNeedRow) {
 			c.awardsOwn++
 		}
 	}
-	if !r.published.Valid {
+	if !tendered(r.published, r.signed) {
 		return
 	}
 	c.published++
@@ -128,8 +128,10 @@ func (c *dashCell) add(r *dashNeedRow) {
 		c.noProposal++
 	}
 	if r.signed.Valid {
-		c.spans[int64(r.signed.Time.Sub(r.published.Time))]++
 		c.contracted++
+		if r.published.Valid {
+			c.spans[int64(r.signed.Time.Sub(r.published.Time))]++
+		}
 	}
 }
 
@@ -436,7 +438,7 @@ func dashNeeds(ctx context.Context, c conn, f DashboardFilter, o *dashboard.Over
 	for st, x := range per {
 		all.merge(x)
 		if x.published == 0 {
-			continue // never published: no matching to measure
+			continue // nothing put out to tender: no matching to measure
 		}
 		o.Streets = append(o.Streets, dashboard.StreetMatch{StreetID: st, StreetName: names[st],
 			Published: int(x.published), Contracted: int(x.contracted), Proposals: int(x.proposals),

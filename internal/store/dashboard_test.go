@@ -275,6 +275,61 @@ func TestOverview(t *testing.T) {
 	})
 }
 
+// TestOverviewImportedContracts: a past project imported without a
+// publication date was still tendered and contracted; the streets' table
+// counts it (as published and contracted, with no time to contract), the
+// same whether read live or summed from the rollups.
+func TestOverviewImportedContracts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		s.Now = func() time.Time { return dashDay(60) }
+		dashSeed(t, s)
+		ctx := context.Background()
+		dashNeed(t, s, "imp1", "s2", "elderly", "closed", dashDay(2), -1, 200, "o3")
+		dashNeed(t, s, "imp2", "s2", "elderly", "closed", dashDay(2), -1, 300, "o3")
+		period := store.DashboardFilter{From: dashT0, To: dashDay(30)}
+		want := []dashboard.StreetMatch{
+			{StreetID: "s2", StreetName: "西街", Published: 3, Contracted: 3, Proposals: 3, NoProposal: 0, MedianH: 50},
+			{StreetID: "s1", StreetName: "东街", Published: 3, Contracted: 2, Proposals: 3, NoProposal: 1, MedianH: 20},
+		}
+		for _, when := range []string{"live", "rolled"} {
+			if when == "rolled" {
+				if _, err := s.RollupDashboard(ctx); err != nil {
+					t.Fatal(err)
+				}
+			}
+			direct, err := s.OverviewDirect(ctx, period)
+			if err != nil {
+				t.Fatal(err)
+			}
+			o, err := s.Overview(ctx, period)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for name, o := range map[string]*dashboard.Overview{"direct": direct, "overview": o} {
+				if fmt.Sprint(o.Streets) != fmt.Sprint(want) {
+					t.Errorf("%s %s: streets = %+v, want %+v", when, name, o.Streets, want)
+				}
+				if o.MedianHoursToContract != 30 || o.Awards != 5 {
+					t.Errorf("%s %s: median %v awards %d, want 30 5", when, name, o.MedianHoursToContract, o.Awards)
+				}
+			}
+		}
+		// A database rolled before: migration 0031 has every day rolled again.
+		dashExec(t, s, `DELETE FROM schema_migrations WHERE version = '0031_dash_imported_contracts'`)
+		if _, err := s.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var through string
+		var cells int
+		if err := s.QueryRowForTest(ctx, `SELECT through, (SELECT COUNT(*) FROM dash_need_days) FROM dash_rollup_state WHERE id = 1`).Scan(&through, &cells); err != nil {
+			t.Fatal(err)
+		}
+		if through != "" || cells != 0 {
+			t.Fatalf("after the migration: rolled through %q, %d need cells", through, cells)
+		}
+	})
+}
+
 // TestOverviewQueriesConstant checks the dashboard never runs a query per
 // row: the count of statements is the same for n and 3n needs.
 func TestOverviewQueriesConstant(t *testing.T) {

@@ -39,7 +39,8 @@ func findIncubation(ctx context.Context, c conn, id string) (*incubation.Incubat
 	return in, err
 }
 
-// ApplyIncubation files an organization's application to a base. An
+// ApplyIncubation files an organization's application to a base: the
+// district's or its own street's (Base.TakesApplicantFrom). An
 // organization has at most one open (applied, admitted, incubating)
 // incubation at a time.
 func (s *Store) ApplyIncubation(ctx context.Context, in *incubation.Incubation) error {
@@ -58,6 +59,9 @@ func (s *Store) ApplyIncubation(ctx context.Context, in *incubation.Incubation) 
 		in.BaseName, in.StreetID, in.OrgName = b.Name, b.StreetID, o.Name
 		if err := accounts.Can(accounts.ActorFrom(ctx), accounts.Create, in.Resource()); err != nil {
 			return err
+		}
+		if !b.TakesApplicantFrom(o.StreetID) {
+			return errs.Field("base", "incubation.base_other_street")
 		}
 		in.ID, in.Stage, in.AppliedAt, in.UpdatedAt = newID(), incubation.Applied, c.now, c.now
 		if _, err := c.exec(ctx, `INSERT INTO incubations (id, base_id, org_id, stage, statement, open, applied_at, updated_at)

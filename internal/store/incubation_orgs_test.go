@@ -6,9 +6,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/errs"
 	"github.com/huitian/huitian/internal/incubation"
 	"github.com/huitian/huitian/internal/projectfile"
+	"github.com/huitian/huitian/internal/registry"
 	"github.com/huitian/huitian/internal/store"
 	"github.com/huitian/huitian/internal/store/storetest"
 )
@@ -48,6 +50,19 @@ func TestIncubationLifecycle(t *testing.T) {
 		if err := s.ApplyIncubation(as(f.farAdmin), in); code(t, err) != errs.Forbidden {
 			t.Fatalf("applying for another org: %v", err)
 		}
+		// A street's base takes its own street's organizations only; the
+		// district base takes anyone.
+		elsewhere := &incubation.Incubation{BaseID: f.base.ID, OrgID: f.farOrg.ID, Statement: "天北青年志愿者协会希望入驻，获得办公场地。"}
+		if err := s.ApplyIncubation(as(f.farAdmin), elsewhere); errs.As(err).Field != "base" || errs.As(err).Key != "incubation.base_other_street" {
+			t.Fatalf("applying to another street's base: %v", err)
+		}
+		district := &incubation.Base{Name: "回天地区社会组织孵化基地"}
+		if err := s.CreateBase(storetest.Admin(), district); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.ApplyIncubation(as(f.farAdmin), &incubation.Incubation{BaseID: district.ID, OrgID: f.farOrg.ID, Statement: elsewhere.Statement}); err != nil {
+			t.Fatalf("applying to the district base: %v", err)
+		}
 		if err := s.ApplyIncubation(as(f.orgAdmin), &incubation.Incubation{BaseID: f.base.ID, OrgID: f.org.ID, Statement: "短"}); errs.As(err).Field != "statement" {
 			t.Fatalf("short statement: %v", err)
 		}
@@ -80,8 +95,13 @@ func TestIncubationLifecycle(t *testing.T) {
 			t.Fatal(err)
 		}
 		// A second incubatee cannot take the desk until it is freed.
-		far := &incubation.Incubation{BaseID: f.base.ID, OrgID: f.farOrg.ID, Statement: "天北青年志愿者协会希望入驻，获得办公场地。"}
-		if err := s.ApplyIncubation(as(f.farAdmin), far); err != nil {
+		near := &registry.Organization{Name: "龙泽苑书香社", Registration: registry.Filed, StreetID: f.street.ID}
+		if err := s.CreateOrganization(storetest.Admin(), near); err != nil {
+			t.Fatal(err)
+		}
+		nearAdmin := &accounts.User{ID: "na", Name: "赵书香", Grants: []accounts.Grant{{Role: accounts.OrgAdmin, ScopeID: near.ID}}}
+		far := &incubation.Incubation{BaseID: f.base.ID, OrgID: near.ID, Statement: "龙泽苑书香社希望入驻，获得办公场地。"}
+		if err := s.ApplyIncubation(as(nearAdmin), far); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.AdmitIncubation(as(f.staff), far.ID, adm); err != nil {
@@ -90,13 +110,13 @@ func TestIncubationLifecycle(t *testing.T) {
 		if err := s.StepIncubation(as(f.staff), far.ID, incubation.ActStart, ""); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.AssignWorkstation(as(f.staff), f.desk.ID, f.farOrg.ID); errs.As(err).Key != "space.workstation_taken" {
+		if err := s.AssignWorkstation(as(f.staff), f.desk.ID, near.ID); errs.As(err).Key != "space.workstation_taken" {
 			t.Fatalf("a taken desk: %v", err)
 		}
 		if err := s.AssignWorkstation(as(f.staff), f.desk.ID, f.org.ID); err != nil {
 			t.Fatalf("assign again to the same: %v", err)
 		}
-		if err := s.StepIncubation(as(f.farAdmin), far.ID, incubation.ActWithdraw, "搬走了"); err != nil {
+		if err := s.StepIncubation(as(nearAdmin), far.ID, incubation.ActWithdraw, "搬走了"); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.AddService(as(f.staff), in.ID, &incubation.Service{Kind: "导师辅导", Provider: "刘导师", Note: "梳理财务制度", On: f.at(3, 0, 0)}); err != nil {
@@ -183,6 +203,52 @@ func TestIncubationLifecycle(t *testing.T) {
 		entries, _, _ := s.FindAuditEntries(storetest.Admin(), auditFilter("incubation", in.ID))
 		if len(entries) != 5 { // apply, admit, start, service, graduate
 			t.Fatalf("audit entries: %d", len(entries))
+		}
+	})
+}
+
+// TestCancelEnrollmentAfterRollCall: roll call opens an hour before the
+// session, so a trainee can be marked present (a certificate issued) while
+// the session has not started; cancelling then is a conflict that says so,
+// not a dangling reference, and the seat and certificate stay.
+func TestCancelEnrollmentAfterRollCall(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newIncFixture(t, s)
+		co := &incubation.Course{Title: "社会组织财务管理", Topic: incubation.TopicFinance}
+		if err := s.CreateCourse(storetest.Admin(), co); err != nil {
+			t.Fatal(err)
+		}
+		se := &incubation.Session{CourseID: co.ID, StreetID: f.street.ID, Teacher: "陈老师", Place: "一号会议室",
+			Start: f.at(0, 14, 0), End: f.at(0, 16, 0), Capacity: 5}
+		if err := s.CreateCourseSession(as(f.staff), se); err != nil {
+			t.Fatal(err)
+		}
+		e := &incubation.Enrollment{SessionID: se.ID, OrgID: f.org.ID, Person: "王秀兰"}
+		if err := s.Enroll(as(f.orgAdmin), e); err != nil {
+			t.Fatal(err)
+		}
+		f.now = f.at(0, 13, 30).UTC() // roll call is open, the session not started
+		cert, err := s.MarkAttendance(as(f.staff), e.ID, incubation.Present, incubation.MethodList)
+		if err != nil || cert == "" {
+			t.Fatalf("present: %q %v", cert, err)
+		}
+		err = s.CancelEnrollment(as(f.orgAdmin), e.ID)
+		if code(t, err) != errs.Conflict || errs.As(err).Key != "enrollment.cancel_present" {
+			t.Fatalf("cancel after present: %v", err)
+		}
+		if _, err := s.FindCertificateByID(storetest.Admin(), cert); err != nil {
+			t.Fatalf("the certificate is gone: %v", err)
+		}
+		if got, _ := s.FindCourseSessionByID(storetest.Admin(), se.ID); got.Enrolled != 1 {
+			t.Fatalf("seat given back: %d", got.Enrolled)
+		}
+		// Marked absent after a mistake, the enrollment can be cancelled again.
+		if _, err := s.MarkAttendance(as(f.staff), e.ID, incubation.Absent, incubation.MethodList); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.CancelEnrollment(as(f.orgAdmin), e.ID); err != nil {
+			t.Fatalf("cancel after absent: %v", err)
 		}
 	})
 }

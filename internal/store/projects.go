@@ -20,7 +20,9 @@ import (
 // delivering organization's proposal and award at the budget, a contract
 // over its duration ending on the completion day, one accepted milestone and
 // an acceptance on that day carrying the source's average rating
-// (acceptances.imported_rating, shown as is in the track record). A key
+// (acceptances.imported_rating, shown as is in the track record). The
+// publication day is the file's when it gives one (on or before the
+// contract's start), else none. A key
 // already imported updates that project instead of adding another; streets
 // and communities named but missing are created, as the organization
 // import does; a project without a community (street-wide) is filed under
@@ -72,13 +74,14 @@ func (m *projectImporter) guarded(ctx context.Context, row *projectfile.ProjectR
 // pastProject is one past project as written: the need and what it was awarded,
 // contracted and accepted with.
 type pastProject struct {
-	key      string
-	need     *procurement.Need
-	org      *registry.Organization
-	start    time.Time // award and contract signature
-	end      time.Time // completion and acceptance
-	duration int
-	rating   any // the source's average, or NULL
+	key       string
+	need      *procurement.Need
+	org       *registry.Organization
+	start     time.Time // award and contract signature
+	end       time.Time // completion and acceptance
+	duration  int
+	rating    any // the source's average, or NULL
+	published any // the day it was put out to tender, or NULL
 }
 
 func (m *projectImporter) row(ctx context.Context, row *projectfile.ProjectRow) error {
@@ -112,6 +115,9 @@ func (m *projectImporter) row(ctx context.Context, row *projectfile.ProjectRow) 
 	} else if row.Completed.After(c.now) {
 		l.Add("completed", "date.future")
 	}
+	if !row.Published.IsZero() && !row.Completed.IsZero() && row.Published.After(row.Completed.AddDate(0, 0, -row.DurationDays)) {
+		l.Add("published", "project.published_after_start") // tendered before the contract began
+	}
 	if err := l.Err(); err != nil {
 		return err
 	}
@@ -141,6 +147,9 @@ func (m *projectImporter) row(ctx context.Context, row *projectfile.ProjectRow) 
 	if row.Rating > 0 {
 		p.rating = row.Rating
 	}
+	if !row.Published.IsZero() {
+		p.published = row.Published.UTC()
+	}
 	var id string
 	var status procurement.Status
 	err = c.row(ctx, `SELECT id, status FROM needs WHERE source_key = ?`, row.Key).Scan(&id, &status)
@@ -169,10 +178,10 @@ func (m *projectImporter) create(ctx context.Context, p *pastProject) error {
 	// No deadline and no objection period: the tender happened elsewhere.
 	if _, err := c.exec(ctx, `INSERT INTO needs (id, source_key, title, description, street_id, community_id, category,
 		category_source, category_confidence, budget_fen, procedure, status, objection_days, awarded_at, awarded_org_id,
-		awarded_proposal_id, created_by, drafted_by_community, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?)`, n.ID, p.key, n.Title, n.Description, n.StreetID,
+		awarded_proposal_id, created_by, drafted_by_community, created_at, updated_at, published_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?)`, n.ID, p.key, n.Title, n.Description, n.StreetID,
 		nullStr(n.CommunityID), n.Category, n.CategorySource, n.CategoryConfidence, n.BudgetFen, n.Procedure, n.Status, p.start, n.AwardedOrgID, n.AwardedProposalID, by,
-		n.CommunityDrafted, c.now, c.now); err != nil {
+		n.CommunityDrafted, c.now, c.now, p.published); err != nil {
 		return err
 	}
 	if _, err := c.exec(ctx, `INSERT INTO proposals (id, need_id, org_id, summary, plan, team, price_fen, duration_days, status,
@@ -224,9 +233,10 @@ func (m *projectImporter) update(ctx context.Context, id string, p *pastProject)
 		args []any
 	}{
 		{`UPDATE needs SET title = ?, description = ?, street_id = ?, community_id = ?, category = ?, category_source = ?,
-			category_confidence = ?, budget_fen = ?, awarded_org_id = ?, awarded_at = ?, updated_at = ? WHERE id = ?`,
+			category_confidence = ?, budget_fen = ?, awarded_org_id = ?, awarded_at = ?, updated_at = ?,
+			published_at = COALESCE(?, published_at) WHERE id = ?`,
 			[]any{n.Title, n.Description, n.StreetID, nullStr(n.CommunityID), n.Category, n.CategorySource,
-				n.CategoryConfidence, n.BudgetFen, p.org.ID, p.start, c.now, id}},
+				n.CategoryConfidence, n.BudgetFen, p.org.ID, p.start, c.now, p.published, id}},
 		{`UPDATE proposals SET org_id = ?, summary = ?, plan = ?, price_fen = ?, duration_days = ?, receipt = ?, submitted_at = ?
 			WHERE id = ? AND need_id = ?`, []any{prop.OrgID, prop.Summary, prop.Plan, prop.PriceFen, prop.DurationDays,
 			prop.ComputeReceipt(), p.start, prop.ID, id}},

@@ -150,6 +150,27 @@ func TestImportProjects(t *testing.T) {
 		if _, err := s.OrgTrackRecord(context.Background(), "nope"); errs.CodeOf(err) != errs.NotFound {
 			t.Fatalf("unknown organization: %v", err)
 		}
+		// The publication day, when the file gives it: on or before the
+		// contract's start (2023-11-16 here), kept by a re-import without it.
+		published := func(day string) string {
+			return `{"key":"p10","title":"北七家镇垃圾分类宣传","description":"入户宣传垃圾分类。","street":"北七家镇","org":"o01","budget_fen":3000000,"duration_days":60,"completed":"2024-01-15"` +
+				day + `}`
+		}
+		rep, err = s.ImportProjects(ctx, readProjects(t, published(`,"published":"2023-11-17"`)), false)
+		if errs.CodeOf(err) != errs.Invalid || len(rep.Problems) != 1 || rep.Problems[0].Field != "published" ||
+			rep.Problems[0].Key != "project.published_after_start" {
+			t.Fatalf("published after the start: %+v %v", rep, err)
+		}
+		for _, day := range []string{`,"published":"2023-11-02"`, ``} {
+			if _, err := s.ImportProjects(ctx, readProjects(t, published(day)), false); err != nil {
+				t.Fatal(err)
+			}
+			var at time.Time
+			if err := s.QueryRowForTest(context.Background(), `SELECT published_at FROM needs WHERE source_key = 'p10'`).Scan(&at); err != nil ||
+				!at.Equal(time.Date(2023, 11, 2, 0, 0, 0, 0, time.FixedZone("", 8*3600))) {
+				t.Fatalf("published_at (%q): %v %v", day, at, err)
+			}
+		}
 	})
 }
 

@@ -100,21 +100,31 @@ func (a *app) courseCreate(w http.ResponseWriter, r *http.Request) {
 
 // sessionCreate schedules a session of a course.
 func (a *app) sessionCreate(w http.ResponseWriter, r *http.Request) {
-	start, ok1 := localTime(r.PostFormValue("date"), r.PostFormValue("start"))
-	end, ok2 := localTime(r.PostFormValue("date"), r.PostFormValue("end"))
-	capacity, ok3 := atoi(r.PostFormValue("capacity"))
-	var err error
-	switch {
-	case !ok1:
-		err = errs.Field("start", "inc.start_invalid")
-	case !ok2:
-		err = errs.Field("end", "inc.start_invalid")
-	case !ok3:
-		err = errs.Field("capacity", "inc.number_invalid")
+	// Each input that is not a date, a time or a number is said on its own
+	// field, with what the domain finds wrong in the rest, so one submit
+	// names every problem; a form in order goes to the store, which checks
+	// who may.
+	var l errs.List
+	day := readDay(&l, "date", r.PostFormValue("date"), incubation.Zone)
+	if day.IsZero() && len(l) == 0 {
+		l.Add("date", "field.required")
+	}
+	begin, okStart := readClock(&l, "start", r.PostFormValue("start"), -1)
+	finish, okEnd := readClock(&l, "end", r.PostFormValue("end"), -1)
+	capacity, ok := atoi(r.PostFormValue("capacity"))
+	if !ok {
+		l.Add("capacity", "inc.number_invalid")
 	}
 	se := &incubation.Session{CourseID: r.PostFormValue("course"), StreetID: r.PostFormValue("street"),
-		Teacher: r.PostFormValue("teacher"), Place: r.PostFormValue("place"), Start: start, End: end, Capacity: capacity,
+		Teacher: r.PostFormValue("teacher"), Place: r.PostFormValue("place"), Capacity: capacity,
 		Materials: r.PostFormValue("materials")}
+	if !day.IsZero() && okStart {
+		se.Start = day.Add(begin)
+		if okEnd {
+			se.End = day.Add(finish)
+		}
+	}
+	err := unreadAs(se.Validate(), l, map[string][]string{"start": {"date", "start"}, "end": {"date", "start", "end"}})
 	if err == nil {
 		err = a.Store.CreateCourseSession(r.Context(), se)
 	}
@@ -132,7 +142,8 @@ type sessionData struct {
 	Roster  []*incubation.Enrollment // staff only
 	Staff   bool
 	Started bool
-	Open    bool // attendance can be taken
+	Open    bool      // attendance can be taken
+	Now     time.Time // what Enrollment.Cancellable is asked about
 	// Colleagues are the platform users of the actor's organizations an
 	// enrollment may be linked to (academy_code.go); Linked is the actor's
 	// own linked enrollment, which checks in with the code.
@@ -164,7 +175,7 @@ func (a *app) sessionPage(w http.ResponseWriter, r *http.Request) (*page, error)
 		return nil, errs.E(errs.Unauthorized, "auth.required")
 	}
 	now := a.Store.Now()
-	d := &sessionData{Session: se, Started: !se.Start.After(now), Open: !now.Before(se.Start.Add(-time.Hour))}
+	d := &sessionData{Session: se, Started: !se.Start.After(now), Open: !now.Before(se.Start.Add(-time.Hour)), Now: now}
 	res := se.Resource()
 	res.Kind = accounts.KindEnrollment
 	for _, o := range actorOrgs(u, false) {

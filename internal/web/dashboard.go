@@ -244,10 +244,7 @@ func barChartSVG(rows []dashboard.Count) ([]byte, error) {
 		BarWidth:   40,
 		Background: chart.Style{Padding: chart.Box{Top: 20, Left: 10, Right: 10, Bottom: 40}},
 		XAxis:      chart.Style{FontSize: 9},
-		YAxis: chart.YAxis{
-			Style:          chart.Style{FontSize: 9},
-			ValueFormatter: func(v any) string { return fmt.Sprintf("%.0f", v) },
-		},
+		YAxis:      chart.YAxis{Style: chart.Style{FontSize: 9}},
 	}
 	max, fraction := 0.0, false
 	for _, c := range rows {
@@ -261,16 +258,23 @@ func barChartSVG(rows []dashboard.Count) ([]byte, error) {
 		bc.Bars = append(bc.Bars, chart.Value{Label: html.EscapeString(label), Value: c.Amount()})
 		max = math.Max(max, c.Amount())
 	}
-	if fraction {
-		bc.YAxis.ValueFormatter = func(v any) string { return fmt.Sprintf("%.1f", v) }
-	}
 	if len(bc.Bars) == 0 {
 		return emptySVG(width, height), nil
 	}
 	if max < 1 {
 		max = 1
 	}
-	bc.YAxis.Range = &chart.ContinuousRange{Min: 0, Max: math.Ceil(max * 1.1)}
+	// Round marks (0, 50, 100, 150), not go-chart's own (0, 24, 48, 72 …),
+	// the axis ending at the last one.
+	ticks := dashboard.Ticks(max, !fraction)
+	format := "%.0f"
+	if fraction && len(ticks) > 1 && ticks[1] != math.Trunc(ticks[1]) {
+		format = "%.1f"
+	}
+	for _, v := range ticks {
+		bc.YAxis.Ticks = append(bc.YAxis.Ticks, chart.Tick{Value: v, Label: fmt.Sprintf(format, v)})
+	}
+	bc.YAxis.Range = &chart.ContinuousRange{Min: 0, Max: ticks[len(ticks)-1]}
 	var buf bytes.Buffer
 	if err := bc.Render(chart.SVG, &buf); err != nil {
 		return nil, err

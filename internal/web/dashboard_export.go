@@ -22,14 +22,27 @@ func (a *app) dashboardExport(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	b, err := a.dashWorkbook(server.Lang(r), o)
+	l := server.Lang(r)
+	scope := a.Catalog.T(l, "dash.district")
+	if o.Filter.StreetID != "" {
+		st, err := a.Store.FindStreetByID(r.Context(), o.Filter.StreetID)
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		scope = st.Name
+	}
+	b, err := a.dashWorkbook(l, o, scope)
 	if err != nil {
 		a.fail(w, r, errs.Wrap(err, "dashboard workbook"))
 		return
 	}
-	name := "dashboard-" + time.Now().In(a.loc).Format("20060102") + ".xlsx"
+	// 数据看板-回龙观街道-20260301.xlsx, with an ASCII name for the clients
+	// that do not read filename* (RFC 6266).
+	today := time.Now().In(a.loc).Format("20060102")
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Content-Disposition", attachment("dashboard-"+today+".xlsx",
+		a.Catalog.T(l, "dash.file_name", scope, today)+".xlsx"))
 	w.Header().Set("Cache-Control", "no-store")
 	w.Write(b)
 }
@@ -49,7 +62,7 @@ func (a *app) dashFigures(l i18n.Lang, o *dashboard.Overview) [][2]any {
 		{a.Catalog.T(l, "dash.f_needs"), o.Needs},
 		{a.Catalog.T(l, "dash.f_median_days"), median},
 		{a.Catalog.T(l, "dash.f_awards"), o.Awards},
-		{a.Catalog.T(l, "dash.f_own_street"), dashboard.Round1(o.OwnStreetShare() * 100)},
+		{a.Catalog.T(l, "dash.f_own_street_pct"), dashboard.Round1(o.OwnStreetShare() * 100)},
 		{a.Catalog.T(l, "dash.f_acceptances"), o.Acceptances},
 		{a.Catalog.T(l, "dash.f_ratings"), o.Ratings},
 		{a.Catalog.T(l, "dash.f_satisfaction"), dashboard.Round1(o.AvgSatisfaction)},
@@ -67,7 +80,25 @@ func (a *app) dashFigures(l i18n.Lang, o *dashboard.Overview) [][2]any {
 	}
 }
 
-func (a *app) dashWorkbook(l i18n.Lang, o *dashboard.Overview) ([]byte, error) {
+// dashFilterWords says which figures a workbook holds: the street (or the
+// district) and the period, as the page's filter chose them.
+func (a *app) dashFilterWords(l i18n.Lang, o *dashboard.Overview, scope string) string {
+	from, to := o.Filter.FormDates(a.loc)
+	period := a.Catalog.T(l, "dash.all_time")
+	switch {
+	case from != "" && to != "":
+		period = a.Catalog.T(l, "dash.period_between", from, to)
+	case from != "":
+		period = a.Catalog.T(l, "dash.period_since", from)
+	case to != "":
+		period = a.Catalog.T(l, "dash.period_until", to)
+	}
+	return a.Catalog.T(l, "dash.filter_words", scope, period)
+}
+
+// dashWorkbook is the dashboard of o as a workbook; scope names its street
+// or the district.
+func (a *app) dashWorkbook(l i18n.Lang, o *dashboard.Overview, scope string) ([]byte, error) {
 	x := excelize.NewFile()
 	defer x.Close()
 	first := a.Catalog.T(l, "dash.sheet_figures")
@@ -86,7 +117,9 @@ func (a *app) dashWorkbook(l i18n.Lang, o *dashboard.Overview) ([]byte, error) {
 		}
 		return nil
 	}
-	figs := [][]any{{a.Catalog.T(l, "dash.col_figure"), a.Catalog.T(l, "dash.col_value")}}
+	// The filter first, so a workbook read later says what it counts.
+	figs := [][]any{{a.Catalog.T(l, "dash.filter_row"), a.dashFilterWords(l, o, scope)}, {},
+		{a.Catalog.T(l, "dash.col_figure"), a.Catalog.T(l, "dash.col_value")}}
 	for _, f := range a.dashFigures(l, o) {
 		figs = append(figs, []any{f[0], f[1]})
 	}
@@ -114,7 +147,7 @@ func (a *app) dashWorkbook(l i18n.Lang, o *dashboard.Overview) ([]byte, error) {
 		return nil, err
 	}
 	rows := [][]any{{a.Catalog.T(l, "dash.col_street"), a.Catalog.T(l, "dash.col_median_days"), a.Catalog.T(l, "dash.col_published"),
-		a.Catalog.T(l, "dash.col_contracted"), a.Catalog.T(l, "dash.col_per_need"), a.Catalog.T(l, "dash.col_no_proposal")}}
+		a.Catalog.T(l, "dash.col_contracted"), a.Catalog.T(l, "dash.col_per_need"), a.Catalog.T(l, "dash.col_no_proposal_pct")}}
 	for _, m := range o.Streets {
 		median := any("")
 		if m.MedianH >= 0 {

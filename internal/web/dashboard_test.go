@@ -2,7 +2,10 @@ package web_test
 
 import (
 	"bytes"
+	"mime"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -88,8 +91,42 @@ func TestDashboardPages(t *testing.T) {
 		if len(sheets) != 11 || sheets[0] != "主要数据" || sheets[len(sheets)-1] != "各街道需求匹配" {
 			t.Fatalf("sheets %v", sheets)
 		}
-		if v, _ := x.GetCellValue("主要数据", "B2"); v != "1" {
+		if v, _ := x.GetCellValue("主要数据", "B4"); v != "1" {
 			t.Fatalf("organizations in the workbook: %q", v)
+		}
+		// It says what it counts: the filter first, the unit of a share.
+		if a1, _ := x.GetCellValue("主要数据", "A1"); a1 != "筛选条件" {
+			t.Fatalf("the first row: %q", a1)
+		}
+		if b1, _ := x.GetCellValue("主要数据", "B1"); b1 != "街道：全区；时间：全部时间" {
+			t.Fatalf("the filter: %q", b1)
+		}
+		if rows, _ := x.GetRows("主要数据"); !slices.ContainsFunc(rows, func(r []string) bool { return len(r) > 0 && r[0] == "由本街道组织承接的比例（%）" }) {
+			t.Fatal("the own-street share does not say it is in per cent")
+		}
+		if v, _ := x.GetCellValue("各街道需求匹配", "F1"); v != "无人应征比例（%）" {
+			t.Fatalf("the no-proposal share's heading: %q", v)
+		}
+		if cd := resp.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, `attachment; filename="dashboard-`) ||
+			!strings.Contains(cd, "; filename*=UTF-8''"+url.PathEscape("数据看板-全区-")) {
+			t.Fatalf("the download's name: %s", cd)
+		}
+		// A street and a period: in the first row and in the file's name.
+		resp, err = admin.c.Get(admin.url + "/dashboard.xlsx?street=" + f.street.ID + "&from=2026-01-01&to=2026-03-31")
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, err = excelize.OpenReader(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b1, _ := x.GetCellValue("主要数据", "B1"); b1 != "街道：回龙观街道；时间：2026-01-01 至 2026-03-31" {
+			t.Fatalf("the filter of a street and a period: %q", b1)
+		}
+		if _, params, err := mime.ParseMediaType(resp.Header.Get("Content-Disposition")); err != nil ||
+			!strings.HasPrefix(params["filename"], "数据看板-回龙观街道-") || !strings.HasSuffix(params["filename"], ".xlsx") {
+			t.Fatalf("the download's name for a street: %v %v", params, err)
 		}
 		if v, _ := x.GetCellValue("组织-登记方式", "A2"); v != "民政登记" {
 			t.Fatalf("registration sheet: %q", v)

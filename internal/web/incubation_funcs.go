@@ -22,11 +22,13 @@ func (a *app) incubationFuncs() template.FuncMap {
 	}
 }
 
+// percentOf is a as a whole percentage of b, rounded to the nearest (7 of
+// 16 is 44%, not 43%), half up; 0 when b is.
 func percentOf(a, b int) int {
 	if b == 0 {
 		return 0
 	}
-	return a * 100 / b
+	return (200*a + b) / (2 * b)
 }
 
 func countsUpTo(n int) []int {

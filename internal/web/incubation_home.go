@@ -15,8 +15,8 @@ type baseSpaces struct {
 
 type incubationHomeData struct {
 	Bases      []baseSpaces
-	AllBases   []*incubation.Base
-	ApplyOrgs  []orgChoice // organizations the actor may apply for
+	ApplyBases []*incubation.Base // the bases the ApplyOrgs may apply to
+	ApplyOrgs  []orgChoice        // organizations the actor may apply for
 	Mine       []*incubation.Incubation
 	MyBookings []*incubation.Booking
 	Manager    bool // sees the staff page link
@@ -42,7 +42,6 @@ func (a *app) incubationHomePage(w http.ResponseWriter, r *http.Request) (*page,
 	if err != nil {
 		return nil, err
 	}
-	d.AllBases = bases
 	spaces, err := a.Store.FindSpaces(ctx, "")
 	if err != nil {
 		return nil, err
@@ -58,9 +57,25 @@ func (a *app) incubationHomePage(w http.ResponseWriter, r *http.Request) (*page,
 		d.Manager = d.Manager || incubation.Manages(u, b.StreetID)
 	}
 	if u != nil {
+		streets := map[string]bool{}
 		for _, o := range actorOrgs(u, true) {
 			if accounts.Allowed(u, accounts.Create, accounts.Resource{Kind: accounts.KindIncubation, OrgID: o.ID}) {
 				d.ApplyOrgs = append(d.ApplyOrgs, o)
+				org, err := a.Store.FindOrganizationByID(ctx, o.ID)
+				if err != nil {
+					return nil, err
+				}
+				streets[org.StreetID] = true
+			}
+		}
+		// The district base, and the bases of the streets the actor's
+		// organizations are in; the store checks the pair chosen.
+		for _, b := range bases {
+			for st := range streets {
+				if b.TakesApplicantFrom(st) {
+					d.ApplyBases = append(d.ApplyBases, b)
+					break
+				}
 			}
 		}
 		for _, o := range actorOrgs(u, false) {

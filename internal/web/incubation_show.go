@@ -56,20 +56,20 @@ func (a *app) incubationShowPage(w http.ResponseWriter, r *http.Request) (*page,
 	return p, nil
 }
 
-func formDay(r *http.Request, field string) time.Time {
-	t, err := time.ParseInLocation("2006-01-02", r.PostFormValue(field), incubation.Zone)
-	if err != nil || !timeInRange(t) {
-		return time.Time{}
-	}
-	return t
+// formDay reads a date of the form in Shanghai; one that is not a date
+// (2026-02-31) goes to l and reads as zero, which the store refuses, and
+// unreadAs then says why in place of "required".
+func formDay(l *errs.List, r *http.Request, field string) time.Time {
+	return readDay(l, field, r.PostFormValue(field), incubation.Zone)
 }
 
 // incubationAdmit admits an applicant with a plan, a mentor and a period.
 func (a *app) incubationAdmit(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
+	var l errs.List
 	adm := incubation.Admission{Plan: r.PostFormValue("plan"), Mentor: r.PostFormValue("mentor"),
-		StartsOn: formDay(r, "starts_on"), EndsOn: formDay(r, "ends_on")}
-	if err := a.Store.AdmitIncubation(r.Context(), id, adm); err != nil {
+		StartsOn: formDay(&l, r, "starts_on"), EndsOn: formDay(&l, r, "ends_on")}
+	if err := unreadAs(a.Store.AdmitIncubation(r.Context(), id, adm), l, nil); err != nil {
 		a.formAgain(w, r, "incubation_show.html", a.incubationShowPage, err)
 		return
 	}
@@ -94,9 +94,10 @@ func (a *app) incubationStep(w http.ResponseWriter, r *http.Request) {
 // incubationService records a mentoring session or another service.
 func (a *app) incubationService(w http.ResponseWriter, r *http.Request) {
 	id := r.PathValue("id")
+	var l errs.List
 	sv := &incubation.Service{Kind: r.PostFormValue("kind"), Provider: r.PostFormValue("provider"),
-		Note: r.PostFormValue("note"), On: formDay(r, "on")}
-	if err := a.Store.AddService(r.Context(), id, sv); err != nil {
+		Note: r.PostFormValue("note"), On: formDay(&l, r, "on")}
+	if err := unreadAs(a.Store.AddService(r.Context(), id, sv), l, nil); err != nil {
 		a.formAgain(w, r, "incubation_show.html", a.incubationShowPage, err)
 		return
 	}

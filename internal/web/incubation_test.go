@@ -46,6 +46,19 @@ func TestIncubationPages(t *testing.T) {
 
 		org := f.browser(t)
 		org.login(f.orgAdmin)
+		// Another street's base is listed for everyone but not offered in
+		// the application form, and posting it anyway is refused.
+		far := &incubation.Base{Name: "霍营街道孵化基地", StreetID: f.other.ID}
+		if err := s.CreateBase(ctx, far); err != nil {
+			t.Fatal(err)
+		}
+		if _, body, _ := org.get("/incubation"); !strings.Contains(body, `<option value="`+base.ID+`"`) || strings.Contains(body, `<option value="`+far.ID+`"`) {
+			t.Fatal("the application form offers another street's base")
+		}
+		if code, body, _ := org.post("/incubation/applications", url.Values{"org": {f.org.ID}, "base": {far.ID},
+			"statement": {"我们为龙锦苑的独居老人提供助餐和探访，需要办公场地和财务辅导。"}}); code != 400 || !strings.Contains(body, "只能申请入驻区级基地或本组织所在街道的基地") {
+			t.Fatalf("applying to another street's base: %d", code)
+		}
 		if code, body, _ := org.post("/incubation/applications", url.Values{"org": {f.org.ID}, "base": {base.ID}, "statement": {"短"}}); code != 400 || !strings.Contains(body, "至少用 10 个字") {
 			t.Fatalf("short application: %d", code)
 		}
@@ -140,6 +153,15 @@ func TestIncubationPages(t *testing.T) {
 		certs, _ := s.FindOrgCertificates(ctx, f.org.ID)
 		if len(certs) != 1 {
 			t.Fatal("no certificate")
+		}
+		// Present before the start: the organization is no longer offered
+		// 取消报名, and posting it anyway says why.
+		cancel := "/academy/enrollments/" + es[0].ID + "/cancel"
+		if _, body, _ := org.get("/academy/sessions/" + se.ID); strings.Contains(body, cancel) {
+			t.Fatal("cancel offered after roll call")
+		}
+		if code, body, _ := org.post(cancel, url.Values{"next": {"/academy/sessions/" + se.ID}}); code != 409 || !strings.Contains(body, "已点名出席的报名不能取消") {
+			t.Fatalf("cancel after roll call: %d", code)
 		}
 		code, body, _ := anon.get("/academy/certificates/" + certs[0].ID)
 		if code != 200 || !strings.Contains(body, "王**") || strings.Contains(body, "王秀兰") || !strings.Contains(body, co.Title) {

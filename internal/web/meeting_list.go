@@ -33,8 +33,9 @@ func (a *app) meetingList(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	// Coordinators (and auditors) get the overview of the items of the
-	// meetings they may read in full.
+	// Coordinators (and auditors) get the overview of the items they
+	// oversee: of the meetings they may read in full and, for a street's
+	// staff, owned in their street (the dashboard's overdue count).
 	d.Private = u.IsStaff() && (u.Has(accounts.PlatformAdmin) || u.Has(accounts.Auditor) || u.Has(accounts.StreetStaff))
 	if d.Private {
 		all, err := a.Store.FindActions(ctx, store.ActionFilter{})

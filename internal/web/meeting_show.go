@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/huitian/huitian/internal/accounts"
 	"github.com/huitian/huitian/internal/coordination"
@@ -122,14 +121,14 @@ func (a *app) meetingAction(w http.ResponseWriter, r *http.Request) {
 		x.OwnerKind, x.OwnerID, err = a.ownerByPhone(r, phone)
 	}
 	if err == nil {
-		if x.Due, err = time.ParseInLocation(formDate, strings.TrimSpace(r.PostFormValue("due")), a.loc); err != nil {
-			err = errs.Field("due", "date.invalid")
-		} else if !timeInRange(x.Due) {
-			err = errs.Field("due", "date.out_of_range", minYear, maxYear)
+		// A due day that is not a date is said on its field, with what the
+		// domain finds wrong in the rest, so one submit names every problem;
+		// an item in order goes to the store, which checks who may.
+		var l errs.List
+		x.Due = readDay(&l, "due", r.PostFormValue("due"), a.loc)
+		if err = unreadAs(x.Validate(), l, nil); err == nil {
+			err = a.Store.AddAction(r.Context(), x)
 		}
-	}
-	if err == nil {
-		err = a.Store.AddAction(r.Context(), x)
 		if e := errs.As(err); err != nil && x.OwnerKind == coordination.OwnerUser && e.Field == "owner" {
 			err = errs.Field("owner_phone", e.Key, e.Args...) // the person was named in that field
 		}

@@ -7,7 +7,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/huitian/huitian/internal/coordination"
 	"github.com/huitian/huitian/internal/store"
 	"github.com/huitian/huitian/internal/store/storetest"
 )
@@ -172,6 +174,43 @@ func TestPartySection(t *testing.T) {
 		}
 		if strings.Contains(body, "party-form-add") {
 			t.Error("the public sees the party forms")
+		}
+	})
+}
+
+// TestStreetActionOverview: a street's staff open the overdue item a
+// district meeting gave their community (read only), and their 督办总览 on
+// /meetings says the same number as their dashboard's 逾期督办事项.
+func TestStreetActionOverview(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := newFixture(t, s)
+		held := time.Date(2025, 1, 2, 9, 0, 0, 0, time.UTC)
+		m := &coordination.Meeting{Title: "区联席会", HeldAt: held}
+		if err := s.CreateMeeting(storetest.Admin(), m); err != nil {
+			t.Fatal(err)
+		}
+		x := &coordination.Action{MeetingID: m.ID, Title: "社区报送联建计划", OwnerKind: coordination.OwnerCommunity,
+			OwnerID: f.community.ID, Due: held.AddDate(0, 0, 10)}
+		if err := s.AddAction(storetest.Admin(), x); err != nil {
+			t.Fatal(err)
+		}
+		staff := f.browser(t)
+		staff.login(f.staff)
+		code, body, _ := staff.get("/actions/" + x.ID)
+		if code != 200 || !strings.Contains(body, x.Title) || strings.Contains(body, `id="action-update"`) {
+			t.Fatalf("the street opens its community's item: %d", code)
+		}
+		if _, body, _ := staff.get("/meetings"); !strings.Contains(body, "其中逾期 1 项") || !strings.Contains(body, `href="/actions/`+x.ID+`"`) {
+			t.Fatal("the overview leaves out the community's overdue item")
+		}
+		if _, body, _ := staff.get("/dashboard"); !strings.Contains(body, `id="dash-overdue">1<`) {
+			t.Fatal("the dashboard's overdue count differs")
+		}
+		other := f.browser(t)
+		other.login(f.outsid)
+		if code, _, _ := other.get("/actions/" + x.ID); code != 404 {
+			t.Fatalf("another street opens the item: %d", code)
 		}
 	})
 }
