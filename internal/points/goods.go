@@ -139,6 +139,9 @@ type GoodUpdate struct {
 	Active *bool
 }
 
+// Empty reports whether u changes nothing (a form sent with no value).
+func (u GoodUpdate) Empty() bool { return u == GoodUpdate{} }
+
 // Apply changes g by u.
 func (u GoodUpdate) Apply(g *Good) {
 	if u.Name != nil {

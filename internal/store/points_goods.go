@@ -100,6 +100,9 @@ func (s *Store) UpdateGood(ctx context.Context, id string, u points.GoodUpdate) 
 		if err := accounts.Can(accounts.ActorFrom(ctx), accounts.Update, g.Resource()); err != nil {
 			return err
 		}
+		if u.Empty() { // an empty 改库存: nothing to save, say so rather than "updated"
+			return errs.Field("stock", "field.required")
+		}
 		u.Apply(g)
 		if err := g.Validate(); err != nil {
 			return err

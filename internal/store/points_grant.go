@@ -15,6 +15,9 @@ import (
 // the coordinators may. key makes a resubmitted form post once. The
 // posting is audited with the ledger's own entry, and the resident told.
 func (s *Store) GrantPoints(ctx context.Context, streetID, phone string, amount int64, reason, key string) (*points.Posting, error) {
+	if streetID == "" { // the form's pool not chosen: nobody's to refuse
+		return nil, errs.Field("street", "field.required")
+	}
 	pool := points.AccountID(points.Pool, streetID)
 	if err := accounts.Can(accounts.ActorFrom(ctx), accounts.Create, accountOf(pool, "").Resource()); err != nil {
 		return nil, err

@@ -158,9 +158,6 @@ func (a *app) merchantGoodUpdate(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	if u.Stock == nil && u.Price == nil && u.Active == nil { // an empty 改库存: nothing to save, say so
-		errList = append(errList, errs.Field("stock", "field.required"))
-	}
 	err = errs.Merge(errList...)
 	if err == nil {
 		_, err = a.Store.UpdateGood(r.Context(), g.ID, u)
