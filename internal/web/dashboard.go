@@ -230,6 +230,9 @@ func (a *app) dashboardChart(w http.ResponseWriter, r *http.Request) {
 	w.Write(svg)
 }
 
+// maxBarLabel is how many characters of a name fit under a bar.
+const maxBarLabel = 6
+
 // barChartSVG draws rows as bars; the viewBox lets the image scale down to
 // a phone's width.
 func barChartSVG(rows []dashboard.Count) ([]byte, error) {
@@ -253,8 +256,14 @@ func barChartSVG(rows []dashboard.Count) ([]byte, error) {
 		if label == "" {
 			label = c.Key
 		}
-		// go-chart writes a label into the SVG as it is: a name with "<" or
-		// "&" (an organization's, a category's) would be markup there.
+		// A bar is 70px wide and go-chart does not wrap Chinese: a longer
+		// name ran into its neighbours' (the table beside the chart has it
+		// whole). go-chart writes a label into the SVG as it is: a name
+		// with "<" or "&" (an organization's, a category's) would be
+		// markup there, so it is escaped after it is shortened.
+		if r := []rune(label); len(r) > maxBarLabel {
+			label = string(r[:maxBarLabel-1]) + "…"
+		}
 		bc.Bars = append(bc.Bars, chart.Value{Label: html.EscapeString(label), Value: c.Amount()})
 		max = math.Max(max, c.Amount())
 	}

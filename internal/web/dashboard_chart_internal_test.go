@@ -35,3 +35,21 @@ func TestBarChartTicks(t *testing.T) {
 		}
 	}
 }
+
+// TestBarChartLabelsFit: a name longer than a bar is wide is shortened
+// under it (the table beside the chart has it whole), escaped after.
+func TestBarChartLabelsFit(t *testing.T) {
+	svg, err := barChartSVG([]dashboard.Count{{Name: "社区治理与议事协商", N: 3}, {Name: "养老&助餐服务中心", N: 2}, {Name: "扶老助残", N: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(svg)
+	for _, want := range []string{">社区治理与…<", ">养老&amp;助餐…<", ">扶老助残<"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("no label %s in %s", want, s)
+		}
+	}
+	if strings.Contains(s, "议事协商") {
+		t.Error("a long name drawn whole under its bar")
+	}
+}
