@@ -249,6 +249,23 @@ type Update struct {
 	Note      string
 }
 
+// A meeting's date is at most MeetingYearsBack before now (the record
+// of an old meeting is kept) and MeetingYearsAhead after it: 2199 is a
+// slip of the keyboard.
+const (
+	MeetingYearsBack  = 10
+	MeetingYearsAhead = 2
+)
+
+// CheckDate refuses a meeting date outside those years around now.
+func (m *Meeting) CheckDate(now time.Time) error {
+	from, to := now.AddDate(-MeetingYearsBack, 0, 0), now.AddDate(MeetingYearsAhead, 0, 0)
+	if !m.HeldAt.IsZero() && (m.HeldAt.Before(from) || m.HeldAt.After(to)) {
+		return errs.Field("held_at", "meeting.date_implausible", from.Year(), to.Year())
+	}
+	return nil
+}
+
 // Validate normalizes the meeting and reports every problem.
 func (m *Meeting) Validate() error {
 	var l errs.List

@@ -133,8 +133,23 @@ func (a *Admission) Validate() error {
 		l.Add("ends_on", "field.required")
 	} else if !a.StartsOn.IsZero() && !a.EndsOn.After(a.StartsOn) {
 		l.Add("ends_on", "incubation.period_order")
+	} else if !a.StartsOn.IsZero() && a.EndsOn.After(a.StartsOn.AddDate(MaxIncubationYears, 0, 0)) {
+		l.Add("ends_on", "incubation.period_too_long", MaxIncubationYears)
 	}
 	return l.Err()
+}
+
+// MaxIncubationYears bounds an admission's period: a base admits for a
+// year or two; ten years is a typo of the year.
+const MaxIncubationYears = 3
+
+// CheckDay refuses a service recorded for a day after now's: a record
+// is of a service received.
+func (s *Service) CheckDay(now time.Time) error {
+	if !s.On.IsZero() && s.On.After(now) {
+		return errs.Field("on", "incubation.service_future")
+	}
+	return nil
 }
 
 // Step finds the transition for action from in's stage that u may take.

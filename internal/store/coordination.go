@@ -64,7 +64,7 @@ func (s *Store) CreateMeeting(ctx context.Context, m *coordination.Meeting) erro
 	if err := accounts.Can(accounts.ActorFrom(ctx), accounts.Create, m.Resource()); err != nil {
 		return err
 	}
-	if err := m.Validate(); err != nil {
+	if err := errs.Merge(m.Validate(), m.CheckDate(s.Now())); err != nil {
 		return err
 	}
 	var texts []string
@@ -216,7 +216,7 @@ func (s *Store) UpdateMeeting(ctx context.Context, id string, u MeetingUpdate) (
 		if u.Published != nil {
 			m.Published, data["published"] = *u.Published, *u.Published
 		}
-		if err := m.Validate(); err != nil {
+		if err := errs.Merge(m.Validate(), m.CheckDate(c.now)); err != nil {
 			return err
 		}
 		var pub any

@@ -45,6 +45,9 @@ func TestMeetingsAndActions(t *testing.T) {
 		if err := s.CreateMeeting(as(coord), &coordination.Meeting{Title: " "}); errs.CodeOf(err) != errs.Invalid {
 			t.Fatalf("no title: %v", err)
 		}
+		if err := s.CreateMeeting(as(coord), &coordination.Meeting{Title: "年份写错的会", HeldAt: day(2199, 1, 1)}); errs.As(err).Key != "meeting.date_implausible" {
+			t.Fatalf("a meeting in 2199: %v", err)
+		}
 		m := &coordination.Meeting{Title: "2026年第一季度联席会", HeldAt: day(2026, 3, 1).Add(9 * time.Hour), Place: "回天地区党群服务中心",
 			Agenda:      []string{"通报社会组织党建情况", "部署养老驿站联建"},
 			Departments: []string{"区民政局", "区委社会工委"},

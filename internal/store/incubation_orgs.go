@@ -200,7 +200,7 @@ func (s *Store) FindIncubationByID(ctx context.Context, id string) (*incubation.
 
 // AddService records a mentoring session or another service received.
 func (s *Store) AddService(ctx context.Context, incubationID string, sv *incubation.Service) error {
-	if err := sv.Validate(); err != nil {
+	if err := errs.Merge(sv.Validate(), sv.CheckDay(s.Now())); err != nil {
 		return err
 	}
 	return s.tx(ctx, func(c conn) error {

@@ -82,6 +82,9 @@ func TestIncubationLifecycle(t *testing.T) {
 		if err := s.AdmitIncubation(as(f.staff), in.ID, incubation.Admission{Plan: "x", StartsOn: f.at(2, 0, 0), EndsOn: f.at(1, 0, 0)}); errs.As(err).Field != "ends_on" {
 			t.Fatalf("period backwards: %v", err)
 		}
+		if err := s.AdmitIncubation(as(f.staff), in.ID, incubation.Admission{Plan: "x", StartsOn: f.at(1, 0, 0), EndsOn: f.at(3660, 0, 0)}); errs.As(err).Key != "incubation.period_too_long" {
+			t.Fatalf("a ten-year period: %v", err)
+		}
 		if err := s.StepIncubation(as(f.staff), in.ID, incubation.ActGraduate, ""); code(t, err) != errs.Conflict {
 			t.Fatalf("graduate an applicant: %v", err)
 		}
@@ -119,10 +122,13 @@ func TestIncubationLifecycle(t *testing.T) {
 		if err := s.StepIncubation(as(nearAdmin), far.ID, incubation.ActWithdraw, "搬走了"); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.AddService(as(f.staff), in.ID, &incubation.Service{Kind: "导师辅导", Provider: "刘导师", Note: "梳理财务制度", On: f.at(3, 0, 0)}); err != nil {
+		if err := s.AddService(as(f.staff), in.ID, &incubation.Service{Kind: "导师辅导", Provider: "刘导师", Note: "梳理财务制度", On: f.at(3, 0, 0)}); errs.As(err).Key != "incubation.service_future" {
+			t.Fatalf("a service recorded for a day to come: %v", err)
+		}
+		if err := s.AddService(as(f.staff), in.ID, &incubation.Service{Kind: "导师辅导", Provider: "刘导师", Note: "梳理财务制度", On: f.at(0, 0, 0)}); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.AddService(as(f.orgAdmin), in.ID, &incubation.Service{Kind: "自报", On: f.at(3, 0, 0)}); code(t, err) != errs.Forbidden {
+		if err := s.AddService(as(f.orgAdmin), in.ID, &incubation.Service{Kind: "自报", On: f.at(0, 0, 0)}); code(t, err) != errs.Forbidden {
 			t.Fatalf("org records its own service: %v", err)
 		}
 		got, err := s.FindIncubationByID(as(f.orgAdmin), in.ID)
