@@ -238,6 +238,16 @@ func (a *Action) Overdue(now time.Time) bool {
 	return a.Live() && !a.Due.IsZero() && !now.Before(a.Due.AddDate(0, 0, 1))
 }
 
+// CheckDue refuses a due day before the day of the meeting that gives the
+// item (held): a slip of the year (2020 for 2026). A due day already
+// past is not refused: old meetings are recorded with their items.
+func (a *Action) CheckDue(held time.Time) error {
+	if !a.Due.IsZero() && !held.IsZero() && a.Due.AddDate(0, 0, 1).Before(held) {
+		return errs.Field("due", "item.due_before_meeting")
+	}
+	return nil
+}
+
 // Update is one entry of an item's history: a status change or a progress note.
 type Update struct {
 	ID        string

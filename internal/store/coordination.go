@@ -419,7 +419,7 @@ func (s *Store) AddAction(ctx context.Context, a *coordination.Action) error {
 		if err := accounts.Can(accounts.ActorFrom(ctx), accounts.Update, m.Resource()); err != nil {
 			return err
 		}
-		if err := a.Validate(); err != nil {
+		if err := errs.Merge(a.Validate(), a.CheckDue(m.HeldAt)); err != nil {
 			return err
 		}
 		a.MeetingTitle, a.MeetingStreetID = m.Title, m.StreetID

@@ -108,6 +108,10 @@ func TestMeetingsAndActions(t *testing.T) {
 			OwnerID: "nope", Due: day(2026, 4, 1)}); errs.As(err).Field != "owner" {
 			t.Fatalf("unknown owner: %v", err)
 		}
+		if err := s.AddAction(as(coord), &coordination.Action{MeetingID: m.ID, Title: "年份写错的事项", OwnerKind: coordination.OwnerStreet,
+			OwnerID: st.ID, Due: day(2020, 1, 1)}); errs.As(err).Key != "item.due_before_meeting" {
+			t.Fatalf("an item due six years before its meeting: %v", err)
+		}
 		b := &coordination.Action{MeetingID: m.ID, Title: "社区报送联建活动", OwnerKind: coordination.OwnerCommunity, OwnerID: c1.ID, Due: day(2026, 3, 10)}
 		if err := s.AddAction(as(coord), b); err != nil {
 			t.Fatal(err)
