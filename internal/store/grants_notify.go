@@ -32,7 +32,7 @@ func notifyGrantManagers(ctx context.Context, c conn, streetID, appID, kind stri
 // notifyGrantee notifies the admins of the organization an application is
 // of (they answer for it; members see it on the same page).
 func notifyGrantee(ctx context.Context, c conn, orgID, appID, kind string, args ...any) error {
-	ids, err := usersWithRole(ctx, c, accounts.OrgAdmin, orgID)
+	ids, err := orgAdmins(ctx, c, orgID)
 	if err != nil {
 		return err
 	}

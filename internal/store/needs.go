@@ -833,15 +833,24 @@ func notifyBidders(ctx context.Context, c conn, n *procurement.Need, kind string
 
 // notifyOrgAdmins notifies the admins of each organization.
 func notifyOrgAdmins(ctx context.Context, c conn, orgIDs []string, needID, kind string, args ...any) error {
+	users, err := orgAdmins(ctx, c, orgIDs...)
+	if err != nil {
+		return err
+	}
+	return notify(ctx, c, users, needID, kind, args...)
+}
+
+// orgAdmins lists the admins of the organizations.
+func orgAdmins(ctx context.Context, c conn, orgIDs ...string) ([]string, error) {
 	var users []string
 	for _, o := range orgIDs {
 		ids, err := usersWithRole(ctx, c, accounts.OrgAdmin, o)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		users = append(users, ids...)
 	}
-	return notify(ctx, c, users, needID, kind, args...)
+	return users, nil
 }
 
 // notifyTransition tells the people who must act next.

@@ -111,18 +111,19 @@ func (a *app) activityCheckinSubmit(w http.ResponseWriter, r *http.Request) {
 		want = ""
 	}
 	var step store.Step
+	code, byCode := r.PostFormValue("code"), true
 	if proof := scanned(r); proof != "" {
 		// Scanned before signing in: the proof first, once; a code typed
 		// as well is the way on when the proof has run out.
 		step, _, err = a.Store.CheckinByScan(r.Context(), id, proof, want)
-		if err == nil || errs.As(err) != nil && errs.As(err).Field == "code" {
+		runOut := errs.As(err) != nil && errs.As(err).Field == "code"
+		if err == nil || runOut {
 			forgetScan(w, r)
 		}
-		if err != nil && errs.As(err) != nil && errs.As(err).Field == "code" && r.PostFormValue("code") != "" {
-			step, _, err = a.Store.CheckinByCode(r.Context(), id, r.PostFormValue("code"), want)
-		}
-	} else {
-		step, _, err = a.Store.CheckinByCode(r.Context(), id, r.PostFormValue("code"), want)
+		byCode = runOut && code != ""
+	}
+	if byCode {
+		step, _, err = a.Store.CheckinByCode(r.Context(), id, code, want)
 	}
 	if err != nil {
 		if errs.Is(err, errs.TooMany) || errs.Is(err, errs.Conflict) || errs.Is(err, errs.Invalid) {
